@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Everything the XDP program and userspace share: map value layouts,
+ * limits and constants.  Included by bpf/sl_xdp.bpf.c (after vmlinux.h)
+ * and by userspace (after <linux/types.h>), so only __u8.. types here.
+ */
+#ifndef SL_XDP_SHARED_H
+#define SL_XDP_SHARED_H
+
+/* Limits.  Power-of-two sizes keep index masking cheap in BPF. */
+#define SL_MAX_PORTS		8
+#define SL_MAX_RULES		64	/* per bank */
+#define SL_RULE_BANKS		2	/* double buffer for atomic reload */
+#define SL_MAX_METHODS		8	/* method names per rule */
+#define SL_METHOD_MAX_LEN	32	/* bytes of a method name, 4 words */
+#define SL_MAX_PREFIXES		8	/* src prefixes per rule */
+#define SL_MATCH_STR_MAX	32	/* ruri_user_prefix / user_agent bytes */
+#define SL_SIG_LEN		32	/* hex MD5 part of the to-tag */
+#define SL_SUFFIX_LEN		8	/* hex CRC part of the to-tag */
+#define SL_TOTAG_LEN		41	/* SIG '.' SUFFIX */
+#define SL_MAX_QUEUES		64	/* xsk map entries */
+
+/* The SIP payload is copied into a per-CPU scratch buffer and parsed
+ * there; bytes beyond SL_SCRATCH_LEN are not looked at. */
+#define SL_SCRATCH_LEN		2048
+#define SL_SCRATCH_PAD		64	/* slack so word loads never cross */
+
+/* Reply-window store: an mmap-able array map, slot = hash(key) & mask. */
+#define SL_WINDOW_SLOTS_DEFAULT	(1u << 20)
+
+#define SL_DEFAULT_PORT		5060
+#define SL_DEFAULT_ACK_WINDOW_NS 2000000000ULL
+
+/* Pin directory: /sys/fs/bpf/sl-xdp/<ifname>/<map name>. */
+#define SL_PIN_BASE		"/sys/fs/bpf/sl-xdp"
+
+enum sl_action {
+	SL_ACTION_PASS = 0,	/* zero: an unconfigured program passes */
+	SL_ACTION_DROP = 1,
+	SL_ACTION_REPLY = 2,
+};
+
+/* Which match keys a rule has; all given keys must match. */
+enum sl_rule_key {
+	SL_KEY_METHOD		= 1u << 0,
+	SL_KEY_SRC		= 1u << 1,
+	SL_KEY_PORT		= 1u << 2,
+	SL_KEY_RURI_USER	= 1u << 3,
+	SL_KEY_USER_AGENT	= 1u << 4,
+};
+
+struct sl_method_name {
+	__u8 len;			/* 0 = unused */
+	__u8 pad[7];
+	__u8 name[SL_METHOD_MAX_LEN];	/* zero padded */
+};
+
+struct sl_prefix {
+	__u8 family;			/* 4 or 6 */
+	__u8 plen;
+	__u8 pad[6];
+	__u8 addr[16];			/* v4 in the first 4 bytes */
+	__u8 mask[16];			/* precomputed from plen */
+};
+
+struct sl_match_str {
+	__u8 len;			/* 0 = unused */
+	__u8 pad[7];
+	__u8 bytes[SL_MATCH_STR_MAX];	/* user_agent stored lower case */
+};
+
+/* One rule as the XDP program evaluates it.  Reply text (code, reason,
+ * extra headers) lives only in userspace, indexed by the same number. */
+struct sl_rule {
+	__u32 keys;			/* enum sl_rule_key bits */
+	__u8 action;			/* enum sl_action */
+	__u8 method_any;		/* method = * */
+	__u8 n_methods;
+	__u8 n_prefixes;
+	__u8 n_ports;
+	__u8 pad[3];
+	__u16 reply_code;		/* informational for the data plane */
+	__u16 ports[SL_MAX_PORTS];
+	__u16 pad2[3];
+	struct sl_method_name methods[SL_MAX_METHODS];
+	struct sl_prefix prefixes[SL_MAX_PREFIXES];
+	struct sl_match_str ruri_user_prefix;
+	struct sl_match_str user_agent;
+};
+
+/* Settings of one bank.  A zeroed config (program loaded by iproute2,
+ * nothing configured) serves port 5060, absorbs nothing, passes all. */
+struct sl_config {
+	__u64 ack_window_ns;
+	__u16 ports[SL_MAX_PORTS];
+	__u8 n_ports;			/* 0 = SL_DEFAULT_PORT only */
+	__u8 default_action;		/* enum sl_action */
+	__u8 has_signature;		/* ACK absorption armed */
+	__u8 n_rules;
+	__u8 rules_need_headers;	/* some rule has a user_agent key */
+	__u8 pad[3];
+	__u32 window_mask;		/* reply-window slots - 1 */
+	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part */
+};
+
+/* Map sl_active holds the bank (0/1) in use; sl-ctl fills the other
+ * bank's config and rules, then flips it with one 4-byte store. */
+struct sl_active {
+	__u32 bank;
+	__u32 generation;
+};
+
+/*
+ * Reply-window entry, written by the responder for each final reply to an
+ * INVITE (no system call: the map is mmap-ed), read by XDP for each ACK.
+ * key_suffix: CRC-A << 16 | CRC-B, the to-tag suffix as numbers.
+ * key_tag: 0 for our own to-tag; for a request that already carried a
+ * To-tag (re-INVITE): SL_WINDOW_FOREIGN_TAG | CRC-16/X-25 of that tag.
+ * sent_ns: CLOCK_MONOTONIC (= bpf_ktime_get_ns) of the reply; 0 = empty.
+ */
+struct sl_window_entry {
+	__u64 sent_ns;
+	__u32 key_suffix;
+	__u32 key_tag;
+};
+#define SL_WINDOW_FOREIGN_TAG	0x80000000u
+
+/* Slot of a window key; the same function on both sides. */
+static inline __u32 sl_window_slot(__u32 key_suffix, __u32 key_tag, __u32 mask)
+{
+	__u32 h = key_suffix ^ (key_tag * 0x9e3779b1u);
+
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	return h & mask;
+}
+
+/* Data-plane counters: per-CPU, named so that bpftool prints names. */
+struct sl_dp_counters {
+	__u64 packets;			/* every frame the program saw */
+	__u64 sip_udp;			/* UDP datagrams to a SIP port */
+	__u64 sip_requests;		/* of those, requests (ACK included) */
+	__u64 sip_responses;		/* of those, responses (passed) */
+	__u64 acks_absorbed;		/* = Kamailio received_ACKs */
+	__u64 acks_passed;		/* ACKs not absorbed */
+	__u64 acks_bad_tag;		/* signed-looking tag, wrong suffix */
+	__u64 acks_no_entry;		/* valid tag, no window entry */
+	__u64 acks_expired;		/* valid tag, entry older than window */
+	__u64 redirected;		/* bpf_redirect_map returned REDIRECT */
+	__u64 redirect_fallback;	/* ... returned PASS: no socket */
+	__u64 dropped_by_rule;
+	__u64 passed_by_rule;		/* requests passed by rule/default */
+	__u64 passed_not_sip;		/* not UDP to a SIP port, fragments */
+	__u64 parse_failures;		/* malformed SIP, passed */
+	__u64 truncated;		/* payload longer than scratch */
+};
+
+/* Metadata in front of a redirected frame (bpf_xdp_adjust_meta): tells
+ * the responder which rule matched. */
+struct sl_xdp_meta {
+	__u32 magic;			/* SL_META_MAGIC */
+	__u16 rule;			/* index in the active bank */
+	__u8 bank;
+	__u8 flags;
+};
+#define SL_META_MAGIC	0x534c5844u	/* "SLXD" */
+#define SL_META_DEFAULT_RULE 0xffff	/* default_action = reply */
+
+#endif /* SL_XDP_SHARED_H */
