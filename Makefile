@@ -17,7 +17,7 @@ TEST_LIBS := $(LIBS) -lcmocka
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
-SKELS     := $(BUILD)/sl_xdp.skel.h
+SKELS     := $(BUILD)/sl_xdp.skel.h $(BUILD)/xdp_pass.skel.h
 
 # Plain C (no I/O) and the thin BPF/CLI layers.
 CORE_SRCS := user/config.c user/totag.c user/bpf_maps.c
@@ -75,7 +75,7 @@ $(BUILD):
 test: all
 	@tests/run_tests.sh
 
-bench-xdp: all
+bench-xdp: all $(BUILD)/tests/bench_xdp
 	$(BUILD)/tests/bench_xdp
 
 clean:
@@ -84,3 +84,7 @@ clean:
 install: all
 	install -D -m 0755 $(BUILD)/sl-ctl $(DESTDIR)$(PREFIX)/sbin/sl-ctl
 	install -D -m 0644 $(BUILD)/sl_xdp.bpf.o $(DESTDIR)$(PREFIX)/lib/sl-xdp/sl_xdp.bpf.o
+
+$(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/bpf $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)

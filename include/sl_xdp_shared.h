@@ -53,7 +53,7 @@ struct sl_method_name {
 	__u8 len;			/* 0 = unused */
 	__u8 pad[7];
 	__u8 name[SL_METHOD_MAX_LEN];	/* zero padded */
-};
+} __attribute__((aligned(8)));	/* BPF compares it a word at a time */
 
 struct sl_prefix {
 	__u8 family;			/* 4 or 6 */
@@ -61,13 +61,13 @@ struct sl_prefix {
 	__u8 pad[6];
 	__u8 addr[16];			/* v4 in the first 4 bytes */
 	__u8 mask[16];			/* precomputed from plen */
-};
+} __attribute__((aligned(8)));
 
 struct sl_match_str {
 	__u8 len;			/* 0 = unused */
 	__u8 pad[7];
 	__u8 bytes[SL_MATCH_STR_MAX];	/* user_agent stored lower case */
-};
+} __attribute__((aligned(8)));
 
 /* One rule as the XDP program evaluates it.  Reply text (code, reason,
  * extra headers) lives only in userspace, indexed by the same number. */
@@ -92,6 +92,8 @@ struct sl_rule {
  * nothing configured) serves port 5060, absorbs nothing, passes all. */
 struct sl_config {
 	__u64 ack_window_ns;
+	__u32 window_mask;		/* reply-window slots - 1 */
+	__u32 pad0;
 	__u16 ports[SL_MAX_PORTS];
 	__u8 n_ports;			/* 0 = SL_DEFAULT_PORT only */
 	__u8 default_action;		/* enum sl_action */
@@ -99,8 +101,7 @@ struct sl_config {
 	__u8 n_rules;
 	__u8 rules_need_headers;	/* some rule has a user_agent key */
 	__u8 pad[3];
-	__u32 window_mask;		/* reply-window slots - 1 */
-	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part */
+	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part; 8-aligned */
 };
 
 /* Map sl_active holds the bank (0/1) in use; sl-ctl fills the other

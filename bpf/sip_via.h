@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The first value of the top Via: sent-by host (as written, IPv6 with its
+ * brackets), port text and branch value, the three pieces of the to-tag
+ * CRC.  LWS (including folded line breaks) is allowed around '/', ':',
+ * ';' and '='.  A byte at a time, one bpf_loop step each.
+ */
+#ifndef SL_SIP_VIA_H
+#define SL_SIP_VIA_H
+
+#include "sip_scan.h"
+
+
+
+static __always_inline int pname_is_branch(const __u8 *buf, __u32 s, __u32 e)
+{
+	if (e - s != 6)
+		return 0;
+	return ((sw(buf, s) | 0x202020202020ULL) & 0xffffffffffffULL) ==
+	       (W3('b', 'r', 'a') | (__u64)W3('n', 'c', 'h') << 24);
+}
+
+/* Ends the token of the current state at position i. */
+static __always_inline void via_end_token(const __u8 *buf, struct via_parse *v,
+					  __u32 i)
+{
+	switch (v->state) {
+	case VS_HOST:
+		v->host.s = v->mark;
+		v->host.e = i;
+		break;
+	case VS_PORT:
+		v->port.s = v->mark;
+		v->port.e = i;
+		break;
+	case VS_PNAME:
+		v->is_branch = pname_is_branch(buf, v->mark, i);
+		break;
+	case VS_PVAL:
+		if (v->is_branch && v->branch.s == v->branch.e) {
+			v->branch.s = v->mark;
+			v->branch.e = i;
+		}
+		v->is_branch = 0;
+		break;
+	}
+}
+
+/* After a token: what the delimiter c leads to. */
+static __always_inline __u8 via_after(__u8 c, __u8 ws_state)
+{
+	if (c == ';')
+		return VS_PARAM_WS;
+	if (c == ',')
+		return VS_DONE;
+	if (is_lws(c))
+		return ws_state;
+	return VS_BAD;
+}
+
+static long via_byte_cb(__u32 idx, void *data)
+{
+	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
+	struct via_parse *v = &x->via;
+	__u32 i = v->s + idx;
+	__u8 c;
+
+	if (i >= v->e)
+		return 1;
+	c = sb(x->buf, i);
+
+	switch (v->state) {
+	case VS_PROTO:
+		if (c == '/' && ++v->slashes == 2)
+			v->state = VS_TRANSPORT_WS;
+		break;
+	case VS_TRANSPORT_WS:
+		if (!is_lws(c))
+			v->state = VS_TRANSPORT;
+		break;
+	case VS_TRANSPORT:
+		if (is_lws(c))
+			v->state = VS_HOST_WS;
+		break;
+	case VS_HOST_WS:
+		if (is_lws(c))
+			break;
+		v->mark = i;
+		v->state = c == '[' ? VS_HOST6 : VS_HOST;
+		break;
+	case VS_HOST:
+		if (c == ':' || c == ';' || c == ',' || is_lws(c)) {
+			via_end_token(x->buf, v, i);
+			v->state = c == ':' ? VS_PORT_WS : via_after(c, VS_AFTER_HOST);
+		}
+		break;
+	case VS_HOST6:
+		if (c == ']') {
+			v->host.s = v->mark;
+			v->host.e = i + 1;
+			v->state = VS_AFTER_HOST;
+		}
+		break;
+	case VS_AFTER_HOST:
+		if (c == ':')
+			v->state = VS_PORT_WS;
+		else if (!is_lws(c))
+			v->state = via_after(c, VS_AFTER_HOST);
+		break;
+	case VS_PORT_WS:
+		if (is_lws(c))
+			break;
+		if (c < '0' || c > '9') {
+			v->state = VS_BAD;
+			return 1;
+		}
+		v->mark = i;
+		v->state = VS_PORT;
+		break;
+	case VS_PORT:
+		if (c >= '0' && c <= '9')
+			break;
+		via_end_token(x->buf, v, i);
+		v->state = via_after(c, VS_AFTER_PORT);
+		break;
+	case VS_AFTER_PORT:
+	case VS_AFTER_PVAL:
+		if (!is_lws(c))
+			v->state = via_after(c, v->state);
+		break;
+	case VS_PARAM_WS:
+		if (is_lws(c))
+			break;
+		v->mark = i;
+		v->state = VS_PNAME;
+		break;
+	case VS_PNAME:
+		if (c == '=' || c == ';' || c == ',' || is_lws(c)) {
+			via_end_token(x->buf, v, i);
+			v->state = c == '=' ? VS_PVAL_WS : via_after(c, VS_AFTER_PNAME);
+		}
+		break;
+	case VS_AFTER_PNAME:
+		if (c == '=')
+			v->state = VS_PVAL_WS;
+		else if (!is_lws(c))
+			v->state = via_after(c, VS_AFTER_PNAME);
+		break;
+	case VS_PVAL_WS:
+		if (is_lws(c))
+			break;
+		if (c == '"') {
+			v->is_branch = 0;	/* a quoted branch is no token */
+			v->escaped = 0;
+			v->state = VS_PQUOTE;
+			break;
+		}
+		v->mark = i;
+		v->state = VS_PVAL;
+		break;
+	case VS_PVAL:
+		if (c == ';' || c == ',' || is_lws(c)) {
+			via_end_token(x->buf, v, i);
+			v->state = via_after(c, VS_AFTER_PVAL);
+		}
+		break;
+	case VS_PQUOTE:
+		if (v->escaped)
+			v->escaped = 0;
+		else if (c == '\\')
+			v->escaped = 1;
+		else if (c == '"')
+			v->state = VS_AFTER_PVAL;
+		break;
+	default:
+		return 1;
+	}
+	return v->state == VS_DONE || v->state == VS_BAD;
+}
+
+/* Returns 0 when a host was found (port and branch may be absent). */
+static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
+{
+	struct loop_ctx lc = { .scr = x };
+	struct via_parse *v = &x->via;
+
+	__builtin_memset(v, 0, sizeof(*v));
+	v->s = val.s;
+	v->e = val.e;
+	bpf_loop(SL_SCRATCH_LEN, via_byte_cb, &lc, 0);
+	if (v->state == VS_BAD || v->state == VS_PQUOTE)
+		return -1;
+	/* the value ended inside a token: close it */
+	via_end_token(x->buf, v, v->e);
+	return v->host.e > v->host.s ? 0 : -1;
+}
+
+#endif /* SL_SIP_VIA_H */

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * sl-xdp data plane.  For UDP to a SIP port: absorb ACKs for replies we
+ * sent (XDP_DROP), apply the rule table to requests (redirect to the
+ * AF_XDP responder with XDP_PASS fallback, drop, or pass), pass all else.
+ * Loaded by iproute2 with no configuration it passes everything and
+ * counts.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "sl_xdp_shared.h"
+#include "sl_xdp_maps.h"
+#include "packet.h"
+#include "sip_scan.h"
+#include "ack_absorb.h"
+#include "rules.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline int port_served(const struct sl_config *cfg, __u16 port)
+{
+	int i;
+
+	if (cfg->n_ports == 0)
+		return port == SL_DEFAULT_PORT;
+#pragma unroll
+	for (i = 0; i < SL_MAX_PORTS; i++) {
+		if (i >= cfg->n_ports)
+			break;
+		if (cfg->ports[i] == port)
+			return 1;
+	}
+	return 0;
+}
+
+/* Request line: method, R-URI user part and "SIP/" version.  Returns 0
+ * when it is a request line. */
+static __always_inline int parse_request_line(struct sl_scratch *x,
+					      struct req_info *ri)
+{
+	const __u8 *buf = x->buf;
+	__u32 end = x->scan.req_line_end, msp, vsp = POS_NONE, rs, re, colon;
+	int i;
+
+	if (end == POS_NONE)
+		return -1;
+	if (end > 0 && sb(buf, end - 1) == '\r')
+		end--;
+#pragma unroll
+	for (i = 0; i < 8; i++) {	/* tolerate trailing SP (trws.dat) */
+		if (end > 0 && is_ws(sb(buf, end - 1)))
+			end--;
+	}
+	msp = find_byte(x, 0, end, ' ');
+	if (msp == POS_NONE || msp == 0)
+		return -1;
+	ri->method_len = msp;
+	if (msp <= SL_METHOD_MAX_LEN) {
+#pragma unroll
+		for (i = 0; i < SL_METHOD_MAX_LEN / 8; i++) {
+			__u32 n = (__u32)i * 8 < msp ? msp - i * 8 : 0;
+
+			ri->method[i] = n ? sw(buf, i * 8) & first_bytes(n) : 0;
+		}
+	}
+
+	/* the version is the last token: look back at most 16 bytes */
+#pragma unroll
+	for (i = 1; i <= 16; i++) {
+		if (vsp == POS_NONE && end >= (__u32)i + msp &&
+		    sb(buf, end - i) == ' ')
+			vsp = end - i;
+	}
+	vsp = opaque(x, vsp);
+	end = opaque(x, end);
+	if (vsp == POS_NONE || vsp <= msp || end - vsp < 5)
+		return -1;
+	if (((sw(buf, vsp + 1) | 0x202020) & 0xffffffffULL) !=
+	    (W3('s', 'i', 'p') | (__u64)'/' << 24))
+		return -1;
+
+	rs = msp + 1;
+	re = vsp;
+#pragma unroll
+	for (i = 0; i < 4; i++) {	/* extra SP (lwsstart.dat) */
+		if (rs < re && sb(buf, rs) == ' ')
+			rs++;
+		if (re > rs && sb(buf, re - 1) == ' ')
+			re--;
+	}
+	rs = opaque(x, rs);
+	re = opaque(x, re);
+	if (rs >= re)
+		return -1;
+
+	/* user part: after the scheme, up to '@' (sip:, sips:) or, for
+	 * tel:, the number up to its first parameter */
+	ri->user_e = POS_NONE;
+	colon = POS_NONE;
+#pragma unroll
+	for (i = 0; i < 6; i++) {
+		if (colon == POS_NONE && rs + i < re && sb(buf, rs + i) == ':')
+			colon = rs + i;
+	}
+	colon = opaque(x, colon);
+	if (colon != POS_NONE) {
+		__u32 at = find_byte(x, colon + 1, re, '@');
+
+		ri->user_s = colon + 1;
+		if (at != POS_NONE) {
+			ri->user_e = at;
+		} else if (colon - rs == 3 &&
+			   ((sw(buf, rs) | 0x202020) & 0xffffff) ==
+				   W3('t', 'e', 'l')) {
+			__u32 semi = find_byte(x, colon + 1, re, ';');
+
+			ri->user_e = semi == POS_NONE ? re : semi;
+		}
+	}
+	return 0;
+}
+
+static __always_inline int redirect_to_responder(struct xdp_md *ctx,
+						 struct sl_dp_counters *cnt,
+						 __u32 rule, __u32 bank)
+{
+	struct sl_xdp_meta *meta;
+	void *data;
+	long ret;
+
+	/* tell the responder which rule matched; without metadata room it
+	 * evaluates the rules itself */
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)) == 0) {
+		meta = (void *)(long)ctx->data_meta;
+		data = (void *)(long)ctx->data;
+		if ((void *)(meta + 1) <= data) {
+			meta->magic = SL_META_MAGIC;
+			meta->rule = rule == POS_NONE ? SL_META_DEFAULT_RULE : rule;
+			meta->bank = bank;
+			meta->flags = 0;
+		}
+	}
+	ret = bpf_redirect_map(&sl_xsks, ctx->rx_queue_index, XDP_PASS);
+	if (ret == XDP_REDIRECT)
+		cnt->redirected++;
+	else
+		cnt->redirect_fallback++;
+	return ret;
+}
+
+SEC("xdp")
+int sl_xdp(struct xdp_md *ctx)
+{
+	struct sl_dp_counters *cnt;
+	struct sl_config *cfg;
+	struct sl_active *act;
+	struct sl_scratch *scr;
+	struct req_info ri = {};
+	struct pkt p = {};
+	__u32 zero = 0, bank, copy, rule;
+	__u8 action;
+	int kind, is_ack;
+
+	cnt = bpf_map_lookup_elem(&sl_counters, &zero);
+	if (!cnt)
+		return XDP_PASS;
+	cnt->packets++;
+
+	act = bpf_map_lookup_elem(&sl_active, &zero);
+	bank = act ? act->bank & 1 : 0;
+	cfg = bpf_map_lookup_elem(&sl_config, &bank);
+	if (!cfg)
+		return XDP_PASS;
+
+	kind = parse_packet(ctx, &p);
+	if (kind == PKT_OTHER || (kind == PKT_MALFORMED && !port_served(cfg, p.dport))) {
+		cnt->passed_not_sip++;
+		return XDP_PASS;
+	}
+	if (!port_served(cfg, p.dport)) {
+		cnt->passed_not_sip++;
+		return XDP_PASS;
+	}
+	cnt->sip_udp++;
+	if (kind == PKT_MALFORMED || p.payload_len == 0) {
+		cnt->parse_failures++;
+		return XDP_PASS;
+	}
+
+	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
+	if (!scr)
+		return XDP_PASS;
+	copy = p.payload_len;
+	if (copy > SL_SCRATCH_LEN) {
+		copy = SL_SCRATCH_LEN;
+		cnt->truncated++;
+	}
+	if (copy < 1 ||
+	    bpf_xdp_load_bytes(ctx, p.payload_off, scr->buf, copy) < 0) {
+		cnt->parse_failures++;
+		return XDP_PASS;
+	}
+
+	if (copy >= 4 && (*(__u32 *)scr->buf) == W3('S', 'I', 'P') + ('/' << 24)) {
+		cnt->sip_responses++;
+		return XDP_PASS;
+	}
+	is_ack = copy >= 4 && (*(__u32 *)scr->buf) == W3('A', 'C', 'K') + (' ' << 24);
+
+	scr->scan.len = copy;
+	scr->scan.want_headers = (is_ack && cfg->has_signature) ||
+				 cfg->rules_need_headers;
+	sip_scan_run(scr);
+
+	ri.scr = scr;
+	ri.len = copy;
+	if (parse_request_line(scr, &ri)) {
+		cnt->parse_failures++;
+		return XDP_PASS;
+	}
+	cnt->sip_requests++;
+
+	if (is_ack) {
+		int v = ACK_PASS_NO_TAG;
+#ifndef NO_ACK
+		v = cfg->has_signature ? ack_check(scr, cfg) : ACK_PASS_NO_TAG;
+#endif
+
+		if (v == ACK_ABSORB) {
+			cnt->acks_absorbed++;
+			return XDP_DROP;
+		}
+		cnt->acks_passed++;
+		if (v == ACK_PASS_BAD_TAG)
+			cnt->acks_bad_tag++;
+		else if (v == ACK_PASS_NO_ENTRY)
+			cnt->acks_no_entry++;
+		else if (v == ACK_PASS_EXPIRED)
+			cnt->acks_expired++;
+	}
+
+	ri.family = p.family;
+	ri.dport = p.dport;
+	ri.src[0] = p.src[0];
+	ri.src[1] = p.src[1];
+	if (scr->scan.seen & (1u << HDR_UA))
+		ri.ua = scr->scan.hdr[HDR_UA];
+#ifndef NO_RULES
+	rule = rules_eval(&ri, bank, cfg->n_rules);
+#else
+	rule = POS_NONE;
+#endif
+	if (rule != POS_NONE) {
+		__u32 hk = bank * SL_MAX_RULES + rule;
+		__u64 *hits = bpf_map_lookup_elem(&sl_rule_hits, &hk);
+		struct sl_rule *r = bpf_map_lookup_elem(&sl_rules, &hk);
+
+		if (hits)
+			(*hits)++;
+		action = r ? r->action : SL_ACTION_PASS;
+	} else {
+		action = cfg->default_action;
+	}
+
+	if (action == SL_ACTION_DROP) {
+		cnt->dropped_by_rule++;
+		return XDP_DROP;
+	}
+	/* an ACK is never answered (Kamailio counts a failure): the stack
+	 * may still want it */
+	if (action == SL_ACTION_REPLY && !is_ack)
+		return redirect_to_responder(ctx, cnt, rule, bank);
+	cnt->passed_by_rule++;
+	return XDP_PASS;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Maps of the XDP program.  Everything sl-ctl and the responder touch is
+ * pinned by name, so that a program loaded by iproute2 leaves maps that
+ * sl-ctl can pick up; sl-ctl itself pins under SL_PIN_BASE/<ifname>/.
+ */
+#ifndef SL_XDP_MAPS_H
+#define SL_XDP_MAPS_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_active);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_active SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_RULE_BANKS);
+	__type(key, __u32);
+	__type(value, struct sl_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_RULE_BANKS * SL_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct sl_rule);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SL_RULE_BANKS * SL_MAX_RULES);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_rule_hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_dp_counters);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_counters SEC(".maps");
+
+/* mmap-able so the responder records replies without a system call. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_WINDOW_SLOTS_DEFAULT);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct sl_window_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_window SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, SL_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_xsks SEC(".maps");
+
+
+#endif /* SL_XDP_MAPS_H */

@@ -1,0 +1,1278 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Configuration parser unit tests: every key, every error (with its line
+ * number and what is wrong), the libinih syntax corners, and the shipped
+ * example file.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "config.h"
+
+static struct sl_settings st;
+static const struct sl_settings zero_settings;
+static char err[512];
+static const char *argv0 = "";
+
+static int load(const char *text)
+{
+	return sl_settings_load_string(text, "t.conf", &st, err, sizeof(err));
+}
+
+static void load_ok(const char *text)
+{
+	if (load(text))
+		fail_msg("unexpected error: %s\n--- config ---\n%s", err, text);
+}
+
+/* Error at line, message containing needle; *s zeroed. */
+static void expect_err(const char *text, unsigned line, const char *needle)
+{
+	char prefix[32];
+
+	memset(err, 0, sizeof(err));
+	if (load(text) != -1)
+		fail_msg("expected error '%s' at line %u\n--- config ---\n%s",
+			 needle, line, text);
+	snprintf(prefix, sizeof(prefix), "t.conf:%u: ", line);
+	if (strncmp(err, prefix, strlen(prefix)) || !strstr(err, needle))
+		fail_msg("want '%s...%s...', got '%s'\n--- config ---\n%s",
+			 prefix, needle, err, text);
+	assert_memory_equal(&st, &zero_settings, sizeof(st));
+}
+
+struct err_case {
+	const char *text;
+	unsigned line;
+	const char *needle;
+};
+
+static void run_err_cases(const struct err_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		expect_err(cases[i].text, cases[i].line, cases[i].needle);
+}
+
+#define RUN_ERR_CASES(c) run_err_cases(c, sizeof(c) / sizeof(c[0]))
+
+/* A string of n copies of ch (n < 1024). */
+static const char *rep(char ch, size_t n)
+{
+	static char buf[4][1024];
+	static int k;
+	char *b = buf[k++ & 3];
+
+	assert_true(n < sizeof(buf[0]));
+	memset(b, ch, n);
+	b[n] = '\0';
+	return b;
+}
+
+/* len, bytes, and zero padding up to max. */
+static void assert_padded(__u8 len, const __u8 *bytes, size_t max,
+			  const char *want)
+{
+	size_t n = strlen(want), i;
+
+	assert_int_equal(len, n);
+	assert_memory_equal(bytes, want, n);
+	for (i = n; i < max; i++)
+		assert_int_equal(bytes[i], 0);
+}
+
+#define assert_method(m, want) \
+	assert_padded((m)->len, (m)->name, SL_METHOD_MAX_LEN, want)
+#define assert_match(m, want) \
+	assert_padded((m)->len, (m)->bytes, SL_MATCH_STR_MAX, want)
+
+static void assert_bytes(const __u8 *got, const char *hex_want, size_t n)
+{
+	__u8 want[16] = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned v;
+
+		assert_int_equal(sscanf(hex_want + 2 * i, "%2x", &v), 1);
+		want[i] = v;
+	}
+	assert_memory_equal(got, want, n);
+}
+
+/* ---- defaults ---- */
+
+static void check_defaults(const struct sl_settings *s)
+{
+	assert_int_equal(s->dp.n_ports, 1);
+	assert_int_equal(s->dp.ports[0], 5060);
+	assert_int_equal(s->dp.ports[1], 0);
+	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
+	assert_true(s->dp.ack_window_ns == 2000000000ULL);
+	assert_int_equal(s->dp.n_rules, 0);
+	assert_int_equal(s->dp.rules_need_headers, 0);
+	assert_int_equal(s->dp.has_signature, 0);
+	assert_int_equal(s->window_slots, SL_WINDOW_SLOTS_DEFAULT);
+	assert_int_equal(s->dp.window_mask, SL_WINDOW_SLOTS_DEFAULT - 1);
+	assert_int_equal(s->default_code, 500);
+	assert_string_equal(s->default_reason, "Internal Server Error");
+	assert_string_equal(s->server_header, "Server: sl-xdp");
+	assert_string_equal(s->tag_seed, "KAMAILIO-stateless");
+	assert_false(s->tag_addr_set);
+	assert_string_equal(s->tag_addr_ip, "");
+	assert_string_equal(s->tag_addr_port, "");
+	assert_int_equal(s->rate_limit, 0);
+	assert_int_equal(s->burst, 0);
+}
+
+static void test_defaults(void **state)
+{
+	static struct sl_settings d;
+
+	(void)state;
+	memset(&d, 0xa5, sizeof(d));
+	sl_settings_defaults(&d);
+	check_defaults(&d);
+
+	load_ok("");
+	check_defaults(&st);
+	assert_memory_equal(&st, &d, sizeof(d));
+
+	load_ok("; nothing but comments\n# here\n\n[sl]\n");
+	assert_memory_equal(&st, &d, sizeof(d));
+}
+
+/* ---- [sl] ---- */
+
+static void test_sl_all_keys(void **state)
+{
+	(void)state;
+	load_ok("[sl]\n"
+		"ports = 5060, 5070 ,5080\n"
+		"default_code = 503\n"
+		"default_reason = Service Unavailable\n"
+		"server_header = Server: edge-1\n"
+		"tag_seed = my-seed\n"
+		"tag_addr = 198.18.0.1:5070\n"
+		"ack_window = 500ms\n"
+		"default_action = drop\n"
+		"rate_limit = 100/s\n"
+		"burst = 20\n"
+		"window_slots = 4096\n");
+	assert_int_equal(st.dp.n_ports, 3);
+	assert_int_equal(st.dp.ports[0], 5060);
+	assert_int_equal(st.dp.ports[1], 5070);
+	assert_int_equal(st.dp.ports[2], 5080);
+	assert_int_equal(st.dp.ports[3], 0);
+	assert_int_equal(st.default_code, 503);
+	assert_string_equal(st.default_reason, "Service Unavailable");
+	assert_string_equal(st.server_header, "Server: edge-1");
+	assert_string_equal(st.tag_seed, "my-seed");
+	assert_true(st.tag_addr_set);
+	assert_string_equal(st.tag_addr_ip, "198.18.0.1");
+	assert_string_equal(st.tag_addr_port, "5070");
+	assert_true(st.dp.ack_window_ns == 500000000ULL);
+	assert_int_equal(st.dp.default_action, SL_ACTION_DROP);
+	assert_int_equal(st.rate_limit, 100);
+	assert_int_equal(st.burst, 20);
+	assert_int_equal(st.window_slots, 4096);
+	assert_int_equal(st.dp.window_mask, 4095);
+	assert_int_equal(st.dp.n_rules, 0);
+	assert_int_equal(st.dp.has_signature, 0);
+
+	load_ok("[sl]\nports = 65535\nrate_limit = 4294967295\nburst = 0\n"
+		"default_action = reply\nwindow_slots = 1024\n");
+	assert_int_equal(st.dp.n_ports, 1);
+	assert_int_equal(st.dp.ports[0], 65535);
+	assert_int_equal(st.rate_limit, 4294967295u);
+	assert_int_equal(st.dp.default_action, SL_ACTION_REPLY);
+	assert_int_equal(st.dp.window_mask, 1023);
+
+	load_ok("[sl]\nports = 1,2,3,4,5,6,7,8\nrate_limit = 7\n"
+		"window_slots = 16777216\ndefault_action = pass\n");
+	assert_int_equal(st.dp.n_ports, 8);
+	assert_int_equal(st.dp.ports[7], 8);
+	assert_int_equal(st.rate_limit, 7);
+	assert_int_equal(st.dp.window_mask, 16777215);
+	assert_int_equal(st.dp.default_action, SL_ACTION_PASS);
+
+	load_ok("[sl]\nserver_header =\n");
+	assert_string_equal(st.server_header, "");
+	load_ok("[sl]\nserver_header = ; no Server header\n");
+	assert_string_equal(st.server_header, "");
+	load_ok("[sl]\nserver_header = User-Agent : x y z\nrate_limit = 5 / s\n");
+	assert_string_equal(st.server_header, "User-Agent : x y z");
+	assert_int_equal(st.rate_limit, 5);
+	load_ok("[sl]\ndefault_code = 100\n");
+	assert_int_equal(st.default_code, 100);
+	load_ok("[sl]\ndefault_code = 699\n");
+	assert_int_equal(st.default_code, 699);
+}
+
+static void test_sl_errors(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[sl]\nports = 0\n", 2, "'0' is not a port number (1..65535)" },
+		{ "[sl]\nports = 65536\n", 2, "'65536' is not a port number" },
+		{ "[sl]\nports = 50a60\n", 2, "'50a60' is not a port number" },
+		{ "[sl]\nports = -5060\n", 2, "is not a port number" },
+		{ "[sl]\nports = 5060 5070\n", 2, "'5060 5070' is not a port" },
+		{ "[sl]\n\nports = 5060, 5061, 5060\n", 3, "port 5060 is listed twice" },
+		{ "[sl]\nports = 1,2,3,4,5,6,7,8,9\n", 2, "more than 8 ports" },
+		{ "[sl]\nports = 5060,,5061\n", 2, "empty item" },
+		{ "[sl]\nports = 5060,\n", 2, "empty item" },
+		{ "[sl]\nports =\n", 2, "'ports' needs a value" },
+		{ "[sl]\nports = ; nothing\n", 2, "'ports' needs a value" },
+		{ "[sl]\ndefault_code = 99\n", 2, "'99' is not a status code" },
+		{ "[sl]\ndefault_code = 700\n", 2, "'700' is not a status code" },
+		{ "[sl]\ndefault_code = 0200\n", 2, "'0200' is not a status code" },
+		{ "[sl]\ndefault_code = 2xx\n", 2, "is not a status code" },
+		{ "[sl]\ndefault_reason =\n", 2, "'default_reason' needs a value" },
+		{ "[sl]\ntag_seed =\n", 2, "'tag_seed' needs a value" },
+		{ "[sl]\nserver_header = sl-xdp\n", 2, "is not a header line (expected 'Name: value')" },
+		{ "[sl]\nserver_header = Server sl-xdp: 1\n", 2, "is not a header line" },
+		{ "[sl]\nserver_header = : sl-xdp\n", 2, "does not start with a header name" },
+		{ "[sl]\nserver_header = Content-Length: 0\n", 2, "writes Content-Length itself" },
+		{ "[sl]\ndefault_action = forward\n", 2, "'forward' is not an action (pass, drop or reply)" },
+		{ "[sl]\ndefault_action = PASS\n", 2, "'PASS' is not an action" },
+		{ "[sl]\nrate_limit = 10/m\n", 2, "'10/m' is not a rate" },
+		{ "[sl]\nrate_limit = -1\n", 2, "is not a rate" },
+		{ "[sl]\nrate_limit = /s\n", 2, "is not a rate" },
+		{ "[sl]\nrate_limit = 4294967296\n", 2, "is not a rate" },
+		{ "[sl]\nburst = many\n", 2, "'many' is not a number" },
+		{ "[sl]\nburst = 4294967296\n", 2, "is not a number" },
+		{ "[sl]\nwindow_slots = 1000\n", 2, "'1000' is not a power of two in 1024..16777216" },
+		{ "[sl]\nwindow_slots = 512\n", 2, "is not a power of two in 1024..16777216" },
+		{ "[sl]\nwindow_slots = 33554432\n", 2, "is not a power of two" },
+		{ "[sl]\nwindow_slots = 0\n", 2, "is not a power of two" },
+	};
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+
+	/* Too long values are errors, never cut short. */
+	{
+		char text[400];
+
+		snprintf(text, sizeof(text), "[sl]\ndefault_reason = %s\n",
+			 rep('r', 128));
+		expect_err(text, 2, "too long (128 characters, at most 127)");
+		snprintf(text, sizeof(text), "[sl]\ndefault_reason = %s\n",
+			 rep('r', 127));
+		load_ok(text);
+		assert_int_equal(strlen(st.default_reason), 127);
+		snprintf(text, sizeof(text), "[sl]\ntag_seed = %s\n",
+			 rep('s', 128));
+		expect_err(text, 2, "tag_seed: value is too long");
+	}
+}
+
+static void test_tag_addr(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[sl]\ntag_addr = 198.18.0.256\n", 2, "'198.18.0.256' is not an IPv4 address" },
+		{ "[sl]\ntag_addr = 198.18.0.1:0\n", 2, "'0' is not a port number" },
+		{ "[sl]\ntag_addr = 198.18.0.1:65536\n", 2, "'65536' is not a port number" },
+		{ "[sl]\ntag_addr = 198.18.0.1:\n", 2, "'' is not a port number" },
+		{ "[sl]\ntag_addr = 198.18.0.1:50x\n", 2, "'50x' is not a port number" },
+		{ "[sl]\ntag_addr = host.example.com\n", 2, "is not an IPv4 address" },
+		{ "[sl]\ntag_addr = [2001:2::1\n", 2, "has no closing ']'" },
+		{ "[sl]\ntag_addr = [2001:2::1]5060\n", 2, "unexpected '5060' after ']'" },
+		{ "[sl]\ntag_addr = [198.18.0.1]:5060\n", 2, "'198.18.0.1' is not an IPv6 address" },
+		{ "[sl]\ntag_addr = []:5060\n", 2, "is not an IPv6 address" },
+		{ "[sl]\ntag_addr = fe80::1%eth0\n", 2, "is not an IPv6 address" },
+		{ "[sl]\ntag_addr = 2001:2::zz\n", 2, "is not an IPv6 address" },
+	};
+
+	(void)state;
+	load_ok("[sl]\ntag_addr = 198.18.0.1\n");
+	assert_true(st.tag_addr_set);
+	assert_string_equal(st.tag_addr_ip, "198.18.0.1");
+	assert_string_equal(st.tag_addr_port, "5060");
+
+	/* No port: the first configured port, wherever ports is written. */
+	load_ok("[sl]\ntag_addr = 198.18.0.1\nports = 5080, 5060\n");
+	assert_string_equal(st.tag_addr_port, "5080");
+
+	load_ok("[sl]\ntag_addr = [2001:2::1]:5062\n");
+	assert_string_equal(st.tag_addr_ip, "2001:2::1");
+	assert_string_equal(st.tag_addr_port, "5062");
+
+	load_ok("[sl]\nports = 5090\ntag_addr = [2001:2:0:0::1]\n");
+	assert_string_equal(st.tag_addr_ip, "2001:2:0:0::1");	/* as written */
+	assert_string_equal(st.tag_addr_port, "5090");
+
+	load_ok("[sl]\ntag_addr = 2001:2::1\n");
+	assert_string_equal(st.tag_addr_ip, "2001:2::1");
+	assert_string_equal(st.tag_addr_port, "5060");
+
+	load_ok("[sl]\ntag_addr = ::1\n");
+	assert_string_equal(st.tag_addr_ip, "::1");
+
+	/* The port goes into an MD5: stored as canonical decimal text. */
+	load_ok("[sl]\ntag_addr = 198.18.0.1:05070\n");
+	assert_string_equal(st.tag_addr_port, "5070");
+
+	RUN_ERR_CASES(cases);
+}
+
+static void test_ack_window(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned long long ns;
+	} ok[] = {
+		{ "2s", 2000000000ULL },
+		{ "500ms", 500000000ULL },
+		{ "1.5s", 1500000000ULL },
+		{ "3", 3000000000ULL },
+		{ "0.25", 250000000ULL },
+		{ "60s", 60000000000ULL },
+		{ "60000ms", 60000000000ULL },
+		{ "1.5 s", 1500000000ULL },
+		{ "0.000001ms", 1ULL },
+		{ "0.000000001s", 1ULL },
+		{ "2.000000000", 2000000000ULL },
+		{ "59.999999999s", 59999999999ULL },
+	};
+	static const struct err_case cases[] = {
+		{ "[sl]\nack_window = 0\n", 2, "0 is out of range (more than 0, at most 60s)" },
+		{ "[sl]\nack_window = 0s\n", 2, "out of range" },
+		{ "[sl]\nack_window = 0.0ms\n", 2, "out of range" },
+		{ "[sl]\nack_window = 61s\n", 2, "61s is out of range" },
+		{ "[sl]\nack_window = 60.000000001s\n", 2, "out of range" },
+		{ "[sl]\nack_window = 60001ms\n", 2, "out of range" },
+		{ "[sl]\nack_window = 99999999999999999999s\n", 2, "out of range" },
+		{ "[sl]\nack_window = 2m\n", 2, "'2m' is not a duration (e.g. 2s, 500ms, 1.5s)" },
+		{ "[sl]\nack_window = 1.5.2s\n", 2, "is not a duration" },
+		{ "[sl]\nack_window = -1s\n", 2, "is not a duration" },
+		{ "[sl]\nack_window = .5s\n", 2, "is not a duration" },
+		{ "[sl]\nack_window = 1.s\n", 2, "is not a duration" },
+		{ "[sl]\nack_window = s\n", 2, "is not a duration" },
+		{ "[sl]\nack_window = 2 seconds\n", 2, "is not a duration" },
+		{ "[sl]\nack_window = 1.0000000001s\n", 2, "more decimals than 1 ns" },
+		{ "[sl]\nack_window = 1.0000001ms\n", 2, "more decimals than 1 ns" },
+	};
+	char text[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "[sl]\nack_window = %s\n",
+			 ok[i].text);
+		load_ok(text);
+		if (st.dp.ack_window_ns != ok[i].ns)
+			fail_msg("%s: got %llu ns, want %llu", ok[i].text,
+				 (unsigned long long)st.dp.ack_window_ns,
+				 ok[i].ns);
+	}
+	RUN_ERR_CASES(cases);
+}
+
+/* ---- rules ---- */
+
+static void test_rule_order(void **state)
+{
+	(void)state;
+	load_ok("[rule zeta]\n"		/* 1 */
+		"method = OPTIONS\n"
+		"reply = 200 OK\n"
+		"\n"
+		"[rule alpha]\n"		/* 5 */
+		"action = drop\n"
+		"[sl]\n"
+		"ports = 5060\n"
+		"[rule Mid_1.x-y]\n"		/* 9 */
+		"action = pass\n");
+	assert_int_equal(st.dp.n_rules, 3);
+	assert_string_equal(st.replies[0].name, "zeta");
+	assert_int_equal(st.replies[0].line, 1);
+	assert_int_equal(st.rules[0].action, SL_ACTION_REPLY);
+	assert_string_equal(st.replies[1].name, "alpha");
+	assert_int_equal(st.replies[1].line, 5);
+	assert_int_equal(st.rules[1].action, SL_ACTION_DROP);
+	assert_int_equal(st.rules[1].reply_code, 0);
+	assert_string_equal(st.replies[2].name, "Mid_1.x-y");
+	assert_int_equal(st.replies[2].line, 9);
+	assert_int_equal(st.rules[2].action, SL_ACTION_PASS);
+	assert_int_equal(st.rules[2].keys, 0);
+	/* Unused slots stay zero. */
+	assert_memory_equal(&st.rules[3], &zero_settings.rules[3],
+			    sizeof(st.rules[3]));
+}
+
+static void test_empty_rule(void **state)
+{
+	(void)state;
+	/* No match key: matches everything; replies with the default. */
+	load_ok("[rule all]\n");
+	assert_int_equal(st.dp.n_rules, 1);
+	assert_int_equal(st.rules[0].keys, 0);
+	assert_int_equal(st.rules[0].action, SL_ACTION_REPLY);
+	assert_int_equal(st.rules[0].reply_code, 500);
+	assert_int_equal(st.replies[0].code, 500);
+	assert_string_equal(st.replies[0].reason, "Internal Server Error");
+	assert_int_equal(st.replies[0].headers_len, 0);
+	assert_string_equal(st.replies[0].headers, "");
+}
+
+static void test_default_reply_order_independent(void **state)
+{
+	(void)state;
+	/* [sl] after the rule still supplies its code and reason. */
+	load_ok("[rule shed]\nmethod = REGISTER\n"
+		"[sl]\ndefault_code = 503\ndefault_reason = Overloaded\n");
+	assert_int_equal(st.rules[0].reply_code, 503);
+	assert_int_equal(st.replies[0].code, 503);
+	assert_string_equal(st.replies[0].reason, "Overloaded");
+
+	load_ok("[sl]\ndefault_code = 480\n"
+		"[rule a]\n[rule b]\nreply = 404\n");
+	assert_int_equal(st.replies[0].code, 480);
+	assert_string_equal(st.replies[0].reason, "Internal Server Error");
+	assert_int_equal(st.replies[1].code, 404);
+	assert_string_equal(st.replies[1].reason, "Not Found");
+	assert_int_equal(st.rules[1].reply_code, 404);
+}
+
+static void test_max_rules(void **state)
+{
+	static char text[SL_MAX_RULES * 16 + 64];
+	size_t off = 0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < SL_MAX_RULES; i++)
+		off += snprintf(text + off, sizeof(text) - off,
+				"[rule r%d]\n", i);
+	load_ok(text);
+	assert_int_equal(st.dp.n_rules, SL_MAX_RULES);
+	assert_string_equal(st.replies[SL_MAX_RULES - 1].name, "r63");
+	assert_int_equal(st.replies[SL_MAX_RULES - 1].line, SL_MAX_RULES);
+
+	snprintf(text + off, sizeof(text) - off, "[rule one-too-many]\n");
+	expect_err(text, SL_MAX_RULES + 1, "too many rules (at most 64)");
+}
+
+static void test_method(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[rule m]\nmethod = INVITE, *\n", 2, "'*' (any method) cannot be combined" },
+		{ "[rule m]\nmethod = INV ITE\n", 2, "'INV ITE' is not a method name" },
+		{ "[rule m]\nmethod = INVITE/2\n", 2, "'INVITE/2' is not a method name" },
+		{ "[rule m]\nmethod = \"INVITE\"\n", 2, "is not a method name" },
+		{ "[rule m]\nmethod = INVITE,,BYE\n", 2, "empty item" },
+		{ "[rule m]\nmethod = INVITE,\n", 2, "empty item" },
+		{ "[rule m]\nmethod = INVITE, BYE, INVITE\n", 2, "INVITE is listed twice" },
+		{ "[rule m]\nmethod = A,B,C,D,E,F,G,H,I\n", 2, "more than 8 methods" },
+		{ "[rule m]\nmethod =\n", 2, "'method' needs a value" },
+	};
+	char text[128];
+
+	(void)state;
+	load_ok("[rule m]\nmethod = OPTIONS, INVITE,REGISTER , x-Custom.1\n");
+	assert_int_equal(st.rules[0].keys, SL_KEY_METHOD);
+	assert_int_equal(st.rules[0].method_any, 0);
+	assert_int_equal(st.rules[0].n_methods, 4);
+	assert_method(&st.rules[0].methods[0], "OPTIONS");
+	assert_method(&st.rules[0].methods[1], "INVITE");
+	assert_method(&st.rules[0].methods[2], "REGISTER");
+	assert_method(&st.rules[0].methods[3], "x-Custom.1");
+	assert_method(&st.rules[0].methods[4], "");
+
+	/* Case-sensitive (RFC 3261): stored exactly as written. */
+	load_ok("[rule m]\nmethod = invite\n");
+	assert_method(&st.rules[0].methods[0], "invite");
+
+	load_ok("[rule m]\nmethod = *\n");
+	assert_int_equal(st.rules[0].keys, SL_KEY_METHOD);
+	assert_int_equal(st.rules[0].method_any, 1);
+	assert_int_equal(st.rules[0].n_methods, 0);
+
+	load_ok("[rule m]\nmethod = A,B,C,D,E,F,G,H\n");
+	assert_int_equal(st.rules[0].n_methods, SL_MAX_METHODS);
+
+	/* '*' is a token character: part of a longer name it is a name. */
+	load_ok("[rule m]\nmethod = X*\n");
+	assert_int_equal(st.rules[0].method_any, 0);
+	assert_int_equal(st.rules[0].methods[0].len, 2);
+
+	snprintf(text, sizeof(text), "[rule m]\nmethod = %s\n",
+		 rep('M', SL_METHOD_MAX_LEN));
+	load_ok(text);
+	assert_int_equal(st.rules[0].methods[0].len, SL_METHOD_MAX_LEN);
+	snprintf(text, sizeof(text), "[rule m]\nmethod = %s\n",
+		 rep('M', SL_METHOD_MAX_LEN + 1));
+	expect_err(text, 2, "is longer than 32 bytes");
+
+	RUN_ERR_CASES(cases);
+}
+
+static void check_prefix(const struct sl_prefix *p, int family, int plen,
+			 const char *addr_hex, const char *mask_hex)
+{
+	static const __u8 zeros[16];
+	size_t n = family == 4 ? 4 : 16;
+
+	assert_int_equal(p->family, family);
+	assert_int_equal(p->plen, plen);
+	assert_bytes(p->addr, addr_hex, n);
+	assert_bytes(p->mask, mask_hex, n);
+	/* v4: the rest of the 16 bytes stays zero. */
+	assert_memory_equal(p->addr + n, zeros, 16 - n);
+	assert_memory_equal(p->mask + n, zeros, 16 - n);
+	assert_memory_equal(p->pad, zeros, sizeof(p->pad));
+}
+
+static void test_src_v4(void **state)
+{
+	(void)state;
+	load_ok("[rule s]\n"
+		"src = 0.0.0.0/0, 198.0.0.0/7, 198.18.0.1/32, 198.18.0.2,"
+		" 198.18.0.0/15, 203.0.113.128/25\n"
+		"action = drop\n");
+	assert_int_equal(st.rules[0].keys, SL_KEY_SRC);
+	assert_int_equal(st.rules[0].n_prefixes, 6);
+	check_prefix(&st.rules[0].prefixes[0], 4, 0, "00000000", "00000000");
+	check_prefix(&st.rules[0].prefixes[1], 4, 7, "c6000000", "fe000000");
+	check_prefix(&st.rules[0].prefixes[2], 4, 32, "c6120001", "ffffffff");
+	check_prefix(&st.rules[0].prefixes[3], 4, 32, "c6120002", "ffffffff");
+	check_prefix(&st.rules[0].prefixes[4], 4, 15, "c6120000", "fffe0000");
+	check_prefix(&st.rules[0].prefixes[5], 4, 25, "cb007180", "ffffff80");
+}
+
+static void test_src_v6(void **state)
+{
+	(void)state;
+	load_ok("[rule s]\n"
+		"src = ::/0, fc00::/7, 2001:2:0:1::/64, 2001:2::1/128,"
+		" 2001:2::ff, 2001:2::/48, ::ffff:198.18.0.0/120\n"
+		"action = drop\n");
+	assert_int_equal(st.rules[0].n_prefixes, 7);
+	check_prefix(&st.rules[0].prefixes[0], 6, 0,
+		     "00000000000000000000000000000000",
+		     "00000000000000000000000000000000");
+	check_prefix(&st.rules[0].prefixes[1], 6, 7,
+		     "fc000000000000000000000000000000",
+		     "fe000000000000000000000000000000");
+	check_prefix(&st.rules[0].prefixes[2], 6, 64,
+		     "20010002000000010000000000000000",
+		     "ffffffffffffffff0000000000000000");
+	check_prefix(&st.rules[0].prefixes[3], 6, 128,
+		     "20010002000000000000000000000001",
+		     "ffffffffffffffffffffffffffffffff");
+	check_prefix(&st.rules[0].prefixes[4], 6, 128,
+		     "200100020000000000000000000000ff",
+		     "ffffffffffffffffffffffffffffffff");
+	check_prefix(&st.rules[0].prefixes[5], 6, 48,
+		     "20010002000000000000000000000000",
+		     "ffffffffffff00000000000000000000");
+	check_prefix(&st.rules[0].prefixes[6], 6, 120,
+		     "00000000000000000000ffffc6120000",
+		     "ffffffffffffffffffffffffffffff00");
+}
+
+static void test_src_errors(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[rule s]\nsrc = 198.18.0.1/15\n", 2, "198.18.0.1/15 has host bits set; did you mean 198.18.0.0/15?" },
+		{ "[rule s]\nsrc = 198.19.0.0/15\n", 2, "did you mean 198.18.0.0/15?" },
+		{ "[rule s]\nsrc = 1.2.3.4/0\n", 2, "did you mean 0.0.0.0/0?" },
+		{ "[rule s]\nsrc = 2001:2::1/48\n", 2, "2001:2::1/48 has host bits set; did you mean 2001:2::/48?" },
+		{ "[rule s]\nsrc = fd00::/7\n", 2, "did you mean fc00::/7?" },
+		{ "[rule s]\nsrc = 198.18.0.0/33\n", 2, "'33' is not a prefix length (0..32)" },
+		{ "[rule s]\nsrc = 2001:2::/129\n", 2, "'129' is not a prefix length (0..128)" },
+		{ "[rule s]\nsrc = 198.18.0.0/\n", 2, "'' is not a prefix length" },
+		{ "[rule s]\nsrc = 198.18.0.0/x\n", 2, "'x' is not a prefix length" },
+		{ "[rule s]\nsrc = 198.18.0.0/-1\n", 2, "is not a prefix length" },
+		{ "[rule s]\nsrc = 198.18.0.0/15/2\n", 2, "is not a prefix length" },
+		{ "[rule s]\nsrc = 198.18.0\n", 2, "'198.18.0' is not an IPv4 address" },
+		{ "[rule s]\nsrc = gateway\n", 2, "'gateway' is not an IPv4 address" },
+		{ "[rule s]\nsrc = 2001:2:::1\n", 2, "'2001:2:::1' is not an IPv6 address" },
+		{ "[rule s]\nsrc = /8\n", 2, "'' is not an IPv4 address" },
+		{ "[rule s]\nsrc = 198.18.0.0/15, 198.18.0.0/15\n", 2, "198.18.0.0/15 is listed twice" },
+		{ "[rule s]\nsrc = 198.18.0.1, 198.18.0.1/32\n", 2, "is listed twice" },
+		{ "[rule s]\nsrc = 198.18.0.1,\n", 2, "empty item" },
+		{ "[rule s]\nsrc = 1.0.0.1,1.0.0.2,1.0.0.3,1.0.0.4,1.0.0.5,1.0.0.6,1.0.0.7,1.0.0.8,1.0.0.9\n",
+		  2, "more than 8 prefixes" },
+	};
+	char text[256];
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+	snprintf(text, sizeof(text), "[rule s]\nsrc = %s\n", rep('1', 64));
+	expect_err(text, 2, "is not an IPv4/IPv6 address or prefix");
+}
+
+static void test_port(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[sl]\nports = 5060\n[rule p]\nport = 5070\n", 4, "port: 5070 is not one of the [sl] ports, so rule 'p' could never match" },
+		/* Checked after the whole file, reported at the rule's line. */
+		{ "[rule p]\nport = 5060, 5070\n[sl]\nports = 5070\n", 2, "port: 5060 is not one of the [sl] ports" },
+		{ "[rule p]\nport = 5060, 5060\n", 2, "port 5060 is listed twice" },
+		{ "[rule p]\nport = 0\n", 2, "'0' is not a port number" },
+		{ "[rule p]\nport = 1,2,3,4,5,6,7,8,9\n", 2, "more than 8 ports" },
+	};
+
+	(void)state;
+	load_ok("[rule p]\nport = 5070, 5060\n[sl]\nports = 5060,5070,5080\n");
+	assert_int_equal(st.rules[0].keys, SL_KEY_PORT);
+	assert_int_equal(st.rules[0].n_ports, 2);
+	assert_int_equal(st.rules[0].ports[0], 5070);
+	assert_int_equal(st.rules[0].ports[1], 5060);
+	assert_int_equal(st.rules[0].ports[2], 0);
+
+	load_ok("[rule p]\nport = 5060\n");	/* default [sl] ports */
+	assert_int_equal(st.rules[0].ports[0], 5060);
+	RUN_ERR_CASES(cases);
+}
+
+static void test_ruri_user_prefix(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[rule r]\nruri_user_prefix = +49 30\n", 2, "cannot be the start of a URI user part" },
+		{ "[rule r]\nruri_user_prefix = alice@\n", 2, "cannot be the start of a URI user part" },
+		{ "[rule r]\nruri_user_prefix =\n", 2, "'ruri_user_prefix' needs a value" },
+	};
+	char text[128];
+
+	(void)state;
+	load_ok("[rule r]\nruri_user_prefix = +49\n");
+	assert_int_equal(st.rules[0].keys, SL_KEY_RURI_USER);
+	assert_match(&st.rules[0].ruri_user_prefix, "+49");
+	assert_int_equal(st.dp.rules_need_headers, 0);
+
+	load_ok("[rule r]\nruri_user_prefix = Alice%20\n");	/* as written */
+	assert_match(&st.rules[0].ruri_user_prefix, "Alice%20");
+
+	snprintf(text, sizeof(text), "[rule r]\nruri_user_prefix = %s\n",
+		 rep('9', SL_MATCH_STR_MAX));
+	load_ok(text);
+	assert_int_equal(st.rules[0].ruri_user_prefix.len, SL_MATCH_STR_MAX);
+	snprintf(text, sizeof(text), "[rule r]\nruri_user_prefix = %s\n",
+		 rep('9', SL_MATCH_STR_MAX + 1));
+	expect_err(text, 2, "too long (33 bytes, at most 32)");
+	RUN_ERR_CASES(cases);
+}
+
+static void test_user_agent(void **state)
+{
+	char text[128];
+
+	(void)state;
+	load_ok("[rule ua]\nuser_agent = Friendly-Scanner 1.0\n");
+	assert_int_equal(st.rules[0].keys, SL_KEY_USER_AGENT);
+	assert_int_equal(st.dp.rules_need_headers, 1);
+	assert_match(&st.rules[0].user_agent, "friendly-scanner 1.0");
+	/* Non-ASCII bytes are kept as they are. */
+	load_ok("[rule ua]\nuser_agent = \xc3\x84X\n");
+	assert_match(&st.rules[0].user_agent, "\xc3\x84x");
+
+	snprintf(text, sizeof(text), "[rule ua]\nuser_agent = %s\n",
+		 rep('U', SL_MATCH_STR_MAX));
+	load_ok(text);
+	assert_memory_equal(st.rules[0].user_agent.bytes,
+			    rep('u', SL_MATCH_STR_MAX), SL_MATCH_STR_MAX);
+	snprintf(text, sizeof(text), "[rule ua]\nuser_agent = %s\n",
+		 rep('U', SL_MATCH_STR_MAX + 1));
+	expect_err(text, 2, "user_agent: value is too long (33 bytes, at most 32)");
+	expect_err("[rule ua]\nuser_agent =\n", 2, "'user_agent' needs a value");
+}
+
+static void test_reply(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[rule r]\nreply = 099 Early\n", 2, "'099 Early' is not 'CODE REASON' with CODE 100..699" },
+		{ "[rule r]\nreply = 700 Nope\n", 2, "is not 'CODE REASON'" },
+		{ "[rule r]\nreply = 200OK\n", 2, "'200OK' is not 'CODE REASON'" },
+		{ "[rule r]\nreply = 20\n", 2, "'20' is not 'CODE REASON'" },
+		{ "[rule r]\nreply = OK\n", 2, "is not 'CODE REASON'" },
+		{ "[rule r]\nreply = 2000 OK\n", 2, "is not 'CODE REASON'" },
+		{ "[rule r]\nreply = 299\n", 2, "299 has no standard reason phrase; write 'reply = 299 REASON'" },
+		{ "[rule r]\nreply = 499 ; no reason\n", 2, "499 has no standard reason phrase" },
+		{ "[rule r]\nreply =\n", 2, "'reply' needs a value" },
+		{ "[rule r]\nreply = 200 OK\nreply = 404\n", 3, "'reply' is already set at line 2 (only 'header' may repeat)" },
+	};
+	char text[256];
+
+	(void)state;
+	load_ok("[rule r]\nreply = 200 OK\n");
+	assert_int_equal(st.rules[0].action, SL_ACTION_REPLY);
+	assert_int_equal(st.rules[0].reply_code, 200);
+	assert_int_equal(st.rules[0].keys, 0);	/* reply is not a match key */
+	assert_int_equal(st.replies[0].code, 200);
+	assert_string_equal(st.replies[0].reason, "OK");
+
+	load_ok("[rule r]\nreply = 302\t Moved  Temporarily \n");
+	assert_int_equal(st.replies[0].code, 302);
+	assert_string_equal(st.replies[0].reason, "Moved  Temporarily");
+
+	load_ok("[rule r]\nreply = 699 Custom; with \"odd\" #chars\n");
+	assert_string_equal(st.replies[0].reason, "Custom; with \"odd\" #chars");
+
+	load_ok("[rule r]\nreply = 481\n");
+	assert_string_equal(st.replies[0].reason, "Call/Transaction Does Not Exist");
+	load_ok("[rule r]\nreply = 100\n");
+	assert_string_equal(st.replies[0].reason, "Trying");
+	load_ok("[rule r]\nreply = 606\n");
+	assert_string_equal(st.replies[0].reason, "Not Acceptable");
+
+	snprintf(text, sizeof(text), "[rule r]\nreply = 600 %s\n",
+		 rep('x', 127));
+	load_ok(text);
+	assert_int_equal(strlen(st.replies[0].reason), 127);
+	snprintf(text, sizeof(text), "[rule r]\nreply = 600 %s\n",
+		 rep('x', 128));
+	expect_err(text, 2, "reply: value is too long (128 characters, at most 127)");
+
+	RUN_ERR_CASES(cases);
+}
+
+static void test_std_reasons(void **state)
+{
+	(void)state;
+	assert_string_equal(sl_std_reason(180), "Ringing");
+	assert_string_equal(sl_std_reason(183), "Session Progress");
+	assert_string_equal(sl_std_reason(401), "Unauthorized");
+	assert_string_equal(sl_std_reason(407), "Proxy Authentication Required");
+	assert_string_equal(sl_std_reason(414), "Request-URI Too Long");
+	assert_string_equal(sl_std_reason(488), "Not Acceptable Here");
+	assert_string_equal(sl_std_reason(500), "Server Internal Error");
+	assert_string_equal(sl_std_reason(503), "Service Unavailable");
+	assert_string_equal(sl_std_reason(504), "Server Time-out");
+	assert_string_equal(sl_std_reason(513), "Message Too Large");
+	assert_string_equal(sl_std_reason(604), "Does Not Exist Anywhere");
+	assert_null(sl_std_reason(0));
+	assert_null(sl_std_reason(199));
+	assert_null(sl_std_reason(202));	/* RFC 3265, not 3261 */
+	assert_null(sl_std_reason(422));
+	assert_null(sl_std_reason(700));
+}
+
+static void test_header(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[rule h]\nheader = Retry-After 30\n", 2, "'Retry-After 30' is not a header line (expected 'Name: value')" },
+		{ "[rule h]\nheader = : 30\n", 2, "does not start with a header name" },
+		{ "[rule h]\nheader = Re(try): 30\n", 2, "is not a header line" },
+		{ "[rule h]\nheader = Via: SIP/2.0/UDP 198.18.0.1\n", 2, "the responder writes Via itself" },
+		{ "[rule h]\nheader = content-length: 5\n", 2, "writes content-length itself" },
+		{ "[rule h]\nheader = l: 5\n", 2, "writes l itself" },
+		{ "[rule h]\nheader = Call-ID: x\n", 2, "writes Call-ID itself" },
+		{ "[rule h]\nheader = CSEQ: 1 INVITE\n", 2, "writes CSEQ itself" },
+		{ "[rule h]\nheader = f: <sip:a@example.com>\n", 2, "writes f itself" },
+		{ "[rule h]\nheader =\n", 2, "'header' needs a value" },
+	};
+	char text[2048];
+	size_t off, i;
+
+	(void)state;
+	load_ok("[rule h]\n"
+		"reply = 302 Moved Temporarily\n"
+		"header = Contact: <sip:gw2.example.net>\n"
+		"header = Retry-After: 30 ;comment\n"
+		"header = X-Empty:\n"
+		"header = X-Semi : a;b\n");
+	assert_string_equal(st.replies[0].headers,
+			    "Contact: <sip:gw2.example.net>\r\n"
+			    "Retry-After: 30\r\n"
+			    "X-Empty:\r\n"
+			    "X-Semi : a;b\r\n");
+	assert_int_equal(st.replies[0].headers_len,
+			 strlen(st.replies[0].headers));
+	assert_int_equal(st.rules[0].keys, 0);
+
+	/* Header-ish names that are not reserved are fine. */
+	load_ok("[rule h]\nheader = Viaduct: 1\nheader = Tox: 2\n");
+	assert_string_equal(st.replies[0].headers, "Viaduct: 1\r\nTox: 2\r\n");
+
+	RUN_ERR_CASES(cases);
+
+	/* 1023 bytes of headers fit (NUL makes 1024); one more does not. */
+	off = snprintf(text, sizeof(text), "[rule h]\n");
+	for (i = 0; i < 5; i++)		/* 5 * (5 + 182 + 2) = 945 */
+		off += snprintf(text + off, sizeof(text) - off,
+				"header = X-%d: %s\n", (int)i, rep('v', 182));
+	/* 945 + 5 + 71 + 2 = 1023 */
+	off += snprintf(text + off, sizeof(text) - off, "header = X-9: %s\n",
+			rep('v', 71));
+	load_ok(text);
+	assert_int_equal(st.replies[0].headers_len, 1023);
+	assert_int_equal(strlen(st.replies[0].headers), 1023);
+	snprintf(text + off, sizeof(text) - off, "header = Y: z\n");
+	expect_err(text, 8, "extra headers of rule 'h' exceed 1023 bytes");
+}
+
+static void test_action(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[rule a]\naction = reject\n", 2, "'reject' is not an action (pass, drop or reply)" },
+		{ "[rule a]\naction = drop\naction = drop\n", 3, "'action' is already set at line 2" },
+		{ "[rule a]\nreply = 403 Forbidden\naction = drop\n", 3, "action = drop conflicts with reply at line 2" },
+		{ "[rule a]\nheader = X-A: 1\n\naction = pass\n", 4, "action = pass conflicts with header at line 2" },
+		{ "[rule a]\naction = drop\nreply = 403 Forbidden\n", 3, "reply: rule 'a' has action = drop (line 2); reply needs action = reply" },
+		{ "[rule a]\naction = pass\nheader = X-A: 1\n", 3, "header: rule 'a' has action = pass (line 2); header needs action = reply" },
+	};
+
+	(void)state;
+	load_ok("[rule a]\naction = reply\nreply = 486\n"
+		"[rule b]\naction = drop\n[rule c]\naction = pass\n"
+		"[rule d]\nreply = 403 Forbidden\naction = reply\n");
+	assert_int_equal(st.rules[0].action, SL_ACTION_REPLY);
+	assert_int_equal(st.rules[0].reply_code, 486);
+	assert_string_equal(st.replies[0].reason, "Busy Here");
+	assert_int_equal(st.rules[1].action, SL_ACTION_DROP);
+	assert_int_equal(st.rules[1].reply_code, 0);
+	assert_int_equal(st.replies[1].code, 0);
+	assert_int_equal(st.rules[2].action, SL_ACTION_PASS);
+	assert_int_equal(st.rules[3].action, SL_ACTION_REPLY);
+	assert_int_equal(st.rules[3].reply_code, 403);
+	RUN_ERR_CASES(cases);
+}
+
+static void test_all_keys_in_rule(void **state)
+{
+	(void)state;
+	load_ok("[sl]\nports = 5060, 5080\n"
+		"[rule every]\n"
+		"method = INVITE\n"
+		"src = 198.18.0.0/15\n"
+		"port = 5080\n"
+		"ruri_user_prefix = 00\n"
+		"user_agent = Bot\n"
+		"reply = 503 Service Unavailable\n"
+		"header = Retry-After: 60\n"
+		"action = reply\n");
+	assert_int_equal(st.rules[0].keys,
+			 SL_KEY_METHOD | SL_KEY_SRC | SL_KEY_PORT |
+			 SL_KEY_RURI_USER | SL_KEY_USER_AGENT);
+	assert_int_equal(st.rules[0].reply_code, 503);
+	assert_string_equal(st.replies[0].headers, "Retry-After: 60\r\n");
+	assert_int_equal(st.dp.rules_need_headers, 1);
+}
+
+/* DESIGN.md section 5, verbatim. */
+static void test_design_example(void **state)
+{
+	(void)state;
+	load_ok("[sl]\n"
+		"ports = 5060                      ; UDP ports served (comma list)\n"
+		"default_code = 500                ; Kamailio's default_code\n"
+		"default_reason = Internal Server Error\n"
+		"server_header = Server: sl-xdp    ; whole header line; empty = no Server header\n"
+		"tag_seed = KAMAILIO-stateless     ; MD5 input = tag_seed + tag_addr ip text + port text\n"
+		"tag_addr = 198.18.0.1:5060        ; default: first IPv4 address of the interface, first port\n"
+		"ack_window = 2s\n"
+		"default_action = pass             ; for requests no rule matches: pass | drop | reply\n"
+		"rate_limit = 0                    ; replies per second to any one source address; 0 = unlimited\n"
+		"burst = 0                         ; token-bucket depth for rate_limit\n"
+		"\n"
+		"[rule options-ping]               ; rules are tried in file order; first match wins\n"
+		"method = OPTIONS\n"
+		"reply = 200 OK\n"
+		"\n"
+		"[rule scanners]\n"
+		"user_agent = friendly-scanner     ; substring of the User-Agent value\n"
+		"reply = 403 Forbidden\n"
+		"\n"
+		"[rule redirect-de]\n"
+		"method = INVITE\n"
+		"ruri_user_prefix = +49\n"
+		"reply = 302 Moved Temporarily\n"
+		"header = Contact: <sip:gw2.example.net>\n"
+		"\n"
+		"[rule blocked]\n"
+		"src = 203.0.113.0/24, 2001:db8::/32\n"
+		"action = drop\n");
+	assert_string_equal(st.tag_addr_ip, "198.18.0.1");
+	assert_string_equal(st.tag_addr_port, "5060");
+	assert_int_equal(st.dp.n_rules, 4);
+	assert_string_equal(st.replies[2].name, "redirect-de");
+	assert_int_equal(st.replies[2].line, 21);
+	assert_int_equal(st.rules[2].keys, SL_KEY_METHOD | SL_KEY_RURI_USER);
+	assert_match(&st.rules[2].ruri_user_prefix, "+49");
+	assert_string_equal(st.replies[2].headers,
+			    "Contact: <sip:gw2.example.net>\r\n");
+	assert_int_equal(st.rules[3].action, SL_ACTION_DROP);
+	check_prefix(&st.rules[3].prefixes[1], 6, 32,
+		     "20010db8000000000000000000000000",
+		     "ffffffff000000000000000000000000");
+}
+
+/* ---- sections and general syntax ---- */
+
+static void test_section_errors(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[sl]\n[kamailio]\n", 2, "unknown section [kamailio] (expected [sl] or [rule NAME])" },
+		{ "[SL]\n", 1, "unknown section [SL]" },
+		{ "[rules x]\n", 1, "unknown section [rules x]" },
+		{ "[]\n", 1, "unknown section []" },
+		{ "[rule]\n", 1, "a rule needs a name: [rule NAME]" },
+		{ "[rule   ]\n", 1, "a rule needs a name" },
+		{ "[rule a b]\n", 1, "rule name 'a b' may only have letters, digits, '_', '.' and '-'" },
+		{ "[rule a/b]\n", 1, "rule name 'a/b' may only have" },
+		{ "[rule x]\n\n[rule y]\n[rule x]\n", 4, "rule 'x' already defined at line 1" },
+		{ "[sl]\n[rule a]\n[sl]\n", 3, "second [sl] section (the first is at line 1)" },
+		{ "[sl\nports = 5060\n", 1, "section header without closing ']'" },
+		{ "[sl] ports = 5060\n", 1, "unexpected 'ports = 5060' after the section header" },
+		{ "[rule a]]\n", 1, "unexpected ']' after the section header" },
+	};
+	char text[256];
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+
+	snprintf(text, sizeof(text), "[rule %s]\n", rep('n', 63));
+	load_ok(text);
+	assert_int_equal(strlen(st.replies[0].name), 63);
+	snprintf(text, sizeof(text), "[rule %s]\n", rep('n', 64));
+	expect_err(text, 1, "is longer than 63 characters");
+
+	load_ok("  [ rule \t spaced ]   ; comment\n[sl];x\n");
+	assert_string_equal(st.replies[0].name, "spaced");
+}
+
+static void test_syntax_errors(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "ports = 5060\n", 1, "'ports' is outside any section (put it under [sl] or [rule NAME])" },
+		{ "[sl]\nports 5060\n", 2, "expected 'key = value', a [section] or a comment, not 'ports 5060'" },
+		{ "[sl]\nports ;= 5060\n", 2, "expected 'key = value'" },
+		{ "[sl]\n= 5060\n", 2, "missing key name before '='" },
+		{ "[sl]\nport = 5060\n", 2, "'port' belongs in a [rule NAME] section, not in [sl]" },
+		{ "[sl]\nserver = x\n", 2, "unknown key 'server' in [sl]" },
+		{ "[sl]\nmethod = INVITE\n", 2, "'method' belongs in a [rule NAME] section, not in [sl]" },
+		{ "[rule a]\nports = 5060\n", 2, "'ports' belongs in [sl], not in a [rule NAME] section" },
+		{ "[rule a]\nmethods = INVITE\n", 2, "unknown key 'methods' in a [rule NAME] section" },
+		{ "[sl]\nPorts = 5060\n", 2, "unknown key 'Ports'" },
+		{ "[sl]\nports = 5060\n\n; c\nports = 5070\n", 5, "'ports' is already set at line 2" },
+		{ "[rule a]\nsrc = 198.18.0.0/15\nsrc = 2001:2::/48\n", 3, "'src' is already set at line 2 (only 'header' may repeat)" },
+		{ "[sl]\nports = 50\r60\n", 2, "control character 0x0d in column 11" },
+		{ "[sl]\nports = 5060\x7f\n", 2, "control character 0x7f" },
+		{ "[sl]\nports = 5060\x01\n", 2, "control character 0x01" },
+		{ "[sl]\nports = 5060\r\r\n", 2, "control character 0x0d" },
+		/* The first error wins; later ones are not reported. */
+		{ "[sl]\nports = 0\nbogus = 1\n", 2, "'0' is not a port number" },
+		{ "[sl]\nports = 5060\n[nope]\nports = 0\n", 3, "unknown section [nope]" },
+	};
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+}
+
+static void test_long_lines(void **state)
+{
+	char text[600];
+	size_t pre;
+
+	(void)state;
+	/* Exactly SL_CONFIG_MAX_LINE characters: fine, LF or CRLF. */
+	pre = strlen("header = X-A: ");
+	snprintf(text, sizeof(text), "[rule a]\nheader = X-A: %s\n",
+		 rep('v', SL_CONFIG_MAX_LINE - pre));
+	load_ok(text);
+	assert_int_equal(st.replies[0].headers_len, SL_CONFIG_MAX_LINE - 9 + 2);
+	snprintf(text, sizeof(text), "[rule a]\r\nheader = X-A: %s\r\n",
+		 rep('v', SL_CONFIG_MAX_LINE - pre));
+	load_ok(text);
+	assert_int_equal(st.replies[0].headers_len, SL_CONFIG_MAX_LINE - 9 + 2);
+
+	/* One more: an error, not a silent split into two lines. */
+	snprintf(text, sizeof(text), "[rule a]\nheader = X-A: %s\n",
+		 rep('v', SL_CONFIG_MAX_LINE - pre + 1));
+	expect_err(text, 2, "line is too long (198 characters, at most 197)");
+
+	/* inih would have parsed the tail of this one as "z = 1". */
+	snprintf(text, sizeof(text), "[sl]\n; %s z = 1\nports = 0\n",
+		 rep('c', 300));
+	expect_err(text, 2, "line is too long");
+
+	/* Last line without a newline is still a line. */
+	snprintf(text, sizeof(text), "[sl]\n\n%s", rep(' ', 198));
+	expect_err(text, 3, "line is too long");
+}
+
+static void test_syntax_features(void **state)
+{
+	(void)state;
+	/* Inline comments need a blank before ';'; '#' only starts lines. */
+	load_ok("# hash comment\n"
+		"; semicolon comment\n"
+		"   ; indented comment\n"
+		"[sl]\n"
+		"ports = 5070 ; the port\n"
+		"default_reason = Busy #1;not-a-comment\n"
+		"tag_seed = seed\t; tab then comment\n"
+		"server_header = X-A: \"quoted\" value\n");
+	assert_int_equal(st.dp.ports[0], 5070);
+	assert_string_equal(st.default_reason, "Busy #1;not-a-comment");
+	assert_string_equal(st.tag_seed, "seed");
+	assert_string_equal(st.server_header, "X-A: \"quoted\" value");
+
+	/* key: value form, blanks everywhere, CRLF, BOM. */
+	load_ok("\xef\xbb\xbf[sl]\r\n"
+		"  ports:5061\r\n"
+		"\tdefault_code   =   404   \r\n"
+		"burst\t=\t9\t\r\n");
+	assert_int_equal(st.dp.ports[0], 5061);
+	assert_int_equal(st.default_code, 404);
+	assert_int_equal(st.burst, 9);
+
+	/* The first '=' or ':' ends the key. */
+	load_ok("[sl]\nserver_header = Server: a=b:c\n");
+	assert_string_equal(st.server_header, "Server: a=b:c");
+
+	/*
+	 * Indentation is cosmetic: inih's multi-line continuation would
+	 * have turned the second line into a second value of "method".
+	 */
+	load_ok("[rule indented]\n"
+		"    method = OPTIONS\n"
+		"\n"
+		"    reply = 200 OK\n"
+		"\theader = X-A: 1\n");
+	assert_int_equal(st.rules[0].n_methods, 1);
+	assert_int_equal(st.replies[0].code, 200);
+	assert_string_equal(st.replies[0].headers, "X-A: 1\r\n");
+
+	/* No final newline. */
+	load_ok("[sl]\nports = 5099");
+	assert_int_equal(st.dp.ports[0], 5099);
+}
+
+static void test_action_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sl_action_name(SL_ACTION_PASS), "pass");
+	assert_string_equal(sl_action_name(SL_ACTION_DROP), "drop");
+	assert_string_equal(sl_action_name(SL_ACTION_REPLY), "reply");
+	assert_string_equal(sl_action_name(7), "unknown");
+}
+
+static void test_err_buffer(void **state)
+{
+	char small[12];
+
+	(void)state;
+	/* No error buffer at all: still fails cleanly. */
+	assert_int_equal(sl_settings_load_string("[x]\n", "t", &st, NULL, 0), -1);
+	assert_memory_equal(&st, &zero_settings, sizeof(st));
+	assert_int_equal(sl_settings_load_string("[sl]\n", NULL, &st, NULL, 0), 0);
+
+	/* A short buffer truncates the message, NUL-terminated. */
+	memset(small, '#', sizeof(small));
+	assert_int_equal(sl_settings_load_string("[x]\n", "file.conf", &st,
+						 small, sizeof(small)), -1);
+	assert_string_equal(small, "file.conf:1");
+
+	assert_int_equal(sl_settings_load_string("[x]\n", NULL, &st, err,
+						 sizeof(err)), -1);
+	assert_true(!strncmp(err, "<string>:1: ", 12));
+	assert_int_equal(sl_settings_load_string(NULL, "n", &st, err,
+						 sizeof(err)), -1);
+
+	/* Success clears an old message. */
+	strcpy(err, "stale");
+	assert_int_equal(load("[sl]\n"), 0);
+	assert_string_equal(err, "");
+}
+
+/* ---- files ---- */
+
+static char *write_tmp(const void *data, size_t len)
+{
+	static char path[64];
+	int fd;
+
+	strcpy(path, "/tmp/test_config.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void test_load_file(void **state)
+{
+	static const char good[] = "[sl]\nports = 5062\n[rule a]\nmethod = BYE\n";
+	static const char bad[] = "[sl]\n\nports = 5062\n[rule a]\nmethod = BYE,\n";
+	static const char nul[] = "[sl]\nports = 5060\0\n";
+	char want[128], *path, *big;
+
+	(void)state;
+	path = write_tmp(good, sizeof(good) - 1);
+	assert_int_equal(sl_settings_load_file(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.dp.ports[0], 5062);
+	assert_int_equal(st.dp.n_rules, 1);
+	unlink(path);
+
+	path = write_tmp(bad, sizeof(bad) - 1);
+	assert_int_equal(sl_settings_load_file(path, &st, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:5: method: empty item", path);
+	assert_true(!strncmp(err, want, strlen(want)));
+	assert_memory_equal(&st, &zero_settings, sizeof(st));
+	unlink(path);
+
+	/* NUL bytes cannot hide the rest of a line. */
+	path = write_tmp(nul, sizeof(nul) - 1);
+	assert_int_equal(sl_settings_load_file(path, &st, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: control character 0x00", path);
+	assert_true(!strncmp(err, want, strlen(want)));
+	unlink(path);
+
+	assert_int_equal(sl_settings_load_file("/nonexistent/sl-xdp.conf", &st,
+					       err, sizeof(err)), -1);
+	assert_string_equal(err, "/nonexistent/sl-xdp.conf: cannot open: No such file or directory");
+	assert_memory_equal(&st, &zero_settings, sizeof(st));
+
+	assert_int_equal(sl_settings_load_file("/tmp", &st, err, sizeof(err)), -1);
+	assert_string_equal(err, "/tmp: cannot read: Is a directory");
+
+	big = malloc(SL_CONFIG_MAX_FILE + 1);
+	assert_non_null(big);
+	memset(big, '\n', SL_CONFIG_MAX_FILE + 1);
+	path = write_tmp(big, SL_CONFIG_MAX_FILE);
+	assert_int_equal(sl_settings_load_file(path, &st, err, sizeof(err)), 0);
+	unlink(path);
+	path = write_tmp(big, SL_CONFIG_MAX_FILE + 1);
+	assert_int_equal(sl_settings_load_file(path, &st, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ": larger than 1048576 bytes"));
+	unlink(path);
+	free(big);
+}
+
+/* examples/sl-xdp.conf: from the cwd (make runs tests from the repo
+ * root) or from a parent of the test binary's directory. */
+static bool find_example(char *out, size_t size)
+{
+	static const char rel[] = "examples/sl-xdp.conf";
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int up;
+
+	if (!access(rel, R_OK)) {
+		snprintf(out, size, "%s", rel);
+		return true;
+	}
+	snprintf(tmp, sizeof(tmp), "%s", argv0);
+	snprintf(dir, sizeof(dir), "%s", dirname(tmp));
+	for (up = 0; up < 6; up++) {
+		snprintf(out, size, "%s/%s", dir, rel);
+		if (!access(out, R_OK))
+			return true;
+		if (strlen(dir) + 4 >= sizeof(dir))
+			break;
+		strcat(dir, "/..");
+	}
+	return false;
+}
+
+static void test_example_file(void **state)
+{
+	char path[PATH_MAX + 64];
+	const struct sl_rule *r;
+
+	(void)state;
+	if (!find_example(path, sizeof(path)))
+		fail_msg("examples/sl-xdp.conf not found from cwd or %s", argv0);
+	if (sl_settings_load_file(path, &st, err, sizeof(err)))
+		fail_msg("%s", err);
+
+	assert_int_equal(st.dp.n_ports, 1);
+	assert_int_equal(st.dp.ports[0], 5060);
+	assert_int_equal(st.dp.default_action, SL_ACTION_PASS);
+	assert_true(st.dp.ack_window_ns == 2000000000ULL);
+	assert_int_equal(st.default_code, 500);
+	assert_string_equal(st.server_header, "Server: sl-xdp");
+	assert_string_equal(st.tag_seed, "KAMAILIO-stateless");
+	assert_false(st.tag_addr_set);
+	assert_int_equal(st.rate_limit, 0);
+	assert_int_equal(st.window_slots, 1048576);
+	assert_int_equal(st.dp.rules_need_headers, 1);
+	assert_int_equal(st.dp.n_rules, 4);
+
+	r = &st.rules[0];
+	assert_string_equal(st.replies[0].name, "blocked");
+	assert_int_equal(r->action, SL_ACTION_DROP);
+	assert_int_equal(r->keys, SL_KEY_SRC);
+	assert_int_equal(r->n_prefixes, 3);
+	check_prefix(&r->prefixes[0], 4, 24, "c6134200", "ffffff00");
+	check_prefix(&r->prefixes[1], 6, 64,
+		     "2001000200000bad0000000000000000",
+		     "ffffffffffffffff0000000000000000");
+
+	r = &st.rules[1];
+	assert_string_equal(st.replies[1].name, "friendly-scanner");
+	assert_int_equal(r->keys, SL_KEY_USER_AGENT);
+	assert_match(&r->user_agent, "friendly-scanner");
+	assert_int_equal(r->reply_code, 403);
+	assert_string_equal(st.replies[1].reason, "Forbidden");
+
+	r = &st.rules[2];
+	assert_string_equal(st.replies[2].name, "sipvicious");
+	assert_match(&r->user_agent, "sipvicious");
+	assert_int_equal(r->reply_code, 403);
+
+	r = &st.rules[3];
+	assert_string_equal(st.replies[3].name, "options-ping");
+	assert_int_equal(r->keys, SL_KEY_METHOD);
+	assert_int_equal(r->n_methods, 1);
+	assert_method(&r->methods[0], "OPTIONS");
+	assert_int_equal(r->reply_code, 200);
+	assert_string_equal(st.replies[3].reason, "OK");
+	assert_int_equal(st.replies[3].headers_len, 0);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_sl_all_keys),
+		cmocka_unit_test(test_sl_errors),
+		cmocka_unit_test(test_tag_addr),
+		cmocka_unit_test(test_ack_window),
+		cmocka_unit_test(test_rule_order),
+		cmocka_unit_test(test_empty_rule),
+		cmocka_unit_test(test_default_reply_order_independent),
+		cmocka_unit_test(test_max_rules),
+		cmocka_unit_test(test_method),
+		cmocka_unit_test(test_src_v4),
+		cmocka_unit_test(test_src_v6),
+		cmocka_unit_test(test_src_errors),
+		cmocka_unit_test(test_port),
+		cmocka_unit_test(test_ruri_user_prefix),
+		cmocka_unit_test(test_user_agent),
+		cmocka_unit_test(test_reply),
+		cmocka_unit_test(test_std_reasons),
+		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_action),
+		cmocka_unit_test(test_all_keys_in_rule),
+		cmocka_unit_test(test_design_example),
+		cmocka_unit_test(test_section_errors),
+		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_syntax_features),
+		cmocka_unit_test(test_action_names),
+		cmocka_unit_test(test_err_buffer),
+		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_example_file),
+	};
+
+	if (argc > 0)
+		argv0 = argv[0];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * To-tag unit tests.  Every expected value is a Kamailio 5.6.3 capture
+ * from the spec (sections 1.4 and 7), not something computed by this
+ * code.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "totag.h"
+#include "sl_crc16.h"	/* after totag.h: needs __u16 */
+
+#define SIG_5070	"df673b98c9e0bd9172cfc0d849035098"
+#define SIG_5071	"7d69ce80ff1a41f18f7daaf2375681a9"
+#define SEED		"KAMAILIO-stateless"
+
+#define S(lit)		((struct sl_str){ .s = (lit), .len = sizeof(lit) - 1 })
+#define ABSENT		((struct sl_str){ .s = NULL, .len = 0 })
+
+/* Suffix as 8 hex chars, checking that nothing past them is written. */
+static void assert_suffix_hex(__u32 suffix, const char *want)
+{
+	char buf[SL_SUFFIX_LEN + 1];
+
+	memset(buf, '#', sizeof(buf));
+	sl_totag_suffix_hex(suffix, buf);
+	assert_memory_equal(buf, want, SL_SUFFIX_LEN);
+	assert_int_equal(buf[SL_SUFFIX_LEN], '#');
+}
+
+static void assert_sig(const char *seed, const char *ip, const char *port,
+		       const char *want)
+{
+	char buf[SL_SIG_LEN + 1];
+
+	memset(buf, '#', sizeof(buf));
+	sl_totag_signature(seed, ip, port, buf);
+	assert_memory_equal(buf, want, SL_SIG_LEN);
+	assert_int_equal(buf[SL_SIG_LEN], '#');
+}
+
+static void sig_differs(const char *seed, const char *ip, const char *port,
+			const char *other)
+{
+	char buf[SL_SIG_LEN];
+
+	sl_totag_signature(seed, ip, port, buf);
+	assert_memory_not_equal(buf, other, SL_SIG_LEN);
+}
+
+static void test_crc_check_value(void **state)
+{
+	(void)state;
+	assert_int_equal(sl_crc16_x25("123456789", 9), 0x906e);
+	/* init 0xffff, xorout 0xffff: nothing hashes to 0 */
+	assert_int_equal(sl_crc16_x25("", 0), 0x0000);
+	assert_int_not_equal(sl_crc16_x25("123456788", 9), 0x906e);
+}
+
+static void test_crc_matches_suffix_halves(void **state)
+{
+	const char a[] = "127.0.0.140000z9hG4bK-t2-1";
+	const char b[] = "40000127.0.0.1cid-t2-1@test";
+
+	(void)state;
+	/* spec 1.4: 0xDD38 -> "83dd", 0x3EA7 -> "7ae3" */
+	assert_int_equal(sl_crc16_x25(a, sizeof(a) - 1), 0xdd38);
+	assert_int_equal(sl_crc16_x25(b, sizeof(b) - 1), 0x3ea7);
+}
+
+static void test_nib4(void **state)
+{
+	char buf[4];
+
+	(void)state;
+	sl_crc16_nib4(0xdd38, buf);
+	assert_memory_equal(buf, "83dd", 4);
+	sl_crc16_nib4(0x3ea7, buf);
+	assert_memory_equal(buf, "7ae3", 4);
+	/* Kamailio pads the high nibbles with '0' */
+	sl_crc16_nib4(0x0010, buf);
+	assert_memory_equal(buf, "0100", 4);
+
+	assert_suffix_hex(0xdd383ea7, "83dd7ae3");
+	assert_suffix_hex(0x00000000, "00000000");
+	assert_suffix_hex(0x0001f000, "1000000f");
+}
+
+static void test_signature_vectors(void **state)
+{
+	(void)state;
+	assert_sig(SEED, "127.0.0.1", "5070", SIG_5070);
+	assert_sig(SEED, "127.0.0.1", "5071", SIG_5071);
+}
+
+static void test_signature_trimming(void **state)
+{
+	(void)state;
+	/* leading SP/HT, trailing SP/HT/CR/LF are not hashed */
+	assert_sig(" \t" SEED " \t\r\n", "\t 127.0.0.1\r\n", " 5070 \n", SIG_5070);
+	assert_sig(SEED, "127.0.0.1", "\t\t5071\r", SIG_5071);
+	/* a NUL ends the C string: the trailing-NUL rule comes for free */
+	assert_sig(SEED "\0junk", "127.0.0.1", "5070", SIG_5070);
+	/* an empty piece hashes like the pieces joined without it */
+	assert_sig(SEED "127.0.0.1", "", "5070", SIG_5070);
+	assert_sig(SEED "127.0.0.1", NULL, "5070", SIG_5070);
+
+	/* inner blanks are kept; CR/LF are trimmed only at the end */
+	sig_differs("KAMAILIO- stateless", "127.0.0.1", "5070", SIG_5070);
+	sig_differs(SEED, "\r127.0.0.1", "5070", SIG_5070);
+	sig_differs(SEED, "127.0.0.1", "5070.", SIG_5070);
+}
+
+struct tag_vector {
+	const char *what;
+	struct sl_str host, port, branch, callid;
+	const char *suffix;
+};
+
+static const struct tag_vector vectors[] = {
+	{ "7(a) OPTIONS",
+	  S("127.0.0.1"), S("40000"), S("z9hG4bK-t2-1"), S("cid-t2-1@test"),
+	  "83dd7ae3" },
+	{ "7(b) INVITE, rport",
+	  S("10.0.0.5"), S("5062"), S("z9hG4bK-inv-0001"),
+	  S("inv-callid-0001@10.0.0.5"), "ef6c50a2" },
+	{ "7(b) ACK with a new branch: CRC-A changes, CRC-B does not",
+	  S("10.0.0.5"), S("5062"), S("z9hG4bK-ack-2xx-9"),
+	  S("inv-callid-0001@10.0.0.5"), "ef5050a2" },
+	{ "7 compact 180",
+	  S("127.0.0.1"), S("40000"), S("z9hG4bK-compact-1"),
+	  S("compact-cid@test"), "98721ebf" },
+	{ "1.4 no port, any branch",
+	  S("127.0.0.1"), ABSENT, S("z9hG4bK-t2-1"), S("cid-t2-1@test"),
+	  "78550000" },
+	{ "1.4 no port, other branch and Call-ID",
+	  S("127.0.0.1"), ABSENT, S("z9hG4bK-something-else"), S("x@y"),
+	  "78550000" },
+	{ "1.4 no port, no branch",
+	  S("127.0.0.1"), ABSENT, ABSENT, S("cid-t2-1@test"), "78550000" },
+};
+
+static void test_tag_vectors(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+		const struct tag_vector *v = &vectors[i];
+		__u32 suffix;
+
+		print_message("  %s\n", v->what);
+		suffix = sl_totag_suffix(v->host, v->port, v->branch, v->callid);
+		assert_suffix_hex(suffix, v->suffix);
+	}
+}
+
+static void test_build(void **state)
+{
+	static const char want_a[] = SIG_5070 ".83dd7ae3";
+	static const char want_b[] = SIG_5070 ".ef6c50a2";
+	char sig[SL_SIG_LEN];
+	char tag[SL_TOTAG_LEN + 1];
+	__u32 suffix;
+
+	(void)state;
+	assert_int_equal(sizeof(want_a) - 1, SL_TOTAG_LEN);
+	sl_totag_signature(SEED, "127.0.0.1", "5070", sig);
+
+	memset(tag, '#', sizeof(tag));
+	suffix = sl_totag_suffix(S("127.0.0.1"), S("40000"), S("z9hG4bK-t2-1"),
+				 S("cid-t2-1@test"));
+	assert_int_equal(suffix, 0xdd383ea7);
+	sl_totag_build(sig, suffix, tag);
+	assert_memory_equal(tag, want_a, SL_TOTAG_LEN);
+	assert_int_equal(tag[SL_TOTAG_LEN], '#');
+
+	suffix = sl_totag_suffix(S("10.0.0.5"), S("5062"), S("z9hG4bK-inv-0001"),
+				 S("inv-callid-0001@10.0.0.5"));
+	sl_totag_build(sig, suffix, tag);
+	assert_memory_equal(tag, want_b, SL_TOTAG_LEN);
+}
+
+/* The parser hands out pointers into the datagram: lengths, not NULs,
+ * delimit the pieces. */
+static void test_pieces_in_place(void **state)
+{
+	static const char via[] = "SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-t2-1\r\n"
+				  "Call-ID: cid-t2-1@test\r\n";
+	const char *host = strstr(via, "127.");
+	const char *port = strstr(via, "40000");
+	const char *branch = strstr(via, "z9hG4bK");
+	const char *cid = strstr(via, "cid-");
+	__u32 suffix;
+
+	(void)state;
+	suffix = sl_totag_suffix((struct sl_str){ host, 9 },
+				 (struct sl_str){ port, 5 },
+				 (struct sl_str){ branch, 12 },
+				 (struct sl_str){ cid, 13 });
+	assert_suffix_hex(suffix, "83dd7ae3");
+}
+
+static void test_absent_rules(void **state)
+{
+	static const char hp[] = "10.0.0.55062";
+	static const char ph[] = "506210.0.0.5";
+	__u32 suffix, full;
+
+	(void)state;
+	full = sl_totag_suffix(S("10.0.0.5"), S("5062"), S("z9hG4bK-inv-0001"),
+			       S("inv-callid-0001@10.0.0.5"));
+
+	/* no branch: CRC-A over host+port, CRC-B untouched */
+	suffix = sl_totag_suffix(S("10.0.0.5"), S("5062"), ABSENT,
+				 S("inv-callid-0001@10.0.0.5"));
+	assert_int_equal(suffix >> 16, sl_crc16_x25(hp, sizeof(hp) - 1));
+	assert_int_equal(suffix & 0xffff, full & 0xffff);
+	assert_int_not_equal(suffix >> 16, full >> 16);
+
+	/* no Call-ID: CRC-B over port+host */
+	suffix = sl_totag_suffix(S("10.0.0.5"), S("5062"), S("z9hG4bK-inv-0001"),
+				 ABSENT);
+	assert_int_equal(suffix >> 16, full >> 16);
+	assert_int_equal(suffix & 0xffff, sl_crc16_x25(ph, sizeof(ph) - 1));
+
+	/* no port: CRC-A over the host only (branch ignored), CRC-B = 0 */
+	suffix = sl_totag_suffix(S("10.0.0.5"), ABSENT, S("z9hG4bK-inv-0001"),
+				 S("inv-callid-0001@10.0.0.5"));
+	assert_int_equal(suffix, (__u32)sl_crc16_x25("10.0.0.5", 8) << 16);
+
+	/* an empty but present port does not cut the lists */
+	suffix = sl_totag_suffix(S("10.0.0.5"), S(""), S("z9hG4bK-inv-0001"),
+				 S("inv-callid-0001@10.0.0.5"));
+	assert_int_equal(suffix >> 16,
+			 sl_crc16_x25("10.0.0.5z9hG4bK-inv-0001", 24));
+	assert_int_equal(suffix & 0xffff,
+			 sl_crc16_x25("10.0.0.5inv-callid-0001@10.0.0.5", 32));
+
+	/* no host: CRC-A = 0, CRC-B over the port only */
+	suffix = sl_totag_suffix(ABSENT, S("5062"), S("z9hG4bK-inv-0001"),
+				 S("inv-callid-0001@10.0.0.5"));
+	assert_int_equal(suffix, sl_crc16_x25("5062", 4));
+}
+
+/* Header text is hashed raw: a trailing blank on Call-ID matters. */
+static void test_no_trimming_in_suffix(void **state)
+{
+	__u32 a, b;
+
+	(void)state;
+	a = sl_totag_suffix(S("127.0.0.1"), S("40000"), S("z9hG4bK-t2-1"),
+			    S("cid-t2-1@test"));
+	b = sl_totag_suffix(S("127.0.0.1"), S("40000"), S("z9hG4bK-t2-1"),
+			    S("cid-t2-1@test "));
+	assert_int_equal(a >> 16, b >> 16);
+	assert_int_not_equal(a & 0xffff, b & 0xffff);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_crc_check_value),
+		cmocka_unit_test(test_crc_matches_suffix_halves),
+		cmocka_unit_test(test_nib4),
+		cmocka_unit_test(test_signature_vectors),
+		cmocka_unit_test(test_signature_trimming),
+		cmocka_unit_test(test_tag_vectors),
+		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_pieces_in_place),
+		cmocka_unit_test(test_absent_rules),
+		cmocka_unit_test(test_no_trimming_in_suffix),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <ifaddrs.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "bpf_maps.h"
+#include "totag.h"
+#include "sl_xdp.skel.h"
+
+#define PROG_PIN_NAME "sl_xdp_prog"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void sl_pin_dir(const char *ifname, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s/%s", SL_PIN_BASE, ifname);
+}
+
+int sl_check_env(char *err, size_t errlen)
+{
+	struct statfs st;
+
+	if (geteuid() != 0)
+		return fail(err, errlen,
+			    "must run as root (BPF and XDP need CAP_SYS_ADMIN and CAP_NET_ADMIN): try sudo");
+	if (statfs("/sys/fs/bpf", &st) || st.f_type != BPF_FS_MAGIC) {
+		if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700"))
+			return fail(err, errlen,
+				    "bpffs is not mounted at /sys/fs/bpf and mounting it failed (%s): run 'mount -t bpf bpf /sys/fs/bpf'",
+				    strerror(errno));
+	}
+	if (mkdir(SL_PIN_BASE, 0700) && errno != EEXIST)
+		return fail(err, errlen, "cannot create %s: %s", SL_PIN_BASE,
+			    strerror(errno));
+	return 0;
+}
+
+int sl_resolve_tag_addr(const char *ifname, struct sl_settings *s, char *err,
+			size_t errlen)
+{
+	struct ifaddrs *ifa, *i;
+	int found = 0;
+
+	if (s->tag_addr_set)
+		return 0;
+	if (getifaddrs(&ifa))
+		return fail(err, errlen, "cannot list addresses of %s: %s",
+			    ifname, strerror(errno));
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    strcmp(i->ifa_name, ifname))
+			continue;
+		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr,
+			  s->tag_addr_ip, sizeof(s->tag_addr_ip));
+		found = 1;
+	}
+	freeifaddrs(ifa);
+	if (!found)
+		return fail(err, errlen,
+			    "%s has no IPv4 address to derive the to-tag signature from: set tag_addr = IP:PORT in [sl]",
+			    ifname);
+	snprintf(s->tag_addr_port, sizeof(s->tag_addr_port), "%u",
+		 s->dp.n_ports ? s->dp.ports[0] : SL_DEFAULT_PORT);
+	s->tag_addr_set = true;
+	return 0;
+}
+
+/* The interface's attached XDP program id in any mode, 0 if none. */
+static int attached_prog(int ifindex, __u32 *id, __u32 *mode_flags)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return -errno;
+	*id = 0;
+	*mode_flags = 0;
+	if (q.attach_mode == XDP_ATTACHED_DRV) {
+		*id = q.drv_prog_id;
+		*mode_flags = XDP_FLAGS_DRV_MODE;
+	} else if (q.attach_mode == XDP_ATTACHED_SKB) {
+		*id = q.skb_prog_id;
+		*mode_flags = XDP_FLAGS_SKB_MODE;
+	} else if (q.attach_mode == XDP_ATTACHED_HW) {
+		*id = q.hw_prog_id;
+		*mode_flags = XDP_FLAGS_HW_MODE;
+	} else if (q.attach_mode == XDP_ATTACHED_MULTI) {
+		*id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+		*mode_flags = q.drv_prog_id ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+	}
+	return 0;
+}
+
+static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
+{
+	m->fd[SL_M_ACTIVE] = bpf_map__fd(skel->maps.sl_active);
+	m->fd[SL_M_CONFIG] = bpf_map__fd(skel->maps.sl_config);
+	m->fd[SL_M_RULES] = bpf_map__fd(skel->maps.sl_rules);
+	m->fd[SL_M_RULE_HITS] = bpf_map__fd(skel->maps.sl_rule_hits);
+	m->fd[SL_M_COUNTERS] = bpf_map__fd(skel->maps.sl_counters);
+	m->fd[SL_M_WINDOW] = bpf_map__fd(skel->maps.sl_window);
+	m->fd[SL_M_XSKS] = bpf_map__fd(skel->maps.sl_xsks);
+}
+
+int sl_attach(const struct sl_attach_opts *o, char *err, size_t errlen)
+{
+	static struct sl_settings s;	/* large: keep it off the stack */
+	char dir[PATH_MAX], path[PATH_MAX + 32], msg[512];
+	struct sl_xdp *skel = NULL;
+	struct sl_maps m;
+	struct bpf_map *map;
+	struct stat st;
+	__u32 cur_id, cur_mode, flags;
+	int ifindex, prog_fd, ret;
+
+	if (sl_check_env(err, errlen))
+		return -1;
+	ifindex = if_nametoindex(o->ifname);
+	if (!ifindex)
+		return fail(err, errlen, "no such interface: %s ('ip link' lists them)",
+			    o->ifname);
+	sl_pin_dir(o->ifname, dir, sizeof(dir));
+	if (stat(dir, &st) == 0)
+		return fail(err, errlen,
+			    "sl-xdp is already attached on %s (pins in %s): run 'sl-ctl detach %s' first",
+			    o->ifname, dir, o->ifname);
+	if (attached_prog(ifindex, &cur_id, &cur_mode) == 0 && cur_id)
+		return fail(err, errlen,
+			    "another XDP program (id %u) is attached on %s: remove it first ('ip link set dev %s xdp off')",
+			    cur_id, o->ifname, o->ifname);
+
+	if (sl_settings_load_file(o->config_path, &s, msg, sizeof(msg)))
+		return fail(err, errlen, "%s", msg);
+	if (sl_resolve_tag_addr(o->ifname, &s, err, errlen))
+		return -1;
+	sl_totag_signature(s.tag_seed, s.tag_addr_ip, s.tag_addr_port,
+			   (char *)s.dp.signature);
+	s.dp.has_signature = 1;
+
+	skel = sl_xdp__open();
+	if (!skel)
+		return fail(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+	/* sl-ctl pins under its own per-interface directory */
+	bpf_object__for_each_map(map, skel->obj)
+		bpf_map__set_pin_path(map, NULL);
+	bpf_map__set_max_entries(skel->maps.sl_window, s.window_slots);
+	ret = sl_xdp__load(skel);
+	if (ret) {
+		sl_xdp__destroy(skel);
+		return fail(err, errlen,
+			    "the kernel rejected the XDP program (%s): a kernel with BPF, BTF and bpf_loop (>= 5.17; 6.1 LTS tested) is needed",
+			    strerror(-ret));
+	}
+	sl_maps_init(&m);
+	skel_maps(skel, &m);
+	ret = sl_maps_apply(&m, &s.dp, s.rules, s.dp.n_rules);
+	if (ret) {
+		sl_xdp__destroy(skel);
+		return fail(err, errlen, "cannot write the configuration maps: %s",
+			    strerror(-ret));
+	}
+
+	prog_fd = bpf_program__fd(skel->progs.sl_xdp);
+	flags = XDP_FLAGS_UPDATE_IF_NOEXIST |
+		(o->skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+	ret = bpf_xdp_attach(ifindex, prog_fd, flags, NULL);
+	if (ret == -EOPNOTSUPP && !o->skb_mode) {
+		sl_xdp__destroy(skel);
+		return fail(err, errlen,
+			    "the driver of %s has no native XDP support: use --skb-mode (generic XDP, slower)",
+			    o->ifname);
+	}
+	if (ret) {
+		sl_xdp__destroy(skel);
+		return fail(err, errlen, "cannot attach XDP on %s: %s", o->ifname,
+			    strerror(-ret));
+	}
+
+	ret = sl_maps_pin(&m, dir);
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+		if (bpf_obj_pin(prog_fd, path))
+			ret = -errno;
+	}
+	if (ret) {
+		bpf_xdp_detach(ifindex, flags & ~XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+		snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+		unlink(path);
+		sl_maps_unpin(dir);
+		sl_xdp__destroy(skel);
+		return fail(err, errlen, "cannot pin maps under %s: %s", dir,
+			    strerror(-ret));
+	}
+	/* the kernel keeps program and maps: attached and pinned */
+	sl_xdp__destroy(skel);
+	return 0;
+}
+
+int sl_detach(const char *ifname, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), cur_id, cur_mode;
+	struct stat st;
+	int ifindex, prog_fd;
+
+	if (sl_check_env(err, errlen))
+		return -1;
+	sl_pin_dir(ifname, dir, sizeof(dir));
+	if (stat(dir, &st))
+		return fail(err, errlen, "sl-xdp is not attached on %s (no %s)",
+			    ifname, dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+	prog_fd = bpf_obj_get(path);
+	ifindex = if_nametoindex(ifname);
+	if (prog_fd >= 0 && ifindex &&
+	    !bpf_obj_get_info_by_fd(prog_fd, &info, &len) &&
+	    !attached_prog(ifindex, &cur_id, &cur_mode) && cur_id == info.id) {
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = prog_fd);
+
+		if (bpf_xdp_detach(ifindex, cur_mode | XDP_FLAGS_REPLACE, &opts)) {
+			close(prog_fd);
+			return fail(err, errlen, "cannot detach XDP from %s: %s",
+				    ifname, strerror(errno));
+		}
+	}
+	/* interface gone, or the program replaced by someone else: the
+	 * pins are ours either way */
+	if (prog_fd >= 0)
+		close(prog_fd);
+	unlink(path);
+	sl_maps_unpin(dir);
+	if (stat(dir, &st) == 0)
+		return fail(err, errlen, "could not remove %s: remove it by hand", dir);
+	return 0;
+}

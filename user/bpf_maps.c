@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bpf_maps.h"
+
+const char *const sl_map_names[SL_N_MAPS] = SL_MAP_NAMES;
+
+void sl_maps_init(struct sl_maps *m)
+{
+	for (int i = 0; i < SL_N_MAPS; i++)
+		m->fd[i] = -1;
+}
+
+void sl_maps_close(struct sl_maps *m)
+{
+	for (int i = 0; i < SL_N_MAPS; i++) {
+		if (m->fd[i] >= 0)
+			close(m->fd[i]);
+		m->fd[i] = -1;
+	}
+}
+
+int sl_maps_open_pinned(struct sl_maps *m, const char *dir)
+{
+	char path[PATH_MAX];
+
+	sl_maps_init(m);
+	for (int i = 0; i < SL_N_MAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, sl_map_names[i]);
+		m->fd[i] = bpf_obj_get(path);
+		if (m->fd[i] < 0) {
+			int err = -errno;
+
+			sl_maps_close(m);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int sl_maps_pin(const struct sl_maps *m, const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	for (int i = 0; i < SL_N_MAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, sl_map_names[i]);
+		unlink(path);	/* a stale pin of an earlier run */
+		if (bpf_obj_pin(m->fd[i], path))
+			return -errno;
+	}
+	return 0;
+}
+
+void sl_maps_unpin(const char *dir)
+{
+	char path[PATH_MAX];
+
+	for (int i = 0; i < SL_N_MAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, sl_map_names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank)
+{
+	struct sl_active act;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, &act))
+		return -errno;
+	*bank = act.bank & 1;
+	return 0;
+}
+
+int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
+		  const struct sl_rule *rules, unsigned int n_rules)
+{
+	struct sl_active act;
+	struct sl_rule empty;
+	__u32 zero = 0, bank;
+
+	if (n_rules > SL_MAX_RULES || cfg->n_rules != n_rules)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, &act))
+		return -errno;
+	bank = (act.bank & 1) ^ 1;
+	memset(&empty, 0, sizeof(empty));
+	for (__u32 i = 0; i < SL_MAX_RULES; i++) {
+		__u32 key = bank * SL_MAX_RULES + i;
+		const struct sl_rule *r = i < n_rules ? &rules[i] : &empty;
+
+		if (bpf_map_update_elem(m->fd[SL_M_RULES], &key, r, BPF_ANY))
+			return -errno;
+	}
+	if (bpf_map_update_elem(m->fd[SL_M_CONFIG], &bank, cfg, BPF_ANY))
+		return -errno;
+	act.bank = bank;
+	act.generation++;
+	if (bpf_map_update_elem(m->fd[SL_M_ACTIVE], &zero, &act, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static int ncpus(void)
+{
+	int n = libbpf_num_possible_cpus();
+
+	return n > 0 ? n : 1;
+}
+
+int sl_maps_read_counters(const struct sl_maps *m, struct sl_dp_counters *sum)
+{
+	int n = ncpus();
+	struct sl_dp_counters *per = calloc(n, sizeof(*per));
+	__u32 zero = 0;
+	const size_t nf = sizeof(*sum) / sizeof(__u64);
+
+	if (!per)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(m->fd[SL_M_COUNTERS], &zero, per)) {
+		int err = -errno;
+
+		free(per);
+		return err;
+	}
+	memset(sum, 0, sizeof(*sum));
+	/* all fields are __u64: sum them as an array */
+	for (int c = 0; c < n; c++)
+		for (size_t f = 0; f < nf; f++)
+			((__u64 *)sum)[f] += ((__u64 *)&per[c])[f];
+	free(per);
+	return 0;
+}
+
+int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES])
+{
+	int n = ncpus();
+	__u64 *per;
+	__u32 bank = 0;
+	int err = sl_maps_active_bank(m, &bank);
+
+	if (err)
+		return err;
+	per = calloc(n, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	for (__u32 i = 0; !err && i < SL_MAX_RULES; i++) {
+		__u32 key = bank * SL_MAX_RULES + i;
+
+		if (bpf_map_lookup_elem(m->fd[SL_M_RULE_HITS], &key, per)) {
+			err = -errno;
+			break;
+		}
+		hits[i] = 0;
+		for (int c = 0; c < n; c++)
+			hits[i] += per[c];
+	}
+	free(per);
+	return err;
+}
+
+int sl_maps_reset_counters(const struct sl_maps *m)
+{
+	int n = ncpus();
+	void *zeros = calloc(n, sizeof(struct sl_dp_counters));
+	__u32 zero = 0;
+	int err = 0;
+
+	if (!zeros)
+		return -ENOMEM;
+	if (bpf_map_update_elem(m->fd[SL_M_COUNTERS], &zero, zeros, BPF_ANY))
+		err = -errno;
+	for (__u32 k = 0; !err && k < SL_RULE_BANKS * SL_MAX_RULES; k++)
+		if (bpf_map_update_elem(m->fd[SL_M_RULE_HITS], &k, zeros, BPF_ANY))
+			err = -errno;
+	free(zeros);
+	return err;
+}
+
+int sl_maps_window_put(const struct sl_maps *m, __u32 window_mask,
+		       __u32 key_suffix, __u32 key_tag, __u64 sent_ns)
+{
+	struct sl_window_entry e = {
+		.sent_ns = sent_ns, .key_suffix = key_suffix, .key_tag = key_tag,
+	};
+	__u32 slot = sl_window_slot(key_suffix, key_tag, window_mask);
+
+	if (bpf_map_update_elem(m->fd[SL_M_WINDOW], &slot, &e, BPF_ANY))
+		return -errno;
+	return 0;
+}

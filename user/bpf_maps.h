@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The data plane's maps seen from userspace: open (from a skeleton or
+ * from pins), apply a configuration atomically, read counters.
+ */
+#ifndef SL_BPF_MAPS_H
+#define SL_BPF_MAPS_H
+
+#include <linux/types.h>
+#include "sl_xdp_shared.h"
+
+/* Map names, as pinned. */
+#define SL_MAP_NAMES { "sl_active", "sl_config", "sl_rules", "sl_rule_hits", \
+		       "sl_counters", "sl_window", "sl_xsks" }
+#define SL_N_MAPS 7
+
+struct sl_maps {
+	int fd[SL_N_MAPS];	/* in SL_MAP_NAMES order; -1 = not open */
+};
+enum { SL_M_ACTIVE, SL_M_CONFIG, SL_M_RULES, SL_M_RULE_HITS, SL_M_COUNTERS,
+       SL_M_WINDOW, SL_M_XSKS };
+
+extern const char *const sl_map_names[SL_N_MAPS];
+
+void sl_maps_init(struct sl_maps *m);
+/* Opens dir/<name> for every map; -errno (and closes all) on failure. */
+int sl_maps_open_pinned(struct sl_maps *m, const char *dir);
+/* Pins every map fd under dir (created); -errno on failure. */
+int sl_maps_pin(const struct sl_maps *m, const char *dir);
+/* Removes dir/<name> for every map, then dir; missing ones are fine. */
+void sl_maps_unpin(const char *dir);
+void sl_maps_close(struct sl_maps *m);
+
+/* Writes config and rules into the bank not in use, then makes it the
+ * active one with a single 4-byte map update: a packet sees either the
+ * whole old or the whole new rule set. */
+int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
+		  const struct sl_rule *rules, unsigned int n_rules);
+int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank);
+
+/* Sums of the per-CPU counters. */
+int sl_maps_read_counters(const struct sl_maps *m, struct sl_dp_counters *sum);
+/* Hits of the rules of the active bank, summed over CPUs. */
+int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES]);
+int sl_maps_reset_counters(const struct sl_maps *m);
+
+/* One reply-window entry through a map update (tests, tools).  The
+ * responder writes the mmap-ed map directly instead. */
+int sl_maps_window_put(const struct sl_maps *m, __u32 window_mask,
+		       __u32 key_suffix, __u32 key_tag, __u64 sent_ns);
+
+#endif /* SL_BPF_MAPS_H */

@@ -1,0 +1,1216 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Configuration parser (DESIGN.md section 5).
+ *
+ * libinih splits "key = value" lines and strips inline comments.  The
+ * reader callback below feeds it one physical line at a time, which is
+ * how we know line numbers (Debian's build has no lineno in the handler)
+ * and where sections, over-long lines, control characters and indented
+ * "continuation" lines are dealt with; see config.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ini.h>
+
+#include "config.h"
+
+enum sect {
+	SECT_NONE,
+	SECT_SL,
+	SECT_RULE,
+};
+
+enum sl_key_idx {
+	K_PORTS,
+	K_DEFAULT_CODE,
+	K_DEFAULT_REASON,
+	K_SERVER_HEADER,
+	K_TAG_SEED,
+	K_TAG_ADDR,
+	K_ACK_WINDOW,
+	K_DEFAULT_ACTION,
+	K_RATE_LIMIT,
+	K_BURST,
+	K_WINDOW_SLOTS,
+	K_SL_N,
+};
+
+enum rule_key_idx {
+	R_METHOD,
+	R_SRC,
+	R_PORT,
+	R_RURI_USER,
+	R_USER_AGENT,
+	R_REPLY,
+	R_HEADER,
+	R_ACTION,
+	R_N,
+};
+
+struct parse_ctx {
+	struct sl_settings *s;
+	const char *name;		/* file name for messages */
+	const char *text;
+	size_t len;
+	size_t pos;
+	unsigned lineno;		/* line inih is working on */
+	char *err;
+	size_t errlen;
+	bool failed;
+	enum sect sect;
+	int rule;			/* index of the current [rule] */
+	unsigned sl_line;		/* line of [sl], 0 = not seen */
+	bool tag_addr_has_port;
+	/* Line where each key was first given, 0 = not given. */
+	unsigned sl_seen[K_SL_N];
+	unsigned rule_seen[SL_MAX_RULES][R_N];
+};
+
+struct key_def {
+	const char *name;
+	int (*parse)(struct parse_ctx *c, const char *key, const char *val);
+	bool may_be_empty;
+};
+
+static const struct {
+	unsigned short code;
+	const char *reason;
+} std_reasons[] = {
+	/* RFC 3261 section 21 */
+	{ 100, "Trying" },
+	{ 180, "Ringing" },
+	{ 181, "Call Is Being Forwarded" },
+	{ 182, "Queued" },
+	{ 183, "Session Progress" },
+	{ 200, "OK" },
+	{ 300, "Multiple Choices" },
+	{ 301, "Moved Permanently" },
+	{ 302, "Moved Temporarily" },
+	{ 305, "Use Proxy" },
+	{ 380, "Alternative Service" },
+	{ 400, "Bad Request" },
+	{ 401, "Unauthorized" },
+	{ 402, "Payment Required" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 406, "Not Acceptable" },
+	{ 407, "Proxy Authentication Required" },
+	{ 408, "Request Timeout" },
+	{ 410, "Gone" },
+	{ 413, "Request Entity Too Large" },
+	{ 414, "Request-URI Too Long" },
+	{ 415, "Unsupported Media Type" },
+	{ 416, "Unsupported URI Scheme" },
+	{ 420, "Bad Extension" },
+	{ 421, "Extension Required" },
+	{ 423, "Interval Too Brief" },
+	{ 480, "Temporarily Unavailable" },
+	{ 481, "Call/Transaction Does Not Exist" },
+	{ 482, "Loop Detected" },
+	{ 483, "Too Many Hops" },
+	{ 484, "Address Incomplete" },
+	{ 485, "Ambiguous" },
+	{ 486, "Busy Here" },
+	{ 487, "Request Terminated" },
+	{ 488, "Not Acceptable Here" },
+	{ 491, "Request Pending" },
+	{ 493, "Undecipherable" },
+	{ 500, "Server Internal Error" },
+	{ 501, "Not Implemented" },
+	{ 502, "Bad Gateway" },
+	{ 503, "Service Unavailable" },
+	{ 504, "Server Time-out" },
+	{ 505, "Version Not Supported" },
+	{ 513, "Message Too Large" },
+	{ 600, "Busy Everywhere" },
+	{ 603, "Decline" },
+	{ 604, "Does Not Exist Anywhere" },
+	{ 606, "Not Acceptable" },
+};
+
+/* Headers the responder writes itself; a second copy would break the
+ * reply (two Content-Length, a forged Via, ...). */
+static const char *const reserved_headers[] = {
+	"Via", "v", "From", "f", "To", "t", "Call-ID", "i", "CSeq",
+	"Content-Length", "l",
+};
+
+const char *sl_std_reason(unsigned code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(std_reasons) / sizeof(std_reasons[0]); i++)
+		if (std_reasons[i].code == code)
+			return std_reasons[i].reason;
+	return NULL;
+}
+
+const char *sl_action_name(__u8 action)
+{
+	switch (action) {
+	case SL_ACTION_PASS:
+		return "pass";
+	case SL_ACTION_DROP:
+		return "drop";
+	case SL_ACTION_REPLY:
+		return "reply";
+	}
+	return "unknown";
+}
+
+void sl_settings_defaults(struct sl_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->dp.ports[0] = SL_DEFAULT_PORT;
+	s->dp.n_ports = 1;
+	s->dp.default_action = SL_ACTION_PASS;
+	s->dp.ack_window_ns = SL_DEFAULT_ACK_WINDOW_NS;
+	s->window_slots = SL_WINDOW_SLOTS_DEFAULT;
+	s->dp.window_mask = SL_WINDOW_SLOTS_DEFAULT - 1;
+	s->default_code = 500;
+	strcpy(s->default_reason, "Internal Server Error");
+	strcpy(s->server_header, "Server: sl-xdp");
+	strcpy(s->tag_seed, "KAMAILIO-stateless");
+}
+
+/* ---- errors ---- */
+
+__attribute__((format(printf, 3, 0)))
+static int vfail_at(struct parse_ctx *c, unsigned line, const char *fmt,
+		    va_list ap)
+{
+	int n;
+
+	/* Only the first error is worth reading; the rest are fallout. */
+	if (c->failed)
+		return -1;
+	c->failed = true;
+	if (!c->err || !c->errlen)
+		return -1;
+	n = snprintf(c->err, c->errlen, "%s:%u: ", c->name, line);
+	if (n >= 0 && (size_t)n < c->errlen)
+		vsnprintf(c->err + n, c->errlen - n, fmt, ap);
+	return -1;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail_at(struct parse_ctx *c, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_at(c, line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct parse_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_at(c, c->lineno, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- small lexical helpers (ASCII only: no locale surprises) ---- */
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+static bool is_alnum(char ch)
+{
+	return is_digit(ch) || (ch >= 'a' && ch <= 'z') ||
+	       (ch >= 'A' && ch <= 'Z');
+}
+
+/* RFC 3261 token: method and header names. */
+static bool is_token_char(char ch)
+{
+	return is_alnum(ch) || (ch && strchr("-.!%*_+`'~", ch));
+}
+
+static char ascii_lower(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') ? ch - 'A' + 'a' : ch;
+}
+
+static bool ascii_ieq(const char *a, size_t alen, const char *b)
+{
+	size_t i;
+
+	if (strlen(b) != alen)
+		return false;
+	for (i = 0; i < alen; i++)
+		if (ascii_lower(a[i]) != ascii_lower(b[i]))
+			return false;
+	return true;
+}
+
+/* Decimal digits only (no sign, no blanks), value <= max. */
+static bool parse_num(const char *p, size_t len, unsigned long long max,
+		      unsigned long long *out)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	if (!len)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (!is_digit(p[i]))
+			return false;
+		v = v * 10 + (p[i] - '0');
+		if (v > max)
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* Next comma-separated item of *p, trimmed; false when done. */
+static bool next_item(const char **p, const char **item, size_t *len)
+{
+	const char *s = *p, *e;
+
+	if (!s)
+		return false;
+	e = strchr(s, ',');
+	*p = e ? e + 1 : NULL;
+	if (!e)
+		e = s + strlen(s);
+	while (s < e && is_blank(*s))
+		s++;
+	while (e > s && is_blank(e[-1]))
+		e--;
+	*item = s;
+	*len = e - s;
+	return true;
+}
+
+/* Copy a whole value; too long is an error, never a silent cut. */
+static int copy_value(struct parse_ctx *c, const char *key, char *dst,
+		      size_t size, const char *val)
+{
+	size_t len = strlen(val);
+
+	if (len >= size)
+		return fail(c, "%s: value is too long (%zu characters, at most %zu)",
+			    key, len, size - 1);
+	memcpy(dst, val, len + 1);
+	return 0;
+}
+
+/* "100".."699", exactly three digits. */
+static bool parse_code(const char *p, size_t len, __u16 *code)
+{
+	unsigned long long v;
+
+	if (len != 3 || !parse_num(p, len, 699, &v) || v < 100)
+		return false;
+	*code = v;
+	return true;
+}
+
+static int parse_action(struct parse_ctx *c, const char *key, const char *val,
+			__u8 *action)
+{
+	if (!strcmp(val, "pass"))
+		*action = SL_ACTION_PASS;
+	else if (!strcmp(val, "drop"))
+		*action = SL_ACTION_DROP;
+	else if (!strcmp(val, "reply"))
+		*action = SL_ACTION_REPLY;
+	else
+		return fail(c, "%s: '%s' is not an action (pass, drop or reply)",
+			    key, val);
+	return 0;
+}
+
+static int parse_port_list(struct parse_ctx *c, const char *key,
+			   const char *val, __u16 *ports, __u8 *n_ports)
+{
+	__u16 tmp[SL_MAX_PORTS];
+	const char *p = val, *it;
+	unsigned long long v;
+	unsigned n = 0, i;
+	size_t len;
+
+	while (next_item(&p, &it, &len)) {
+		if (!len)
+			return fail(c, "%s: empty item in the list", key);
+		if (!parse_num(it, len, 65535, &v) || !v)
+			return fail(c, "%s: '%.*s' is not a port number (1..65535)",
+				    key, (int)len, it);
+		for (i = 0; i < n; i++)
+			if (tmp[i] == v)
+				return fail(c, "%s: port %llu is listed twice",
+					    key, v);
+		if (n == SL_MAX_PORTS)
+			return fail(c, "%s: more than %d ports", key,
+				    SL_MAX_PORTS);
+		tmp[n++] = v;
+	}
+	memset(ports, 0, SL_MAX_PORTS * sizeof(*ports));
+	memcpy(ports, tmp, n * sizeof(*ports));
+	*n_ports = n;
+	return 0;
+}
+
+/* "Name: value" (SIP allows blanks before the colon). */
+static int check_header(struct parse_ctx *c, const char *key, const char *val)
+{
+	const char *p = val;
+	size_t n = 0, i;
+
+	while (is_token_char(p[n]))
+		n++;
+	if (!n)
+		return fail(c, "%s: '%s' does not start with a header name (expected 'Name: value')",
+			    key, val);
+	p += n;
+	while (is_blank(*p))
+		p++;
+	if (*p != ':')
+		return fail(c, "%s: '%s' is not a header line (expected 'Name: value')",
+			    key, val);
+	for (i = 0; i < sizeof(reserved_headers) / sizeof(reserved_headers[0]); i++)
+		if (ascii_ieq(val, n, reserved_headers[i]))
+			return fail(c, "%s: the responder writes %.*s itself; it cannot be added here",
+				    key, (int)n, val);
+	return 0;
+}
+
+/* ---- [sl] keys ---- */
+
+static int sl_ports(struct parse_ctx *c, const char *key, const char *val)
+{
+	return parse_port_list(c, key, val, c->s->dp.ports, &c->s->dp.n_ports);
+}
+
+static int sl_default_code(struct parse_ctx *c, const char *key,
+			   const char *val)
+{
+	if (!parse_code(val, strlen(val), &c->s->default_code))
+		return fail(c, "%s: '%s' is not a status code (three digits, 100..699)",
+			    key, val);
+	return 0;
+}
+
+static int sl_default_reason(struct parse_ctx *c, const char *key,
+			     const char *val)
+{
+	return copy_value(c, key, c->s->default_reason,
+			  sizeof(c->s->default_reason), val);
+}
+
+static int sl_server_header(struct parse_ctx *c, const char *key,
+			    const char *val)
+{
+	if (*val && check_header(c, key, val))
+		return -1;
+	return copy_value(c, key, c->s->server_header,
+			  sizeof(c->s->server_header), val);
+}
+
+static int sl_tag_seed(struct parse_ctx *c, const char *key, const char *val)
+{
+	return copy_value(c, key, c->s->tag_seed, sizeof(c->s->tag_seed), val);
+}
+
+/* IPv4[:port], [IPv6][:port] or a bare IPv6 address. */
+static int sl_tag_addr(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_settings *s = c->s;
+	const char *ip = val, *ip_end, *port = NULL, *colon;
+	unsigned char bin[16];
+	unsigned long long v;
+	char buf[64];
+	size_t len;
+	int family;
+
+	if (*val == '[') {
+		ip = val + 1;
+		ip_end = strchr(ip, ']');
+		if (!ip_end)
+			return fail(c, "%s: '%s' has no closing ']'", key, val);
+		if (ip_end[1] == ':')
+			port = ip_end + 2;
+		else if (ip_end[1])
+			return fail(c, "%s: unexpected '%s' after ']' (expected ':PORT')",
+				    key, ip_end + 1);
+		family = AF_INET6;
+	} else if ((colon = strchr(val, ':')) && strchr(colon + 1, ':')) {
+		/* Two or more colons: a bare IPv6 address, no port. */
+		ip_end = val + strlen(val);
+		family = AF_INET6;
+	} else if (colon) {
+		ip_end = colon;
+		port = colon + 1;
+		family = AF_INET;
+	} else {
+		ip_end = val + strlen(val);
+		family = AF_INET;
+	}
+
+	len = ip_end - ip;
+	if (len >= sizeof(buf) || len >= sizeof(s->tag_addr_ip))
+		return fail(c, "%s: '%s' is not an IP address", key, val);
+	memcpy(buf, ip, len);
+	buf[len] = '\0';
+	if (inet_pton(family, buf, bin) != 1)
+		return fail(c, "%s: '%s' is not an %s address", key, buf,
+			    family == AF_INET ? "IPv4" : "IPv6");
+	memcpy(s->tag_addr_ip, buf, len + 1);
+
+	c->tag_addr_has_port = port != NULL;
+	if (port) {
+		if (!parse_num(port, strlen(port), 65535, &v) || !v)
+			return fail(c, "%s: '%s' is not a port number (1..65535)",
+				    key, port);
+		/* Canonical text: it goes into the MD5 of the to-tag. */
+		snprintf(s->tag_addr_port, sizeof(s->tag_addr_port), "%llu", v);
+	}
+	s->tag_addr_set = true;
+	return 0;
+}
+
+/* 2s, 500ms, 1.5s, or a bare number of seconds; exact to the ns. */
+static int sl_ack_window(struct parse_ctx *c, const char *key, const char *val)
+{
+	unsigned long long ip = 0, frac = 0, unit = 1, div = 1, ns;
+	unsigned nint = 0, nfrac = 0, max_frac = 0;
+	const char *p = val;
+
+	for (; is_digit(*p); p++, nint++)
+		if (ip <= 1000000)	/* beyond that it is out of range anyway */
+			ip = ip * 10 + (*p - '0');
+	if (*p == '.') {
+		for (p++; is_digit(*p); p++, nfrac++) {
+			if (nfrac < 9) {
+				frac = frac * 10 + (*p - '0');
+				div *= 10;
+			}
+		}
+		if (!nfrac)
+			nint = 0;	/* "1." is not a number */
+	}
+	while (is_blank(*p))
+		p++;
+	if (!strcmp(p, "") || !strcmp(p, "s")) {
+		unit = 1000000000ULL;
+		max_frac = 9;
+	} else if (!strcmp(p, "ms")) {
+		unit = 1000000ULL;
+		max_frac = 6;
+	} else {
+		nint = 0;
+	}
+	if (!nint)
+		return fail(c, "%s: '%s' is not a duration (e.g. 2s, 500ms, 1.5s)",
+			    key, val);
+	if (nfrac > max_frac)
+		return fail(c, "%s: '%s' has more decimals than 1 ns resolution allows",
+			    key, val);
+	if (ip > 1000000)
+		return fail(c, "%s: %s is out of range (more than 0, at most 60s)",
+			    key, val);
+	ns = ip * unit + frac * (unit / div);
+	if (!ns || ns > SL_ACK_WINDOW_MAX_NS)
+		return fail(c, "%s: %s is out of range (more than 0, at most 60s)",
+			    key, val);
+	c->s->dp.ack_window_ns = ns;
+	return 0;
+}
+
+static int sl_default_action(struct parse_ctx *c, const char *key,
+			     const char *val)
+{
+	return parse_action(c, key, val, &c->s->dp.default_action);
+}
+
+static int sl_rate_limit(struct parse_ctx *c, const char *key, const char *val)
+{
+	const char *slash = strchr(val, '/'), *unit = "s";
+	size_t len = slash ? (size_t)(slash - val) : strlen(val);
+	unsigned long long v;
+
+	if (slash) {
+		while (len && is_blank(val[len - 1]))
+			len--;
+		for (unit = slash + 1; is_blank(*unit); unit++)
+			;
+	}
+	if (!parse_num(val, len, 0xffffffffULL, &v) || strcmp(unit, "s"))
+		return fail(c, "%s: '%s' is not a rate (N or N/s, N up to 4294967295)",
+			    key, val);
+	c->s->rate_limit = v;
+	return 0;
+}
+
+static int sl_burst(struct parse_ctx *c, const char *key, const char *val)
+{
+	unsigned long long v;
+
+	if (!parse_num(val, strlen(val), 0xffffffffULL, &v))
+		return fail(c, "%s: '%s' is not a number (0..4294967295)",
+			    key, val);
+	c->s->burst = v;
+	return 0;
+}
+
+static int sl_window_slots(struct parse_ctx *c, const char *key,
+			   const char *val)
+{
+	unsigned long long v;
+
+	if (!parse_num(val, strlen(val), 0xffffffffULL, &v) ||
+	    v < SL_WINDOW_SLOTS_MIN || v > SL_WINDOW_SLOTS_MAX || (v & (v - 1)))
+		return fail(c, "%s: '%s' is not a power of two in %u..%u",
+			    key, val, SL_WINDOW_SLOTS_MIN, SL_WINDOW_SLOTS_MAX);
+	c->s->window_slots = v;
+	return 0;
+}
+
+static const struct key_def sl_keys[K_SL_N] = {
+	[K_PORTS]		= { "ports", sl_ports, false },
+	[K_DEFAULT_CODE]	= { "default_code", sl_default_code, false },
+	[K_DEFAULT_REASON]	= { "default_reason", sl_default_reason, false },
+	[K_SERVER_HEADER]	= { "server_header", sl_server_header, true },
+	[K_TAG_SEED]		= { "tag_seed", sl_tag_seed, false },
+	[K_TAG_ADDR]		= { "tag_addr", sl_tag_addr, false },
+	[K_ACK_WINDOW]		= { "ack_window", sl_ack_window, false },
+	[K_DEFAULT_ACTION]	= { "default_action", sl_default_action, false },
+	[K_RATE_LIMIT]		= { "rate_limit", sl_rate_limit, false },
+	[K_BURST]		= { "burst", sl_burst, false },
+	[K_WINDOW_SLOTS]	= { "window_slots", sl_window_slots, false },
+};
+
+/* ---- [rule NAME] keys ---- */
+
+static struct sl_rule *cur_rule(struct parse_ctx *c)
+{
+	return &c->s->rules[c->rule];
+}
+
+static struct sl_rule_reply *cur_reply(struct parse_ctx *c)
+{
+	return &c->s->replies[c->rule];
+}
+
+static int rule_method(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_rule *r = cur_rule(c);
+	const char *p = val, *it;
+	unsigned n = 0, i;
+	size_t len, j;
+
+	if (!strcmp(val, "*")) {
+		r->method_any = 1;
+		r->keys |= SL_KEY_METHOD;
+		return 0;
+	}
+	while (next_item(&p, &it, &len)) {
+		if (!len)
+			return fail(c, "%s: empty item in the list", key);
+		if (len == 1 && *it == '*')
+			return fail(c, "%s: '*' (any method) cannot be combined with method names",
+				    key);
+		for (j = 0; j < len; j++)
+			if (!is_token_char(it[j]))
+				return fail(c, "%s: '%.*s' is not a method name (RFC 3261 token characters only)",
+					    key, (int)len, it);
+		if (len > SL_METHOD_MAX_LEN)
+			return fail(c, "%s: '%.*s' is longer than %d bytes",
+				    key, (int)len, it, SL_METHOD_MAX_LEN);
+		for (i = 0; i < n; i++)
+			if (r->methods[i].len == len &&
+			    !memcmp(r->methods[i].name, it, len))
+				return fail(c, "%s: %.*s is listed twice",
+					    key, (int)len, it);
+		if (n == SL_MAX_METHODS)
+			return fail(c, "%s: more than %d methods", key,
+				    SL_MAX_METHODS);
+		memset(&r->methods[n], 0, sizeof(r->methods[n]));
+		r->methods[n].len = len;
+		memcpy(r->methods[n].name, it, len);
+		n++;
+	}
+	r->n_methods = n;
+	r->keys |= SL_KEY_METHOD;
+	return 0;
+}
+
+static int parse_prefix(struct parse_ctx *c, const char *key, const char *it,
+			size_t len, struct sl_prefix *pfx)
+{
+	char buf[64], shown[INET6_ADDRSTRLEN];
+	unsigned char masked[16] = { 0 };
+	unsigned long long plen;
+	unsigned alen, i, bits;
+	const char *slash;
+	bool host_bits = false;
+	size_t alen_txt;
+
+	if (len >= sizeof(buf))
+		return fail(c, "%s: '%.*s' is not an IPv4/IPv6 address or prefix",
+			    key, (int)len, it);
+	slash = memchr(it, '/', len);
+	alen_txt = slash ? (size_t)(slash - it) : len;
+	memcpy(buf, it, alen_txt);
+	buf[alen_txt] = '\0';
+
+	memset(pfx, 0, sizeof(*pfx));
+	if (memchr(buf, ':', alen_txt)) {
+		pfx->family = 6;
+		alen = 16;
+	} else {
+		pfx->family = 4;
+		alen = 4;
+	}
+	if (inet_pton(pfx->family == 4 ? AF_INET : AF_INET6, buf, pfx->addr) != 1)
+		return fail(c, "%s: '%s' is not an %s address", key, buf,
+			    pfx->family == 4 ? "IPv4" : "IPv6");
+	if (slash) {
+		if (!parse_num(slash + 1, len - alen_txt - 1, alen * 8, &plen))
+			return fail(c, "%s: '%.*s' is not a prefix length (0..%u)",
+				    key, (int)(len - alen_txt - 1), slash + 1,
+				    alen * 8);
+	} else {
+		plen = alen * 8;	/* a bare address is a host prefix */
+	}
+	pfx->plen = plen;
+
+	for (i = 0; i < alen; i++) {
+		bits = plen > i * 8 ? plen - i * 8 : 0;
+		pfx->mask[i] = bits >= 8 ? 0xff : (__u8)(0xff << (8 - bits));
+		masked[i] = pfx->addr[i] & pfx->mask[i];
+		if (masked[i] != pfx->addr[i])
+			host_bits = true;
+	}
+	if (host_bits) {
+		if (!inet_ntop(pfx->family == 4 ? AF_INET : AF_INET6, masked,
+			       shown, sizeof(shown)))
+			shown[0] = '\0';
+		return fail(c, "%s: %.*s has host bits set; did you mean %s/%llu?",
+			    key, (int)len, it, shown, plen);
+	}
+	return 0;
+}
+
+static int rule_src(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_rule *r = cur_rule(c);
+	const char *p = val, *it;
+	struct sl_prefix pfx;
+	unsigned n = 0, i;
+	size_t len;
+
+	while (next_item(&p, &it, &len)) {
+		if (!len)
+			return fail(c, "%s: empty item in the list", key);
+		if (parse_prefix(c, key, it, len, &pfx))
+			return -1;
+		for (i = 0; i < n; i++)
+			if (!memcmp(&r->prefixes[i], &pfx, sizeof(pfx)))
+				return fail(c, "%s: %.*s is listed twice",
+					    key, (int)len, it);
+		if (n == SL_MAX_PREFIXES)
+			return fail(c, "%s: more than %d prefixes", key,
+				    SL_MAX_PREFIXES);
+		r->prefixes[n++] = pfx;
+	}
+	r->n_prefixes = n;
+	r->keys |= SL_KEY_SRC;
+	return 0;
+}
+
+static int rule_port(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_rule *r = cur_rule(c);
+
+	if (parse_port_list(c, key, val, r->ports, &r->n_ports))
+		return -1;
+	r->keys |= SL_KEY_PORT;
+	return 0;
+}
+
+static int set_match_str(struct parse_ctx *c, const char *key,
+			 const char *val, struct sl_match_str *m, bool lower)
+{
+	size_t len = strlen(val), i;
+
+	if (len > SL_MATCH_STR_MAX)
+		return fail(c, "%s: value is too long (%zu bytes, at most %d)",
+			    key, len, SL_MATCH_STR_MAX);
+	memset(m, 0, sizeof(*m));
+	m->len = len;
+	for (i = 0; i < len; i++)
+		m->bytes[i] = lower ? ascii_lower(val[i]) : val[i];
+	return 0;
+}
+
+static int rule_ruri_user(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_rule *r = cur_rule(c);
+
+	/* Neither can appear in a Request-URI user part: never matches. */
+	if (strpbrk(val, " \t@"))
+		return fail(c, "%s: '%s' cannot be the start of a URI user part (blank or '@')",
+			    key, val);
+	if (set_match_str(c, key, val, &r->ruri_user_prefix, false))
+		return -1;
+	r->keys |= SL_KEY_RURI_USER;
+	return 0;
+}
+
+static int rule_user_agent(struct parse_ctx *c, const char *key,
+			   const char *val)
+{
+	struct sl_rule *r = cur_rule(c);
+
+	if (set_match_str(c, key, val, &r->user_agent, true))
+		return -1;
+	r->keys |= SL_KEY_USER_AGENT;
+	c->s->dp.rules_need_headers = 1;
+	return 0;
+}
+
+/* reply and header only make sense when the rule replies. */
+static int check_replies(struct parse_ctx *c, const char *key)
+{
+	unsigned line = c->rule_seen[c->rule][R_ACTION];
+	struct sl_rule *r = cur_rule(c);
+
+	if (line && r->action != SL_ACTION_REPLY)
+		return fail(c, "%s: rule '%s' has action = %s (line %u); %s needs action = reply",
+			    key, cur_reply(c)->name, sl_action_name(r->action),
+			    line, key);
+	return 0;
+}
+
+static int rule_reply(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_rule_reply *rep = cur_reply(c);
+	const char *reason, *std;
+	__u16 code;
+
+	if (check_replies(c, key))
+		return -1;
+	if (!parse_code(val, strnlen(val, 3), &code) ||
+	    (val[3] && !is_blank(val[3])))
+		return fail(c, "%s: '%s' is not 'CODE REASON' with CODE 100..699",
+			    key, val);
+	reason = val + 3;
+	while (is_blank(*reason))
+		reason++;
+	if (!*reason) {
+		std = sl_std_reason(code);
+		if (!std)
+			return fail(c, "%s: %u has no standard reason phrase; write 'reply = %u REASON'",
+				    key, code, code);
+		reason = std;
+	}
+	if (copy_value(c, key, rep->reason, sizeof(rep->reason), reason))
+		return -1;
+	rep->code = code;
+	return 0;
+}
+
+static int rule_header(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_rule_reply *rep = cur_reply(c);
+	size_t len = strlen(val);
+
+	if (check_replies(c, key) || check_header(c, key, val))
+		return -1;
+	/* headers_len + line + CRLF must leave room for the NUL. */
+	if (rep->headers_len + len + 2 >= sizeof(rep->headers))
+		return fail(c, "%s: extra headers of rule '%s' exceed %zu bytes",
+			    key, rep->name, sizeof(rep->headers) - 1);
+	memcpy(rep->headers + rep->headers_len, val, len);
+	memcpy(rep->headers + rep->headers_len + len, "\r\n", 3);
+	rep->headers_len += len + 2;
+	return 0;
+}
+
+static int rule_action(struct parse_ctx *c, const char *key, const char *val)
+{
+	unsigned *seen = c->rule_seen[c->rule];
+	struct sl_rule *r = cur_rule(c);
+	__u8 action;
+
+	if (parse_action(c, key, val, &action))
+		return -1;
+	if (action != SL_ACTION_REPLY && (seen[R_REPLY] || seen[R_HEADER]))
+		return fail(c, "%s: action = %s conflicts with %s at line %u (it needs action = reply)",
+			    key, val, seen[R_REPLY] ? "reply" : "header",
+			    seen[R_REPLY] ? seen[R_REPLY] : seen[R_HEADER]);
+	r->action = action;
+	return 0;
+}
+
+static const struct key_def rule_keys[R_N] = {
+	[R_METHOD]	= { "method", rule_method, false },
+	[R_SRC]		= { "src", rule_src, false },
+	[R_PORT]	= { "port", rule_port, false },
+	[R_RURI_USER]	= { "ruri_user_prefix", rule_ruri_user, false },
+	[R_USER_AGENT]	= { "user_agent", rule_user_agent, false },
+	[R_REPLY]	= { "reply", rule_reply, false },
+	[R_HEADER]	= { "header", rule_header, false },
+	[R_ACTION]	= { "action", rule_action, false },
+};
+
+static int find_key(const struct key_def *keys, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(keys[i].name, name))
+			return i;
+	return -1;
+}
+
+/* ---- inih callbacks ---- */
+
+static int handle_key(struct parse_ctx *c, const char *name, const char *val)
+{
+	bool in_sl = c->sect == SECT_SL;
+	const struct key_def *keys = in_sl ? sl_keys : rule_keys;
+	const struct key_def *other = in_sl ? rule_keys : sl_keys;
+	int n = in_sl ? K_SL_N : R_N;
+	unsigned *seen;
+	int k;
+
+	if (!*name)
+		return fail(c, "missing key name before '='");
+	if (c->sect == SECT_NONE)
+		return fail(c, "'%s' is outside any section (put it under [sl] or [rule NAME])",
+			    name);
+	seen = in_sl ? c->sl_seen : c->rule_seen[c->rule];
+	k = find_key(keys, n, name);
+	if (k < 0) {
+		if (find_key(other, in_sl ? R_N : K_SL_N, name) >= 0)
+			return fail(c, "'%s' belongs in %s, not in %s", name,
+				    in_sl ? "a [rule NAME] section" : "[sl]",
+				    in_sl ? "[sl]" : "a [rule NAME] section");
+		return fail(c, "unknown key '%s' in %s", name,
+			    in_sl ? "[sl]" : "a [rule NAME] section");
+	}
+	if (seen[k] && !(!in_sl && k == R_HEADER))
+		return fail(c, "'%s' is already set at line %u%s", name,
+			    seen[k], in_sl ? "" : " (only 'header' may repeat)");
+	if (!*val && !keys[k].may_be_empty)
+		return fail(c, "'%s' needs a value", name);
+	if (keys[k].parse(c, name, val))
+		return -1;
+	if (!seen[k])
+		seen[k] = c->lineno;
+	return 0;
+}
+
+static int ini_handler_cb(void *user, const char *section, const char *name,
+			  const char *value)
+{
+	struct parse_ctx *c = user;
+
+	(void)section;	/* sections are tracked by read_line() */
+	if (c->failed)
+		return 0;
+	return handle_key(c, name, value) ? 0 : 1;
+}
+
+static bool valid_rule_name(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!is_alnum(p[i]) && p[i] != '_' && p[i] != '.' && p[i] != '-')
+			return false;
+	return len > 0;
+}
+
+/* p..p+len is a trimmed line starting with '['. */
+static int handle_section(struct parse_ctx *c, const char *p, size_t len)
+{
+	struct sl_settings *s = c->s;
+	const char *close = memchr(p, ']', len), *in, *rest, *nm;
+	size_t in_len, nm_len;
+	unsigned i;
+
+	if (!close)
+		return fail(c, "section header without closing ']'");
+	for (rest = close + 1; rest < p + len && is_blank(*rest); rest++)
+		;
+	if (rest < p + len && *rest != ';')
+		return fail(c, "unexpected '%.*s' after the section header",
+			    (int)(p + len - rest), rest);
+	in = p + 1;
+	in_len = close - in;
+	while (in_len && is_blank(*in))
+		in++, in_len--;
+	while (in_len && is_blank(in[in_len - 1]))
+		in_len--;
+
+	if (in_len == 2 && !memcmp(in, "sl", 2)) {
+		if (c->sl_line)
+			return fail(c, "second [sl] section (the first is at line %u)",
+				    c->sl_line);
+		c->sl_line = c->lineno;
+		c->sect = SECT_SL;
+		return 0;
+	}
+	if (in_len < 4 || memcmp(in, "rule", 4) ||
+	    (in_len > 4 && !is_blank(in[4])))
+		return fail(c, "unknown section [%.*s] (expected [sl] or [rule NAME])",
+			    (int)in_len, in);
+
+	for (nm = in + 4, nm_len = in_len - 4; nm_len && is_blank(*nm); nm++)
+		nm_len--;
+	if (!nm_len)
+		return fail(c, "a rule needs a name: [rule NAME]");
+	if (!valid_rule_name(nm, nm_len))
+		return fail(c, "rule name '%.*s' may only have letters, digits, '_', '.' and '-'",
+			    (int)nm_len, nm);
+	if (nm_len >= sizeof(s->replies[0].name))
+		return fail(c, "rule name '%.*s' is longer than %zu characters",
+			    (int)nm_len, nm, sizeof(s->replies[0].name) - 1);
+	for (i = 0; i < s->dp.n_rules; i++)
+		if (strlen(s->replies[i].name) == nm_len &&
+		    !memcmp(s->replies[i].name, nm, nm_len))
+			return fail(c, "rule '%.*s' already defined at line %u",
+				    (int)nm_len, nm, s->replies[i].line);
+	if (s->dp.n_rules == SL_MAX_RULES)
+		return fail(c, "too many rules (at most %d)", SL_MAX_RULES);
+
+	i = s->dp.n_rules++;
+	memset(&s->rules[i], 0, sizeof(s->rules[i]));
+	memset(&s->replies[i], 0, sizeof(s->replies[i]));
+	s->rules[i].action = SL_ACTION_REPLY;
+	memcpy(s->replies[i].name, nm, nm_len);
+	s->replies[i].line = c->lineno;
+	c->rule = i;
+	c->sect = SECT_RULE;
+	return 0;
+}
+
+/*
+ * inih's fgets-like reader: one physical line per call.  Lines that are
+ * not "key = value" reach inih as blank lines.
+ */
+static char *read_line(char *buf, int num, void *stream)
+{
+	struct parse_ctx *c = stream;
+	const char *p, *nl, *q;
+	size_t len, i, max;
+	int was_blank;
+
+	if (c->failed || c->pos >= c->len)
+		return NULL;
+	if (num < 3) {
+		fail(c, "libinih line buffer too small");
+		return NULL;
+	}
+	/* Room for the line, LF and NUL in inih's buffer (CR is not kept). */
+	max = (size_t)num - 3 < SL_CONFIG_MAX_LINE ? (size_t)num - 3 :
+						     SL_CONFIG_MAX_LINE;
+	p = c->text + c->pos;
+	nl = memchr(p, '\n', c->len - c->pos);
+	len = nl ? (size_t)(nl - p) : c->len - c->pos;
+	c->pos += len + (nl ? 1 : 0);
+	c->lineno++;
+
+	if (len && p[len - 1] == '\r')
+		len--;
+	if (c->lineno == 1 && len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3, len -= 3;
+	if (len > max) {
+		fail(c, "line is too long (%zu characters, at most %zu)", len,
+		     max);
+		return NULL;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char ch = p[i];
+
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+			fail(c, "control character 0x%02x in column %zu", ch,
+			     i + 1);
+			return NULL;
+		}
+	}
+	/* Leading blanks go: no inih continuation lines (config.h). */
+	while (len && is_blank(*p))
+		p++, len--;
+	while (len && is_blank(p[len - 1]))
+		len--;
+
+	if (!len || *p == ';' || *p == '#') {
+		len = 0;
+	} else if (*p == '[') {
+		if (handle_section(c, p, len))
+			return NULL;
+		len = 0;
+	} else {
+		/* What inih will look for: '=' or ':' before a " ;" comment. */
+		was_blank = 0;
+		for (q = p; q < p + len && *q != '=' && *q != ':' &&
+			    !(was_blank && *q == ';'); q++)
+			was_blank = is_blank(*q);
+		if (q == p + len || *q == ';') {
+			fail(c, "expected 'key = value', a [section] or a comment, not '%.*s'",
+			     (int)len, p);
+			return NULL;
+		}
+	}
+	memcpy(buf, p, len);
+	buf[len] = '\n';
+	buf[len + 1] = '\0';
+	return buf;
+}
+
+/* ---- after the whole file: order-independent pieces ---- */
+
+static int finish(struct parse_ctx *c)
+{
+	struct sl_settings *s = c->s;
+	unsigned i, j, k;
+
+	for (i = 0; i < s->dp.n_rules; i++) {
+		struct sl_rule *r = &s->rules[i];
+		struct sl_rule_reply *rep = &s->replies[i];
+
+		if (r->action == SL_ACTION_REPLY && !rep->code) {
+			rep->code = s->default_code;
+			memcpy(rep->reason, s->default_reason,
+			       sizeof(rep->reason));
+		}
+		r->reply_code = r->action == SL_ACTION_REPLY ? rep->code : 0;
+
+		for (j = 0; j < r->n_ports; j++) {
+			for (k = 0; k < s->dp.n_ports; k++)
+				if (s->dp.ports[k] == r->ports[j])
+					break;
+			if (k == s->dp.n_ports)
+				return fail_at(c, c->rule_seen[i][R_PORT],
+					       "port: %u is not one of the [sl] ports, so rule '%s' could never match",
+					       r->ports[j], rep->name);
+		}
+	}
+	if (s->tag_addr_set && !c->tag_addr_has_port)
+		snprintf(s->tag_addr_port, sizeof(s->tag_addr_port), "%u",
+			 s->dp.ports[0]);
+	s->dp.window_mask = s->window_slots - 1;
+	return 0;
+}
+
+static int parse(const char *text, size_t len, const char *name,
+		 struct sl_settings *s, char *err, size_t errlen)
+{
+	struct parse_ctx *c;
+	int rc;
+
+	/* ~2.5 KiB of per-key line numbers: keep it off the stack. */
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", name);
+		memset(s, 0, sizeof(*s));
+		return -1;
+	}
+	c->s = s;
+	c->name = name;
+	c->text = text;
+	c->len = len;
+	c->err = err;
+	c->errlen = errlen;
+	c->rule = -1;
+
+	sl_settings_defaults(s);
+	rc = ini_parse_stream(read_line, c, ini_handler_cb, c);
+	/* inih errors we did not see first (should not happen). */
+	if (rc && !c->failed)
+		fail_at(c, rc > 0 ? (unsigned)rc : c->lineno,
+			"syntax error (expected 'key = value')");
+	if (!c->failed)
+		finish(c);
+	rc = c->failed ? -1 : 0;
+	free(c);
+	if (rc)
+		memset(s, 0, sizeof(*s));
+	return rc;
+}
+
+int sl_settings_load_string(const char *text, const char *name,
+			    struct sl_settings *s, char *err, size_t errlen)
+{
+	if (err && errlen)
+		err[0] = '\0';
+	if (!name)
+		name = "<string>";
+	if (!text) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: no text", name);
+		memset(s, 0, sizeof(*s));
+		return -1;
+	}
+	return parse(text, strlen(text), name, s, err, errlen);
+}
+
+int sl_settings_load_file(const char *path, struct sl_settings *s, char *err,
+			  size_t errlen)
+{
+	char *buf;
+	size_t n;
+	FILE *f;
+	int rc, e;
+
+	if (err && errlen)
+		err[0] = '\0';
+	memset(s, 0, sizeof(*s));
+	f = fopen(path, "r");
+	if (!f) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot open: %s", path,
+				 strerror(errno));
+		return -1;
+	}
+	/* One byte more than allowed tells "too large" from "just fits". */
+	buf = malloc(SL_CONFIG_MAX_FILE + 1);
+	if (!buf) {
+		fclose(f);
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	n = fread(buf, 1, SL_CONFIG_MAX_FILE + 1, f);
+	e = ferror(f) ? errno : 0;
+	fclose(f);
+	if (e || n > SL_CONFIG_MAX_FILE) {
+		if (err && errlen) {
+			if (e)
+				snprintf(err, errlen, "%s: cannot read: %s",
+					 path, strerror(e));
+			else
+				snprintf(err, errlen, "%s: larger than %u bytes",
+					 path, SL_CONFIG_MAX_FILE);
+		}
+		free(buf);
+		return -1;
+	}
+	rc = parse(buf, n, path, s, err, errlen);
+	free(buf);
+	return rc;
+}

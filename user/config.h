@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Configuration file (DESIGN.md section 5) -> struct sl_settings.
+ * Plain C; the only I/O is reading the file.
+ *
+ * File syntax.  The file is read with Debian 12's libinih 55 (built with
+ * INI_RUNTIME_OPTIONS and the upstream defaults: inline comments on,
+ * multi-line values on, 200-byte line buffer on the stack, no lineno in
+ * the handler).  What that means for users, and what this parser adds:
+ *
+ *  - Comments: a line whose first non-blank character is ';' or '#'.
+ *    An inline comment is ';' preceded by a space or tab:
+ *        ports = 5060 ; the SIP port       -> "5060"
+ *        header = X-Note: a;b              -> "X-Note: a;b" (no blank)
+ *        default_reason = Busy #1          -> "Busy #1" ('#' only at
+ *                                             the start of a line)
+ *    So a value can never contain " ;".  Values are not quoted: quote
+ *    characters are part of the value.
+ *  - "key = value" or "key: value": the first '=' or ':' on the line
+ *    ends the key.  Key and value are trimmed of blanks.
+ *  - A line is at most SL_CONFIG_MAX_LINE (197) characters without its
+ *    line ending (inih's 200-byte buffer less CR, LF and NUL).  inih
+ *    would silently split a longer line in two; this parser rejects it.
+ *    So "header = " takes at most a 188-character header line and
+ *    "server_header = " at most 181.
+ *  - inih would treat an indented line after a key as a continuation of
+ *    that key's value (Python configparser style).  That is switched off
+ *    here, without touching libinih's process-wide settings: leading
+ *    blanks are stripped from every line before inih sees it, so
+ *    indentation is only cosmetic and every line stands on its own.
+ *  - [section] lines are parsed here, not by inih (its section buffer
+ *    silently truncates at 49 characters and it has no new-section
+ *    callback in this build), so an empty [rule NAME] still counts and
+ *    text after the closing ']' other than a ';' comment is an error.
+ *  - LF or CRLF line endings; a UTF-8 BOM at the start is skipped.
+ *    Control characters other than tab (CR inside a line, NUL, ...) are
+ *    rejected anywhere, so no value can inject a line into a reply.
+ *  - Everything is case-sensitive: section names, keys, action words,
+ *    method names.
+ *
+ * Match semantics stored for the data plane:
+ *  - method = *  sets SL_KEY_METHOD and method_any = 1, n_methods = 0.
+ *  - src: addr is stored already masked; a prefix with host bits set is
+ *    an error, not silently masked.
+ *  - A rule's port must be one of [sl] ports (it could never match
+ *    otherwise).
+ *  - header: Via, From, To, Call-ID, CSeq, Content-Length and their
+ *    compact forms are refused (the responder writes those itself).
+ */
+#ifndef SL_CONFIG_H
+#define SL_CONFIG_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "sl_xdp_shared.h"
+
+#define SL_CONFIG_MAX_LINE	197		/* see above */
+#define SL_CONFIG_MAX_FILE	(1u << 20)	/* bytes; sanity bound */
+#define SL_WINDOW_SLOTS_MIN	1024u
+#define SL_WINDOW_SLOTS_MAX	16777216u
+#define SL_ACK_WINDOW_MAX_NS	60000000000ULL
+
+struct sl_rule_reply {          /* userspace-only part of a rule, same index as dp rule */
+	char name[64];
+	unsigned line;          /* line of the [rule NAME] section header */
+	__u16 code;
+	char reason[128];
+	char headers[1024];     /* each extra header line + "\r\n", concatenated, in file order */
+	size_t headers_len;
+};
+
+struct sl_settings {
+	struct sl_config dp;    /* ports, n_ports, default_action, ack_window_ns, n_rules, rules_need_headers, window_mask; signature/has_signature left zero (the caller computes them) */
+	struct sl_rule rules[SL_MAX_RULES];
+	struct sl_rule_reply replies[SL_MAX_RULES];
+	__u16 default_code;     /* 500 */
+	char default_reason[128]; /* "Internal Server Error" */
+	char server_header[256];  /* whole line without CRLF, default "Server: sl-xdp"; "" = none */
+	char tag_seed[128];     /* default "KAMAILIO-stateless" */
+	char tag_addr_ip[64];   /* IP text as written, IPv6 without brackets */
+	char tag_addr_port[8];  /* decimal text; if tag_addr had no port: the first configured port */
+	bool tag_addr_set;      /* false: caller uses the interface's first IPv4 address + first port */
+	__u32 rate_limit;       /* replies/s per source, 0 = unlimited */
+	__u32 burst;
+	__u32 window_slots;     /* reply-window store size, power of two, default SL_WINDOW_SLOTS_DEFAULT */
+};
+
+/* Defaults of DESIGN.md section 5: port 5060, no rules, default_action
+ * pass, 2 s ack_window, 500 Internal Server Error, "Server: sl-xdp". */
+void sl_settings_defaults(struct sl_settings *s);
+
+/*
+ * Both loaders start from sl_settings_defaults().  The first error is
+ * reported and parsing stops.  On error *s is zeroed (window_slots == 0
+ * marks it): the caller must not apply it.  err may be NULL.
+ */
+/* 0 on success; -1 with err = "FILE:LINE: what is wrong" (or "FILE: cannot open: strerror") */
+int sl_settings_load_file(const char *path, struct sl_settings *s, char *err, size_t errlen);
+/* Same for text in memory; name stands for FILE in messages. */
+int sl_settings_load_string(const char *text, const char *name, struct sl_settings *s, char *err, size_t errlen);
+
+const char *sl_action_name(__u8 action);   /* "pass" "drop" "reply" */
+
+/* RFC 3261 section 21 reason phrase of a status code, NULL if none. */
+const char *sl_std_reason(unsigned code);
+
+#endif /* SL_CONFIG_H */
