@@ -99,13 +99,37 @@ else
 	ok "scanner request dropped by rule"
 fi
 
+# Record the reply as the responder will (an entry in the mmap-able
+# window map), then the same ACK is absorbed; an entry older than the
+# 2 s window is not.
+WIN=/sys/fs/bpf/sl-xdp/$IF_S/sl_window
+MASK=$(( (1 << 20) - 1 ))
+# shellcheck disable=SC2046
+check "write a live reply-window entry with bpftool" bpftool map update pinned "$WIN" \
+	$($UDP window $MASK 0 198.18.0.2 5060 z9hG4bK-e2e-ack-1 e2e-ack-1@198.18.0.2)
+sed 's/^CSeq: 1 ACK/CSeq: 1 ACK\r\nX-Try: absorbed/' "$work/ack" > "$work/ack2"
+run_c $UDP send 198.18.0.1 5060 "$work/ack2"
+# shellcheck disable=SC2046
+bpftool map update pinned "$WIN" \
+	$($UDP window $MASK 3000 198.18.0.2 5060 z9hG4bK-e2e-ack-1 e2e-ack-1@198.18.0.2)
+sed 's/^CSeq: 1 ACK/CSeq: 1 ACK\r\nX-Try: expired/' "$work/ack" > "$work/ack3"
+run_c $UDP send 198.18.0.1 5060 "$work/ack3"
+sleep 0.5
+if grep -q 'X-Try: absorbed' "$work/rx5060"; then
+	not_ok "signed ACK with a live window entry absorbed (never reached the socket)"
+else
+	ok "signed ACK with a live window entry absorbed (never reached the socket)"
+fi
+check "signed ACK whose entry is older than ack_window passed" grep -q 'X-Try: expired' "$work/rx5060"
+
 stats=$(nsenter_s "$SLCTL" stats "$IF_S")
 val() { echo "$stats" | sed -n "s/^dp:$1 = //p"; }
 check "stats: 1 redirect fell back to the stack (no AF_XDP socket)" test "$(val redirect_fallback)" = 1
-check "stats: ACK passed, none absorbed" test "$(val acks_passed)" = 1 -a "$(val acks_absorbed)" = 0
+check "stats: 2 ACKs passed, 1 absorbed" test "$(val acks_passed)" = 2 -a "$(val acks_absorbed)" = 1
+check "stats: 1 ACK passed as expired" test "$(val acks_expired)" = 1
 check "stats: ACK counted as signed but without a window entry" test "$(val acks_no_entry)" = 1
 check "stats: 1 dropped by rule" test "$(val dropped_by_rule)" = 1
-check "stats: 3 SIP requests" test "$(val sip_requests)" = 3
+check "stats: 5 SIP requests" test "$(val sip_requests)" = 5
 check "bpftool map dump shows named counters" \
 	bash -c "bpftool map dump pinned /sys/fs/bpf/sl-xdp/$IF_S/sl_counters | grep -q '\"acks_passed\"'"
 

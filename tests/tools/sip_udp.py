@@ -6,6 +6,10 @@
   sip_udp.py tag SEED IP PORT VIA_HOST VIA_PORT BRANCH CALLID
       print Kamailio's 41-char to-tag (an independent re-implementation
       of spec 1.4, to cross-check the C and BPF code)
+  sip_udp.py window MASK AGE_MS VIA_HOST VIA_PORT BRANCH CALLID
+      print "key hex .. value hex .." for bpftool map update: the
+      reply-window entry of our own tag for that Via/Call-ID, sent AGE_MS
+      ago (include/sl_xdp_shared.h layout and slot hash)
 """
 import hashlib
 import socket
@@ -32,6 +36,24 @@ def tag(seed, ip, port, host, vport, branch, callid):
     return sig + "." + nib4(a) + nib4(b)
 
 
+def suffix(host, vport, branch, callid):
+    a = crc16_x25((host + vport + branch).encode()) ^ 0xFFFF
+    b = crc16_x25((vport + host + callid).encode()) ^ 0xFFFF
+    return a << 16 | b
+
+
+def window_slot(key_suffix, key_tag, mask):
+    h = key_suffix ^ ((key_tag * 0x9E3779B1) & 0xFFFFFFFF)
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+    h ^= h >> 13
+    return h & mask
+
+
+def hexbytes(b):
+    return " ".join("%02x" % x for x in b)
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "listen":
@@ -55,6 +77,13 @@ def main():
         fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
         s = socket.socket(fam, socket.SOCK_DGRAM)
         s.sendto(open(path, "rb").read(), (addr, port))
+    elif cmd == "window":
+        mask, age_ms = int(sys.argv[2], 0), int(sys.argv[3])
+        suf = suffix(*sys.argv[4:8])
+        sent = time.clock_gettime_ns(time.CLOCK_MONOTONIC) - age_ms * 1000000
+        slot = window_slot(suf, 0, mask)
+        print("key hex", hexbytes(slot.to_bytes(4, "little")), "value hex",
+              hexbytes(sent.to_bytes(8, "little") + suf.to_bytes(4, "little") + bytes(4)))
     elif cmd == "tag":
         print(tag(*sys.argv[2:9]))
     else:
