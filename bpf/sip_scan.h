@@ -129,16 +129,47 @@ static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
 	sc->cur_vstart = p;
 }
 
+#define LWS_SKIP_WORDS	8	/* leading LWS of a value: up to 64 bytes */
+
+/* First byte in [from, to) that is not SP, HT, CR or LF (to if none
+ * within LWS_SKIP_WORDS words): a value may start on a folded line. */
+static __always_inline __u32 skip_lws(const __u8 *buf, __u32 from, __u32 to)
+{
+	__u32 off = from;
+	int k;
+
+#pragma unroll
+	for (k = 0; k < LWS_SKIP_WORDS; k++) {
+		__u64 w, lws, other;
+
+		if (off >= to)
+			return to;
+		w = sw(buf, off);
+		lws = zero_bytes(w ^ (ONES64 * ' ')) | zero_bytes(w ^ (ONES64 * '\t')) |
+		      zero_bytes(w ^ (ONES64 * '\r')) | zero_bytes(w ^ (ONES64 * '\n'));
+		other = ~lws & HIGHS64;
+		if (other) {
+			off += lowest_flag_byte(other);
+			return off < to ? off : to;
+		}
+		off += 8;
+	}
+	return off < to ? off : to;
+}
+
 /* The header being collected ended at end (its last line's CR or LF). */
-static __always_inline void finish_header(struct sip_scan *sc, __u32 end)
+static __always_inline void finish_header(const __u8 *buf, struct sip_scan *sc,
+					  __u32 end)
 {
 	__u8 t = sc->cur;
+	__u32 s;
 
 	if (t == HDR_NONE || t >= HDR_TYPES)
 		return;
+	s = end < sc->cur_vstart ? end : skip_lws(buf, sc->cur_vstart, end);
 	sc->seen |= 1u << t;
-	sc->hdr[t & (HDR_SLOTS - 1)].s = sc->cur_vstart;
-	sc->hdr[t & (HDR_SLOTS - 1)].e = end < sc->cur_vstart ? sc->cur_vstart : end;
+	sc->hdr[t & (HDR_SLOTS - 1)].s = s;
+	sc->hdr[t & (HDR_SLOTS - 1)].e = end;
 	sc->cur = HDR_NONE;
 }
 
@@ -157,13 +188,13 @@ static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
 			end--;
 	}
 	if (s >= sc->len) {
-		finish_header(sc, end);
+		finish_header(buf, sc, end);
 		return 1;
 	}
 	c = sb(buf, s);
 	if (is_ws(c))
 		return 0;	/* folded: the header goes on */
-	finish_header(sc, end);
+	finish_header(buf, sc, end);
 	if (c == '\r' || c == '\n') {
 		sc->headers_ended = 1;
 		return 1;
@@ -218,7 +249,7 @@ static __always_inline void sip_scan_run(struct sl_scratch *x)
 	/* a step per word plus a step per line end */
 	bpf_loop(SCAN_MAX_WORDS + SL_SCRATCH_LEN, scan_word_cb, &lc, 0);
 	if (sc->cur != HDR_NONE)
-		finish_header(sc, sc->len);
+		finish_header(x->buf, sc, sc->len);
 }
 
 /* First occurrence of byte ch in [from, to); POS_NONE if absent. */
