@@ -49,7 +49,12 @@ static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p
 	ulen = bpf_ntohs(udp->len);
 	p->dport = bpf_ntohs(udp->dest);
 	p->payload_off = (void *)(udp + 1) - data;
-	avail = data_end - (void *)(udp + 1);
+	/* the whole frame, fragments included: bpf_xdp_load_bytes reads
+	 * past data_end (multi-buffer frames, test_run beyond a page) */
+	avail = bpf_xdp_get_buff_len(ctx);
+	if (avail < p->payload_off)
+		return PKT_MALFORMED;
+	avail -= p->payload_off;
 	if (ulen < sizeof(*udp) || ulen - sizeof(*udp) > avail)
 		return PKT_MALFORMED;
 	p->payload_len = ulen - sizeof(*udp);

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The XDP program under test and its maps, see fixture_env.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "fixture_env.h"
+#include "sl_xdp.skel.h"
+#include "totag.h"
+
+struct fx_env fx = { .prog_fd = -1 };
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int fx_load(void)
+{
+	struct bpf_map *map;
+	int err, i;
+
+	libbpf_set_print(libbpf_quiet);
+	sl_maps_init(&fx.maps);
+	fx.skel = sl_xdp__open();
+	if (!fx.skel) {
+		err = -errno;
+		fprintf(stderr, "fixture: cannot open the skeleton: %s\n",
+			strerror(-err));
+		return err;
+	}
+	/* never pin (and never pick up a stale pin) from a test */
+	bpf_object__for_each_map(map, fx.skel->obj) {
+		err = bpf_map__set_pin_path(map, NULL);
+		if (err) {
+			fprintf(stderr, "fixture: unpin %s: %s\n",
+				bpf_map__name(map), strerror(-err));
+			goto fail;
+		}
+	}
+	err = sl_xdp__load(fx.skel);
+	if (err) {
+		fprintf(stderr, "fixture: cannot load sl_xdp: %s\n",
+			strerror(-err));
+		goto fail;
+	}
+	fx.prog_fd = bpf_program__fd(fx.skel->progs.sl_xdp);
+	/* every map of SL_MAP_NAMES, in that order, by name */
+	for (i = 0; i < SL_N_MAPS; i++) {
+		map = bpf_object__find_map_by_name(fx.skel->obj,
+						   sl_map_names[i]);
+		if (!map) {
+			fprintf(stderr, "fixture: no map %s in sl_xdp\n",
+				sl_map_names[i]);
+			err = -ENOENT;
+			goto fail;
+		}
+		fx.maps.fd[i] = bpf_map__fd(map);
+	}
+	bpf_object__for_each_map(map, fx.skel->obj) {
+		if (bpf_map__is_pinned(map)) {
+			fprintf(stderr, "fixture: map %s got pinned\n",
+				bpf_map__name(map));
+			err = -EEXIST;
+			goto fail;
+		}
+	}
+	fx.n_window_slots = 0;
+	return 0;
+fail:
+	sl_maps_init(&fx.maps);
+	sl_xdp__destroy(fx.skel);
+	fx.skel = NULL;
+	return err;
+}
+
+void fx_unload(void)
+{
+	/* the fds belong to the skeleton: do not close them twice */
+	sl_maps_init(&fx.maps);
+	sl_xdp__destroy(fx.skel);
+	fx.skel = NULL;
+	fx.prog_fd = -1;
+}
+
+int fx_apply(const struct sl_config *cfg, const struct sl_rule *rules,
+	     unsigned int n_rules)
+{
+	return sl_maps_apply(&fx.maps, cfg, rules, n_rules);
+}
+
+int fx_zero_config(void)
+{
+	struct sl_config cfg;
+	struct sl_rule rule;
+	struct sl_active act;
+	__u32 k;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&rule, 0, sizeof(rule));
+	memset(&act, 0, sizeof(act));
+	for (k = 0; k < SL_RULE_BANKS; k++)
+		if (bpf_map_update_elem(fx.maps.fd[SL_M_CONFIG], &k, &cfg, BPF_ANY))
+			return -errno;
+	for (k = 0; k < SL_RULE_BANKS * SL_MAX_RULES; k++)
+		if (bpf_map_update_elem(fx.maps.fd[SL_M_RULES], &k, &rule, BPF_ANY))
+			return -errno;
+	k = 0;
+	if (bpf_map_update_elem(fx.maps.fd[SL_M_ACTIVE], &k, &act, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int fx_reset(void)
+{
+	int err = sl_maps_reset_counters(&fx.maps);
+
+	if (err)
+		return err;
+	return fx_window_clear();
+}
+
+void fx_config_init(struct sl_config *cfg, __u8 default_action)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ack_window_ns = SL_DEFAULT_ACK_WINDOW_NS;
+	cfg->window_mask = FX_WINDOW_MASK;
+	cfg->n_ports = 0;
+	cfg->default_action = default_action;
+	cfg->has_signature = 1;
+	sl_totag_signature(FX_SEED, FX_SIG_IP, FX_SIG_PORT,
+			   (char *)cfg->signature);
+}
+
+__u64 fx_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+int fx_window_put_raw(__u32 slot, __u32 key_suffix, __u32 key_tag,
+		      __u64 sent_ns)
+{
+	struct sl_window_entry e = {
+		.sent_ns = sent_ns, .key_suffix = key_suffix, .key_tag = key_tag,
+	};
+
+	if (fx.n_window_slots >= FX_MAX_WINDOW_PUTS)
+		return -ENOSPC;
+	if (bpf_map_update_elem(fx.maps.fd[SL_M_WINDOW], &slot, &e, BPF_ANY))
+		return -errno;
+	fx.window_slots[fx.n_window_slots++] = slot;
+	return 0;
+}
+
+int fx_window_put(__u32 mask, __u32 key_suffix, __u32 key_tag, __u64 sent_ns)
+{
+	__u32 slot = sl_window_slot(key_suffix, key_tag, mask);
+	int err;
+
+	if (fx.n_window_slots >= FX_MAX_WINDOW_PUTS)
+		return -ENOSPC;
+	/* through the product's own API, which must pick the same slot */
+	err = sl_maps_window_put(&fx.maps, mask, key_suffix, key_tag, sent_ns);
+	if (err)
+		return err;
+	fx.window_slots[fx.n_window_slots++] = slot;
+	return 0;
+}
+
+int fx_window_clear(void)
+{
+	struct sl_window_entry e;
+	unsigned int i;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < fx.n_window_slots; i++)
+		if (bpf_map_update_elem(fx.maps.fd[SL_M_WINDOW],
+					&fx.window_slots[i], &e, BPF_ANY))
+			return -errno;
+	fx.n_window_slots = 0;
+	return 0;
+}
+
+int fx_run(const void *frame, size_t len, struct fx_result *res)
+{
+	struct xdp_md ctx_in, ctx_out;
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	memset(&ctx_in, 0, sizeof(ctx_in));
+	memset(&ctx_out, 0, sizeof(ctx_out));
+	ctx_in.data_end = (__u32)len;
+	opts.data_in = frame;
+	opts.data_size_in = (__u32)len;
+	opts.data_out = res->out;
+	opts.data_size_out = sizeof(res->out);
+	opts.ctx_in = &ctx_in;
+	opts.ctx_size_in = sizeof(ctx_in);
+	opts.ctx_out = &ctx_out;
+	opts.ctx_size_out = sizeof(ctx_out);
+	opts.repeat = 1;
+
+	res->verdict = ~0u;
+	res->out_len = 0;
+	res->meta_len = 0;
+	res->has_meta = false;
+	memset(&res->meta, 0, sizeof(res->meta));
+	res->err = bpf_prog_test_run_opts(fx.prog_fd, &opts) ? -errno : 0;
+	if (res->err)
+		return res->err;
+	res->verdict = opts.retval;
+	res->out_len = opts.data_size_out;
+	/* ctx_out.data is the offset of the frame after the metadata */
+	res->meta_len = ctx_out.data - ctx_out.data_meta;
+	if (res->meta_len == sizeof(res->meta) &&
+	    res->out_len >= res->meta_len) {
+		memcpy(&res->meta, res->out, sizeof(res->meta));
+		res->has_meta = true;
+	}
+	return 0;
+}
+
+int fx_counters(struct sl_dp_counters *c)
+{
+	return sl_maps_read_counters(&fx.maps, c);
+}
+
+int fx_rule_hits(__u64 hits[SL_MAX_RULES])
+{
+	return sl_maps_read_rule_hits(&fx.maps, hits);
+}
+
+#define FX_FIELD(f) { #f, offsetof(struct sl_dp_counters, f) }
+static const struct {
+	const char *name;
+	size_t off;
+} fx_fields[] = {
+	FX_FIELD(packets), FX_FIELD(sip_udp), FX_FIELD(sip_requests),
+	FX_FIELD(sip_responses), FX_FIELD(acks_absorbed),
+	FX_FIELD(acks_passed), FX_FIELD(acks_bad_tag),
+	FX_FIELD(acks_no_entry), FX_FIELD(acks_expired),
+	FX_FIELD(redirected), FX_FIELD(redirect_fallback),
+	FX_FIELD(dropped_by_rule), FX_FIELD(passed_by_rule),
+	FX_FIELD(passed_not_sip), FX_FIELD(parse_failures),
+	FX_FIELD(truncated),
+};
+_Static_assert(sizeof(fx_fields) / sizeof(fx_fields[0]) ==
+	       sizeof(struct sl_dp_counters) / sizeof(__u64),
+	       "every counter has a name here");
+
+static __u64 field(const struct sl_dp_counters *c, size_t off)
+{
+	__u64 v;
+
+	memcpy(&v, (const char *)c + off, sizeof(v));
+	return v;
+}
+
+int fx_counters_diff(const struct sl_dp_counters *want,
+		     const struct sl_dp_counters *got, char *buf, size_t cap)
+{
+	size_t i, o = 0;
+	int n = 0;
+
+	if (cap)
+		buf[0] = '\0';
+	for (i = 0; i < sizeof(fx_fields) / sizeof(fx_fields[0]); i++) {
+		__u64 w = field(want, fx_fields[i].off);
+		__u64 g = field(got, fx_fields[i].off);
+		int k;
+
+		if (w == g)
+			continue;
+		n++;
+		if (o >= cap)
+			continue;
+		k = snprintf(buf + o, cap - o, "  %s: want %llu, got %llu\n",
+			     fx_fields[i].name, (unsigned long long)w,
+			     (unsigned long long)g);
+		if (k > 0)
+			o += (size_t)k;
+	}
+	return n;
+}
+
+void fx_counters_sub(const struct sl_dp_counters *after,
+		     const struct sl_dp_counters *before,
+		     struct sl_dp_counters *delta)
+{
+	const __u64 *a = (const __u64 *)after, *b = (const __u64 *)before;
+	__u64 *d = (__u64 *)delta;
+	size_t i;
+
+	for (i = 0; i < sizeof(*delta) / sizeof(__u64); i++)
+		d[i] = a[i] - b[i];
+}
+
+const char *fx_verdict_name(__u32 verdict)
+{
+	switch (verdict) {
+	case XDP_ABORTED:	return "XDP_ABORTED";
+	case XDP_DROP:		return "XDP_DROP";
+	case XDP_PASS:		return "XDP_PASS";
+	case XDP_TX:		return "XDP_TX";
+	case XDP_REDIRECT:	return "XDP_REDIRECT";
+	}
+	return "XDP_?";
+}
+
+void fx_rule_method(struct sl_rule *r, const char *method)
+{
+	struct sl_method_name *m;
+	size_t len = strlen(method);
+
+	r->keys |= SL_KEY_METHOD;
+	if (!strcmp(method, "*")) {
+		r->method_any = 1;
+		return;
+	}
+	if (r->n_methods >= SL_MAX_METHODS || len > SL_METHOD_MAX_LEN)
+		abort();
+	m = &r->methods[r->n_methods++];
+	memset(m, 0, sizeof(*m));
+	m->len = (__u8)len;
+	memcpy(m->name, method, len);
+}
+
+void fx_rule_prefix(struct sl_rule *r, const char *text)
+{
+	struct sl_prefix *p;
+	char addr[64];
+	const char *slash = strchr(text, '/');
+	size_t alen = slash ? (size_t)(slash - text) : strlen(text);
+	int plen, i, bytes;
+
+	if (r->n_prefixes >= SL_MAX_PREFIXES || alen >= sizeof(addr))
+		abort();
+	p = &r->prefixes[r->n_prefixes++];
+	memset(p, 0, sizeof(*p));
+	memcpy(addr, text, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET, addr, p->addr) == 1) {
+		p->family = 4;
+		bytes = 4;
+	} else if (inet_pton(AF_INET6, addr, p->addr) == 1) {
+		p->family = 6;
+		bytes = 16;
+	} else {
+		abort();
+	}
+	plen = slash ? atoi(slash + 1) : bytes * 8;
+	p->plen = (__u8)plen;
+	for (i = 0; i < bytes; i++) {
+		int bits = plen - i * 8;
+
+		p->mask[i] = bits >= 8 ? 0xff :
+			     bits <= 0 ? 0 : (__u8)(0xff << (8 - bits));
+		p->addr[i] &= p->mask[i];
+	}
+	r->keys |= SL_KEY_SRC;
+}
+
+void fx_rule_port(struct sl_rule *r, __u16 port)
+{
+	if (r->n_ports >= SL_MAX_PORTS)
+		abort();
+	r->ports[r->n_ports++] = port;
+	r->keys |= SL_KEY_PORT;
+}
+
+static void set_match_str(struct sl_match_str *s, const char *text, bool lower)
+{
+	size_t i, len = strlen(text);
+
+	if (len > SL_MATCH_STR_MAX)
+		abort();
+	memset(s, 0, sizeof(*s));
+	s->len = (__u8)len;
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (lower && c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		s->bytes[i] = (__u8)c;
+	}
+}
+
+void fx_rule_ruri_user(struct sl_rule *r, const char *prefix)
+{
+	set_match_str(&r->ruri_user_prefix, prefix, false);
+	r->keys |= SL_KEY_RURI_USER;
+}
+
+void fx_rule_user_agent(struct sl_rule *r, const char *substr)
+{
+	set_match_str(&r->user_agent, substr, true);
+	r->keys |= SL_KEY_USER_AGENT;
+}

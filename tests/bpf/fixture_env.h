@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The XDP program under test, loaded once per test binary from its
+ * skeleton (nothing pinned), run on crafted frames with
+ * bpf_prog_test_run_opts, plus map helpers: configure, reset counters,
+ * reply-window entries, counter snapshots and diffs.  No cmocka here, so
+ * that the benchmark can use it too.
+ */
+#ifndef SL_TEST_FIXTURE_ENV_H
+#define SL_TEST_FIXTURE_ENV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+#include "sl_xdp_shared.h"
+#include "bpf_maps.h"
+#include "frame.h"
+
+/* The to-tag signature of the spec's Kamailio captures (spec 1.4 / 7). */
+#define FX_SEED			"KAMAILIO-stateless"
+#define FX_SIG_IP		"127.0.0.1"
+#define FX_SIG_PORT		"5070"
+#define FX_SIG			"df673b98c9e0bd9172cfc0d849035098"
+
+#define FX_WINDOW_MASK		1023u	/* window slots the tests use */
+
+/*
+ * bpf_prog_test_run keeps at most PAGE_SIZE - XDP_PACKET_HEADROOM -
+ * sizeof(skb_shared_info) = 4096 - 256 - 320 bytes of a frame linear
+ * (x86-64); the rest goes into XDP fragments, even for a program that
+ * is not declared frags-aware.
+ */
+#define FX_LINEAR_MAX		3520
+#define FX_MAX_WINDOW_PUTS	64
+
+struct sl_xdp;
+
+struct fx_env {
+	struct sl_xdp *skel;
+	int prog_fd;
+	struct sl_maps maps;
+	/* window slots written since the last fx_window_clear() */
+	__u32 window_slots[FX_MAX_WINDOW_PUTS];
+	unsigned int n_window_slots;
+};
+
+extern struct fx_env fx;
+
+/* Result of one bpf_prog_test_run_opts call. */
+struct fx_result {
+	int err;		/* 0, or -errno of the test run */
+	__u32 verdict;		/* XDP_* */
+	__u32 out_len;		/* bytes in out: metadata + frame */
+	__u32 meta_len;		/* ctx_out.data: metadata bytes before the frame */
+	bool has_meta;		/* meta_len == sizeof(struct sl_xdp_meta) */
+	struct sl_xdp_meta meta;	/* valid if has_meta */
+	__u8 out[FRAME_MAX + 256];
+};
+
+/* Opens the skeleton with every map's pinning off, loads it (one
+ * verification).  0 or -errno; a message on stderr on failure. */
+int fx_load(void);
+void fx_unload(void);
+
+/* sl_maps_apply() on the loaded maps: fills the other bank, flips. */
+int fx_apply(const struct sl_config *cfg, const struct sl_rule *rules,
+	     unsigned int n_rules);
+/* Both banks, all rules and the active bank zeroed: the state of a
+ * program that iproute2 loaded and nobody configured. */
+int fx_zero_config(void);
+/* Counters and rule hits zeroed, window slots written by us cleared. */
+int fx_reset(void);
+
+/* A config: signature of FX_SEED/FX_SIG_IP/FX_SIG_PORT, has_signature,
+ * 2 s window, FX_WINDOW_MASK, port 5060 only, given default action. */
+void fx_config_init(struct sl_config *cfg, __u8 default_action);
+
+/* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
+__u64 fx_now_ns(void);
+
+/* Window entry at its slot for mask (recorded for fx_window_clear). */
+int fx_window_put(__u32 mask, __u32 key_suffix, __u32 key_tag, __u64 sent_ns);
+int fx_window_put_raw(__u32 slot, __u32 key_suffix, __u32 key_tag,
+		      __u64 sent_ns);
+int fx_window_clear(void);
+
+/* One test run of the frame (repeat 1). */
+int fx_run(const void *frame, size_t len, struct fx_result *res);
+
+int fx_counters(struct sl_dp_counters *c);
+int fx_rule_hits(__u64 hits[SL_MAX_RULES]);
+
+/* Writes "field: want W, got G" lines for every field that differs into
+ * buf; returns the number of differing fields. */
+int fx_counters_diff(const struct sl_dp_counters *want,
+		     const struct sl_dp_counters *got, char *buf, size_t cap);
+/* after - before, field by field. */
+void fx_counters_sub(const struct sl_dp_counters *after,
+		     const struct sl_dp_counters *before,
+		     struct sl_dp_counters *delta);
+
+const char *fx_verdict_name(__u32 verdict);
+
+/* Rule construction helpers (zero-padded names, pre-masked prefixes). */
+void fx_rule_method(struct sl_rule *r, const char *method);
+void fx_rule_prefix(struct sl_rule *r, const char *text);	/* "a/len" */
+void fx_rule_port(struct sl_rule *r, __u16 port);
+void fx_rule_ruri_user(struct sl_rule *r, const char *prefix);
+void fx_rule_user_agent(struct sl_rule *r, const char *substr);
+
+#endif /* SL_TEST_FIXTURE_ENV_H */

@@ -1,0 +1,1717 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The XDP program on crafted frames (bpf_prog_test_run_opts), katran
+ * style: tables of frame -> verdict + the exact counter delta.  Every
+ * row starts from zeroed counters and an empty reply window, and checks
+ * all sixteen counters, so a row also fails when something else moved.
+ *
+ * No AF_XDP socket is bound, so a "reply" is seen as XDP_PASS (the
+ * bpf_redirect_map fallback) with redirect_fallback +1, and the metadata
+ * the program prepends for the responder is visible in data_out.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+#include <bpf/bpf.h>
+
+#include "fixture_env.h"
+#include "frame.h"
+#include "totag.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NS_PER_S	1000000000ull
+#define TAG_BUF		64	/* a To-tag and its NUL, with room */
+
+static __u8 frame[FRAME_MAX];
+static char msg[FRAME_MAX];
+static struct fx_result res;
+
+/* ------------------------------------------------------------------ */
+/* expected counter deltas */
+
+#define C_BASE		.packets = 1
+#define C_REQ_BASE	C_BASE, .sip_udp = 1, .sip_requests = 1
+#define C_NOT_SIP	{ C_BASE, .passed_not_sip = 1 }
+#define C_PARSE_FAIL	{ C_BASE, .sip_udp = 1, .parse_failures = 1 }
+#define C_RESPONSE	{ C_BASE, .sip_udp = 1, .sip_responses = 1 }
+#define C_REPLY		{ C_REQ_BASE, .redirect_fallback = 1 }
+#define C_DROP		{ C_REQ_BASE, .dropped_by_rule = 1 }
+#define C_PASS		{ C_REQ_BASE, .passed_by_rule = 1 }
+#define C_ABSORBED	{ C_REQ_BASE, .acks_absorbed = 1 }
+/* an ACK that was not absorbed and then passed by the rules */
+#define C_ACK_PASS(...)	{ C_REQ_BASE, .acks_passed = 1, .passed_by_rule = 1, \
+			  __VA_ARGS__ }
+
+/* ------------------------------------------------------------------ */
+/* helpers */
+
+static void reset_or_fail(void)
+{
+	int err = fx_reset();
+
+	if (err)
+		fail_msg("fx_reset: %s", strerror(-err));
+}
+
+static void apply_or_fail(const struct sl_config *cfg,
+			  const struct sl_rule *rules, unsigned int n)
+{
+	int err = fx_apply(cfg, rules, n);
+
+	if (err)
+		fail_msg("sl_maps_apply: %s", strerror(-err));
+}
+
+static __u32 active_bank(void)
+{
+	__u32 bank = ~0u;
+
+	assert_int_equal(sl_maps_active_bank(&fx.maps, &bank), 0);
+	return bank;
+}
+
+static size_t build(const struct frame_spec *fs, const void *payload,
+		    size_t len)
+{
+	size_t n = frame_build(frame, sizeof(frame), fs, payload, len);
+
+	if (!n)
+		fail_msg("frame does not fit");
+	return n;
+}
+
+/* A message through sip_fmt with CRLF line ends, no format directives. */
+static size_t text(const char *m)
+{
+	size_t n = sip_fmt(msg, sizeof(msg), true, "%s", m);
+
+	if (!n)
+		fail_msg("message does not fit");
+	return n;
+}
+
+/*
+ * Runs frame and checks the verdict and the whole counter delta.  Then
+ * the frame as the stack or the socket would get it: unchanged, behind
+ * the responder's metadata when the program redirected.  want_rule:
+ * the metadata's rule index if a redirect is expected.  Returns the
+ * number of problems, each printed; tables go on with the next row so
+ * that one failure does not hide others.
+ */
+static int check_run(const char *name, size_t len, __u32 verdict,
+		     const struct sl_dp_counters *want, __u32 want_rule)
+{
+	struct sl_dp_counters got;
+	char diff[2048];
+	__u32 bank;
+	int n;
+
+	if (fx_run(frame, len, &res)) {
+		print_error("%s: test run failed: %s\n", name,
+			    strerror(-res.err));
+		return 1;
+	}
+	if (fx_counters(&got) || sl_maps_active_bank(&fx.maps, &bank)) {
+		print_error("%s: cannot read the maps\n", name);
+		return 1;
+	}
+	n = fx_counters_diff(want, &got, diff, sizeof(diff));
+	if (res.verdict != verdict || n) {
+		print_error("%s: verdict %s (want %s)\n%s", name,
+			    fx_verdict_name(res.verdict),
+			    fx_verdict_name(verdict), diff);
+		return 1;
+	}
+	if (want->redirect_fallback || want->redirected) {
+		if (!res.has_meta) {
+			print_error("%s: redirected without metadata (meta_len %u)\n",
+				    name, res.meta_len);
+			return 1;
+		}
+		if (res.meta.magic != SL_META_MAGIC ||
+		    res.meta.rule != want_rule || res.meta.bank != bank ||
+		    res.meta.flags != 0) {
+			print_error("%s: metadata magic %#x rule %u bank %u flags %u, want rule %u bank %u\n",
+				    name, res.meta.magic, res.meta.rule,
+				    res.meta.bank, res.meta.flags, want_rule,
+				    bank);
+			return 1;
+		}
+	} else if (res.meta_len) {
+		print_error("%s: %u bytes of metadata without a redirect\n",
+			    name, res.meta_len);
+		return 1;
+	}
+	if (res.out_len != res.meta_len + len ||
+	    memcmp(res.out + res.meta_len, frame, len)) {
+		print_error("%s: the frame was changed (out %u bytes, meta %u, in %zu)\n",
+			    name, res.out_len, res.meta_len, len);
+		return 1;
+	}
+	return 0;
+}
+
+static void expect_run(const char *name, size_t len, __u32 verdict,
+		       const struct sl_dp_counters *want, __u32 want_rule)
+{
+	if (check_run(name, len, verdict, want, want_rule))
+		fail_msg("%s: see above", name);
+}
+
+/* hits[i] == 1 for i == hit (-1: none), 0 for every other rule. */
+static int check_hits(const char *name, int hit)
+{
+	__u64 hits[SL_MAX_RULES];
+	int i;
+
+	if (fx_rule_hits(hits)) {
+		print_error("%s: cannot read the rule hits\n", name);
+		return 1;
+	}
+	for (i = 0; i < SL_MAX_RULES; i++) {
+		__u64 want = i == hit ? 1 : 0;
+
+		if (hits[i] != want) {
+			print_error("%s: rule %d hits %llu, want %llu\n", name,
+				    i, (unsigned long long)hits[i],
+				    (unsigned long long)want);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void expect_hits(const char *name, int hit)
+{
+	if (check_hits(name, hit))
+		fail_msg("%s: see above", name);
+}
+
+/* At the end of a table: fails with the number of bad rows. */
+static void table_done(const char *table, int bad, size_t rows)
+{
+	if (bad)
+		fail_msg("%s: %d of %zu rows failed", table, bad, rows);
+	print_message("%s: %zu rows\n", table, rows);
+}
+
+/* ------------------------------------------------------------------ */
+/* messages */
+
+#define VIA_LOCAL	"Via: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bK-t-1\n"
+#define FROM_LOCAL	"From: <sip:alice@198.18.0.2>;tag=f-1\n"
+#define TO_LOCAL	"To: <sip:bob@198.18.0.1>\n"
+#define CID_LOCAL	"Call-ID: t-1@198.18.0.2\n"
+
+/* A request; m is the method, u the request-URI, x extra headers. */
+#define REQ(m, u, x)	m " " u " SIP/2.0\n" VIA_LOCAL FROM_LOCAL TO_LOCAL \
+			CID_LOCAL "CSeq: 1 " m "\n" x \
+			"Max-Forwards: 70\nContent-Length: 0\n\n"
+
+#define OPTIONS_MSG	REQ("OPTIONS", "sip:bob@198.18.0.1", "")
+#define INVITE_MSG	REQ("INVITE", "sip:bob@198.18.0.1", "")
+#define RESPONSE_MSG	"SIP/2.0 200 OK\n" VIA_LOCAL FROM_LOCAL \
+			"To: <sip:bob@198.18.0.1>;tag=x1\n" CID_LOCAL \
+			"CSeq: 1 OPTIONS\nContent-Length: 0\n\n"
+
+/* ------------------------------------------------------------------ */
+/* fixtures */
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return fx_load() ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	fx_unload();
+	return 0;
+}
+
+static int test_setup(void **state)
+{
+	(void)state;
+	return fx_reset() ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. not SIP, malformed, responses */
+
+enum frame_kind { FK_SPEC, FK_ARP, FK_ND };
+
+struct l2l3_case {
+	const char *name;
+	enum frame_kind kind;
+	struct frame_spec fs;
+	const char *msg;
+	__u32 verdict;
+	struct sl_dp_counters cnt;
+};
+
+static const struct l2l3_case not_sip_cases[] = {
+	{ "ARP", FK_ARP, {}, NULL, XDP_PASS, C_NOT_SIP },
+	{ "IPv6 neighbour solicitation", FK_ND, {}, NULL, XDP_PASS,
+	  C_NOT_SIP },
+	{ "TCP to 5060", FK_SPEC, { .proto = IPPROTO_TCP }, OPTIONS_MSG,
+	  XDP_PASS, C_NOT_SIP },
+	{ "TCP to 5060 over IPv6", FK_SPEC,
+	  { .family = 6, .proto = IPPROTO_TCP }, OPTIONS_MSG, XDP_PASS,
+	  C_NOT_SIP },
+	{ "UDP to 5061", FK_SPEC, { .dport = 5061 }, OPTIONS_MSG, XDP_PASS,
+	  C_NOT_SIP },
+	{ "UDP to 53", FK_SPEC, { .dport = 53 }, "\x12\x34\x01\x00", XDP_PASS,
+	  C_NOT_SIP },
+	{ "UDP from 5060 to 5062", FK_SPEC, { .sport = 5060, .dport = 5062 },
+	  RESPONSE_MSG, XDP_PASS, C_NOT_SIP },
+	{ "IPv4 first fragment (MF)", FK_SPEC, { .ip_frag = FRAME_IP_MF },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	{ "IPv4 later fragment (offset 185)", FK_SPEC, { .ip_frag = 185 },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	{ "IPv4 last fragment (offset, no MF)", FK_SPEC,
+	  { .ip_frag = 1 }, OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	{ "IPv6 fragment header, first (MF)", FK_SPEC,
+	  { .family = 6, .frag6 = true, .frag6_mf = true }, OPTIONS_MSG,
+	  XDP_PASS, C_NOT_SIP },
+	{ "IPv6 fragment header, offset 185", FK_SPEC,
+	  { .family = 6, .frag6 = true, .frag6_off = 185 }, OPTIONS_MSG,
+	  XDP_PASS, C_NOT_SIP },
+	{ "IPv6 hop-by-hop + fragment header", FK_SPEC,
+	  { .family = 6, .hbh = true, .frag6 = true, .frag6_mf = true },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	{ "three VLAN tags", FK_SPEC, { .n_vlans = 3, .vid = { 10, 20, 30 } },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	{ "truncated IPv4 header", FK_SPEC, { .truncate_to = 14 + 12 },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	{ "truncated IPv6 header", FK_SPEC,
+	  { .family = 6, .truncate_to = 14 + 30 }, OPTIONS_MSG, XDP_PASS,
+	  C_NOT_SIP },
+	{ "UDP header cut short", FK_SPEC, { .truncate_to = 14 + 20 + 4 },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	{ "Ethernet header only", FK_SPEC, { .truncate_to = 14 }, OPTIONS_MSG,
+	  XDP_PASS, C_NOT_SIP },
+	/* SIP port, broken UDP length */
+	{ "UDP length beyond the frame", FK_SPEC, { .udp_len_adj = 10 },
+	  OPTIONS_MSG, XDP_PASS, C_PARSE_FAIL },
+	{ "UDP length beyond the frame, IPv6", FK_SPEC,
+	  { .family = 6, .udp_len_adj = 1 }, OPTIONS_MSG, XDP_PASS,
+	  C_PARSE_FAIL },
+	{ "UDP length 4 (< header)", FK_SPEC, { .udp_len = 4 },
+	  OPTIONS_MSG, XDP_PASS, C_PARSE_FAIL },
+	{ "UDP length 8 (no payload)", FK_SPEC, { .udp_len = 8 },
+	  OPTIONS_MSG, XDP_PASS, C_PARSE_FAIL },
+	{ "UDP length 65535", FK_SPEC, { .udp_len = 0xffff },
+	  OPTIONS_MSG, XDP_PASS, C_PARSE_FAIL },
+	{ "not a request line", FK_SPEC, {}, "hello world\n\n", XDP_PASS,
+	  C_PARSE_FAIL },
+	{ "request line without SIP version", FK_SPEC, {},
+	  "OPTIONS sip:bob@198.18.0.1\nVia: SIP/2.0/UDP 198.18.0.2\n\n",
+	  XDP_PASS, C_PARSE_FAIL },
+	{ "no line end at all", FK_SPEC, {},
+	  "OPTIONS sip:bob@198.18.0.1 SIP/2.0", XDP_PASS, C_PARSE_FAIL },
+	/* responses pass, also in front of the configured reply */
+	{ "SIP/2.0 200 OK", FK_SPEC, {}, RESPONSE_MSG, XDP_PASS, C_RESPONSE },
+	{ "SIP/2.0 200 OK over IPv6 + VLAN", FK_SPEC,
+	  { .family = 6, .n_vlans = 1, .vid = { 7 } }, RESPONSE_MSG,
+	  XDP_PASS, C_RESPONSE },
+	{ "SIP/2.0 100 Trying", FK_SPEC, {},
+	  "SIP/2.0 100 Trying\n" VIA_LOCAL "\n", XDP_PASS, C_RESPONSE },
+	/* not fragments, not malformed: these are SIP */
+	{ "IPv4 DF set", FK_SPEC, { .ip_frag = 0x4000 }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+	{ "Ethernet padding after a short datagram", FK_SPEC,
+	  { .trailer = 30 }, "OPTIONS sip:b SIP/2.0\n\n", XDP_PASS, C_REPLY },
+	{ "UDP checksum set", FK_SPEC, { .udp_csum = true }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+};
+
+static void test_not_sip(void **state)
+{
+	struct sl_config cfg;
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	/* reply to every request: only non-SIP handling can make a PASS
+	 * without redirect_fallback */
+	fx_config_init(&cfg, SL_ACTION_REPLY);
+	apply_or_fail(&cfg, NULL, 0);
+
+	for (i = 0; i < ARRAY_SIZE(not_sip_cases); i++) {
+		const struct l2l3_case *c = &not_sip_cases[i];
+		size_t len;
+
+		reset_or_fail();
+		if (c->kind == FK_ARP)
+			len = frame_arp(frame, sizeof(frame));
+		else if (c->kind == FK_ND)
+			len = frame_nd(frame, sizeof(frame));
+		else
+			len = build(&c->fs, msg, text(c->msg));
+		assert_true(len > 0);
+		bad += check_run(c->name, len, c->verdict, &c->cnt,
+				 SL_META_DEFAULT_RULE);
+	}
+	table_done("not SIP", bad, i);
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. L2/L3 variants of an OPTIONS that a reply rule matches */
+
+static const struct l2l3_case l2l3_cases[] = {
+	{ "plain IPv4", FK_SPEC, {}, OPTIONS_MSG, XDP_PASS, C_REPLY },
+	{ "802.1Q", FK_SPEC, { .n_vlans = 1, .vid = { 100 } }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+	{ "QinQ 88a8 + 8100", FK_SPEC, { .n_vlans = 2, .vid = { 100, 200 } },
+	  OPTIONS_MSG, XDP_PASS, C_REPLY },
+	{ "double 8100", FK_SPEC,
+	  { .n_vlans = 2, .tpid = { FRAME_TPID_8021Q, FRAME_TPID_8021Q },
+	    .vid = { 100, 200 } }, OPTIONS_MSG, XDP_PASS, C_REPLY },
+	{ "IPv4 options, ihl 6", FK_SPEC, { .ip_opt_len = 4 }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+	{ "IPv4 options, ihl 11", FK_SPEC, { .ip_opt_len = 24 }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+	{ "IPv4 options, ihl 15", FK_SPEC, { .ip_opt_len = 40 }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+	{ "IPv4 options ihl 15 + QinQ", FK_SPEC,
+	  { .ip_opt_len = 40, .n_vlans = 2, .vid = { 1, 2 } }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+	{ "IPv6", FK_SPEC, { .family = 6 }, OPTIONS_MSG, XDP_PASS, C_REPLY },
+	{ "IPv6 hop-by-hop", FK_SPEC, { .family = 6, .hbh = true },
+	  OPTIONS_MSG, XDP_PASS, C_REPLY },
+	{ "IPv6 hop-by-hop + 802.1Q", FK_SPEC,
+	  { .family = 6, .hbh = true, .n_vlans = 1, .vid = { 5 } },
+	  OPTIONS_MSG, XDP_PASS, C_REPLY },
+	{ "IPv6 + QinQ", FK_SPEC,
+	  { .family = 6, .n_vlans = 2, .vid = { 5, 6 } }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+	/* the rule really decides: an INVITE meets the default (pass) */
+	{ "INVITE, no rule", FK_SPEC, {}, INVITE_MSG, XDP_PASS, C_PASS },
+	{ "INVITE, no rule, IPv6 hop-by-hop", FK_SPEC,
+	  { .family = 6, .hbh = true }, INVITE_MSG, XDP_PASS, C_PASS },
+};
+
+static void test_l2l3_variants(void **state)
+{
+	struct sl_config cfg;
+	struct sl_rule rule;
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	fx_config_init(&cfg, SL_ACTION_PASS);
+	memset(&rule, 0, sizeof(rule));
+	rule.action = SL_ACTION_REPLY;
+	fx_rule_method(&rule, "OPTIONS");
+	cfg.n_rules = 1;
+	apply_or_fail(&cfg, &rule, 1);
+
+	for (i = 0; i < ARRAY_SIZE(l2l3_cases); i++) {
+		const struct l2l3_case *c = &l2l3_cases[i];
+		size_t len;
+
+		reset_or_fail();
+		len = build(&c->fs, msg, text(c->msg));
+		bad += check_run(c->name, len, c->verdict, &c->cnt, 0) ||
+		       check_hits(c->name, c->cnt.redirect_fallback ? 0 : -1);
+	}
+	table_done("L2/L3 variants", bad, i);
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. to-tag vectors of the spec, through the userspace reference */
+
+#define STR(lit)	((struct sl_str){ .s = (lit), .len = sizeof(lit) - 1 })
+#define ABSENT		((struct sl_str){ .s = NULL, .len = 0 })
+
+static void expect_suffix(struct sl_str host, struct sl_str port,
+			  struct sl_str branch, struct sl_str callid,
+			  const char *want)
+{
+	char hex[SL_SUFFIX_LEN];
+
+	sl_totag_suffix_hex(sl_totag_suffix(host, port, branch, callid), hex);
+	assert_memory_equal(hex, want, SL_SUFFIX_LEN);
+}
+
+static void test_totag_vectors(void **state)
+{
+	char sig[SL_SIG_LEN];
+
+	(void)state;
+	sl_totag_signature(FX_SEED, FX_SIG_IP, FX_SIG_PORT, sig);
+	assert_memory_equal(sig, FX_SIG, SL_SIG_LEN);
+	/* 7 (b): the INVITE and its non-2xx ACK */
+	expect_suffix(STR("10.0.0.5"), STR("5062"), STR("z9hG4bK-inv-0001"),
+		      STR("inv-callid-0001@10.0.0.5"), "ef6c50a2");
+	/* 7 (b): the 2xx ACK (new branch): CRC-A changes, CRC-B not */
+	expect_suffix(STR("10.0.0.5"), STR("5062"), STR("z9hG4bK-ack-2xx-9"),
+		      STR("inv-callid-0001@10.0.0.5"), "ef5050a2");
+	/* 7 (a) */
+	expect_suffix(STR("127.0.0.1"), STR("40000"), STR("z9hG4bK-t2-1"),
+		      STR("cid-t2-1@test"), "83dd7ae3");
+	/* 7, compact 180 */
+	expect_suffix(STR("127.0.0.1"), STR("40000"),
+		      STR("z9hG4bK-compact-1"), STR("compact-cid@test"),
+		      "98721ebf");
+	/* 1.4: no Via port, any branch and Call-ID */
+	expect_suffix(STR("127.0.0.1"), ABSENT, STR("z9hG4bK-whatever"),
+		      STR("any@thing"), "78550000");
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. ACK absorption */
+
+struct pieces {
+	const char *host, *port, *branch, *callid;	/* NULL: absent */
+};
+
+enum tag_kind {
+	TAG_OURS,		/* signature '.' suffix of the tag pieces */
+	TAG_LITERAL,		/* tag_text as given */
+	TAG_LAST_CHAR,		/* ours, last character changed */
+	TAG_UPPER,		/* ours, upper-cased */
+	TAG_UPPER_SUFFIX,	/* ours, suffix upper-cased */
+};
+
+enum entry_kind {
+	E_NONE,
+	E_LIVE,			/* sent now */
+	E_RECENT,		/* sent 1 s ago */
+	E_EXPIRED,		/* sent 3 s ago */
+	E_FOREIGN,		/* re-INVITE: key_tag of entry_tag, now */
+	E_OVERWRITTEN,		/* live, then its slot taken by another key */
+};
+
+struct ack_case {
+	const char *name;
+	const char *tmpl;	/* %1$s: the To-tag */
+	bool lf_only;
+	__u8 family;
+	struct pieces tag;	/* pieces of the To-tag */
+	struct pieces key;	/* pieces of the window key; host NULL: tag's */
+	enum tag_kind tag_kind;
+	const char *tag_text;	/* TAG_LITERAL */
+	enum entry_kind entry;
+	const char *entry_tag;	/* E_FOREIGN */
+	__u32 verdict;
+	struct sl_dp_counters cnt;
+};
+
+#define P_B		{ "10.0.0.5", "5062", "z9hG4bK-inv-0001", \
+			  "inv-callid-0001@10.0.0.5" }
+#define ACK_LINE	"ACK sip:r486@127.0.0.1:5070 SIP/2.0\n"
+#define ACK_VIA_B	"Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+#define ACK_FROM	"From: \"Alice\" <sip:alice@example.com>;tag=a1b2c3\n"
+#define ACK_TO		"To: <sip:r486@127.0.0.1>;tag=%1$s\n"
+#define ACK_CID_B	"Call-ID: inv-callid-0001@10.0.0.5\n"
+#define ACK_END		"CSeq: 101 ACK\nMax-Forwards: 70\nContent-Length: 0\n\n"
+/* the non-2xx ACK of spec 7 (b) */
+#define ACK_B		ACK_LINE ACK_VIA_B ACK_FROM ACK_TO ACK_CID_B ACK_END
+#define TAG_B		FX_SIG ".ef6c50a2"
+
+static const struct ack_case ack_cases[] = {
+	/* the spec's own bytes: literal tag, entry keyed by our suffix */
+	{ "7(b) ACK, live entry", ACK_B, .tag = P_B, .tag_kind = TAG_LITERAL,
+	  .tag_text = TAG_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "7(b) ACK, entry 1 s old", ACK_B, .tag = P_B, .entry = E_RECENT,
+	  .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	{ "7(b) ACK, entry 3 s old", ACK_B, .tag = P_B, .entry = E_EXPIRED,
+	  .verdict = XDP_PASS, .cnt = C_ACK_PASS(.acks_expired = 1) },
+	{ "7(b) ACK, no entry", ACK_B, .tag = P_B, .entry = E_NONE,
+	  .verdict = XDP_PASS, .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	{ "7(b) ACK, entry of another reply", ACK_B, .tag = P_B,
+	  .key = { "10.0.0.5", "5062", "z9hG4bK-inv-0002",
+		   "inv-callid-0001@10.0.0.5" },
+	  .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	{ "last tag character changed (...50a0)", ACK_B, .tag = P_B,
+	  .tag_kind = TAG_LITERAL, .tag_text = FX_SIG ".ef6c50a0",
+	  .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_bad_tag = 1) },
+	{ "last tag character changed (computed)", ACK_B, .tag = P_B,
+	  .tag_kind = TAG_LAST_CHAR, .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_bad_tag = 1) },
+	{ "upper-cased tag", ACK_B, .tag = P_B, .tag_kind = TAG_UPPER,
+	  .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	{ "upper-cased suffix", ACK_B, .tag = P_B,
+	  .tag_kind = TAG_UPPER_SUFFIX, .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_bad_tag = 1) },
+	{ "tag of another signature", ACK_B, .tag = P_B,
+	  .tag_kind = TAG_LITERAL,
+	  .tag_text = "7d69ce80ff1a41f18f7daaf2375681a9.ef6c50a2",
+	  .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	{ "tag one character short", ACK_B, .tag = P_B,
+	  .tag_kind = TAG_LITERAL, .tag_text = FX_SIG ".ef6c50a",
+	  .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	{ "tag one character long", ACK_B, .tag = P_B,
+	  .tag_kind = TAG_LITERAL, .tag_text = FX_SIG ".ef6c50a2f",
+	  .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	/* 2xx ACK: new branch, the INVITE's tag */
+	{ "new branch (ACK to a 2xx)",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-ack-2xx-9\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_bad_tag = 1) },
+	{ "7(a) Via, literal tag",
+	  ACK_LINE "Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-t2-1\n"
+	  ACK_FROM "To: <sip:r200@127.0.0.1>;tag=%1$s\n"
+	  "Call-ID: cid-t2-1@test\n" ACK_END,
+	  .tag = { "127.0.0.1", "40000", "z9hG4bK-t2-1", "cid-t2-1@test" },
+	  .tag_kind = TAG_LITERAL, .tag_text = FX_SIG ".83dd7ae3",
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	/* Via without port: CRC-A over the host only, CRC-B 0000 */
+	{ "Via without port, literal tag",
+	  ACK_LINE "Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK-noport-1\n"
+	  ACK_FROM ACK_TO "Call-ID: noport-1@127.0.0.1\n" ACK_END,
+	  .tag = { "127.0.0.1", NULL, "z9hG4bK-noport-1",
+		   "noport-1@127.0.0.1" },
+	  .tag_kind = TAG_LITERAL, .tag_text = FX_SIG ".78550000",
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	{ "Via without port, entry keyed with branch+Call-ID",
+	  ACK_LINE "Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK-noport-1\n"
+	  ACK_FROM ACK_TO "Call-ID: noport-1@127.0.0.1\n" ACK_END,
+	  .tag = { "127.0.0.1", NULL, "z9hG4bK-noport-1",
+		   "noport-1@127.0.0.1" },
+	  .tag_kind = TAG_LITERAL, .tag_text = FX_SIG ".78550000",
+	  /* a wrong key: the pieces after the absent port do not count */
+	  .key = { "127.0.0.1", "", "z9hG4bK-noport-1",
+		   "noport-1@127.0.0.1" },
+	  .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	/* IPv6 sent-by: the brackets are part of the CRC input */
+	{ "IPv6 Via host in brackets",
+	  ACK_LINE "Via: SIP/2.0/UDP [2001:2::5]:5062;rport;branch=z9hG4bK-v6-1\n"
+	  ACK_FROM ACK_TO "Call-ID: v6-1@[2001:2::5]\n" ACK_END,
+	  .family = 6,
+	  .tag = { "[2001:2::5]", "5062", "z9hG4bK-v6-1", "v6-1@[2001:2::5]" },
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	{ "IPv6 Via, tag computed without brackets",
+	  ACK_LINE "Via: SIP/2.0/UDP [2001:2::5]:5062;rport;branch=z9hG4bK-v6-1\n"
+	  ACK_FROM ACK_TO "Call-ID: v6-1@[2001:2::5]\n" ACK_END,
+	  .family = 6,
+	  .tag = { "2001:2::5", "5062", "z9hG4bK-v6-1", "v6-1@[2001:2::5]" },
+	  .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_bad_tag = 1) },
+	{ "IPv6 Via host without port",
+	  ACK_LINE "Via: SIP/2.0/UDP [2001:2::5];branch=z9hG4bK-v6-2\n"
+	  ACK_FROM ACK_TO "Call-ID: v6-2@[2001:2::5]\n" ACK_END,
+	  .family = 6,
+	  .tag = { "[2001:2::5]", NULL, "z9hG4bK-v6-2", "v6-2@[2001:2::5]" },
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	{ "7(b) ACK in an IPv6 frame", ACK_B, .family = 6, .tag = P_B,
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	/* header syntax */
+	{ "compact v: t: i:",
+	  ACK_LINE "v: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+	  "f: <sip:alice@example.com>;tag=a1b2c3\n"
+	  "t: <sip:r486@127.0.0.1>;tag=%1$s\n"
+	  "i: inv-callid-0001@10.0.0.5\n" ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "compact headers, upper case V: T: I:",
+	  ACK_LINE "V: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+	  "T: <sip:r486@127.0.0.1>;tag=%1$s\n"
+	  "I: inv-callid-0001@10.0.0.5\n" ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "header names VIA, tO, cAll-Id",
+	  ACK_LINE "VIA: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+	  ACK_FROM "tO: <sip:r486@127.0.0.1>;tag=%1$s\n"
+	  "cAll-Id: inv-callid-0001@10.0.0.5\n" ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "whitespace before the colons",
+	  ACK_LINE "Via  : SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+	  ACK_FROM "To : <sip:r486@127.0.0.1>;tag=%1$s\n"
+	  "Call-ID\t: inv-callid-0001@10.0.0.5\n" ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "no whitespace after the colons",
+	  ACK_LINE "Via:SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+	  ACK_FROM "To:<sip:r486@127.0.0.1>;tag=%1$s\n"
+	  "Call-ID:inv-callid-0001@10.0.0.5\n" ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "folded To, tag on the continuation line",
+	  ACK_LINE ACK_VIA_B ACK_FROM
+	  "To: <sip:r486@127.0.0.1>\n ;tag=%1$s\n" ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "folded To, tag value after a folded '='",
+	  ACK_LINE ACK_VIA_B ACK_FROM
+	  "To:\n <sip:r486@127.0.0.1>;tag=\n\t%1$s\n" ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "folded Via, params on the continuation line",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062\n ;rport;branch=z9hG4bK-inv-0001\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "folded Via, sent-by on the continuation line",
+	  ACK_LINE "Via: SIP / 2.0 / UDP\n  10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "LWS around ':', ';' and '=' in the Via",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5 : 5062 ; rport ; branch = z9hG4bK-inv-0001\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "two Vias on one line, tag of the first",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001, SIP/2.0/UDP 198.18.0.9:5060;branch=z9hG4bK-y\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "two Vias on one line, tag of the second",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001, SIP/2.0/UDP 198.18.0.9:5060;branch=z9hG4bK-y\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = { "198.18.0.9", "5060", "z9hG4bK-y",
+		   "inv-callid-0001@10.0.0.5" },
+	  .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_bad_tag = 1) },
+	{ "second Via header line below the top one",
+	  ACK_LINE ACK_VIA_B
+	  "Via: SIP/2.0/UDP 198.18.0.9:5060;branch=z9hG4bK-y\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "headers in another order (Call-ID, To, Via)",
+	  ACK_LINE ACK_CID_B ACK_TO ACK_FROM ACK_VIA_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "look-alike header names (Viaduct, Tomorrow, Call-Identity, t-x)",
+	  ACK_LINE "Viaduct: SIP/2.0/UDP 198.18.0.9:1;branch=z9hG4bK-no\n"
+	  "Tomorrow: <sip:x@198.18.0.9>;tag=no\n"
+	  "Call-Identity: no@198.18.0.9\nt-x: ;tag=no\n"
+	  ACK_VIA_B ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "two To headers, our tag in the second",
+	  ACK_LINE ACK_VIA_B ACK_FROM "To: <sip:r486@127.0.0.1>\n" ACK_TO
+	  ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS() },
+	{ "LF-only line ends", ACK_B, .lf_only = true, .tag = P_B,
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	{ "Call-ID with trailing blanks (they are in CRC-B)",
+	  ACK_LINE ACK_VIA_B ACK_FROM ACK_TO
+	  "Call-ID: inv-callid-0001@10.0.0.5 \t\n" ACK_END,
+	  .tag = { "10.0.0.5", "5062", "z9hG4bK-inv-0001",
+		   "inv-callid-0001@10.0.0.5 \t" },
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	/* Kamailio skips all LWS after the colon (eat_lws_end), folding
+	 * included, before the Call-ID body that goes into CRC-B */
+	{ "Call-ID value on a continuation line",
+	  ACK_LINE ACK_VIA_B ACK_FROM ACK_TO
+	  "Call-ID:\n inv-callid-0001@10.0.0.5\n" ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "Call-ID value after nine blanks",
+	  ACK_LINE ACK_VIA_B ACK_FROM ACK_TO
+	  "Call-ID:         \tinv-callid-0001@10.0.0.5\n" ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "Call-ID value folded inside (the fold is in CRC-B)",
+	  ACK_LINE ACK_VIA_B ACK_FROM ACK_TO
+	  "Call-ID: inv-callid-0001\n @10.0.0.5\n" ACK_END,
+	  .tag = { "10.0.0.5", "5062", "z9hG4bK-inv-0001",
+		   "inv-callid-0001\r\n @10.0.0.5" },
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	/* a request with an empty To-tag got a second one (spec 1.3) */
+	{ "empty tag, then ours (tag=;tag=...)",
+	  ACK_LINE ACK_VIA_B ACK_FROM
+	  "To: <sip:r486@127.0.0.1>;tag=;tag=%1$s\n" ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "tag followed by more parameters",
+	  ACK_LINE ACK_VIA_B ACK_FROM
+	  "To: <sip:r486@127.0.0.1>;tag=%1$s;foo=bar\n" ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "tag-looking text in the display name and the URI",
+	  ACK_LINE ACK_VIA_B ACK_FROM
+	  "To: \"x;tag=no\" <sip:r486@127.0.0.1;tag=no>;tag=%1$s\n"
+	  ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "addr-spec To without <>",
+	  ACK_LINE ACK_VIA_B ACK_FROM
+	  "To: sip:r486@127.0.0.1;tag=%1$s\n" ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "TAG parameter name in upper case",
+	  ACK_LINE ACK_VIA_B ACK_FROM
+	  "To: <sip:r486@127.0.0.1>;TAG=%1$s\n" ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "no Call-ID", ACK_LINE ACK_VIA_B ACK_FROM ACK_TO ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS() },
+	{ "no To-tag", ACK_LINE ACK_VIA_B ACK_FROM
+	  "To: <sip:r486@127.0.0.1>\n" ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS() },
+	{ "To-tag in the body only",
+	  ACK_LINE ACK_VIA_B ACK_FROM "To: <sip:r486@127.0.0.1>\n" ACK_CID_B
+	  "Content-Length: 35\n\nTo: <sip:r486@127.0.0.1>;tag=%1$s\n",
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS() },
+	/* re-INVITE: the request had a To-tag, the reply kept it */
+	{ "foreign tag (re-INVITE), entry for it",
+	  ACK_LINE ACK_VIA_B ACK_FROM "To: <sip:r486@127.0.0.1>;tag=abc123\n"
+	  ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_FOREIGN, .entry_tag = "abc123",
+	  .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	{ "foreign tag (re-INVITE), no entry",
+	  ACK_LINE ACK_VIA_B ACK_FROM "To: <sip:r486@127.0.0.1>;tag=abc123\n"
+	  ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_NONE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	{ "foreign tag (re-INVITE), entry of our own tag only",
+	  ACK_LINE ACK_VIA_B ACK_FROM "To: <sip:r486@127.0.0.1>;tag=abc123\n"
+	  ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	{ "foreign tag (re-INVITE), entry for another tag",
+	  ACK_LINE ACK_VIA_B ACK_FROM "To: <sip:r486@127.0.0.1>;tag=abc124\n"
+	  ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_FOREIGN, .entry_tag = "abc123",
+	  .verdict = XDP_PASS, .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	{ "foreign tag (re-INVITE), entry of another branch",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-reinv-2\n"
+	  ACK_FROM "To: <sip:r486@127.0.0.1>;tag=abc123\n" ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_FOREIGN, .entry_tag = "abc123",
+	  .verdict = XDP_PASS, .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+	{ "our tag, the slot taken by another reply", ACK_B, .tag = P_B,
+	  .entry = E_OVERWRITTEN, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_no_entry = 1) },
+};
+
+/* A row of ack_cases by name, so that tests do not depend on the order. */
+static const struct ack_case *ack_case(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ack_cases); i++)
+		if (!strcmp(ack_cases[i].name, name))
+			return &ack_cases[i];
+	fail_msg("no ACK case \"%s\"", name);
+	return NULL;
+}
+
+#define ACK_LIVE	"7(b) ACK, live entry"
+#define ACK_NO_ENTRY	"7(b) ACK, no entry"
+
+static void make_tag(const struct ack_case *c, char tag[TAG_BUF])
+{
+	const struct pieces *p = &c->tag;
+	struct sl_str host = { p->host, p->host ? strlen(p->host) : 0 };
+	struct sl_str port = { p->port, p->port ? strlen(p->port) : 0 };
+	struct sl_str branch = { p->branch, p->branch ? strlen(p->branch) : 0 };
+	struct sl_str callid = { p->callid, p->callid ? strlen(p->callid) : 0 };
+	size_t i;
+
+	if (c->tag_kind == TAG_LITERAL) {
+		snprintf(tag, TAG_BUF, "%s", c->tag_text);
+		return;
+	}
+	sl_totag_build(FX_SIG, sl_totag_suffix(host, port, branch, callid), tag);
+	tag[SL_TOTAG_LEN] = '\0';
+	switch (c->tag_kind) {
+	case TAG_LAST_CHAR:
+		tag[SL_TOTAG_LEN - 1] = tag[SL_TOTAG_LEN - 1] == '0' ? '1' : '0';
+		break;
+	case TAG_UPPER:
+	case TAG_UPPER_SUFFIX:
+		for (i = c->tag_kind == TAG_UPPER ? 0 : SL_SIG_LEN + 1;
+		     i < SL_TOTAG_LEN; i++)
+			tag[i] = (char)toupper((unsigned char)tag[i]);
+		break;
+	default:
+		break;
+	}
+}
+
+static __u32 suffix_of(const struct pieces *p)
+{
+	struct sl_str host = { p->host, p->host ? strlen(p->host) : 0 };
+	struct sl_str port = { p->port, p->port ? strlen(p->port) : 0 };
+	struct sl_str branch = { p->branch, p->branch ? strlen(p->branch) : 0 };
+	struct sl_str callid = { p->callid, p->callid ? strlen(p->callid) : 0 };
+
+	return sl_totag_suffix(host, port, branch, callid);
+}
+
+/* Another window key (same key_tag) that lands on the slot of suffix. */
+static __u32 colliding_suffix(__u32 suffix, __u32 key_tag, __u32 mask)
+{
+	__u32 slot = sl_window_slot(suffix, key_tag, mask), other;
+
+	for (other = suffix + 1; other != suffix; other++)
+		if (sl_window_slot(other, key_tag, mask) == slot)
+			return other;
+	fail_msg("no colliding key");
+	return 0;
+}
+
+static void put_entry(const struct ack_case *c, const struct sl_config *cfg)
+{
+	const struct pieces *kp = c->key.host ? &c->key : &c->tag;
+	__u32 suffix = suffix_of(kp), key_tag = 0, mask = cfg->window_mask;
+	__u64 now = fx_now_ns();
+	__u64 sent = now;
+	int err = 0;
+
+	switch (c->entry) {
+	case E_NONE:
+		return;
+	case E_RECENT:
+		sent = now - NS_PER_S;
+		break;
+	case E_EXPIRED:
+		sent = now - 3 * NS_PER_S;
+		break;
+	case E_FOREIGN:
+		key_tag = SL_WINDOW_FOREIGN_TAG |
+			  sl_crc16_x25(c->entry_tag, strlen(c->entry_tag));
+		break;
+	default:
+		break;
+	}
+	err = fx_window_put(mask, suffix, key_tag, sent);
+	if (!err && c->entry == E_OVERWRITTEN)
+		err = fx_window_put_raw(sl_window_slot(suffix, 0, mask),
+					colliding_suffix(suffix, 0, mask), 0,
+					now);
+	if (err)
+		fail_msg("%s: window put: %s", c->name, strerror(-err));
+}
+
+static int check_ack_case(const struct ack_case *c,
+			  const struct sl_config *cfg, __u32 verdict,
+			  const struct sl_dp_counters *cnt)
+{
+	struct frame_spec fs = { .family = c->family ? c->family : 4 };
+	char tag[TAG_BUF];
+	size_t plen, len;
+
+	reset_or_fail();
+	make_tag(c, tag);
+	plen = sip_fmt(msg, sizeof(msg), !c->lf_only, c->tmpl, tag);
+	assert_true(plen > 0);
+	put_entry(c, cfg);
+	len = build(&fs, msg, plen);
+	return check_run(c->name, len, verdict, cnt, SL_META_DEFAULT_RULE);
+}
+
+static void run_ack_case(const struct ack_case *c, const struct sl_config *cfg,
+			 __u32 verdict, const struct sl_dp_counters *cnt)
+{
+	if (check_ack_case(c, cfg, verdict, cnt))
+		fail_msg("%s: see above", c->name);
+}
+
+static void ack_config(struct sl_config *cfg)
+{
+	fx_config_init(cfg, SL_ACTION_PASS);
+	cfg->ack_window_ns = 2 * NS_PER_S;
+	cfg->window_mask = FX_WINDOW_MASK;
+}
+
+static void test_ack_absorption(void **state)
+{
+	struct sl_config cfg;
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	ack_config(&cfg);
+	apply_or_fail(&cfg, NULL, 0);
+	for (i = 0; i < ARRAY_SIZE(ack_cases); i++)
+		bad += check_ack_case(&ack_cases[i], &cfg,
+				      ack_cases[i].verdict, &ack_cases[i].cnt);
+	table_done("ACK absorption", bad, i);
+}
+
+/* has_signature = 0: nothing is absorbed, whatever the window holds. */
+static void test_ack_unsigned_config(void **state)
+{
+	static const struct sl_dp_counters pass = C_ACK_PASS();
+	struct sl_config cfg;
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	ack_config(&cfg);
+	cfg.has_signature = 0;
+	apply_or_fail(&cfg, NULL, 0);
+	for (i = 0; i < ARRAY_SIZE(ack_cases); i++)
+		bad += check_ack_case(&ack_cases[i], &cfg, XDP_PASS, &pass);
+	table_done("ACK, has_signature = 0", bad, i);
+}
+
+/* A signature that is not ours: our tags are foreign tags then. */
+static void test_ack_other_signature(void **state)
+{
+	static const struct sl_dp_counters pass =
+		C_ACK_PASS(.acks_no_entry = 1);
+	struct sl_config cfg;
+
+	(void)state;
+	ack_config(&cfg);
+	sl_totag_signature(FX_SEED, FX_SIG_IP, "5071", (char *)cfg.signature);
+	assert_memory_equal(cfg.signature, "7d69ce80ff1a41f18f7daaf2375681a9",
+			    SL_SIG_LEN);
+	apply_or_fail(&cfg, NULL, 0);
+	run_ack_case(ack_case(ACK_LIVE), &cfg, XDP_PASS, &pass);
+}
+
+/* The window is per reply: absorbing one ACK leaves the entry (a
+ * retransmitted ACK is absorbed again), and another reply's ACK in the
+ * same second is not absorbed through it. */
+static void test_ack_window_per_reply(void **state)
+{
+	static const struct sl_dp_counters absorbed2 = {
+		.packets = 2, .sip_udp = 2, .sip_requests = 2,
+		.acks_absorbed = 2,
+	};
+	static const struct sl_dp_counters other = C_ACK_PASS(.acks_no_entry = 1);
+	const struct ack_case *c = ack_case(ACK_LIVE);
+	struct sl_dp_counters got;
+	struct sl_config cfg;
+	struct frame_spec fs = {};
+	char tag[TAG_BUF], diff[1024];
+	size_t plen, len;
+
+	(void)state;
+	ack_config(&cfg);
+	apply_or_fail(&cfg, NULL, 0);
+	run_ack_case(c, &cfg, XDP_DROP, &c->cnt);
+	/* the retransmission, without a reset */
+	if (fx_run(frame, build(&fs, msg, strlen(msg)), &res))
+		fail_msg("test run: %s", strerror(-res.err));
+	assert_int_equal(res.verdict, XDP_DROP);
+	assert_int_equal(fx_counters(&got), 0);
+	if (fx_counters_diff(&absorbed2, &got, diff, sizeof(diff)))
+		fail_msg("retransmitted ACK:\n%s", diff);
+	/* another dialog's ACK with a correct tag, the first entry live */
+	assert_int_equal(sl_maps_reset_counters(&fx.maps), 0);
+	make_tag(&(struct ack_case){ .tag = { "10.0.0.5", "5062",
+					      "z9hG4bK-inv-0002",
+					      "inv-callid-0002@10.0.0.5" } },
+		 tag);
+	plen = sip_fmt(msg, sizeof(msg), true,
+		       ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0002\n"
+		       ACK_FROM ACK_TO "Call-ID: inv-callid-0002@10.0.0.5\n"
+		       ACK_END, tag);
+	len = build(&fs, msg, plen);
+	expect_run("another reply's ACK", len, XDP_PASS, &other,
+		   SL_META_DEFAULT_RULE);
+}
+
+/* A not-absorbed ACK meets the rules; an absorbed one never does. */
+static void test_ack_then_rules(void **state)
+{
+	static const struct sl_dp_counters drop_rule = {
+		C_REQ_BASE, .acks_passed = 1, .acks_no_entry = 1,
+		.dropped_by_rule = 1,
+	};
+	static const struct sl_dp_counters ack_reply = C_ACK_PASS(
+		.acks_no_entry = 1);
+	struct sl_config cfg;
+	struct sl_rule rules[2];
+
+	(void)state;
+	ack_config(&cfg);
+	memset(rules, 0, sizeof(rules));
+	rules[0].action = SL_ACTION_DROP;
+	fx_rule_method(&rules[0], "ACK");
+	cfg.n_rules = 1;
+	apply_or_fail(&cfg, rules, 1);
+
+	/* live entry: absorbed before the rules, no rule hit */
+	run_ack_case(ack_case(ACK_LIVE), &cfg, XDP_DROP,
+		     &ack_case(ACK_LIVE)->cnt);
+	expect_hits("absorbed ACK", -1);
+	/* no entry: the rule drops it */
+	run_ack_case(ack_case(ACK_NO_ENTRY), &cfg, XDP_DROP, &drop_rule);
+	expect_hits("ACK dropped by rule", 0);
+
+	/* an ACK is never answered: a reply rule passes it */
+	rules[0].action = SL_ACTION_REPLY;
+	apply_or_fail(&cfg, rules, 1);
+	run_ack_case(ack_case(ACK_NO_ENTRY), &cfg, XDP_PASS, &ack_reply);
+	expect_hits("ACK meets a reply rule", 0);
+	/* nor by default_action = reply */
+	cfg.n_rules = 0;
+	cfg.default_action = SL_ACTION_REPLY;
+	apply_or_fail(&cfg, NULL, 0);
+	run_ack_case(ack_case(ACK_NO_ENTRY), &cfg, XDP_PASS, &ack_reply);
+	expect_hits("ACK meets default reply", -1);
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. rules */
+
+struct rule_desc {
+	__u8 action;
+	const char *methods[4];	/* "*" for any */
+	const char *src[3];
+	__u16 port;
+	const char *ruri;
+	const char *ua;
+};
+
+struct rule_case {
+	const char *name;
+	__u8 default_action;
+	__u16 ports[SL_MAX_PORTS];	/* config ports; none: 5060 only */
+	struct rule_desc rules[3];
+	struct frame_spec fs;
+	const char *msg;
+	__u32 verdict;
+	struct sl_dp_counters cnt;
+	int hit;			/* rule with a hit, -1: none */
+};
+
+#define D_PASS		SL_ACTION_PASS
+#define D_DROP		SL_ACTION_DROP
+#define D_REPLY		SL_ACTION_REPLY
+#define SRC4(a, b)	((__u32)(198u << 24 | 18u << 16 | (a) << 8 | (b)))
+#define UA_REQ(ua)	REQ("OPTIONS", "sip:bob@198.18.0.1", ua)
+#define INV(u)		REQ("INVITE", u, "")
+
+static const struct rule_case rule_cases[] = {
+	/* method */
+	{ "method OPTIONS, OPTIONS", D_PASS, {}, { { .action = D_DROP, .methods = { "OPTIONS" } } },
+	  {}, OPTIONS_MSG, XDP_DROP, C_DROP, 0 },
+	{ "method OPTIONS, INVITE", D_PASS, {}, { { .action = D_DROP, .methods = { "OPTIONS" } } },
+	  {}, INVITE_MSG, XDP_PASS, C_PASS, -1 },
+	{ "method options (lower case), OPTIONS", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "options" } } }, {}, OPTIONS_MSG, XDP_PASS, C_PASS,
+	  -1 },
+	{ "method OPTIONS, request 'options'", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "OPTIONS" } } }, {},
+	  REQ("options", "sip:bob@198.18.0.1", ""), XDP_PASS, C_PASS, -1 },
+	{ "method REGISTER, RE%47IST%45R", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "REGISTER" } } }, {},
+	  REQ("RE%47IST%45R", "sip:198.18.0.1", ""), XDP_PASS, C_PASS, -1 },
+	{ "method REGISTER, REGISTER", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "REGISTER" } } }, {},
+	  REQ("REGISTER", "sip:198.18.0.1", ""), XDP_DROP, C_DROP, 0 },
+	{ "method OPTION, OPTIONS", D_PASS, {}, { { .action = D_DROP, .methods = { "OPTION" } } },
+	  {}, OPTIONS_MSG, XDP_PASS, C_PASS, -1 },
+	{ "method OPTIONS, OPTIONSX", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "OPTIONS" } } }, {},
+	  REQ("OPTIONSX", "sip:bob@198.18.0.1", ""), XDP_PASS, C_PASS, -1 },
+	{ "method list, third name", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "INVITE", "SUBSCRIBE", "REGISTER" } } }, {},
+	  REQ("REGISTER", "sip:198.18.0.1", ""), XDP_DROP, C_DROP, 0 },
+	{ "method *, unknown method", D_PASS, {}, { { .action = D_DROP, .methods = { "*" } } }, {},
+	  REQ("NEWMETHOD", "sip:bob@198.18.0.1", ""), XDP_DROP, C_DROP, 0 },
+	{ "method of 32 bytes", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "ABCDEFGHIJKLMNOPQRSTUVWXYZ-01234" } } }, {},
+	  REQ("ABCDEFGHIJKLMNOPQRSTUVWXYZ-01234", "sip:b@198.18.0.1", ""),
+	  XDP_DROP, C_DROP, 0 },
+	{ "method of 32 bytes, last byte differs", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "ABCDEFGHIJKLMNOPQRSTUVWXYZ-01234" } } }, {},
+	  REQ("ABCDEFGHIJKLMNOPQRSTUVWXYZ-01235", "sip:b@198.18.0.1", ""),
+	  XDP_PASS, C_PASS, -1 },
+	{ "method of 33 bytes vs its 32-byte prefix", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "ABCDEFGHIJKLMNOPQRSTUVWXYZ-01234" } } }, {},
+	  REQ("ABCDEFGHIJKLMNOPQRSTUVWXYZ-012345", "sip:b@198.18.0.1", ""),
+	  XDP_PASS, C_PASS, -1 },
+	/* src */
+	{ "src 198.18.5.0/24, from 198.18.5.77", D_PASS, {},
+	  { { .action = D_DROP, .src = { "198.18.5.0/24" } } },
+	  { .src4 = SRC4(5, 77) }, OPTIONS_MSG, XDP_DROP, C_DROP, 0 },
+	{ "src 198.18.5.0/24, from 198.18.6.77", D_PASS, {},
+	  { { .action = D_DROP, .src = { "198.18.5.0/24" } } },
+	  { .src4 = SRC4(6, 77) }, OPTIONS_MSG, XDP_PASS, C_PASS, -1 },
+	{ "src 198.18.4.0/23, from 198.18.5.255", D_PASS, {},
+	  { { .action = D_DROP, .src = { "198.18.4.0/23" } } },
+	  { .src4 = SRC4(5, 255) }, OPTIONS_MSG, XDP_DROP, C_DROP, 0 },
+	{ "src 198.18.4.0/23, from 198.18.6.0", D_PASS, {},
+	  { { .action = D_DROP, .src = { "198.18.4.0/23" } } },
+	  { .src4 = SRC4(6, 0) }, OPTIONS_MSG, XDP_PASS, C_PASS, -1 },
+	{ "src 198.18.5.77/32 host", D_PASS, {},
+	  { { .action = D_DROP, .src = { "198.18.5.77/32" } } },
+	  { .src4 = SRC4(5, 77) }, OPTIONS_MSG, XDP_DROP, C_DROP, 0 },
+	{ "src 198.18.5.0/24, from IPv6", D_PASS, {},
+	  { { .action = D_DROP, .src = { "198.18.5.0/24" } } },
+	  { .family = 6 }, OPTIONS_MSG, XDP_PASS, C_PASS, -1 },
+	{ "src 0.0.0.0/0, from IPv4", D_PASS, {},
+	  { { .action = D_DROP, .src = { "0.0.0.0/0" } } },
+	  {}, OPTIONS_MSG, XDP_DROP, C_DROP, 0 },
+	{ "src 0.0.0.0/0, from IPv6", D_PASS, {},
+	  { { .action = D_DROP, .src = { "0.0.0.0/0" } } },
+	  { .family = 6 }, OPTIONS_MSG, XDP_PASS, C_PASS, -1 },
+	{ "src 2001:2::/32, from 2001:2::77", D_PASS, {},
+	  { { .action = D_DROP, .src = { "2001:2::/32" } } },
+	  { .family = 6, .src6 = "2001:2::77" }, OPTIONS_MSG, XDP_DROP,
+	  C_DROP, 0 },
+	{ "src 2001:3::/32, from 2001:2::77", D_PASS, {},
+	  { { .action = D_DROP, .src = { "2001:3::/32" } } },
+	  { .family = 6, .src6 = "2001:2::77" }, OPTIONS_MSG, XDP_PASS,
+	  C_PASS, -1 },
+	{ "src 2001:2::/32, from IPv4", D_PASS, {},
+	  { { .action = D_DROP, .src = { "2001:2::/32" } } },
+	  {}, OPTIONS_MSG, XDP_PASS, C_PASS, -1 },
+	{ "src 2001:2:0:0:8000::/65, from 2001:2::8000:0:0:1", D_PASS, {},
+	  { { .action = D_DROP, .src = { "2001:2:0:0:8000::/65" } } },
+	  { .family = 6, .src6 = "2001:2::8000:0:0:1" }, OPTIONS_MSG,
+	  XDP_DROP, C_DROP, 0 },
+	{ "src 2001:2:0:0:8000::/65, from 2001:2::7fff:0:0:1", D_PASS, {},
+	  { { .action = D_DROP, .src = { "2001:2:0:0:8000::/65" } } },
+	  { .family = 6, .src6 = "2001:2::7fff:0:0:1" }, OPTIONS_MSG,
+	  XDP_PASS, C_PASS, -1 },
+	{ "src 2001:2::77/128", D_PASS, {},
+	  { { .action = D_DROP, .src = { "2001:2::77/128" } } },
+	  { .family = 6, .src6 = "2001:2::77" }, OPTIONS_MSG, XDP_DROP,
+	  C_DROP, 0 },
+	{ "src list, the third prefix", D_PASS, {},
+	  { { .action = D_DROP, .src = { "2001:2::/32", "198.18.9.0/24",
+			       "198.18.5.0/24" } } },
+	  { .src4 = SRC4(5, 1) }, OPTIONS_MSG, XDP_DROP, C_DROP, 0 },
+	/* port */
+	{ "port 5070, request to 5070", D_PASS, { 5060, 5070 },
+	  { { .action = D_DROP, .port = 5070 } }, { .dport = 5070 }, OPTIONS_MSG,
+	  XDP_DROP, C_DROP, 0 },
+	{ "port 5070, request to 5060", D_PASS, { 5060, 5070 },
+	  { { .action = D_DROP, .port = 5070 } }, {}, OPTIONS_MSG, XDP_PASS, C_PASS,
+	  -1 },
+	/* ruri_user_prefix */
+	{ "ruri +49, sip:+4930123@", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {}, INV("sip:+4930123@198.18.0.1"),
+	  XDP_DROP, C_DROP, 0 },
+	{ "ruri +49, sip:+4430123@", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {}, INV("sip:+4430123@198.18.0.1"),
+	  XDP_PASS, C_PASS, -1 },
+	{ "ruri +49, sip:example.com (no user)", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {}, INV("sip:example.com"),
+	  XDP_PASS, C_PASS, -1 },
+	{ "ruri +49, host that starts with +49", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {}, INV("sip:+49.example.com"),
+	  XDP_PASS, C_PASS, -1 },
+	{ "ruri +49, tel:+4930123", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {}, INV("tel:+4930123"), XDP_DROP,
+	  C_DROP, 0 },
+	{ "ruri +49, tel:+4930123;phone-context=x", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {},
+	  INV("tel:+4930123;phone-context=x"), XDP_DROP, C_DROP, 0 },
+	{ "ruri +49, tel:+4430123", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {}, INV("tel:+4430123"), XDP_PASS,
+	  C_PASS, -1 },
+	{ "ruri +49, sips:+49301@", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {}, INV("sips:+49301@198.18.0.1"),
+	  XDP_DROP, C_DROP, 0 },
+	{ "ruri +49, sip:+49@ (exactly the prefix)", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {}, INV("sip:+49@198.18.0.1"),
+	  XDP_DROP, C_DROP, 0 },
+	{ "ruri +49, sip:+4@ (shorter user)", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+49" } }, {}, INV("sip:+4@198.18.0.1"),
+	  XDP_PASS, C_PASS, -1 },
+	{ "ruri 0049 (case matters not, digits do), sip:0049301@", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "0049" } }, {}, INV("sip:0049301@198.18.0.1"),
+	  XDP_DROP, C_DROP, 0 },
+	{ "ruri of 17 bytes, user longer", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+4930123456789012" } }, {},
+	  INV("sip:+49301234567890123@198.18.0.1"), XDP_DROP, C_DROP, 0 },
+	{ "ruri of 17 bytes, 17th byte differs", D_PASS, {},
+	  { { .action = D_DROP, .ruri = "+4930123456789012" } }, {},
+	  INV("sip:+4930123456789019@198.18.0.1"), XDP_PASS, C_PASS, -1 },
+	/* user_agent */
+	{ "UA friendly-scanner in Friendly-Scanner 1.0", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
+	  UA_REQ("User-Agent: Friendly-Scanner 1.0\n"), XDP_DROP, C_DROP, 0 },
+	{ "UA at the end of the value, header name in lower case", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
+	  UA_REQ("user-agent: x/1 FRIENDLY-SCANNER\n"), XDP_DROP, C_DROP, 0 },
+	{ "UA with whitespace before the colon", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
+	  UA_REQ("User-Agent : friendly-scanner\n"), XDP_DROP, C_DROP, 0 },
+	{ "UA on a folded line", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
+	  UA_REQ("User-Agent: x/1\n friendly-scanner\n"), XDP_DROP, C_DROP,
+	  0 },
+	{ "UA sipvicious", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
+	  UA_REQ("User-Agent: sipvicious\n"), XDP_PASS, C_PASS, -1 },
+	{ "UA one character short", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
+	  UA_REQ("User-Agent: friendly-scanne\n"), XDP_PASS, C_PASS, -1 },
+	{ "no User-Agent", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {}, OPTIONS_MSG,
+	  XDP_PASS, C_PASS, -1 },
+	{ "UA text in another header", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
+	  UA_REQ("X-User-Agent: friendly-scanner\nServer: friendly-scanner\n"),
+	  XDP_PASS, C_PASS, -1 },
+	{ "UA text under a compact-looking name (u:)", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
+	  UA_REQ("u: friendly-scanner\n"), XDP_PASS, C_PASS, -1 },
+	{ "UA text in the body only", D_PASS, {},
+	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
+	  "OPTIONS sip:bob@198.18.0.1 SIP/2.0\n" VIA_LOCAL FROM_LOCAL TO_LOCAL
+	  CID_LOCAL "CSeq: 1 OPTIONS\nContent-Length: 31\n\n"
+	  "User-Agent: friendly-scanner\n",
+	  XDP_PASS, C_PASS, -1 },
+	/* several keys: all must match */
+	{ "INVITE + ruri +49: both", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "INVITE" }, .ruri = "+49" } }, {},
+	  INV("sip:+4930@198.18.0.1"), XDP_DROP, C_DROP, 0 },
+	{ "INVITE + ruri +49: OPTIONS +49", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "INVITE" }, .ruri = "+49" } }, {},
+	  REQ("OPTIONS", "sip:+4930@198.18.0.1", ""), XDP_PASS, C_PASS, -1 },
+	{ "INVITE + ruri +49: INVITE +44", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "INVITE" }, .ruri = "+49" } }, {},
+	  INV("sip:+4430@198.18.0.1"), XDP_PASS, C_PASS, -1 },
+	{ "all five keys match", D_PASS, { 5060, 5070 },
+	  { { .action = D_REPLY, .methods = { "OPTIONS" }, { "198.18.5.0/24" }, 5070, "bob",
+	      "scanner" } },
+	  { .src4 = SRC4(5, 1), .dport = 5070 },
+	  UA_REQ("User-Agent: Scanner\n"), XDP_PASS, C_REPLY, 0 },
+	{ "all five keys but the UA match", D_PASS, { 5060, 5070 },
+	  { { .action = D_REPLY, .methods = { "OPTIONS" }, { "198.18.5.0/24" }, 5070, "bob",
+	      "scanner" } },
+	  { .src4 = SRC4(5, 1), .dport = 5070 },
+	  UA_REQ("User-Agent: Scan\n"), XDP_PASS, C_PASS, -1 },
+	/* first match wins */
+	{ "two matching rules: the first", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "OPTIONS" } }, { .action = D_REPLY, .methods = { "*" } } }, {},
+	  OPTIONS_MSG, XDP_DROP, C_DROP, 0 },
+	{ "two rules: the second", D_PASS, {},
+	  { { .action = D_DROP, .methods = { "OPTIONS" } }, { .action = D_REPLY, .methods = { "*" } } }, {},
+	  INVITE_MSG, XDP_PASS, C_REPLY, 1 },
+	{ "three rules: the third", D_DROP, {},
+	  { { .action = D_REPLY, .methods = { "OPTIONS" } }, { .action = D_REPLY, .ruri = "+49" },
+	    { .action = D_PASS, .methods = { "INVITE" } } },
+	  {}, INV("sip:+44@198.18.0.1"), XDP_PASS, C_PASS, 2 },
+	/* default_action when nothing matches */
+	{ "default pass", D_PASS, {}, { { .action = D_DROP, .methods = { "BYE" } } }, {},
+	  INVITE_MSG, XDP_PASS, C_PASS, -1 },
+	{ "default drop", D_DROP, {}, { { .action = D_PASS, .methods = { "BYE" } } }, {},
+	  INVITE_MSG, XDP_DROP, C_DROP, -1 },
+	{ "default reply", D_REPLY, {}, { { .action = D_DROP, .methods = { "BYE" } } }, {},
+	  INVITE_MSG, XDP_PASS, C_REPLY, -1 },
+	{ "default reply, no rules", D_REPLY, {}, {}, {}, INVITE_MSG,
+	  XDP_PASS, C_REPLY, -1 },
+	{ "rule pass in front of default drop", D_DROP, {},
+	  { { .action = D_PASS, .methods = { "INVITE" } } }, {}, INVITE_MSG, XDP_PASS, C_PASS, 0 },
+	/* served ports */
+	{ "ports 5070 only, request to 5060", D_REPLY, { 5070 }, {}, {},
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP, -1 },
+	{ "ports 5070 only, request to 5070", D_REPLY, { 5070 }, {},
+	  { .dport = 5070 }, OPTIONS_MSG, XDP_PASS, C_REPLY, -1 },
+	{ "no ports: 5060", D_REPLY, {}, {}, {}, OPTIONS_MSG, XDP_PASS,
+	  C_REPLY, -1 },
+	{ "no ports: not 5061", D_REPLY, {}, {}, { .dport = 5061 },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP, -1 },
+	{ "eight ports, the eighth", D_REPLY,
+	  { 5060, 5061, 5062, 5063, 5064, 5065, 5066, 5067 }, {},
+	  { .dport = 5067 }, OPTIONS_MSG, XDP_PASS, C_REPLY, -1 },
+	{ "eight ports, not a ninth", D_REPLY,
+	  { 5060, 5061, 5062, 5063, 5064, 5065, 5066, 5067 }, {},
+	  { .dport = 5068 }, OPTIONS_MSG, XDP_PASS, C_NOT_SIP, -1 },
+};
+
+static void rule_from_desc(struct sl_rule *r, const struct rule_desc *d)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	r->action = d->action;
+	for (i = 0; i < 4 && d->methods[i]; i++)
+		fx_rule_method(r, d->methods[i]);
+	for (i = 0; i < 3 && d->src[i]; i++)
+		fx_rule_prefix(r, d->src[i]);
+	if (d->port)
+		fx_rule_port(r, d->port);
+	if (d->ruri)
+		fx_rule_ruri_user(r, d->ruri);
+	if (d->ua)
+		fx_rule_user_agent(r, d->ua);
+}
+
+static bool desc_used(const struct rule_desc *d)
+{
+	return d->methods[0] || d->src[0] || d->port || d->ruri || d->ua ||
+	       d->action;
+}
+
+static void apply_rule_case(const struct rule_case *c)
+{
+	struct sl_config cfg;
+	struct sl_rule rules[3];
+	unsigned int n = 0, i;
+
+	fx_config_init(&cfg, c->default_action);
+	for (i = 0; i < SL_MAX_PORTS && c->ports[i]; i++)
+		cfg.ports[cfg.n_ports++] = c->ports[i];
+	for (i = 0; i < 3 && desc_used(&c->rules[i]); i++) {
+		rule_from_desc(&rules[n++], &c->rules[i]);
+		if (c->rules[i].ua)
+			cfg.rules_need_headers = 1;
+	}
+	cfg.n_rules = (__u8)n;
+	apply_or_fail(&cfg, rules, n);
+}
+
+static void test_rules(void **state)
+{
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(rule_cases); i++) {
+		const struct rule_case *c = &rule_cases[i];
+		size_t len;
+
+		apply_rule_case(c);
+		reset_or_fail();
+		len = build(&c->fs, msg, text(c->msg));
+		bad += check_run(c->name, len, c->verdict, &c->cnt,
+				 c->hit < 0 ? SL_META_DEFAULT_RULE :
+					      (__u32)c->hit) ||
+		       check_hits(c->name, c->hit);
+	}
+	table_done("rules", bad, i);
+}
+
+/* Rule n of a full table of SL_MAX_RULES: the loop reaches the end. */
+static void test_rules_last_of_64(void **state)
+{
+	static const struct sl_dp_counters want = C_REPLY;
+	static struct sl_rule rules[SL_MAX_RULES];
+	struct sl_config cfg;
+	char name[32];
+	int i;
+
+	(void)state;
+	fx_config_init(&cfg, SL_ACTION_PASS);
+	for (i = 0; i < SL_MAX_RULES; i++) {
+		memset(&rules[i], 0, sizeof(rules[i]));
+		rules[i].action = SL_ACTION_REPLY;
+		snprintf(name, sizeof(name), "M%02d", i);
+		fx_rule_method(&rules[i], name);
+	}
+	cfg.n_rules = SL_MAX_RULES;
+	apply_or_fail(&cfg, rules, SL_MAX_RULES);
+	reset_or_fail();
+	expect_run("M63", build(&(struct frame_spec){}, msg,
+				text(REQ("M63", "sip:b@198.18.0.1", ""))),
+		   XDP_PASS, &want, SL_MAX_RULES - 1);
+	expect_hits("M63", SL_MAX_RULES - 1);
+}
+
+/* Zeroed maps, as after `ip link set dev X xdp obj ...`: everything
+ * passes and is counted. */
+static void test_zeroed_config(void **state)
+{
+	static const struct sl_dp_counters req = C_PASS;
+	static const struct sl_dp_counters ack = C_ACK_PASS();
+	static const struct sl_dp_counters not_sip = C_NOT_SIP;
+	static const struct sl_dp_counters resp = C_RESPONSE;
+	char tag[TAG_BUF];
+	size_t plen;
+
+	(void)state;
+	assert_int_equal(fx_zero_config(), 0);
+	assert_int_equal(active_bank(), 0);
+
+	reset_or_fail();
+	expect_run("OPTIONS", build(&(struct frame_spec){}, msg,
+				    text(OPTIONS_MSG)),
+		   XDP_PASS, &req, 0);
+	reset_or_fail();
+	expect_run("OPTIONS over IPv6", build(&(struct frame_spec){
+						.family = 6 }, msg,
+					      text(OPTIONS_MSG)),
+		   XDP_PASS, &req, 0);
+	reset_or_fail();
+	expect_run("OPTIONS to 5070", build(&(struct frame_spec){
+						.dport = 5070 }, msg,
+					    text(OPTIONS_MSG)),
+		   XDP_PASS, &not_sip, 0);
+	reset_or_fail();
+	expect_run("response", build(&(struct frame_spec){}, msg,
+				     text(RESPONSE_MSG)),
+		   XDP_PASS, &resp, 0);
+	/* an ACK with our tag and a live entry (window mask 0: slot 0) */
+	reset_or_fail();
+	make_tag(ack_case(ACK_LIVE), tag);
+	plen = sip_fmt(msg, sizeof(msg), true, ACK_B, tag);
+	assert_int_equal(fx_window_put(0, suffix_of(&ack_case(ACK_LIVE)->tag), 0,
+				       fx_now_ns()), 0);
+	expect_run("ACK", build(&(struct frame_spec){}, msg, plen), XDP_PASS,
+		   &ack, 0);
+	expect_hits("zeroed", -1);
+}
+
+/* Reload: the new bank is complete before the flip; the flip is what
+ * makes it count. */
+static void test_reload_flips_bank(void **state)
+{
+	static const struct sl_dp_counters drop = C_DROP;
+	static const struct sl_dp_counters reply = C_REPLY;
+	struct sl_config a, b, junk;
+	struct sl_rule ra, rb;
+	struct sl_active act0, act1;
+	__u32 zero = 0, bank_a, bank_b, other;
+	size_t opt_len, inv_len;
+	static __u8 opt_frame[FRAME_MAX], inv_frame[FRAME_MAX];
+
+	(void)state;
+	opt_len = build(&(struct frame_spec){}, msg, text(OPTIONS_MSG));
+	memcpy(opt_frame, frame, opt_len);
+	inv_len = build(&(struct frame_spec){}, msg, text(INVITE_MSG));
+	memcpy(inv_frame, frame, inv_len);
+
+	/* A: OPTIONS dropped, default pass */
+	fx_config_init(&a, SL_ACTION_PASS);
+	memset(&ra, 0, sizeof(ra));
+	ra.action = SL_ACTION_DROP;
+	fx_rule_method(&ra, "OPTIONS");
+	a.n_rules = 1;
+	apply_or_fail(&a, &ra, 1);
+	bank_a = active_bank();
+	assert_int_equal(bpf_map_lookup_elem(fx.maps.fd[SL_M_ACTIVE], &zero,
+					     &act0), 0);
+
+	/* junk in the idle bank changes nothing until a flip */
+	other = bank_a ^ 1;
+	fx_config_init(&junk, SL_ACTION_DROP);
+	assert_int_equal(bpf_map_update_elem(fx.maps.fd[SL_M_CONFIG], &other,
+					     &junk, BPF_ANY), 0);
+	reset_or_fail();
+	memcpy(frame, opt_frame, opt_len);
+	expect_run("A: OPTIONS", opt_len, XDP_DROP, &drop, 0);
+	expect_hits("A: OPTIONS", 0);
+	reset_or_fail();
+	memcpy(frame, inv_frame, inv_len);
+	expect_run("A: INVITE (idle bank says drop)", inv_len, XDP_PASS,
+		   &(struct sl_dp_counters)C_PASS, 0);
+
+	/* B: INVITE dropped, default reply */
+	fx_config_init(&b, SL_ACTION_REPLY);
+	memset(&rb, 0, sizeof(rb));
+	rb.action = SL_ACTION_DROP;
+	fx_rule_method(&rb, "INVITE");
+	b.n_rules = 1;
+	apply_or_fail(&b, &rb, 1);
+	bank_b = active_bank();
+	assert_int_equal(bank_b, bank_a ^ 1);
+	assert_int_equal(bpf_map_lookup_elem(fx.maps.fd[SL_M_ACTIVE], &zero,
+					     &act1), 0);
+	assert_int_equal(act1.generation, act0.generation + 1);
+
+	reset_or_fail();
+	memcpy(frame, opt_frame, opt_len);
+	expect_run("B: OPTIONS", opt_len, XDP_PASS, &reply,
+		   SL_META_DEFAULT_RULE);
+	assert_int_equal(res.meta.bank, bank_b);
+	expect_hits("B: OPTIONS", -1);
+	reset_or_fail();
+	memcpy(frame, inv_frame, inv_len);
+	expect_run("B: INVITE", inv_len, XDP_DROP, &drop, 0);
+	expect_hits("B: INVITE", 0);
+
+	/* and back to A: bank A was rewritten, B's rule is not there */
+	apply_or_fail(&a, &ra, 1);
+	assert_int_equal(active_bank(), bank_a);
+	reset_or_fail();
+	expect_run("A again: INVITE", inv_len, XDP_PASS,
+		   &(struct sl_dp_counters)C_PASS, 0);
+	reset_or_fail();
+	memcpy(frame, opt_frame, opt_len);
+	expect_run("A again: OPTIONS", opt_len, XDP_DROP, &drop, 0);
+	expect_hits("A again: OPTIONS", 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* 6. the scratch buffer: long payloads, leftovers of earlier packets */
+
+/*
+ * A request of exactly total bytes (CRLF): request line, CSeq, an X-Pad
+ * header that fills up, Content-Length, then the tail headers (written
+ * with "\n"), then the empty line.
+ */
+static size_t long_request(size_t total, const char *method, const char *tail)
+{
+	static char pad[FRAME_MAX];
+	static const char fmt[] = "%s sip:bob@198.18.0.1 SIP/2.0\nCSeq: 1 %s\n"
+				  "X-Pad: %s\nContent-Length: 0\n%s\n";
+	size_t n;
+
+	n = sip_fmt(msg, sizeof(msg), true, fmt, method, method, "", tail);
+	if (!n || total <= n || total - n >= sizeof(pad))
+		fail_msg("bad long request size %zu", total);
+	memset(pad, 'p', total - n);
+	pad[total - n] = '\0';
+	n = sip_fmt(msg, sizeof(msg), true, fmt, method, method, pad, tail);
+	if (n != total)
+		fail_msg("long request is %zu bytes, want %zu", n, total);
+	return n;
+}
+
+static void test_long_payloads(void **state)
+{
+	static const struct sl_dp_counters trunc_reply = {
+		C_REQ_BASE, .redirect_fallback = 1, .truncated = 1,
+	};
+	static const struct sl_dp_counters absorbed = C_ABSORBED;
+	static const struct sl_dp_counters trunc_absorbed = {
+		C_REQ_BASE, .acks_absorbed = 1, .truncated = 1,
+	};
+	static const struct sl_dp_counters trunc_ack = {
+		C_REQ_BASE, .acks_passed = 1, .passed_by_rule = 1,
+		.truncated = 1,
+	};
+	struct sl_config cfg;
+	char tag[TAG_BUF], tail[512];
+	__u32 suffix = suffix_of(&ack_case(ACK_LIVE)->tag);
+	size_t plen;
+
+	(void)state;
+	ack_config(&cfg);
+	cfg.default_action = SL_ACTION_REPLY;
+	apply_or_fail(&cfg, NULL, 0);
+	make_tag(ack_case(ACK_LIVE), tag);
+
+	/* exactly the scratch size: not truncated */
+	reset_or_fail();
+	plen = long_request(SL_SCRATCH_LEN, "OPTIONS", "");
+	expect_run("2048-byte OPTIONS", build(&(struct frame_spec){}, msg, plen),
+		   XDP_PASS, &(struct sl_dp_counters)C_REPLY,
+		   SL_META_DEFAULT_RULE);
+	/* one byte more: the first 2048 are parsed, truncated counted */
+	reset_or_fail();
+	plen = long_request(SL_SCRATCH_LEN + 1, "OPTIONS", "");
+	expect_run("2049-byte OPTIONS", build(&(struct frame_spec){}, msg, plen),
+		   XDP_PASS, &trunc_reply, SL_META_DEFAULT_RULE);
+	reset_or_fail();
+	plen = long_request(3400, "OPTIONS", "");
+	expect_run("3400-byte OPTIONS over IPv6",
+		   build(&(struct frame_spec){ .family = 6 }, msg, plen),
+		   XDP_PASS, &trunc_reply, SL_META_DEFAULT_RULE);
+
+	/* a 1400-byte ACK with To last: absorbed */
+	snprintf(tail, sizeof(tail),
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+		 "Call-ID: inv-callid-0001@10.0.0.5\n"
+		 "To: <sip:r486@127.0.0.1>;tag=%s\n", tag);
+	reset_or_fail();
+	assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix, 0,
+				       fx_now_ns()), 0);
+	plen = long_request(1400, "ACK", tail);
+	expect_run("1400-byte ACK, To last",
+		   build(&(struct frame_spec){}, msg, plen), XDP_DROP,
+		   &absorbed, 0);
+	/* To last in exactly 2048 bytes: all seen */
+	reset_or_fail();
+	assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix, 0,
+				       fx_now_ns()), 0);
+	plen = long_request(SL_SCRATCH_LEN, "ACK", tail);
+	expect_run("2048-byte ACK, To last",
+		   build(&(struct frame_spec){}, msg, plen), XDP_DROP,
+		   &absorbed, 0);
+	/* 2049 bytes: the final LF is cut off, the To header is whole */
+	reset_or_fail();
+	assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix, 0,
+				       fx_now_ns()), 0);
+	plen = long_request(SL_SCRATCH_LEN + 1, "ACK", tail);
+	expect_run("2049-byte ACK, To last",
+		   build(&(struct frame_spec){}, msg, plen), XDP_DROP,
+		   &trunc_absorbed, 0);
+	/* the To header beyond the scratch buffer: not seen, passes */
+	reset_or_fail();
+	assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix, 0,
+				       fx_now_ns()), 0);
+	plen = long_request(2600, "ACK", tail);
+	expect_run("2600-byte ACK, To beyond 2048",
+		   build(&(struct frame_spec){}, msg, plen), XDP_PASS,
+		   &trunc_ack, 0);
+}
+
+/* Bytes of an earlier, longer packet stay in the per-CPU scratch
+ * buffer; a shorter packet must not be parsed with them. */
+static void test_scratch_leftovers(void **state)
+{
+	static const struct sl_dp_counters absorbed = C_ABSORBED;
+	static const struct sl_dp_counters no_tag = C_ACK_PASS();
+	static const struct sl_dp_counters part_tag =
+		C_ACK_PASS(.acks_no_entry = 1);
+	struct sl_config cfg;
+	char tag[TAG_BUF];
+	__u32 suffix = suffix_of(&ack_case(ACK_LIVE)->tag);
+	size_t plen, cut, tag_at;
+	const char *to;
+
+	(void)state;
+	ack_config(&cfg);
+	apply_or_fail(&cfg, NULL, 0);
+	make_tag(ack_case(ACK_LIVE), tag);
+	plen = sip_fmt(msg, sizeof(msg), true,
+		       ACK_LINE ACK_VIA_B ACK_CID_B ACK_TO, tag);
+	assert_true(plen > 0);
+
+	reset_or_fail();
+	assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix, 0,
+				       fx_now_ns()), 0);
+	expect_run("ACK ending with To", build(&(struct frame_spec){}, msg, plen),
+		   XDP_DROP, &absorbed, 0);
+
+	/* the same datagram cut inside the tag (a shorter, foreign tag
+	 * without an entry), then inside the To header before the tag */
+	to = strstr(msg, "To: ");
+	assert_non_null(to);
+	tag_at = (size_t)(strstr(to, "tag=") + 4 - msg);
+	for (cut = plen - 3; cut > (size_t)(to - msg); cut -= 7) {
+		char name[64];
+
+		reset_or_fail();
+		assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix, 0,
+					       fx_now_ns()), 0);
+		snprintf(name, sizeof(name), "ACK cut to %zu bytes", cut);
+		expect_run(name, build(&(struct frame_spec){}, msg, cut),
+			   XDP_PASS, cut > tag_at ? &part_tag : &no_tag, 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_not_sip, test_setup),
+		cmocka_unit_test_setup(test_l2l3_variants, test_setup),
+		cmocka_unit_test_setup(test_totag_vectors, test_setup),
+		cmocka_unit_test_setup(test_ack_absorption, test_setup),
+		cmocka_unit_test_setup(test_ack_unsigned_config, test_setup),
+		cmocka_unit_test_setup(test_ack_other_signature, test_setup),
+		cmocka_unit_test_setup(test_ack_window_per_reply, test_setup),
+		cmocka_unit_test_setup(test_ack_then_rules, test_setup),
+		cmocka_unit_test_setup(test_rules, test_setup),
+		cmocka_unit_test_setup(test_rules_last_of_64, test_setup),
+		cmocka_unit_test_setup(test_zeroed_config, test_setup),
+		cmocka_unit_test_setup(test_reload_flips_bank, test_setup),
+		cmocka_unit_test_setup(test_long_payloads, test_setup),
+		cmocka_unit_test_setup(test_scratch_leftovers, test_setup),
+	};
+
+	return cmocka_run_group_tests_name("xdp", tests, group_setup,
+					   group_teardown);
+}
