@@ -9,6 +9,7 @@
 #define SL_SCRATCH_H
 
 #define SCRATCH_MASK	(SL_SCRATCH_LEN - 1)
+#define BYTES_PER_STEP	8	/* bytes a parser handles per bpf_loop step */
 #define ONES64		0x0101010101010101ULL
 #define HIGHS64		0x8080808080808080ULL
 #define LOWS7_64	0x7f7f7f7f7f7f7f7fULL

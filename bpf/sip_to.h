@@ -17,7 +17,7 @@ static __always_inline int pname_is_tag(const __u8 *buf, __u32 s, __u32 e)
 	       ((sw(buf, s) | 0x202020) & 0xffffff) == W3('t', 'a', 'g');
 }
 
-static __always_inline void to_end_token(const __u8 *buf, struct to_parse *t,
+static __always_inline void to_end_token(const __u8 *buf, volatile struct to_parse *t,
 					 __u32 i)
 {
 	if (t->state == TS_PNAME) {
@@ -41,11 +41,10 @@ static __always_inline __u8 to_after(__u8 c, __u8 ws_state)
 	return TS_DONE;		/* ',' or anything else ends the params */
 }
 
-static long to_byte_cb(__u32 idx, void *data)
+/* One byte; 1 = stop.  Volatile view: see via_step(). */
+static __always_inline int to_step(struct sl_scratch *x, __u32 i)
 {
-	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
-	struct to_parse *t = &x->to;
-	__u32 i = t->s + idx;
+	volatile struct to_parse *t = &x->to;
 	__u8 c;
 
 	if (i >= t->e)
@@ -136,6 +135,19 @@ static long to_byte_cb(__u32 idx, void *data)
 	return t->state == TS_DONE || t->state == TS_BAD;
 }
 
+static long to_chunk_cb(__u32 idx, void *data)
+{
+	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
+	__u32 i = x->to.s + idx * BYTES_PER_STEP;
+	int k;
+
+#pragma unroll
+	for (k = 0; k < BYTES_PER_STEP; k++)
+		if (to_step(x, i + k))
+			return 1;
+	return 0;
+}
+
 /* Returns 0 if the To value is well formed (tag or not). */
 static __always_inline int to_parse_run(struct sl_scratch *x, struct span val)
 {
@@ -145,7 +157,7 @@ static __always_inline int to_parse_run(struct sl_scratch *x, struct span val)
 	__builtin_memset(t, 0, sizeof(*t));
 	t->s = val.s;
 	t->e = val.e;
-	bpf_loop(SL_SCRATCH_LEN, to_byte_cb, &lc, 0);
+	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, to_chunk_cb, &lc, 0);
 	if (t->state == TS_QUOTE || t->state == TS_PQUOTE ||
 	    t->state == TS_URI || t->state == TS_BAD)
 		return -1;

@@ -3,7 +3,7 @@
  * The first value of the top Via: sent-by host (as written, IPv6 with its
  * brackets), port text and branch value, the three pieces of the to-tag
  * CRC.  LWS (including folded line breaks) is allowed around '/', ':',
- * ';' and '='.  A byte at a time, one bpf_loop step each.
+ * ';' and '='.  A byte at a time, BYTES_PER_STEP bytes per bpf_loop step.
  */
 #ifndef SL_SIP_VIA_H
 #define SL_SIP_VIA_H
@@ -21,7 +21,7 @@ static __always_inline int pname_is_branch(const __u8 *buf, __u32 s, __u32 e)
 }
 
 /* Ends the token of the current state at position i. */
-static __always_inline void via_end_token(const __u8 *buf, struct via_parse *v,
+static __always_inline void via_end_token(const __u8 *buf, volatile struct via_parse *v,
 					  __u32 i)
 {
 	switch (v->state) {
@@ -58,11 +58,12 @@ static __always_inline __u8 via_after(__u8 c, __u8 ws_state)
 	return VS_BAD;
 }
 
-static long via_byte_cb(__u32 idx, void *data)
+/* One byte; 1 = stop.  The state is read and written through a volatile
+ * view so that no value is carried in registers from one byte to the
+ * next: each byte starts from an unknown state for the verifier. */
+static __always_inline int via_step(struct sl_scratch *x, __u32 i)
 {
-	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
-	struct via_parse *v = &x->via;
-	__u32 i = v->s + idx;
+	volatile struct via_parse *v = &x->via;
 	__u8 c;
 
 	if (i >= v->e)
@@ -178,6 +179,19 @@ static long via_byte_cb(__u32 idx, void *data)
 	return v->state == VS_DONE || v->state == VS_BAD;
 }
 
+static long via_chunk_cb(__u32 idx, void *data)
+{
+	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
+	__u32 i = x->via.s + idx * BYTES_PER_STEP;
+	int k;
+
+#pragma unroll
+	for (k = 0; k < BYTES_PER_STEP; k++)
+		if (via_step(x, i + k))
+			return 1;
+	return 0;
+}
+
 /* Returns 0 when a host was found (port and branch may be absent). */
 static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 {
@@ -187,7 +201,7 @@ static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 	__builtin_memset(v, 0, sizeof(*v));
 	v->s = val.s;
 	v->e = val.e;
-	bpf_loop(SL_SCRATCH_LEN, via_byte_cb, &lc, 0);
+	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, via_chunk_cb, &lc, 0);
 	if (v->state == VS_BAD || v->state == VS_PQUOTE)
 		return -1;
 	/* the value ended inside a token: close it */

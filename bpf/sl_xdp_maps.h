@@ -66,4 +66,15 @@ struct {
 } sl_xsks SEC(".maps");
 
 
+/* Kamailio's sl counters, written by the responder threads through
+ * mmap (one slot each); the XDP program does not touch it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_STATS_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct sl_kam_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_stats SEC(".maps");
+
 #endif /* SL_XDP_MAPS_H */
