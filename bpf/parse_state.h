@@ -41,11 +41,14 @@ struct sip_scan {
 	struct span hdr[HDR_SLOTS];	/* first of each type, value only */
 };
 
+#define FIND_MAX_BYTES	8
+
 struct find_byte {
 	__u32 from;
 	__u32 to;
-	__u64 pattern;
 	__u32 found;
+	__u32 n;		/* patterns in use */
+	__u64 pattern[FIND_MAX_BYTES];	/* each byte value in every lane */
 };
 
 enum via_state {

@@ -14,6 +14,7 @@
 #include "parse_state.h"
 
 #define SCAN_MAX_WORDS	(SL_SCRATCH_LEN / 8)
+#define SCAN_WORDS_PER_STEP	4
 
 
 
@@ -216,14 +217,24 @@ static long scan_word_cb(__u32 idx, void *data)
 	 * verifier; a word with several LFs takes several steps */
 	if (!m) {
 		__u32 off = sc->word_off;
+		int k;
 
-		if (off >= sc->len)
-			return 1;
+		/* up to SCAN_WORDS_PER_STEP words without a line end */
+#pragma unroll
+		for (k = 0; k < SCAN_WORDS_PER_STEP; k++) {
+			if (off >= sc->len)
+				return 1;
+			m = zero_bytes(sw(buf, off) ^ (ONES64 * '\n'));
+			if (m)
+				break;
+			off += 8;
+		}
+		if (!m) {
+			sc->word_off = off;	/* the next unread word */
+			return 0;
+		}
 		sc->word_off = off + 8;
 		sc->pending_off = off;
-		m = zero_bytes(sw(buf, off) ^ (ONES64 * '\n'));
-		if (!m)
-			return 0;
 	}
 	p = sc->pending_off + lowest_flag_byte(m);
 	sc->pending = m & (m - 1);
@@ -252,39 +263,98 @@ static __always_inline void sip_scan_run(struct sl_scratch *x)
 		finish_header(x->buf, sc, sc->len);
 }
 
-/* First occurrence of byte ch in [from, to); POS_NONE if absent. */
+/* First byte of [from, to) that is one of a small set; POS_NONE if none.
+ * Word at a time, FIND_WORDS_PER_STEP words per bpf_loop step. */
+#define FIND_WORDS_PER_STEP	2
+
+static __always_inline __u64 find_mask(const struct find_byte *f, __u64 w)
+{
+	__u64 m = 0;
+	int j;
+
+#pragma unroll
+	for (j = 0; j < FIND_MAX_BYTES; j++) {
+		if ((__u32)j >= f->n)
+			break;
+		m |= zero_bytes(w ^ f->pattern[j]);
+	}
+	return m;
+}
 
 static long find_byte_cb(__u32 idx, void *data)
 {
 	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
 	struct find_byte *f = &x->fb;
-	__u32 off = f->from + idx * 8;
-	__u64 m;
-	__u32 p;
+	__u32 off = f->from + idx * 8 * FIND_WORDS_PER_STEP;
+	int k;
 
-	if (off >= f->to)
+#pragma unroll
+	for (k = 0; k < FIND_WORDS_PER_STEP; k++, off += 8) {
+		__u64 m;
+		__u32 p;
+
+		if (off >= f->to)
+			return 1;
+		m = find_mask(f, sw(x->buf, off));
+		if (!m)
+			continue;
+		p = off + lowest_flag_byte(m);
+		if (p < f->to)
+			f->found = p;
 		return 1;
-	m = zero_bytes(sw(x->buf, off) ^ f->pattern);
-	if (!m)
-		return 0;
-	p = off + lowest_flag_byte(m);
-	if (p < f->to)
-		f->found = p;
-	return 1;
+	}
+	return 0;
 }
 
-static __always_inline __u32 find_byte(struct sl_scratch *x, __u32 from,
-				       __u32 to, __u8 ch)
+static __always_inline __u32 find_run(struct sl_scratch *x, __u32 from, __u32 to)
 {
 	struct loop_ctx lc = { .scr = x };
 
 	x->fb.from = from;
 	x->fb.to = to;
-	x->fb.pattern = ONES64 * ch;
 	x->fb.found = POS_NONE;
 	if (from < to)
-		bpf_loop(SCAN_MAX_WORDS, find_byte_cb, &lc, 0);
+		bpf_loop(SCAN_MAX_WORDS / FIND_WORDS_PER_STEP + 1, find_byte_cb,
+			 &lc, 0);
 	return x->fb.found;
+}
+
+static __always_inline __u32 find_byte(struct sl_scratch *x, __u32 from,
+				       __u32 to, __u8 ch)
+{
+	x->fb.n = 1;
+	x->fb.pattern[0] = ONES64 * ch;
+	return find_run(x, from, to);
+}
+
+/* Ends of a token in a header value: ';' ',' and LWS. */
+static __always_inline __u32 find_token_end(struct sl_scratch *x, __u32 from,
+					    __u32 to)
+{
+	x->fb.n = 6;
+	x->fb.pattern[0] = ONES64 * ';';
+	x->fb.pattern[1] = ONES64 * ',';
+	x->fb.pattern[2] = ONES64 * ' ';
+	x->fb.pattern[3] = ONES64 * '\t';
+	x->fb.pattern[4] = ONES64 * '\r';
+	x->fb.pattern[5] = ONES64 * '\n';
+	return find_run(x, from, to);
+}
+
+/* Same, plus ':' (end of a Via host) and, as extras, up to two more. */
+static __always_inline __u32 find_token_end3(struct sl_scratch *x, __u32 from,
+					     __u32 to, __u8 a, __u8 b)
+{
+	x->fb.n = 8;
+	x->fb.pattern[0] = ONES64 * ';';
+	x->fb.pattern[1] = ONES64 * ',';
+	x->fb.pattern[2] = ONES64 * ' ';
+	x->fb.pattern[3] = ONES64 * '\t';
+	x->fb.pattern[4] = ONES64 * '\r';
+	x->fb.pattern[5] = ONES64 * '\n';
+	x->fb.pattern[6] = ONES64 * a;
+	x->fb.pattern[7] = ONES64 * b;
+	return find_run(x, from, to);
 }
 
 #endif /* SL_SIP_SCAN_H */

@@ -148,12 +148,83 @@ static long to_chunk_cb(__u32 idx, void *data)
 	return 0;
 }
 
+#define TO_FAST_PARAMS	8
+
+/*
+ * The common shape without a byte loop: [token display name] <URI> then
+ * ";param" runs with no LWS around separators.  Returns 1 with the result
+ * filled in, 0 when the value needs the full state machine (quoted
+ * display name, addr-spec, folding, whitespace in the params).
+ */
+static __always_inline int to_fast(struct sl_scratch *x, struct span val)
+{
+	const __u8 *buf = x->buf;
+	struct to_parse *t = &x->to;
+	__u32 s = val.s, e = val.e, p, q;
+	int i;
+
+	if (e <= s || e > SL_SCRATCH_LEN)
+		return 0;
+	x->fb.n = 3;
+	x->fb.pattern[0] = ONES64 * '<';
+	x->fb.pattern[1] = ONES64 * '"';
+	x->fb.pattern[2] = ONES64 * ';';
+	p = find_run(x, s, e);
+	if (p == POS_NONE || sb(buf, p) != '<')
+		return 0;
+	q = find_byte(x, p + 1, e, '>');
+	if (q == POS_NONE)
+		return 0;
+	q++;
+#pragma unroll
+	for (i = 0; i < TO_FAST_PARAMS; i++) {
+		q = opaque(x, q);
+		if (q >= e || sb(buf, q) == ',')
+			return 1;	/* no tag */
+		if (sb(buf, q) != ';')
+			return 0;
+		p = q + 1;
+		q = find_token_end3(x, p, e, '=', '"');
+		if (q == POS_NONE)
+			q = e;
+		if (q < e && sb(buf, q) == '"')
+			return 0;
+		if (q - p == 3 && q < e && sb(buf, q) == '=' &&
+		    pname_is_tag(buf, p, q)) {
+			p = q + 1;
+			q = find_token_end3(x, p, e, '"', '"');
+			if (q == POS_NONE)
+				q = e;
+			if (q == p || (q < e && !(sb(buf, q) == ';' ||
+						  sb(buf, q) == ',' ||
+						  sb(buf, q) == '\r' ||
+						  sb(buf, q) == '\n')))
+				return 0;	/* empty tag, quote, LWS */
+			t->tag.s = p;
+			t->tag.e = q;
+			t->tag_seen = 1;
+			return 1;
+		}
+		if (q < e && sb(buf, q) == '=') {
+			q = find_token_end3(x, q + 1, e, '"', '"');
+			if (q == POS_NONE)
+				q = e;
+			if (q < e && sb(buf, q) == '"')
+				return 0;
+		}
+	}
+	return 0;
+}
+
 /* Returns 0 if the To value is well formed (tag or not). */
 static __always_inline int to_parse_run(struct sl_scratch *x, struct span val)
 {
 	struct loop_ctx lc = { .scr = x };
 	struct to_parse *t = &x->to;
 
+	__builtin_memset(t, 0, sizeof(*t));
+	if (to_fast(x, val))
+		return 0;
 	__builtin_memset(t, 0, sizeof(*t));
 	t->s = val.s;
 	t->e = val.e;

@@ -192,12 +192,108 @@ static long via_chunk_cb(__u32 idx, void *data)
 	return 0;
 }
 
+#define VIA_FAST_PARAMS	8
+
+/*
+ * The common shape without a byte loop: "SIP/2.0/<transport> host[:port]"
+ * then ";param" runs with no LWS around separators.  Returns 1 with the
+ * result filled in, 0 when the value needs the full state machine.
+ */
+static __always_inline int via_fast(struct sl_scratch *x, struct span val)
+{
+	const __u8 *buf = x->buf;
+	struct via_parse *v = &x->via;
+	__u32 s = val.s, e = val.e, p, q;
+	int i;
+
+	if (e - s < 12 || e > SL_SCRATCH_LEN)
+		return 0;
+	/* "sip/2.0/" with the letters folded */
+	if ((sw(buf, s) | 0x202020ULL) !=
+	    (W3('s', 'i', 'p') | (__u64)W3('/', '2', '.') << 24 |
+	     (__u64)W2('0', '/') << 48))
+		return 0;
+	p = POS_NONE;
+#pragma unroll
+	for (i = 8; i < 16; i++) {	/* transport token, then one SP */
+		if (p == POS_NONE && s + i < e && sb(buf, s + i) == ' ')
+			p = s + i;
+	}
+	p = opaque(x, p);
+	if (p == POS_NONE || p == s + 8 || p + 1 >= e)
+		return 0;
+	p++;
+	if (is_lws(sb(buf, p)) || sb(buf, p) == '[')
+		return 0;	/* more LWS, or an IPv6 reference */
+	q = find_token_end3(x, p, e, ':', ':');
+	if (q == POS_NONE)
+		q = e;
+	v->host.s = p;
+	v->host.e = q;
+	if (q < e && sb(buf, q) == ':') {
+		p = q + 1;
+		q = find_token_end(x, p, e);
+		if (q == POS_NONE)
+			q = e;
+		if (q == p || q - p > 5)
+			return 0;
+#pragma unroll
+		for (i = 0; i < 5; i++) {
+			__u8 c = sb(buf, p + i);
+
+			if (p + i < q && (c < '0' || c > '9'))
+				return 0;
+		}
+		v->port.s = p;
+		v->port.e = q;
+	}
+	/* parameters: find ;branch= */
+#pragma unroll
+	for (i = 0; i < VIA_FAST_PARAMS; i++) {
+		q = opaque(x, q);
+		if (q >= e || sb(buf, q) == ',')
+			return 1;
+		if (sb(buf, q) != ';')
+			return 0;	/* LWS: leave it to the state machine */
+		p = q + 1;
+		q = find_token_end3(x, p, e, '=', '"');
+		if (q == POS_NONE)
+			q = e;
+		if (q - p == 6 && q < e && sb(buf, q) == '=' &&
+		    pname_is_branch(buf, p, q)) {
+			p = q + 1;
+			q = find_token_end3(x, p, e, '"', '"');
+			if (q == POS_NONE)
+				q = e;
+			if (q == p || (q < e && !(sb(buf, q) == ';' ||
+						  sb(buf, q) == ',' ||
+						  sb(buf, q) == '\r' ||
+						  sb(buf, q) == '\n')))
+				return 0;
+			v->branch.s = p;
+			v->branch.e = q;
+			return 1;
+		}
+		if (q < e && sb(buf, q) == '=') {	/* skip a value */
+			q = find_token_end3(x, q + 1, e, '"', '"');
+			if (q == POS_NONE)
+				q = e;
+		}
+		if (q < e && sb(buf, q) == '"')
+			return 0;
+	}
+	return 0;
+}
+
 /* Returns 0 when a host was found (port and branch may be absent). */
 static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 {
 	struct loop_ctx lc = { .scr = x };
 	struct via_parse *v = &x->via;
 
+	__builtin_memset(v, 0, sizeof(*v));
+	if (via_fast(x, val))
+		return v->host.e > v->host.s ? 0 : -1;
 	__builtin_memset(v, 0, sizeof(*v));
 	v->s = val.s;
 	v->e = val.e;

@@ -167,17 +167,18 @@ int sl_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	cnt->packets++;
 
+	/* the common non-SIP case first, before any configuration lookup */
+	kind = parse_packet(ctx, &p);
+	if (kind == PKT_OTHER) {
+		cnt->passed_not_sip++;
+		return XDP_PASS;
+	}
+
 	act = bpf_map_lookup_elem(&sl_active, &zero);
 	bank = act ? act->bank & 1 : 0;
 	cfg = bpf_map_lookup_elem(&sl_config, &bank);
 	if (!cfg)
 		return XDP_PASS;
-
-	kind = parse_packet(ctx, &p);
-	if (kind == PKT_OTHER || (kind == PKT_MALFORMED && !port_served(cfg, p.dport))) {
-		cnt->passed_not_sip++;
-		return XDP_PASS;
-	}
 	if (!port_served(cfg, p.dport)) {
 		cnt->passed_not_sip++;
 		return XDP_PASS;
