@@ -19,9 +19,10 @@ BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(BUILD)/sl_xdp.skel.h $(BUILD)/xdp_pass.skel.h
 
-# Plain C (no I/O) and the thin BPF/CLI layers.
-CORE_SRCS := user/config.c user/totag.c user/bpf_maps.c
-CTL_SRCS  := user/sl_ctl.c user/attach.c
+# Everything in user/ but the CLI's main() is a library that the tests
+# link too: the SIP engine (plain C, no I/O) and the thin BPF/AF_XDP layers.
+CTL_SRCS  := user/sl_ctl.c
+CORE_SRCS := $(filter-out $(CTL_SRCS),$(wildcard user/*.c))
 CORE_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CORE_SRCS))
 CTL_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CTL_SRCS))
 

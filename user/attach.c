@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include "attach.h"
 #include "bpf_maps.h"
+#include "responder_proc.h"
 #include "totag.h"
 #include "sl_xdp.skel.h"
 
@@ -121,60 +122,42 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_COUNTERS] = bpf_map__fd(skel->maps.sl_counters);
 	m->fd[SL_M_WINDOW] = bpf_map__fd(skel->maps.sl_window);
 	m->fd[SL_M_XSKS] = bpf_map__fd(skel->maps.sl_xsks);
+	m->fd[SL_M_STATS] = bpf_map__fd(skel->maps.sl_stats);
 }
 
-int sl_attach(const struct sl_attach_opts *o, char *err, size_t errlen)
+/* Loads, configures, attaches and pins; on failure nothing is left. */
+static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
+			    const char *dir, const struct sl_settings *s,
+			    char *err, size_t errlen)
 {
-	static struct sl_settings s;	/* large: keep it off the stack */
-	char dir[PATH_MAX], path[PATH_MAX + 32], msg[512];
-	struct sl_xdp *skel = NULL;
+	char path[PATH_MAX + 32];
+	struct sl_xdp *skel;
 	struct sl_maps m;
 	struct bpf_map *map;
-	struct stat st;
 	__u32 cur_id, cur_mode, flags;
-	int ifindex, prog_fd, ret;
+	int prog_fd, ret;
 
-	if (sl_check_env(err, errlen))
-		return -1;
-	ifindex = if_nametoindex(o->ifname);
-	if (!ifindex)
-		return fail(err, errlen, "no such interface: %s ('ip link' lists them)",
-			    o->ifname);
-	sl_pin_dir(o->ifname, dir, sizeof(dir));
-	if (stat(dir, &st) == 0)
-		return fail(err, errlen,
-			    "sl-xdp is already attached on %s (pins in %s): run 'sl-ctl detach %s' first",
-			    o->ifname, dir, o->ifname);
 	if (attached_prog(ifindex, &cur_id, &cur_mode) == 0 && cur_id)
 		return fail(err, errlen,
 			    "another XDP program (id %u) is attached on %s: remove it first ('ip link set dev %s xdp off')",
 			    cur_id, o->ifname, o->ifname);
-
-	if (sl_settings_load_file(o->config_path, &s, msg, sizeof(msg)))
-		return fail(err, errlen, "%s", msg);
-	if (sl_resolve_tag_addr(o->ifname, &s, err, errlen))
-		return -1;
-	sl_totag_signature(s.tag_seed, s.tag_addr_ip, s.tag_addr_port,
-			   (char *)s.dp.signature);
-	s.dp.has_signature = 1;
-
 	skel = sl_xdp__open();
 	if (!skel)
 		return fail(err, errlen, "cannot open the BPF object: %s", strerror(errno));
 	/* sl-ctl pins under its own per-interface directory */
 	bpf_object__for_each_map(map, skel->obj)
 		bpf_map__set_pin_path(map, NULL);
-	bpf_map__set_max_entries(skel->maps.sl_window, s.window_slots);
+	bpf_map__set_max_entries(skel->maps.sl_window, s->window_slots);
 	ret = sl_xdp__load(skel);
 	if (ret) {
 		sl_xdp__destroy(skel);
 		return fail(err, errlen,
-			    "the kernel rejected the XDP program (%s): a kernel with BPF, BTF and bpf_loop (>= 5.17; 6.1 LTS tested) is needed",
+			    "the kernel rejected the XDP program (%s): a kernel with BPF, BTF and bpf_loop (>= 5.18; 6.1 LTS tested) is needed",
 			    strerror(-ret));
 	}
 	sl_maps_init(&m);
 	skel_maps(skel, &m);
-	ret = sl_maps_apply(&m, &s.dp, s.rules, s.dp.n_rules);
+	ret = sl_maps_apply(&m, &s->dp, s->rules, s->dp.n_rules);
 	if (ret) {
 		sl_xdp__destroy(skel);
 		return fail(err, errlen, "cannot write the configuration maps: %s",
@@ -217,6 +200,70 @@ int sl_attach(const struct sl_attach_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* An attached data plane whose responder is gone: new config, go on. */
+static int reapply(const char *dir, const struct sl_settings *s, char *err,
+		   size_t errlen)
+{
+	struct sl_maps m;
+	int ret = sl_maps_open_pinned(&m, dir);
+
+	if (ret)
+		return fail(err, errlen,
+			    "%s is incomplete (%s): run 'sl-ctl detach' and attach again",
+			    dir, strerror(-ret));
+	ret = sl_maps_apply(&m, &s->dp, s->rules, s->dp.n_rules);
+	sl_maps_close(&m);
+	if (ret)
+		return fail(err, errlen, "cannot write the configuration maps: %s",
+			    strerror(-ret));
+	return 0;
+}
+
+int sl_attach(const struct sl_attach_opts *o, char *err, size_t errlen)
+{
+	static struct sl_settings s;	/* large; the responder keeps using it */
+	char dir[PATH_MAX], msg[512];
+	struct stat st;
+	pid_t pid;
+	int ifindex, resume;
+
+	if (sl_check_env(err, errlen))
+		return -1;
+	ifindex = if_nametoindex(o->ifname);
+	if (!ifindex)
+		return fail(err, errlen, "no such interface: %s ('ip link' lists them)",
+			    o->ifname);
+	sl_pin_dir(o->ifname, dir, sizeof(dir));
+	resume = stat(dir, &st) == 0;
+	pid = responder_proc_pid(o->ifname);
+	if (resume && pid)
+		return fail(err, errlen,
+			    "sl-xdp is already attached on %s and answering (responder pid %d): use 'sl-ctl detach %s' first",
+			    o->ifname, (int)pid, o->ifname);
+
+	if (sl_settings_load_file(o->config_path, &s, msg, sizeof(msg)))
+		return fail(err, errlen, "%s", msg);
+	if (sl_resolve_tag_addr(o->ifname, &s, err, errlen))
+		return -1;
+	sl_totag_signature(s.tag_seed, s.tag_addr_ip, s.tag_addr_port,
+			   (char *)s.dp.signature);
+	s.dp.has_signature = 1;
+
+	if (resume ? reapply(dir, &s, err, errlen) :
+		     attach_dataplane(o, ifindex, dir, &s, err, errlen))
+		return -1;
+	if (responder_proc_start(o->ifname, dir, &s, o->skb_mode, o->foreground,
+				 err, errlen)) {
+		char derr[256];
+
+		/* a fresh attach is undone; a resumed one stays (fail open) */
+		if (!resume)
+			sl_detach(o->ifname, derr, sizeof(derr));
+		return -1;
+	}
+	return 0;
+}
+
 int sl_detach(const char *ifname, char *err, size_t errlen)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 32];
@@ -227,6 +274,7 @@ int sl_detach(const char *ifname, char *err, size_t errlen)
 
 	if (sl_check_env(err, errlen))
 		return -1;
+	responder_proc_stop(ifname);
 	sl_pin_dir(ifname, dir, sizeof(dir));
 	if (stat(dir, &st))
 		return fail(err, errlen, "sl-xdp is not attached on %s (no %s)",

@@ -11,10 +11,13 @@ struct sl_attach_opts {
 	const char *ifname;
 	const char *config_path;
 	bool skb_mode;		/* generic XDP on request */
+	bool foreground;	/* keep the responder in this process */
 };
 
 /* Each returns 0, or -1 with a message for the operator in err (what
- * went wrong and what to do).  Nothing is left half-made on failure. */
+ * went wrong and what to do).  Nothing is left half-made on failure.
+ * sl_attach on an interface that is attached but whose responder died
+ * re-applies the config and restarts the responder (counters kept). */
 int sl_attach(const struct sl_attach_opts *o, char *err, size_t errlen);
 int sl_detach(const char *ifname, char *err, size_t errlen);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -197,5 +198,37 @@ int sl_maps_window_put(const struct sl_maps *m, __u32 window_mask,
 
 	if (bpf_map_update_elem(m->fd[SL_M_WINDOW], &slot, &e, BPF_ANY))
 		return -errno;
+	return 0;
+}
+
+void *sl_maps_mmap(const struct sl_maps *m, int which, __u32 *entries,
+		   size_t *len)
+{
+	struct bpf_map_info info = {};
+	__u32 info_len = sizeof(info);
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	if (bpf_obj_get_info_by_fd(m->fd[which], &info, &info_len))
+		return NULL;
+	*entries = info.max_entries;
+	*len = ((size_t)info.max_entries * info.value_size + page - 1) &
+	       ~((size_t)page - 1);
+	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, m->fd[which], 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int sl_maps_read_kam_stats(const struct sl_maps *m, struct sl_kam_stats *sum)
+{
+	const size_t nf = sizeof(*sum) / sizeof(__u64);
+	struct sl_kam_stats slot;
+
+	memset(sum, 0, sizeof(*sum));
+	for (__u32 k = 0; k < SL_STATS_SLOTS; k++) {
+		if (bpf_map_lookup_elem(m->fd[SL_M_STATS], &k, &slot))
+			return -errno;
+		for (size_t f = 0; f < nf; f++)
+			((__u64 *)sum)[f] += ((__u64 *)&slot)[f];
+	}
 	return 0;
 }

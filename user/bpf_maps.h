@@ -11,14 +11,14 @@
 
 /* Map names, as pinned. */
 #define SL_MAP_NAMES { "sl_active", "sl_config", "sl_rules", "sl_rule_hits", \
-		       "sl_counters", "sl_window", "sl_xsks" }
-#define SL_N_MAPS 7
+		       "sl_counters", "sl_window", "sl_xsks", "sl_stats" }
+#define SL_N_MAPS 8
 
 struct sl_maps {
 	int fd[SL_N_MAPS];	/* in SL_MAP_NAMES order; -1 = not open */
 };
 enum { SL_M_ACTIVE, SL_M_CONFIG, SL_M_RULES, SL_M_RULE_HITS, SL_M_COUNTERS,
-       SL_M_WINDOW, SL_M_XSKS };
+       SL_M_WINDOW, SL_M_XSKS, SL_M_STATS };
 
 extern const char *const sl_map_names[SL_N_MAPS];
 
@@ -48,5 +48,13 @@ int sl_maps_reset_counters(const struct sl_maps *m);
  * responder writes the mmap-ed map directly instead. */
 int sl_maps_window_put(const struct sl_maps *m, __u32 window_mask,
 		       __u32 key_suffix, __u32 key_tag, __u64 sent_ns);
+
+/* mmap of an mmap-able array map (sl_window, sl_stats); NULL on error.
+ * *entries gets max_entries.  Unmap with munmap(ptr, *len). */
+void *sl_maps_mmap(const struct sl_maps *m, int which, __u32 *entries,
+		   size_t *len);
+
+/* Kamailio sl counters summed over the responder slots of sl_stats. */
+int sl_maps_read_kam_stats(const struct sl_maps *m, struct sl_kam_stats *sum);
 
 #endif /* SL_BPF_MAPS_H */

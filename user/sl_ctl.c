@@ -10,15 +10,17 @@
 #include <string.h>
 #include "attach.h"
 #include "bpf_maps.h"
+#include "sl_stats.h"
 
 #define DEFAULT_CONFIG "/etc/sl-xdp/sl-xdp.conf"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: sl-ctl attach IFACE [-c FILE] [--skb-mode]   load, attach and configure\n"
+		"usage: sl-ctl attach IFACE [-c FILE] [--skb-mode] [--foreground]\n"
+		"                                              load, attach, configure, start the responder\n"
 		"       sl-ctl detach IFACE                           detach and remove pins\n"
-		"       sl-ctl stats IFACE                            data-plane counters\n"
+		"       sl-ctl stats IFACE                            sl counters (Kamailio names), data plane, rules\n"
 		"       sl-ctl --help\n"
 		"Config default: " DEFAULT_CONFIG ". Exit codes: 0 ok, 1 error, 2 usage.\n");
 }
@@ -28,6 +30,7 @@ static int cmd_attach(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "skb-mode", no_argument, NULL, 's' },
+		{ "foreground", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -42,6 +45,9 @@ static int cmd_attach(int argc, char **argv)
 			break;
 		case 's':
 			o.skb_mode = true;
+			break;
+		case 'f':
+			o.foreground = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -60,8 +66,9 @@ static int cmd_attach(int argc, char **argv)
 		fprintf(stderr, "sl-ctl: %s\n", err);
 		return 1;
 	}
-	printf("sl-xdp attached on %s (%s mode), config %s\n", o.ifname,
-	       o.skb_mode ? "generic" : "native", o.config_path);
+	if (!o.foreground)
+		printf("sl-xdp attached on %s (%s XDP) and answering, config %s\n",
+		       o.ifname, o.skb_mode ? "generic" : "native", o.config_path);
 	return 0;
 }
 
@@ -85,6 +92,7 @@ static int cmd_stats(int argc, char **argv)
 {
 	char dir[PATH_MAX], err[1024];
 	struct sl_dp_counters c;
+	struct sl_kam_stats k;
 	__u64 hits[SL_MAX_RULES];
 	struct sl_maps m;
 	int ret;
@@ -104,11 +112,18 @@ static int cmd_stats(int argc, char **argv)
 			argv[1], dir, strerror(-ret));
 		return 1;
 	}
-	if (sl_maps_read_counters(&m, &c) || sl_maps_read_rule_hits(&m, hits)) {
+	if (sl_maps_read_counters(&m, &c) || sl_maps_read_rule_hits(&m, hits) ||
+	    sl_maps_read_kam_stats(&m, &k)) {
 		fprintf(stderr, "sl-ctl: cannot read counters of %s\n", argv[1]);
 		sl_maps_close(&m);
 		return 1;
 	}
+	/* Kamailio's names and order first: scripts that parse kamcmd's
+	 * output parse this */
+	for (size_t i = 0; i < sl_stat_table_len; i++)
+		printf("sl:%s = %llu\n", sl_stat_table[i].name,
+		       (unsigned long long)sl_stat_value(&sl_stat_table[i], &k,
+							 c.acks_absorbed));
 #define P(f) printf("dp:%s = %llu\n", #f, (unsigned long long)c.f)
 	P(packets); P(sip_udp); P(sip_requests); P(sip_responses);
 	P(acks_absorbed); P(acks_passed); P(acks_bad_tag); P(acks_no_entry);

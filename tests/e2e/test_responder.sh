@@ -1,0 +1,118 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# The responder end to end, sipp as the client, in two namespaces joined by
+# veth: OPTIONS -> 200; INVITE -> 486 -> ACK absorbed (the server's UDP
+# socket never sees it), the same ACK after ack_window passes; re-INVITE
+# with a To-tag -> 486 -> ACK absorbed; IPv6; a VLAN-tagged link (scapy); the
+# responder killed -> requests reach the stack; attach again -> answers.
+set -u
+SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$SL_ROOT/tests/lib/netns.sh"
+SLCTL="$SL_ROOT/build/sl-ctl"
+UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
+SIPP_DIR="$SL_ROOT/tests/e2e/sipp"
+
+netns_setup
+work=$(mktemp -d)
+netns_defer "rm -rf '$work'"
+netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
+
+# Frames the responder sends into the veth need an XDP program on the
+# receiving peer.
+check "dummy XDP program on the client end" \
+	nsenter_c ip link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
+
+cat > "$work/sl.conf" <<CONF
+[sl]
+ports = 5060
+server_header = Server: sl-xdp-test
+tag_addr = 198.18.0.1:5060
+ack_window = 2s
+default_action = pass
+
+[rule options]
+method = OPTIONS
+reply = 200 OK
+
+[rule invite]
+method = INVITE
+reply = 486 Busy Here
+CONF
+
+check "attach: data plane and responder" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf"
+
+listen() {	# ADDR SECONDS FILE: record what the stack delivers on 5060
+	run_s $UDP listen "$1" 5060 "$2" "$3" &
+	netns_track_pid $!
+	for _ in $(seq 50); do [ -e "$3.ready" ] && return; sleep 0.1; done
+}
+sipp_run() {	# NAME SCENARIO TARGET LOCAL_IP
+	run_c timeout 30 sipp -sf "$SIPP_DIR/$2" -i "$4" -p 5062 -m 1 \
+		-timeout 15s -timeout_error -nostdin -trace_err \
+		-error_file "$work/$1.err" "$3" > "$work/$1.out" 2>&1
+}
+dp() { nsenter_s "$SLCTL" stats "$IF_S" | sed -n "s/^$1 = //p"; }
+
+listen 198.18.0.1 40 "$work/rx4"
+listen 2001:2::1 40 "$work/rx6"
+
+check "OPTIONS -> 200 with our Server line and to-tag (sipp)" sipp_run opt4 options.xml 198.18.0.1:5060 198.18.0.2
+check "INVITE -> 486 -> ACK (sipp)" sipp_run inv4 invite_486.xml 198.18.0.1:5060 198.18.0.2
+sleep 0.3
+check "the in-window ACK was absorbed: the stack never saw it" \
+	bash -c "! grep -q 'X-Try: in-window' '$work/rx4'"
+check "the ACK sent after ack_window passed to the stack" grep -q 'X-Try: late' "$work/rx4"
+check "re-INVITE with a To-tag -> 486 keeping that tag (sipp)" \
+	sipp_run reinv4 reinvite_486.xml 198.18.0.1:5060 198.18.0.2
+sleep 0.3
+check "its ACK was absorbed (re-INVITE window entry)" \
+	bash -c "! grep -q 'X-Try: reinvite' '$work/rx4'"
+check "requests answered by us never reached the stack" \
+	bash -c "! grep -qE '^(OPTIONS|INVITE) ' '$work/rx4'"
+
+check "IPv6: OPTIONS -> 200 (sipp)" sipp_run opt6 options.xml '[2001:2::1]:5060' 2001:2::2
+check "IPv6: INVITE -> 486 -> ACK (sipp)" sipp_run inv6 invite_486.xml '[2001:2::1]:5060' 2001:2::2
+sleep 0.3
+check "IPv6: in-window ACK absorbed" bash -c "! grep -q 'X-Try: in-window' '$work/rx6'"
+
+# VLAN 100: no 8021q module here, so scapy tags and reads the frames.
+run_c ethtool -K "$IF_C" rxvlan off >/dev/null 2>&1
+mac_s=$(ip -n "$NS_S" -o link show "$IF_S" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+absorbed_before=$(dp dp:acks_absorbed)
+run_c /usr/bin/python3 "$SL_ROOT/tests/tools/vlan_probe.py" "$IF_C" "$mac_s" 100 \
+	198.18.1.2 198.18.1.1 > "$work/vlan.out" 2>&1
+check "VLAN 100: OPTIONS -> 200, reply tagged 100" grep -q '^OPTIONS 100 SIP/2.0 200 OK' "$work/vlan.out"
+check "VLAN 100: INVITE -> 486, reply tagged 100" grep -q '^INVITE 100 SIP/2.0 486 Busy Here' "$work/vlan.out"
+sleep 0.3
+check "VLAN 100: its ACK absorbed" test "$(dp dp:acks_absorbed)" = $((absorbed_before + 1))
+
+check "sl:200_replies = 3" test "$(dp sl:200_replies)" = 3
+check "sl:4xx_replies = 4 (486 is an 'other 4xx')" test "$(dp sl:4xx_replies)" = 4
+check "sl:sent_replies = 7" test "$(dp sl:sent_replies)" = 7
+check "sl:received_ACKs = 4" test "$(dp sl:received_ACKs)" = 4
+check "dp:acks_expired = 2 (the late v4 and v6 ACKs)" test "$(dp dp:acks_expired)" = 2
+
+# Fail open: kill the responder, requests go to the stack; attach resumes.
+pid=$(cat "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
+check "responder pid file" test -n "$pid"
+kill -9 "$pid" 2>/dev/null
+sleep 0.5
+rm -f "$work/rx4b" "$work/rx4b.ready"
+pkill -f "sip_udp.py listen 198.18.0.1 " 2>/dev/null
+sleep 0.3
+listen 198.18.0.1 20 "$work/rx4b"
+run_c timeout 5 sipp -sf "$SIPP_DIR/options.xml" -i 198.18.0.2 -p 5062 -m 1 \
+	-timeout 2s -nostdin 198.18.0.1:5060 >/dev/null 2>&1
+check "responder killed: the OPTIONS reached the stack (fail open)" grep -q '^OPTIONS ' "$work/rx4b"
+check "attach again resumes" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf"
+check "answers again after resume (sipp)" sipp_run opt4b options.xml 198.18.0.1:5060 198.18.0.2
+check "counters kept across the restart: sl:200_replies = 4" test "$(dp sl:200_replies)" = 4
+
+pid=$(cat "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
+check "resumed responder has a pid file" test -n "$pid"
+check "detach" nsenter_s "$SLCTL" detach "$IF_S"
+check "no responder process left" bash -c "! kill -0 ${pid:-0} 2>/dev/null"
+check "no pid file left" test ! -e "/run/sl-xdp/$IF_S.pid"
+check "no pins left" test ! -e "/sys/fs/bpf/sl-xdp/$IF_S"
+tap_done

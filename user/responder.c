@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/mman.h>
+#include "bpf_maps.h"
+#include "frame_io.h"
+#include "responder.h"
+#include "sl_engine.h"
+#include "sl_stats.h"
+#include "xsk_io.h"
+
+struct responder {
+	const struct sl_settings *s;
+	struct sl_engine_cfg ecfg;
+	struct sl_maps maps;
+	struct sl_window_entry *window;
+	size_t window_len;
+	__u32 window_mask;
+	struct sl_kam_stats *stats;	/* SL_STATS_SLOTS slots */
+	size_t stats_len;
+	struct xsk_io *xio;
+};
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* = bpf_ktime_get_ns() */
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* One entry, no system call.  The XDP reader may run concurrently: clear
+ * the time first so that a half-written key is never live. */
+static void window_record(struct responder *r, __u32 suffix, __u32 key_tag)
+{
+	struct sl_window_entry *e =
+		&r->window[sl_window_slot(suffix, key_tag, r->window_mask)];
+
+	__atomic_store_n(&e->sent_ns, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->key_suffix, suffix, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->key_tag, key_tag, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->sent_ns, mono_ns(), __ATOMIC_RELEASE);
+}
+
+/* Single writer per slot: plain add, published with a store the reader
+ * cannot see torn. */
+static void stat_add(__u64 *field, __u64 n)
+{
+	__atomic_store_n(field, *field + n, __ATOMIC_RELAXED);
+}
+
+static void reply_spec_for(const struct responder *r,
+			   const struct sl_xdp_meta *meta,
+			   struct sl_reply_spec *spec)
+{
+	const struct sl_settings *s = r->s;
+	unsigned int rule = meta ? meta->rule : SL_META_DEFAULT_RULE;
+
+	if (rule < s->dp.n_rules && s->rules[rule].action == SL_ACTION_REPLY) {
+		const struct sl_rule_reply *rr = &s->replies[rule];
+
+		spec->code = rr->code;
+		spec->reason = rr->reason;
+		spec->reason_len = strlen(rr->reason);
+		spec->extra_hdrs = rr->headers;
+		spec->extra_len = rr->headers_len;
+		return;
+	}
+	/* default_action = reply (or no metadata): Kamailio's default */
+	spec->code = s->default_code;
+	spec->reason = s->default_reason;
+	spec->reason_len = strlen(s->default_reason);
+	spec->extra_hdrs = NULL;
+	spec->extra_len = 0;
+}
+
+static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
+			   size_t len, const struct sl_xdp_meta *meta,
+			   __u8 *tx_buf, size_t tx_cap)
+{
+	struct responder *r = user;
+	struct sl_kam_stats *st = &r->stats[queue % SL_STATS_SLOTS];
+	struct frame_info fi;
+	struct sl_reply_spec spec;
+	struct sl_result res;
+	struct sl_peer peer;
+	size_t hdr, flen;
+
+	if (frame_parse(frame, len, &fi)) {
+		stat_add(&st->dropped_not_request, 1);
+		return 0;
+	}
+	hdr = frame_reply_hdr_len(&fi);
+	if (hdr >= tx_cap) {
+		stat_add(&st->failures, 1);
+		return 0;
+	}
+	peer.family = fi.family;
+	memcpy(peer.addr, fi.src, sizeof(peer.addr));
+	peer.port = fi.sport;
+	reply_spec_for(r, meta, &spec);
+
+	if (sl_engine_answer(&r->ecfg, &spec, (const char *)frame + fi.payload_off,
+			     fi.payload_len, &peer, (char *)tx_buf + hdr,
+			     tx_cap - hdr, &res) < 0) {
+		stat_add(&st->failures, 1);
+		return 0;
+	}
+	if (res.outcome == SL_OUT_DROP_UNANSWERABLE) {
+		stat_add(&st->dropped_unanswerable, 1);
+		return 0;
+	}
+	if (res.outcome != SL_OUT_REPLY) {
+		/* Kamailio counts a reply attempt to an ACK as a failure */
+		stat_add(&st->dropped_not_request, 1);
+		return 0;
+	}
+	flen = frame_build_reply(frame, &fi, res.dst_port, res.len, tx_buf, tx_cap);
+	if (!flen) {
+		stat_add(&st->failures, 1);
+		return 0;
+	}
+	if (res.record_window) {
+		window_record(r, res.window_suffix, res.window_key_tag);
+		stat_add(&st->window_recorded, 1);
+	}
+	/* counted when handed to the TX ring; ring-full drops are counted
+	 * by xsk_io and folded into failures when reporting */
+	sl_stats_count(st, res.code, res.is_error_reply);
+	return flen;
+}
+
+int responder_open(const char *ifname, const char *pin_dir,
+		   const struct sl_settings *s, bool skb_mode,
+		   struct responder **out, char *err, size_t errlen)
+{
+	struct responder *r = calloc(1, sizeof(*r));
+	struct xsk_io_opts xo = {};
+	__u32 entries;
+	int ret;
+
+	if (!r)
+		return fail(err, errlen, "out of memory");
+	r->s = s;
+	memcpy(r->ecfg.signature, s->dp.signature, SL_SIG_LEN);
+	r->ecfg.server_hdr = s->server_header;
+	r->ecfg.server_len = strlen(s->server_header);
+	ret = sl_maps_open_pinned(&r->maps, pin_dir);
+	if (ret) {
+		free(r);
+		return fail(err, errlen, "cannot open the maps in %s: %s", pin_dir,
+			    strerror(-ret));
+	}
+	r->window = sl_maps_mmap(&r->maps, SL_M_WINDOW, &entries, &r->window_len);
+	if (!r->window || (entries & (entries - 1))) {
+		responder_close(r);
+		return fail(err, errlen, "cannot mmap the reply-window map: %s",
+			    strerror(errno));
+	}
+	r->window_mask = entries - 1;
+	r->stats = sl_maps_mmap(&r->maps, SL_M_STATS, &entries, &r->stats_len);
+	if (!r->stats || entries < SL_STATS_SLOTS) {
+		responder_close(r);
+		return fail(err, errlen, "cannot mmap the sl_stats map: %s",
+			    strerror(errno));
+	}
+
+	xo.ifname = ifname;
+	xo.xsks_map_fd = r->maps.fd[SL_M_XSKS];
+	xo.skb_mode = skb_mode;
+	xo.handler = handle_frame;
+	xo.user = r;
+	if (xsk_io_open(&xo, &r->xio, err, errlen)) {
+		responder_close(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+int responder_run(struct responder *r, volatile int *stop)
+{
+	return xsk_io_run(r->xio, stop);
+}
+
+const char *responder_mode(struct responder *r)
+{
+	return xsk_io_mode(r->xio);
+}
+
+unsigned int responder_queues(struct responder *r)
+{
+	return xsk_io_queues(r->xio);
+}
+
+void responder_close(struct responder *r)
+{
+	if (!r)
+		return;
+	if (r->xio)
+		xsk_io_close(r->xio);
+	if (r->window)
+		munmap(r->window, r->window_len);
+	if (r->stats)
+		munmap(r->stats, r->stats_len);
+	sl_maps_close(&r->maps);
+	free(r);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The responder: AF_XDP sockets on every queue of the interface, each
+ * redirected request answered by the SIP engine, counters and reply-window
+ * entries written straight into mmap-ed BPF maps.
+ */
+#ifndef SL_RESPONDER_H
+#define SL_RESPONDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "config.h"
+
+struct responder;
+
+/* Opens maps (pinned under dir), mmaps the window and stats maps, opens
+ * and binds the AF_XDP sockets.  s must outlive the responder. */
+int responder_open(const char *ifname, const char *pin_dir,
+		   const struct sl_settings *s, bool skb_mode,
+		   struct responder **out, char *err, size_t errlen);
+/* Runs until *stop is set. */
+int responder_run(struct responder *r, volatile int *stop);
+const char *responder_mode(struct responder *r);
+unsigned int responder_queues(struct responder *r);
+void responder_close(struct responder *r);
+
+#endif /* SL_RESPONDER_H */

@@ -1,0 +1,894 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * SIP request parser working on the datagram in place (see sip_msg.h).
+ *
+ * Every index is checked against the end of the range it walks before the
+ * byte is read: the start line against its line end, a header value
+ * against body_end, the header scan against the datagram length.  Inside
+ * a header value a CR or LF can only be part of a fold (the line scanner
+ * only continues a field when the LF is followed by SP/HT), so the value
+ * parsers treat CR and LF as whitespace.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "sip_msg.h"
+
+#define CLEN_MAX	(1ULL << 40)	/* saturation of Content-Length values */
+
+/* RFC 3261 token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" /
+ * "`" / "'" / "~" */
+static const unsigned char token_tab[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+	['-'] = 1, ['.'] = 1, ['!'] = 1, ['%'] = 1, ['*'] = 1, ['_'] = 1,
+	['+'] = 1, ['`'] = 1, ['\''] = 1, ['~'] = 1,
+};
+
+static inline bool is_token(char c)
+{
+	return token_tab[(unsigned char)c];
+}
+
+static inline bool is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Whitespace inside a header value: SP/HT and the CR/LF of a fold. */
+static inline bool is_lws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* Case-insensitive compare with a lower-case literal. */
+static bool ci_eq(const char *a, const char *lit, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lower(a[i]) != lit[i])
+			return false;
+	return true;
+}
+
+static inline struct sip_span mkspan(__u32 off, __u32 len)
+{
+	struct sip_span sp = { off, len };
+
+	return sp;
+}
+
+static const struct sip_span no_span = { SIP_NONE, 0 };
+
+static inline __u32 skip_lws(const char *b, __u32 p, __u32 e)
+{
+	while (p < e && is_lws(b[p]))
+		p++;
+	return p;
+}
+
+static inline __u32 skip_ws(const char *b, __u32 p, __u32 e)
+{
+	while (p < e && is_ws(b[p]))
+		p++;
+	return p;
+}
+
+static inline __u32 scan_token(const char *b, __u32 p, __u32 e)
+{
+	while (p < e && is_token(b[p]))
+		p++;
+	return p;
+}
+
+/* p is at an opening '"': index of the closing one, SIP_NONE if the
+ * string runs off the end.  A backslash escapes any next byte. */
+static __u32 quoted_end(const char *b, __u32 p, __u32 e)
+{
+	for (p++; p < e; p++) {
+		if (b[p] == '\\') {
+			if (++p >= e)
+				break;
+		} else if (b[p] == '"') {
+			return p;
+		}
+	}
+	return SIP_NONE;
+}
+
+/* A header param value (token or anything a sloppy peer puts there),
+ * up to the next delimiter. */
+static inline bool is_pval(char c)
+{
+	return !is_lws(c) && c != ';' && c != ',' && c != '"';
+}
+
+enum sip_hdr_type sip_hdr_type_of(const char *n, size_t len)
+{
+	if (!n || !len)
+		return SIP_HDR_OTHER;
+	if (len == 1) {
+		switch (lower(n[0])) {
+		case 'v': return SIP_HDR_VIA;
+		case 'f': return SIP_HDR_FROM;
+		case 't': return SIP_HDR_TO;
+		case 'i': return SIP_HDR_CALLID;
+		case 'm': return SIP_HDR_CONTACT;
+		case 'l': return SIP_HDR_CONTENT_LENGTH;
+		case 'c': return SIP_HDR_CONTENT_TYPE;
+		case 'k': return SIP_HDR_SUPPORTED;
+		case 's': return SIP_HDR_SUBJECT;
+		case 'e': return SIP_HDR_CONTENT_ENCODING;
+		case 'o': return SIP_HDR_EVENT;
+		case 'u': return SIP_HDR_ALLOW_EVENTS;
+		case 'r': return SIP_HDR_REFER_TO;
+		case 'b': return SIP_HDR_REFERRED_BY;
+		case 'x': return SIP_HDR_SESSION_EXPIRES;
+		}
+		return SIP_HDR_OTHER;
+	}
+
+#define NAME_IS(lit) (len == sizeof(lit) - 1 && ci_eq(n, lit, len))
+	switch (lower(n[0])) {
+	case 'v':
+		if (NAME_IS("via"))
+			return SIP_HDR_VIA;
+		break;
+	case 'f':
+		if (NAME_IS("from"))
+			return SIP_HDR_FROM;
+		break;
+	case 't':
+		if (NAME_IS("to"))
+			return SIP_HDR_TO;
+		break;
+	case 'c':
+		if (NAME_IS("call-id"))
+			return SIP_HDR_CALLID;
+		if (NAME_IS("cseq"))
+			return SIP_HDR_CSEQ;
+		if (NAME_IS("contact"))
+			return SIP_HDR_CONTACT;
+		if (NAME_IS("content-length"))
+			return SIP_HDR_CONTENT_LENGTH;
+		if (NAME_IS("content-type"))
+			return SIP_HDR_CONTENT_TYPE;
+		if (NAME_IS("content-encoding"))
+			return SIP_HDR_CONTENT_ENCODING;
+		break;
+	case 'r':
+		if (NAME_IS("record-route"))
+			return SIP_HDR_RECORD_ROUTE;
+		if (NAME_IS("route"))
+			return SIP_HDR_ROUTE;
+		if (NAME_IS("refer-to"))
+			return SIP_HDR_REFER_TO;
+		if (NAME_IS("referred-by"))
+			return SIP_HDR_REFERRED_BY;
+		break;
+	case 'm':
+		if (NAME_IS("max-forwards"))
+			return SIP_HDR_MAX_FORWARDS;
+		break;
+	case 'u':
+		if (NAME_IS("user-agent"))
+			return SIP_HDR_USER_AGENT;
+		break;
+	case 's':
+		if (NAME_IS("supported"))
+			return SIP_HDR_SUPPORTED;
+		if (NAME_IS("subject"))
+			return SIP_HDR_SUBJECT;
+		if (NAME_IS("session-expires"))
+			return SIP_HDR_SESSION_EXPIRES;
+		break;
+	case 'e':
+		if (NAME_IS("event"))
+			return SIP_HDR_EVENT;
+		break;
+	case 'a':
+		if (NAME_IS("allow-events"))
+			return SIP_HDR_ALLOW_EVENTS;
+		break;
+	}
+#undef NAME_IS
+	return SIP_HDR_OTHER;
+}
+
+/* ---- start line ------------------------------------------------------ */
+
+/* "SIP/" 1*DIGIT "." 1*DIGIT, "SIP" in any case (ABNF literals are
+ * case-insensitive). */
+static bool version_form(const char *v, __u32 len)
+{
+	__u32 i = 4, d;
+
+	if (len < 7 || !ci_eq(v, "sip/", 4))
+		return false;
+	for (d = i; i < len && is_digit(v[i]); i++)
+		;
+	if (i == d || i >= len || v[i] != '.')
+		return false;
+	for (d = ++i; i < len && is_digit(v[i]); i++)
+		;
+	return i > d && i == len;
+}
+
+/* scheme ":" with scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+static bool uri_ok(const char *u, __u32 len)
+{
+	__u32 i;
+
+	if (!len || u[0] == '<' || u[len - 1] == '>')
+		return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)u[i] <= ' ' || u[i] == 0x7f)
+			return false;
+	if (lower(u[0]) < 'a' || lower(u[0]) > 'z')
+		return false;
+	for (i = 1; i < len; i++) {
+		char c = lower(u[i]);
+
+		if (c == ':')
+			return true;
+		if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '+' ||
+		      c == '-' || c == '.'))
+			return false;
+	}
+	return false;
+}
+
+/*
+ * [s, e) is the start line without its line end.  Liberal about extra
+ * SP/HT between the elements and after the version (RFC 4475 3.1.2.9 and
+ * 3.1.2.10 allow either answer); strict about anything that changes the
+ * meaning: a fourth token (LWS inside the Request-URI), <>, no version.
+ */
+static void parse_start_line(struct sip_msg *m, __u32 s, __u32 e)
+{
+	const char *b = m->buf;
+	__u32 p, ts, n = 0, t0s = 0, t0e = 0, t1s = 0, prev_e = 0, last_s = 0,
+	      last_e = 0, i;
+
+	if (e - s >= 4 && ci_eq(b + s, "sip/", 4)) {
+		m->is_response = true;
+		p = s;
+		while (p < e && !is_ws(b[p]))
+			p++;
+		p = skip_ws(b, p, e);
+		ts = p;
+		while (p < e && is_digit(b[p]))
+			p++;
+		if (p - ts == 3 && (p == e || is_ws(b[p])))
+			m->status = (__u16)((b[ts] - '0') * 100 +
+					    (b[ts + 1] - '0') * 10 + b[ts + 2] - '0');
+		return;
+	}
+
+	if (is_ws(b[s]))
+		m->errors |= SIP_E_START_LINE;
+	for (p = s; p < e;) {
+		p = skip_ws(b, p, e);
+		if (p >= e)
+			break;
+		ts = p;
+		while (p < e && !is_ws(b[p]))
+			p++;
+		if (n == 0) {
+			t0s = ts;
+			t0e = p;
+		} else if (n == 1) {
+			t1s = ts;
+		}
+		prev_e = last_e;
+		last_s = ts;
+		last_e = p;
+		n++;
+	}
+	if (!n) {
+		m->errors |= SIP_E_START_LINE;
+		return;
+	}
+	m->method = mkspan(t0s, t0e - t0s);
+	for (i = t0s; i < t0e; i++)
+		if (!is_token(b[i])) {
+			m->errors |= SIP_E_START_LINE;
+			break;
+		}
+	if (n < 3) {
+		/* no SIP-Version: nothing to echo in a status line */
+		m->errors |= SIP_E_START_LINE;
+		if (n == 2)
+			m->uri = mkspan(t1s, last_e - t1s);
+		return;
+	}
+	m->uri = mkspan(t1s, prev_e - t1s);
+	m->version = mkspan(last_s, last_e - last_s);
+	if (n > 3 || !uri_ok(b + t1s, prev_e - t1s))
+		m->errors |= SIP_E_RURI;
+	if (!version_form(b + last_s, last_e - last_s))
+		m->errors |= SIP_E_START_LINE;
+	else if (last_e - last_s != 7 || memcmp(b + last_s + 4, "2.0", 3))
+		m->errors |= SIP_E_VERSION;
+}
+
+/* ---- header values --------------------------------------------------- */
+
+/* First ',' outside quotes at or after p, or e; then back over LWS. */
+static __u32 via_value_end(const char *b, __u32 p, __u32 e, __u32 floor)
+{
+	__u32 q;
+
+	while (p < e && b[p] != ',') {
+		if (b[p] == '"') {
+			q = quoted_end(b, p, e);
+			if (q == SIP_NONE)
+				return e;
+			p = q;
+		}
+		p++;
+	}
+	if (p >= e)
+		return e;
+	while (p > floor && is_lws(b[p - 1]))
+		p--;
+	return p;
+}
+
+static void via_param(struct sip_via *v, const char *b, __u32 semi,
+		      __u32 ns, __u32 ne, struct sip_span val, __u32 pend)
+{
+	__u32 nl = ne - ns;
+
+	if (nl == 6 && ci_eq(b + ns, "branch", 6)) {
+		/* the first one, as the XDP ACK check takes it */
+		if (!sip_span_present(v->branch_param)) {
+			v->branch = val.off == SIP_NONE ? mkspan(pend, 0) : val;
+			v->branch_param = mkspan(semi, pend - semi);
+		}
+	} else if (nl == 5 && ci_eq(b + ns, "rport", 5)) {
+		if (!v->has_rport) {
+			v->has_rport = true;
+			v->rport_value = val;
+			v->rport_param = mkspan(semi, pend - semi);
+		}
+	} else if (nl == 8 && ci_eq(b + ns, "received", 8)) {
+		if (v->n_received < SIP_VIA_MAX_RECEIVED)
+			v->received_param[v->n_received] =
+				mkspan(semi, pend - semi);
+		if (v->n_received < 255)
+			v->n_received++;
+	}
+}
+
+/*
+ * The first value of the top Via (spec 1.4, 1.5):
+ *   sent-protocol LWS host [ ":" port ] *( ";" param ) [ "," ... ]
+ * LWS (folds included) is allowed around '/', ':', ';', '='.
+ * usable: protocol, host and port (if any) parse; what comes after the
+ * host only sets malformed.
+ */
+static void parse_via(struct sip_msg *m, const struct sip_hdr *h)
+{
+	const char *b = m->buf;
+	struct sip_via *v = &m->via;
+	__u32 p = h->body, e = h->body_end, t, ps, q, semi, ns, ne, pend;
+	__u32 port = 0;
+	struct sip_span val;
+
+	v->value_end = e;
+	/* sent-protocol: name LWS? "/" LWS? version LWS? "/" LWS? transport */
+	p = skip_lws(b, p, e);
+	ps = p;
+	p = scan_token(b, p, e);
+	if (p == ps)
+		return;
+	p = skip_lws(b, p, e);
+	if (p >= e || b[p] != '/')
+		return;
+	p = skip_lws(b, p + 1, e);
+	t = p;
+	p = scan_token(b, p, e);
+	if (p == t)
+		return;
+	p = skip_lws(b, p, e);
+	if (p >= e || b[p] != '/')
+		return;
+	p = skip_lws(b, p + 1, e);
+	t = p;
+	p = scan_token(b, p, e);
+	if (p == t)
+		return;
+	v->proto = mkspan(ps, p - ps);
+	v->transport = mkspan(t, p - t);
+
+	/* LWS, then sent-by host, as written */
+	if (p >= e || !is_lws(b[p]))
+		return;
+	p = skip_lws(b, p, e);
+	if (p >= e)
+		return;
+	t = p;
+	if (b[p] == '[') {
+		while (p < e && b[p] != ']' && !is_lws(b[p]) && b[p] != ';' &&
+		       b[p] != ',')
+			p++;
+		if (p >= e || b[p] != ']')
+			return;
+		p++;
+	} else {
+		while (p < e && !is_lws(b[p]) && b[p] != ':' && b[p] != ';' &&
+		       b[p] != ',' && b[p] != '(' && b[p] != '"' &&
+		       b[p] != '[' && b[p] != ']')
+			p++;
+	}
+	if (p == t)
+		return;
+	v->host = mkspan(t, p - t);
+
+	p = skip_lws(b, p, e);
+	if (p < e && b[p] == ':') {
+		p = skip_lws(b, p + 1, e);
+		t = p;
+		while (p < e && is_digit(b[p]) && p - t < 6) {
+			port = port * 10 + (__u32)(b[p] - '0');
+			p++;
+		}
+		/* Kamailio drops a Via whose port is no 16-bit number */
+		if (p == t || port > 65535 || (p < e && is_digit(b[p])))
+			return;
+		v->port = mkspan(t, p - t);
+		v->port_num = port;
+		p = skip_lws(b, p, e);
+	}
+	v->usable = true;
+
+	while (p < e) {
+		if (b[p] == ',') {
+			v->value_end = via_value_end(b, p, e, h->body);
+			return;
+		}
+		if (b[p] != ';')
+			goto bad;	/* junk, a comment */
+		semi = p;
+		p = skip_lws(b, p + 1, e);
+		ns = p;
+		p = scan_token(b, p, e);
+		ne = p;
+		if (ne == ns)
+			goto bad;	/* ";;", ";,", ";" at the end */
+		q = skip_lws(b, p, e);
+		val = no_span;
+		if (q < e && b[q] == '=') {
+			q = skip_lws(b, q + 1, e);
+			if (q < e && b[q] == '"') {
+				t = quoted_end(b, q, e);
+				if (t == SIP_NONE)
+					goto bad;
+				val = mkspan(q, t + 1 - q);
+				q = t + 1;
+				pend = q;
+			} else {
+				t = q;
+				while (q < e && is_pval(b[q]))
+					q++;
+				val = mkspan(t, q - t);
+				/* "name=" alone runs to the next delimiter,
+				 * like a param without a value */
+				pend = q;
+			}
+		} else {
+			/* no value: up to the next delimiter, LWS included */
+			pend = q;
+		}
+		via_param(v, b, semi, ns, ne, val, pend);
+		p = skip_lws(b, q, e);
+		if (p < e && b[p] != ';' && b[p] != ',')
+			goto bad;
+	}
+	v->value_end = e;
+	return;
+bad:
+	v->malformed = true;
+	v->value_end = via_value_end(b, p, e, h->body);
+}
+
+/*
+ * To / From:  ( name-addr / addr-spec ) *( ";" param )
+ * The display name is not checked beyond its quotes (Kamailio accepts
+ * unquoted commas, RFC 4475 baddn): the reply only echoes it.
+ */
+static void parse_nameaddr(struct sip_msg *m, const struct sip_hdr *h,
+			   struct sip_nameaddr *na)
+{
+	const char *b = m->buf;
+	__u32 p, e = h->body_end, t, q, ns, ne;
+	bool quoted = false;
+	struct sip_span val;
+
+	na->body_end = e;
+	p = skip_lws(b, h->body, e);
+	if (p >= e) {
+		na->malformed = true;
+		return;
+	}
+	t = p;
+	for (;;) {
+		if (p >= e) {
+			if (quoted) {
+				na->malformed = true;	/* "name" without <uri> */
+				return;
+			}
+			q = e;
+			while (q > t && is_lws(b[q - 1]))
+				q--;
+			na->uri = mkspan(t, q - t);
+			return;
+		}
+		if (b[p] == '"') {
+			q = quoted_end(b, p, e);
+			if (q == SIP_NONE) {
+				na->unterminated_quote = true;
+				return;
+			}
+			quoted = true;
+			p = q + 1;
+			continue;
+		}
+		if (b[p] == '<')
+			break;
+		if (b[p] == ';') {
+			if (quoted) {
+				na->malformed = true;
+				return;
+			}
+			/* addr-spec: params after it belong to the header */
+			q = p;
+			while (q > t && is_lws(b[q - 1]))
+				q--;
+			na->uri = mkspan(t, q - t);
+			goto params;
+		}
+		p++;
+	}
+
+	/* <uri> */
+	t = ++p;
+	while (p < e && b[p] != '>')
+		p++;
+	if (p >= e) {
+		na->malformed = true;
+		return;
+	}
+	na->uri = mkspan(t, p - t);
+	p = skip_lws(b, p + 1, e);
+
+params:
+	while (p < e && b[p] == ';') {
+		p = skip_lws(b, p + 1, e);
+		ns = p;
+		p = scan_token(b, p, e);
+		ne = p;
+		p = skip_lws(b, p, e);
+		val = no_span;
+		if (p < e && b[p] == '=') {
+			p = skip_lws(b, p + 1, e);
+			if (p < e && b[p] == '"') {
+				q = quoted_end(b, p, e);
+				if (q == SIP_NONE) {
+					na->unterminated_quote = true;
+					return;
+				}
+				val = mkspan(p, q + 1 - p);
+				p = q + 1;
+			} else {
+				t = p;
+				while (p < e && is_pval(b[p]))
+					p++;
+				val = mkspan(t, p - t);
+			}
+		}
+		if (ne - ns == 3 && ci_eq(b + ns, "tag", 3) && !na->has_tag) {
+			na->has_tag = true;
+			na->tag = val.off == SIP_NONE ? mkspan(p, 0) : val;
+		}
+		p = skip_lws(b, p, e);
+	}
+	if (p < e)
+		na->malformed = true;	/* ',' (a second value) or junk */
+}
+
+/* CSeq: 1*DIGIT LWS Method */
+static void parse_cseq(struct sip_msg *m, const struct sip_hdr *h)
+{
+	const char *b = m->buf;
+	struct sip_cseq *c = &m->cseq;
+	__u32 p, e = h->body_end, t;
+	__u64 num = 0;
+	bool ok = true;
+
+	p = skip_lws(b, h->body, e);
+	t = p;
+	while (p < e && is_digit(b[p])) {
+		if (num <= 0xffffffffULL)
+			num = num * 10 + (__u64)(b[p] - '0');
+		p++;
+	}
+	if (p == t || num > 0xffffffffULL)
+		ok = false;
+	if (p < e && !is_lws(b[p])) {
+		ok = false;		/* "12a", "-5" */
+		while (p < e && !is_lws(b[p]))
+			p++;
+	}
+	c->num_ok = ok;
+	c->num = ok ? (__u32)num : 0;
+
+	p = skip_lws(b, p, e);
+	t = p;
+	p = scan_token(b, p, e);
+	if (p == t) {
+		c->malformed = true;
+		return;
+	}
+	c->method = mkspan(t, p - t);
+	if (skip_lws(b, p, e) < e)
+		c->malformed = true;
+}
+
+/* Content-Length: 1*DIGIT; returns false if it is not that. */
+static bool parse_clen(const char *b, const struct sip_hdr *h, __u64 *out)
+{
+	__u32 p, e = h->body_end, t;
+	__u64 v = 0;
+
+	p = skip_lws(b, h->body, e);
+	t = p;
+	while (p < e && is_digit(b[p])) {
+		v = v * 10 + (__u64)(b[p] - '0');
+		if (v > CLEN_MAX)
+			v = CLEN_MAX;
+		p++;
+	}
+	if (p == t || skip_lws(b, p, e) < e)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* ---- the header section ---------------------------------------------- */
+
+/* One field: [ls, le) from its first byte to after its last LF. */
+static void header_line(struct sip_msg *m, __u32 ls, __u32 le)
+{
+	const char *b = m->buf;
+	struct sip_hdr *h;
+	__u32 p = ls, ne, be;
+	__u8 type;
+
+	p = scan_token(b, p, le);
+	ne = p;
+	p = skip_ws(b, p, le);
+	if (ne == ls || p >= le || b[p] != ':') {
+		m->errors |= SIP_E_HDR_LINE;	/* skipped */
+		return;
+	}
+	if (m->n_hdrs >= SIP_MAX_HEADERS) {
+		m->errors |= SIP_E_TOO_MANY_HDRS;
+		return;
+	}
+	p = skip_lws(b, p + 1, le);
+	be = le;
+	while (be > ls && (b[be - 1] == '\n' || b[be - 1] == '\r' ||
+			   b[be - 1] == '\0'))
+		be--;
+	if (p > be)
+		p = be;		/* empty value */
+
+	type = (__u8)sip_hdr_type_of(b + ls, ne - ls);
+	h = &m->hdrs[m->n_hdrs];
+	h->name = ls;
+	h->name_len = (__u16)(ne - ls);
+	h->body = p;
+	h->body_end = be;
+	h->end = le;
+	h->type = type;
+	h->pad = 0;
+	if (m->first[type] == SIP_NO_HDR)
+		m->first[type] = (__u8)m->n_hdrs;
+	if (m->count[type] < 255)
+		m->count[type]++;
+	m->n_hdrs++;
+}
+
+static void msg_init(struct sip_msg *m, const char *buf, size_t len)
+{
+	int i;
+
+	memset(m, 0, offsetof(struct sip_msg, hdrs));
+	m->buf = buf;
+	m->len = (__u32)len;
+	m->body = (__u32)len;
+	m->method = no_span;
+	m->uri = no_span;
+	m->version = no_span;
+	memset(m->first, SIP_NO_HDR, sizeof(m->first));
+
+	m->via.hdr = SIP_NO_HDR;
+	m->via.proto = no_span;
+	m->via.transport = no_span;
+	m->via.host = no_span;
+	m->via.port = no_span;
+	m->via.branch = no_span;
+	m->via.branch_param = no_span;
+	m->via.rport_value = no_span;
+	m->via.rport_param = no_span;
+	for (i = 0; i < SIP_VIA_MAX_RECEIVED; i++)
+		m->via.received_param[i] = no_span;
+	m->from.hdr = SIP_NO_HDR;
+	m->from.uri = no_span;
+	m->from.tag = no_span;
+	m->to.hdr = SIP_NO_HDR;
+	m->to.uri = no_span;
+	m->to.tag = no_span;
+	m->callid = no_span;
+	m->cseq.hdr = SIP_NO_HDR;
+	m->cseq.method = no_span;
+	m->user_agent = no_span;
+}
+
+/* After the scan: the headers a reply needs, and the cross checks. */
+static void msg_finish(struct sip_msg *m)
+{
+	const struct sip_hdr *h;
+	__u64 v;
+	int i;
+	bool first_cl = true;
+
+	if (m->first[SIP_HDR_VIA] != SIP_NO_HDR) {
+		m->via.hdr = m->first[SIP_HDR_VIA];
+		parse_via(m, &m->hdrs[m->via.hdr]);
+		if (m->via.usable && m->via.malformed)
+			m->errors |= SIP_E_VIA;
+	}
+	if (m->first[SIP_HDR_FROM] != SIP_NO_HDR) {
+		m->from.hdr = m->first[SIP_HDR_FROM];
+		parse_nameaddr(m, &m->hdrs[m->from.hdr], &m->from);
+		if (m->from.unterminated_quote)
+			m->errors |= SIP_E_FROM_QUOTE;
+		else if (m->from.malformed)
+			m->errors |= SIP_E_FROM;
+	}
+	if (m->first[SIP_HDR_TO] != SIP_NO_HDR) {
+		m->to.hdr = m->first[SIP_HDR_TO];
+		parse_nameaddr(m, &m->hdrs[m->to.hdr], &m->to);
+		if (m->to.unterminated_quote)
+			m->errors |= SIP_E_TO_QUOTE;
+		else if (m->to.malformed)
+			m->errors |= SIP_E_TO;
+	}
+	if (m->first[SIP_HDR_CALLID] != SIP_NO_HDR) {
+		h = &m->hdrs[m->first[SIP_HDR_CALLID]];
+		m->callid = mkspan(h->body, h->body_end - h->body);
+		if (!m->callid.len)
+			m->errors |= SIP_E_CALLID;
+	}
+	if (m->first[SIP_HDR_CSEQ] != SIP_NO_HDR) {
+		m->cseq.hdr = m->first[SIP_HDR_CSEQ];
+		parse_cseq(m, &m->hdrs[m->cseq.hdr]);
+		if (!m->cseq.num_ok)
+			m->errors |= SIP_E_CSEQ_NUM;
+		if (m->cseq.malformed)
+			m->errors |= SIP_E_CSEQ;
+		else if (!m->is_response && sip_span_present(m->method) &&
+			 (m->cseq.method.len != m->method.len ||
+			  memcmp(m->buf + m->cseq.method.off,
+				 m->buf + m->method.off, m->method.len)))
+			m->errors |= SIP_E_CSEQ_METHOD;
+	}
+	if (m->first[SIP_HDR_USER_AGENT] != SIP_NO_HDR) {
+		h = &m->hdrs[m->first[SIP_HDR_USER_AGENT]];
+		m->user_agent = mkspan(h->body, h->body_end - h->body);
+	}
+	if (m->count[SIP_HDR_CONTENT_LENGTH]) {
+		m->clen.present = true;
+		for (i = m->first[SIP_HDR_CONTENT_LENGTH]; i < m->n_hdrs; i++) {
+			h = &m->hdrs[i];
+			if (h->type != SIP_HDR_CONTENT_LENGTH)
+				continue;
+			if (!parse_clen(m->buf, h, &v)) {
+				m->clen.malformed = true;
+			} else if (first_cl) {
+				m->clen.value = v;
+				first_cl = false;
+			} else if (v != m->clen.value) {
+				m->clen.multiple = true;
+			}
+		}
+		if (m->clen.malformed)
+			m->errors |= SIP_E_CLEN;
+		else if (m->clen.multiple)
+			m->errors |= SIP_E_CLEN_MULTI;
+		else if (m->eoh && m->clen.value > (__u64)(m->len - m->body))
+			m->errors |= SIP_E_CLEN_MISMATCH;
+	}
+	if (m->count[SIP_HDR_FROM] > 1)
+		m->errors |= SIP_E_DUP_FROM;
+	if (m->count[SIP_HDR_TO] > 1)
+		m->errors |= SIP_E_DUP_TO;
+	if (m->count[SIP_HDR_CALLID] > 1)
+		m->errors |= SIP_E_DUP_CALLID;
+	if (m->count[SIP_HDR_CSEQ] > 1)
+		m->errors |= SIP_E_DUP_CSEQ;
+}
+
+int sip_msg_parse(struct sip_msg *m, const char *buf, size_t len)
+{
+	const char *lf;
+	__u32 p, le, q, end;
+
+	if (!m)
+		return -1;
+	msg_init(m, buf, buf ? len : 0);
+	if (!buf || !len || len > SIP_MAX_MSG_LEN)
+		return -1;
+
+	/* keep-alive CRLFs in front of the start line (RFC 3261 7.5) */
+	for (p = 0; p < len && (buf[p] == '\r' || buf[p] == '\n'); p++)
+		;
+	if (p == len)
+		return -1;
+	m->start = p;
+	lf = memchr(buf + p, '\n', len - p);
+	le = lf ? (__u32)(lf - buf) : (__u32)len;
+	m->start_end = lf ? le + 1 : (__u32)len;
+	q = le;
+	if (q > p && buf[q - 1] == '\r')
+		q--;
+	parse_start_line(m, p, q);
+
+	for (p = m->start_end;;) {
+		if (p >= len) {
+			m->errors |= SIP_E_NO_EOH;
+			break;
+		}
+		if (buf[p] == '\n' || (buf[p] == '\r' && p + 1 < len &&
+				       buf[p + 1] == '\n')) {
+			m->eoh = true;
+			m->body = p + (buf[p] == '\r' ? 2 : 1);
+			break;
+		}
+		if (buf[p] == '\r' && p + 1 == len) {
+			m->errors |= SIP_E_NO_EOH;	/* cut in the empty line */
+			break;
+		}
+		/* the field runs on while an LF is followed by SP/HT */
+		for (q = p;;) {
+			lf = memchr(buf + q, '\n', len - q);
+			if (!lf) {
+				end = (__u32)len;
+				break;
+			}
+			end = (__u32)(lf - buf) + 1;
+			if (end < len && is_ws(buf[end])) {
+				q = end;
+				continue;
+			}
+			break;
+		}
+		header_line(m, p, end);
+		p = end;
+	}
+	msg_finish(m);
+	return 0;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * AF_XDP I/O for the responder (DESIGN.md section 4): one socket per RX
+ * queue of the interface, each with its own UMEM and thread, inserted
+ * into the pinned sl_xsks map at its queue id.  The XDP program itself
+ * is attached by sl-ctl: libxdp is told not to load one.
+ *
+ * UMEM of a queue: 2 * ring_size frames of frame_size bytes.  The first
+ * ring_size frames only ever receive (fill ring -> RX ring -> handler ->
+ * back to the fill ring); the other ring_size frames only ever transmit
+ * (free list -> handler writes the reply -> TX ring -> completion ring ->
+ * free list).  So a reply is composed straight into the frame that is
+ * sent, and a request is read where the kernel put it: no copies.
+ *
+ * A received packet starts at an offset inside its frame (the kernel's
+ * XDP_PACKET_HEADROOM, 256 bytes); struct sl_xdp_meta, when the XDP
+ * program set it with bpf_xdp_adjust_meta(), is the 8 bytes right before
+ * the packet.  It is checked (magic, bank, rule range) and then wiped in
+ * the UMEM, so a later packet in the same frame without metadata cannot
+ * be mistaken for one with it.
+ */
+#ifndef SL_XSK_IO_H
+#define SL_XSK_IO_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sl_xdp_shared.h"
+
+/*
+ * Called by the thread of queue `queue` (0 .. xsk_io_queues() - 1, the
+ * RX queue id, also returned by xsk_io_current_queue()) for each frame
+ * received there.  frame/len: the packet, read-only, valid during the
+ * call.  meta: the XDP program's metadata, or NULL if the frame carried
+ * none that is valid.  tx_buf/tx_cap: a free TX frame of the same UMEM
+ * (tx_cap = frame_size); write the whole reply frame at tx_buf and return
+ * its length, or 0 to send nothing.  A return value above tx_cap is
+ * treated as 0.  Handlers of different queues run concurrently.
+ */
+typedef size_t (*xsk_handler_fn)(void *user, unsigned int queue,
+				 const __u8 *frame, size_t len,
+				 const struct sl_xdp_meta *meta,
+				 __u8 *tx_buf, size_t tx_cap);
+
+struct xsk_io_stats {
+	__u64 rx;		/* frames received */
+	__u64 tx;		/* replies placed on the TX ring */
+	__u64 tx_ring_full;	/* replies lost: TX ring full */
+	__u64 umem_exhausted;	/* requests not handled: no free TX frame */
+	__u64 handler_zero;	/* handler returned 0 (or too much) */
+};
+
+struct xsk_io_opts {
+	const char *ifname;
+	int xsks_map_fd;	/* the pinned sl_xsks map */
+	unsigned int n_queues;	/* 0: from the device (ETHTOOL_GCHANNELS:
+				 * combined + rx), 1 if it cannot tell */
+	bool skb_mode;		/* force copy mode (XDP_COPY) */
+	unsigned int frame_size; /* 0: 4096; a power of two, 2048..page */
+	unsigned int ring_size;	/* 0: 2048; a power of two, >= 64; every
+				 * ring of a queue has this many entries */
+	xsk_handler_fn handler;
+	void *user;
+};
+
+struct xsk_io;
+
+/*
+ * Creates the sockets (queues 0 .. n-1), binds them with need_wakeup,
+ * zero-copy first unless skb_mode (then copy mode if the driver refuses)
+ * and inserts them into the map.  Uses the network namespace of the
+ * calling thread.  0 or -1 with a message in err.
+ */
+int xsk_io_open(const struct xsk_io_opts *o, struct xsk_io **out, char *err,
+		size_t errlen);
+
+/*
+ * Runs one thread per queue (all signals blocked in them) until *stop
+ * becomes non-zero, then joins them; each notices within 100 ms.  RX in
+ * batches of up to 64, TX batched and kicked with sendto() only when the
+ * kernel asks for it (need_wakeup); TX ring and UMEM exhaustion are
+ * counted, never fatal.  0, or -errno if a thread could not be started
+ * (the others are then stopped and joined).  Not re-entrant.
+ */
+int xsk_io_run(struct xsk_io *x, volatile int *stop);
+
+/* Counters of one queue (zero for a queue that does not exist); may be
+ * called from any thread while xsk_io_run() runs. */
+void xsk_io_get_stats(struct xsk_io *x, unsigned int queue,
+		      struct xsk_io_stats *st);
+unsigned int xsk_io_queues(struct xsk_io *x);
+/* "zero-copy" if every socket is bound zero-copy, else "copy". */
+const char *xsk_io_mode(struct xsk_io *x);
+/* Queue of the calling responder thread, -1 in any other thread. */
+int xsk_io_current_queue(void);
+/* Removes the map entries, closes the sockets, frees everything.  Not
+ * while xsk_io_run() runs.  NULL is fine. */
+void xsk_io_close(struct xsk_io *x);
+
+#endif /* SL_XSK_IO_H */
