@@ -157,6 +157,45 @@ struct sl_dp_counters {
 	__u64 truncated;		/* payload longer than scratch */
 };
 
+/*
+ * Kamailio's sl counters (names as `kamcmd stats.get_statistics sl:`
+ * prints them, >= 5.8.6 semantics: exclusive per-code buckets, 1xx in
+ * 1xx_replies, xxx for < 100 or >= 700).  One slot per responder thread
+ * in the mmap-able map sl_stats, written without a system call; readers
+ * sum the slots.  sent_replies is not stored: it is the sum of buckets.
+ */
+struct sl_kam_stats {
+	__u64 replies_1xx;
+	__u64 replies_200;
+	__u64 replies_202;
+	__u64 replies_2xx;
+	__u64 replies_300;
+	__u64 replies_301;
+	__u64 replies_302;
+	__u64 replies_3xx;
+	__u64 replies_400;
+	__u64 replies_401;
+	__u64 replies_403;
+	__u64 replies_404;
+	__u64 replies_407;
+	__u64 replies_408;
+	__u64 replies_483;
+	__u64 replies_4xx;
+	__u64 replies_500;
+	__u64 replies_5xx;
+	__u64 replies_6xx;
+	__u64 replies_xxx;
+	__u64 sent_err_replies;
+	__u64 failures;
+	__u64 dropped_unanswerable;	/* no usable Via/From/To/Call-ID/CSeq */
+	__u64 dropped_not_request;	/* ACK or response handed to us */
+	__u64 tx_ring_full;		/* part of failures */
+	__u64 umem_exhausted;		/* part of failures */
+	__u64 window_recorded;		/* reply-window entries written */
+	__u64 pad[5];			/* 256 bytes: one slot per cache-line group */
+};
+#define SL_STATS_SLOTS	SL_MAX_QUEUES	/* one per responder thread (queue) */
+
 /* Metadata in front of a redirected frame (bpf_xdp_adjust_meta): tells
  * the responder which rule matched. */
 struct sl_xdp_meta {
