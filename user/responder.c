@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,9 +193,50 @@ int responder_open(const char *ifname, const char *pin_dir,
 	return 0;
 }
 
+/* TX ring and UMEM exhaustion happen inside xsk_io: copy its per-queue
+ * counts into the stats slots, where `stats` folds them into failures. */
+static void publish_io_stats(struct responder *r)
+{
+	struct xsk_io_stats xs;
+
+	for (unsigned int q = 0; q < xsk_io_queues(r->xio) && q < SL_STATS_SLOTS; q++) {
+		xsk_io_get_stats(r->xio, q, &xs);
+		__atomic_store_n(&r->stats[q].tx_ring_full, xs.tx_ring_full,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&r->stats[q].umem_exhausted, xs.umem_exhausted,
+				 __ATOMIC_RELAXED);
+	}
+}
+
+struct run_arg {
+	struct xsk_io *xio;
+	volatile int *stop;
+	int ret;
+};
+
+static void *run_queues(void *p)
+{
+	struct run_arg *a = p;
+
+	a->ret = xsk_io_run(a->xio, a->stop);
+	return NULL;
+}
+
 int responder_run(struct responder *r, volatile int *stop)
 {
-	return xsk_io_run(r->xio, stop);
+	struct run_arg a = { .xio = r->xio, .stop = stop };
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, run_queues, &a))
+		return -errno;
+	while (!*stop) {
+		publish_io_stats(r);
+		nanosleep(&tick, NULL);	/* EINTR on SIGTERM: fine */
+	}
+	pthread_join(t, NULL);
+	publish_io_stats(r);
+	return a.ret;
 }
 
 const char *responder_mode(struct responder *r)

@@ -118,6 +118,9 @@ static int cmd_stats(int argc, char **argv)
 		sl_maps_close(&m);
 		return 1;
 	}
+	/* a reply lost to a full TX ring or an exhausted UMEM is a send
+	 * failure, as Kamailio counts one */
+	k.failures += k.tx_ring_full + k.umem_exhausted;
 	/* Kamailio's names and order first: scripts that parse kamcmd's
 	 * output parse this */
 	for (size_t i = 0; i < sl_stat_table_len; i++)

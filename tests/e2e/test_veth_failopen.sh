@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# sl-ctl on a veth pair between two namespaces, real packets, no responder:
+# sl-ctl on a veth pair between two namespaces, real packets, the responder
+# gone (killed right after attach):
 # non-SIP traffic and SIP requests still reach a UDP socket on the server
 # side (fail open); a correctly signed ACK with no recorded reply is not
 # absorbed; counters are readable with sl-ctl and bpftool; detach leaves
@@ -33,15 +34,21 @@ reply = 200 OK
 CONF
 
 check "attach with sl-ctl (native XDP)" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf"
+out=$(nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" 2>&1); rc=$?
+if [ $rc -ne 0 ] && echo "$out" | grep -q "already attached"; then
+	ok "second attach refused while the responder answers"
+else
+	not_ok "second attach refused while the responder answers" "$rc $out"
+fi
+# This test is about the data plane with no responder: stop the one that
+# attach started (as if it had died), so redirects find no socket.
+rpid=$(cat "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
+check "attach started a responder" test -n "$rpid"
+kill -9 "$rpid" 2>/dev/null
+for _ in $(seq 50); do kill -0 "$rpid" 2>/dev/null || break; sleep 0.1; done
 check "program is attached to $IF_S" \
 	bash -c "ip -n '$NS_S' link show '$IF_S' | grep -q 'xdp'"
 check "maps pinned under /sys/fs/bpf/sl-xdp/$IF_S" test -e "/sys/fs/bpf/sl-xdp/$IF_S/sl_counters"
-out=$(nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" 2>&1); rc=$?
-if [ $rc -ne 0 ] && echo "$out" | grep -q "already attached"; then
-	ok "second attach refused: already attached"
-else
-	not_ok "second attach refused: already attached" "$rc $out"
-fi
 
 # Server-side sockets record what the stack delivers.
 listeners=()
