@@ -23,6 +23,8 @@
 #include "sl_xdp.skel.h"
 
 #define PROG_PIN_NAME "sl_xdp_prog"
+/* where iproute2 pins maps with pinning = LIBBPF_PIN_BY_NAME */
+#define IPROUTE2_PIN_DIR "/sys/fs/bpf/xdp/globals"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -88,6 +90,21 @@ int sl_resolve_tag_addr(const char *ifname, struct sl_settings *s, char *err,
 	return 0;
 }
 
+int sl_settings_prepare(const char *path, const char *ifname,
+			struct sl_settings *s, char *err, size_t errlen)
+{
+	char msg[512];
+
+	if (sl_settings_load_file(path, s, msg, sizeof(msg)))
+		return fail(err, errlen, "%s", msg);
+	if (sl_resolve_tag_addr(ifname, s, err, errlen))
+		return -1;
+	sl_totag_signature(s->tag_seed, s->tag_addr_ip, s->tag_addr_port,
+			   (char *)s->dp.signature);
+	s->dp.has_signature = 1;
+	return 0;
+}
+
 /* The interface's attached XDP program id in any mode, 0 if none. */
 static int attached_prog(int ifindex, __u32 *id, __u32 *mode_flags)
 {
@@ -126,6 +143,92 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 }
 
 /* Loads, configures, attaches and pins; on failure nothing is left. */
+/*
+ * The interface runs our program, loaded by iproute2 ('ip link set dev IF
+ * xdp obj sl_xdp.bpf.o sec xdp'), and sl-ctl has no pins for it: adopt the
+ * program and its maps instead of refusing.  1 if taken over, 0 if the
+ * program is not ours, -1 on error.
+ */
+static int take_over(int ifindex, __u32 prog_id, const char *dir,
+		     const struct sl_settings *s, char *err, size_t errlen)
+{
+	__u32 map_ids[16], len, n;
+	struct bpf_prog_info info = {};
+	char path[PATH_MAX + 32];
+	struct sl_maps m;
+	int prog_fd, ret;
+
+	(void)ifindex;
+	prog_fd = bpf_prog_get_fd_by_id(prog_id);
+	if (prog_fd < 0)
+		return 0;
+	len = sizeof(info);
+	info.nr_map_ids = 16;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) ||
+	    strcmp(info.name, "sl_xdp")) {
+		close(prog_fd);
+		return 0;
+	}
+	sl_maps_init(&m);
+	n = info.nr_map_ids < 16 ? info.nr_map_ids : 16;
+	for (__u32 i = 0; i < n; i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &mi, &mlen)) {
+			close(fd);
+			continue;
+		}
+		for (int k = 0; k < SL_N_MAPS; k++) {
+			if (!strcmp(mi.name, sl_map_names[k]) && m.fd[k] < 0) {
+				m.fd[k] = fd;
+				fd = -1;
+				break;
+			}
+		}
+		if (fd >= 0)
+			close(fd);	/* .rodata, scratch */
+	}
+	for (int k = 0; k < SL_N_MAPS; k++) {
+		/* a map the code does not use (sl_stats) is not bound to the
+		 * program: iproute2 pinned it by name */
+		if (m.fd[k] < 0) {
+			snprintf(path, sizeof(path), "%s/%s", IPROUTE2_PIN_DIR,
+				 sl_map_names[k]);
+			m.fd[k] = bpf_obj_get(path);
+		}
+		if (m.fd[k] < 0) {
+			sl_maps_close(&m);
+			close(prog_fd);
+			return fail(err, errlen,
+				    "the sl_xdp program on the interface lacks map %s (another version?): detach it with 'ip link set dev IF xdp off' and attach again",
+				    sl_map_names[k]);
+		}
+	}
+	ret = sl_maps_apply(&m, &s->dp, s->rules, s->dp.n_rules);
+	if (!ret)
+		ret = sl_maps_pin(&m, dir);
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+		if (bpf_obj_pin(prog_fd, path))
+			ret = -errno;
+	}
+	sl_maps_close(&m);
+	close(prog_fd);
+	if (ret) {
+		snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+		unlink(path);
+		sl_maps_unpin(dir);
+		return fail(err, errlen, "cannot take over the sl_xdp program: %s",
+			    strerror(-ret));
+	}
+	return 1;
+}
+
 static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
 			    const char *dir, const struct sl_settings *s,
 			    char *err, size_t errlen)
@@ -137,10 +240,14 @@ static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
 	__u32 cur_id, cur_mode, flags;
 	int prog_fd, ret;
 
-	if (attached_prog(ifindex, &cur_id, &cur_mode) == 0 && cur_id)
+	if (attached_prog(ifindex, &cur_id, &cur_mode) == 0 && cur_id) {
+		ret = take_over(ifindex, cur_id, dir, s, err, errlen);
+		if (ret)
+			return ret < 0 ? -1 : 0;
 		return fail(err, errlen,
 			    "another XDP program (id %u) is attached on %s: remove it first ('ip link set dev %s xdp off')",
 			    cur_id, o->ifname, o->ifname);
+	}
 	skel = sl_xdp__open();
 	if (!skel)
 		return fail(err, errlen, "cannot open the BPF object: %s", strerror(errno));
@@ -222,7 +329,7 @@ static int reapply(const char *dir, const struct sl_settings *s, char *err,
 int sl_attach(const struct sl_attach_opts *o, char *err, size_t errlen)
 {
 	static struct sl_settings s;	/* large; the responder keeps using it */
-	char dir[PATH_MAX], msg[512];
+	char dir[PATH_MAX];
 	struct stat st;
 	pid_t pid;
 	int ifindex, resume;
@@ -241,19 +348,14 @@ int sl_attach(const struct sl_attach_opts *o, char *err, size_t errlen)
 			    "sl-xdp is already attached on %s and answering (responder pid %d): use 'sl-ctl detach %s' first",
 			    o->ifname, (int)pid, o->ifname);
 
-	if (sl_settings_load_file(o->config_path, &s, msg, sizeof(msg)))
-		return fail(err, errlen, "%s", msg);
-	if (sl_resolve_tag_addr(o->ifname, &s, err, errlen))
+	if (sl_settings_prepare(o->config_path, o->ifname, &s, err, errlen))
 		return -1;
-	sl_totag_signature(s.tag_seed, s.tag_addr_ip, s.tag_addr_port,
-			   (char *)s.dp.signature);
-	s.dp.has_signature = 1;
 
 	if (resume ? reapply(dir, &s, err, errlen) :
 		     attach_dataplane(o, ifindex, dir, &s, err, errlen))
 		return -1;
-	if (responder_proc_start(o->ifname, dir, &s, o->skb_mode, o->foreground,
-				 err, errlen)) {
+	if (responder_proc_start(o->ifname, dir, o->config_path, &s, o->skb_mode,
+				 o->foreground, err, errlen)) {
 		char derr[256];
 
 		/* a fresh attach is undone; a resumed one stays (fail open) */

@@ -25,6 +25,10 @@ int sl_detach(const char *ifname, char *err, size_t errlen);
 int sl_check_env(char *err, size_t errlen);
 /* SL_PIN_BASE/<ifname> */
 void sl_pin_dir(const char *ifname, char *out, size_t outlen);
+/* Loads path, fills the tag address from the interface if the config has
+ * none, and computes the to-tag signature: what every component applies. */
+int sl_settings_prepare(const char *path, const char *ifname,
+			struct sl_settings *s, char *err, size_t errlen);
 /* Fills s->tag_addr_* from the interface's first IPv4 address when the
  * config did not set tag_addr. */
 int sl_resolve_tag_addr(const char *ifname, struct sl_settings *s, char *err,

@@ -88,10 +88,21 @@ int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 {
 	struct sl_active act;
 	struct sl_rule empty;
-	__u32 zero = 0, bank;
+	struct sl_config c = *cfg;
+	struct bpf_map_info info = {};
+	__u32 zero = 0, bank, info_len = sizeof(info);
 
 	if (n_rules > SL_MAX_RULES || cfg->n_rules != n_rules)
 		return -EINVAL;
+	/* the XDP program and the responder must hash into the same slots:
+	 * the mask comes from the map as it exists (a map made by an earlier
+	 * attach or by iproute2 keeps its size), not from the file */
+	if (bpf_obj_get_info_by_fd(m->fd[SL_M_WINDOW], &info, &info_len))
+		return -errno;
+	if (!info.max_entries || (info.max_entries & (info.max_entries - 1)))
+		return -EINVAL;
+	c.window_mask = info.max_entries - 1;
+	cfg = &c;
 	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, &act))
 		return -errno;
 	bank = (act.bank & 1) ^ 1;

@@ -7,16 +7,26 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
+#include "attach.h"
 #include "bpf_maps.h"
 #include "frame_io.h"
 #include "responder.h"
+#include "responder_proc.h"
 #include "sl_engine.h"
 #include "sl_stats.h"
 #include "xsk_io.h"
 
-struct responder {
-	const struct sl_settings *s;
+/* What a bank's rules answer with: the settings applied to that bank. */
+struct bank_cfg {
+	struct sl_settings s;
 	struct sl_engine_cfg ecfg;
+};
+
+struct responder {
+	struct bank_cfg bank[SL_RULE_BANKS];
+	__u32 cur_bank;
+	char ifname[64];
+	char config_path[4096];
 	struct sl_maps maps;
 	struct sl_window_entry *window;
 	size_t window_len;
@@ -64,11 +74,10 @@ static void stat_add(__u64 *field, __u64 n)
 	__atomic_store_n(field, *field + n, __ATOMIC_RELAXED);
 }
 
-static void reply_spec_for(const struct responder *r,
+static void reply_spec_for(const struct sl_settings *s,
 			   const struct sl_xdp_meta *meta,
 			   struct sl_reply_spec *spec)
 {
-	const struct sl_settings *s = r->s;
 	unsigned int rule = meta ? meta->rule : SL_META_DEFAULT_RULE;
 
 	if (rule < s->dp.n_rules && s->rules[rule].action == SL_ACTION_REPLY) {
@@ -99,6 +108,7 @@ static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 	struct sl_reply_spec spec;
 	struct sl_result res;
 	struct sl_peer peer;
+	const struct bank_cfg *b;
 	size_t hdr, flen;
 
 	if (frame_parse(frame, len, &fi)) {
@@ -113,9 +123,11 @@ static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 	peer.family = fi.family;
 	memcpy(peer.addr, fi.src, sizeof(peer.addr));
 	peer.port = fi.sport;
-	reply_spec_for(r, meta, &spec);
+	b = &r->bank[(meta ? meta->bank :
+		      __atomic_load_n(&r->cur_bank, __ATOMIC_ACQUIRE)) & 1];
+	reply_spec_for(&b->s, meta, &spec);
 
-	if (sl_engine_answer(&r->ecfg, &spec, (const char *)frame + fi.payload_off,
+	if (sl_engine_answer(&b->ecfg, &spec, (const char *)frame + fi.payload_off,
 			     fi.payload_len, &peer, (char *)tx_buf + hdr,
 			     tx_cap - hdr, &res) < 0) {
 		stat_add(&st->failures, 1);
@@ -145,9 +157,44 @@ static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 	return flen;
 }
 
+static void bank_set(struct bank_cfg *b, const struct sl_settings *s)
+{
+	b->s = *s;
+	memcpy(b->ecfg.signature, b->s.dp.signature, SL_SIG_LEN);
+	b->ecfg.server_hdr = b->s.server_header;
+	b->ecfg.server_len = strlen(b->s.server_header);
+}
+
+int responder_reload(struct responder *r, char *err, size_t errlen)
+{
+	static struct sl_settings s;	/* large; one reload at a time */
+	__u32 active, idle;
+	int ret;
+
+	/* sl-ctl reload -c FILE records a new path before it signals */
+	responder_proc_config_path(r->ifname, r->config_path,
+				   sizeof(r->config_path));
+	if (sl_settings_prepare(r->config_path, r->ifname, &s, err, errlen))
+		return -1;
+	ret = sl_maps_active_bank(&r->maps, &active);
+	if (ret)
+		return fail(err, errlen, "cannot read the active bank: %s",
+			    strerror(-ret));
+	idle = active ^ 1;
+	bank_set(&r->bank[idle], &s);
+	/* sl_maps_apply writes the idle bank and flips to it */
+	ret = sl_maps_apply(&r->maps, &s.dp, s.rules, s.dp.n_rules);
+	if (ret)
+		return fail(err, errlen, "cannot write the configuration maps: %s",
+			    strerror(-ret));
+	__atomic_store_n(&r->cur_bank, idle, __ATOMIC_RELEASE);
+	return 0;
+}
+
 int responder_open(const char *ifname, const char *pin_dir,
-		   const struct sl_settings *s, bool skb_mode,
-		   struct responder **out, char *err, size_t errlen)
+		   const char *config_path, const struct sl_settings *s,
+		   bool skb_mode, struct responder **out, char *err,
+		   size_t errlen)
 {
 	struct responder *r = calloc(1, sizeof(*r));
 	struct xsk_io_opts xo = {};
@@ -156,16 +203,20 @@ int responder_open(const char *ifname, const char *pin_dir,
 
 	if (!r)
 		return fail(err, errlen, "out of memory");
-	r->s = s;
-	memcpy(r->ecfg.signature, s->dp.signature, SL_SIG_LEN);
-	r->ecfg.server_hdr = s->server_header;
-	r->ecfg.server_len = strlen(s->server_header);
+	snprintf(r->ifname, sizeof(r->ifname), "%s", ifname);
+	snprintf(r->config_path, sizeof(r->config_path), "%s", config_path);
+	/* both banks: a packet still carrying the other bank's number
+	 * gets the same answers */
+	bank_set(&r->bank[0], s);
+	bank_set(&r->bank[1], s);
 	ret = sl_maps_open_pinned(&r->maps, pin_dir);
 	if (ret) {
 		free(r);
 		return fail(err, errlen, "cannot open the maps in %s: %s", pin_dir,
 			    strerror(-ret));
 	}
+	if (sl_maps_active_bank(&r->maps, &r->cur_bank))
+		r->cur_bank = 0;
 	r->window = sl_maps_mmap(&r->maps, SL_M_WINDOW, &entries, &r->window_len);
 	if (!r->window || (entries & (entries - 1))) {
 		responder_close(r);
@@ -222,8 +273,11 @@ static void *run_queues(void *p)
 	return NULL;
 }
 
-int responder_run(struct responder *r, volatile int *stop)
+int responder_run(struct responder *r, volatile int *stop,
+		  volatile int *reload)
 {
+	char err[512];
+
 	struct run_arg a = { .xio = r->xio, .stop = stop };
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
 	pthread_t t;
@@ -231,6 +285,13 @@ int responder_run(struct responder *r, volatile int *stop)
 	if (pthread_create(&t, NULL, run_queues, &a))
 		return -errno;
 	while (!*stop) {
+		if (*reload) {
+			*reload = 0;
+			/* a bad file keeps the old rules; sl-ctl reload
+			 * validates first and reports */
+			if (responder_reload(r, err, sizeof(err)))
+				fprintf(stderr, "sl-xdp: reload failed: %s\n", err);
+		}
 		publish_io_stats(r);
 		nanosleep(&tick, NULL);	/* EINTR on SIGTERM: fine */
 	}

@@ -16,10 +16,18 @@ struct responder;
 /* Opens maps (pinned under dir), mmaps the window and stats maps, opens
  * and binds the AF_XDP sockets.  s must outlive the responder. */
 int responder_open(const char *ifname, const char *pin_dir,
-		   const struct sl_settings *s, bool skb_mode,
-		   struct responder **out, char *err, size_t errlen);
-/* Runs until *stop is set. */
-int responder_run(struct responder *r, volatile int *stop);
+		   const char *config_path, const struct sl_settings *s,
+		   bool skb_mode, struct responder **out, char *err,
+		   size_t errlen);
+/* Runs until *stop is set; when *reload is set, re-reads the config file
+ * and applies it atomically (see responder_reload). */
+int responder_run(struct responder *r, volatile int *stop,
+		  volatile int *reload);
+/* Prepares the new settings for the idle bank, then writes that bank's
+ * maps and flips the active bank: a request is answered by the rule set
+ * that matched it in XDP (its metadata names the bank).  0 or -1 with
+ * the old configuration kept and err set. */
+int responder_reload(struct responder *r, char *err, size_t errlen);
 const char *responder_mode(struct responder *r);
 unsigned int responder_queues(struct responder *r);
 void responder_close(struct responder *r);

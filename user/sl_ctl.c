@@ -1,28 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * sl-ctl: the controller.  Exit codes: 0 success, 1 operational error
- * (message on stderr says what to do), 2 usage error.
+ * (the message on stderr says what to do), 2 usage error.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <net/if.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "attach.h"
 #include "bpf_maps.h"
+#include "responder_proc.h"
 #include "sl_stats.h"
 
 #define DEFAULT_CONFIG "/etc/sl-xdp/sl-xdp.conf"
+#define EXIT_ERR 1
+#define EXIT_USAGE 2
+
+static const char *const usage_attach =
+	"usage: sl-ctl attach IFACE [-c FILE] [--skb-mode] [--foreground]\n"
+	"  Load the XDP program on IFACE (native XDP; --skb-mode: generic), write\n"
+	"  the configuration (default " DEFAULT_CONFIG "), pin the maps under\n"
+	"  " SL_PIN_BASE "/IFACE/ and start the responder. Returns once it answers;\n"
+	"  --foreground keeps the responder in this process (systemd). On an\n"
+	"  interface whose responder died it resumes; a program loaded by\n"
+	"  'ip link set dev IFACE xdp obj sl_xdp.bpf.o sec xdp' is taken over.\n";
+static const char *const usage_detach =
+	"usage: sl-ctl detach IFACE\n"
+	"  Stop the responder, detach the XDP program, remove the pins.\n";
+static const char *const usage_reload =
+	"usage: sl-ctl reload IFACE [-c FILE]\n"
+	"  Re-read the configuration (the file given at attach, or FILE) and apply\n"
+	"  it atomically: a request meets either the whole old or the whole new\n"
+	"  rule set. A bad file changes nothing.\n";
+static const char *const usage_status =
+	"usage: sl-ctl status [IFACE]\n"
+	"  What is attached where: mode, program, responder pid, queues, uptime.\n";
+static const char *const usage_stats =
+	"usage: sl-ctl stats IFACE [--json | --prometheus] [--reset]\n"
+	"  Kamailio's sl: counters (kamcmd's names and order), then the data-plane\n"
+	"  (dp:) and per-rule (rule:) counters. --reset zeroes them after printing.\n";
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: sl-ctl attach IFACE [-c FILE] [--skb-mode] [--foreground]\n"
-		"                                              load, attach, configure, start the responder\n"
-		"       sl-ctl detach IFACE                           detach and remove pins\n"
-		"       sl-ctl stats IFACE                            sl counters (Kamailio names), data plane, rules\n"
-		"       sl-ctl --help\n"
-		"Config default: " DEFAULT_CONFIG ". Exit codes: 0 ok, 1 error, 2 usage.\n");
+	fprintf(f, "%s%s%s%s%s", usage_attach, usage_detach, usage_reload,
+		usage_status, usage_stats);
+	fprintf(f, "Exit status: 0 success, 1 error, 2 usage.\n");
+}
+
+static int is_help(const char *a)
+{
+	return !strcmp(a, "-h") || !strcmp(a, "--help");
 }
 
 static int cmd_attach(int argc, char **argv)
@@ -50,21 +88,21 @@ static int cmd_attach(int argc, char **argv)
 			o.foreground = true;
 			break;
 		case 'h':
-			usage(stdout);
+			fputs(usage_attach, stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			fputs(usage_attach, stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
-		usage(stderr);
-		return 2;
+		fputs(usage_attach, stderr);
+		return EXIT_USAGE;
 	}
 	o.ifname = argv[optind];
 	if (sl_attach(&o, err, sizeof(err))) {
 		fprintf(stderr, "sl-ctl: %s\n", err);
-		return 1;
+		return EXIT_ERR;
 	}
 	if (!o.foreground)
 		printf("sl-xdp attached on %s (%s XDP) and answering, config %s\n",
@@ -76,67 +114,420 @@ static int cmd_detach(int argc, char **argv)
 {
 	char err[1024];
 
+	if (argc == 2 && is_help(argv[1])) {
+		fputs(usage_detach, stdout);
+		return 0;
+	}
 	if (argc != 2) {
-		usage(stderr);
-		return 2;
+		fputs(usage_detach, stderr);
+		return EXIT_USAGE;
 	}
 	if (sl_detach(argv[1], err, sizeof(err))) {
 		fprintf(stderr, "sl-ctl: %s\n", err);
-		return 1;
+		return EXIT_ERR;
 	}
 	printf("sl-xdp detached from %s\n", argv[1]);
 	return 0;
 }
 
-static int cmd_stats(int argc, char **argv)
+/* The pinned maps of an attached interface, or an error message. */
+static int open_iface(const char *ifname, struct sl_maps *m)
 {
-	char dir[PATH_MAX], err[1024];
-	struct sl_dp_counters c;
-	struct sl_kam_stats k;
-	__u64 hits[SL_MAX_RULES];
-	struct sl_maps m;
+	char dir[PATH_MAX], err[512];
 	int ret;
 
-	if (argc != 2) {
-		usage(stderr);
-		return 2;
+	if (sl_check_env(err, sizeof(err))) {
+		fprintf(stderr, "sl-ctl: %s\n", err);
+		return -1;
+	}
+	sl_pin_dir(ifname, dir, sizeof(dir));
+	ret = sl_maps_open_pinned(m, dir);
+	if (ret) {
+		fprintf(stderr, "sl-ctl: sl-xdp is not attached on %s (%s: %s)\n",
+			ifname, dir, strerror(-ret));
+		return -1;
+	}
+	return 0;
+}
+
+static int read_generation(const struct sl_maps *m, __u32 *gen)
+{
+	struct sl_active act;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, &act))
+		return -1;
+	*gen = act.generation;
+	return 0;
+}
+
+static int cmd_reload(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static struct sl_settings s;
+	char path[PATH_MAX], err[1024];
+	const char *cfg = NULL, *ifname;
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	struct sl_maps m;
+	__u32 gen0, gen;
+	pid_t pid;
+	int c, ret = EXIT_ERR;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cfg = optarg;
+			break;
+		case 'h':
+			fputs(usage_reload, stdout);
+			return 0;
+		default:
+			fputs(usage_reload, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(usage_reload, stderr);
+		return EXIT_USAGE;
+	}
+	ifname = argv[optind];
+	if (open_iface(ifname, &m))
+		return EXIT_ERR;
+	if (!cfg) {
+		cfg = responder_proc_config_path(ifname, path, sizeof(path)) == 0 ?
+			      path : DEFAULT_CONFIG;
+	}
+	/* validate first: a bad file changes nothing */
+	if (sl_settings_prepare(cfg, ifname, &s, err, sizeof(err))) {
+		fprintf(stderr, "sl-ctl: %s (nothing changed)\n", err);
+		goto out;
+	}
+	if (read_generation(&m, &gen0)) {
+		fprintf(stderr, "sl-ctl: cannot read %s's active bank\n", ifname);
+		goto out;
+	}
+	pid = responder_proc_pid(ifname);
+	if (pid) {
+		/* the responder prepares its side of the idle bank, then
+		 * flips it: it must own the switch */
+		if (responder_proc_set_config_path(ifname, cfg) ||
+		    kill(pid, SIGHUP)) {
+			fprintf(stderr, "sl-ctl: cannot signal the responder (pid %d): %s\n",
+				(int)pid, strerror(errno));
+			goto out;
+		}
+		for (int i = 0; i < 250; i++) {
+			if (!read_generation(&m, &gen) && gen != gen0)
+				break;
+			nanosleep(&tick, NULL);
+		}
+		if (read_generation(&m, &gen) || gen == gen0) {
+			fprintf(stderr, "sl-ctl: the responder (pid %d) did not apply the configuration within 5 s\n",
+				(int)pid);
+			goto out;
+		}
+	} else {
+		int r = sl_maps_apply(&m, &s.dp, s.rules, s.dp.n_rules);
+
+		if (r) {
+			fprintf(stderr, "sl-ctl: cannot write the configuration maps: %s\n",
+				strerror(-r));
+			goto out;
+		}
+	}
+	printf("sl-xdp on %s reloaded from %s: %u rule(s)%s\n", ifname, cfg,
+	       s.dp.n_rules, pid ? "" : " (no responder running: data plane only)");
+	ret = 0;
+out:
+	sl_maps_close(&m);
+	return ret;
+}
+
+/* Seconds a process has run, from /proc; -1 if unknown. */
+static long process_uptime(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start;
+	double up;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = 0;
+	p = strrchr(buf, ')');	/* comm may hold spaces */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &start) != 1)
+		return -1;
+	f = fopen("/proc/uptime", "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lf", &up);
+	fclose(f);
+	if (n != 1)
+		return -1;
+	return (long)(up - (double)start / sysconf(_SC_CLK_TCK));
+}
+
+static void status_one(const char *ifname)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32], cfg[PATH_MAX], mode[32];
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), gen = 0, bank = 0;
+	unsigned int queues = 0;
+	struct sl_maps m;
+	int ifindex = if_nametoindex(ifname), prog_fd;
+	pid_t pid = responder_proc_pid(ifname);
+
+	sl_pin_dir(ifname, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/sl_xdp_prog", dir);
+	prog_fd = bpf_obj_get(path);
+	if (prog_fd >= 0)
+		bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	printf("%s:\n", ifname);
+	if (!ifindex) {
+		printf("  interface: gone (run 'sl-ctl detach %s' to remove the pins)\n",
+		       ifname);
+	} else if (bpf_xdp_query(ifindex, 0, &q) == 0) {
+		__u32 id = q.attach_mode == XDP_ATTACHED_SKB ? q.skb_prog_id :
+			   q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+
+		printf("  xdp: %s, program id %u%s\n",
+		       q.attach_mode == XDP_ATTACHED_SKB ? "generic" :
+		       q.attach_mode == XDP_ATTACHED_DRV ? "native" :
+		       q.attach_mode == XDP_ATTACHED_NONE ? "none" : "other",
+		       id, id && id == info.id ? " (sl-xdp)" :
+		       id ? " (NOT sl-xdp's)" : "");
+	}
+	if (sl_maps_open_pinned(&m, dir) == 0) {
+		read_generation(&m, &gen);
+		sl_maps_active_bank(&m, &bank);
+		sl_maps_close(&m);
+		printf("  pins: %s, rule bank %u, generation %u\n", dir, bank, gen);
+	} else {
+		printf("  pins: %s incomplete\n", dir);
+	}
+	if (pid) {
+		long up = process_uptime(pid);
+
+		printf("  responder: pid %d", (int)pid);
+		if (responder_proc_info(ifname, &queues, mode, sizeof(mode)) == 0)
+			printf(", %u queue(s), AF_XDP %s mode", queues, mode);
+		if (up >= 0)
+			printf(", up %ldd %02ld:%02ld:%02ld", up / 86400,
+			       up / 3600 % 24, up / 60 % 60, up % 60);
+		printf("\n");
+		if (responder_proc_config_path(ifname, cfg, sizeof(cfg)) == 0)
+			printf("  config: %s\n", cfg);
+	} else {
+		printf("  responder: not running: requests fall back to the stack ('sl-ctl attach %s' resumes)\n",
+		       ifname);
+	}
+	if (prog_fd >= 0)
+		close(prog_fd);
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	char err[512];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if (argc == 2 && is_help(argv[1])) {
+		fputs(usage_status, stdout);
+		return 0;
+	}
+	if (argc > 2) {
+		fputs(usage_status, stderr);
+		return EXIT_USAGE;
 	}
 	if (sl_check_env(err, sizeof(err))) {
 		fprintf(stderr, "sl-ctl: %s\n", err);
-		return 1;
+		return EXIT_ERR;
 	}
-	sl_pin_dir(argv[1], dir, sizeof(dir));
-	ret = sl_maps_open_pinned(&m, dir);
-	if (ret) {
-		fprintf(stderr, "sl-ctl: sl-xdp is not attached on %s (%s: %s)\n",
-			argv[1], dir, strerror(-ret));
-		return 1;
+	if (argc == 2) {
+		char dir[PATH_MAX];
+		struct stat st;
+
+		sl_pin_dir(argv[1], dir, sizeof(dir));
+		if (stat(dir, &st)) {
+			fprintf(stderr, "sl-ctl: sl-xdp is not attached on %s\n", argv[1]);
+			return EXIT_ERR;
+		}
+		status_one(argv[1]);
+		return 0;
 	}
+	d = opendir(SL_PIN_BASE);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		status_one(de->d_name);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	if (!n)
+		printf("sl-xdp is not attached anywhere\n");
+	return 0;
+}
+
+/* Data-plane counters by name, in struct order. */
+#define DP_FIELDS(X) X(packets) X(sip_udp) X(sip_requests) X(sip_responses) \
+	X(acks_absorbed) X(acks_passed) X(acks_bad_tag) X(acks_no_entry) \
+	X(acks_expired) X(redirected) X(redirect_fallback) X(dropped_by_rule) \
+	X(passed_by_rule) X(passed_not_sip) X(parse_failures) X(truncated)
+
+enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROM };
+
+/* Rule names from the config the responder runs with (best effort). */
+static void rule_names(const char *ifname, char names[SL_MAX_RULES][64])
+{
+	static struct sl_settings s;
+	char path[PATH_MAX], err[256];
+
+	memset(names, 0, SL_MAX_RULES * 64);
+	if (responder_proc_config_path(ifname, path, sizeof(path)) ||
+	    sl_settings_load_file(path, &s, err, sizeof(err)))
+		return;
+	for (unsigned int i = 0; i < s.dp.n_rules && i < SL_MAX_RULES; i++)
+		snprintf(names[i], 64, "%s", s.replies[i].name);
+}
+
+static int reset_all(const struct sl_maps *m)
+{
+	struct sl_kam_stats zero = {};
+
+	if (sl_maps_reset_counters(m))
+		return -1;
+	for (__u32 k = 0; k < SL_STATS_SLOTS; k++)
+		if (bpf_map_update_elem(m->fd[SL_M_STATS], &k, &zero, BPF_ANY))
+			return -1;
+	return 0;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "prometheus", no_argument, NULL, 'p' },
+		{ "reset", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static char names[SL_MAX_RULES][64];
+	enum stats_format fmt = FMT_TEXT;
+	struct sl_dp_counters c;
+	struct sl_kam_stats k;
+	__u64 hits[SL_MAX_RULES];
+	const char *ifname, *sep = "";
+	struct sl_maps m;
+	int opt, reset = 0;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			fmt = FMT_JSON;
+			break;
+		case 'p':
+			fmt = FMT_PROM;
+			break;
+		case 'r':
+			reset = 1;
+			break;
+		case 'h':
+			fputs(usage_stats, stdout);
+			return 0;
+		default:
+			fputs(usage_stats, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(usage_stats, stderr);
+		return EXIT_USAGE;
+	}
+	ifname = argv[optind];
+	if (open_iface(ifname, &m))
+		return EXIT_ERR;
 	if (sl_maps_read_counters(&m, &c) || sl_maps_read_rule_hits(&m, hits) ||
 	    sl_maps_read_kam_stats(&m, &k)) {
-		fprintf(stderr, "sl-ctl: cannot read counters of %s\n", argv[1]);
+		fprintf(stderr, "sl-ctl: cannot read the counters of %s\n", ifname);
 		sl_maps_close(&m);
-		return 1;
+		return EXIT_ERR;
 	}
+	rule_names(ifname, names);
 	/* a reply lost to a full TX ring or an exhausted UMEM is a send
 	 * failure, as Kamailio counts one */
 	k.failures += k.tx_ring_full + k.umem_exhausted;
-	/* Kamailio's names and order first: scripts that parse kamcmd's
-	 * output parse this */
-	for (size_t i = 0; i < sl_stat_table_len; i++)
-		printf("sl:%s = %llu\n", sl_stat_table[i].name,
-		       (unsigned long long)sl_stat_value(&sl_stat_table[i], &k,
-							 c.acks_absorbed));
-#define P(f) printf("dp:%s = %llu\n", #f, (unsigned long long)c.f)
-	P(packets); P(sip_udp); P(sip_requests); P(sip_responses);
-	P(acks_absorbed); P(acks_passed); P(acks_bad_tag); P(acks_no_entry);
-	P(acks_expired); P(redirected); P(redirect_fallback);
-	P(dropped_by_rule); P(passed_by_rule); P(passed_not_sip);
-	P(parse_failures); P(truncated);
+
+	if (fmt == FMT_JSON) {
+		printf("{\"interface\":\"%s\",\"sl\":{", ifname);
+		for (size_t i = 0; i < sl_stat_table_len; i++)
+			printf("%s\"%s\":%llu", i ? "," : "", sl_stat_table[i].name,
+			       (unsigned long long)sl_stat_value(&sl_stat_table[i], &k,
+								 c.acks_absorbed));
+		printf("},\"dp\":{");
+#define J(f) printf("%s\"%s\":%llu", sep, #f, (unsigned long long)c.f); sep = ",";
+		DP_FIELDS(J)
+#undef J
+		printf("},\"rules\":[");
+		sep = "";
+		for (int i = 0; i < SL_MAX_RULES; i++) {
+			if (!names[i][0] && !hits[i])
+				continue;
+			printf("%s{\"index\":%d,\"name\":\"%s\",\"hits\":%llu}", sep, i,
+			       names[i], (unsigned long long)hits[i]);
+			sep = ",";
+		}
+		printf("]}\n");
+	} else if (fmt == FMT_PROM) {
+		/* the textfile collector's format; one family per counter */
+		for (size_t i = 0; i < sl_stat_table_len; i++) {
+			printf("# TYPE sl_xdp_sl_%s counter\n", sl_stat_table[i].name);
+			printf("sl_xdp_sl_%s{interface=\"%s\"} %llu\n",
+			       sl_stat_table[i].name, ifname,
+			       (unsigned long long)sl_stat_value(&sl_stat_table[i], &k,
+								 c.acks_absorbed));
+		}
+#define P(f) printf("# TYPE sl_xdp_dp_%s counter\nsl_xdp_dp_%s{interface=\"%s\"} %llu\n", \
+		    #f, #f, ifname, (unsigned long long)c.f);
+		DP_FIELDS(P)
 #undef P
-	for (int i = 0; i < SL_MAX_RULES; i++)
-		if (hits[i])
-			printf("rule:%d:hits = %llu\n", i, (unsigned long long)hits[i]);
+		printf("# TYPE sl_xdp_rule_hits counter\n");
+		for (int i = 0; i < SL_MAX_RULES; i++)
+			if (names[i][0] || hits[i])
+				printf("sl_xdp_rule_hits{interface=\"%s\",rule=\"%s\",index=\"%d\"} %llu\n",
+				       ifname, names[i], i, (unsigned long long)hits[i]);
+	} else {
+		/* Kamailio's names and order first: scripts that parse
+		 * kamcmd's output parse this */
+		for (size_t i = 0; i < sl_stat_table_len; i++)
+			printf("sl:%s = %llu\n", sl_stat_table[i].name,
+			       (unsigned long long)sl_stat_value(&sl_stat_table[i], &k,
+								 c.acks_absorbed));
+#define T(f) printf("dp:%s = %llu\n", #f, (unsigned long long)c.f);
+		DP_FIELDS(T)
+#undef T
+		for (int i = 0; i < SL_MAX_RULES; i++)
+			if (names[i][0] || hits[i])
+				printf("rule:%s:hits = %llu\n",
+				       names[i][0] ? names[i] : "?", (unsigned long long)hits[i]);
+	}
+	if (reset && reset_all(&m)) {
+		fprintf(stderr, "sl-ctl: cannot reset the counters of %s\n", ifname);
+		sl_maps_close(&m);
+		return EXIT_ERR;
+	}
 	sl_maps_close(&m);
 	return 0;
 }
@@ -145,10 +536,9 @@ int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	if (is_help(argv[1]) || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
 	}
@@ -156,9 +546,13 @@ int main(int argc, char **argv)
 		return cmd_attach(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "detach"))
 		return cmd_detach(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "reload"))
+		return cmd_reload(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "status"))
+		return cmd_status(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "stats"))
 		return cmd_stats(argc - 1, argv + 1);
 	fprintf(stderr, "sl-ctl: unknown command '%s'\n", argv[1]);
 	usage(stderr);
-	return 2;
+	return EXIT_USAGE;
 }
