@@ -48,6 +48,11 @@ int fx_load(void)
 			goto fail;
 		}
 	}
+	/* as sl-ctl does from window_slots: the mask the maps get is the
+	 * map's size - 1, so size the store for the tests' mask */
+	err = bpf_map__set_max_entries(fx.skel->maps.sl_window, FX_WINDOW_MASK + 1);
+	if (err)
+		goto fail;
 	err = sl_xdp__load(fx.skel);
 	if (err) {
 		fprintf(stderr, "fixture: cannot load sl_xdp: %s\n",
