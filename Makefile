@@ -82,9 +82,65 @@ bench-xdp: all $(BUILD)/tests/bench_xdp
 clean:
 	rm -rf $(BUILD)
 
-install: all
-	install -D -m 0755 $(BUILD)/sl-ctl $(DESTDIR)$(PREFIX)/sbin/sl-ctl
-	install -D -m 0644 $(BUILD)/sl_xdp.bpf.o $(DESTDIR)$(PREFIX)/lib/sl-xdp/sl_xdp.bpf.o
+# make install [PREFIX=/usr/local] [DESTDIR=]    (make uninstall: the same, reversed)
+#   $(SBINDIR)/sl-ctl
+#   $(PKGLIBDIR)/sl_xdp.bpf.o        for 'ip link set dev IF xdp obj ... sec xdp'
+#   $(UNITDIR)/sl-xdp@.service       /lib/systemd/system when PREFIX=/usr (Debian's
+#                                    systemdsystemunitdir), else $(PREFIX)/lib/systemd/system
+#                                    (systemd also reads /usr/local/lib/systemd/system);
+#                                    made from packaging/sl-xdp@.service.in, @SBINDIR@ filled in
+#   $(MANDIR)/man8/sl-ctl.8.gz       its PREFIX and unit paths filled in (.ds pf / .ds ud)
+#   $(DOCDIR)/examples/*.conf
+#   $(CONFDIR)/sl-xdp.conf           from examples/sl-xdp.conf, only when it does not exist;
+#                                    uninstall keeps it.  Always /etc/sl-xdp (sl-ctl's
+#                                    built-in default), under $(DESTDIR) like everything else.
+# DESTDIR is prepended to every path written, never to the paths written into
+# the unit and the man page; the *DIR variables can be set on the command
+# line.  install builds only what it installs (sl-ctl and
+# the BPF object), not the tests; 'make -o build/sl-ctl -o build/sl_xdp.bpf.o
+# install' installs what is built without looking at the sources.
+SBINDIR    = $(PREFIX)/sbin
+PKGLIBDIR  = $(PREFIX)/lib/sl-xdp
+MANDIR     = $(PREFIX)/share/man
+DOCDIR     = $(PREFIX)/share/doc/sl-xdp
+ifeq ($(PREFIX),/usr)
+UNITDIR    = /lib/systemd/system
+else
+UNITDIR    = $(PREFIX)/lib/systemd/system
+endif
+CONFDIR   := /etc/sl-xdp
+INSTALL    = install
+EXAMPLES  := $(wildcard examples/*.conf)
+
+.PHONY: uninstall
+install: $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o packaging/sl-xdp@.service.in doc/sl-ctl.8 $(EXAMPLES)
+	$(INSTALL) -D -m 0755 $(BUILD)/sl-ctl "$(DESTDIR)$(SBINDIR)/sl-ctl"
+	$(INSTALL) -D -m 0644 $(BUILD)/sl_xdp.bpf.o "$(DESTDIR)$(PKGLIBDIR)/sl_xdp.bpf.o"
+	$(INSTALL) -d -m 0755 "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(MANDIR)/man8" \
+		"$(DESTDIR)$(DOCDIR)/examples" "$(DESTDIR)$(CONFDIR)"
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' packaging/sl-xdp@.service.in \
+		> "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
+	chmod 0644 "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
+	sed -e 's|^\.ds pf .*|.ds pf $(PREFIX)|' -e 's|^\.ds ud .*|.ds ud $(UNITDIR)|' \
+		doc/sl-ctl.8 > "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8"
+	gzip -9 -n -f "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8"
+	chmod 0644 "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8.gz"
+	$(INSTALL) -m 0644 $(EXAMPLES) "$(DESTDIR)$(DOCDIR)/examples/"
+	@if [ -e "$(DESTDIR)$(CONFDIR)/sl-xdp.conf" ]; then \
+		echo "keeping $(DESTDIR)$(CONFDIR)/sl-xdp.conf (new example: $(DOCDIR)/examples/sl-xdp.conf)"; \
+	else \
+		echo "$(INSTALL) -m 0644 examples/sl-xdp.conf $(DESTDIR)$(CONFDIR)/sl-xdp.conf"; \
+		$(INSTALL) -m 0644 examples/sl-xdp.conf "$(DESTDIR)$(CONFDIR)/sl-xdp.conf"; \
+	fi
+
+uninstall:
+	rm -f "$(DESTDIR)$(SBINDIR)/sl-ctl" "$(DESTDIR)$(PKGLIBDIR)/sl_xdp.bpf.o" \
+		"$(DESTDIR)$(UNITDIR)/sl-xdp@.service" "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8.gz"
+	rm -f $(addprefix "$(DESTDIR)$(DOCDIR)/examples/,$(addsuffix ",$(notdir $(EXAMPLES))))
+	for d in "$(DESTDIR)$(PKGLIBDIR)" "$(DESTDIR)$(DOCDIR)/examples" "$(DESTDIR)$(DOCDIR)"; do \
+		if [ -d "$$d" ]; then rmdir --ignore-fail-on-non-empty "$$d"; fi; \
+	done
+	@echo "kept $(DESTDIR)$(CONFDIR) (configuration): remove it by hand if it is no longer wanted"
 
 $(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)

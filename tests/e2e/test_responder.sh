@@ -94,12 +94,12 @@ check "sl:received_ACKs = 4" test "$(dp sl:received_ACKs)" = 4
 check "dp:acks_expired = 2 (the late v4 and v6 ACKs)" test "$(dp dp:acks_expired)" = 2
 
 # Fail open: kill the responder, requests go to the stack; attach resumes.
-pid=$(cat "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
+pid=$(head -n1 "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
 check "responder pid file" test -n "$pid"
 kill -9 "$pid" 2>/dev/null
 sleep 0.5
 rm -f "$work/rx4b" "$work/rx4b.ready"
-pkill -f "sip_udp.py listen 198.18.0.1 " 2>/dev/null
+netns_kill_matching "$NS_S" "sip_udp.py listen 198.18.0.1 "
 sleep 0.3
 listen 198.18.0.1 20 "$work/rx4b"
 run_c timeout 5 sipp -sf "$SIPP_DIR/options.xml" -i 198.18.0.2 -p 5062 -m 1 \
@@ -109,7 +109,7 @@ check "attach again resumes" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf
 check "answers again after resume (sipp)" sipp_run opt4b options.xml 198.18.0.1:5060 198.18.0.2
 check "counters kept across the restart: sl:200_replies = 4" test "$(dp sl:200_replies)" = 4
 
-pid=$(cat "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
+pid=$(head -n1 "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
 check "resumed responder has a pid file" test -n "$pid"
 check "detach" nsenter_s "$SLCTL" detach "$IF_S"
 check "no responder process left" bash -c "! kill -0 ${pid:-0} 2>/dev/null"

@@ -42,7 +42,7 @@ else
 fi
 # This test is about the data plane with no responder: stop the one that
 # attach started (as if it had died), so redirects find no socket.
-rpid=$(cat "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
+rpid=$(head -n1 "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
 check "attach started a responder" test -n "$rpid"
 kill -9 "$rpid" 2>/dev/null
 for _ in $(seq 50); do kill -0 "$rpid" 2>/dev/null || break; sleep 0.1; done
@@ -153,7 +153,7 @@ GLOBALS=/sys/fs/bpf/xdp/globals
 netns_defer "rm -f $GLOBALS/sl_active $GLOBALS/sl_config $GLOBALS/sl_rules $GLOBALS/sl_rule_hits $GLOBALS/sl_counters $GLOBALS/sl_window $GLOBALS/sl_xsks"
 netns_defer "nsenter_s ip link set dev '$IF_S' xdp off >/dev/null 2>&1"
 # the listeners run under ip netns exec: end the python processes
-pkill -f "sip_udp.py listen 198.18.0.1 " 2>/dev/null
+netns_kill_matching "$NS_S" "sip_udp.py listen 198.18.0.1 "
 wait "${listeners[@]}" 2>/dev/null
 rm -f "$work/rx5060" "$work/rx5060.ready"
 check "iproute2 loads the object alone" \

@@ -69,6 +69,18 @@ nsenter_c()
 	nsenter --net="/run/netns/$NS_C" -- "$@"
 }
 
+# Kill the processes in namespace NS whose command line matches PATTERN
+# (pkill would reach other tests' processes too).
+netns_kill_matching()
+{
+	local ns=$1 pat=$2 p
+	for p in $(ip netns pids "$ns" 2>/dev/null); do
+		tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- "$pat" &&
+			kill "$p" 2>/dev/null
+	done
+	return 0
+}
+
 ok()
 {
 	NETNS_PASSED=$((NETNS_PASSED + 1))
