@@ -145,3 +145,11 @@ uninstall:
 $(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/bpf $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
+
+$(BUILD)/tests/bench_engine: tests/unit/bench_engine.c $(CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
+
+.PHONY: bench-engine
+bench-engine: $(BUILD)/tests/bench_engine
+	$(BUILD)/tests/bench_engine

@@ -11,38 +11,63 @@
  */
 #include <stddef.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "sip_msg.h"
 
 #define CLEN_MAX	(1ULL << 40)	/* saturation of Content-Length values */
 
-/* RFC 3261 token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" /
- * "`" / "'" / "~" */
-static const unsigned char token_tab[256] = {
-	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
-	['-'] = 1, ['.'] = 1, ['!'] = 1, ['%'] = 1, ['*'] = 1, ['_'] = 1,
-	['+'] = 1, ['`'] = 1, ['\''] = 1, ['~'] = 1,
+/* Character classes, one table lookup per byte in the scanning loops. */
+enum {
+	C_TOKEN	= 1 << 0,	/* RFC 3261 token: alphanum -.!%*_+`'~ */
+	C_WS	= 1 << 1,	/* SP HT */
+	C_LWS	= 1 << 2,	/* SP HT CR LF (CR/LF inside a value: a fold) */
+	C_DIGIT	= 1 << 3,
+	C_PSTOP	= 1 << 4,	/* ends a param value: LWS ; , " */
+	C_HSTOP	= 1 << 5,	/* ends a Via host: LWS : ; , ( " [ ] */
 };
+
+#define C_SPACE	(C_WS | C_LWS | C_PSTOP | C_HSTOP)
+
+static const unsigned char cc[256] = {
+	['0' ... '9'] = C_TOKEN | C_DIGIT,
+	['A' ... 'Z'] = C_TOKEN, ['a' ... 'z'] = C_TOKEN,
+	['-'] = C_TOKEN, ['.'] = C_TOKEN, ['!'] = C_TOKEN, ['%'] = C_TOKEN,
+	['*'] = C_TOKEN, ['_'] = C_TOKEN, ['+'] = C_TOKEN, ['`'] = C_TOKEN,
+	['\''] = C_TOKEN, ['~'] = C_TOKEN,
+	[' '] = C_SPACE, ['\t'] = C_SPACE,
+	['\r'] = C_LWS | C_PSTOP | C_HSTOP, ['\n'] = C_LWS | C_PSTOP | C_HSTOP,
+	[';'] = C_PSTOP | C_HSTOP, [','] = C_PSTOP | C_HSTOP,
+	['"'] = C_PSTOP | C_HSTOP,
+	[':'] = C_HSTOP, ['('] = C_HSTOP, ['['] = C_HSTOP, [']'] = C_HSTOP,
+};
+
+static inline bool is_cls(char c, unsigned cls)
+{
+	return cc[(unsigned char)c] & cls;
+}
 
 static inline bool is_token(char c)
 {
-	return token_tab[(unsigned char)c];
+	return is_cls(c, C_TOKEN);
 }
 
 static inline bool is_ws(char c)
 {
-	return c == ' ' || c == '\t';
+	return is_cls(c, C_WS);
 }
 
 /* Whitespace inside a header value: SP/HT and the CR/LF of a fold. */
 static inline bool is_lws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return is_cls(c, C_LWS);
 }
 
 static inline bool is_digit(char c)
 {
-	return c >= '0' && c <= '9';
+	return is_cls(c, C_DIGIT);
 }
 
 static inline char lower(char c)
@@ -69,6 +94,85 @@ static inline struct sip_span mkspan(__u32 off, __u32 len)
 }
 
 static const struct sip_span no_span = { SIP_NONE, 0 };
+
+/*
+ * First ch in [p, e), or e.  Inline 16 bytes at a time where SSE2 is
+ * there: header lines are short, and a memchr() call per line costs more
+ * than the scan.  Loads never pass e.
+ */
+static inline __u32 find_byte(const char *b, __u32 p, __u32 e, char ch)
+{
+	const char *q;
+
+#ifdef __SSE2__
+	const __m128i pat = _mm_set1_epi8(ch);
+	unsigned int mask;
+
+	for (; p + 16 <= e; p += 16) {
+		mask = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(b + p)), pat));
+		if (mask)
+			return p + (__u32)__builtin_ctz(mask);
+	}
+#endif
+	q = p < e ? memchr(b + p, ch, e - p) : NULL;
+	return q ? (__u32)(q - b) : e;
+}
+
+/*
+ * Header name fast path: with 16 readable bytes at p, if the name is
+ * letters and '-' only and the ':' follows it directly (the usual
+ * "Name:"), return the name length; 0 means "take the general path".
+ */
+static inline __u32 simple_name(const char *b, __u32 p, __u32 e)
+{
+#ifdef __SSE2__
+	__m128i v, lo, t, ok;
+	unsigned int colon, good;
+	__u32 n;
+
+	if (p + 16 > e)
+		return 0;
+	v = _mm_loadu_si128((const __m128i *)(b + p));
+	colon = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+	if (!colon)
+		return 0;
+	n = (__u32)__builtin_ctz(colon);
+	/* letters: (c | 0x20) - 'a' <= 25 unsigned */
+	lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	t = _mm_sub_epi8(lo, _mm_set1_epi8('a'));
+	ok = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t);
+	ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+	good = (unsigned int)_mm_movemask_epi8(ok);
+	if (!n || (good & ((1u << n) - 1)) != (1u << n) - 1)
+		return 0;
+	return n;
+#else
+	(void)b; (void)p; (void)e;
+	return 0;
+#endif
+}
+
+/* Any byte <= 0x20 or DEL in [p, e)? */
+static inline bool has_ctl(const char *b, __u32 p, __u32 e)
+{
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+	__m128i v;
+
+	for (; p + 16 <= e; p += 16) {
+		v = _mm_loadu_si128((const __m128i *)(b + p));
+		if (_mm_movemask_epi8(_mm_or_si128(
+			    _mm_cmpeq_epi8(_mm_min_epu8(v, sp), v),
+			    _mm_cmpeq_epi8(v, del))))
+			return true;
+	}
+#endif
+	for (; p < e; p++)
+		if ((unsigned char)b[p] <= ' ' || b[p] == 0x7f)
+			return true;
+	return false;
+}
 
 static inline __u32 skip_lws(const char *b, __u32 p, __u32 e)
 {
@@ -110,7 +214,7 @@ static __u32 quoted_end(const char *b, __u32 p, __u32 e)
  * up to the next delimiter. */
 static inline bool is_pval(char c)
 {
-	return !is_lws(c) && c != ';' && c != ',' && c != '"';
+	return !is_cls(c, C_PSTOP);
 }
 
 enum sip_hdr_type sip_hdr_type_of(const char *n, size_t len)
@@ -205,6 +309,102 @@ enum sip_hdr_type sip_hdr_type_of(const char *n, size_t len)
 	return SIP_HDR_OTHER;
 }
 
+/* Up to 8 bytes at p as a word, in memory order (any endianness). */
+static inline __u64 word_at(const char *p)
+{
+	__u64 w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline __u64 lit_word(const char *lit, size_t n)
+{
+	__u64 w = 0;
+
+	memcpy(&w, lit, n);	/* constant-folded for a literal */
+	return w;
+}
+
+/* The first n (1..8) bytes of a word loaded by word_at(). */
+static inline __u64 head_mask(size_t n)
+{
+	if (n >= 8)
+		return ~0ULL;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (1ULL << (8 * n)) - 1;
+#else
+	return ~0ULL << (8 * (8 - n));
+#endif
+}
+
+/*
+ * sip_hdr_type_of() for a name already known to be token characters,
+ * with 16 readable bytes at n: OR-ing 0x20 into each byte lower-cases a
+ * token character, and maps no other token character onto a lower-case
+ * letter or '-' (only control bytes would), so one masked word compare
+ * per 8 name bytes decides.
+ */
+static enum sip_hdr_type hdr_type_fast(const char *n, size_t len)
+{
+	const __u64 lo = 0x2020202020202020ULL;
+	__u64 w0, w1 = 0;
+
+	if (len == 1)
+		return sip_hdr_type_of(n, 1);
+	w0 = (word_at(n) | lo) & head_mask(len < 8 ? len : 8);
+	if (len > 8)
+		w1 = (word_at(n + 8) | lo) & head_mask(len - 8);
+
+#define IS(lit) (w0 == lit_word(lit, sizeof(lit) - 1))		/* <= 8 */
+#define IS2(lit) (w0 == lit_word(lit, 8) && w1 == lit_word(&(lit)[8], sizeof(lit) - 9))
+	switch (len) {
+	case 2:
+		return IS("to") ? SIP_HDR_TO : SIP_HDR_OTHER;
+	case 3:
+		return IS("via") ? SIP_HDR_VIA : SIP_HDR_OTHER;
+	case 4:
+		if (IS("from"))
+			return SIP_HDR_FROM;
+		return IS("cseq") ? SIP_HDR_CSEQ : SIP_HDR_OTHER;
+	case 5:
+		if (IS("route"))
+			return SIP_HDR_ROUTE;
+		return IS("event") ? SIP_HDR_EVENT : SIP_HDR_OTHER;
+	case 7:
+		if (IS("call-id"))
+			return SIP_HDR_CALLID;
+		if (IS("contact"))
+			return SIP_HDR_CONTACT;
+		return IS("subject") ? SIP_HDR_SUBJECT : SIP_HDR_OTHER;
+	case 8:
+		return IS("refer-to") ? SIP_HDR_REFER_TO : SIP_HDR_OTHER;
+	case 9:
+		return IS2("supported") ? SIP_HDR_SUPPORTED : SIP_HDR_OTHER;
+	case 10:
+		return IS2("user-agent") ? SIP_HDR_USER_AGENT : SIP_HDR_OTHER;
+	case 11:
+		return IS2("referred-by") ? SIP_HDR_REFERRED_BY : SIP_HDR_OTHER;
+	case 12:
+		if (IS2("record-route"))
+			return SIP_HDR_RECORD_ROUTE;
+		if (IS2("max-forwards"))
+			return SIP_HDR_MAX_FORWARDS;
+		if (IS2("content-type"))
+			return SIP_HDR_CONTENT_TYPE;
+		return IS2("allow-events") ? SIP_HDR_ALLOW_EVENTS : SIP_HDR_OTHER;
+	case 14:
+		return IS2("content-length") ? SIP_HDR_CONTENT_LENGTH : SIP_HDR_OTHER;
+	case 15:
+		return IS2("session-expires") ? SIP_HDR_SESSION_EXPIRES : SIP_HDR_OTHER;
+	case 16:
+		return IS2("content-encoding") ? SIP_HDR_CONTENT_ENCODING : SIP_HDR_OTHER;
+	}
+#undef IS
+#undef IS2
+	return SIP_HDR_OTHER;
+}
+
 /* ---- start line ------------------------------------------------------ */
 
 /* "SIP/" 1*DIGIT "." 1*DIGIT, "SIP" in any case (ABNF literals are
@@ -229,11 +429,8 @@ static bool uri_ok(const char *u, __u32 len)
 {
 	__u32 i;
 
-	if (!len || u[0] == '<' || u[len - 1] == '>')
+	if (!len || u[0] == '<' || u[len - 1] == '>' || has_ctl(u, 0, len))
 		return false;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)u[i] <= ' ' || u[i] == 0x7f)
-			return false;
 	if (lower(u[0]) < 'a' || lower(u[0]) > 'z')
 		return false;
 	for (i = 1; i < len; i++) {
@@ -249,8 +446,8 @@ static bool uri_ok(const char *u, __u32 len)
 }
 
 /*
- * [s, e) is the start line without its line end.  Liberal about extra
- * SP/HT between the elements and after the version (RFC 4475 3.1.2.9 and
+ * [s, e) is the start line without its line end.  Liberal about extra SP
+ * between the elements and SP/HT after the version (RFC 4475 3.1.2.9 and
  * 3.1.2.10 allow either answer); strict about anything that changes the
  * meaning: a fourth token (LWS inside the Request-URI), <>, no version.
  */
@@ -277,13 +474,13 @@ static void parse_start_line(struct sip_msg *m, __u32 s, __u32 e)
 
 	if (is_ws(b[s]))
 		m->errors |= SIP_E_START_LINE;
-	for (p = s; p < e;) {
-		p = skip_ws(b, p, e);
-		if (p >= e)
-			break;
+	while (e > s && is_ws(b[e - 1]))
+		e--;		/* trailing SP/HT (RFC 4475 trws) */
+	for (p = skip_ws(b, s, e); p < e; p = skip_ws(b, p, e)) {
+		/* elements are separated by SP (one, or more: lwsstart);
+		 * an HT inside one makes it invalid below */
 		ts = p;
-		while (p < e && !is_ws(b[p]))
-			p++;
+		p = find_byte(b, p, e, ' ');
 		if (n == 0) {
 			t0s = ts;
 			t0e = p;
@@ -427,9 +624,7 @@ static void parse_via(struct sip_msg *m, const struct sip_hdr *h)
 			return;
 		p++;
 	} else {
-		while (p < e && !is_lws(b[p]) && b[p] != ':' && b[p] != ';' &&
-		       b[p] != ',' && b[p] != '(' && b[p] != '"' &&
-		       b[p] != '[' && b[p] != ']')
+		while (p < e && !is_cls(b[p], C_HSTOP))
 			p++;
 	}
 	if (p == t)
@@ -564,8 +759,7 @@ static void parse_nameaddr(struct sip_msg *m, const struct sip_hdr *h,
 
 	/* <uri> */
 	t = ++p;
-	while (p < e && b[p] != '>')
-		p++;
+	p = find_byte(b, p, e, '>');
 	if (p >= e) {
 		na->malformed = true;
 		return;
@@ -676,9 +870,15 @@ static void header_line(struct sip_msg *m, __u32 ls, __u32 le)
 	__u32 p = ls, ne, be;
 	__u8 type;
 
-	p = scan_token(b, p, le);
-	ne = p;
-	p = skip_ws(b, p, le);
+	ne = simple_name(b, ls, m->len);
+	if (ne && ls + ne < le) {
+		ne += ls;
+		p = ne;
+	} else {
+		p = scan_token(b, ls, le);
+		ne = p;
+		p = skip_ws(b, p, le);
+	}
 	if (ne == ls || p >= le || b[p] != ':') {
 		m->errors |= SIP_E_HDR_LINE;	/* skipped */
 		return;
@@ -689,13 +889,21 @@ static void header_line(struct sip_msg *m, __u32 ls, __u32 le)
 	}
 	p = skip_lws(b, p + 1, le);
 	be = le;
-	while (be > ls && (b[be - 1] == '\n' || b[be - 1] == '\r' ||
-			   b[be - 1] == '\0'))
-		be--;
+	if (be - ls >= 3 && b[be - 1] == '\n' && b[be - 2] == '\r' &&
+	    b[be - 3] != '\r' && b[be - 3] != '\n' && b[be - 3] != '\0')
+		be -= 2;	/* the usual CRLF */
+	else
+		while (be > ls && (b[be - 1] == '\n' || b[be - 1] == '\r' ||
+				   b[be - 1] == '\0'))
+			be--;
 	if (p > be)
 		p = be;		/* empty value */
 
-	type = (__u8)sip_hdr_type_of(b + ls, ne - ls);
+	/* names are followed by at least ':' and the line end, so 16 bytes
+	 * are there unless the datagram ends within them */
+	type = (__u8)(ls + 16 <= m->len && ne - ls <= 16 ?
+		      hdr_type_fast(b + ls, ne - ls) :
+		      sip_hdr_type_of(b + ls, ne - ls));
 	h = &m->hdrs[m->n_hdrs];
 	h->name = ls;
 	h->name_len = (__u16)(ne - ls);
@@ -874,12 +1082,10 @@ int sip_msg_parse(struct sip_msg *m, const char *buf, size_t len)
 		}
 		/* the field runs on while an LF is followed by SP/HT */
 		for (q = p;;) {
-			lf = memchr(buf + q, '\n', len - q);
-			if (!lf) {
-				end = (__u32)len;
+			end = find_byte(buf, q, (__u32)len, '\n');
+			if (end >= len)
 				break;
-			}
-			end = (__u32)(lf - buf) + 1;
+			end++;
 			if (end < len && is_ws(buf[end])) {
 				q = end;
 				continue;

@@ -33,7 +33,7 @@
 
 #include "totag.h"	/* struct sl_str */
 
-#define SIP_MAX_HEADERS		128	/* header fields stored; more: SIP_E_TOO_MANY_HDRS */
+#define SIP_MAX_HEADERS		128	/* fields stored; more: SIP_E_TOO_MANY_HDRS */
 #define SIP_MAX_MSG_LEN		65535	/* largest datagram parsed */
 #define SIP_VIA_MAX_RECEIVED	4	/* received params of the top Via we track */
 #define SIP_NONE		0xffffffffu	/* offset of an absent span */

@@ -4,7 +4,6 @@
  * decisions).  Kamailio references are to build_res_buf_from_sip_req()
  * as the spec describes it (sections 1.2 - 1.6).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
@@ -12,12 +11,13 @@
 #include "sl_engine.h"
 #include "sip_msg.h"
 #include "totag.h"
+#include "sl_crc16.h"	/* after totag.h: needs __u16 */
 #include "config.h"	/* sl_std_reason() */
 
 #define CRLF		"\r\n"
 #define SIP20		"SIP/2.0"
 #define DEFAULT_PORT	5060
-#define IP_TEXT_MAX	46	/* INET6_ADDRSTRLEN */
+#define IP_TEXT_MAX	SL_IP_TEXT_MAX
 #define MAX_EDITS	(SIP_VIA_MAX_RECEIVED + 2)
 
 /*
@@ -49,7 +49,8 @@ static const struct {
 	{ SIP_E_CALLID,		400, "Bad Request (Empty Call-ID)" },
 	{ SIP_E_CSEQ_NUM,	400, "Bad Request (CSeq number is illegal)" },
 	{ SIP_E_CSEQ,		400, "Bad Request (Malformed CSeq)" },
-	{ SIP_E_CSEQ_METHOD,	400, "Bad Request (CSeq method does not match request method)" },
+	{ SIP_E_CSEQ_METHOD,	400,
+	  "Bad Request (CSeq method does not match request method)" },
 	{ SIP_E_CLEN,		400, "Bad Request (Invalid Content-Length)" },
 	{ SIP_E_CLEN_MULTI,	400, "Bad Request (Multiple Content-Length values)" },
 	{ SIP_E_CLEN_MISMATCH,	400, "Bad Request (Content-Length mismatch)" },
@@ -67,6 +68,62 @@ const char *sl_engine_error_reason(__u32 errors, __u16 *code)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * The to-tag suffix (spec 1.4), as sl_totag_suffix() computes it but
+ * eight bytes per step: the byte-wise table CRC is one long dependency
+ * chain (a table load per byte) and was a fifth of a reply's time.
+ * crc8[k][i] is the state change of byte i followed by k zero bytes;
+ * crc8[0] is the shared table, so both cannot disagree (and the tests
+ * compare the two on every corpus message).
+ */
+static __u16 crc8[8][256];
+
+__attribute__((constructor)) static void crc8_init(void)
+{
+	int i, k;
+
+	for (i = 0; i < 256; i++)
+		crc8[0][i] = sl_crc16_x25_table[i];
+	for (k = 1; k < 8; k++)
+		for (i = 0; i < 256; i++)
+			crc8[k][i] = (__u16)((crc8[k - 1][i] >> 8) ^
+					     crc8[0][crc8[k - 1][i] & 0xff]);
+}
+
+static __u16 crc_run(__u16 c, const char *s, size_t n)
+{
+	const __u8 *p = (const __u8 *)s;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		c ^= (__u16)(p[0] | p[1] << 8);
+		c = crc8[7][c & 0xff] ^ crc8[6][c >> 8] ^ crc8[5][p[2]] ^
+		    crc8[4][p[3]] ^ crc8[3][p[4]] ^ crc8[2][p[5]] ^
+		    crc8[1][p[6]] ^ crc8[0][p[7]];
+	}
+	while (n--)
+		c = sl_crc16_step(c, *p++);
+	return c;
+}
+
+/* Each list stops at its first absent piece, as in Kamailio. */
+static __u32 tag_suffix(struct sl_str host, struct sl_str port,
+			struct sl_str branch, struct sl_str callid)
+{
+	__u16 a = SL_CRC16_INIT, b = SL_CRC16_INIT;
+
+	a = crc_run(a, host.s, host.len);
+	if (port.s) {
+		a = crc_run(a, port.s, port.len);
+		if (branch.s)
+			a = crc_run(a, branch.s, branch.len);
+		b = crc_run(b, port.s, port.len);
+		b = crc_run(b, host.s, host.len);
+		if (callid.s)
+			b = crc_run(b, callid.s, callid.len);
+	}
+	return (__u32)sl_crc16_final(a) << 16 | sl_crc16_final(b);
 }
 
 /* Output cursor; an overflow sticks, so one check at the end will do. */
@@ -104,24 +161,93 @@ static size_t u32_dec(__u32 v, char *out)
 	return n;
 }
 
-/* Source address as Kamailio prints it: dotted quad, or inet_ntop's
- * compressed lower-case IPv6 without brackets. */
-static size_t ip_text(const struct sl_peer *src, char out[IP_TEXT_MAX])
+/* One octet in decimal, no loop (this runs for every reply). */
+static inline size_t octet_dec(unsigned int v, char *out)
 {
-	size_t n = 0;
-	int i;
-
-	if (src->family == 4) {
-		for (i = 0; i < 4; i++) {
-			if (i)
-				out[n++] = '.';
-			n += u32_dec(src->addr[i], out + n);
-		}
-		return n;
+	if (v >= 100) {
+		out[0] = (char)('0' + v / 100);
+		out[1] = (char)('0' + v / 10 % 10);
+		out[2] = (char)('0' + v % 10);
+		return 3;
 	}
-	if (!inet_ntop(AF_INET6, src->addr, out, IP_TEXT_MAX))
-		return 0;
-	return strlen(out);
+	if (v >= 10) {
+		out[0] = (char)('0' + v / 10);
+		out[1] = (char)('0' + v % 10);
+		return 2;
+	}
+	out[0] = (char)('0' + v);
+	return 1;
+}
+
+static size_t ip4_text(const __u8 *a, char *out)
+{
+	size_t n;
+
+	n = octet_dec(a[0], out);
+	out[n++] = '.';
+	n += octet_dec(a[1], out + n);
+	out[n++] = '.';
+	n += octet_dec(a[2], out + n);
+	out[n++] = '.';
+	return n + octet_dec(a[3], out + n);
+}
+
+/*
+ * glibc's inet_ntop(AF_INET6) without its sprintf (a third of an IPv6
+ * reply's time): the longest run (>= 2, the first of equal ones) of zero
+ * words becomes "::", words in lower-case hex without leading zeros,
+ * ::a.b.c.d and ::ffff:a.b.c.d with a dotted tail.  The tests compare it
+ * with inet_ntop() on random and structured addresses.
+ */
+static size_t ip6_text(const __u8 *a, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i, best = -1, best_len = 0, cur = -1, cur_len = 0, sh;
+	__u16 w[8];
+	size_t n = 0;
+
+	for (i = 0; i < 8; i++)
+		w[i] = (__u16)(a[2 * i] << 8 | a[2 * i + 1]);
+	for (i = 0; i < 8; i++) {
+		if (!w[i]) {
+			if (cur < 0)
+				cur = i, cur_len = 0;
+			cur_len++;
+			continue;
+		}
+		if (cur >= 0 && cur_len > best_len)
+			best = cur, best_len = cur_len;
+		cur = -1;
+	}
+	if (cur >= 0 && cur_len > best_len)
+		best = cur, best_len = cur_len;
+	if (best_len < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				out[n++] = ':';
+			continue;
+		}
+		if (i)
+			out[n++] = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 5 && w[5] == 0xffff)))
+			return n + ip4_text(a + 12, out + n);
+		for (sh = 12; sh > 0 && !(w[i] >> sh); sh -= 4)
+			;
+		for (; sh >= 0; sh -= 4)
+			out[n++] = hex[(w[i] >> sh) & 15];
+	}
+	if (best >= 0 && best + best_len == 8)
+		out[n++] = ':';
+	return n;
+}
+
+size_t sl_ip_text(const struct sl_peer *src, char out[SL_IP_TEXT_MAX])
+{
+	return src->family == 4 ? ip4_text(src->addr, out) :
+				  ip6_text(src->addr, out);
 }
 
 /* Kamailio's check_via_address() without DNS: IPv4 text must match
@@ -321,10 +447,10 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 		res->dst_port = v->port_num ? (__u16)v->port_num : DEFAULT_PORT;
 
 	/* to-tag (spec 1.4): always computed, it keys the reply window */
-	res->window_suffix = sl_totag_suffix(sip_str(&m, v->host),
-					     sip_str(&m, v->port),
-					     sip_str(&m, v->branch),
-					     sip_str(&m, m.callid));
+	res->window_suffix = tag_suffix(sip_str(&m, v->host),
+					sip_str(&m, v->port),
+					sip_str(&m, v->branch),
+					sip_str(&m, m.callid));
 	if (code >= 180 && !m.to.malformed && !m.to.unterminated_quote &&
 	    (!m.to.has_tag || !m.to.tag.len)) {
 		sl_totag_build(cfg->signature, res->window_suffix, tagbuf);
@@ -332,7 +458,7 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 	}
 
 	/* top Via edits (spec 1.5, >= 5.8.5 placement) */
-	ip_len = ip_text(src, ip);
+	ip_len = sl_ip_text(src, ip);
 	need_received = v->n_received || v->has_rport ||
 			!via_host_is_src(sip_str(&m, v->host), src, ip, ip_len);
 	if (v->has_rport) {

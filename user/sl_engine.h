@@ -48,14 +48,16 @@
  *
  * Amplification bound: a reply is never longer than
  *     req_len + SL_REPLY_SLACK + extra_len + server_len
- * What can grow: the status line over the request line (reason up to
- * SL_REASON_MAX, +3), the to-tag (";tag=" + 41 = 46), ";received=" + at
- * most 39 IPv6 characters (49), an rport value (+6), "Content-Length: 0"
- * CRLF (19), the Server line's CRLF (2), CRLF CRLF at the end versus at
- * least one LF in the request (+1): 127 + 3 + 46 + 49 + 6 + 19 + 2 + 1 =
- * 253 <= 256.  An LF-only request also gains one CR per copied line; the
+ * What can grow, for a reason of r <= SL_REASON_MAX bytes: the status line
+ * over the shortest request line "M a: SIP/2.0" LF (r + 1), the to-tag
+ * (";tag=" + 41 = 46), ";received=" + at most 39 characters of IPv6 (49),
+ * ";rport" becoming ";rport=65535" (6), "Content-Length: 0" CRLF (19),
+ * the Server line's CRLF (2), the final CRLF against at least an LF in
+ * the request (1): r + 124 <= 251.  Everything else is copied or
+ * dropped.  An LF-only request also gains one CR per copied line, so the
  * engine checks the bound on every reply and drops (SL_DROP_OVERSIZE)
- * rather than exceed it.
+ * rather than exceed it; only absurd requests (e.g. > 100 LF-only Via
+ * lines) meet that.
  */
 #ifndef SL_ENGINE_H
 #define SL_ENGINE_H
@@ -149,6 +151,15 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 		     const struct sl_peer *src,
 		     char *out, size_t out_cap,
 		     struct sl_result *res);
+
+#define SL_IP_TEXT_MAX	46	/* INET6_ADDRSTRLEN */
+
+/*
+ * The source address as the received param shows it: dotted quad, or
+ * exactly what inet_ntop(AF_INET6) writes (compressed, lower case, no
+ * brackets).  Not NUL-terminated; returns the length.
+ */
+size_t sl_ip_text(const struct sl_peer *src, char out[SL_IP_TEXT_MAX]);
 
 /*
  * The error reply for a set of enum sip_error bits: returns the reason

@@ -6,8 +6,8 @@
  * robustness (every prefix of every corpus message, seeded mutations).
  *
  * The corpus is found through $SL_CORPUS_DIR, else ../shared/corpus from
- * the current directory (the repo root under `make test`), else by
- * walking up from the test binary.
+ * the current directory (the repo root under `make test`) or from
+ * $SL_ROOT, else by walking up from the test binary.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,6 +50,11 @@ static bool find_corpus(void)
 		return snprintf(corpus, sizeof(corpus), "%s", env) < (int)sizeof(corpus);
 	if (is_corpus("../shared/corpus"))
 		return snprintf(corpus, sizeof(corpus), "../shared/corpus") > 0;
+	/* run_tests.sh exports the repo root */
+	env = getenv("SL_ROOT");
+	if (env && snprintf(cand, sizeof(cand), "%s/../shared/corpus", env) <
+			   (int)sizeof(cand) && is_corpus(cand))
+		goto found;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
 		return false;
@@ -153,6 +158,8 @@ static void check_invariants(const struct sip_msg *m)
 		assert_true(h->body_end <= h->end);
 		assert_true(h->end <= m->len);
 		assert_true(h->type < SIP_HDR_TYPES);
+		/* the word-compare fast path agrees with the reference */
+		assert_int_equal(h->type, sip_hdr_type_of(m->buf + h->name, h->name_len));
 		prev = h->end;
 	}
 	if (m->via.usable) {
@@ -484,6 +491,41 @@ static void test_hdr_type_of(void **state)
 	assert_int_equal(sip_hdr_type_of("Tox", 2), SIP_HDR_TO);
 	assert_int_equal(sip_hdr_type_of(NULL, 0), SIP_HDR_OTHER);
 	assert_int_equal(sip_hdr_type_of("v", 0), SIP_HDR_OTHER);
+}
+
+/* Every long name, any case, through the parser's fast path. */
+static void test_long_names_parsed(void **state)
+{
+	static const struct { const char *n; enum sip_hdr_type t; } tab[] = {
+		{ "tO", SIP_HDR_TO }, { "VIA", SIP_HDR_VIA }, { "fRoM", SIP_HDR_FROM },
+		{ "CSEQ", SIP_HDR_CSEQ }, { "Route", SIP_HDR_ROUTE }, { "EVENT", SIP_HDR_EVENT },
+		{ "call-ID", SIP_HDR_CALLID }, { "CONTACT", SIP_HDR_CONTACT },
+		{ "Subject", SIP_HDR_SUBJECT }, { "Refer-TO", SIP_HDR_REFER_TO },
+		{ "SUPPORTED", SIP_HDR_SUPPORTED }, { "User-AGENT", SIP_HDR_USER_AGENT },
+		{ "REFERRED-by", SIP_HDR_REFERRED_BY }, { "RECORD-route", SIP_HDR_RECORD_ROUTE },
+		{ "Max-Forwards", SIP_HDR_MAX_FORWARDS }, { "content-TYPE", SIP_HDR_CONTENT_TYPE },
+		{ "Allow-Events", SIP_HDR_ALLOW_EVENTS },
+		{ "CONTENT-length", SIP_HDR_CONTENT_LENGTH },
+		{ "Session-Expires", SIP_HDR_SESSION_EXPIRES },
+		{ "Content-Encoding", SIP_HDR_CONTENT_ENCODING },
+		/* near misses of the same length */
+		{ "Tp", SIP_HDR_OTHER }, { "Vib", SIP_HDR_OTHER }, { "Call-IE", SIP_HDR_OTHER },
+		{ "Record-Routf", SIP_HDR_OTHER }, { "Content-Lengti", SIP_HDR_OTHER },
+		{ "Content-Encodinh", SIP_HDR_OTHER }, { "X-Long-Name-Here-17", SIP_HDR_OTHER },
+		{ "Call-ID1", SIP_HDR_OTHER }, { "To-", SIP_HDR_OTHER },
+	};
+	char buf[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		snprintf(buf, sizeof(buf), "OPTIONS sip:b@x SIP/2.0\r\n%s:1\r\n"
+			 "X-Padding: so that 16 bytes follow every name\r\n\r\n",
+			 tab[i].n);
+		parse_lit(buf);
+		if (M.hdrs[0].type != tab[i].t)
+			fail_msg("'%s' parsed as type %d", tab[i].n, M.hdrs[0].type);
+	}
 }
 
 static void test_compact_forms(void **state)
@@ -1093,6 +1135,7 @@ int main(void)
 		cmocka_unit_test(test_longreq_vias),
 		cmocka_unit_test(test_dblreq_trailing_octets),
 		cmocka_unit_test(test_hdr_type_of),
+		cmocka_unit_test(test_long_names_parsed),
 		cmocka_unit_test(test_compact_forms),
 		cmocka_unit_test(test_colon_whitespace),
 		cmocka_unit_test(test_folding_and_ends),

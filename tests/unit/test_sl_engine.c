@@ -11,7 +11,8 @@
  * the sl counters.
  *
  * Corpus: $SL_CORPUS_DIR, else ../shared/corpus from the current directory
- * (the repo root under `make test`), else found walking up from the binary.
+ * (the repo root under `make test`) or from $SL_ROOT, else found walking
+ * up from the binary.
  */
 #define _GNU_SOURCE	/* memmem */
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -62,6 +64,11 @@ static bool find_corpus(void)
 		return snprintf(corpus, sizeof(corpus), "%s", env) < (int)sizeof(corpus);
 	if (is_corpus("../shared/corpus"))
 		return snprintf(corpus, sizeof(corpus), "../shared/corpus") > 0;
+	/* run_tests.sh exports the repo root */
+	env = getenv("SL_ROOT");
+	if (env && snprintf(cand, sizeof(cand), "%s/../shared/corpus", env) <
+			   (int)sizeof(cand) && is_corpus(cand))
+		goto found;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
 		return false;
@@ -979,6 +986,15 @@ static void test_corpus_bytes(void **state)
 		  "Call-ID: 3d9485ad0c49859b@Zmx1ZmZ5LW1hYy0xNi5sb2NhbA..\r\n"
 		  "CSeq: 1 MESSAGE\r\n"
 		  KAM_SERVER "\r\nContent-Length: 0\r\n\r\n" },
+		/* only the first From/To/Call-ID/CSeq is echoed */
+		{ "multi01.dat",
+		  "SIP/2.0 400 Bad Request (Multiple From headers)\r\n"
+		  "Via: SIP/2.0/UDP 192.0.2.25;branch=z9hG4bKkdjuw;received=198.18.0.2\r\n"
+		  "CSeq: 5 INVITE\r\n"
+		  "Call-ID: multi01.98asdh@192.0.2.1\r\n"
+		  "From: sip:caller@example.com;tag=3413415\r\n"
+		  "To: sip:user@example.com;tag=" SIG ".60b40000\r\n"
+		  KAM_SERVER "\r\nContent-Length: 0\r\n\r\n" },
 		{ "badinv01.dat",
 		  "SIP/2.0 400 Bad Request (Malformed Via)\r\n"
 		  "To: sip:j.user@example.com;tag=" SIG ".e6160000\r\n"
@@ -1193,6 +1209,81 @@ static void test_arguments(void **state)
 	assert_int_equal(R.why, SL_DROP_NOT_SIP);
 }
 
+/* sl_ip_text() writes exactly what inet_ntop() does. */
+static void test_ip_text(void **state)
+{
+	static const char *fixed[] = {
+		"::", "::1", "::2", "1::", "1::2", "::ffff:1.2.3.4", "::1.2.3.4",
+		"::ffff:0.0.0.0", "::fffe:1.2.3.4", "0:0:1::", "1:0:0:1::",
+		"1:0:1:0:1:0:1:0", "1:0:0:2:0:0:3:4", "2001:db8::1:0:0:1",
+		"fe80::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		"1111:2222:3333:4444:5555:6666:7777:8888", "0:0:0:0:0:1:0:0",
+		"::ffff:0:1.2.3.4", "64:ff9b::1.2.3.4", "1:2:3:4:5:6:7::",
+	};
+	struct sl_peer p = { 6, { 0 }, 0 };
+	char want[INET6_ADDRSTRLEN], got[SL_IP_TEXT_MAX];
+	__u32 x = 0x9e3779b9;
+	size_t i, n;
+	int j;
+
+	(void)state;
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 200000; i++) {
+		if (i < sizeof(fixed) / sizeof(fixed[0])) {
+			assert_int_equal(inet_pton(AF_INET6, fixed[i], p.addr), 1);
+		} else {
+			/* random words, each zero with probability 1/2 */
+			for (j = 0; j < 8; j++) {
+				x ^= x << 13;
+				x ^= x >> 17;
+				x ^= x << 5;
+				p.addr[2 * j] = x & 1 ? 0 : (__u8)(x >> 8 & (x & 2 ? 0xff : 0x0f));
+				p.addr[2 * j + 1] = x & 1 ? 0 : (__u8)(x >> 16);
+			}
+		}
+		assert_non_null(inet_ntop(AF_INET6, p.addr, want, sizeof(want)));
+		n = sl_ip_text(&p, got);
+		if (n != strlen(want) || memcmp(got, want, n))
+			fail_msg("%.*s != inet_ntop %s", (int)n, got, want);
+	}
+	/* IPv4: every octet value in every position */
+	p.family = 4;
+	for (i = 0; i < 256 * 4; i++) {
+		memset(p.addr, (int)(255 - i / 4), 4);
+		p.addr[i % 4] = (__u8)(i / 4);
+		assert_non_null(inet_ntop(AF_INET, p.addr, want, sizeof(want)));
+		n = sl_ip_text(&p, got);
+		if (n != strlen(want) || memcmp(got, want, n))
+			fail_msg("%.*s != inet_ntop %s", (int)n, got, want);
+	}
+}
+
+/* The engine's sliced CRC is sl_totag_suffix() (the XDP side's). */
+static void test_suffix_matches_totag(void **state)
+{
+	static struct sip_msg m;
+	size_t i, len;
+	char *buf;
+	const char *reason;
+
+	(void)state;
+	for (i = 0; i < N_CASES; i++) {
+		buf = load(cases[i].sub, cases[i].file, &len);
+		assert_non_null(buf);
+		assert_int_equal(answer_n(buf, len, policy(buf, len, &reason), "X",
+					  &src198), 0);
+		if (R.outcome == SL_OUT_REPLY) {
+			assert_int_equal(sip_msg_parse(&m, buf, len), 0);
+			assert_int_equal(R.window_suffix,
+					 sl_totag_suffix(sip_str(&m, m.via.host),
+							 sip_str(&m, m.via.port),
+							 sip_str(&m, m.via.branch),
+							 sip_str(&m, m.callid)));
+		}
+		free(buf);
+	}
+	(void)reason;
+}
+
 /* ---- counters -------------------------------------------------------- */
 
 static __u64 field(const struct sl_kam_stats *st, size_t off)
@@ -1365,6 +1456,8 @@ int main(void)
 		cmocka_unit_test(test_bound_worst_case),
 		cmocka_unit_test(test_corpus_prefixes),
 		cmocka_unit_test(test_arguments),
+		cmocka_unit_test(test_ip_text),
+		cmocka_unit_test(test_suffix_matches_totag),
 		cmocka_unit_test(test_stats_buckets),
 		cmocka_unit_test(test_stats_table),
 		cmocka_unit_test(test_stats_from_engine),
