@@ -38,7 +38,7 @@ DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux
 
 .PHONY: all deps test clean install bench-xdp
-all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS)
+all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo
 
 deps:
 	@missing=""; for p in $(DEPS_PKGS); do \
@@ -153,3 +153,7 @@ $(BUILD)/tests/bench_engine: tests/unit/bench_engine.c $(CORE_OBJS)
 .PHONY: bench-engine
 bench-engine: $(BUILD)/tests/bench_engine
 	$(BUILD)/tests/bench_engine
+
+# AF_XDP echo driver of tests/e2e/test_xsk_echo.sh
+$(BUILD)/xsk_echo: tests/tools/xsk_echo.c user/xsk_io.c user/frame_io.c user/*.h include/*.h | $(BUILD)
+	$(CC) $(CFLAGS) tests/tools/xsk_echo.c user/xsk_io.c user/frame_io.c -o $@ -lxdp -lbpf -lpthread

@@ -164,7 +164,7 @@ static int q_bind(struct xsk_io *x, struct xsk_q *q, __u16 bind_flags)
 static int q_open(struct xsk_io *x, struct xsk_q *q, bool try_zc,
 		  char *err, size_t errlen)
 {
-	__u32 i, idx, r = x->ring_size;
+	__u32 i, idx = 0, r = x->ring_size;
 	int ret = -EOPNOTSUPP, fd;
 
 	q->area_len = (size_t)2 * r * x->frame_size;
@@ -367,7 +367,8 @@ static void stat_add(__u64 *field, __u64 n)
 
 static bool stopping(const struct xsk_io *x)
 {
-	return *x->stop || __atomic_load_n(&x->abort, __ATOMIC_RELAXED);
+	return __atomic_load_n(x->stop, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&x->abort, __ATOMIC_RELAXED);
 }
 
 static __u64 frame_base(const struct xsk_io *x, __u64 addr)
@@ -398,7 +399,7 @@ static void q_kick(struct xsk_q *q)
 static void q_reclaim(struct xsk_q *q)
 {
 	struct xsk_io *x = q->io;
-	__u32 idx, i, n;
+	__u32 idx = 0, i, n;
 
 	n = xsk_ring_cons__peek(&q->comp, x->ring_size, &idx);
 	for (i = 0; i < n; i++) {
@@ -415,7 +416,7 @@ static void q_reclaim(struct xsk_q *q)
 /* Stashed RX frames back to the fill ring. */
 static void q_refill(struct xsk_q *q)
 {
-	__u32 idx, i, n = q->n_stash;
+	__u32 idx = 0, i, n = q->n_stash;
 
 	if (!n)
 		return;
@@ -470,25 +471,34 @@ static __u32 q_rx_batch(struct xsk_q *q)
 {
 	struct xsk_io *x = q->io;
 	struct xsk_io_stats d = {};
-	__u32 idx_rx, i, rcvd, pending = 0, sent = 0;
+	__u32 idx_rx = 0, i, rcvd, pending = 0, sent = 0;
 
 	rcvd = xsk_ring_cons__peek(&q->rx, RX_BATCH, &idx_rx);
 	for (i = 0; i < rcvd; i++) {
 		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, idx_rx + i);
 		__u64 addr = desc->addr, base = frame_base(x, addr), tx_addr;
-		__u32 len = desc->len, idx_tx;
+		__u32 len = desc->len, idx_tx = 0;
 		const struct sl_xdp_meta *meta;
 		struct sl_xdp_meta m;
 		struct xdp_desc *td;
 		size_t out;
 
 		d.rx++;
-		if (addr >= q->area_len || len > x->frame_size ||
-		    addr - base + len > x->frame_size)
-			goto recycle;	/* not a frame of ours: cannot happen */
+		if (addr >= q->area_len)
+			continue;	/* not a frame of ours: cannot happen */
+		if (addr - base + len > x->frame_size)
+			goto recycle;	/* runs past its frame: neither */
 		meta = q_meta(q, addr, &m);
-		if (!q->n_free_tx)
+		if (!q->n_free_tx) {
+			/* every TX frame is in flight: push ours out too,
+			 * then take back what the kernel has finished */
+			if (pending) {
+				xsk_ring_prod__submit(&q->tx, pending);
+				pending = 0;
+			}
+			q_kick(q);
 			q_reclaim(q);
+		}
 		if (!q->n_free_tx) {
 			d.umem_exhausted++;
 			goto recycle;
