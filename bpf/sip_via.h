@@ -37,7 +37,8 @@ static __always_inline void via_end_token(const __u8 *buf, volatile struct via_p
 		v->is_branch = pname_is_branch(buf, v->mark, i);
 		break;
 	case VS_PVAL:
-		if (v->is_branch && v->branch.s == v->branch.e) {
+		/* the last branch param wins, as in Kamailio's parse_via */
+		if (v->is_branch) {
 			v->branch.s = v->mark;
 			v->branch.e = i;
 		}
@@ -247,7 +248,7 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 		v->port.s = p;
 		v->port.e = q;
 	}
-	/* parameters: find ;branch= */
+	/* parameters: find the last ;branch= before the value ends */
 #pragma unroll
 	for (i = 0; i < VIA_FAST_PARAMS; i++) {
 		q = opaque(x, q);
@@ -270,9 +271,10 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 						  sb(buf, q) == '\r' ||
 						  sb(buf, q) == '\n')))
 				return 0;
+			/* keep going: a later branch param wins */
 			v->branch.s = p;
 			v->branch.e = q;
-			return 1;
+			continue;
 		}
 		if (q < e && sb(buf, q) == '=') {	/* skip a value */
 			q = find_token_end3(x, q + 1, e, '"', '"');

@@ -548,11 +548,10 @@ static void via_param(struct sip_via *v, const char *b, __u32 semi,
 	__u32 nl = ne - ns;
 
 	if (nl == 6 && ci_eq(b + ns, "branch", 6)) {
-		/* the first one, as the XDP ACK check takes it */
-		if (!sip_span_present(v->branch_param)) {
-			v->branch = val.off == SIP_NONE ? mkspan(pend, 0) : val;
-			v->branch_param = mkspan(semi, pend - semi);
-		}
+		/* the last one wins, as in Kamailio's parse_via (the
+		 * to-tag CRC and the XDP ACK check take the same) */
+		v->branch = val.off == SIP_NONE ? mkspan(pend, 0) : val;
+		v->branch_param = mkspan(semi, pend - semi);
 	} else if (nl == 5 && ci_eq(b + ns, "rport", 5)) {
 		if (!v->has_rport) {
 			v->has_rport = true;

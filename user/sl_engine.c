@@ -300,9 +300,18 @@ static void put_top_via(struct wr *w, const struct sip_msg *m,
 	PUT_LIT(w, CRLF);
 }
 
-/* A copied field: name to end of value, CRLF (see sl_engine.h). */
+/* A copied field other than the top Via: the whole field as received,
+ * its own line end included (Kamailio copies hf->name .. hf->len; only
+ * Via lines are re-terminated with CRLF). */
 static inline void put_line(struct wr *w, const struct sip_msg *m,
 			    const struct sip_hdr *h)
+{
+	put(w, m->buf + h->name, h->end - h->name);
+}
+
+/* A further Via line: name to end of value, then CRLF (spec 1.3). */
+static inline void put_via_line(struct wr *w, const struct sip_msg *m,
+				const struct sip_hdr *h)
 {
 	put(w, m->buf + h->name, h->body_end - h->name);
 	PUT_LIT(w, CRLF);
@@ -510,7 +519,7 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 			if (i == v->hdr)
 				put_top_via(&w, &m, h, ed, n_ed);
 			else
-				put_line(&w, &m, h);
+				put_via_line(&w, &m, h);
 			break;
 		case SIP_HDR_TO:
 			if (i != m.to.hdr)
@@ -521,7 +530,8 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 				PUT_LIT(&w, ";tag=");
 				put(&w, tagbuf, SL_TOTAG_LEN);
 			}
-			PUT_LIT(&w, CRLF);
+			/* the rest of the field as received, line end too */
+			put(&w, m.buf + m.to.body_end, h->end - m.to.body_end);
 			break;
 		case SIP_HDR_FROM:
 		case SIP_HDR_CALLID:

@@ -17,11 +17,10 @@
  *   CRLF
  *
  * Decisions (each one also explained where it is implemented):
- *  - Every line of a reply ends in CRLF.  Copied header fields are written
- *    from the name to the end of the value (trailing CR/LF stripped, folds
- *    inside kept) plus CRLF: byte-identical to Kamailio for CRLF requests;
- *    for LF-only requests Kamailio re-terminates only Via lines and keeps
- *    the LF on the others, we re-terminate all of them.
+ *  - Line ends as Kamailio writes them: the status line, Via lines (value
+ *    end + CRLF), Server, Content-Length and the blank line end in CRLF;
+ *    From, To, Call-ID, CSeq and Record-Route are copied whole with their
+ *    own line end, so an LF-only request gets LF on those lines.
  *  - To-tag: added when code >= 180 and the first To has no tag param or
  *    an empty one ("tag=" gets a second tag param, as Kamailio does).  The
  *    tag goes right after the To value, before the line end.  A To header
