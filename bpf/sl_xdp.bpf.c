@@ -15,6 +15,7 @@
 #include "sip_scan.h"
 #include "ack_absorb.h"
 #include "rules.h"
+#include "ratelimit.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -270,8 +271,13 @@ int sl_xdp(struct xdp_md *ctx)
 	}
 	/* an ACK is never answered (Kamailio counts a failure): the stack
 	 * may still want it */
-	if (action == SL_ACTION_REPLY && !is_ack)
+	if (action == SL_ACTION_REPLY && !is_ack) {
+		if (!rate_allows(cfg, &p)) {
+			cnt->rate_limited++;
+			return XDP_DROP;
+		}
 		return redirect_to_responder(ctx, cnt, rule, bank);
+	}
 	cnt->passed_by_rule++;
 	return XDP_PASS;
 }

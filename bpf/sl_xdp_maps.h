@@ -66,6 +66,14 @@ struct {
 } sl_xsks SEC(".maps");
 
 
+/* Per-source GCRA state for rate_limit: theoretical arrival time, ns. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SL_RATE_SOURCES);
+	__type(key, struct sl_rate_key);
+	__type(value, __u64);
+} sl_rate SEC(".maps");
+
 /* Kamailio's sl counters, written by the responder threads through
  * mmap (one slot each); the XDP program does not touch it. */
 struct {

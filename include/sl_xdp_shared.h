@@ -102,7 +102,22 @@ struct sl_config {
 	__u8 rules_need_headers;	/* some rule has a user_agent key */
 	__u8 pad[3];
 	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part; 8-aligned */
+	/* Per-source reply rate limit (GCRA): a request a rule would answer
+	 * is dropped when its source's theoretical arrival time is more than
+	 * rate_burst_ns ahead.  rate_interval_ns = 1 s / rate_limit; 0 = off;
+	 * rate_burst_ns = (burst - 1) * rate_interval_ns. */
+	__u64 rate_interval_ns;
+	__u64 rate_burst_ns;
 };
+
+/* Key of the per-source rate-limit state (LRU hash sl_rate). */
+struct sl_rate_key {
+	__u8 family;
+	__u8 pad[3];
+	__u32 addr[4];			/* v4 in addr[0] */
+};
+
+#define SL_RATE_SOURCES	65536		/* sources tracked; LRU beyond */
 
 /* Map sl_active holds the bank (0/1) in use; sl-ctl fills the other
  * bank's config and rules, then flips it with one 4-byte store. */
@@ -155,6 +170,7 @@ struct sl_dp_counters {
 	__u64 passed_not_sip;		/* not UDP to a SIP port, fragments */
 	__u64 parse_failures;		/* malformed SIP, passed */
 	__u64 truncated;		/* payload longer than scratch */
+	__u64 rate_limited;		/* requests dropped: source over rate_limit */
 };
 
 /*

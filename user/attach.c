@@ -102,6 +102,15 @@ int sl_settings_prepare(const char *path, const char *ifname,
 	sl_totag_signature(s->tag_seed, s->tag_addr_ip, s->tag_addr_port,
 			   (char *)s->dp.signature);
 	s->dp.has_signature = 1;
+	/* rate_limit N/s, burst B: one reply per 1/N s, B at once */
+	if (s->rate_limit) {
+		__u32 b = s->burst ? s->burst : 1;
+
+		s->dp.rate_interval_ns = 1000000000ULL / s->rate_limit;
+		if (!s->dp.rate_interval_ns)
+			s->dp.rate_interval_ns = 1;
+		s->dp.rate_burst_ns = (__u64)(b - 1) * s->dp.rate_interval_ns;
+	}
 	return 0;
 }
 

@@ -385,7 +385,8 @@ static int cmd_status(int argc, char **argv)
 #define DP_FIELDS(X) X(packets) X(sip_udp) X(sip_requests) X(sip_responses) \
 	X(acks_absorbed) X(acks_passed) X(acks_bad_tag) X(acks_no_entry) \
 	X(acks_expired) X(redirected) X(redirect_fallback) X(dropped_by_rule) \
-	X(passed_by_rule) X(passed_not_sip) X(parse_failures) X(truncated)
+	X(passed_by_rule) X(passed_not_sip) X(parse_failures) X(truncated) \
+	X(rate_limited)
 
 enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROM };
 

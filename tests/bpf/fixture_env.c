@@ -260,6 +260,7 @@ static const struct {
 	FX_FIELD(dropped_by_rule), FX_FIELD(passed_by_rule),
 	FX_FIELD(passed_not_sip), FX_FIELD(parse_failures),
 	FX_FIELD(truncated),
+	FX_FIELD(rate_limited),
 };
 _Static_assert(sizeof(fx_fields) / sizeof(fx_fields[0]) ==
 	       sizeof(struct sl_dp_counters) / sizeof(__u64),

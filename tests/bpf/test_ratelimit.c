@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The per-source reply rate limit (rate_limit / burst) in the XDP program:
+ * a source gets `burst` answers at once, then one per 1/rate s; other
+ * sources are not affected; requests the rules pass or drop are not
+ * counted against it; an ACK is never rate limited.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <time.h>
+#include <linux/bpf.h>
+#include "fixture_env.h"
+#include "frame.h"
+#include "attach.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static __u8 frame[FRAME_MAX];
+static struct fx_result res;
+
+static size_t options_frame(__u8 family, __u32 src4, const char *src6, int n)
+{
+	struct frame_spec fs = { .family = family, .src4 = src4, .src6 = src6 };
+	char sip[512];
+	size_t len = sip_fmt(sip, sizeof(sip), true,
+			     "OPTIONS sip:ping@198.18.0.1 SIP/2.0\n"
+			     "Via: SIP/2.0/UDP 198.18.0.2:5060;branch=z9hG4bK-rl%d\n"
+			     "From: <sip:p@198.18.0.2>;tag=1\nTo: <sip:ping@198.18.0.1>\n"
+			     "Call-ID: rl-%d@198.18.0.2\nCSeq: 1 OPTIONS\n"
+			     "Content-Length: 0\n\n", n, n);
+
+	return frame_build(frame, sizeof(frame), &fs, sip, len);
+}
+
+/* Verdict of one OPTIONS from that source. */
+static __u32 send_from(__u8 family, __u32 src4, const char *src6, int n)
+{
+	size_t len = options_frame(family, src4, src6, n);
+
+	assert_true(len > 0);
+	assert_int_equal(fx_run(frame, len, &res), 0);
+	return res.verdict;
+}
+
+/* rate 10/s, burst 3; OPTIONS answered (reply), default pass. */
+static void configure(__u32 rate, __u32 burst, __u8 action)
+{
+	struct sl_config cfg;
+	struct sl_rule r = { 0 };
+
+	fx_config_init(&cfg, SL_ACTION_PASS);
+	fx_rule_method(&r, "OPTIONS");
+	r.action = action;
+	cfg.n_rules = 1;
+	if (rate) {
+		cfg.rate_interval_ns = 1000000000ULL / rate;
+		cfg.rate_burst_ns = (burst ? burst - 1 : 0) * cfg.rate_interval_ns;
+	}
+	assert_int_equal(fx_apply(&cfg, &r, 1), 0);
+	assert_int_equal(fx_reset(), 0);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void test_burst_then_rate(void **state)
+{
+	struct sl_dp_counters c;
+	int i;
+
+	(void)state;
+	configure(10, 3, SL_ACTION_REPLY);
+	/* 3 at once pass to the (absent) responder, the next 2 are dropped */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(send_from(4, 0xc6120010, NULL, i), XDP_PASS);
+	for (i = 3; i < 5; i++)
+		assert_int_equal(send_from(4, 0xc6120010, NULL, i), XDP_DROP);
+	assert_int_equal(fx_counters(&c), 0);
+	assert_int_equal(c.redirect_fallback, 3);
+	assert_int_equal(c.rate_limited, 2);
+	/* another source has its own bucket */
+	assert_int_equal(send_from(4, 0xc6120011, NULL, 10), XDP_PASS);
+	/* after one interval (100 ms) one more from the first */
+	sleep_ms(120);
+	assert_int_equal(send_from(4, 0xc6120010, NULL, 20), XDP_PASS);
+	assert_int_equal(send_from(4, 0xc6120010, NULL, 21), XDP_DROP);
+	assert_int_equal(fx_counters(&c), 0);
+	assert_int_equal(c.rate_limited, 3);
+	assert_int_equal(c.redirect_fallback, 5);
+}
+
+static void test_ipv6_sources(void **state)
+{
+	(void)state;
+	configure(1000, 1, SL_ACTION_REPLY);
+	assert_int_equal(send_from(6, 0, "2001:2::20", 1), XDP_PASS);
+	assert_int_equal(send_from(6, 0, "2001:2::20", 2), XDP_DROP);
+	/* a neighbour address is another source */
+	assert_int_equal(send_from(6, 0, "2001:2::21", 3), XDP_PASS);
+}
+
+static void test_off_and_other_actions(void **state)
+{
+	struct sl_dp_counters c;
+	int i;
+
+	(void)state;
+	configure(0, 0, SL_ACTION_REPLY);	/* rate_limit = 0: unlimited */
+	for (i = 0; i < 50; i++)
+		assert_int_equal(send_from(4, 0xc6120012, NULL, i), XDP_PASS);
+	configure(1, 1, SL_ACTION_PASS);	/* only answers are limited */
+	for (i = 0; i < 10; i++)
+		assert_int_equal(send_from(4, 0xc6120013, NULL, i), XDP_PASS);
+	assert_int_equal(fx_counters(&c), 0);
+	assert_int_equal(c.rate_limited, 0);
+	assert_int_equal(c.passed_by_rule, 10);
+}
+
+/* rate_limit / burst in the config become the data plane's GCRA terms */
+static void test_config_terms(void **state)
+{
+	static struct sl_settings s;
+	char path[] = "/tmp/sl-rl-XXXXXX", err[256];
+	const char *text = "[sl]\ntag_addr = 198.18.0.1:5060\nrate_limit = 100/s\nburst = 5\n";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_int_equal(sl_settings_prepare(path, "lo", &s, err, sizeof(err)), 0);
+	unlink(path);
+	assert_int_equal(s.dp.rate_interval_ns, 10000000ULL);
+	assert_int_equal(s.dp.rate_burst_ns, 40000000ULL);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return fx_load();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fx_unload();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_burst_then_rate),
+		cmocka_unit_test(test_ipv6_sources),
+		cmocka_unit_test(test_off_and_other_actions),
+		cmocka_unit_test(test_config_terms),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
