@@ -35,6 +35,22 @@ default_action = pass
 method = OPTIONS
 reply = 200 OK
 
+[rule register]
+method = REGISTER
+reply = 403 Forbidden
+
+[rule redirect]
+method = INVITE
+ruri_user_prefix = redir-
+reply = 302 Moved Temporarily
+header = Contact: <sip:gw2@198.18.0.9:5060>
+
+[rule shed]
+method = INVITE
+ruri_user_prefix = shed-
+reply = 503 Service Unavailable
+header = Retry-After: 30
+
 [rule invite]
 method = INVITE
 reply = 486 Busy Here
@@ -108,6 +124,19 @@ check "responder killed: the OPTIONS reached the stack (fail open)" grep -q '^OP
 check "attach again resumes" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf"
 check "answers again after resume (sipp)" sipp_run opt4b options.xml 198.18.0.1:5060 198.18.0.2
 check "counters kept across the restart: sl:200_replies = 4" test "$(dp sl:200_replies)" = 4
+
+# the other deployments' answers, sipp checking each one
+absorbed_before=$(dp dp:acks_absorbed)
+check "REGISTER -> 403 Forbidden (sipp)" sipp_run reg4 register_403.xml 198.18.0.1:5060 198.18.0.2
+check "INVITE -> 302 with the rule's Contact, ACK (sipp)" sipp_run red4 invite_302.xml 198.18.0.1:5060 198.18.0.2
+check "INVITE -> 503 with Retry-After: 30, ACK (sipp)" sipp_run shed4 invite_503.xml 198.18.0.1:5060 198.18.0.2
+sleep 0.3
+check "sl:403_replies = 1, sl:302_replies = 1, sl:5xx_replies = 1" \
+	test "$(dp sl:403_replies) $(dp sl:302_replies) $(dp sl:5xx_replies)" = "1 1 1"
+check "the ACKs of the 302 and the 503 were absorbed" \
+	test "$(dp dp:acks_absorbed)" = $((absorbed_before + 2))
+check "sipp saw no unexpected message in any scenario" \
+	bash -c "! grep -l 'unexpected' '$work'/*.err 2>/dev/null | grep -q ."
 
 pid=$(head -n1 "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
 check "resumed responder has a pid file" test -n "$pid"
