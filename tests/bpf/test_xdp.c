@@ -677,6 +677,21 @@ static const struct ack_case ack_cases[] = {
 	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
 	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
 	  .cnt = C_ABSORBED },
+	{ "two branch params: the last one counts (as in Kamailio)",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-first;rport;branch=z9hG4bK-inv-0001\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "two branch params, slow path (blank before ';'): the last counts",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062 ;branch=z9hG4bK-first ;branch=z9hG4bK-inv-0001\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
+	  .cnt = C_ABSORBED },
+	{ "two branch params, tag computed from the first: not absorbed",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001;branch=z9hG4bK-second\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_PASS,
+	  .cnt = C_ACK_PASS(.acks_bad_tag = 1) },
 	{ "two Vias on one line, tag of the second",
 	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001, SIP/2.0/UDP 198.18.0.9:5060;branch=z9hG4bK-y\n"
 	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
