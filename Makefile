@@ -62,9 +62,9 @@ $(BUILD)/user/%.o: user/%.c include/*.h user/*.h $(SKELS) | $(BUILD)
 $(BUILD)/sl-ctl: $(CTL_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bpf $^ -o $@ $(TEST_LIBS)
+	$(CC) $(CFLAGS) -Itests/bpf -Itests/unit $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
 
 $(BUILD)/tests/test_%: tests/bpf/test_%.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS) tests/bpf/*.h
 	@mkdir -p $(dir $@)

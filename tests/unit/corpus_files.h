@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Unit tests' access to the shared corpus (../shared/corpus): found from
+ * SL_CORPUS_DIR, the working directory, SL_ROOT or the binary's path.
+ * Static functions: each test binary is one translation unit.
+ */
+#ifndef SL_TEST_CORPUS_FILES_H
+#define SL_TEST_CORPUS_FILES_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char corpus[PATH_MAX];
+
+static bool is_corpus(const char *dir)
+{
+	char p[PATH_MAX + 32];
+	struct stat st;
+
+	if (snprintf(p, sizeof(p), "%s/rfc4475/index.tsv", dir) >= (int)sizeof(p))
+		return false;
+	return !stat(p, &st);
+}
+
+static bool find_corpus(void)
+{
+	const char *env = getenv("SL_CORPUS_DIR");
+	char exe[PATH_MAX], cand[PATH_MAX + 32], *slash;
+	ssize_t n;
+	int up;
+
+	if (env && is_corpus(env))
+		return snprintf(corpus, sizeof(corpus), "%s", env) < (int)sizeof(corpus);
+	if (is_corpus("../shared/corpus"))
+		return snprintf(corpus, sizeof(corpus), "../shared/corpus") > 0;
+	/* run_tests.sh exports the repo root */
+	env = getenv("SL_ROOT");
+	if (env && snprintf(cand, sizeof(cand), "%s/../shared/corpus", env) <
+			   (int)sizeof(cand) && is_corpus(cand))
+		goto found;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = 0;
+	for (up = 0; up < 8 && (slash = strrchr(exe, '/')); up++) {
+		*slash = 0;
+		snprintf(cand, sizeof(cand), "%s/../shared/corpus", exe);
+		if (is_corpus(cand))
+			goto found;
+		snprintf(cand, sizeof(cand), "%s/shared/corpus", exe);
+		if (is_corpus(cand))
+			goto found;
+	}
+	return false;
+found:
+	return snprintf(corpus, sizeof(corpus), "%s", cand) < (int)sizeof(corpus);
+}
+
+/* sub/name of the corpus, malloc'ed; NULL if unreadable. */
+static char *load(const char *sub, const char *name, size_t *len)
+{
+	char p[PATH_MAX + 300];
+	FILE *f;
+	char *buf;
+	long sz;
+
+	snprintf(p, sizeof(p), "%s/%s/%s", corpus, sub, name);
+	f = fopen(p, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	sz = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(sz > 0 ? (size_t)sz : 1);
+	if (buf && fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = (size_t)sz;
+	return buf;
+}
+
+static int setup_corpus(void **state)
+{
+	(void)state;
+	if (!find_corpus()) {
+		fprintf(stderr, "corpus not found: set SL_CORPUS_DIR\n");
+		return -1;
+	}
+	return 0;
+}
+
+#endif /* SL_TEST_CORPUS_FILES_H */
