@@ -388,6 +388,10 @@ static int cmd_status(int argc, char **argv)
 	X(passed_by_rule) X(passed_not_sip) X(parse_failures) X(truncated) \
 	X(rate_limited)
 
+/* The responder's own counters (beyond Kamailio's). */
+#define RESP_FIELDS(X) X(dropped_unanswerable) X(dropped_not_request) \
+	X(window_recorded) X(tx_ring_full) X(umem_exhausted)
+
 enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROM };
 
 /* Rule names from the config the responder runs with (best effort). */
@@ -480,6 +484,11 @@ static int cmd_stats(int argc, char **argv)
 		printf("},\"dp\":{");
 #define J(f) printf("%s\"%s\":%llu", sep, #f, (unsigned long long)c.f); sep = ",";
 		DP_FIELDS(J)
+		printf("},\"resp\":{");
+		sep = "";
+#define K(f) printf("%s\"%s\":%llu", sep, #f, (unsigned long long)k.f); sep = ",";
+		RESP_FIELDS(K)
+#undef K
 #undef J
 		printf("},\"rules\":[");
 		sep = "";
@@ -504,6 +513,10 @@ static int cmd_stats(int argc, char **argv)
 		    #f, #f, ifname, (unsigned long long)c.f);
 		DP_FIELDS(P)
 #undef P
+#define R(f) printf("# TYPE sl_xdp_resp_%s counter\nsl_xdp_resp_%s{interface=\"%s\"} %llu\n", \
+		    #f, #f, ifname, (unsigned long long)k.f);
+		RESP_FIELDS(R)
+#undef R
 		printf("# TYPE sl_xdp_rule_hits counter\n");
 		for (int i = 0; i < SL_MAX_RULES; i++)
 			if (names[i][0] || hits[i])
@@ -519,6 +532,9 @@ static int cmd_stats(int argc, char **argv)
 #define T(f) printf("dp:%s = %llu\n", #f, (unsigned long long)c.f);
 		DP_FIELDS(T)
 #undef T
+#define R(f) printf("resp:%s = %llu\n", #f, (unsigned long long)k.f);
+		RESP_FIELDS(R)
+#undef R
 		for (int i = 0; i < SL_MAX_RULES; i++)
 			if (names[i][0] || hits[i])
 				printf("rule:%s:hits = %llu\n",
