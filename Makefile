@@ -157,3 +157,12 @@ bench-engine: $(BUILD)/tests/bench_engine
 # AF_XDP echo driver of tests/e2e/test_xsk_echo.sh
 $(BUILD)/xsk_echo: tests/tools/xsk_echo.c user/xsk_io.c user/frame_io.c user/*.h include/*.h | $(BUILD)
 	$(CC) $(CFLAGS) tests/tools/xsk_echo.c user/xsk_io.c user/frame_io.c -o $@ -lxdp -lbpf -lpthread
+
+# SIP load generator and the sl-xdp vs Kamailio benchmark (bench/run.sh);
+# not part of 'all' nor of 'make test'.  BENCH_QUICK=1: ~2-minute smoke run.
+$(BUILD)/sl-bench: $(wildcard bench/*.c) | $(BUILD)
+	$(CC) $(CFLAGS) $(filter %.c,$^) -o $@ -lpthread
+
+.PHONY: bench
+bench: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.bpf.o
+	BENCH_QUICK=$(BENCH_QUICK) bench/run.sh

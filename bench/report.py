@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""bench/run.sh's report: medians and ranges from OUT/raw.tsv, a Markdown
+table (OUT/results.md, also on stdout) and OUT/reply_rate.png."""
+import csv
+import os
+import statistics
+import sys
+
+LOSS_OK = 1.0
+out = sys.argv[1] if len(sys.argv) > 1 else "bench/results"
+rows = list(csv.DictReader(open(os.path.join(out, "raw.tsv")), delimiter="\t"))
+for r in rows:
+    for k, v in r.items():
+        if k not in ("config", "kind"):
+            try:
+                r[k] = float(v)
+            except (TypeError, ValueError):
+                r[k] = 0.0
+
+order = ["kamailio-c1", "kamailio-c2", "sl-xdp-native", "sl-xdp-skb", "xdp-drop"]
+configs = [c for c in order if any(r["config"] == c for r in rows)]
+
+
+def med(v):
+    return statistics.median(v) if v else None
+
+
+def rng(v, fmt="{:.0f}"):
+    if not v:
+        return "-"
+    if len(v) == 1:
+        return fmt.format(v[0])
+    return (fmt + " ({}-{})").format(med(v), fmt.format(min(v)), fmt.format(max(v)))
+
+
+def good(r):
+    return r["loss_pct"] < LOSS_OK and r["offered"] >= 0.9 * r["target"]
+
+
+res = {}
+for c in configs:
+    d = {}
+    best = []
+    for rep in sorted({r["rep"] for r in rows if r["config"] == c and r["kind"] == "search"}):
+        ok = [r for r in rows if r["config"] == c and r["kind"] == "search"
+              and r["rep"] == rep and good(r)]
+        if ok:
+            best.append(max(ok, key=lambda r: r["reply_rate"]))
+    d["max"] = [r["reply_rate"] for r in best]
+    d["proc"] = [r["proc_cpu_s"] / r["replies"] * 1e6 for r in best if r["replies"]]
+    d["sirq"] = [r["softirq_s"] / r["replies"] * 1e6 for r in best if r["replies"]]
+    d["busy"] = [r["busy_s"] / r["replies"] * 1e6 for r in best if r["replies"]]
+    lat = [r for r in rows if r["config"] == c and r["kind"] == "latency"]
+    d["lat_rate"] = [r["target"] for r in lat]
+    d["p50"] = [r["p50_us"] for r in lat]
+    d["p99"] = [r["p99_us"] for r in lat]
+    d["p999"] = [r["p999_us"] for r in lat]
+    inv = [r for r in rows if r["config"] == c and r["kind"] == "invite"]
+    d["inv_rate"] = [r["reply_rate"] for r in inv]
+    d["inv_loss"] = [r["loss_pct"] for r in inv]
+    if c.startswith("sl-xdp"):
+        d["acks"] = [r["acks_absorbed"] / r["duration_s"] for r in inv if r["duration_s"]]
+    else:
+        d["acks"] = [r["acks_sent"] / r["duration_s"] for r in inv if r["duration_s"]]
+    drop = [r for r in rows if r["config"] == c and r["kind"] == "drop"]
+    if drop:
+        d["acks"] = [r["offered"] for r in drop]
+        d["sirq_ack"] = [r["softirq_s"] / (r["offered"] * r["duration_s"]) * 1e6
+                         for r in drop if r["offered"]]
+    res[c] = d
+
+lines = []
+mach = os.path.join(out, "machine.txt")
+if os.path.exists(mach):
+    lines.append("```")
+    lines += open(mach).read().strip().splitlines()
+    lines.append("```")
+    lines.append("")
+lines.append("Medians, (min-max) over the repeats.  CPU per 1 M replies at the "
+             "highest passing OPTIONS step: server processes' user+system "
+             "time; softirq and busy are the whole machine's (client included).")
+lines.append("")
+lines.append("| server | OPTIONS max replies/s (<1 % loss) | server CPU s / 1M | "
+             "softirq s / 1M (machine) | busy s / 1M (machine) | "
+             "latency at 50 % of max: p50 / p99 / p99.9 us | "
+             "INVITE->486 replies/s (flat out) | ACKs absorbed/s |")
+lines.append("|---|---:|---:|---:|---:|---|---:|---:|")
+for c in configs:
+    d = res[c]
+    if c == "xdp-drop":
+        lines.append("| trivial XDP drop (stand-alone ACKs) | - | - | - | - | - | - | %s |"
+                     % rng(d["acks"]))
+        continue
+    lat = "-"
+    if d["p50"]:
+        lat = "%.0f / %.0f / %.0f (at %.0f/s)" % (med(d["p50"]), med(d["p99"]),
+                                                 med(d["p999"]), med(d["lat_rate"]))
+    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        c, rng(d["max"]), rng(d["proc"], "{:.2f}"), rng(d["sirq"], "{:.2f}"),
+        rng(d["busy"], "{:.2f}"), lat, rng(d["inv_rate"]), rng(d["acks"])))
+lines.append("")
+
+pairs = [(x, k) for x in ("sl-xdp-native", "sl-xdp-skb")
+         for k in ("kamailio-c1", "kamailio-c2") if x in res and k in res]
+if pairs:
+    lines.append("Ratios sl-xdp / Kamailio (medians):")
+    lines.append("")
+    lines.append("| ratio | OPTIONS max reply rate | server CPU / 1M | "
+                 "busy CPU / 1M | p50 latency | p99 latency | ACKs/s |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
+
+    def ratio(a, b):
+        ma, mb = med(a), med(b)
+        if not ma or not mb:
+            return "-"
+        return "%.2fx" % (ma / mb)
+    for x, k in pairs:
+        a, b = res[x], res[k]
+        lines.append("| %s / %s | %s | %s | %s | %s | %s | %s |" % (
+            x, k, ratio(a["max"], b["max"]), ratio(a["proc"], b["proc"]),
+            ratio(a["busy"], b["busy"]), ratio(a["p50"], b["p50"]),
+            ratio(a["p99"], b["p99"]), ratio(a["acks"], b["acks"])))
+    lines.append("")
+
+png = os.path.join(out, "reply_rate.png")
+try:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for c in configs:
+        pts = sorted((r["offered"], r["reply_rate"]) for r in rows
+                     if r["config"] == c and r["kind"] == "search")
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", ms=3,
+                    label=c, alpha=0.8)
+    lim = max([r["offered"] for r in rows if r["kind"] == "search"] + [1])
+    ax.plot([0, lim], [0, lim], "k:", lw=0.8, label="reply = offered")
+    ax.set_xlabel("offered OPTIONS/s")
+    ax.set_ylabel("200 OK replies/s")
+    ax.set_title("OPTIONS -> 200: reply rate vs offered rate (veth, namespaces)")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+    lines.append("Chart: %s" % png)
+except ImportError:
+    lines.append("Chart skipped: python3-matplotlib is not installed")
+
+text = "\n".join(lines) + "\n"
+open(os.path.join(out, "results.md"), "w").write(text)
+sys.stdout.write(text)

@@ -1,0 +1,300 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# make bench: Kamailio 5.6 (sl_send_reply, children=1 and 2) against sl-xdp
+# (native XDP, then generic) and a trivial XDP drop program, in one run, in
+# two network namespaces joined by veth (tests/lib/netns.sh).  sl-bench is
+# the client.  Results: bench/results/ (raw.tsv, results.md, reply_rate.png).
+#
+#   BENCH_QUICK=1   ~2-minute smoke run (1 repeat, short steps)
+#   BENCH_OUT=DIR   where to write the results (default bench/results)
+#
+# Everything made here (namespaces, veth, XDP programs, pins under
+# /sys/fs/bpf/sl-xdp, Kamailio) is removed on exit, failure and ^C.
+set -u
+SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$SL_ROOT" || exit 1
+. "$SL_ROOT/tests/lib/netns.sh"
+
+SLCTL="$SL_ROOT/build/sl-ctl"
+BENCH="$SL_ROOT/build/sl-bench"
+OUT=${BENCH_OUT:-$SL_ROOT/bench/results}
+QUICK=${BENCH_QUICK:-0}
+[ "$QUICK" = 1 ] || QUICK=0
+
+if [ "$QUICK" = 1 ]; then
+	REPS=1 STEP=1.5 BISECT=2 START=20000 LAT_STEP=1.5
+else
+	REPS=3 STEP=2.5 BISECT=4 START=20000 LAT_STEP=2.5
+fi
+THREADS=${BENCH_THREADS:-2}
+MAXRATE=2000000		# search ceiling
+LOSS_OK=1.0		# percent
+HZ=$(getconf CLK_TCK)
+
+for f in "$SLCTL" "$BENCH" build/sl_xdp.bpf.o build/xdp_pass.bpf.o; do
+	[ -e "$f" ] || { echo "bench: $f missing: run make first" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces, XDP)" >&2; exit 1; }
+command -v jq >/dev/null || { echo "bench: needs jq" >&2; exit 1; }
+HAVE_KAM=1
+command -v kamailio >/dev/null || HAVE_KAM=0
+
+mkdir -p "$OUT"
+RAW="$OUT/raw.tsv"
+LOG="$OUT/run.log"
+: > "$LOG"
+printf 'config\trep\tkind\ttarget\toffered\treply_rate\tloss_pct\treplies\tproc_cpu_s\tsoftirq_s\tbusy_s\tp50_us\tp99_us\tp999_us\tacks_sent\tacks_absorbed\tduration_s\n' > "$RAW"
+
+netns_setup || exit 1
+work=$(mktemp -d /tmp/sl-bench.XXXXXX)
+netns_defer "rm -rf '$work'"
+netns_defer "nsenter_s '$SLCTL' detach '$IF_S'"
+netns_defer "rm -rf '/sys/fs/bpf/sl-xdp/$IF_S'"
+T0=$(date +%s)
+
+say() { echo "bench [$(( $(date +%s) - T0 ))s] $*" | tee -a "$LOG" >&2; }
+
+# The same rules on both sides.
+cat > "$work/sl.conf" <<CONF
+[sl]
+ports = 5060
+server_header = Server: sl-xdp
+tag_addr = 198.18.0.1:5060
+ack_window = 2s
+default_action = pass
+
+[rule options]
+method = OPTIONS
+reply = 200 OK
+
+[rule register]
+method = REGISTER
+reply = 403 Forbidden
+
+[rule invite]
+method = INVITE
+reply = 486 Busy Here
+CONF
+
+kam_cfg() {	# CHILDREN
+	cat <<KCFG
+#!KAMAILIO
+debug=0
+log_stderror=yes
+memdbg=5
+memlog=5
+children=$1
+disable_tcp=yes
+disable_sctp=yes
+auto_aliases=no
+dns=no
+rev_dns=no
+use_dns_cache=off
+server_signature=yes
+server_header="Server: kamailio"
+sip_warning=0
+listen=udp:198.18.0.1:5060
+mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+loadmodule "sl.so"
+loadmodule "pv.so"
+request_route {
+	if (\$rm == "ACK") { drop; }
+	if (\$rm == "OPTIONS") { sl_send_reply("200", "OK"); exit; }
+	if (\$rm == "REGISTER") { sl_send_reply("403", "Forbidden"); exit; }
+	if (\$rm == "INVITE") { sl_send_reply("486", "Busy Here"); exit; }
+	sl_send_reply("404", "Not Found");
+	exit;
+}
+KCFG
+}
+
+# Frames that XDP_TX/redirect puts into the veth need an XDP program on the
+# peer (native mode); kept for every configuration so the client side is
+# the same for all.
+nsenter_c ip link set dev "$IF_C" xdp obj build/xdp_pass.bpf.o sec xdp ||
+	{ echo "bench: cannot attach xdp_pass on the client end" >&2; exit 1; }
+
+KAM_PID=""
+start_kamailio() {	# CHILDREN
+	kam_cfg "$1" > "$work/kam.cfg"
+	mkdir -p "$work/kamrun"
+	run_s kamailio -f "$work/kam.cfg" -DD -E -Y "$work/kamrun" -m 64 -M 8 \
+		> "$work/kamailio.log" 2>&1 &
+	KAM_PID=$!
+	netns_track_pid "$KAM_PID"
+	for _ in $(seq 100); do
+		run_s ss -Hlun 2>/dev/null | grep -q '198.18.0.1:5060 ' && return 0
+		sleep 0.05
+	done
+	say "kamailio did not start: $(tail -n 5 "$work/kamailio.log")"
+	return 1
+}
+stop_kamailio() {
+	[ -n "$KAM_PID" ] && _netns_kill "$KAM_PID"
+	KAM_PID=""
+	# children were forked by the main process: any left in the namespace
+	netns_kill_matching "$NS_S" kamailio
+	sleep 0.3
+}
+
+# CPU: user+system ticks of every process in the server namespace
+# (Kamailio's processes; the sl-ctl responder), and the whole machine's
+# softirq and busy ticks from /proc/stat (XDP runs in softirq).
+cpu_snap() {
+	local p t=0 v
+	for p in $(ip netns pids "$NS_S" 2>/dev/null); do
+		v=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null)
+		t=$((t + ${v:-0}))
+	done
+	awk -v t="$t" '/^cpu / { print t, $8, $2 + $3 + $4 + $7 + $8 }' /proc/stat
+}
+
+ACK_SRC=none
+absorbed() {
+	case $ACK_SRC in
+	slxdp) nsenter_s "$SLCTL" stats "$IF_S" --json 2>/dev/null |
+			jq -r '.dp.acks_absorbed // 0' ;;
+	*) echo 0 ;;
+	esac
+}
+
+# run_point CONFIG REP KIND RATE METHOD SECONDS: one sl-bench run, one raw
+# line; prints "offered reply_rate loss"
+run_point() {
+	local cfgname=$1 rep=$2 kind=$3 rate=$4 method=$5 secs=$6
+	local c0 c1 a0 a1 j
+	a0=$(absorbed)
+	c0=$(cpu_snap)
+	j=$(run_c "$BENCH" -d 198.18.0.1:5060 -m "$method" -r "$rate" \
+		-t "$secs" -T "$THREADS" -w 0.5 -q --json 2>>"$LOG")
+	c1=$(cpu_snap)
+	a1=$(absorbed)
+	[ -n "$j" ] || j='{}'
+	echo "$j" >> "$work/json.log"
+	jq -r --arg c "$cfgname" --arg r "$rep" --arg k "$kind" --arg t "$rate" \
+		--arg c0 "$c0" --arg c1 "$c1" --arg a "$((a1 - a0))" --arg hz "$HZ" '
+		($c0 | split(" ") | map(tonumber)) as $x |
+		($c1 | split(" ") | map(tonumber)) as $y |
+		[$c, $r, $k, $t, (.offered_rate // 0), (.reply_rate // 0),
+		 (.loss_pct // 100), (.final_replies // 0),
+		 (($y[0] - $x[0]) / ($hz | tonumber)),
+		 (($y[1] - $x[1]) / ($hz | tonumber)),
+		 (($y[2] - $x[2]) / ($hz | tonumber)),
+		 (.latency_us.p50 // 0), (.latency_us.p99 // 0),
+		 (.latency_us.p99_9 // 0), (.acks_sent // 0), ($a | tonumber),
+		 (.duration_s // 0)] | @tsv' <<< "$j" >> "$RAW"
+	tail -n 1 "$RAW" | awk -F'\t' '{ print $5, $6, $7 }'
+}
+
+good() {	# OFFERED TARGET LOSS: the point passes
+	awk -v o="$1" -v t="$2" -v l="$3" -v lim="$LOSS_OK" \
+		'BEGIN { exit !(l < lim && o >= 0.9 * t) }'
+}
+
+# search CONFIG REP: OPTIONS max reply rate with < 1 % loss: doubling from
+# START, then BISECT bisection steps; prints the best reply rate
+search() {
+	local cfgname=$1 rep=$2 lo=0 hi=0 r=$START best=0 o rr l i mid
+	while [ "$r" -le "$MAXRATE" ]; do
+		read -r o rr l < <(run_point "$cfgname" "$rep" search "$r" options "$STEP")
+		say "  $cfgname rep $rep: target $r offered $o replies/s $rr loss $l %"
+		if good "$o" "$r" "$l"; then
+			lo=$r; best=$rr; r=$((r * 2))
+		else
+			hi=$r; break
+		fi
+	done
+	[ "$hi" -eq 0 ] && { echo "$best"; return; }
+	for ((i = 0; i < BISECT; i++)); do
+		mid=$(((lo + hi) / 2))
+		[ "$mid" -le "$lo" ] && break
+		read -r o rr l < <(run_point "$cfgname" "$rep" search "$mid" options "$STEP")
+		say "  $cfgname rep $rep: target $mid offered $o replies/s $rr loss $l %"
+		if good "$o" "$mid" "$l"; then
+			lo=$mid; best=$rr
+		else
+			hi=$mid
+		fi
+	done
+	echo "$best"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+
+# measure CONFIG: the whole set of points for one server configuration
+measure() {
+	local cfgname=$1 rep maxes m half
+	maxes=""
+	for ((rep = 1; rep <= REPS; rep++)); do
+		m=$(search "$cfgname" "$rep")
+		maxes="$maxes $m"
+		say "$cfgname rep $rep: max OPTIONS reply rate $m/s"
+	done
+	m=$(printf '%s\n' $maxes | median)
+	half=$(awk -v m="$m" 'BEGIN { printf "%d", m / 2 }')
+	[ "$half" -lt 100 ] && half=100
+	for ((rep = 1; rep <= REPS; rep++)); do
+		run_point "$cfgname" "$rep" latency "$half" options "$LAT_STEP" >/dev/null
+	done
+	say "$cfgname: latency at $half/s done"
+	# INVITE -> 486 -> ACK, flat out
+	for ((rep = 1; rep <= REPS; rep++)); do
+		run_point "$cfgname" "$rep" invite 0 invite "$STEP" >/dev/null
+	done
+	say "$cfgname: INVITE/ACK done"
+}
+
+{
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "command: make bench${BENCH_QUICK:+ BENCH_QUICK=$BENCH_QUICK}"
+	echo "kernel: $(uname -r)"
+	echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) x $(nproc)"
+	echo "kamailio: $(kamailio -v 2>/dev/null | head -n 1)"
+	echo "client: sl-bench, $THREADS threads, IPv4, veth between two namespaces"
+	echo "mode: $([ "$QUICK" = 1 ] && echo quick || echo full), repeats $REPS, step ${STEP}s"
+} > "$OUT/machine.txt"
+
+if [ "$HAVE_KAM" = 1 ]; then
+	for ch in 1 2; do
+		say "Kamailio children=$ch"
+		ACK_SRC=none
+		if start_kamailio "$ch"; then
+			measure "kamailio-c$ch"
+		fi
+		stop_kamailio
+	done
+else
+	say "kamailio not installed: skipped"
+fi
+
+for mode in native skb; do
+	say "sl-xdp $mode"
+	extra=""
+	[ "$mode" = skb ] && extra=--skb-mode
+	# shellcheck disable=SC2086
+	if nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" $extra >>"$LOG" 2>&1; then
+		ACK_SRC=slxdp
+		measure "sl-xdp-$mode"
+	else
+		say "sl-xdp $mode: attach failed (see $LOG)"
+	fi
+	ACK_SRC=none
+	nsenter_s "$SLCTL" detach "$IF_S" >>"$LOG" 2>&1
+	sleep 0.3
+done
+
+# Ceiling for ACK absorption: a trivial XDP_DROP program on the server end,
+# stand-alone ACKs flat out.  Dropped/s = what the client got through.
+say "trivial XDP drop"
+if nsenter_s ip link set dev "$IF_S" xdp obj build/xdp_pass.bpf.o program xdp_drop >>"$LOG" 2>&1; then
+	for ((rep = 1; rep <= REPS; rep++)); do
+		run_point xdp-drop "$rep" drop 0 ack "$STEP" >/dev/null
+	done
+	nsenter_s ip link set dev "$IF_S" xdp off
+else
+	say "xdp_drop: attach failed"
+fi
+
+/usr/bin/python3 "$SL_ROOT/bench/report.py" "$OUT" | tee -a "$LOG"
+say "done in $(( $(date +%s) - T0 )) s; results in $OUT"
