@@ -166,3 +166,8 @@ $(BUILD)/sl-bench: $(wildcard bench/*.c) | $(BUILD)
 .PHONY: bench
 bench: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.bpf.o
 	BENCH_QUICK=$(BENCH_QUICK) bench/run.sh
+
+# 10-minute soak at a fixed OPTIONS rate (SOAK_RATE, SOAK_SECONDS): bench/soak.sh
+.PHONY: soak
+soak: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.bpf.o
+	bench/soak.sh
