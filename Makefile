@@ -74,6 +74,7 @@ $(BUILD):
 	mkdir -p $(BUILD)/user $(BUILD)/tests
 
 test: all
+	@$(MAKE) --no-print-directory test-extra
 	@tests/run_tests.sh
 
 bench-xdp: all $(BUILD)/tests/bench_xdp
@@ -171,3 +172,84 @@ bench: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass
 .PHONY: soak
 soak: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.bpf.o
 	bench/soak.sh
+
+# ---- Robustness: libFuzzer targets and the tests under sanitizers ----
+# make fuzz       each libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS
+#                 (default 60) on the corpus kept in build/fuzz/corpus; a crash
+#                 input is saved into tests/fuzz/regressions/TARGET/
+# make fuzz-ci    the short pass: replay of the regressions + FUZZ_CI_SECONDS
+#                 (default 10) of fuzzing per target
+# make test-asan  tests/run_sanitizers.sh: every tests/unit and tests/bpf test
+#                 built with ASan + UBSan (+ LSan) into build/asan/ and run
+# make test builds both (test-extra, one line of its recipe); the runner then
+# finds build/tests/test_fuzz (cmocka wrapper of tests/fuzz/run_fuzz.sh: per
+# target a replay test and a SL_FUZZ_SECONDS fuzz test) and
+# build/tests/test_asan_* (links to build/asan/test_*) like any other suite,
+# so a crash or a sanitizer report fails make test and is counted.
+SAN_CC          ?= $(CLANG)
+FUZZ_SECONDS    ?= 60
+FUZZ_CI_SECONDS ?= 10
+export SL_FUZZ_SECONDS ?= $(FUZZ_CI_SECONDS)
+SAN_FLAGS       := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
+FUZZ_TARGETS    := sip_msg sl_engine config
+FUZZ_BINS       := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_SRCS_sip_msg   := user/sip_msg.c
+FUZZ_SRCS_sl_engine := user/sip_msg.c user/sl_engine.c user/totag.c user/config.c
+FUZZ_SRCS_config    := user/config.c
+SAN_CORE_OBJS   := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CORE_SRCS))
+SAN_OPTS_OBJ    := $(BUILD)/asan/tests/sanitizer_options.o
+SAN_HELPER_OBJS := $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(TEST_HELPERS))
+SAN_TEST_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT_SRCS)) \
+		   $(patsubst tests/bpf/%.c,$(BUILD)/asan/%,$(BPFT_SRCS))
+SAN_TEST_LINKS  := $(patsubst $(BUILD)/asan/test_%,$(BUILD)/tests/test_asan_%,$(SAN_TEST_BINS))
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/*.c user/*.h include/*.h
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer $< $(FUZZ_SRCS_$*) -o $@ -linih -lmd
+
+$(BUILD)/tests/test_fuzz: tests/fuzz/test_fuzz.c | $(BUILD)
+	$(CC) $(CFLAGS) $< -o $@ -lcmocka
+
+$(BUILD)/asan/user/%.o: user/%.c include/*.h user/*.h $(SKELS)
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/asan/tests/%.o: tests/bpf/%.c tests/bpf/*.h include/*.h user/*.h $(SKELS)
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf -c $< -o $@
+
+$(SAN_OPTS_OBJ): tests/fuzz/sanitizer_options.c
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/asan/test_%: tests/unit/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
+	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf $^ -o $@ $(TEST_LIBS)
+
+$(BUILD)/asan/test_%: tests/bpf/test_%.c $(SAN_HELPER_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(SKELS) tests/bpf/*.h
+	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
+
+# what the runner runs: build/tests/test_asan_NAME -> ../asan/test_NAME
+$(BUILD)/tests/test_asan_%: $(BUILD)/asan/test_%
+	@mkdir -p $(dir $@)
+	ln -sfn ../asan/test_$* $@
+
+.PHONY: fuzz fuzz-build fuzz-ci asan-tests test-asan test-extra
+fuzz-build: $(FUZZ_BINS) $(BUILD)/tests/test_fuzz
+
+fuzz: fuzz-build
+	tests/fuzz/run_fuzz.sh --keep --save -t $(FUZZ_SECONDS)
+
+fuzz-ci: fuzz-build
+	tests/fuzz/run_fuzz.sh -t $(FUZZ_CI_SECONDS)
+
+asan-tests: $(SAN_TEST_LINKS)
+
+# built through pattern rules only: keep them (no intermediate-file removal)
+.SECONDARY: $(SAN_CORE_OBJS) $(SAN_HELPER_OBJS) $(SAN_OPTS_OBJ) $(SAN_TEST_BINS)
+
+test-asan: asan-tests
+	tests/run_sanitizers.sh --no-build
+
+test-extra: asan-tests fuzz-build
