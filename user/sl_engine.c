@@ -307,6 +307,9 @@ static inline void put_line(struct wr *w, const struct sip_msg *m,
 			    const struct sip_hdr *h)
 {
 	put(w, m->buf + h->name, h->end - h->name);
+	/* the last field of a datagram may have no line end at all */
+	if (h->end == h->name || m->buf[h->end - 1] != '\n')
+		PUT_LIT(w, CRLF);
 }
 
 /* A further Via line: name to end of value, then CRLF (spec 1.3). */
@@ -375,6 +378,17 @@ static void window_key(const struct sl_engine_cfg *cfg, const struct sip_msg *m,
 	res->window_key_tag = SL_WINDOW_FOREIGN_TAG | sl_crc16_x25(tag.s, tag.len);
 }
 
+/* "ACK" then a tab or other blank instead of the SP: a broken request
+ * line, but possibly an ACK, and an ACK is never answered. */
+static bool looks_like_ack(const struct sip_msg *m)
+{
+	const char *p = m->buf + m->method.off;
+
+	return sip_span_present(m->method) && m->method.len > 3 &&
+	       !memcmp(p, "ACK", 3) && (p[3] == '\t' || p[3] == ' ' ||
+					p[3] == '\r' || p[3] == '\n');
+}
+
 int sl_engine_answer(const struct sl_engine_cfg *cfg,
 		     const struct sl_reply_spec *spec,
 		     const char *req, size_t req_len,
@@ -383,7 +397,7 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 		     struct sl_result *res)
 {
 	struct sip_msg m;
-	struct wr w = { out, out + out_cap, false };
+	struct wr w = { NULL, NULL, false };	/* set once out is checked */
 	struct edit ed[MAX_EDITS];
 	const struct sip_via *v = &m.via;
 	const struct sip_hdr *h;
@@ -409,6 +423,8 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 	    (cfg->server_len && !cfg->server_hdr) ||
 	    (src->family != 4 && src->family != 6))
 		return -EINVAL;
+	w.p = out;
+	w.end = out ? out + out_cap : out;
 
 	if (sip_msg_parse(&m, req, req_len) < 0)
 		return drop(res, SL_OUT_DROP_UNANSWERABLE, SL_DROP_NOT_SIP);
@@ -416,7 +432,7 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 	if (m.is_response)
 		return drop(res, SL_OUT_DROP_NOT_REQUEST, SL_DROP_RESPONSE);
 	/* ACKs are never answered, whatever shape they are in (spec 1.1) */
-	if (sip_method_is(&m, "ACK", 3))
+	if (sip_method_is(&m, "ACK", 3) || looks_like_ack(&m))
 		return drop(res, SL_OUT_DROP_NOT_REQUEST, SL_DROP_ACK);
 	why = missing(&m);
 	if (why != SL_DROP_NONE)
@@ -532,6 +548,8 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 			}
 			/* the rest of the field as received, line end too */
 			put(&w, m.buf + m.to.body_end, h->end - m.to.body_end);
+			if (h->end == h->name || m.buf[h->end - 1] != '\n')
+				PUT_LIT(&w, CRLF);
 			break;
 		case SIP_HDR_FROM:
 		case SIP_HDR_CALLID:
