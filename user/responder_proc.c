@@ -263,8 +263,10 @@ int responder_proc_stop(const char *ifname)
 	pid_t pid = responder_proc_pid(ifname);
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 
-	if (!pid)
+	if (!pid) {
+		remove_pid(ifname);	/* a responder that died leaves them */
 		return 0;
+	}
 	kill(pid, SIGTERM);
 	for (int i = 0; i < 150; i++) {
 		if (kill(pid, 0))

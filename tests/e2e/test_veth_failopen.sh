@@ -147,6 +147,8 @@ else
 	ok "no XDP program left on $IF_S"
 fi
 check "no pins left" test ! -e "/sys/fs/bpf/sl-xdp/$IF_S"
+check "no pid or config file of the dead responder left" \
+	bash -c "[ ! -e /run/sl-xdp/$IF_S.pid ] && [ ! -e /run/sl-xdp/$IF_S.conf ]"
 # iproute2 alone, unconfigured: passes everything and counts.  iproute2
 # pins by name under /sys/fs/bpf/xdp/globals: remove ours at the end.
 GLOBALS=/sys/fs/bpf/xdp/globals
