@@ -25,6 +25,7 @@ struct req_info {
 	__u32 rule_base;
 	__u32 n_rules;
 	__u32 matched;		/* rule index, POS_NONE: none */
+	__u8 matched_action;	/* that rule's action */
 };
 
 static __always_inline int method_matches(const struct sl_rule *r,
@@ -188,6 +189,7 @@ static long rule_cb(__u32 idx, void *data)
 		return 1;
 	if (rule_matches(r, ri)) {
 		ri->matched = idx;
+		ri->matched_action = r->action;
 		return 1;
 	}
 	return 0;

@@ -224,10 +224,7 @@ int sl_xdp(struct xdp_md *ctx)
 	cnt->sip_requests++;
 
 	if (is_ack) {
-		int v = ACK_PASS_NO_TAG;
-#ifndef NO_ACK
-		v = cfg->has_signature ? ack_check(scr, cfg) : ACK_PASS_NO_TAG;
-#endif
+		int v = cfg->has_signature ? ack_check(scr, cfg) : ACK_PASS_NO_TAG;
 
 		if (v == ACK_ABSORB) {
 			cnt->acks_absorbed++;
@@ -248,19 +245,14 @@ int sl_xdp(struct xdp_md *ctx)
 	ri.src[1] = p.src[1];
 	if (scr->scan.seen & (1u << HDR_UA))
 		ri.ua = scr->scan.hdr[HDR_UA];
-#ifndef NO_RULES
 	rule = rules_eval(&ri, bank, cfg->n_rules);
-#else
-	rule = POS_NONE;
-#endif
 	if (rule != POS_NONE) {
 		__u32 hk = bank * SL_MAX_RULES + rule;
 		__u64 *hits = bpf_map_lookup_elem(&sl_rule_hits, &hk);
-		struct sl_rule *r = bpf_map_lookup_elem(&sl_rules, &hk);
 
 		if (hits)
 			(*hits)++;
-		action = r ? r->action : SL_ACTION_PASS;
+		action = ri.matched_action;	/* no second rule lookup */
 	} else {
 		action = cfg->default_action;
 	}

@@ -158,7 +158,7 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
  * program and its maps instead of refusing.  1 if taken over, 0 if the
  * program is not ours, -1 on error.
  */
-static int take_over(int ifindex, __u32 prog_id, const char *dir,
+static int take_over(__u32 prog_id, const char *dir,
 		     const struct sl_settings *s, char *err, size_t errlen)
 {
 	__u32 map_ids[16], len, n;
@@ -167,7 +167,6 @@ static int take_over(int ifindex, __u32 prog_id, const char *dir,
 	struct sl_maps m;
 	int prog_fd, ret;
 
-	(void)ifindex;
 	prog_fd = bpf_prog_get_fd_by_id(prog_id);
 	if (prog_fd < 0)
 		return 0;
@@ -250,7 +249,7 @@ static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
 	int prog_fd, ret;
 
 	if (attached_prog(ifindex, &cur_id, &cur_mode) == 0 && cur_id) {
-		ret = take_over(ifindex, cur_id, dir, s, err, errlen);
+		ret = take_over(cur_id, dir, s, err, errlen);
 		if (ret)
 			return ret < 0 ? -1 : 0;
 		return fail(err, errlen,

@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bpf_maps.h"
+#include "sl_stats.h"
 
 const char *const sl_map_names[SL_N_MAPS] = SL_MAP_NAMES;
 
@@ -231,15 +232,13 @@ void *sl_maps_mmap(const struct sl_maps *m, int which, __u32 *entries,
 
 int sl_maps_read_kam_stats(const struct sl_maps *m, struct sl_kam_stats *sum)
 {
-	const size_t nf = sizeof(*sum) / sizeof(__u64);
 	struct sl_kam_stats slot;
 
 	memset(sum, 0, sizeof(*sum));
 	for (__u32 k = 0; k < SL_STATS_SLOTS; k++) {
 		if (bpf_map_lookup_elem(m->fd[SL_M_STATS], &k, &slot))
 			return -errno;
-		for (size_t f = 0; f < nf; f++)
-			((__u64 *)sum)[f] += ((__u64 *)&slot)[f];
+		sl_stats_add(sum, &slot);
 	}
 	return 0;
 }
