@@ -39,6 +39,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_rule_hits SEC(".maps");
 
+/* Replies forwarded through each rewrite, as sl_rule_hits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SL_RULE_BANKS * SL_MAX_REWRITES);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_fwd_hits SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

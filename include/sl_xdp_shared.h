@@ -88,6 +88,38 @@ struct sl_rule {
 	struct sl_match_str user_agent;
 };
 
+/*
+ * Stateless reply forwarding (Kamailio's sl_forward_reply).  A response to
+ * a served port whose top Via sent-by is fwd.via_addr:via_port loses that
+ * Via and goes to the second Via's received/rport, else its sent-by host
+ * (an IP literal) and port (5060 by default).  The first rewrite whose
+ * codes (or class) match the status code replaces code and reason.
+ */
+#define SL_MAX_REWRITES		16	/* per bank */
+#define SL_REWRITE_CODES	8	/* codes listed in one rewrite */
+#define SL_FWD_REASON_MAX	64	/* bytes of a rewritten reason */
+
+struct sl_fwd_rewrite {
+	__u16 codes[SL_REWRITE_CODES];	/* exact codes, 0 = unused */
+	__u8 n_codes;
+	__u8 class_digit;		/* 1..6 for "4xx"; 0 = codes only */
+	__u8 reason_len;		/* 1..SL_FWD_REASON_MAX */
+	__u8 pad;
+	__u8 new_code[4];		/* 3 ASCII digits, then 0 */
+	__u8 reason[SL_FWD_REASON_MAX];	/* not terminated, zero padded */
+} __attribute__((aligned(8)));
+
+struct sl_fwd_config {
+	__u8 enabled;			/* a [forward] section exists */
+	__u8 family;			/* of via_addr: 4 or 6 */
+	__u8 n_rewrites;
+	__u8 pad;
+	__u16 via_port;			/* host order; 5060 if via has none */
+	__u16 pad2;
+	__u8 via_addr[16];		/* network order, v4 in the first 4 */
+	struct sl_fwd_rewrite rewrites[SL_MAX_REWRITES];
+};
+
 /* Settings of one bank.  A zeroed config (program loaded by iproute2,
  * nothing configured) serves port 5060, absorbs nothing, passes all. */
 struct sl_config {
@@ -108,6 +140,7 @@ struct sl_config {
 	 * rate_burst_ns = (burst - 1) * rate_interval_ns. */
 	__u64 rate_interval_ns;
 	__u64 rate_burst_ns;
+	struct sl_fwd_config fwd;	/* reply forwarding; zero = off */
 };
 
 /* Key of the per-source rate-limit state (LRU hash sl_rate). */
@@ -171,6 +204,11 @@ struct sl_dp_counters {
 	__u64 parse_failures;		/* malformed SIP, passed */
 	__u64 truncated;		/* payload longer than scratch */
 	__u64 rate_limited;		/* requests dropped: source over rate_limit */
+	/* reply forwarding (responses whose top Via is fwd.via) */
+	__u64 fwd_forwarded;		/* sent on (XDP_TX or redirect) */
+	__u64 fwd_rewritten;		/* of those, code/reason rewritten */
+	__u64 fwd_unresolvable;		/* passed: host name, no route/neighbour */
+	__u64 fwd_passed;		/* passed: one Via only, malformed, unsupported */
 };
 
 /*

@@ -386,7 +386,8 @@ static int cmd_status(int argc, char **argv)
 	X(acks_absorbed) X(acks_passed) X(acks_bad_tag) X(acks_no_entry) \
 	X(acks_expired) X(redirected) X(redirect_fallback) X(dropped_by_rule) \
 	X(passed_by_rule) X(passed_not_sip) X(parse_failures) X(truncated) \
-	X(rate_limited)
+	X(rate_limited) X(fwd_forwarded) X(fwd_rewritten) X(fwd_unresolvable) \
+	X(fwd_passed)
 
 /* The responder's own counters (beyond Kamailio's). */
 #define RESP_FIELDS(X) X(dropped_unanswerable) X(dropped_not_request) \

@@ -261,6 +261,8 @@ static const struct {
 	FX_FIELD(passed_not_sip), FX_FIELD(parse_failures),
 	FX_FIELD(truncated),
 	FX_FIELD(rate_limited),
+	FX_FIELD(fwd_forwarded), FX_FIELD(fwd_rewritten),
+	FX_FIELD(fwd_unresolvable), FX_FIELD(fwd_passed),
 };
 _Static_assert(sizeof(fx_fields) / sizeof(fx_fields[0]) ==
 	       sizeof(struct sl_dp_counters) / sizeof(__u64),
