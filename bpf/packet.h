@@ -28,6 +28,8 @@ struct pkt {
 	__u8 family;
 	__u16 dport;		/* host order */
 	__u64 src[2];
+	__u64 dst[2];		/* our address: reply forwarding sends from it */
+	__u32 l3_off;		/* IP header, from ctx->data */
 	__u32 payload_off;	/* from ctx->data */
 	__u32 payload_len;	/* by the UDP length, within the frame */
 };
@@ -85,6 +87,7 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		cur = vh + 1;
 	}
 
+	p->l3_off = cur - data;
 	if (proto == ETH_P_IP) {
 		struct iphdr *ip = cur;
 		__u32 ihl;
@@ -103,6 +106,8 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		p->family = 4;
 		p->src[0] = ip->saddr;	/* network order in the low bytes */
 		p->src[1] = 0;
+		p->dst[0] = ip->daddr;
+		p->dst[1] = 0;
 		return parse_udp(ctx, cur + ihl, p);
 	}
 	if (proto == ETH_P_IPV6) {
@@ -113,6 +118,7 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 			return PKT_OTHER;
 		p->family = 6;
 		__builtin_memcpy(p->src, &ip6->saddr, 16);
+		__builtin_memcpy(p->dst, &ip6->daddr, 16);
 		nexthdr = ip6->nexthdr;
 		cur = ip6 + 1;
 #pragma unroll

@@ -9,6 +9,8 @@
 #ifndef SL_PARSE_STATE_H
 #define SL_PARSE_STATE_H
 
+#include "packet.h"
+
 #define POS_NONE	0xffffffffu
 
 enum hdr_type {
@@ -17,6 +19,7 @@ enum hdr_type {
 	HDR_TO,
 	HDR_CALLID,
 	HDR_UA,
+	HDR_VIA2,		/* the second Via header line (reply forwarding) */
 	HDR_TYPES,
 };
 #define HDR_SLOTS	8	/* power of two: indexes are masked */
@@ -35,6 +38,7 @@ struct sip_scan {
 	__u8 cur;		/* header being collected */
 	__u8 seen;		/* bit per enum hdr_type */
 	__u32 cur_vstart;
+	__u32 via_line_s;	/* where the first Via header's name starts */
 	__u32 word_off;		/* next word to load */
 	__u64 pending;		/* LF flags of the last word not yet handled */
 	__u32 pending_off;	/* offset of that word */
@@ -73,17 +77,77 @@ enum via_state {
 	VS_BAD,
 };
 
+enum via_param {
+	VP_OTHER = 0,
+	VP_BRANCH,
+	VP_RECEIVED,
+	VP_RPORT,
+};
+
 struct via_parse {
 	__u32 s;
 	__u32 e;
 	__u8 state;
 	__u8 slashes;
-	__u8 is_branch;
+	__u8 param;		/* enum via_param of the value being read */
 	__u8 escaped;
 	__u32 mark;		/* start of the token being read */
+	__u32 comma;		/* the ',' that ended the value, or POS_NONE */
+	struct span transport;	/* filled by the state machine only */
 	struct span host;
 	struct span port;	/* s == e: no port */
 	struct span branch;	/* s == e: no branch */
+	struct span received;	/* the state machine only; s == e: none */
+	struct span rport;	/* the state machine only; s == e: no value */
+};
+
+/* An IP literal being read (reply forwarding), a byte per step. */
+struct ip_parse {
+	__u32 s;
+	__u32 e;
+	__u32 cur;		/* value of the group/octet being read */
+	__u8 digits;		/* in cur */
+	__u8 parts;		/* groups/octets done */
+	__u8 dcolon;		/* parts before "::"; 0xff = none */
+	__u8 colons;		/* ':' run length just read */
+	__u8 bad;
+	__u8 v6;
+	__u8 pad[2];
+	__u16 groups[8];	/* IPv6 groups, or IPv4 octets in [0..3] */
+	__u8 addr[16];		/* the result, network order */
+};
+
+/* Reply forwarding: the new front of the message, built before the
+ * packet is touched (see reply_forward.h). */
+#define FWD_HDR_MAX	64	/* Ethernet + IPv6 + UDP = 62 */
+#define FWD_LINE_MAX	128	/* rewritten status line */
+#define FWD_PSEUDO_MAX	40	/* IPv6 pseudo header */
+
+/* Reply forwarding: what is decided before the frame is touched. */
+struct fwd_plan {
+	__u32 cut_s;		/* removed payload bytes [cut_s, cut_e) */
+	__u32 cut_e;
+	__u32 keep_s;		/* payload bytes [keep_s, cut_s) are kept */
+	__u32 line_len;		/* rewritten status line in fwd.line; 0 = none */
+	__u32 rewrite;		/* index of the rewrite, POS_NONE = none */
+	__u32 hdr_len;		/* new Ethernet + IP + UDP */
+	__u32 payload_len;	/* new UDP payload */
+	__u32 ifindex;		/* egress */
+	__u8 family;
+	__u8 dst[16];
+	__u16 dport;
+};
+
+struct fwd_out {
+	__u8 local[16];		/* the reply's destination: our address */
+	__u16 local_port;	/* and port, host order */
+	__u16 code;		/* status code being matched */
+	__u32 rewrite;		/* first matching rewrite, POS_NONE = none */
+	__u8 hdr[FWD_HDR_MAX];
+	__u8 line[FWD_LINE_MAX];
+	__u8 pseudo[FWD_PSEUDO_MAX];
+	struct fwd_plan plan;
+	struct bpf_fib_lookup fib;
 };
 
 enum to_state {
@@ -136,7 +200,13 @@ struct sl_scratch {
 	struct to_parse to;
 	struct crc_run crc;
 	struct ua_search ua;
+	struct ip_parse ip;
+	struct fwd_out fwd;
+	struct pkt pkt;		/* the frame's addresses, for sl_request() */
 	__u32 opaque;		/* see opaque() */
+	/* checksum reads of up to CSUM_CHUNK bytes start anywhere in buf:
+	 * the value must extend that far past it */
+	__u8 csum_slack[256];
 };
 
 struct {
@@ -152,6 +222,7 @@ struct {
 struct loop_ctx {
 	struct sl_scratch *scr;
 	const struct sl_rule *rule;
+	const struct sl_fwd_config *fwd;
 };
 
 #endif /* SL_PARSE_STATE_H */

@@ -76,6 +76,11 @@ static __always_inline int is_lws(__u8 c)
  * verified through the rest of the program.  A round trip through map
  * memory turns them into one unknown scalar, so the paths merge.
  */
+/* v, with the compiler's knowledge of its range dropped, so that a mask
+ * applied next is kept for the verifier even when it looks redundant. */
+#define unknown(v)	({ __typeof__((v) + 0) __u = (v); \
+			   asm volatile("" : "+r"(__u)); __u; })
+
 #define opaque(x, v)	({ *(volatile __u32 *)&(x)->opaque = (v); \
 			   *(volatile __u32 *)&(x)->opaque; })
 

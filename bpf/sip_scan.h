@@ -110,6 +110,8 @@ static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
 	int i;
 
 	sc->cur = HDR_NONE;
+	if (type == HDR_VIA && (sc->seen & (1u << HDR_VIA)))
+		type = HDR_VIA2;
 	if (type == HDR_NONE || (sc->seen & (1u << type)))
 		return;
 	p = s + name_len;
@@ -128,6 +130,8 @@ static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
 	}
 	sc->cur = type;
 	sc->cur_vstart = p;
+	if (type == HDR_VIA)
+		sc->via_line_s = s;
 }
 
 #define LWS_SKIP_WORDS	8	/* leading LWS of a value: up to 64 bytes */

@@ -20,11 +20,30 @@ static __always_inline int pname_is_branch(const __u8 *buf, __u32 s, __u32 e)
 	       (W3('b', 'r', 'a') | (__u64)W3('n', 'c', 'h') << 24);
 }
 
+/* Which of the params we keep a parameter name [s, e) is. */
+static __always_inline __u8 pname_kind(const __u8 *buf, __u32 s, __u32 e)
+{
+	__u64 w = sw(buf, s) | 0x2020202020202020ULL;
+
+	if (pname_is_branch(buf, s, e))
+		return VP_BRANCH;
+	if (e - s == 8 && w == W8('r', 'e', 'c', 'e', 'i', 'v', 'e', 'd'))
+		return VP_RECEIVED;
+	if (e - s == 5 && (w & 0xffffffffffULL) ==
+			  (W3('r', 'p', 'o') | (__u64)W2('r', 't') << 24))
+		return VP_RPORT;
+	return VP_OTHER;
+}
+
 /* Ends the token of the current state at position i. */
 static __always_inline void via_end_token(const __u8 *buf, volatile struct via_parse *v,
 					  __u32 i)
 {
 	switch (v->state) {
+	case VS_TRANSPORT:
+		v->transport.s = v->mark;
+		v->transport.e = i;
+		break;
 	case VS_HOST:
 		v->host.s = v->mark;
 		v->host.e = i;
@@ -34,15 +53,21 @@ static __always_inline void via_end_token(const __u8 *buf, volatile struct via_p
 		v->port.e = i;
 		break;
 	case VS_PNAME:
-		v->is_branch = pname_is_branch(buf, v->mark, i);
+		v->param = pname_kind(buf, v->mark, i);
 		break;
 	case VS_PVAL:
-		/* the last branch param wins, as in Kamailio's parse_via */
-		if (v->is_branch) {
+		/* the last one of each wins, as in Kamailio's parse_via */
+		if (v->param == VP_BRANCH) {
 			v->branch.s = v->mark;
 			v->branch.e = i;
+		} else if (v->param == VP_RECEIVED) {
+			v->received.s = v->mark;
+			v->received.e = i;
+		} else if (v->param == VP_RPORT) {
+			v->rport.s = v->mark;
+			v->rport.e = i;
 		}
-		v->is_branch = 0;
+		v->param = VP_OTHER;
 		break;
 	}
 }
@@ -77,12 +102,16 @@ static __always_inline int via_step(struct sl_scratch *x, __u32 i)
 			v->state = VS_TRANSPORT_WS;
 		break;
 	case VS_TRANSPORT_WS:
-		if (!is_lws(c))
+		if (!is_lws(c)) {
+			v->mark = i;
 			v->state = VS_TRANSPORT;
+		}
 		break;
 	case VS_TRANSPORT:
-		if (is_lws(c))
+		if (is_lws(c)) {
+			via_end_token(x->buf, v, i);
 			v->state = VS_HOST_WS;
+		}
 		break;
 	case VS_HOST_WS:
 		if (is_lws(c))
@@ -152,7 +181,7 @@ static __always_inline int via_step(struct sl_scratch *x, __u32 i)
 		if (is_lws(c))
 			break;
 		if (c == '"') {
-			v->is_branch = 0;	/* a quoted branch is no token */
+			v->param = VP_OTHER;	/* a quoted value is no token */
 			v->escaped = 0;
 			v->state = VS_PQUOTE;
 			break;
@@ -177,7 +206,11 @@ static __always_inline int via_step(struct sl_scratch *x, __u32 i)
 	default:
 		return 1;
 	}
-	return v->state == VS_DONE || v->state == VS_BAD;
+	if (v->state == VS_DONE) {
+		v->comma = i;
+		return 1;
+	}
+	return v->state == VS_BAD;
 }
 
 static long via_chunk_cb(__u32 idx, void *data)
@@ -287,24 +320,34 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	return 0;
 }
 
-/* Returns 0 when a host was found (port and branch may be absent). */
-static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
+/* The state machine alone: also the transport, received, rport and the
+ * comma that ends the value.  Returns 0 when a host was found. */
+static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 {
 	struct loop_ctx lc = { .scr = x };
 	struct via_parse *v = &x->via;
 
 	__builtin_memset(v, 0, sizeof(*v));
-	if (via_fast(x, val))
-		return v->host.e > v->host.s ? 0 : -1;
-	__builtin_memset(v, 0, sizeof(*v));
 	v->s = val.s;
 	v->e = val.e;
+	v->comma = POS_NONE;
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, via_chunk_cb, &lc, 0);
 	if (v->state == VS_BAD || v->state == VS_PQUOTE)
 		return -1;
 	/* the value ended inside a token: close it */
 	via_end_token(x->buf, v, v->e);
 	return v->host.e > v->host.s ? 0 : -1;
+}
+
+/* Returns 0 when a host was found (port and branch may be absent). */
+static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
+{
+	struct via_parse *v = &x->via;
+
+	__builtin_memset(v, 0, sizeof(*v));
+	if (via_fast(x, val))
+		return v->host.e > v->host.s ? 0 : -1;
+	return via_parse_full(x, val);
 }
 
 #endif /* SL_SIP_VIA_H */

@@ -2,7 +2,8 @@
 /*
  * sl-xdp data plane.  For UDP to a SIP port: absorb ACKs for replies we
  * sent (XDP_DROP), apply the rule table to requests (redirect to the
- * AF_XDP responder with XDP_PASS fallback, drop, or pass), pass all else.
+ * AF_XDP responder with XDP_PASS fallback, drop, or pass), forward
+ * responses whose top Via is ours when reply forwarding is on, pass all else.
  * Loaded by iproute2 with no configuration it passes everything and
  * counts.
  */
@@ -16,6 +17,7 @@
 #include "ack_absorb.h"
 #include "rules.h"
 #include "ratelimit.h"
+#include "reply_forward.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -150,6 +152,96 @@ static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 	return ret;
 }
 
+/*
+ * A request (ACK included) whose payload is in the scratch buffer and
+ * whose addresses are in scratch->pkt.  A global function: the verifier
+ * checks it on its own, and its stack frame does not add to the one of
+ * the reply-forwarding path.
+ */
+__noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank)
+{
+	struct sl_dp_counters *cnt;
+	struct sl_config *cfg;
+	struct sl_scratch *scr;
+	struct req_info ri = {};
+	const struct pkt *p;
+	__u32 zero = 0, rule;
+	__u8 action;
+	int is_ack;
+
+	bank &= 1;
+	cnt = bpf_map_lookup_elem(&sl_counters, &zero);
+	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
+	cfg = bpf_map_lookup_elem(&sl_config, &bank);
+	if (!cnt || !scr || !cfg)
+		return XDP_PASS;
+	p = &scr->pkt;
+	is_ack = copy >= 4 && (*(__u32 *)scr->buf) == W3('A', 'C', 'K') + (' ' << 24);
+
+	scr->scan.len = copy;
+	scr->scan.want_headers = (is_ack && cfg->has_signature) ||
+				 cfg->rules_need_headers;
+	sip_scan_run(scr);
+
+	ri.scr = scr;
+	ri.len = copy;
+	if (parse_request_line(scr, &ri)) {
+		cnt->parse_failures++;
+		return XDP_PASS;
+	}
+	cnt->sip_requests++;
+
+	if (is_ack) {
+		int v = cfg->has_signature ? ack_check(scr, cfg) : ACK_PASS_NO_TAG;
+
+		if (v == ACK_ABSORB) {
+			cnt->acks_absorbed++;
+			return XDP_DROP;
+		}
+		cnt->acks_passed++;
+		if (v == ACK_PASS_BAD_TAG)
+			cnt->acks_bad_tag++;
+		else if (v == ACK_PASS_NO_ENTRY)
+			cnt->acks_no_entry++;
+		else if (v == ACK_PASS_EXPIRED)
+			cnt->acks_expired++;
+	}
+
+	ri.family = p->family;
+	ri.dport = p->dport;
+	ri.src[0] = p->src[0];
+	ri.src[1] = p->src[1];
+	if (scr->scan.seen & (1u << HDR_UA))
+		ri.ua = scr->scan.hdr[HDR_UA];
+	rule = rules_eval(&ri, bank, cfg->n_rules);
+	if (rule != POS_NONE) {
+		__u32 hk = bank * SL_MAX_RULES + rule;
+		__u64 *hits = bpf_map_lookup_elem(&sl_rule_hits, &hk);
+
+		if (hits)
+			(*hits)++;
+		action = ri.matched_action;	/* no second rule lookup */
+	} else {
+		action = cfg->default_action;
+	}
+
+	if (action == SL_ACTION_DROP) {
+		cnt->dropped_by_rule++;
+		return XDP_DROP;
+	}
+	/* an ACK is never answered (Kamailio counts a failure): the stack
+	 * may still want it */
+	if (action == SL_ACTION_REPLY && !is_ack) {
+		if (!rate_allows(cfg, p)) {
+			cnt->rate_limited++;
+			return XDP_DROP;
+		}
+		return redirect_to_responder(ctx, cnt, rule, bank);
+	}
+	cnt->passed_by_rule++;
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int sl_xdp(struct xdp_md *ctx)
 {
@@ -157,11 +249,9 @@ int sl_xdp(struct xdp_md *ctx)
 	struct sl_config *cfg;
 	struct sl_active *act;
 	struct sl_scratch *scr;
-	struct req_info ri = {};
 	struct pkt p = {};
-	__u32 zero = 0, bank, copy, rule;
-	__u8 action;
-	int kind, is_ack;
+	__u32 zero = 0, bank, copy;
+	int kind;
 
 	cnt = bpf_map_lookup_elem(&sl_counters, &zero);
 	if (!cnt)
@@ -206,70 +296,13 @@ int sl_xdp(struct xdp_md *ctx)
 
 	if (copy >= 4 && (*(__u32 *)scr->buf) == W3('S', 'I', 'P') + ('/' << 24)) {
 		cnt->sip_responses++;
-		return XDP_PASS;
+		if (!cfg->fwd.enabled)
+			return XDP_PASS;
+		__builtin_memcpy(scr->fwd.local, p.dst, 16);
+		scr->fwd.local_port = p.dport;
+		return sl_reply_forward(ctx, p.l3_off, p.payload_off,
+					p.payload_len, bank | (__u32)p.family << 8);
 	}
-	is_ack = copy >= 4 && (*(__u32 *)scr->buf) == W3('A', 'C', 'K') + (' ' << 24);
-
-	scr->scan.len = copy;
-	scr->scan.want_headers = (is_ack && cfg->has_signature) ||
-				 cfg->rules_need_headers;
-	sip_scan_run(scr);
-
-	ri.scr = scr;
-	ri.len = copy;
-	if (parse_request_line(scr, &ri)) {
-		cnt->parse_failures++;
-		return XDP_PASS;
-	}
-	cnt->sip_requests++;
-
-	if (is_ack) {
-		int v = cfg->has_signature ? ack_check(scr, cfg) : ACK_PASS_NO_TAG;
-
-		if (v == ACK_ABSORB) {
-			cnt->acks_absorbed++;
-			return XDP_DROP;
-		}
-		cnt->acks_passed++;
-		if (v == ACK_PASS_BAD_TAG)
-			cnt->acks_bad_tag++;
-		else if (v == ACK_PASS_NO_ENTRY)
-			cnt->acks_no_entry++;
-		else if (v == ACK_PASS_EXPIRED)
-			cnt->acks_expired++;
-	}
-
-	ri.family = p.family;
-	ri.dport = p.dport;
-	ri.src[0] = p.src[0];
-	ri.src[1] = p.src[1];
-	if (scr->scan.seen & (1u << HDR_UA))
-		ri.ua = scr->scan.hdr[HDR_UA];
-	rule = rules_eval(&ri, bank, cfg->n_rules);
-	if (rule != POS_NONE) {
-		__u32 hk = bank * SL_MAX_RULES + rule;
-		__u64 *hits = bpf_map_lookup_elem(&sl_rule_hits, &hk);
-
-		if (hits)
-			(*hits)++;
-		action = ri.matched_action;	/* no second rule lookup */
-	} else {
-		action = cfg->default_action;
-	}
-
-	if (action == SL_ACTION_DROP) {
-		cnt->dropped_by_rule++;
-		return XDP_DROP;
-	}
-	/* an ACK is never answered (Kamailio counts a failure): the stack
-	 * may still want it */
-	if (action == SL_ACTION_REPLY && !is_ack) {
-		if (!rate_allows(cfg, &p)) {
-			cnt->rate_limited++;
-			return XDP_DROP;
-		}
-		return redirect_to_responder(ctx, cnt, rule, bank);
-	}
-	cnt->passed_by_rule++;
-	return XDP_PASS;
+	scr->pkt = p;
+	return sl_request(ctx, copy, bank);
 }

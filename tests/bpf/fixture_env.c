@@ -207,6 +207,7 @@ int fx_run(const void *frame, size_t len, struct fx_result *res)
 	memset(&ctx_in, 0, sizeof(ctx_in));
 	memset(&ctx_out, 0, sizeof(ctx_out));
 	ctx_in.data_end = (__u32)len;
+	ctx_in.ingress_ifindex = fx.ingress_ifindex;
 	opts.data_in = frame;
 	opts.data_size_in = (__u32)len;
 	opts.data_out = res->out;

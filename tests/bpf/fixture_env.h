@@ -44,6 +44,9 @@ struct fx_env {
 	/* window slots written since the last fx_window_clear() */
 	__u32 window_slots[FX_MAX_WINDOW_PUTS];
 	unsigned int n_window_slots;
+	/* ctx ingress_ifindex of fx_run (0: none); reply forwarding looks
+	 * routes up from that device */
+	__u32 ingress_ifindex;
 };
 
 extern struct fx_env fx;

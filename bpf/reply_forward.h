@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Stateless reply forwarding, as Kamailio's sl_forward_reply: a response
+ * whose top Via is ours loses that Via (the whole header line, or only the
+ * first value of a comma-separated one), may get a new code and reason,
+ * and goes to the second Via: its received/rport if present, else its
+ * sent-by (an IP literal) and port, 5060 by default.  The next hop comes
+ * from the kernel's FIB and neighbour table.
+ *
+ * The rest of the message stays where it is in the frame: only the front
+ * (status line and the headers before the removed Via) is written again,
+ * after bpf_xdp_adjust_head moved the frame start by the size change.
+ * Everything that can fail is done before the frame is touched.
+ *
+ * A global function, so that the verifier checks it once on its own and
+ * its paths do not multiply with the request paths of the program.
+ */
+#ifndef SL_REPLY_FORWARD_H
+#define SL_REPLY_FORWARD_H
+
+#include "sip_scan.h"
+#include "sip_via.h"
+#include "ip_literal.h"
+#include "csum.h"
+
+#define FWD_FRONT_MAX	512	/* headers between status line and top Via */
+#define FWD_L3_MAX	128	/* offset of the IP header: Ethernet + tags */
+#define FWD_OK		0
+#define FWD_PASS	1	/* counted in fwd_passed */
+#define FWD_UNRESOLVABLE 2	/* counted in fwd_unresolvable */
+#define AF_INET		2
+#define AF_INET6	10
+#define IPPROTO_UDP_	17
+#define SL_ETH_HLEN	14
+
+/* Status line "SIP/2.0 NNN ": the code, or 0. */
+static __always_inline __u32 fwd_status_code(const __u8 *buf, __u32 len)
+{
+	__u8 a = sb(buf, 8), b = sb(buf, 9), c = sb(buf, 10);
+
+	if (len < 13 || sw(buf, 0) != W8('S', 'I', 'P', '/', '2', '.', '0', ' '))
+		return 0;
+	if (a < '1' || a > '6' || b < '0' || b > '9' || c < '0' || c > '9' ||
+	    sb(buf, 11) != ' ')
+		return 0;
+	return (a - '0') * 100 + (b - '0') * 10 + (c - '0');
+}
+
+/* 1 if a == b (both < 2^63), computed without a branch: a branch per
+ * comparison would multiply the verifier's paths. */
+static __always_inline __u64 eq_nobranch(__u64 a, __u64 b)
+{
+	__u64 d = unknown(a ^ b);
+
+	return (d - 1) >> 63;
+}
+
+static long fwd_rewrite_cb(__u32 i, void *data)
+{
+	struct loop_ctx *lc = data;
+	const struct sl_fwd_rewrite *r;
+	struct sl_scratch *x = lc->scr;
+	__u64 code = x->fwd.code, m;
+	int j;
+
+	if (i >= SL_MAX_REWRITES || i >= lc->fwd->n_rewrites)
+		return 1;
+	r = &lc->fwd->rewrites[unknown(i) & (SL_MAX_REWRITES - 1)];
+	/* unused codes are 0 and class_digit is 0 for a code list: neither
+	 * can equal a status code (100..699) or its class (1..6) */
+	m = eq_nobranch(r->class_digit, code / 100);
+#pragma unroll
+	for (j = 0; j < SL_REWRITE_CODES; j++)
+		m |= eq_nobranch(r->codes[j], code);
+	if (!m)
+		return 0;
+	x->fwd.rewrite = i;
+	return 1;
+}
+
+/* The first rewrite whose codes or class match; POS_NONE if none. */
+static __always_inline __u32 fwd_find_rewrite(struct sl_scratch *x,
+					      const struct sl_fwd_config *f,
+					      __u32 code)
+{
+	struct loop_ctx lc = { .scr = x, .fwd = f };
+
+	x->fwd.code = code;
+	x->fwd.rewrite = POS_NONE;
+	bpf_loop(SL_MAX_REWRITES, fwd_rewrite_cb, &lc, 0);
+	return x->fwd.rewrite;
+}
+
+/* "SIP/2.0 " new code, SP, new reason, the old line ending. */
+static __always_inline __u32 fwd_build_line(struct sl_scratch *x,
+					    const struct sl_fwd_rewrite *r,
+					    __u32 crlf)
+{
+	__u8 *l = x->fwd.line;
+	__u32 n = r->reason_len;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 8; i++)
+		l[i] = x->buf[i];
+	l[8] = r->new_code[0];
+	l[9] = r->new_code[1];
+	l[10] = r->new_code[2];
+	l[11] = ' ';
+#pragma unroll
+	for (i = 0; i < SL_FWD_REASON_MAX; i++)
+		l[12 + i] = r->reason[i];
+	if (n < 1 || n > SL_FWD_REASON_MAX)
+		return 0;
+	n += 12;
+	if (crlf)
+		l[n++ & (FWD_LINE_MAX - 1)] = '\r';
+	l[n++ & (FWD_LINE_MAX - 1)] = '\n';
+	return n;
+}
+
+/* One Via value [s, e): x->via.  A global function: verified once. */
+__noinline int fwd_via_value(struct sl_scratch *x, __u32 s, __u32 e)
+{
+	struct span val = { .s = s, .e = e };
+
+	if (!x)
+		return -1;
+	return via_parse_full(x, val);
+}
+
+/* Parses the reply and fills the plan: FWD_OK, FWD_PASS, FWD_UNRESOLVABLE. */
+static __always_inline int fwd_plan_reply(struct sl_scratch *x,
+					  const struct sl_fwd_config *f,
+					  __u32 len, __u8 family,
+					  struct fwd_plan *pl)
+{
+	struct sip_scan *sc = &x->scan;
+	struct via_parse *v = &x->via;
+	struct span via1, body2;
+	__u32 code, port, comma, e, lf;
+	int fam, i;
+
+	code = fwd_status_code(x->buf, len);
+	if (!code)
+		return FWD_PASS;
+	sc->len = len;
+	sc->want_headers = 1;
+	sip_scan_run(x);
+	lf = sc->req_line_end;
+	if (lf == POS_NONE || !(sc->seen & (1u << HDR_VIA)))
+		return FWD_PASS;
+	via1 = sc->hdr[HDR_VIA];
+
+	/* the top Via must be ours */
+	if (fwd_via_value(x, via1.s, via1.e))
+		return FWD_PASS;
+	comma = v->comma;
+	port = v->port.e > v->port.s ? port_parse(x->buf, v->port.s, v->port.e)
+				     : SL_DEFAULT_PORT;
+	if (port != f->via_port)
+		return FWD_PASS;
+	fam = ip_literal_parse(x, v->host.s, v->host.e);
+	if (fam != f->family)
+		return FWD_PASS;
+#pragma unroll
+	for (i = 0; i < 16; i += 8)
+		if (*(__u64 *)&x->ip.addr[i] != *(__u64 *)&f->via_addr[i])
+			return FWD_PASS;
+
+	/* the second Via: in the same header after a comma, or the next
+	 * Via header; without one the reply is addressed to us */
+	if (comma != POS_NONE) {
+		body2.s = skip_lws(x->buf, comma + 1, via1.e);
+		body2.e = via1.e;
+		if (body2.s >= body2.e)
+			return FWD_PASS;
+		pl->cut_s = via1.s;
+		pl->cut_e = body2.s;
+	} else {
+		if (!(sc->seen & (1u << HDR_VIA2)))
+			return FWD_PASS;
+		body2 = sc->hdr[HDR_VIA2];
+		e = via1.e;
+		if (e < len && sb(x->buf, e) == '\r')
+			e++;
+		if (e < len && sb(x->buf, e) == '\n')
+			e++;
+		pl->cut_s = sc->via_line_s;
+		pl->cut_e = e;
+	}
+	if (fwd_via_value(x, body2.s, body2.e))
+		return FWD_PASS;
+	if (v->transport.e - v->transport.s != 3 ||
+	    ((sw(x->buf, v->transport.s) | 0x202020) & 0xffffff) !=
+		    W3('u', 'd', 'p'))
+		return FWD_PASS;	/* TCP, TLS, SCTP: not in the fast path */
+	if (v->rport.e > v->rport.s)
+		port = port_parse(x->buf, v->rport.s, v->rport.e);
+	else if (v->port.e > v->port.s)
+		port = port_parse(x->buf, v->port.s, v->port.e);
+	else
+		port = SL_DEFAULT_PORT;
+	if (!port)
+		return FWD_PASS;
+	if (v->received.e > v->received.s)
+		fam = ip_literal_parse(x, v->received.s, v->received.e);
+	else
+		fam = ip_literal_parse(x, v->host.s, v->host.e);
+	__builtin_memcpy(pl->dst, x->ip.addr, 16);
+	if (!fam)
+		return FWD_UNRESOLVABLE;	/* a host name */
+	if (fam != family)
+		return FWD_PASS;	/* the other IP family */
+	pl->family = fam;
+	pl->dport = port;
+
+	/* code and reason */
+	pl->rewrite = fwd_find_rewrite(x, f, code);
+	pl->line_len = 0;
+	pl->keep_s = 0;
+	if (pl->rewrite < SL_MAX_REWRITES) {
+		__u32 crlf = lf > 0 && sb(x->buf, lf - 1) == '\r';
+
+		pl->line_len = fwd_build_line(x, &f->rewrites[pl->rewrite], crlf);
+		if (!pl->line_len)
+			return FWD_PASS;
+		pl->keep_s = lf + 1;
+	}
+	if (pl->keep_s > FWD_FRONT_MAX ||
+	    pl->cut_s < pl->keep_s || pl->cut_s - pl->keep_s > FWD_FRONT_MAX ||
+	    pl->cut_e < pl->cut_s || pl->cut_e > len)
+		return FWD_PASS;
+	pl->hdr_len = SL_ETH_HLEN + (fam == 4 ? 20 : 40) + 8;
+	pl->payload_len = pl->line_len + (pl->cut_s - pl->keep_s) +
+			  (len - pl->cut_e);
+	return FWD_OK;
+}
+
+/* Ethernet, IP and UDP headers into fwd.hdr, the UDP checksum included. */
+static __always_inline int fwd_build_headers(struct sl_scratch *x,
+					     const struct fwd_plan *pl,
+					     const struct bpf_fib_lookup *fib,
+					     const __u8 src[16], __u16 sport,
+					     __u32 len)
+{
+	__u8 *h = x->fwd.hdr, *ps = x->fwd.pseudo;
+	__u32 ulen = pl->payload_len + 8, sum, plen, front, rest;
+	struct udphdr *udp;
+	__s64 r;
+	int i;
+
+	__builtin_memset(h, 0, FWD_HDR_MAX);
+	__builtin_memset(ps, 0, FWD_PSEUDO_MAX);
+#pragma unroll
+	for (i = 0; i < 6; i++) {
+		h[i] = fib->dmac[i];
+		h[6 + i] = fib->smac[i];
+	}
+	if (pl->family == 4) {
+		struct iphdr *ip = (void *)(h + SL_ETH_HLEN);
+
+		h[12] = 0x08;
+		h[13] = 0x00;
+		ip->version = 4;
+		ip->ihl = 5;
+		ip->tot_len = bpf_htons(20 + ulen);
+		ip->frag_off = bpf_htons(0x4000);	/* DF, as a UDP socket */
+		ip->ttl = 64;
+		ip->protocol = IPPROTO_UDP_;
+		__builtin_memcpy(&ip->saddr, src, 4);
+		__builtin_memcpy(&ip->daddr, pl->dst, 4);
+		r = bpf_csum_diff(NULL, 0, (void *)ip, 20, 0);
+		if (r < 0)
+			return -1;
+		ip->check = ~csum_fold16((__u32)r) & 0xffff;
+		__builtin_memcpy(ps, src, 4);
+		__builtin_memcpy(ps + 4, pl->dst, 4);
+		ps[9] = IPPROTO_UDP_;
+		ps[10] = ulen >> 8;
+		ps[11] = ulen & 0xff;
+		plen = 12;
+		udp = (void *)(h + SL_ETH_HLEN + 20);
+	} else {
+		struct ipv6hdr *ip6 = (void *)(h + SL_ETH_HLEN);
+
+		h[12] = 0x86;
+		h[13] = 0xdd;
+		ip6->version = 6;
+		ip6->payload_len = bpf_htons(ulen);
+		ip6->nexthdr = IPPROTO_UDP_;
+		ip6->hop_limit = 64;
+		__builtin_memcpy(&ip6->saddr, src, 16);
+		__builtin_memcpy(&ip6->daddr, pl->dst, 16);
+		__builtin_memcpy(ps, src, 16);
+		__builtin_memcpy(ps + 16, pl->dst, 16);
+		ps[34] = ulen >> 8;
+		ps[35] = ulen & 0xff;
+		ps[39] = IPPROTO_UDP_;
+		plen = 40;
+		udp = (void *)(h + SL_ETH_HLEN + 40);
+	}
+	udp->source = bpf_htons(sport);
+	udp->dest = bpf_htons(pl->dport);
+	udp->len = bpf_htons(ulen);
+
+	/* pseudo header + UDP header + the three payload pieces, each at
+	 * its parity within the UDP datagram */
+	r = bpf_csum_diff(NULL, 0, (void *)ps, plen, 0);
+	if (r < 0)
+		return -1;
+	sum = csum_fold16((__u32)r);
+	r = bpf_csum_diff(NULL, 0, (void *)udp, 8, 0);
+	if (r < 0)
+		return -1;
+	sum += csum_fold16((__u32)r);
+	if (pl->line_len) {
+		r = csum_small(x->fwd.line, pl->line_len & (FWD_LINE_MAX - 1));
+		if (r < 0)
+			return -1;
+		sum += r;
+	}
+	front = pl->cut_s - pl->keep_s;
+	r = csum_scratch(x, pl->keep_s, front);
+	if (r < 0)
+		return -1;
+	sum += (pl->line_len & 1) ? csum_swap16(r) : r;
+	rest = len - pl->cut_e;
+	r = csum_scratch(x, pl->cut_e, rest);
+	if (r < 0)
+		return -1;
+	sum += ((pl->line_len + front) & 1) ? csum_swap16(r) : r;
+	sum = ~csum_fold16(sum) & 0xffff;
+	udp->check = sum ? sum : 0xffff;
+	return 0;
+}
+
+/* The next hop: FWD_OK with fib filled in, or FWD_UNRESOLVABLE. */
+static __always_inline int fwd_route(struct xdp_md *ctx,
+				     struct bpf_fib_lookup *fib,
+				     const struct fwd_plan *pl,
+				     const __u8 src[16], __u16 sport)
+{
+	long rc;
+
+	__builtin_memset(fib, 0, sizeof(*fib));
+	fib->family = pl->family == 4 ? AF_INET : AF_INET6;
+	fib->l4_protocol = IPPROTO_UDP_;
+	fib->sport = bpf_htons(sport);
+	fib->dport = bpf_htons(pl->dport);
+	fib->ifindex = ctx->ingress_ifindex;
+	if (pl->family == 4) {
+		fib->tot_len = 20 + 8 + pl->payload_len;
+		__builtin_memcpy(&fib->ipv4_src, src, 4);
+		__builtin_memcpy(&fib->ipv4_dst, pl->dst, 4);
+	} else {
+		fib->tot_len = 40 + 8 + pl->payload_len;
+		__builtin_memcpy(fib->ipv6_src, src, 16);
+		__builtin_memcpy(fib->ipv6_dst, pl->dst, 16);
+	}
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	return rc == BPF_FIB_LKUP_RET_SUCCESS ? FWD_OK : FWD_UNRESOLVABLE;
+}
+
+/*
+ * The frame: move its start by the size change, then write the new
+ * headers, the status line and the kept headers in front of the rest.
+ * Returns 0, or -1 when the frame was left as it was (pass it), or -2
+ * when it was changed half-way (drop it).
+ */
+static __always_inline int fwd_write(struct xdp_md *ctx, struct sl_scratch *x,
+				     const struct fwd_plan *pl,
+				     __u32 payload_off, __u32 len)
+{
+	__u32 front = pl->cut_s - pl->keep_s, at, n;
+	__s32 delta = (__s32)(payload_off + pl->cut_e) -
+		      (__s32)(pl->hdr_len + pl->line_len + front);
+	__u32 old_end = payload_off + len, frame = bpf_xdp_get_buff_len(ctx);
+
+	/* bytes after the UDP payload (Ethernet padding) are cut off */
+	if (frame > old_end && bpf_xdp_adjust_tail(ctx, -(int)(frame - old_end)))
+		return -1;
+	if (bpf_xdp_adjust_head(ctx, delta))
+		return -1;
+	n = unknown(pl->hdr_len) & (FWD_HDR_MAX - 1);
+	if (n < 1 || bpf_xdp_store_bytes(ctx, 0, x->fwd.hdr, n))
+		return -2;
+	at = pl->hdr_len;
+	n = unknown(pl->line_len) & (FWD_LINE_MAX - 1);
+	if (n) {
+		if (bpf_xdp_store_bytes(ctx, at, x->fwd.line, n))
+			return -2;
+		at += n;
+	}
+	n = unknown(front) & (FWD_FRONT_MAX * 2 - 1);
+	if (n && bpf_xdp_store_bytes(ctx, at,
+				     x->buf + (unknown(pl->keep_s) & (FWD_FRONT_MAX * 2 - 1)),
+				     n))
+		return -2;
+	return 0;
+}
+
+__noinline int sl_reply_forward(struct xdp_md *ctx, __u32 l3_off,
+				__u32 payload_off, __u32 len, __u32 info)
+{
+	struct bpf_fib_lookup *fib;
+	struct sl_dp_counters *cnt;
+	struct sl_config *cfg;
+	struct sl_scratch *x;
+	struct fwd_plan *pl;
+	__u32 zero = 0, key = info & 1;
+	__u8 src[16], family;
+	__u16 sport;
+	int r;
+
+	cnt = bpf_map_lookup_elem(&sl_counters, &zero);
+	x = bpf_map_lookup_elem(&sl_scratch, &zero);
+	cfg = bpf_map_lookup_elem(&sl_config, &key);
+	if (!cnt || !x || !cfg)
+		return XDP_PASS;
+	/* on the stack they would not fit next to the caller's frame */
+	pl = &x->fwd.plan;
+	fib = &x->fwd.fib;
+	__builtin_memset(pl, 0, sizeof(*pl));
+	if (len == 0 || len > SL_SCRATCH_LEN) {
+		cnt->fwd_passed++;
+		return XDP_PASS;
+	}
+	family = (info >> 8) == 6 ? 6 : 4;
+	if (l3_off != SL_ETH_HLEN) {	/* VLAN tags: not forwarded here */
+		cnt->fwd_passed++;
+		return XDP_PASS;
+	}
+	__builtin_memcpy(src, x->fwd.local, 16);
+	sport = x->fwd.local_port;
+	r = fwd_plan_reply(x, &cfg->fwd, len, family, pl);
+	if (r == FWD_OK)
+		r = fwd_route(ctx, fib, pl, src, sport);
+	if (r == FWD_OK && fwd_build_headers(x, pl, fib, src, sport, len))
+		r = FWD_PASS;
+	if (r == FWD_UNRESOLVABLE) {
+		cnt->fwd_unresolvable++;
+		return XDP_PASS;
+	}
+	if (r != FWD_OK) {
+		cnt->fwd_passed++;
+		return XDP_PASS;
+	}
+	r = fwd_write(ctx, x, pl, payload_off, len);
+	if (r == -1) {
+		cnt->fwd_passed++;
+		return XDP_PASS;
+	}
+	if (r) {
+		cnt->fwd_passed++;
+		return XDP_DROP;
+	}
+	cnt->fwd_forwarded++;
+	if (pl->rewrite < SL_MAX_REWRITES) {
+		__u32 hk = key * SL_MAX_REWRITES + pl->rewrite;
+		__u64 *hits = bpf_map_lookup_elem(&sl_fwd_hits, &hk);
+
+		cnt->fwd_rewritten++;
+		if (hits)
+			(*hits)++;
+	}
+	if (fib->ifindex == ctx->ingress_ifindex)
+		return XDP_TX;
+	return bpf_redirect(fib->ifindex, 0);
+}
+
+#endif /* SL_REPLY_FORWARD_H */

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Reply forwarding in the XDP program (Kamailio's sl_forward_reply), as a
+ * fixture table: reply frame in, verdict, frame out.  The expected SIP
+ * bytes are what Kamailio 5.6.3 sends for the same reply with
+ * sl_forward_reply("404", "Not Found") (checked live by
+ * tests/e2e/test_forward.sh); the headers are checked field by field and
+ * both checksums recomputed here.
+ *
+ * The test runs in a network namespace of its own with two veth pairs:
+ * fa0 (198.18.0.1/24, 2001:2::1/64) is where replies arrive, fb0
+ * (198.18.2.1/24, 2001:2:0:2::1/64) leads to the UAC; permanent
+ * neighbour entries make the next hops resolvable without traffic.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include "fixture_env.h"
+#include "frame.h"
+#include "sl_xdp.skel.h"
+
+#define UAC_MAC		"02:00:00:00:0c:02"
+#define FB0_MAC		"02:00:00:00:0b:00"
+#define UAS_MAC		"02:00:00:00:0a:02"
+#define FA0_MAC		"02:00:00:00:0a:00"
+
+static __u8 frame[FRAME_MAX];
+static struct fx_result res;
+static unsigned int if_fa0, if_fb0;
+
+enum out_if { OUT_NONE, OUT_TX, OUT_REDIRECT };
+
+struct fwd_case {
+	const char *name;
+	__u8 family;			/* of the frame in */
+	const char *in;			/* reply, "\n" = CRLF (sip_fmt) */
+	bool lf_only;			/* keep "\n" as is */
+	__u16 dport;			/* frame's destination port (0: 5060) */
+	__u8 n_vlans;
+	__u32 verdict;
+	const char *out;		/* expected SIP bytes, same line rule */
+	const char *dst;		/* expected destination address */
+	__u16 out_dport;
+	enum out_if out_if;
+	/* counter deltas */
+	__u64 forwarded, rewritten, unresolvable, passed;
+	int rewrite_hit;		/* index of the rewrite counted, -1: none */
+};
+
+#define TAIL	"From: <sip:a@198.18.2.2>;tag=1\nTo: <sip:b@198.18.0.9>;tag=2\n" \
+		"Call-ID: c1@198.18.2.2\nCSeq: 1 INVITE\nContent-Length: 4\n\nbody"
+#define VIA_US	"Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKus\n"
+#define VIA_UAC	"Via: SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKuac\n"
+
+static const struct fwd_case cases[] = {
+	{ "single Via line, 480 rewritten to 404", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "comma-separated, spaces around the comma", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n"
+	  "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa , SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n"
+	  TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n" TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "compact v:, three values, only the first removed", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n"
+	  "v: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa,SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb,SIP/2.0/UDP 198.18.3.3\n"
+	  TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nv: SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb,SIP/2.0/UDP 198.18.3.3\n" TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "folded after the comma", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n"
+	  "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa,\n  SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n"
+	  TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n" TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "folded single value: the whole header goes", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP\n 198.18.0.1:5060;branch=z9hG4bKa\n" VIA_UAC TAIL,
+	  false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "space before the colon, header after the top Via", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia : SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa\n"
+	  "CSeq: 1 INVITE\n" VIA_UAC TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nCSeq: 1 INVITE\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "headers before the top Via are kept", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\nServer: uas\nX-A: 1\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nServer: uas\nX-A: 1\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "received and rport of the second Via win", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.9.9:7777;rport=5099;received=198.18.2.2;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n"
+	  "Via: SIP/2.0/UDP 198.18.9.9:7777;rport=5099;received=198.18.2.2;branch=z9hG4bKb\n" TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "rport without a value: the sent-by port", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.2.2:5070;rport;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.2.2:5070;rport;branch=z9hG4bKb\n" TAIL,
+	  "198.18.2.2", 5070, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "port-less second Via: 5060", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP 198.18.2.2;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.2.2;branch=z9hG4bKb\n" TAIL,
+	  "198.18.2.2", 5060, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "no rewrite matches: code and reason kept", 4,
+	  "SIP/2.0 200 OK\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 200 OK\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 0, 0, 0, -1 },
+	{ "class rewrite 6xx: same code, new reason (longer)", 4,
+	  "SIP/2.0 603 Decline\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 603 Declined By The Callee Everywhere\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 2 },
+	{ "second code of a list", 4,
+	  "SIP/2.0 486 Busy Here\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "first matching rewrite wins (487 in the list and in 4xx)", 4,
+	  "SIP/2.0 487 Request Terminated\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "class rewrite 4xx", 4,
+	  "SIP/2.0 403 Forbidden\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 400 Bad Request Upstream\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 1 },
+	{ "empty reason is replaced too", 4,
+	  "SIP/2.0 480 \n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "LF-only line ends are kept", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, true, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "next hop on the interface it came in on: XDP_TX", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.0.2:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_TX, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.0.2:5099;branch=z9hG4bKb\n" TAIL,
+	  "198.18.0.2", 5099, OUT_TX, 1, 1, 0, 0, 0 },
+	{ "IPv6", 6,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bKa\n"
+	  "Via: SIP/2.0/UDP [2001:2:0:2::2]:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP [2001:2:0:2::2]:5099;branch=z9hG4bKb\n" TAIL,
+	  "2001:2:0:2::2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	{ "IPv6, uncompressed top Via, received without brackets", 6,
+	  "SIP/2.0 480 Temporarily Unavailable\n"
+	  "Via: SIP/2.0/UDP [2001:0002:0000:0000:0000:0000:0000:0001]:5060;branch=z9hG4bKa\n"
+	  "Via: SIP/2.0/UDP [2001:2::99]:5000;received=2001:2:0:2::2;rport=5099;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n"
+	  "Via: SIP/2.0/UDP [2001:2::99]:5000;received=2001:2:0:2::2;rport=5099;branch=z9hG4bKb\n" TAIL,
+	  "2001:2:0:2::2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	/* passed to the stack */
+	{ "only our Via: addressed to us", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	{ "top Via is not ours (port)", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP 198.18.0.1:5070;branch=z9hG4bKa\n" VIA_UAC TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	{ "top Via is not ours (address)", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP 198.18.0.3:5060;branch=z9hG4bKa\n" VIA_UAC TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	{ "top Via is a host name", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP proxy.example:5060;branch=z9hG4bKa\n" VIA_UAC TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	{ "second Via is a host name: unresolvable", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP uac.example:5099;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1 },
+	{ "no neighbour entry for the next hop: unresolvable", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP 198.18.2.77:5099;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1 },
+	{ "no route: unresolvable", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP 198.19.200.1:5099;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1 },
+	{ "second Via over TCP", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/TCP 198.18.2.2:5099;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	{ "second Via of the other family", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP [2001:2:0:2::2]:5099;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	{ "trailing comma, nothing after it", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa,  \n" TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	{ "VLAN-tagged reply", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, false, 0, 1,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	{ "bad status line", 4,
+	  "SIP/2.0 48 Short\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	{ "not a served port: not looked at", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, false, 5080, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1 },
+	{ "a request with our Via on top is never forwarded", 4,
+	  "INVITE sip:b@198.18.0.9 SIP/2.0\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1 },
+};
+
+/* [forward] via = 198.18.0.1:5060 (or [2001:2::1]:5060), rewrites:
+ *   0: code = 480 486 487 -> 404 Not Found
+ *   1: code = 4xx         -> 400 Bad Request Upstream
+ *   2: code = 6xx         -> 603 Declined By The Callee Everywhere */
+static void set_rewrite(struct sl_fwd_rewrite *r, const char *code,
+			const char *reason)
+{
+	memcpy(r->new_code, code, 3);
+	r->reason_len = (__u8)strlen(reason);
+	memcpy(r->reason, reason, r->reason_len);
+}
+
+static void configure(__u8 family, bool enabled)
+{
+	struct sl_config cfg;
+	struct sl_fwd_config *f = &cfg.fwd;
+
+	fx_config_init(&cfg, SL_ACTION_PASS);
+	memset(f, 0, sizeof(*f));
+	f->enabled = enabled;
+	f->family = family;
+	f->via_port = 5060;
+	if (family == 4)
+		inet_pton(AF_INET, "198.18.0.1", f->via_addr);
+	else
+		inet_pton(AF_INET6, "2001:2::1", f->via_addr);
+	f->n_rewrites = 3;
+	f->rewrites[0].codes[0] = 480;
+	f->rewrites[0].codes[1] = 486;
+	f->rewrites[0].codes[2] = 487;
+	f->rewrites[0].n_codes = 3;
+	set_rewrite(&f->rewrites[0], "404", "Not Found");
+	f->rewrites[1].class_digit = 4;
+	set_rewrite(&f->rewrites[1], "400", "Bad Request Upstream");
+	f->rewrites[2].class_digit = 6;
+	set_rewrite(&f->rewrites[2], "603", "Declined By The Callee Everywhere");
+	assert_int_equal(fx_apply(&cfg, NULL, 0), 0);
+}
+
+static int sh(const char *cmd)
+{
+	int rc = system(cmd);
+
+	if (rc != 0)
+		fprintf(stderr, "test_forward: '%s' failed (%d)\n", cmd, rc);
+	return rc;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	/* a namespace of our own: the links and neighbours below vanish
+	 * with the process, pass or fail */
+	if (unshare(CLONE_NEWNET)) {
+		perror("test_forward: unshare(CLONE_NEWNET)");
+		return -1;
+	}
+	if (sh("ip link set lo up") ||
+	    sh("ip link add fa0 address " FA0_MAC " type veth peer name fa1 address " UAS_MAC) ||
+	    sh("ip link add fb0 address " FB0_MAC " type veth peer name fb1 address " UAC_MAC) ||
+	    sh("ip link set fa0 up && ip link set fa1 up && ip link set fb0 up && ip link set fb1 up") ||
+	    sh("ip addr add 198.18.0.1/24 dev fa0 && ip addr add 198.18.2.1/24 dev fb0") ||
+	    sh("ip -6 addr add 2001:2::1/64 dev fa0 nodad && ip -6 addr add 2001:2:0:2::1/64 dev fb0 nodad") ||
+	    sh("ip neigh replace 198.18.2.2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    sh("ip neigh replace 198.18.0.2 lladdr " UAS_MAC " dev fa0 nud permanent") ||
+	    sh("ip -6 neigh replace 2001:2:0:2::2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    sh("sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1"))
+		return -1;
+	if_fa0 = if_nametoindex("fa0");
+	if_fb0 = if_nametoindex("fb0");
+	if (!if_fa0 || !if_fb0 || fx_load())
+		return -1;
+	fx.ingress_ifindex = if_fa0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fx_unload();
+	return 0;
+}
+
+static size_t build_in(const struct fwd_case *c)
+{
+	struct frame_spec fs = { .family = c->family, .n_vlans = c->n_vlans,
+				 .sport = 5070, .dport = c->dport, .udp_csum = true };
+	char sip[2048];
+	size_t len = sip_fmt(sip, sizeof(sip), !c->lf_only, "%s", c->in);
+
+	assert_true(len > 0);
+	return frame_build(frame, sizeof(frame), &fs, sip, len);
+}
+
+/* 16-bit one's complement sum of a pseudo header, as a seed for
+ * frame_csum(), which then gives 0 over a datagram with a right checksum. */
+static __u32 seed(const __u8 *pseudo, size_t n)
+{
+	return (__u16)~frame_csum(pseudo, n, 0);
+}
+
+static void mac(const char *text, __u8 out[6])
+{
+	assert_int_equal(sscanf(text, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &out[0],
+				&out[1], &out[2], &out[3], &out[4], &out[5]), 6);
+}
+
+/* The forwarded frame: Ethernet to the next hop, IP from us, UDP from
+ * our port, both checksums right, and exactly the expected SIP bytes. */
+static void check_frame(const struct fwd_case *c, const __u8 *f, size_t n)
+{
+	char want[2048];
+	size_t wlen = sip_fmt(want, sizeof(want), !c->lf_only, "%s", c->out);
+	__u8 dmac[6], smac[6], dst[16] = { 0 }, pseudo[40] = { 0 };
+	const __u8 *udp;
+	size_t l3 = 14, l4, ulen;
+
+	mac(c->out_if == OUT_TX ? UAS_MAC : UAC_MAC, dmac);
+	mac(c->out_if == OUT_TX ? FA0_MAC : FB0_MAC, smac);
+	assert_true(n > 14 + 40 + 8);
+	assert_memory_equal(f, dmac, 6);
+	assert_memory_equal(f + 6, smac, 6);
+	if (c->family == 4) {
+		assert_int_equal(f[12] << 8 | f[13], 0x0800);
+		assert_int_equal(f[l3], 0x45);
+		assert_int_equal(f[l3 + 8], 64);		/* TTL */
+		assert_int_equal(f[l3 + 9], IPPROTO_UDP);
+		assert_int_equal((f[l3 + 2] << 8 | f[l3 + 3]), n - 14);
+		assert_int_equal(frame_csum(f + l3, 20, 0), 0);
+		inet_pton(AF_INET, "198.18.0.1", pseudo);
+		assert_memory_equal(f + l3 + 12, pseudo, 4);
+		inet_pton(AF_INET, c->dst, dst);
+		assert_memory_equal(f + l3 + 16, dst, 4);
+		memcpy(pseudo + 4, dst, 4);
+		l4 = l3 + 20;
+		ulen = n - l4;
+		pseudo[9] = IPPROTO_UDP;
+		pseudo[10] = ulen >> 8;
+		pseudo[11] = ulen & 0xff;
+		udp = f + l4;
+		assert_int_equal(frame_csum(udp, ulen, seed(pseudo, 12)), 0);
+	} else {
+		assert_int_equal(f[12] << 8 | f[13], 0x86dd);
+		assert_int_equal(f[l3] >> 4, 6);
+		assert_int_equal(f[l3 + 6], IPPROTO_UDP);
+		assert_int_equal(f[l3 + 7], 64);		/* hop limit */
+		assert_int_equal((f[l3 + 4] << 8 | f[l3 + 5]), n - 14 - 40);
+		inet_pton(AF_INET6, "2001:2::1", pseudo);
+		assert_memory_equal(f + l3 + 8, pseudo, 16);
+		inet_pton(AF_INET6, c->dst, dst);
+		assert_memory_equal(f + l3 + 24, dst, 16);
+		memcpy(pseudo + 16, dst, 16);
+		l4 = l3 + 40;
+		ulen = n - l4;
+		pseudo[34] = ulen >> 8;
+		pseudo[35] = ulen & 0xff;
+		pseudo[39] = IPPROTO_UDP;
+		udp = f + l4;
+		assert_int_equal(frame_csum(udp, ulen, seed(pseudo, 40)), 0);
+	}
+	assert_int_equal(udp[0] << 8 | udp[1], 5060);
+	assert_int_equal(udp[2] << 8 | udp[3], c->out_dport);
+	assert_int_equal(udp[4] << 8 | udp[5], ulen);
+	if (ulen - 8 != wlen || memcmp(udp + 8, want, wlen)) {
+		fprintf(stderr, "want (%zu bytes):\n%.*s\ngot (%zu bytes):\n%.*s\n",
+			wlen, (int)wlen, want, ulen - 8, (int)(ulen - 8), udp + 8);
+		fail_msg("%s: SIP bytes differ", c->name);
+	}
+}
+
+static __u64 rewrite_hits(unsigned int idx)
+{
+	int fd = bpf_map__fd(fx.skel->maps.sl_fwd_hits);
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 vals[ncpu > 0 ? ncpu : 1], sum = 0;
+	__u32 key;
+	__u32 bank = 0;
+
+	/* the active bank's row */
+	key = 0;
+	{
+		struct sl_active act;
+
+		if (bpf_map_lookup_elem(fx.maps.fd[SL_M_ACTIVE], &key, &act) == 0)
+			bank = act.bank & 1;
+	}
+	key = bank * SL_MAX_REWRITES + idx;
+	if (bpf_map_lookup_elem(fd, &key, vals))
+		return ~0ULL;
+	for (int i = 0; i < ncpu; i++)
+		sum += vals[i];
+	return sum;
+}
+
+static void run_case(const struct fwd_case *c)
+{
+	struct sl_dp_counters before, after, d;
+	__u64 hits_before[3], hits_after[3];
+	size_t len;
+
+	configure(c->family, true);
+	len = build_in(c);
+	assert_true(len > 0);
+	for (unsigned int i = 0; i < 3; i++)
+		hits_before[i] = rewrite_hits(i);
+	assert_int_equal(fx_counters(&before), 0);
+	assert_int_equal(fx_run(frame, len, &res), 0);
+	assert_int_equal(fx_counters(&after), 0);
+	fx_counters_sub(&after, &before, &d);
+	if (res.verdict != c->verdict)
+		fail_msg("%s: verdict %s, want %s (fwd %llu/%llu/%llu/%llu)", c->name,
+			 fx_verdict_name(res.verdict), fx_verdict_name(c->verdict),
+			 (unsigned long long)d.fwd_forwarded,
+			 (unsigned long long)d.fwd_rewritten,
+			 (unsigned long long)d.fwd_unresolvable,
+			 (unsigned long long)d.fwd_passed);
+	assert_int_equal(d.fwd_forwarded, c->forwarded);
+	assert_int_equal(d.fwd_rewritten, c->rewritten);
+	assert_int_equal(d.fwd_unresolvable, c->unresolvable);
+	assert_int_equal(d.fwd_passed, c->passed);
+	for (unsigned int i = 0; i < 3; i++) {
+		hits_after[i] = rewrite_hits(i);
+		assert_int_equal(hits_after[i] - hits_before[i],
+				 (int)i == c->rewrite_hit ? 1 : 0);
+	}
+	if (c->verdict == XDP_PASS) {
+		/* untouched */
+		assert_int_equal(res.out_len, len);
+		assert_memory_equal(res.out, frame, len);
+		return;
+	}
+	check_frame(c, res.out + res.meta_len, res.out_len - res.meta_len);
+}
+
+static void test_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fprintf(stderr, "# %s\n", cases[i].name);
+		run_case(&cases[i]);
+	}
+}
+
+/* Without a [forward] section responses pass as before. */
+static void test_off(void **state)
+{
+	struct sl_dp_counters before, after, d;
+	size_t len;
+
+	(void)state;
+	configure(4, false);
+	len = build_in(&cases[0]);
+	assert_int_equal(fx_counters(&before), 0);
+	assert_int_equal(fx_run(frame, len, &res), 0);
+	assert_int_equal(res.verdict, XDP_PASS);
+	assert_int_equal(fx_counters(&after), 0);
+	fx_counters_sub(&after, &before, &d);
+	assert_int_equal(d.sip_responses, 1);
+	assert_int_equal(d.fwd_forwarded + d.fwd_passed + d.fwd_unresolvable, 0);
+	assert_memory_equal(res.out, frame, len);
+}
+
+/* Every length of a forwardable reply cut short: never a crash, never a
+ * forwarded frame with a wrong checksum (check_frame on each forward). */
+static void test_truncated(void **state)
+{
+	static const struct fwd_case *c = &cases[0];
+	char sip[2048];
+	size_t full = sip_fmt(sip, sizeof(sip), true, "%s", c->in);
+
+	(void)state;
+	configure(4, true);
+	for (size_t cut = 1; cut <= full; cut++) {
+		struct frame_spec fs = { .sport = 5070, .udp_csum = true };
+		size_t len = frame_build(frame, sizeof(frame), &fs, sip, cut);
+
+		assert_int_equal(fx_run(frame, len, &res), 0);
+		assert_true(res.verdict == XDP_PASS || res.verdict == XDP_REDIRECT);
+		if (res.verdict == XDP_REDIRECT) {
+			const __u8 *f = res.out + res.meta_len;
+			size_t n = res.out_len - res.meta_len;
+
+			assert_int_equal(frame_csum(f + 14, 20, 0), 0);
+			assert_true(n > 14 + 28);
+		}
+	}
+}
+
+/* The kernel's FIB helper refuses lookups for a device without IP
+ * forwarding: the reply goes to the stack, counted as unresolvable. */
+static void test_forwarding_disabled(void **state)
+{
+	struct sl_dp_counters before, after, d;
+	size_t len;
+
+	(void)state;
+	configure(4, true);
+	len = build_in(&cases[0]);
+	assert_int_equal(sh("sysctl -qw net.ipv4.conf.fa0.forwarding=0"), 0);
+	assert_int_equal(fx_counters(&before), 0);
+	assert_int_equal(fx_run(frame, len, &res), 0);
+	assert_int_equal(fx_counters(&after), 0);
+	assert_int_equal(sh("sysctl -qw net.ipv4.conf.fa0.forwarding=1"), 0);
+	fx_counters_sub(&after, &before, &d);
+	assert_int_equal(res.verdict, XDP_PASS);
+	assert_int_equal(d.fwd_unresolvable, 1);
+	assert_int_equal(d.fwd_forwarded, 0);
+	assert_memory_equal(res.out, frame, len);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_off),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_forwarding_disabled),
+	};
+
+	return cmocka_run_group_tests_name("forward", tests, setup, teardown);
+}
