@@ -145,6 +145,7 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_CONFIG] = bpf_map__fd(skel->maps.sl_config);
 	m->fd[SL_M_RULES] = bpf_map__fd(skel->maps.sl_rules);
 	m->fd[SL_M_RULE_HITS] = bpf_map__fd(skel->maps.sl_rule_hits);
+	m->fd[SL_M_FWD_HITS] = bpf_map__fd(skel->maps.sl_fwd_hits);
 	m->fd[SL_M_COUNTERS] = bpf_map__fd(skel->maps.sl_counters);
 	m->fd[SL_M_WINDOW] = bpf_map__fd(skel->maps.sl_window);
 	m->fd[SL_M_XSKS] = bpf_map__fd(skel->maps.sl_xsks);
@@ -202,7 +203,8 @@ static int take_over(__u32 prog_id, const char *dir,
 			close(fd);	/* .rodata, scratch */
 	}
 	for (int k = 0; k < SL_N_MAPS; k++) {
-		/* a map the code does not use (sl_stats) is not bound to the
+		/* a map the code does not use (sl_stats; sl_fwd_hits in a
+		 * program without reply forwarding) is not bound to the
 		 * program: iproute2 pinned it by name */
 		if (m.fd[k] < 0) {
 			snprintf(path, sizeof(path), "%s/%s", IPROUTE2_PIN_DIR,

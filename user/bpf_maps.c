@@ -84,6 +84,18 @@ int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank)
 	return 0;
 }
 
+int sl_maps_read_config(const struct sl_maps *m, struct sl_config *cfg)
+{
+	__u32 bank;
+	int err = sl_maps_active_bank(m, &bank);
+
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(m->fd[SL_M_CONFIG], &bank, cfg))
+		return -errno;
+	return 0;
+}
+
 int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 		  const struct sl_rule *rules, unsigned int n_rules)
 {
@@ -155,7 +167,10 @@ int sl_maps_read_counters(const struct sl_maps *m, struct sl_dp_counters *sum)
 	return 0;
 }
 
-int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES])
+/* A per-CPU u64 array of per_bank entries per bank (sl_rule_hits,
+ * sl_fwd_hits): the active bank's, summed over CPUs. */
+static int read_bank_hits(const struct sl_maps *m, int which, __u32 per_bank,
+			  __u64 *hits)
 {
 	int n = ncpus();
 	__u64 *per;
@@ -167,10 +182,10 @@ int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES])
 	per = calloc(n, sizeof(*per));
 	if (!per)
 		return -ENOMEM;
-	for (__u32 i = 0; !err && i < SL_MAX_RULES; i++) {
-		__u32 key = bank * SL_MAX_RULES + i;
+	for (__u32 i = 0; !err && i < per_bank; i++) {
+		__u32 key = bank * per_bank + i;
 
-		if (bpf_map_lookup_elem(m->fd[SL_M_RULE_HITS], &key, per)) {
+		if (bpf_map_lookup_elem(m->fd[which], &key, per)) {
 			err = -errno;
 			break;
 		}
@@ -180,6 +195,16 @@ int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES])
 	}
 	free(per);
 	return err;
+}
+
+int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES])
+{
+	return read_bank_hits(m, SL_M_RULE_HITS, SL_MAX_RULES, hits);
+}
+
+int sl_maps_read_fwd_hits(const struct sl_maps *m, __u64 hits[SL_MAX_REWRITES])
+{
+	return read_bank_hits(m, SL_M_FWD_HITS, SL_MAX_REWRITES, hits);
 }
 
 int sl_maps_reset_counters(const struct sl_maps *m)
@@ -195,6 +220,9 @@ int sl_maps_reset_counters(const struct sl_maps *m)
 		err = -errno;
 	for (__u32 k = 0; !err && k < SL_RULE_BANKS * SL_MAX_RULES; k++)
 		if (bpf_map_update_elem(m->fd[SL_M_RULE_HITS], &k, zeros, BPF_ANY))
+			err = -errno;
+	for (__u32 k = 0; !err && k < SL_RULE_BANKS * SL_MAX_REWRITES; k++)
+		if (bpf_map_update_elem(m->fd[SL_M_FWD_HITS], &k, zeros, BPF_ANY))
 			err = -errno;
 	free(zeros);
 	return err;

@@ -11,14 +11,15 @@
 
 /* Map names, as pinned. */
 #define SL_MAP_NAMES { "sl_active", "sl_config", "sl_rules", "sl_rule_hits", \
-		       "sl_counters", "sl_window", "sl_xsks", "sl_stats" }
-#define SL_N_MAPS 8
+		       "sl_fwd_hits", "sl_counters", "sl_window", "sl_xsks", \
+		       "sl_stats" }
+#define SL_N_MAPS 9
 
 struct sl_maps {
 	int fd[SL_N_MAPS];	/* in SL_MAP_NAMES order; -1 = not open */
 };
-enum { SL_M_ACTIVE, SL_M_CONFIG, SL_M_RULES, SL_M_RULE_HITS, SL_M_COUNTERS,
-       SL_M_WINDOW, SL_M_XSKS, SL_M_STATS };
+enum { SL_M_ACTIVE, SL_M_CONFIG, SL_M_RULES, SL_M_RULE_HITS, SL_M_FWD_HITS,
+       SL_M_COUNTERS, SL_M_WINDOW, SL_M_XSKS, SL_M_STATS };
 
 extern const char *const sl_map_names[SL_N_MAPS];
 
@@ -37,11 +38,16 @@ void sl_maps_close(struct sl_maps *m);
 int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 		  const struct sl_rule *rules, unsigned int n_rules);
 int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank);
+/* The settings of the active bank (what the data plane runs with). */
+int sl_maps_read_config(const struct sl_maps *m, struct sl_config *cfg);
 
 /* Sums of the per-CPU counters. */
 int sl_maps_read_counters(const struct sl_maps *m, struct sl_dp_counters *sum);
 /* Hits of the rules of the active bank, summed over CPUs. */
 int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES]);
+/* Replies forwarded through each rewrite of the active bank, summed. */
+int sl_maps_read_fwd_hits(const struct sl_maps *m, __u64 hits[SL_MAX_REWRITES]);
+/* Zeroes sl_counters, sl_rule_hits and sl_fwd_hits (both banks). */
 int sl_maps_reset_counters(const struct sl_maps *m);
 
 /* One reply-window entry through a map update (tests, tools).  The

@@ -22,6 +22,9 @@ enum sect {
 	SECT_NONE,
 	SECT_SL,
 	SECT_RULE,
+	SECT_FORWARD,
+	SECT_REWRITE,
+	SECT_N,
 };
 
 enum sl_key_idx {
@@ -51,6 +54,17 @@ enum rule_key_idx {
 	R_N,
 };
 
+enum fwd_key_idx {
+	F_VIA,
+	F_N,
+};
+
+enum rewrite_key_idx {
+	W_CODE,
+	W_REPLY,
+	W_N,
+};
+
 struct parse_ctx {
 	struct sl_settings *s;
 	const char *name;		/* file name for messages */
@@ -63,11 +77,15 @@ struct parse_ctx {
 	bool failed;
 	enum sect sect;
 	int rule;			/* index of the current [rule] */
+	int rewrite;			/* index of the current [rewrite] */
 	unsigned sl_line;		/* line of [sl], 0 = not seen */
+	unsigned fwd_line;		/* line of [forward], 0 = not seen */
 	bool tag_addr_has_port;
 	/* Line where each key was first given, 0 = not given. */
 	unsigned sl_seen[K_SL_N];
 	unsigned rule_seen[SL_MAX_RULES][R_N];
+	unsigned fwd_seen[F_N];
+	unsigned rewrite_seen[SL_MAX_REWRITES][W_N];
 };
 
 struct key_def {
@@ -431,17 +449,42 @@ static int sl_tag_seed(struct parse_ctx *c, const char *key, const char *val)
 	return copy_value(c, key, c->s->tag_seed, sizeof(c->s->tag_seed), val);
 }
 
-/* IPv4[:port], [IPv6][:port] or a bare IPv6 address. */
-static int sl_tag_addr(struct parse_ctx *c, const char *key, const char *val)
+/* An RFC 3261 host name: labels of letters, digits and '-', the last one
+ * starting with a letter ("1.2.3.400" is a bad address, not a name). */
+static bool is_host_name(const char *p)
 {
-	struct sl_settings *s = c->s;
+	const char *top = p, *q;
+
+	for (q = p; *q; q++) {
+		if (*q == '.' && q[1])
+			top = q + 1;
+		else if (*q != '.' && !is_alnum(*q) && *q != '-')
+			return false;
+	}
+	return (*top >= 'a' && *top <= 'z') || (*top >= 'A' && *top <= 'Z');
+}
+
+struct addr_port {
+	int family;			/* AF_INET or AF_INET6 */
+	unsigned char bin[16];		/* network order */
+	char ip[64];			/* as written, IPv6 without brackets */
+	__u16 port;			/* 0 = none given */
+};
+
+/*
+ * IPv4[:port], [IPv6][:port] or a bare IPv6 address (tag_addr, via).
+ * name_hint: a host name gets its own message (via must be a literal).
+ */
+static int parse_addr_port(struct parse_ctx *c, const char *key,
+			   const char *val, bool name_hint,
+			   struct addr_port *ap)
+{
 	const char *ip = val, *ip_end, *port = NULL, *colon;
-	unsigned char bin[16];
 	unsigned long long v;
-	char buf[64];
 	size_t len;
 	int family;
 
+	memset(ap, 0, sizeof(*ap));
 	if (*val == '[') {
 		ip = val + 1;
 		ip_end = strchr(ip, ']');
@@ -467,23 +510,41 @@ static int sl_tag_addr(struct parse_ctx *c, const char *key, const char *val)
 	}
 
 	len = ip_end - ip;
-	if (len >= sizeof(buf) || len >= sizeof(s->tag_addr_ip))
+	if (len >= sizeof(ap->ip))
 		return fail(c, "%s: '%s' is not an IP address", key, val);
-	memcpy(buf, ip, len);
-	buf[len] = '\0';
-	if (inet_pton(family, buf, bin) != 1)
-		return fail(c, "%s: '%s' is not an %s address", key, buf,
+	memcpy(ap->ip, ip, len);
+	ap->ip[len] = '\0';
+	if (inet_pton(family, ap->ip, ap->bin) != 1) {
+		if (name_hint && family == AF_INET && is_host_name(ap->ip))
+			return fail(c, "%s: '%s' is a host name; write an IP address (the data plane compares addresses and cannot resolve names)",
+				    key, ap->ip);
+		return fail(c, "%s: '%s' is not an %s address", key, ap->ip,
 			    family == AF_INET ? "IPv4" : "IPv6");
-	memcpy(s->tag_addr_ip, buf, len + 1);
-
-	c->tag_addr_has_port = port != NULL;
+	}
+	ap->family = family;
 	if (port) {
 		if (!parse_num(port, strlen(port), 65535, &v) || !v)
 			return fail(c, "%s: '%s' is not a port number (1..65535)",
 				    key, port);
-		/* Canonical text: it goes into the MD5 of the to-tag. */
-		snprintf(s->tag_addr_port, sizeof(s->tag_addr_port), "%llu", v);
+		ap->port = v;
 	}
+	return 0;
+}
+
+static int sl_tag_addr(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_settings *s = c->s;
+	struct addr_port ap;
+
+	_Static_assert(sizeof(ap.ip) == sizeof(s->tag_addr_ip), "tag_addr_ip");
+	if (parse_addr_port(c, key, val, false, &ap))
+		return -1;
+	memcpy(s->tag_addr_ip, ap.ip, sizeof(s->tag_addr_ip));
+	c->tag_addr_has_port = ap.port != 0;
+	/* Canonical text: it goes into the MD5 of the to-tag. */
+	if (ap.port)
+		snprintf(s->tag_addr_port, sizeof(s->tag_addr_port), "%u",
+			 ap.port);
 	s->tag_addr_set = true;
 	return 0;
 }
@@ -802,28 +863,39 @@ static int check_replies(struct parse_ctx *c, const char *key)
 	return 0;
 }
 
-static int rule_reply(struct parse_ctx *c, const char *key, const char *val)
+/* "CODE [REASON]" of a reply key (rules and rewrites).  *reason points
+ * into val, or to the RFC 3261 phrase when val has none. */
+static int parse_reply(struct parse_ctx *c, const char *key, const char *val,
+		       __u16 *code, const char **reason)
 {
-	struct sl_rule_reply *rep = cur_reply(c);
-	const char *reason, *std;
-	__u16 code;
+	const char *r, *std;
 
-	if (check_replies(c, key))
-		return -1;
-	if (!parse_code(val, strnlen(val, 3), &code) ||
+	if (!parse_code(val, strnlen(val, 3), code) ||
 	    (val[3] && !is_blank(val[3])))
 		return fail(c, "%s: '%s' is not 'CODE REASON' with CODE 100..699",
 			    key, val);
-	reason = val + 3;
-	while (is_blank(*reason))
-		reason++;
-	if (!*reason) {
-		std = sl_std_reason(code);
+	r = val + 3;
+	while (is_blank(*r))
+		r++;
+	if (!*r) {
+		std = sl_std_reason(*code);
 		if (!std)
 			return fail(c, "%s: %u has no standard reason phrase; write 'reply = %u REASON'",
-				    key, code, code);
-		reason = std;
+				    key, *code, *code);
+		r = std;
 	}
+	*reason = r;
+	return 0;
+}
+
+static int rule_reply(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_rule_reply *rep = cur_reply(c);
+	const char *reason;
+	__u16 code;
+
+	if (check_replies(c, key) || parse_reply(c, key, val, &code, &reason))
+		return -1;
 	if (copy_value(c, key, rep->reason, sizeof(rep->reason), reason))
 		return -1;
 	rep->code = code;
@@ -874,6 +946,165 @@ static const struct key_def rule_keys[R_N] = {
 	[R_ACTION]	= { "action", rule_action, false },
 };
 
+/* ---- [forward] and [rewrite NAME] keys ---- */
+
+static int fwd_via(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_fwd_config *f = &c->s->dp.fwd;
+	struct addr_port ap;
+
+	if (parse_addr_port(c, key, val, true, &ap))
+		return -1;
+	f->family = ap.family == AF_INET ? 4 : 6;
+	memset(f->via_addr, 0, sizeof(f->via_addr));
+	memcpy(f->via_addr, ap.bin, ap.family == AF_INET ? 4 : 16);
+	f->via_port = ap.port ? ap.port : SL_DEFAULT_PORT;
+	return 0;
+}
+
+static struct sl_fwd_rewrite *cur_rewrite(struct parse_ctx *c)
+{
+	return &c->s->dp.fwd.rewrites[c->rewrite];
+}
+
+/*
+ * sl_forward_reply cannot change the class of a reply: every code (or the
+ * class) a rewrite matches must have the first digit of its new code.
+ * Checked by whichever of code and reply comes second (k).
+ */
+static int check_rewrite_class(struct parse_ctx *c, int k)
+{
+	unsigned other = c->rewrite_seen[c->rewrite][k == W_CODE ? W_REPLY : W_CODE];
+	const struct sl_fwd_rewrite *w = cur_rewrite(c);
+	char reply_class = w->new_code[0], matched[8];
+	unsigned i;
+
+	if (!other)
+		return 0;
+	if (w->class_digit) {
+		if ('0' + w->class_digit == reply_class)
+			return 0;
+		snprintf(matched, sizeof(matched), "%cxx", '0' + w->class_digit);
+	} else {
+		for (i = 0; i < w->n_codes; i++)
+			if ('0' + w->codes[i] / 100 != reply_class)
+				break;
+		if (i == w->n_codes)
+			return 0;
+		snprintf(matched, sizeof(matched), "%u", w->codes[i]);
+	}
+	if (k == W_CODE)
+		return fail(c, "code: %s and reply %.3s (line %u) are of different classes (%cxx, %cxx): sl_forward_reply cannot change the reply code class",
+			    matched, (const char *)w->new_code, other,
+			    matched[0], reply_class);
+	return fail(c, "reply: %.3s and code %s (line %u) are of different classes (%cxx, %cxx): sl_forward_reply cannot change the reply code class",
+		    (const char *)w->new_code, matched, other, reply_class,
+		    matched[0]);
+}
+
+/* "480", "480, 486 487" (commas and/or blanks) or one class "4xx". */
+static int rewrite_code(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_fwd_rewrite *w = cur_rewrite(c);
+	__u16 codes[SL_REWRITE_CODES], code;
+	unsigned n = 0, i, class_digit = 0;
+	const char *p = val, *it;
+	bool is_class;
+	size_t len;
+
+	while (*p) {
+		for (it = p; *p && *p != ',' && !is_blank(*p); p++)
+			;
+		len = p - it;
+		if (!len)
+			return fail(c, "%s: empty item in the list", key);
+		is_class = len == 3 && it[0] >= '1' && it[0] <= '6' &&
+			   it[1] == 'x' && it[2] == 'x';
+		if (class_digit || (is_class && n))
+			return fail(c, "%s: '%s' mixes a class with other items (one class such as 4xx, or a list of codes)",
+				    key, val);
+		if (is_class) {
+			class_digit = it[0] - '0';
+		} else if (parse_code(it, len, &code)) {
+			for (i = 0; i < n; i++)
+				if (codes[i] == code)
+					return fail(c, "%s: %u is listed twice",
+						    key, code);
+			if (n == SL_REWRITE_CODES)
+				return fail(c, "%s: more than %d codes", key,
+					    SL_REWRITE_CODES);
+			codes[n++] = code;
+		} else {
+			return fail(c, "%s: '%.*s' is not a status code (100..699) or a class (1xx..6xx)",
+				    key, (int)len, it);
+		}
+		while (is_blank(*p))
+			p++;
+		if (*p == ',') {
+			for (p++; is_blank(*p); p++)
+				;
+			if (!*p)
+				return fail(c, "%s: empty item in the list", key);
+		}
+	}
+	memset(w->codes, 0, sizeof(w->codes));
+	memcpy(w->codes, codes, n * sizeof(codes[0]));
+	w->n_codes = n;
+	w->class_digit = class_digit;
+	return check_rewrite_class(c, W_CODE);
+}
+
+static int rewrite_reply(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_fwd_rewrite *w = cur_rewrite(c);
+	const char *reason;
+	size_t len, i;
+	__u16 code;
+
+	if (parse_reply(c, key, val, &code, &reason))
+		return -1;
+	len = strlen(reason);
+	if (len > SL_FWD_REASON_MAX)
+		return fail(c, "%s: the reason is too long (%zu bytes, at most %d)",
+			    key, len, SL_FWD_REASON_MAX);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)reason[i] < 0x20 ||
+		    (unsigned char)reason[i] > 0x7e)
+			return fail(c, "%s: byte 0x%02x in the reason is not printable ASCII",
+				    key, (unsigned char)reason[i]);
+	w->new_code[0] = '0' + code / 100;
+	w->new_code[1] = '0' + code / 10 % 10;
+	w->new_code[2] = '0' + code % 10;
+	w->new_code[3] = 0;
+	memset(w->reason, 0, sizeof(w->reason));
+	memcpy(w->reason, reason, len);
+	w->reason_len = len;
+	return check_rewrite_class(c, W_REPLY);
+}
+
+static const struct key_def fwd_keys[F_N] = {
+	[F_VIA]		= { "via", fwd_via, false },
+};
+
+static const struct key_def rewrite_keys[W_N] = {
+	[W_CODE]	= { "code", rewrite_code, false },
+	[W_REPLY]	= { "reply", rewrite_reply, false },
+};
+
+/* What handle_key() needs to know about each kind of section. */
+static const struct {
+	const char *in;		/* "... in %s": a [rule NAME] section */
+	const char *under;	/* "put it under %s": [rule NAME] */
+	const struct key_def *keys;
+	int n;
+} sects[SECT_N] = {
+	[SECT_SL]	= { "[sl]", "[sl]", sl_keys, K_SL_N },
+	[SECT_RULE]	= { "a [rule NAME] section", "[rule NAME]", rule_keys, R_N },
+	[SECT_FORWARD]	= { "[forward]", "[forward]", fwd_keys, F_N },
+	[SECT_REWRITE]	= { "a [rewrite NAME] section", "[rewrite NAME]",
+			    rewrite_keys, W_N },
+};
+
 static int find_key(const struct key_def *keys, int n, const char *name)
 {
 	int i;
@@ -886,33 +1117,73 @@ static int find_key(const struct key_def *keys, int n, const char *name)
 
 /* ---- inih callbacks ---- */
 
+/* The kinds of section other than skip that have key name, for messages:
+ * "A", "A or B", "A, B or C"; "" when none has it. */
+static void sections_with_key(const char *name, int skip, bool under,
+			      char *out, size_t size)
+{
+	int sect, total = 0, n = 0;
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (sect = SECT_SL; sect < SECT_N; sect++)
+		if (sect != skip &&
+		    find_key(sects[sect].keys, sects[sect].n, name) >= 0)
+			total++;
+	for (sect = SECT_SL; sect < SECT_N && off < size; sect++) {
+		if (sect == skip ||
+		    find_key(sects[sect].keys, sects[sect].n, name) < 0)
+			continue;
+		n++;
+		off += snprintf(out + off, size - off, "%s%s",
+				n == 1 ? "" : n == total ? " or " : ", ",
+				under ? sects[sect].under : sects[sect].in);
+	}
+}
+
+static unsigned *section_seen(struct parse_ctx *c)
+{
+	switch (c->sect) {
+	case SECT_SL:
+		return c->sl_seen;
+	case SECT_RULE:
+		return c->rule_seen[c->rule];
+	case SECT_FORWARD:
+		return c->fwd_seen;
+	default:
+		return c->rewrite_seen[c->rewrite];
+	}
+}
+
 static int handle_key(struct parse_ctx *c, const char *name, const char *val)
 {
-	bool in_sl = c->sect == SECT_SL;
-	const struct key_def *keys = in_sl ? sl_keys : rule_keys;
-	const struct key_def *other = in_sl ? rule_keys : sl_keys;
-	int n = in_sl ? K_SL_N : R_N;
+	const struct key_def *keys = sects[c->sect].keys;
+	bool in_rule = c->sect == SECT_RULE;
+	char where[128];
 	unsigned *seen;
 	int k;
 
 	if (!*name)
 		return fail(c, "missing key name before '='");
-	if (c->sect == SECT_NONE)
-		return fail(c, "'%s' is outside any section (put it under [sl] or [rule NAME])",
-			    name);
-	seen = in_sl ? c->sl_seen : c->rule_seen[c->rule];
-	k = find_key(keys, n, name);
-	if (k < 0) {
-		if (find_key(other, in_sl ? R_N : K_SL_N, name) >= 0)
-			return fail(c, "'%s' belongs in %s, not in %s", name,
-				    in_sl ? "a [rule NAME] section" : "[sl]",
-				    in_sl ? "[sl]" : "a [rule NAME] section");
-		return fail(c, "unknown key '%s' in %s", name,
-			    in_sl ? "[sl]" : "a [rule NAME] section");
+	if (c->sect == SECT_NONE) {
+		sections_with_key(name, SECT_NONE, true, where, sizeof(where));
+		return fail(c, "'%s' is outside any section (put it under %s)",
+			    name, where[0] ? where :
+			    "[sl], [rule NAME], [forward] or [rewrite NAME]");
 	}
-	if (seen[k] && !(!in_sl && k == R_HEADER))
+	k = find_key(keys, sects[c->sect].n, name);
+	if (k < 0) {
+		sections_with_key(name, c->sect, false, where, sizeof(where));
+		if (where[0])
+			return fail(c, "'%s' belongs in %s, not in %s", name,
+				    where, sects[c->sect].in);
+		return fail(c, "unknown key '%s' in %s", name,
+			    sects[c->sect].in);
+	}
+	seen = section_seen(c);
+	if (seen[k] && !(in_rule && k == R_HEADER))
 		return fail(c, "'%s' is already set at line %u%s", name,
-			    seen[k], in_sl ? "" : " (only 'header' may repeat)");
+			    seen[k], in_rule ? " (only 'header' may repeat)" : "");
 	if (!*val && !keys[k].may_be_empty)
 		return fail(c, "'%s' needs a value", name);
 	if (keys[k].parse(c, name, val))
@@ -943,54 +1214,36 @@ static bool valid_rule_name(const char *p, size_t len)
 	return len > 0;
 }
 
-/* p..p+len is a trimmed line starting with '['. */
-static int handle_section(struct parse_ctx *c, const char *p, size_t len)
+static bool same_name(const char *name, const char *nm, size_t nm_len)
+{
+	return strlen(name) == nm_len && !memcmp(name, nm, nm_len);
+}
+
+/* NAME of [KIND NAME]; size: of the array that keeps it. */
+static int check_section_name(struct parse_ctx *c, const char *kind,
+			      const char *nm, size_t nm_len, size_t size)
+{
+	if (!nm_len)
+		return fail(c, "a %s needs a name: [%s NAME]", kind, kind);
+	if (!valid_rule_name(nm, nm_len))
+		return fail(c, "%s name '%.*s' may only have letters, digits, '_', '.' and '-'",
+			    kind, (int)nm_len, nm);
+	if (nm_len >= size)
+		return fail(c, "%s name '%.*s' is longer than %zu characters",
+			    kind, (int)nm_len, nm, size - 1);
+	return 0;
+}
+
+static int new_rule(struct parse_ctx *c, const char *nm, size_t nm_len)
 {
 	struct sl_settings *s = c->s;
-	const char *close = memchr(p, ']', len), *in, *rest, *nm;
-	size_t in_len, nm_len;
 	unsigned i;
 
-	if (!close)
-		return fail(c, "section header without closing ']'");
-	for (rest = close + 1; rest < p + len && is_blank(*rest); rest++)
-		;
-	if (rest < p + len && *rest != ';')
-		return fail(c, "unexpected '%.*s' after the section header",
-			    (int)(p + len - rest), rest);
-	in = p + 1;
-	in_len = close - in;
-	while (in_len && is_blank(*in))
-		in++, in_len--;
-	while (in_len && is_blank(in[in_len - 1]))
-		in_len--;
-
-	if (in_len == 2 && !memcmp(in, "sl", 2)) {
-		if (c->sl_line)
-			return fail(c, "second [sl] section (the first is at line %u)",
-				    c->sl_line);
-		c->sl_line = c->lineno;
-		c->sect = SECT_SL;
-		return 0;
-	}
-	if (in_len < 4 || memcmp(in, "rule", 4) ||
-	    (in_len > 4 && !is_blank(in[4])))
-		return fail(c, "unknown section [%.*s] (expected [sl] or [rule NAME])",
-			    (int)in_len, in);
-
-	for (nm = in + 4, nm_len = in_len - 4; nm_len && is_blank(*nm); nm++)
-		nm_len--;
-	if (!nm_len)
-		return fail(c, "a rule needs a name: [rule NAME]");
-	if (!valid_rule_name(nm, nm_len))
-		return fail(c, "rule name '%.*s' may only have letters, digits, '_', '.' and '-'",
-			    (int)nm_len, nm);
-	if (nm_len >= sizeof(s->replies[0].name))
-		return fail(c, "rule name '%.*s' is longer than %zu characters",
-			    (int)nm_len, nm, sizeof(s->replies[0].name) - 1);
+	if (check_section_name(c, "rule", nm, nm_len,
+			       sizeof(s->replies[0].name)))
+		return -1;
 	for (i = 0; i < s->dp.n_rules; i++)
-		if (strlen(s->replies[i].name) == nm_len &&
-		    !memcmp(s->replies[i].name, nm, nm_len))
+		if (same_name(s->replies[i].name, nm, nm_len))
 			return fail(c, "rule '%.*s' already defined at line %u",
 				    (int)nm_len, nm, s->replies[i].line);
 	if (s->dp.n_rules == SL_MAX_RULES)
@@ -1005,6 +1258,84 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 	c->rule = i;
 	c->sect = SECT_RULE;
 	return 0;
+}
+
+static int new_rewrite(struct parse_ctx *c, const char *nm, size_t nm_len)
+{
+	struct sl_settings *s = c->s;
+	struct sl_fwd_config *f = &s->dp.fwd;
+	unsigned i;
+
+	if (check_section_name(c, "rewrite", nm, nm_len,
+			       sizeof(s->rewrite_names[0].name)))
+		return -1;
+	for (i = 0; i < f->n_rewrites; i++)
+		if (same_name(s->rewrite_names[i].name, nm, nm_len))
+			return fail(c, "rewrite '%.*s' already defined at line %u",
+				    (int)nm_len, nm, s->rewrite_names[i].line);
+	if (f->n_rewrites == SL_MAX_REWRITES)
+		return fail(c, "too many rewrites (at most %d)",
+			    SL_MAX_REWRITES);
+
+	i = f->n_rewrites++;
+	memset(&f->rewrites[i], 0, sizeof(f->rewrites[i]));
+	memset(&s->rewrite_names[i], 0, sizeof(s->rewrite_names[i]));
+	memcpy(s->rewrite_names[i].name, nm, nm_len);
+	s->rewrite_names[i].line = c->lineno;
+	c->rewrite = i;
+	c->sect = SECT_REWRITE;
+	return 0;
+}
+
+/* p..p+len is a trimmed line starting with '['. */
+static int handle_section(struct parse_ctx *c, const char *p, size_t len)
+{
+	const char *close = memchr(p, ']', len), *in, *rest, *nm;
+	size_t in_len, word, nm_len;
+
+	if (!close)
+		return fail(c, "section header without closing ']'");
+	for (rest = close + 1; rest < p + len && is_blank(*rest); rest++)
+		;
+	if (rest < p + len && *rest != ';')
+		return fail(c, "unexpected '%.*s' after the section header",
+			    (int)(p + len - rest), rest);
+	in = p + 1;
+	in_len = close - in;
+	while (in_len && is_blank(*in))
+		in++, in_len--;
+	while (in_len && is_blank(in[in_len - 1]))
+		in_len--;
+	/* [WORD] or [WORD NAME] */
+	for (word = 0; word < in_len && !is_blank(in[word]); word++)
+		;
+	for (nm = in + word, nm_len = in_len - word; nm_len && is_blank(*nm);
+	     nm++)
+		nm_len--;
+
+	if (same_name("sl", in, in_len)) {
+		if (c->sl_line)
+			return fail(c, "second [sl] section (the first is at line %u)",
+				    c->sl_line);
+		c->sl_line = c->lineno;
+		c->sect = SECT_SL;
+		return 0;
+	}
+	if (same_name("forward", in, in_len)) {
+		if (c->fwd_line)
+			return fail(c, "second [forward] section (the first is at line %u)",
+				    c->fwd_line);
+		c->fwd_line = c->lineno;
+		c->s->dp.fwd.enabled = 1;
+		c->sect = SECT_FORWARD;
+		return 0;
+	}
+	if (same_name("rule", in, word))
+		return new_rule(c, nm, nm_len);
+	if (same_name("rewrite", in, word))
+		return new_rewrite(c, nm, nm_len);
+	return fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward] or [rewrite NAME])",
+		    (int)in_len, in);
 }
 
 /*
@@ -1109,6 +1440,25 @@ static int finish(struct parse_ctx *c)
 					       r->ports[j], rep->name);
 		}
 	}
+	if (c->fwd_line && !c->fwd_seen[F_VIA])
+		return fail_at(c, c->fwd_line,
+			       "[forward] has no 'via' (our sent-by: the replies whose top Via is this address are forwarded)");
+	for (i = 0; i < s->dp.fwd.n_rewrites; i++) {
+		const struct sl_rewrite_name *rn = &s->rewrite_names[i];
+
+		if (!c->fwd_line)
+			return fail_at(c, rn->line,
+				       "rewrite '%s' needs a [forward] section (without one no reply is forwarded)",
+				       rn->name);
+		if (!c->rewrite_seen[i][W_CODE])
+			return fail_at(c, rn->line,
+				       "rewrite '%s' has no 'code' (the status codes or the class it rewrites)",
+				       rn->name);
+		if (!c->rewrite_seen[i][W_REPLY])
+			return fail_at(c, rn->line,
+				       "rewrite '%s' has no 'reply' (the CODE REASON put in their place)",
+				       rn->name);
+	}
 	if (s->tag_addr_set && !c->tag_addr_has_port)
 		snprintf(s->tag_addr_port, sizeof(s->tag_addr_port), "%u",
 			 s->dp.ports[0]);
@@ -1137,6 +1487,7 @@ static int parse(const char *text, size_t len, const char *name,
 	c->err = err;
 	c->errlen = errlen;
 	c->rule = -1;
+	c->rewrite = -1;
 
 	sl_settings_defaults(s);
 	rc = ini_parse_stream(read_line, c, ini_handler_cb, c);

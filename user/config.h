@@ -46,6 +46,35 @@
  *    otherwise).
  *  - header: Via, From, To, Call-ID, CSeq, Content-Length and their
  *    compact forms are refused (the responder writes those itself).
+ *
+ * Reply forwarding (Kamailio's sl_forward_reply), in s->dp.fwd:
+ *
+ *      [forward]
+ *      via = 198.18.0.1:5060   ; our sent-by
+ *      [rewrite hide-480]
+ *      code = 480              ; or a list "480, 486 487", or a class "4xx"
+ *      reply = 404 Not Found
+ *
+ *  - [forward] at most once; via is required: IPv4[:port], [IPv6][:port]
+ *    or a bare IPv6 address, port 5060 when not given.  An IP literal
+ *    only: the data plane compares the top Via's sent-by with it as an
+ *    address, so a host name is an error.  Stored as enabled = 1,
+ *    family 4/6, via_addr (network order, v4 in the first 4 bytes),
+ *    via_port (host order).  Without [forward], fwd stays zero (off).
+ *  - [rewrite NAME], up to SL_MAX_REWRITES, names unique among the
+ *    rewrites (the same characters as rule names), kept in
+ *    rewrite_names[] for stats.  Rewrites are tried in file order; the
+ *    first whose code matches wins.  A [rewrite] needs a [forward]
+ *    section (anywhere in the file).  Both keys are required:
+ *    code: up to SL_REWRITE_CODES codes 100..699, separated by commas
+ *    and/or blanks (codes[], n_codes, class_digit = 0), or one class
+ *    "Nxx", N 1..6 (class_digit = N, n_codes = 0);
+ *    reply = CODE [REASON]: new_code holds the 3 ASCII digits, the
+ *    reason is 1..SL_FWD_REASON_MAX printable ASCII bytes (reason_len,
+ *    zero padded); without a reason the RFC 3261 one (sl_std_reason()).
+ *    Every code (or the class) must be of the reply code's class (first
+ *    digit), as sl_forward_reply cannot change the class: otherwise an
+ *    error, at the line of whichever of code/reply comes second.
  */
 #ifndef SL_CONFIG_H
 #define SL_CONFIG_H
@@ -70,10 +99,16 @@ struct sl_rule_reply {          /* userspace-only part of a rule, same index as 
 	size_t headers_len;
 };
 
+struct sl_rewrite_name {        /* userspace-only part of a rewrite, same index as dp.fwd.rewrites */
+	char name[64];
+	unsigned line;          /* line of the [rewrite NAME] section header */
+};
+
 struct sl_settings {
-	struct sl_config dp;    /* ports, n_ports, default_action, ack_window_ns, n_rules, rules_need_headers, window_mask; signature/has_signature left zero (the caller computes them) */
+	struct sl_config dp;    /* ports, n_ports, default_action, ack_window_ns, n_rules, rules_need_headers, window_mask, fwd; signature/has_signature left zero (the caller computes them) */
 	struct sl_rule rules[SL_MAX_RULES];
 	struct sl_rule_reply replies[SL_MAX_RULES];
+	struct sl_rewrite_name rewrite_names[SL_MAX_REWRITES];
 	__u16 default_code;     /* 500 */
 	char default_reason[128]; /* "Internal Server Error" */
 	char server_header[256];  /* whole line without CRLF, default "Server: sl-xdp"; "" = none */

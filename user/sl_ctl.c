@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -49,7 +50,8 @@ static const char *const usage_status =
 static const char *const usage_stats =
 	"usage: sl-ctl stats IFACE [--json | --prometheus] [--reset]\n"
 	"  Kamailio's sl: counters (kamcmd's names and order), then the data-plane\n"
-	"  (dp:) and per-rule (rule:) counters. --reset zeroes them after printing.\n";
+	"  (dp:), per-rule (rule:) and per-rewrite (rewrite:) counters. --reset\n"
+	"  zeroes them after printing.\n";
 
 static void usage(FILE *f)
 {
@@ -247,6 +249,24 @@ out:
 	return ret;
 }
 
+/* "reply forwarding: on, via ADDR:PORT, N rewrite(s)" from the active bank. */
+static void print_forwarding(const struct sl_config *cfg)
+{
+	const struct sl_fwd_config *f = &cfg->fwd;
+	char ip[INET6_ADDRSTRLEN];
+
+	if (!f->enabled) {
+		printf("  reply forwarding: off\n");
+		return;
+	}
+	if (!inet_ntop(f->family == 6 ? AF_INET6 : AF_INET, f->via_addr, ip,
+		       sizeof(ip)))
+		snprintf(ip, sizeof(ip), "?");
+	printf("  reply forwarding: on, via %s%s%s:%u, %u rewrite(s)\n",
+	       f->family == 6 ? "[" : "", ip, f->family == 6 ? "]" : "",
+	       f->via_port, f->n_rewrites);
+}
+
 /* Seconds a process has run, from /proc; -1 if unknown. */
 static long process_uptime(pid_t pid)
 {
@@ -284,8 +304,9 @@ static void status_one(const char *ifname)
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info), gen = 0, bank = 0;
 	unsigned int queues = 0;
+	struct sl_config dp;
 	struct sl_maps m;
-	int ifindex = if_nametoindex(ifname), prog_fd;
+	int ifindex = if_nametoindex(ifname), prog_fd, have_dp;
 	pid_t pid = responder_proc_pid(ifname);
 
 	sl_pin_dir(ifname, dir, sizeof(dir));
@@ -311,8 +332,11 @@ static void status_one(const char *ifname)
 	if (sl_maps_open_pinned(&m, dir) == 0) {
 		read_generation(&m, &gen);
 		sl_maps_active_bank(&m, &bank);
+		have_dp = sl_maps_read_config(&m, &dp) == 0;
 		sl_maps_close(&m);
 		printf("  pins: %s, rule bank %u, generation %u\n", dir, bank, gen);
+		if (have_dp)
+			print_forwarding(&dp);
 	} else {
 		printf("  pins: %s incomplete\n", dir);
 	}
@@ -395,18 +419,53 @@ static int cmd_status(int argc, char **argv)
 
 enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROM };
 
-/* Rule names from the config the responder runs with (best effort). */
-static void rule_names(const char *ifname, char names[SL_MAX_RULES][64])
+/* Rule and rewrite names from the config the responder runs with (best
+ * effort). */
+static void config_names(const char *ifname, char rules[SL_MAX_RULES][64],
+			 char rewrites[SL_MAX_REWRITES][64])
 {
 	static struct sl_settings s;
 	char path[PATH_MAX], err[256];
 
-	memset(names, 0, SL_MAX_RULES * 64);
+	memset(rules, 0, SL_MAX_RULES * 64);
+	memset(rewrites, 0, SL_MAX_REWRITES * 64);
 	if (responder_proc_config_path(ifname, path, sizeof(path)) ||
 	    sl_settings_load_file(path, &s, err, sizeof(err)))
 		return;
 	for (unsigned int i = 0; i < s.dp.n_rules && i < SL_MAX_RULES; i++)
-		snprintf(names[i], 64, "%s", s.replies[i].name);
+		snprintf(rules[i], 64, "%s", s.replies[i].name);
+	for (unsigned int i = 0; i < s.dp.fwd.n_rewrites && i < SL_MAX_REWRITES; i++)
+		snprintf(rewrites[i], 64, "%s", s.rewrite_names[i].name);
+}
+
+/*
+ * The hits of each rule or rewrite (kind) that has a name or a hit, in
+ * fmt: "KIND:NAME:hits = N" lines, JSON array elements, or the
+ * sl_xdp_KIND_hits family (its TYPE line always).
+ */
+static void print_hits(enum stats_format fmt, const char *ifname,
+		       const char *kind, char names[][64], const __u64 *hits,
+		       int n)
+{
+	const char *sep = "";
+
+	if (fmt == FMT_PROM)
+		printf("# TYPE sl_xdp_%s_hits counter\n", kind);
+	for (int i = 0; i < n; i++) {
+		if (!names[i][0] && !hits[i])
+			continue;
+		if (fmt == FMT_JSON)
+			printf("%s{\"index\":%d,\"name\":\"%s\",\"hits\":%llu}", sep, i,
+			       names[i], (unsigned long long)hits[i]);
+		else if (fmt == FMT_PROM)
+			printf("sl_xdp_%s_hits{interface=\"%s\",%s=\"%s\",index=\"%d\"} %llu\n",
+			       kind, ifname, kind, names[i], i,
+			       (unsigned long long)hits[i]);
+		else
+			printf("%s:%s:hits = %llu\n", kind,
+			       names[i][0] ? names[i] : "?", (unsigned long long)hits[i]);
+		sep = ",";
+	}
 }
 
 static int reset_all(const struct sl_maps *m)
@@ -430,11 +489,11 @@ static int cmd_stats(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	static char names[SL_MAX_RULES][64];
+	static char names[SL_MAX_RULES][64], rw_names[SL_MAX_REWRITES][64];
 	enum stats_format fmt = FMT_TEXT;
 	struct sl_dp_counters c;
 	struct sl_kam_stats k;
-	__u64 hits[SL_MAX_RULES];
+	__u64 hits[SL_MAX_RULES], rw_hits[SL_MAX_REWRITES];
 	const char *ifname, *sep = "";
 	struct sl_maps m;
 	int opt, reset = 0;
@@ -466,12 +525,12 @@ static int cmd_stats(int argc, char **argv)
 	if (open_iface(ifname, &m))
 		return EXIT_ERR;
 	if (sl_maps_read_counters(&m, &c) || sl_maps_read_rule_hits(&m, hits) ||
-	    sl_maps_read_kam_stats(&m, &k)) {
+	    sl_maps_read_fwd_hits(&m, rw_hits) || sl_maps_read_kam_stats(&m, &k)) {
 		fprintf(stderr, "sl-ctl: cannot read the counters of %s\n", ifname);
 		sl_maps_close(&m);
 		return EXIT_ERR;
 	}
-	rule_names(ifname, names);
+	config_names(ifname, names, rw_names);
 	/* a reply lost to a full TX ring or an exhausted UMEM is a send
 	 * failure, as Kamailio counts one */
 	k.failures += k.tx_ring_full + k.umem_exhausted;
@@ -492,14 +551,9 @@ static int cmd_stats(int argc, char **argv)
 #undef K
 #undef J
 		printf("},\"rules\":[");
-		sep = "";
-		for (int i = 0; i < SL_MAX_RULES; i++) {
-			if (!names[i][0] && !hits[i])
-				continue;
-			printf("%s{\"index\":%d,\"name\":\"%s\",\"hits\":%llu}", sep, i,
-			       names[i], (unsigned long long)hits[i]);
-			sep = ",";
-		}
+		print_hits(fmt, ifname, "rule", names, hits, SL_MAX_RULES);
+		printf("],\"rewrites\":[");
+		print_hits(fmt, ifname, "rewrite", rw_names, rw_hits, SL_MAX_REWRITES);
 		printf("]}\n");
 	} else if (fmt == FMT_PROM) {
 		/* the textfile collector's format; one family per counter */
@@ -518,11 +572,8 @@ static int cmd_stats(int argc, char **argv)
 		    #f, #f, ifname, (unsigned long long)k.f);
 		RESP_FIELDS(R)
 #undef R
-		printf("# TYPE sl_xdp_rule_hits counter\n");
-		for (int i = 0; i < SL_MAX_RULES; i++)
-			if (names[i][0] || hits[i])
-				printf("sl_xdp_rule_hits{interface=\"%s\",rule=\"%s\",index=\"%d\"} %llu\n",
-				       ifname, names[i], i, (unsigned long long)hits[i]);
+		print_hits(fmt, ifname, "rule", names, hits, SL_MAX_RULES);
+		print_hits(fmt, ifname, "rewrite", rw_names, rw_hits, SL_MAX_REWRITES);
 	} else {
 		/* Kamailio's names and order first: scripts that parse
 		 * kamcmd's output parse this */
@@ -536,10 +587,8 @@ static int cmd_stats(int argc, char **argv)
 #define R(f) printf("resp:%s = %llu\n", #f, (unsigned long long)k.f);
 		RESP_FIELDS(R)
 #undef R
-		for (int i = 0; i < SL_MAX_RULES; i++)
-			if (names[i][0] || hits[i])
-				printf("rule:%s:hits = %llu\n",
-				       names[i][0] ? names[i] : "?", (unsigned long long)hits[i]);
+		print_hits(fmt, ifname, "rule", names, hits, SL_MAX_RULES);
+		print_hits(fmt, ifname, "rewrite", rw_names, rw_hits, SL_MAX_REWRITES);
 	}
 	if (reset && reset_all(&m)) {
 		fprintf(stderr, "sl-ctl: cannot reset the counters of %s\n", ifname);

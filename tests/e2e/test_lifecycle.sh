@@ -16,7 +16,7 @@ netns_setup
 work=$(mktemp -d)
 netns_defer "rm -rf '$work'"
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
-netns_defer "rm -f $GLOBALS/sl_active $GLOBALS/sl_config $GLOBALS/sl_rules $GLOBALS/sl_rule_hits $GLOBALS/sl_counters $GLOBALS/sl_window $GLOBALS/sl_xsks $GLOBALS/sl_stats"
+netns_defer "rm -f $GLOBALS/sl_active $GLOBALS/sl_config $GLOBALS/sl_rules $GLOBALS/sl_rule_hits $GLOBALS/sl_fwd_hits $GLOBALS/sl_counters $GLOBALS/sl_window $GLOBALS/sl_xsks $GLOBALS/sl_stats"
 nsenter_c ip link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
 
 conf() {	# FILE CODE REASON [RETRY_AFTER]
@@ -30,6 +30,8 @@ conf() {	# FILE CODE REASON [RETRY_AFTER]
 conf "$work/a.conf" 200 OK
 conf "$work/b.conf" 503 "Service Unavailable" 30
 printf '[sl]\nports = 5060\n[rule broken]\nmethod = OPTIONS\nreply = 999 Nope\n' > "$work/bad.conf"
+conf "$work/fwd.conf" 200 OK
+printf '\n[forward]\nvia = [2001:2::1]:5070\n[rewrite hide-480]\ncode = 480\nreply = 404 Not Found\n' >> "$work/fwd.conf"
 json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # --- take over a program loaded by iproute2
@@ -41,6 +43,7 @@ check "answers after the takeover: 20 of 20" test "$(echo "$r" | json 'd["answer
 check "status names the program as sl-xdp's and the responder" \
 	bash -c "nsenter_s() { nsenter --net=/run/netns/$NS_S \"\$@\"; }; nsenter_s '$SLCTL' status '$IF_S' | tee '$work/status' | grep -q '(sl-xdp)' && grep -q 'responder: pid' '$work/status' && grep -q 'queue' '$work/status'"
 check "status without IFACE lists it" bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' status | grep -q '^$IF_S:'"
+check "status: reply forwarding off without [forward]" grep -qx '  reply forwarding: off' "$work/status"
 
 # --- stats formats
 nsenter_s "$SLCTL" stats "$IF_S" > "$work/stats.txt"
@@ -80,6 +83,22 @@ check "a bad reload fails with file and line, exit 1" \
 r=$(run_c $UDP ping 198.18.0.1 5060 5 100)
 check "... and changes nothing: still 200 OK" \
 	test "$(echo "$r" | json 'list(d["shapes"])')" = "['SIP/2.0 200 OK']"
+
+# --- reply forwarding settings and per-rewrite counters
+check "reload with [forward] and a [rewrite]" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/fwd.conf"
+check "status: reply forwarding on, with its via" \
+	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' status '$IF_S' | grep -qx '  reply forwarding: on, via \[2001:2::1\]:5070, 1 rewrite(s)'"
+nsenter_s "$SLCTL" stats "$IF_S" > "$work/stats.txt"
+check "stats: rewrite hits by name" grep -qx 'rewrite:hide-480:hits = 0' "$work/stats.txt"
+check "stats: fwd_ counters" grep -qx 'dp:fwd_forwarded = 0' "$work/stats.txt"
+check "stats --json: rewrites by name" \
+	test "$(nsenter_s "$SLCTL" stats "$IF_S" --json | json 'd["rewrites"][0]["name"], d["rewrites"][0]["hits"]')" = "hide-480 0"
+nsenter_s "$SLCTL" stats "$IF_S" --prometheus > "$work/stats.prom"
+check "stats --prometheus: rewrite hits, still the exposition format" \
+	bash -c "grep -qx 'sl_xdp_rewrite_hits{interface=\"$IF_S\",rewrite=\"hide-480\",index=\"0\"} 0' '$work/stats.prom' && ! grep -vqE '^(# TYPE [a-zA-Z_][a-zA-Z0-9_]* counter|[a-zA-Z_][a-zA-Z0-9_]*\{[^}]*\} [0-9]+)$' '$work/stats.prom'"
+check "reload back to the file without [forward]" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/a.conf"
+check "status: reply forwarding off again" \
+	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' status '$IF_S' | grep -qx '  reply forwarding: off'"
 
 # --- refusals
 out=$(nsenter_s "$SLCTL" attach "$IF_S" -c "$work/a.conf" 2>&1); rc=$?

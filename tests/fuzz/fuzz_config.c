@@ -16,6 +16,9 @@
  *    within their sizes, prefixes without host bits, strings
  *    NUL-terminated, extra header lines "Name: value" CRLF with no other
  *    control character, so no value can inject a line into a reply;
+ *    reply forwarding all zero without [forward], else a family, a port
+ *    and rewrites of one class each: codes 100..699 or a class digit,
+ *    a 3-digit new code of that class, a printable zero-padded reason;
  *  - deterministic: the same text loads to the same bytes twice.
  */
 #define _GNU_SOURCE	/* memfd_create */
@@ -83,6 +86,58 @@ static void check_headers(const struct sl_rule_reply *rep)
 			      *p != 0x7f);
 		p = eol + 2;
 	}
+}
+
+static void check_fwd(const struct sl_settings *s)
+{
+	const struct sl_fwd_config *f = &s->dp.fwd;
+	unsigned int i, j, k;
+
+	if (!f->enabled) {
+		CHECK(!memcmp(f, &zero.dp.fwd, sizeof(*f)));
+		return;
+	}
+	CHECK(f->enabled == 1);
+	CHECK(f->family == 4 || f->family == 6);
+	CHECK(f->via_port != 0);
+	for (k = f->family == 4 ? 4 : 16; k < 16; k++)
+		CHECK(f->via_addr[k] == 0);
+	CHECK(f->n_rewrites <= SL_MAX_REWRITES);
+	for (i = 0; i < f->n_rewrites; i++) {
+		const struct sl_fwd_rewrite *w = &f->rewrites[i];
+		const char *name = s->rewrite_names[i].name;
+		unsigned int cls = w->new_code[0] - '0';
+
+		CHECK(terminated(name, sizeof(s->rewrite_names[i].name)) && name[0]);
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(name, s->rewrite_names[j].name));
+		CHECK(cls >= 1 && cls <= 6);
+		for (k = 1; k < 3; k++)
+			CHECK(w->new_code[k] >= '0' && w->new_code[k] <= '9');
+		CHECK(w->new_code[3] == 0);
+		CHECK(w->reason_len >= 1 && w->reason_len <= SL_FWD_REASON_MAX);
+		for (k = 0; k < SL_FWD_REASON_MAX; k++)
+			CHECK(k < w->reason_len ?
+			      w->reason[k] >= 0x20 && w->reason[k] <= 0x7e :
+			      w->reason[k] == 0);
+		/* one class, or 1..SL_REWRITE_CODES codes, all in cls */
+		CHECK(!w->class_digit != !w->n_codes);
+		CHECK(!w->class_digit || w->class_digit == cls);
+		CHECK(w->n_codes <= SL_REWRITE_CODES);
+		for (j = 0; j < SL_REWRITE_CODES; j++) {
+			if (j >= w->n_codes) {
+				CHECK(w->codes[j] == 0);
+				continue;
+			}
+			CHECK(w->codes[j] >= 100 && w->codes[j] <= 699);
+			CHECK(w->codes[j] / 100 == cls);
+			for (k = 0; k < j; k++)
+				CHECK(w->codes[k] != w->codes[j]);
+		}
+	}
+	for (; i < SL_MAX_REWRITES; i++)
+		CHECK(!memcmp(&f->rewrites[i], &zero.dp.fwd.rewrites[i],
+			      sizeof(f->rewrites[i])));
 }
 
 static void check_ok(const struct sl_settings *s)
@@ -172,6 +227,7 @@ static void check_ok(const struct sl_settings *s)
 		if (r->user_agent.len)
 			CHECK(dp->rules_need_headers);
 	}
+	check_fwd(s);
 }
 
 static void check_failed(int rc, const struct sl_settings *s, const char *err,

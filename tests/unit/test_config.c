@@ -913,12 +913,361 @@ static void test_design_example(void **state)
 		     "ffffffff000000000000000000000000");
 }
 
+/* ---- [forward] and [rewrite NAME] ---- */
+
+static void check_fwd_off(const struct sl_settings *s)
+{
+	static const struct sl_fwd_config off;
+
+	assert_memory_equal(&s->dp.fwd, &off, sizeof(off));
+}
+
+static void test_forward_via(void **state)
+{
+	static const struct {
+		const char *via;
+		int family;
+		const char *addr_hex;
+		unsigned port;
+	} ok[] = {
+		{ "198.18.0.1:5070", 4, "c6120001", 5070 },
+		{ "198.18.0.1", 4, "c6120001", 5060 },		/* default port */
+		{ "198.18.0.1:05080", 4, "c6120001", 5080 },
+		{ "[2001:2::1]:5062", 6, "20010002000000000000000000000001", 5062 },
+		{ "[2001:2::1]", 6, "20010002000000000000000000000001", 5060 },
+		{ "2001:2::1", 6, "20010002000000000000000000000001", 5060 },
+		/* without brackets the last group is part of the address */
+		{ "2001:2::1:5062", 6, "20010002000000000000000000015062", 5060 },
+		{ "[::ffff:198.18.0.1]:1", 6, "00000000000000000000ffffc6120001", 1 },
+	};
+	static const __u8 zeros[16];
+	char text[128];
+	size_t i, n;
+
+	(void)state;
+	/* No [forward]: everything zero, reply forwarding off. */
+	load_ok("[sl]\nports = 5060\n[rule a]\n");
+	check_fwd_off(&st);
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "[forward]\nvia = %s\n", ok[i].via);
+		load_ok(text);
+		n = ok[i].family == 4 ? 4 : 16;
+		assert_int_equal(st.dp.fwd.enabled, 1);
+		assert_int_equal(st.dp.fwd.family, ok[i].family);
+		assert_bytes(st.dp.fwd.via_addr, ok[i].addr_hex, n);
+		assert_memory_equal(st.dp.fwd.via_addr + n, zeros, 16 - n);
+		assert_int_equal(st.dp.fwd.via_port, ok[i].port);
+		assert_int_equal(st.dp.fwd.n_rewrites, 0);
+		assert_int_equal(st.dp.fwd.pad, 0);
+		assert_int_equal(st.dp.fwd.pad2, 0);
+		/* the rest of the settings is untouched */
+		assert_int_equal(st.dp.n_ports, 1);
+		assert_int_equal(st.dp.n_rules, 0);
+	}
+
+	/* [forward] anywhere in the file, between other sections. */
+	load_ok("[rule a]\nmethod = OPTIONS\n[forward]\nvia = 198.18.0.2\n"
+		"[sl]\nports = 5070\n");
+	assert_int_equal(st.dp.fwd.enabled, 1);
+	assert_bytes(st.dp.fwd.via_addr, "c6120002", 4);
+	assert_int_equal(st.dp.fwd.via_port, 5060);
+	assert_int_equal(st.dp.ports[0], 5070);
+	assert_int_equal(st.rules[0].n_methods, 1);
+}
+
+static void test_forward_errors(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[forward]\n", 1, "[forward] has no 'via' (our sent-by" },
+		{ "[sl]\n[forward]\n; nothing\n[rule a]\n", 2, "[forward] has no 'via'" },
+		{ "[forward]\nvia =\n", 2, "'via' needs a value" },
+		{ "[forward]\nvia = 198.18.0.1\n[sl]\n[forward]\n", 4, "second [forward] section (the first is at line 1)" },
+		{ "[forward]\nvia = 198.18.0.1\nvia = 198.18.0.2\n", 3, "'via' is already set at line 2" },
+		{ "[forward]\nvia = proxy.example.net\n", 2, "via: 'proxy.example.net' is a host name; write an IP address (the data plane compares addresses and cannot resolve names)" },
+		{ "[forward]\nvia = proxy.example.net:5060\n", 2, "'proxy.example.net' is a host name" },
+		{ "[forward]\nvia = localhost\n", 2, "'localhost' is a host name" },
+		{ "[forward]\nvia = 198.18.0.256\n", 2, "via: '198.18.0.256' is not an IPv4 address" },
+		{ "[forward]\nvia = 198.18.0\n", 2, "'198.18.0' is not an IPv4 address" },
+		{ "[forward]\nvia = 198.18.0.1a\n", 2, "'198.18.0.1a' is not an IPv4 address" },
+		{ "[forward]\nvia = [proxy.example.net]:5060\n", 2, "'proxy.example.net' is not an IPv6 address" },
+		{ "[forward]\nvia = [198.18.0.1]:5060\n", 2, "'198.18.0.1' is not an IPv6 address" },
+		{ "[forward]\nvia = [2001:2::1\n", 2, "via: '[2001:2::1' has no closing ']'" },
+		{ "[forward]\nvia = [2001:2::1]5060\n", 2, "unexpected '5060' after ']'" },
+		{ "[forward]\nvia = 198.18.0.1:0\n", 2, "via: '0' is not a port number (1..65535)" },
+		{ "[forward]\nvia = 198.18.0.1:65536\n", 2, "'65536' is not a port number" },
+		{ "[forward]\nvia = [2001:2::1]:\n", 2, "'' is not a port number" },
+		{ "[forward]\nvia = fe80::1%eth0\n", 2, "is not an IPv6 address" },
+		{ "[forward x]\n", 1, "unknown section [forward x]" },
+		{ "[Forward]\n", 1, "unknown section [Forward]" },
+		{ "[sl]\nvia = 198.18.0.1\n", 2, "'via' belongs in [forward], not in [sl]" },
+		{ "[rule a]\nvia = 198.18.0.1\n", 2, "'via' belongs in [forward], not in a [rule NAME] section" },
+		{ "[forward]\nports = 5060\n", 2, "'ports' belongs in [sl], not in [forward]" },
+		{ "[forward]\nreply = 404\n", 2, "'reply' belongs in a [rule NAME] section or a [rewrite NAME] section, not in [forward]" },
+		{ "[forward]\ncode = 480\n", 2, "'code' belongs in a [rewrite NAME] section, not in [forward]" },
+		{ "[forward]\nsent_by = 198.18.0.1\n", 2, "unknown key 'sent_by' in [forward]" },
+		{ "via = 198.18.0.1\n", 1, "'via' is outside any section (put it under [forward])" },
+	};
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+}
+
+#define FWD "[forward]\nvia = 198.18.0.1\n"	/* two lines */
+
+static void assert_reason(const struct sl_fwd_rewrite *w, const char *want)
+{
+	assert_padded(w->reason_len, w->reason, SL_FWD_REASON_MAX, want);
+}
+
+static void test_rewrite_forms(void **state)
+{
+	static const __u16 no_codes[SL_REWRITE_CODES];
+	const struct sl_fwd_rewrite *w;
+	char text[256];
+	unsigned d;
+
+	(void)state;
+	load_ok(FWD
+		"[rewrite hide-480]\n"		/* 3 */
+		"code = 480\n"
+		"reply = 404 Not Found\n");
+	assert_int_equal(st.dp.fwd.n_rewrites, 1);
+	assert_string_equal(st.rewrite_names[0].name, "hide-480");
+	assert_int_equal(st.rewrite_names[0].line, 3);
+	w = &st.dp.fwd.rewrites[0];
+	assert_int_equal(w->n_codes, 1);
+	assert_int_equal(w->codes[0], 480);
+	assert_int_equal(w->codes[1], 0);
+	assert_int_equal(w->class_digit, 0);
+	assert_memory_equal(w->new_code, "404", 4);	/* NUL included */
+	assert_reason(w, "Not Found");
+	assert_int_equal(w->pad, 0);
+
+	/* A list: commas, blanks or both; reply before code; no reason
+	 * gives the RFC 3261 one; [forward] after the rewrite. */
+	load_ok("[rewrite busy]\n"
+		"reply = 486\n"
+		"code = 480, 486 487,488 ,\t410\n"
+		FWD);
+	w = &st.dp.fwd.rewrites[0];
+	assert_int_equal(w->n_codes, 5);
+	assert_int_equal(w->codes[0], 480);
+	assert_int_equal(w->codes[1], 486);
+	assert_int_equal(w->codes[2], 487);
+	assert_int_equal(w->codes[3], 488);
+	assert_int_equal(w->codes[4], 410);
+	assert_int_equal(w->codes[5], 0);
+	assert_memory_equal(w->new_code, "486", 4);
+	assert_reason(w, "Busy Here");
+
+	/* Up to SL_REWRITE_CODES codes. */
+	load_ok(FWD "[rewrite r]\ncode = 400 401 402 403 404 405 406 407\n"
+		"reply = 400 Nope\n");
+	assert_int_equal(st.dp.fwd.rewrites[0].n_codes, SL_REWRITE_CODES);
+	assert_int_equal(st.dp.fwd.rewrites[0].codes[SL_REWRITE_CODES - 1], 407);
+
+	/* A class, every class 1xx..6xx. */
+	for (d = 1; d <= 6; d++) {
+		snprintf(text, sizeof(text),
+			 FWD "[rewrite c]\ncode = %uxx\nreply = %u99 Class %u\n",
+			 d, d, d);
+		load_ok(text);
+		w = &st.dp.fwd.rewrites[0];
+		assert_int_equal(w->class_digit, d);
+		assert_int_equal(w->n_codes, 0);
+		assert_memory_equal(w->codes, no_codes, sizeof(no_codes));
+		assert_int_equal(w->new_code[0], '0' + d);
+		assert_memory_equal(w->new_code + 1, "99", 3);
+	}
+
+	/* Reason: as written, inner blanks kept, trailing ones trimmed,
+	 * ';' without a blank before it is part of it. */
+	load_ok(FWD "[rewrite r]\ncode = 503\n"
+		"reply = 500   Down for  maintenance;see-www   \n");
+	assert_reason(&st.dp.fwd.rewrites[0], "Down for  maintenance;see-www");
+
+	/* SL_FWD_REASON_MAX bytes fit. */
+	snprintf(text, sizeof(text), FWD "[rewrite r]\ncode = 4xx\nreply = 400 %s\n",
+		 rep('r', SL_FWD_REASON_MAX));
+	load_ok(text);
+	assert_int_equal(st.dp.fwd.rewrites[0].reason_len, SL_FWD_REASON_MAX);
+	assert_memory_equal(st.dp.fwd.rewrites[0].reason, rep('r', SL_FWD_REASON_MAX),
+			    SL_FWD_REASON_MAX);
+
+	/* Pointless but allowed: the reply is the only code it matches. */
+	load_ok(FWD "[rewrite same]\ncode = 480\nreply = 480\n");
+	assert_int_equal(st.dp.fwd.rewrites[0].codes[0], 480);
+	assert_memory_equal(st.dp.fwd.rewrites[0].new_code, "480", 4);
+	assert_reason(&st.dp.fwd.rewrites[0], "Temporarily Unavailable");
+
+	/* Rule and rewrite names are separate: the same name in both. */
+	load_ok("[rule x]\n" FWD "[rewrite x]\ncode = 480\nreply = 404\n");
+	assert_string_equal(st.replies[0].name, "x");
+	assert_string_equal(st.rewrite_names[0].name, "x");
+}
+
+static void test_rewrite_order(void **state)
+{
+	static const struct sl_fwd_rewrite unused;
+	const struct sl_fwd_config *f;
+
+	(void)state;
+	/* File order, whatever sections lie between; index = stats index. */
+	load_ok("[rewrite second-try]\n"	/* 1 */
+		"code = 480\n"
+		"reply = 404 Not Found\n"
+		"[rule options]\n"		/* 4 */
+		"method = OPTIONS\n"
+		"[rewrite all-5xx]\n"		/* 6 */
+		"code = 5xx\n"
+		"reply = 500 Server Error\n"
+		FWD				/* 9, 10 */
+		"[rewrite catch-4xx]\n"		/* 11 */
+		"reply = 403 Forbidden\n"
+		"code = 4xx\n");
+	f = &st.dp.fwd;
+	assert_int_equal(f->enabled, 1);
+	assert_int_equal(f->n_rewrites, 3);
+	assert_int_equal(st.dp.n_rules, 1);
+	assert_string_equal(st.rewrite_names[0].name, "second-try");
+	assert_int_equal(st.rewrite_names[0].line, 1);
+	assert_int_equal(f->rewrites[0].codes[0], 480);
+	assert_string_equal(st.rewrite_names[1].name, "all-5xx");
+	assert_int_equal(st.rewrite_names[1].line, 6);
+	assert_int_equal(f->rewrites[1].class_digit, 5);
+	assert_memory_equal(f->rewrites[1].new_code, "500", 4);
+	assert_string_equal(st.rewrite_names[2].name, "catch-4xx");
+	assert_int_equal(st.rewrite_names[2].line, 11);
+	assert_int_equal(f->rewrites[2].class_digit, 4);
+	assert_reason(&f->rewrites[2], "Forbidden");
+	/* Unused slots stay zero. */
+	assert_memory_equal(&f->rewrites[3], &unused, sizeof(unused));
+	assert_string_equal(st.rewrite_names[3].name, "");
+}
+
+static void test_max_rewrites(void **state)
+{
+	static char text[SL_MAX_REWRITES * 64 + 128];
+	size_t off;
+	int i;
+
+	(void)state;
+	off = snprintf(text, sizeof(text), FWD);
+	for (i = 0; i < SL_MAX_REWRITES; i++)
+		off += snprintf(text + off, sizeof(text) - off,
+				"[rewrite w%d]\ncode = %d\nreply = 404\n",
+				i, 400 + i);
+	load_ok(text);
+	assert_int_equal(st.dp.fwd.n_rewrites, SL_MAX_REWRITES);
+	assert_string_equal(st.rewrite_names[SL_MAX_REWRITES - 1].name, "w15");
+	assert_int_equal(st.rewrite_names[SL_MAX_REWRITES - 1].line,
+			 2 + 3 * (SL_MAX_REWRITES - 1) + 1);
+	assert_int_equal(st.dp.fwd.rewrites[SL_MAX_REWRITES - 1].codes[0], 415);
+
+	snprintf(text + off, sizeof(text) - off, "[rewrite one-too-many]\n");
+	expect_err(text, 2 + 3 * SL_MAX_REWRITES + 1,
+		   "too many rewrites (at most 16)");
+}
+
+static void test_rewrite_class(void **state)
+{
+	static const struct err_case cases[] = {
+		{ FWD "[rewrite a]\ncode = 480\nreply = 302 Moved\n", 5,
+		  "reply: 302 and code 480 (line 4) are of different classes (3xx, 4xx): sl_forward_reply cannot change the reply code class" },
+		/* reported where the second of the two keys is */
+		{ FWD "[rewrite a]\nreply = 404\n\ncode = 302\n", 6,
+		  "code: 302 and reply 404 (line 4) are of different classes (3xx, 4xx): sl_forward_reply cannot change the reply code class" },
+		{ FWD "[rewrite a]\ncode = 480, 486, 503\nreply = 404\n", 5,
+		  "reply: 404 and code 503 (line 4) are of different classes (4xx, 5xx)" },
+		{ FWD "[rewrite a]\ncode = 5xx\nreply = 404\n", 5,
+		  "reply: 404 and code 5xx (line 4) are of different classes (4xx, 5xx)" },
+		{ FWD "[rewrite a]\nreply = 183 Progress\ncode = 2xx\n", 5,
+		  "code: 2xx and reply 183 (line 4) are of different classes (2xx, 1xx)" },
+		{ FWD "[rewrite a]\ncode = 600\nreply = 500\n", 5,
+		  "different classes (5xx, 6xx)" },
+		/* also without [forward]: the class error comes first */
+		{ "[rewrite a]\ncode = 404\nreply = 200 OK\n", 3,
+		  "reply code class" },
+	};
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+}
+
+static void test_rewrite_errors(void **state)
+{
+	static const struct err_case cases[] = {
+		{ FWD "[rewrite a]\ncode = 4xx, 480\n", 4, "code: '4xx, 480' mixes a class with other items (one class such as 4xx, or a list of codes)" },
+		{ FWD "[rewrite a]\ncode = 480 4xx\n", 4, "mixes a class with other items" },
+		{ FWD "[rewrite a]\ncode = 4xx 5xx\n", 4, "mixes a class with other items" },
+		{ FWD "[rewrite a]\ncode = 7xx\n", 4, "code: '7xx' is not a status code (100..699) or a class (1xx..6xx)" },
+		{ FWD "[rewrite a]\ncode = 0xx\n", 4, "'0xx' is not a status code" },
+		{ FWD "[rewrite a]\ncode = 4XX\n", 4, "'4XX' is not a status code" },
+		{ FWD "[rewrite a]\ncode = 4x\n", 4, "'4x' is not a status code" },
+		{ FWD "[rewrite a]\ncode = 99\n", 4, "'99' is not a status code" },
+		{ FWD "[rewrite a]\ncode = 700\n", 4, "'700' is not a status code" },
+		{ FWD "[rewrite a]\ncode = 0480\n", 4, "'0480' is not a status code" },
+		{ FWD "[rewrite a]\ncode = 480;486\n", 4, "'480;486' is not a status code" },
+		{ FWD "[rewrite a]\ncode = 480,,486\n", 4, "code: empty item in the list" },
+		{ FWD "[rewrite a]\ncode = 480, ,486\n", 4, "empty item" },
+		{ FWD "[rewrite a]\ncode = 480,\n", 4, "empty item" },
+		{ FWD "[rewrite a]\ncode = ,480\n", 4, "empty item" },
+		{ FWD "[rewrite a]\ncode = 480 486 480\n", 4, "code: 480 is listed twice" },
+		{ FWD "[rewrite a]\ncode = 400 401 402 403 404 405 406 407 408\n", 4, "code: more than 8 codes" },
+		{ FWD "[rewrite a]\ncode =\n", 4, "'code' needs a value" },
+		{ FWD "[rewrite a]\ncode = 480\ncode = 486\n", 5, "'code' is already set at line 4" },
+		{ FWD "[rewrite a]\nreply = 4O4 Not Found\n", 4, "reply: '4O4 Not Found' is not 'CODE REASON' with CODE 100..699" },
+		{ FWD "[rewrite a]\nreply = 404Not Found\n", 4, "is not 'CODE REASON'" },
+		{ FWD "[rewrite a]\nreply = 4xx\n", 4, "is not 'CODE REASON'" },
+		{ FWD "[rewrite a]\nreply = 499\n", 4, "reply: 499 has no standard reason phrase; write 'reply = 499 REASON'" },
+		{ FWD "[rewrite a]\nreply = 404 Not\tFound\n", 4, "reply: byte 0x09 in the reason is not printable ASCII" },
+		{ FWD "[rewrite a]\nreply = 404 Nicht gef\xc3\xbcnden\n", 4, "byte 0xc3 in the reason is not printable ASCII" },
+		{ FWD "[rewrite a]\nreply =\n", 4, "'reply' needs a value" },
+		{ FWD "[rewrite a]\nreply = 404\nreply = 404\n", 5, "'reply' is already set at line 4" },
+		{ FWD "[rewrite a]\nmethod = INVITE\n", 4, "'method' belongs in a [rule NAME] section, not in a [rewrite NAME] section" },
+		{ FWD "[rewrite a]\nheader = X-A: 1\n", 4, "'header' belongs in a [rule NAME] section, not in a [rewrite NAME] section" },
+		{ FWD "[rewrite a]\naction = drop\n", 4, "'action' belongs in a [rule NAME] section" },
+		{ FWD "[rewrite a]\nreason = Gone\n", 4, "unknown key 'reason' in a [rewrite NAME] section" },
+		{ "[rule a]\ncode = 480\n", 2, "'code' belongs in a [rewrite NAME] section, not in a [rule NAME] section" },
+		/* both keys are required (reported at the section line) */
+		{ FWD "[rewrite a]\nreply = 404\n", 3, "rewrite 'a' has no 'code' (the status codes or the class it rewrites)" },
+		{ FWD "[rewrite a]\ncode = 480\n", 3, "rewrite 'a' has no 'reply' (the CODE REASON put in their place)" },
+		{ FWD "[rewrite ok]\ncode = 480\nreply = 404\n[rewrite empty]\n", 6, "rewrite 'empty' has no 'code'" },
+		/* a rewrite needs [forward] */
+		{ "[sl]\n[rewrite a]\ncode = 480\nreply = 404\n", 2, "rewrite 'a' needs a [forward] section (without one no reply is forwarded)" },
+		/* names */
+		{ "[rewrite]\n", 1, "a rewrite needs a name: [rewrite NAME]" },
+		{ "[rewrite  ]\n", 1, "a rewrite needs a name" },
+		{ "[rewrite a b]\n", 1, "rewrite name 'a b' may only have letters, digits, '_', '.' and '-'" },
+		{ "[rewrite a/b]\n", 1, "rewrite name 'a/b' may only have" },
+		{ FWD "[rewrite x]\ncode = 480\nreply = 404\n[rewrite x]\n", 6, "rewrite 'x' already defined at line 3" },
+		{ "[rewrites x]\n", 1, "unknown section [rewrites x]" },
+	};
+	char text[512];
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+
+	snprintf(text, sizeof(text), FWD "[rewrite a]\ncode = 4xx\nreply = 400 %s\n",
+		 rep('r', SL_FWD_REASON_MAX + 1));
+	expect_err(text, 5, "reply: the reason is too long (65 bytes, at most 64)");
+
+	snprintf(text, sizeof(text), FWD "[rewrite %s]\ncode = 480\nreply = 404\n",
+		 rep('n', 63));
+	load_ok(text);
+	assert_int_equal(strlen(st.rewrite_names[0].name), 63);
+	snprintf(text, sizeof(text), "[rewrite %s]\n", rep('n', 64));
+	expect_err(text, 1, "rewrite name '");
+	expect_err(text, 1, "is longer than 63 characters");
+}
+
 /* ---- sections and general syntax ---- */
 
 static void test_section_errors(void **state)
 {
 	static const struct err_case cases[] = {
-		{ "[sl]\n[kamailio]\n", 2, "unknown section [kamailio] (expected [sl] or [rule NAME])" },
+		{ "[sl]\n[kamailio]\n", 2, "unknown section [kamailio] (expected [sl], [rule NAME], [forward] or [rewrite NAME])" },
 		{ "[SL]\n", 1, "unknown section [SL]" },
 		{ "[rules x]\n", 1, "unknown section [rules x]" },
 		{ "[]\n", 1, "unknown section []" },
@@ -950,10 +1299,12 @@ static void test_section_errors(void **state)
 static void test_syntax_errors(void **state)
 {
 	static const struct err_case cases[] = {
-		{ "ports = 5060\n", 1, "'ports' is outside any section (put it under [sl] or [rule NAME])" },
+		{ "ports = 5060\n", 1, "'ports' is outside any section (put it under [sl])" },
 		{ "[sl]\nports 5060\n", 2, "expected 'key = value', a [section] or a comment, not 'ports 5060'" },
 		{ "[sl]\nports ;= 5060\n", 2, "expected 'key = value'" },
 		{ "[sl]\n= 5060\n", 2, "missing key name before '='" },
+		{ "bogus = 1\n", 1, "'bogus' is outside any section (put it under [sl], [rule NAME], [forward] or [rewrite NAME])" },
+		{ "reply = 404\n", 1, "'reply' is outside any section (put it under [rule NAME] or [rewrite NAME])" },
 		{ "[sl]\nport = 5060\n", 2, "'port' belongs in a [rule NAME] section, not in [sl]" },
 		{ "[sl]\nserver = x\n", 2, "unknown key 'server' in [sl]" },
 		{ "[sl]\nmethod = INVITE\n", 2, "'method' belongs in a [rule NAME] section, not in [sl]" },
@@ -1262,6 +1613,13 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_action),
 		cmocka_unit_test(test_all_keys_in_rule),
 		cmocka_unit_test(test_design_example),
+		cmocka_unit_test(test_forward_via),
+		cmocka_unit_test(test_forward_errors),
+		cmocka_unit_test(test_rewrite_forms),
+		cmocka_unit_test(test_rewrite_order),
+		cmocka_unit_test(test_max_rewrites),
+		cmocka_unit_test(test_rewrite_class),
+		cmocka_unit_test(test_rewrite_errors),
 		cmocka_unit_test(test_section_errors),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_long_lines),

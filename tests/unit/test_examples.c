@@ -287,7 +287,7 @@ static char *read_text(const char *path)
 
 static const char *const known[] = {
 	"sl-xdp.conf", "options-keepalive.conf", "scanner-reject.conf",
-	"load-shed.conf", "redirect.conf",
+	"load-shed.conf", "redirect.conf", "reply-forward.conf",
 };
 
 static void check_generic(const char *path, const struct sl_settings *s)
@@ -327,6 +327,18 @@ static void check_generic(const char *path, const struct sl_settings *s)
 				      r->prefixes[k].plen))
 				fail_msg("%s: [rule %s] src prefix %u is outside the example ranges",
 					 path, rep->name, k + 1);
+	}
+	if (s->dp.fwd.enabled &&
+	    !in_range(s->dp.fwd.family, s->dp.fwd.via_addr,
+		      s->dp.fwd.family == 6 ? 128 : 32))
+		fail_msg("%s: [forward] via is outside the example ranges", path);
+	for (unsigned i = 0; i < s->dp.fwd.n_rewrites; i++) {
+		const struct sl_fwd_rewrite *w = &s->dp.fwd.rewrites[i];
+
+		assert_true(s->dp.fwd.enabled);
+		assert_true(s->rewrite_names[i].name[0] != '\0');
+		assert_true(w->reason_len >= 1 && w->reason_len <= SL_FWD_REASON_MAX);
+		assert_true(w->n_codes || w->class_digit);
 	}
 }
 
@@ -560,6 +572,70 @@ static void test_redirect(void **state)
 	free(s);
 }
 
+static int rewrite_index(const struct sl_settings *s, const char *name)
+{
+	for (unsigned i = 0; i < s->dp.fwd.n_rewrites; i++)
+		if (!strcmp(s->rewrite_names[i].name, name))
+			return (int)i;
+	fail_msg("no [rewrite %s]", name);
+	return -1;
+}
+
+static void assert_rewrite(const struct sl_fwd_rewrite *w, const char *code,
+			   const char *reason)
+{
+	assert_memory_equal(w->new_code, code, 4);
+	assert_int_equal(w->reason_len, strlen(reason));
+	assert_memory_equal(w->reason, reason, w->reason_len);
+}
+
+static void test_reply_forward(void **state)
+{
+	struct sl_settings *s = load_example("reply-forward.conf");
+	const struct sl_fwd_config *f = &s->dp.fwd;
+	const struct sl_fwd_rewrite *w;
+	static const __u8 via[4] = { 198, 18, 0, 1 };
+	int hide, no503, decline;
+
+	(void)state;
+	/* in front of the proxy: requests pass, keep-alives answered */
+	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
+	assert_int_equal(s->dp.n_rules, 1);
+	assert_method(&s->rules[need_rule(s, "options-ping")], "OPTIONS");
+	assert_true(s->tag_addr_set);
+	assert_string_equal(s->tag_addr_ip, "198.18.0.1");
+
+	/* our sent-by: the proxy's address and a served port */
+	assert_int_equal(f->enabled, 1);
+	assert_int_equal(f->family, 4);
+	assert_memory_equal(f->via_addr, via, 4);
+	assert_int_equal(f->via_port, 5060);
+	assert_int_equal(f->via_port, s->dp.ports[0]);
+
+	/* file order; each within its class */
+	assert_int_equal(f->n_rewrites, 3);
+	hide = rewrite_index(s, "hide-480");
+	no503 = rewrite_index(s, "no-503");
+	decline = rewrite_index(s, "decline");
+	assert_true(hide < no503 && no503 < decline);
+
+	w = &f->rewrites[hide];
+	assert_int_equal(w->n_codes, 1);
+	assert_int_equal(w->codes[0], 480);
+	assert_rewrite(w, "404", "Not Found");
+
+	w = &f->rewrites[no503];
+	assert_int_equal(w->n_codes, 1);
+	assert_int_equal(w->codes[0], 503);
+	assert_rewrite(w, "500", "Server Internal Error");
+
+	w = &f->rewrites[decline];
+	assert_int_equal(w->n_codes, 0);
+	assert_int_equal(w->class_digit, 6);
+	assert_rewrite(w, "603", "Decline");	/* the RFC 3261 reason */
+	free(s);
+}
+
 /* A damaged example is reported with its file and line: the loader
  * these tests rely on does catch breakage. */
 static void test_damaged_example_is_reported(void **state)
@@ -595,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_scanner_reject),
 		cmocka_unit_test(test_load_shed),
 		cmocka_unit_test(test_redirect),
+		cmocka_unit_test(test_reply_forward),
 		cmocka_unit_test(test_damaged_example_is_reported),
 	};
 
