@@ -65,6 +65,38 @@ static int is_help(const char *a)
 	return !strcmp(a, "-h") || !strcmp(a, "--help");
 }
 
+/* 1 if IP forwarding is on for ifname in this network namespace, 0 if
+ * off, -1 if unknown.  The kernel's FIB helper (bpf_fib_lookup) refuses
+ * to route for an interface without it. */
+static int ip_forwarding(const char *ifname, int family)
+{
+	char path[128];
+	int c = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding",
+		 family == 6 ? 6 : 4, ifname);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	c = fgetc(f);
+	fclose(f);
+	return c == EOF ? -1 : c != '0';
+}
+
+static void warn_forwarding(const char *ifname, const struct sl_fwd_config *f)
+{
+	int v = f->family == 6 ? 6 : 4;
+
+	if (!f->enabled || ip_forwarding(ifname, v) != 0)
+		return;
+	fprintf(stderr,
+		"sl-ctl: warning: reply forwarding is configured but IPv%d forwarding is off on %s:\n"
+		"  the kernel's FIB lookup refuses to route for it, so replies go to the stack\n"
+		"  (counted in fwd_unresolvable). Turn it on: sysctl -w net.ipv%d.conf.%s.forwarding=1\n",
+		v, ifname, v, ifname);
+}
+
 static int cmd_attach(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -102,6 +134,13 @@ static int cmd_attach(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.ifname = argv[optind];
+	{
+		/* sl_attach reports a bad file; this only looks for a warning */
+		static struct sl_settings pre;
+
+		if (!sl_settings_load_file(o.config_path, &pre, NULL, 0))
+			warn_forwarding(o.ifname, &pre.dp.fwd);
+	}
 	if (sl_attach(&o, err, sizeof(err))) {
 		fprintf(stderr, "sl-ctl: %s\n", err);
 		return EXIT_ERR;
@@ -243,6 +282,7 @@ static int cmd_reload(int argc, char **argv)
 	}
 	printf("sl-xdp on %s reloaded from %s: %u rule(s)%s\n", ifname, cfg,
 	       s.dp.n_rules, pid ? "" : " (no responder running: data plane only)");
+	warn_forwarding(ifname, &s.dp.fwd);
 	ret = 0;
 out:
 	sl_maps_close(&m);
@@ -250,7 +290,7 @@ out:
 }
 
 /* "reply forwarding: on, via ADDR:PORT, N rewrite(s)" from the active bank. */
-static void print_forwarding(const struct sl_config *cfg)
+static void print_forwarding(const char *ifname, const struct sl_config *cfg)
 {
 	const struct sl_fwd_config *f = &cfg->fwd;
 	char ip[INET6_ADDRSTRLEN];
@@ -262,9 +302,11 @@ static void print_forwarding(const struct sl_config *cfg)
 	if (!inet_ntop(f->family == 6 ? AF_INET6 : AF_INET, f->via_addr, ip,
 		       sizeof(ip)))
 		snprintf(ip, sizeof(ip), "?");
-	printf("  reply forwarding: on, via %s%s%s:%u, %u rewrite(s)\n",
+	printf("  reply forwarding: on, via %s%s%s:%u, %u rewrite(s)%s\n",
 	       f->family == 6 ? "[" : "", ip, f->family == 6 ? "]" : "",
-	       f->via_port, f->n_rewrites);
+	       f->via_port, f->n_rewrites,
+	       ip_forwarding(ifname, f->family) == 0 ?
+		       " (IP forwarding is off on the interface: replies go to the stack)" : "");
 }
 
 /* Seconds a process has run, from /proc; -1 if unknown. */
@@ -336,7 +378,7 @@ static void status_one(const char *ifname)
 		sl_maps_close(&m);
 		printf("  pins: %s, rule bank %u, generation %u\n", dir, bank, gen);
 		if (have_dp)
-			print_forwarding(&dp);
+			print_forwarding(ifname, &dp);
 	} else {
 		printf("  pins: %s incomplete\n", dir);
 	}

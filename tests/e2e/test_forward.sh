@@ -1,0 +1,265 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Reply forwarding end to end, byte-compared with Kamailio's
+# sl_forward_reply.  Three namespaces:
+#
+#   UAS ($NS_C, 198.18.0.2, 2001:2::2)
+#     -- $IF_C/$IF_S --  proxy host ($NS_S: 198.18.0.1, 2001:2::1 there;
+#                        198.18.2.1, 2001:2:0:2::1 towards the UAC)
+#     -- $IF_T/$IF_U --  UAC ($NS_U, 198.18.2.2, 2001:2:0:2::2)
+#
+# The UAS sends replies whose top Via is the proxy's and whose second Via
+# leads to the UAC (tests/e2e/kamailio/forward_peers.py: single Via lines,
+# comma-separated, compact and folded, received/rport, port-less, LF-only,
+# with and without a rewrite, IPv4 and IPv6).  First Kamailio 5.6.3 on the
+# proxy host forwards them (tests/e2e/kamailio/forward.cfg); then sl-xdp,
+# attached on $IF_S with the same rewrites, forwards them in XDP while
+# Kamailio still listens.  The UAC must receive the same bytes from the
+# same address and port both times, Kamailio's script must see none of the
+# second round, and sl-xdp's counters must say what happened.
+#
+# SL_KEEP=1 keeps the work directory in /tmp/slx-forward-last.
+set -u
+SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$SL_ROOT/tests/lib/netns.sh"
+SLCTL="$SL_ROOT/build/sl-ctl"
+KAM_CFG="$SL_ROOT/tests/e2e/kamailio/forward.cfg"
+PEERS="$SL_ROOT/tests/e2e/kamailio/forward_peers.py"
+
+if ! command -v kamailio >/dev/null 2>&1; then
+	echo "1..0 # SKIP kamailio not installed"
+	exit 0
+fi
+
+netns_setup || { not_ok "namespace setup"; tap_done; }
+id=${IF_S#slx-s}
+NS_U=${NS_S%-s}-u
+IF_T=slx-t$id
+IF_U=slx-u$id
+work=$(mktemp -d /tmp/slx-forward.XXXXXX)
+netns_defer "rm -rf '$work'"
+netns_defer "[ '${SL_KEEP:-0}' = 1 ] && rm -rf /tmp/slx-forward-last && cp -a '$work' /tmp/slx-forward-last"
+netns_defer "ip netns pids '$NS_U' 2>/dev/null | xargs -r kill 2>/dev/null; ip -n '$NS_U' link set dev '$IF_U' xdp off 2>/dev/null; ip -n '$NS_S' link del '$IF_T' 2>/dev/null; ip netns del '$NS_U' 2>/dev/null"
+netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
+run_u() { ip netns exec "$NS_U" "$@"; }
+
+# the third namespace and the routes through the proxy host
+setup_uac() {
+	ip netns add "$NS_U" &&
+	ip link add "$IF_T" netns "$NS_S" type veth peer name "$IF_U" netns "$NS_U" &&
+	ip -n "$NS_S" addr add 198.18.2.1/24 dev "$IF_T" &&
+	ip -n "$NS_S" -6 addr add 2001:2:0:2::1/64 dev "$IF_T" nodad &&
+	ip -n "$NS_U" addr add 198.18.2.2/24 dev "$IF_U" &&
+	ip -n "$NS_U" -6 addr add 2001:2:0:2::2/64 dev "$IF_U" nodad &&
+	ip netns exec "$NS_S" ethtool -K "$IF_T" tx off >/dev/null &&
+	ip netns exec "$NS_U" ethtool -K "$IF_U" tx off >/dev/null &&
+	ip -n "$NS_U" link set lo up && ip -n "$NS_U" link set "$IF_U" up &&
+	ip -n "$NS_S" link set "$IF_T" up &&
+	ip -n "$NS_U" route add default via 198.18.2.1 &&
+	ip -n "$NS_U" -6 route add default via 2001:2:0:2::1 &&
+	ip -n "$NS_C" route add default via 198.18.0.1 &&
+	ip -n "$NS_C" -6 route add default via 2001:2::1 &&
+	ip netns exec "$NS_S" sysctl -qw net.ipv4.conf.all.forwarding=1 \
+		net.ipv6.conf.all.forwarding=1
+}
+check "UAC namespace, routes and forwarding on the proxy host" setup_uac || tap_done
+# frames redirected into a veth need an XDP program on its peer
+check "dummy XDP program on the UAC end" \
+	ip -n "$NS_U" link set dev "$IF_U" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
+check "dummy XDP program on the UAS end" \
+	ip -n "$NS_C" link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
+# the XDP program forwards only to resolved neighbours (it cannot ask):
+# permanent entries, so the sl-xdp rounds do not depend on what the
+# Kamailio round left in the cache
+uac_neigh() {
+	local mac
+	mac=$(ip -n "$NS_U" -br link show dev "$IF_U" | awk '{print $3}') &&
+	[ -n "$mac" ] &&
+	ip -n "$NS_S" neigh replace 198.18.2.2 lladdr "$mac" dev "$IF_T" nud permanent &&
+	ip -n "$NS_S" -6 neigh replace 2001:2:0:2::2 lladdr "$mac" dev "$IF_T" nud permanent
+}
+check "proxy host knows the UAC's MAC (IPv4, IPv6)" uac_neigh
+
+mapfile -t cids < <(/usr/bin/python3 "$PEERS" list 4; /usr/bin/python3 "$PEERS" list 6)
+n=${#cids[@]}
+
+# One round: the UAC listens, the UAS sends every case over v4 and v6.
+round() {
+	local dir=$1 pid i
+	mkdir -p "$dir"
+	run_u /usr/bin/python3 "$PEERS" recv "$dir" "$n" 5 > "$dir.ready" 2>&1 &
+	pid=$!
+	for i in $(seq 50); do
+		grep -q ready "$dir.ready" 2>/dev/null && break
+		sleep 0.05
+	done
+	run_c /usr/bin/python3 "$PEERS" send 4 &&
+	run_c /usr/bin/python3 "$PEERS" send 6
+	wait "$pid"
+}
+
+mkdir -p "$work/run"
+run_s kamailio -f "$KAM_CFG" -DD -E -Y "$work/run" -m 32 -M 8 \
+	> "$work/kamailio.log" 2>&1 &
+netns_track_pid $!
+up=0
+for _ in $(seq 100); do
+	if [ "$(run_s ss -Hlun 2>/dev/null | grep -c ':5060 ')" -ge 2 ]; then
+		up=1
+		break
+	fi
+	sleep 0.05
+done
+if [ "$up" -eq 1 ]; then
+	ok "Kamailio listens on 198.18.0.1:5060 and [2001:2::1]:5060"
+else
+	not_ok "Kamailio listens on 198.18.0.1:5060 and [2001:2::1]:5060" \
+		"$(tail -n 20 "$work/kamailio.log")"
+	tap_done
+fi
+
+round "$work/kamailio"
+check "UAC got all $n replies Kamailio forwarded" \
+	test "$(ls "$work/kamailio" | grep -vc '\.from$')" -eq "$n"
+kam_seen=$(grep -c KAMAILIO-REPLY "$work/kamailio.log")
+check "Kamailio's script saw the $n replies" test "$kam_seen" -eq "$n"
+
+cat > "$work/sl.conf" <<'CONF'
+[sl]
+ports = 5060
+default_action = pass
+
+[forward]
+via = 198.18.0.1:5060
+
+[rewrite hide-unavailable]
+code = 480, 486, 487
+reply = 404 Not Found
+
+[rewrite decline]
+code = 6xx
+reply = 603 Declined By The Callee Everywhere
+CONF
+cat > "$work/sl6.conf" <<'CONF'
+[sl]
+ports = 5060
+default_action = pass
+
+[forward]
+via = [2001:2::1]:5060
+
+[rewrite hide-unavailable]
+code = 480, 486, 487
+reply = 404 Not Found
+
+[rewrite decline]
+code = 6xx
+reply = 603 Declined By The Callee Everywhere
+CONF
+
+# [forward] has one via: the v4 round with sl.conf, the v6 one after a
+# reload to sl6.conf
+if ! check "sl-xdp attached with reply forwarding (via 198.18.0.1:5060)" \
+	nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf"; then
+	tap_done
+fi
+status=$(nsenter_s "$SLCTL" status "$IF_S" 2>&1)
+check "status shows reply forwarding" grep -qi "forward" <<<"$status"
+
+compare_round() {
+	local fam=$1 dir=$2 c bad=0 m=0
+	for c in "${cids[@]}"; do
+		[ "${c#v$fam-}" != "$c" ] || continue
+		m=$((m + 1))
+		if ! cmp -s "$work/kamailio/$c" "$dir/$c"; then
+			bad=1
+			echo "# $c differs:"
+			diff <(cat -A "$work/kamailio/$c" 2>&1) <(cat -A "$dir/$c" 2>&1) | head -20 | sed 's/^/#   /'
+		fi
+		if ! cmp -s "$work/kamailio/$c.from" "$dir/$c.from"; then
+			bad=1
+			echo "# $c: from $(cat "$dir/$c.from" 2>&1), Kamailio's from $(cat "$work/kamailio/$c.from")"
+		fi
+	done
+	[ "$m" -gt 0 ] && [ "$bad" -eq 0 ]
+}
+
+mkdir -p "$work/slxdp"
+run_u /usr/bin/python3 "$PEERS" recv "$work/slxdp" 11 5 > "$work/slxdp.ready" 2>&1 &
+rpid=$!
+for _ in $(seq 50); do grep -q ready "$work/slxdp.ready" 2>/dev/null && break; sleep 0.05; done
+run_c /usr/bin/python3 "$PEERS" send 4
+wait "$rpid"
+check "IPv4: every forwarded reply is byte-identical to Kamailio's, from the same address and port" \
+	compare_round 4 "$work/slxdp"
+
+check "reload to via [2001:2::1]:5060" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl6.conf"
+run_u /usr/bin/python3 "$PEERS" recv "$work/slxdp" 11 5 > "$work/slxdp.ready6" 2>&1 &
+rpid=$!
+for _ in $(seq 50); do grep -q ready "$work/slxdp.ready6" 2>/dev/null && break; sleep 0.05; done
+run_c /usr/bin/python3 "$PEERS" send 6
+wait "$rpid"
+check "IPv6: every forwarded reply is byte-identical to Kamailio's, from the same address and port" \
+	compare_round 6 "$work/slxdp"
+
+sleep 0.2
+check "Kamailio's script saw none of sl-xdp's rounds" \
+	test "$(grep -c KAMAILIO-REPLY "$work/kamailio.log")" -eq "$kam_seen"
+
+json=$(nsenter_s "$SLCTL" stats "$IF_S" --json 2>&1)
+echo "$json" > "$work/stats.json"
+jget() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)
+def find(o, k):
+    if isinstance(o, dict):
+        for a, b in o.items():
+            if a == k or a.endswith(":" + k): return b
+            r = find(b, k)
+            if r is not None: return r
+    return None
+print(find(d, sys.argv[1]))' "$1" <<<"$json"; }
+check "dp:fwd_forwarded = $n" test "$(jget fwd_forwarded)" = "$n"
+# per family: single comma compact3 folded received portless lf noreason
+# before -> 404, decline -> 603; unchanged is not rewritten
+check "dp:fwd_rewritten = $((n - 2))" test "$(jget fwd_rewritten)" = "$((n - 2))"
+check "dp:fwd_unresolvable = 0, dp:fwd_passed = 0" \
+	test "$(jget fwd_unresolvable)/$(jget fwd_passed)" = "0/0"
+check "Kamailio's sl counters do not move: sent_replies = 0" \
+	test "$(jget sent_replies)" = 0
+check "the responder saw no reply (dp:redirected = 0)" test "$(jget redirected)" = 0
+
+# a reply with only our Via is addressed to us: the stack gets it (Kamailio)
+only_ours() {
+	run_c /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.sendto(b"SIP/2.0 480 Temporarily Unavailable\r\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bK-x\r\n"
+         b"From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\nCall-ID: only-ours\r\n"
+         b"CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", ("2001:2::1", 5060))'
+	sleep 0.3
+	grep -q "KAMAILIO-REPLY 480 ci=only-ours" "$work/kamailio.log"
+}
+check "a reply whose only Via is ours reaches the stack (Kamailio saw it)" only_ours
+json=$(nsenter_s "$SLCTL" stats "$IF_S" --json 2>&1)
+check "... counted in dp:fwd_passed" test "$(jget fwd_passed)" = 1
+
+# without IP forwarding on the interface the kernel's FIB helper refuses:
+# sl-ctl warns, status says so, replies go to the stack, counted
+check "forwarding off on $IF_S" \
+	ip netns exec "$NS_S" sysctl -qw "net.ipv6.conf.$IF_S.forwarding=0"
+out=$(nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl6.conf" 2>&1)
+check "reload warns that IPv6 forwarding is off" grep -q "IPv6 forwarding is off on $IF_S" <<<"$out"
+status=$(nsenter_s "$SLCTL" status "$IF_S" 2>&1)
+check "status says replies go to the stack" grep -q "IP forwarding is off" <<<"$status"
+mkdir -p "$work/fwdoff"
+run_u /usr/bin/python3 "$PEERS" recv "$work/fwdoff" 11 5 > "$work/fwdoff.ready" 2>&1 &
+rpid=$!
+for _ in $(seq 50); do grep -q ready "$work/fwdoff.ready" 2>/dev/null && break; sleep 0.05; done
+run_c /usr/bin/python3 "$PEERS" send 6
+wait "$rpid"
+json=$(nsenter_s "$SLCTL" stats "$IF_S" --json 2>&1)
+check "... the 11 IPv6 replies counted in dp:fwd_unresolvable" test "$(jget fwd_unresolvable)" = 11
+check "... and Kamailio forwarded them instead (same bytes)" compare_round 6 "$work/fwdoff"
+
+check "detach" nsenter_s "$SLCTL" detach "$IF_S"
+tap_done
