@@ -23,6 +23,7 @@
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
+. "$SL_ROOT/tests/lib/kamailio.sh"
 SLCTL="$SL_ROOT/build/sl-ctl"
 KAM_CFG="$SL_ROOT/tests/e2e/kamailio/forward.cfg"
 PEERS="$SL_ROOT/tests/e2e/kamailio/forward_peers.py"
@@ -84,42 +85,30 @@ check "proxy host knows the UAC's MAC (IPv4, IPv6)" uac_neigh
 mapfile -t cids < <(/usr/bin/python3 "$PEERS" list 4; /usr/bin/python3 "$PEERS" list 6)
 n=${#cids[@]}
 
-# One round: the UAC listens, the UAS sends every case over v4 and v6.
+# One round: the UAC listens for the replies of the given families, the
+# UAS sends them.
 round() {
-	local dir=$1 pid i
+	local dir=$1 pid fam want=0
+	shift
 	mkdir -p "$dir"
-	run_u /usr/bin/python3 "$PEERS" recv "$dir" "$n" 5 > "$dir.ready" 2>&1 &
+	for fam in "$@"; do
+		want=$((want + $(/usr/bin/python3 "$PEERS" list "$fam" | wc -l)))
+	done
+	run_u /usr/bin/python3 "$PEERS" recv "$dir" "$want" 5 > "$dir.ready" 2>&1 &
 	pid=$!
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		grep -q ready "$dir.ready" 2>/dev/null && break
 		sleep 0.05
 	done
-	run_c /usr/bin/python3 "$PEERS" send 4 &&
-	run_c /usr/bin/python3 "$PEERS" send 6
+	for fam in "$@"; do
+		run_c /usr/bin/python3 "$PEERS" send "$fam"
+	done
 	wait "$pid"
 }
 
-mkdir -p "$work/run"
-run_s kamailio -f "$KAM_CFG" -DD -E -Y "$work/run" -m 32 -M 8 \
-	> "$work/kamailio.log" 2>&1 &
-netns_track_pid $!
-up=0
-for _ in $(seq 100); do
-	if [ "$(run_s ss -Hlun 2>/dev/null | grep -c ':5060 ')" -ge 2 ]; then
-		up=1
-		break
-	fi
-	sleep 0.05
-done
-if [ "$up" -eq 1 ]; then
-	ok "Kamailio listens on 198.18.0.1:5060 and [2001:2::1]:5060"
-else
-	not_ok "Kamailio listens on 198.18.0.1:5060 and [2001:2::1]:5060" \
-		"$(tail -n 20 "$work/kamailio.log")"
-	tap_done
-fi
+kamailio_start "$KAM_CFG" "$work" 5060 || tap_done
 
-round "$work/kamailio"
+round "$work/kamailio" 4 6
 check "UAC got all $n replies Kamailio forwarded" \
 	test "$(ls "$work/kamailio" | grep -vc '\.from$')" -eq "$n"
 kam_seen=$(grep -c KAMAILIO-REPLY "$work/kamailio.log")
@@ -185,23 +174,14 @@ compare_round() {
 	[ "$m" -gt 0 ] && [ "$bad" -eq 0 ]
 }
 
-mkdir -p "$work/slxdp"
-run_u /usr/bin/python3 "$PEERS" recv "$work/slxdp" 11 5 > "$work/slxdp.ready" 2>&1 &
-rpid=$!
-for _ in $(seq 50); do grep -q ready "$work/slxdp.ready" 2>/dev/null && break; sleep 0.05; done
-run_c /usr/bin/python3 "$PEERS" send 4
-wait "$rpid"
+round "$work/slxdp" 4
 check "IPv4: every forwarded reply is byte-identical to Kamailio's, from the same address and port" \
 	compare_round 4 "$work/slxdp"
 
 check "reload to via [2001:2::1]:5060" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl6.conf"
-run_u /usr/bin/python3 "$PEERS" recv "$work/slxdp" 11 5 > "$work/slxdp.ready6" 2>&1 &
-rpid=$!
-for _ in $(seq 50); do grep -q ready "$work/slxdp.ready6" 2>/dev/null && break; sleep 0.05; done
-run_c /usr/bin/python3 "$PEERS" send 6
-wait "$rpid"
+round "$work/slxdp6" 6
 check "IPv6: every forwarded reply is byte-identical to Kamailio's, from the same address and port" \
-	compare_round 6 "$work/slxdp"
+	compare_round 6 "$work/slxdp6"
 
 sleep 0.2
 check "Kamailio's script saw none of sl-xdp's rounds" \
@@ -251,12 +231,7 @@ out=$(nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl6.conf" 2>&1)
 check "reload warns that IPv6 forwarding is off" grep -q "IPv6 forwarding is off on $IF_S" <<<"$out"
 status=$(nsenter_s "$SLCTL" status "$IF_S" 2>&1)
 check "status says replies go to the stack" grep -q "IP forwarding is off" <<<"$status"
-mkdir -p "$work/fwdoff"
-run_u /usr/bin/python3 "$PEERS" recv "$work/fwdoff" 11 5 > "$work/fwdoff.ready" 2>&1 &
-rpid=$!
-for _ in $(seq 50); do grep -q ready "$work/fwdoff.ready" 2>/dev/null && break; sleep 0.05; done
-run_c /usr/bin/python3 "$PEERS" send 6
-wait "$rpid"
+round "$work/fwdoff" 6
 json=$(nsenter_s "$SLCTL" stats "$IF_S" --json 2>&1)
 check "... the 11 IPv6 replies counted in dp:fwd_unresolvable" test "$(jget fwd_unresolvable)" = 11
 check "... and Kamailio forwarded them instead (same bytes)" compare_round 6 "$work/fwdoff"

@@ -25,6 +25,7 @@
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
+. "$SL_ROOT/tests/lib/kamailio.sh"
 SLCTL="$SL_ROOT/build/sl-ctl"
 KAM_CFG="$SL_ROOT/tests/e2e/kamailio/ref.cfg"
 COMPARE="$SL_ROOT/tests/tools/sip_compare.py"
@@ -57,24 +58,7 @@ ip -n "$NS_C" -6 addr add 2001:2::ab/64 dev "$IF_C" nodad
 check "dummy XDP program on the client end" \
 	nsenter_c ip link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
 
-# Kamailio, in the foreground (-DD) with its log on stderr (-E)
-mkdir -p "$work/run"
-run_s kamailio -f "$KAM_CFG" -DD -E -Y "$work/run" -m 32 -M 8 \
-	> "$work/kamailio.log" 2>&1 &
-netns_track_pid $!
-up=0
-for _ in $(seq 100); do
-	n=$(run_s ss -Hlun 2>/dev/null | grep -c ':5070 ')
-	[ "$n" -ge 2 ] && { up=1; break; }
-	sleep 0.05
-done
-if [ "$up" -eq 1 ]; then
-	ok "Kamailio 5.6.3 listens on udp 198.18.0.1:5070 and [2001:2::1]:5070"
-else
-	not_ok "Kamailio 5.6.3 listens on udp 198.18.0.1:5070 and [2001:2::1]:5070" \
-		"$(tail -n 20 "$work/kamailio.log")"
-	tap_done
-fi
+kamailio_start "$KAM_CFG" "$work" 5070 || tap_done
 
 # sl-xdp: the policy of ref.cfg, rule for rule
 cat > "$work/sl.conf" <<'CONF'
