@@ -129,6 +129,26 @@ __noinline int fwd_via_value(struct sl_scratch *x, __u32 s, __u32 e)
 	return via_parse_full(x, val);
 }
 
+/* Is fam/x->ip.addr/port one of our sent-by addresses? */
+static __always_inline int fwd_is_ours(struct sl_scratch *x,
+				       const struct sl_fwd_config *f,
+				       int fam, __u32 port)
+{
+	const __u64 *a = (const __u64 *)x->ip.addr;
+	int i, ours = 0;
+
+#pragma unroll
+	for (i = 0; i < SL_FWD_VIAS; i++) {
+		const struct sl_fwd_via *w = &f->vias[i];
+		const __u64 *b = (const __u64 *)w->addr;
+
+		if (i < f->n_vias && w->family == fam && w->port == port &&
+		    a[0] == b[0] && a[1] == b[1])
+			ours = 1;
+	}
+	return opaque(x, ours);
+}
+
 /* Parses the reply and fills the plan: FWD_OK, FWD_PASS, FWD_UNRESOLVABLE. */
 static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 					  const struct sl_fwd_config *f,
@@ -139,7 +159,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	struct via_parse *v = &x->via;
 	struct span via1, body2;
 	__u32 code, port, comma, e, lf;
-	int fam, i;
+	int fam;
 
 	code = fwd_status_code(x->buf, len);
 	if (!code)
@@ -158,15 +178,9 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	comma = v->comma;
 	port = v->port.e > v->port.s ? port_parse(x->buf, v->port.s, v->port.e)
 				     : SL_DEFAULT_PORT;
-	if (port != f->via_port)
-		return FWD_PASS;
 	fam = ip_literal_parse(x, v->host.s, v->host.e);
-	if (fam != f->family)
+	if (!fwd_is_ours(x, f, fam, port))
 		return FWD_PASS;
-#pragma unroll
-	for (i = 0; i < 16; i += 8)
-		if (*(__u64 *)&x->ip.addr[i] != *(__u64 *)&f->via_addr[i])
-			return FWD_PASS;
 
 	/* the second Via: in the same header after a comma, or the next
 	 * Via header; without one the reply is addressed to us */

@@ -90,7 +90,7 @@ struct sl_rule {
 
 /*
  * Stateless reply forwarding (Kamailio's sl_forward_reply).  A response to
- * a served port whose top Via sent-by is fwd.via_addr:via_port loses that
+ * a served port whose top Via sent-by is one of fwd.vias loses that
  * Via and goes to the second Via's received/rport, else its sent-by host
  * (an IP literal) and port (5060 by default).  The first rewrite whose
  * codes (or class) match the status code replaces code and reason.
@@ -109,14 +109,22 @@ struct sl_fwd_rewrite {
 	__u8 reason[SL_FWD_REASON_MAX];	/* not terminated, zero padded */
 } __attribute__((aligned(8)));
 
+/* One of our sent-by addresses (a dual-stack proxy has one per family). */
+struct sl_fwd_via {
+	__u8 family;			/* 4 or 6 */
+	__u8 pad;
+	__u16 port;			/* host order; 5060 if via has none */
+	__u8 pad2[4];
+	__u8 addr[16];			/* network order, v4 in the first 4 */
+} __attribute__((aligned(8)));	/* BPF compares addr 8 bytes at a time */
+#define SL_FWD_VIAS		4
+
 struct sl_fwd_config {
 	__u8 enabled;			/* a [forward] section exists */
-	__u8 family;			/* of via_addr: 4 or 6 */
+	__u8 n_vias;			/* 1..SL_FWD_VIAS */
 	__u8 n_rewrites;
-	__u8 pad;
-	__u16 via_port;			/* host order; 5060 if via has none */
-	__u16 pad2;
-	__u8 via_addr[16];		/* network order, v4 in the first 4 */
+	__u8 pad[5];
+	struct sl_fwd_via vias[SL_FWD_VIAS];
 	struct sl_fwd_rewrite rewrites[SL_MAX_REWRITES];
 };
 

@@ -96,6 +96,30 @@ int sl_maps_read_config(const struct sl_maps *m, struct sl_config *cfg)
 	return 0;
 }
 
+/* Zeroes one bank's entries of a per-CPU hits map; -1 with errno. */
+static int zero_bank_hits(const struct sl_maps *m, int which, __u32 per_bank,
+			  __u32 bank)
+{
+	int n = libbpf_num_possible_cpus();
+	__u64 *zeros;
+	int ret = 0;
+
+	if (n < 1) {
+		errno = -n;
+		return -1;
+	}
+	zeros = calloc(n, sizeof(*zeros));
+	if (!zeros)
+		return -1;
+	for (__u32 i = 0; i < per_bank && !ret; i++) {
+		__u32 key = bank * per_bank + i;
+
+		ret = bpf_map_update_elem(m->fd[which], &key, zeros, BPF_ANY);
+	}
+	free(zeros);
+	return ret ? -1 : 0;
+}
+
 int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 		  const struct sl_rule *rules, unsigned int n_rules)
 {
@@ -128,6 +152,11 @@ int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 			return -errno;
 	}
 	if (bpf_map_update_elem(m->fd[SL_M_CONFIG], &bank, cfg, BPF_ANY))
+		return -errno;
+	/* the hits of a bank count for the configuration in it: start the
+	 * new one at zero (it may hold the counts of two reloads ago) */
+	if (zero_bank_hits(m, SL_M_RULE_HITS, SL_MAX_RULES, bank) ||
+	    zero_bank_hits(m, SL_M_FWD_HITS, SL_MAX_REWRITES, bank))
 		return -errno;
 	act.bank = bank;
 	act.generation++;

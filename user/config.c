@@ -948,18 +948,58 @@ static const struct key_def rule_keys[R_N] = {
 
 /* ---- [forward] and [rewrite NAME] keys ---- */
 
+/* via = ADDR[:PORT][, ADDR[:PORT]...]: up to SL_FWD_VIAS sent-by
+ * addresses (a dual-stack proxy writes one per family). */
 static int fwd_via(struct parse_ctx *c, const char *key, const char *val)
 {
+	static const __u8 v4mapped[12] = { [10] = 0xff, [11] = 0xff };
 	struct sl_fwd_config *f = &c->s->dp.fwd;
+	char item[128];
+	const char *p = val, *end;
 	struct addr_port ap;
+	size_t len;
 
-	if (parse_addr_port(c, key, val, true, &ap))
-		return -1;
-	f->family = ap.family == AF_INET ? 4 : 6;
-	memset(f->via_addr, 0, sizeof(f->via_addr));
-	memcpy(f->via_addr, ap.bin, ap.family == AF_INET ? 4 : 16);
-	f->via_port = ap.port ? ap.port : SL_DEFAULT_PORT;
-	return 0;
+	f->n_vias = 0;
+	memset(f->vias, 0, sizeof(f->vias));
+	for (;;) {
+		struct sl_fwd_via *w;
+
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		while (len && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (!len)
+			return fail(c, "%s: empty item in the list", key);
+		if (len >= sizeof(item))
+			return fail(c, "%s: '%.*s' is not an IP address", key,
+				    (int)len, p);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (parse_addr_port(c, key, item, true, &ap))
+			return -1;
+		if (ap.family == AF_INET6 && !memcmp(ap.bin, v4mapped, 12))
+			return fail(c, "%s: '%s' is an IPv4-mapped IPv6 address; write the IPv4 address (a Via holds one or the other)",
+				    key, item);
+		if (f->n_vias == SL_FWD_VIAS)
+			return fail(c, "%s: more than %d addresses", key, SL_FWD_VIAS);
+		w = &f->vias[f->n_vias];
+		w->family = ap.family == AF_INET ? 4 : 6;
+		memcpy(w->addr, ap.bin, ap.family == AF_INET ? 4 : 16);
+		w->port = ap.port ? ap.port : SL_DEFAULT_PORT;
+		for (unsigned int i = 0; i < f->n_vias; i++)
+			if (f->vias[i].family == w->family &&
+			    f->vias[i].port == w->port &&
+			    !memcmp(f->vias[i].addr, w->addr, 16))
+				return fail(c, "%s: '%s' is listed twice", key, item);
+		f->n_vias++;
+		if (!end)
+			return 0;
+		p = end + 1;
+	}
 }
 
 static struct sl_fwd_rewrite *cur_rewrite(struct parse_ctx *c)

@@ -50,17 +50,20 @@
  * Reply forwarding (Kamailio's sl_forward_reply), in s->dp.fwd:
  *
  *      [forward]
- *      via = 198.18.0.1:5060   ; our sent-by
+ *      via = 198.18.0.1:5060, [2001:2::1]:5060   ; our sent-by(s)
  *      [rewrite hide-480]
  *      code = 480              ; or a list "480, 486 487", or a class "4xx"
  *      reply = 404 Not Found
  *
- *  - [forward] at most once; via is required: IPv4[:port], [IPv6][:port]
- *    or a bare IPv6 address, port 5060 when not given.  An IP literal
- *    only: the data plane compares the top Via's sent-by with it as an
- *    address, so a host name is an error.  Stored as enabled = 1,
- *    family 4/6, via_addr (network order, v4 in the first 4 bytes),
- *    via_port (host order).  Without [forward], fwd stays zero (off).
+ *  - [forward] at most once; via is required: a comma-separated list of
+ *    up to SL_FWD_VIAS sent-by addresses (a dual-stack proxy has one per
+ *    family), each IPv4[:port], [IPv6][:port] or a bare IPv6 address,
+ *    port 5060 when not given.  IP literals only: the data plane compares
+ *    the top Via's sent-by with them as addresses, so a host name is an
+ *    error, and so is an IPv4-mapped IPv6 address or a repeated entry.
+ *    Stored as enabled = 1, n_vias, vias[] (family 4/6, addr in network
+ *    order with v4 in the first 4 bytes, port in host order).  Without
+ *    [forward], fwd stays zero (off).
  *  - [rewrite NAME], up to SL_MAX_REWRITES, names unique among the
  *    rewrites (the same characters as rule names), kept in
  *    rewrite_names[] for stats.  Rewrites are tried in file order; the

@@ -86,15 +86,19 @@ static int ip_forwarding(const char *ifname, int family)
 
 static void warn_forwarding(const char *ifname, const struct sl_fwd_config *f)
 {
-	int v = f->family == 6 ? 6 : 4;
+	for (int v = 4; v <= 6; v += 2) {
+		bool used = false;
 
-	if (!f->enabled || ip_forwarding(ifname, v) != 0)
-		return;
-	fprintf(stderr,
-		"sl-ctl: warning: reply forwarding is configured but IPv%d forwarding is off on %s:\n"
-		"  the kernel's FIB lookup refuses to route for it, so replies go to the stack\n"
-		"  (counted in fwd_unresolvable). Turn it on: sysctl -w net.ipv%d.conf.%s.forwarding=1\n",
-		v, ifname, v, ifname);
+		for (unsigned int i = 0; i < f->n_vias && i < SL_FWD_VIAS; i++)
+			used |= f->vias[i].family == v;
+		if (!f->enabled || !used || ip_forwarding(ifname, v) != 0)
+			continue;
+		fprintf(stderr,
+			"sl-ctl: warning: reply forwarding is configured but IPv%d forwarding is off on %s:\n"
+			"  the kernel's FIB lookup refuses to route for it, so replies go to the stack\n"
+			"  (counted in fwd_unresolvable). Turn it on: sysctl -w net.ipv%d.conf.%s.forwarding=1\n",
+			v, ifname, v, ifname);
+	}
 }
 
 static int cmd_attach(int argc, char **argv)
@@ -294,19 +298,25 @@ static void print_forwarding(const char *ifname, const struct sl_config *cfg)
 {
 	const struct sl_fwd_config *f = &cfg->fwd;
 	char ip[INET6_ADDRSTRLEN];
+	bool off = false;
 
 	if (!f->enabled) {
 		printf("  reply forwarding: off\n");
 		return;
 	}
-	if (!inet_ntop(f->family == 6 ? AF_INET6 : AF_INET, f->via_addr, ip,
-		       sizeof(ip)))
-		snprintf(ip, sizeof(ip), "?");
-	printf("  reply forwarding: on, via %s%s%s:%u, %u rewrite(s)%s\n",
-	       f->family == 6 ? "[" : "", ip, f->family == 6 ? "]" : "",
-	       f->via_port, f->n_rewrites,
-	       ip_forwarding(ifname, f->family) == 0 ?
-		       " (IP forwarding is off on the interface: replies go to the stack)" : "");
+	printf("  reply forwarding: on, via");
+	for (unsigned int i = 0; i < f->n_vias && i < SL_FWD_VIAS; i++) {
+		const struct sl_fwd_via *w = &f->vias[i];
+
+		if (!inet_ntop(w->family == 6 ? AF_INET6 : AF_INET, w->addr, ip,
+			       sizeof(ip)))
+			snprintf(ip, sizeof(ip), "?");
+		printf("%s %s%s%s:%u", i ? "," : "", w->family == 6 ? "[" : "",
+		       ip, w->family == 6 ? "]" : "", w->port);
+		off |= ip_forwarding(ifname, w->family) == 0;
+	}
+	printf(", %u rewrite(s)%s\n", f->n_rewrites,
+	       off ? " (IP forwarding is off on the interface: replies go to the stack)" : "");
 }
 
 /* Seconds a process has run, from /proc; -1 if unknown. */

@@ -208,7 +208,7 @@ static const struct fwd_case cases[] = {
 	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1 },
 };
 
-/* [forward] via = 198.18.0.1:5060 (or [2001:2::1]:5060), rewrites:
+/* [forward] via = 198.18.0.1:5060, [2001:2::1]:5060, rewrites:
  *   0: code = 480 486 487 -> 404 Not Found
  *   1: code = 4xx         -> 400 Bad Request Upstream
  *   2: code = 6xx         -> 603 Declined By The Callee Everywhere */
@@ -225,15 +225,17 @@ static void configure(__u8 family, bool enabled)
 	struct sl_config cfg;
 	struct sl_fwd_config *f = &cfg.fwd;
 
+	(void)family;	/* a dual-stack proxy: both sent-by addresses */
 	fx_config_init(&cfg, SL_ACTION_PASS);
 	memset(f, 0, sizeof(*f));
 	f->enabled = enabled;
-	f->family = family;
-	f->via_port = 5060;
-	if (family == 4)
-		inet_pton(AF_INET, "198.18.0.1", f->via_addr);
-	else
-		inet_pton(AF_INET6, "2001:2::1", f->via_addr);
+	f->n_vias = 2;
+	f->vias[0].family = 4;
+	f->vias[0].port = 5060;
+	inet_pton(AF_INET, "198.18.0.1", f->vias[0].addr);
+	f->vias[1].family = 6;
+	f->vias[1].port = 5060;
+	inet_pton(AF_INET6, "2001:2::1", f->vias[1].addr);
 	f->n_rewrites = 3;
 	f->rewrites[0].codes[0] = 480;
 	f->rewrites[0].codes[1] = 486;

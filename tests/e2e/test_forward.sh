@@ -17,7 +17,8 @@
 # attached on $IF_S with the same rewrites, forwards them in XDP while
 # Kamailio still listens.  The UAC must receive the same bytes from the
 # same address and port both times, Kamailio's script must see none of the
-# second round, and sl-xdp's counters must say what happened.
+# second round, and sl-xdp's counters must say what happened.  sl-xdp's
+# [forward] lists both of the proxy's sent-by addresses (dual stack).
 #
 # SL_KEEP=1 keeps the work directory in /tmp/slx-forward-last.
 set -u
@@ -120,23 +121,7 @@ ports = 5060
 default_action = pass
 
 [forward]
-via = 198.18.0.1:5060
-
-[rewrite hide-unavailable]
-code = 480, 486, 487
-reply = 404 Not Found
-
-[rewrite decline]
-code = 6xx
-reply = 603 Declined By The Callee Everywhere
-CONF
-cat > "$work/sl6.conf" <<'CONF'
-[sl]
-ports = 5060
-default_action = pass
-
-[forward]
-via = [2001:2::1]:5060
+via = 198.18.0.1:5060, [2001:2::1]:5060     ; dual stack: one per family
 
 [rewrite hide-unavailable]
 code = 480, 486, 487
@@ -147,14 +132,13 @@ code = 6xx
 reply = 603 Declined By The Callee Everywhere
 CONF
 
-# [forward] has one via: the v4 round with sl.conf, the v6 one after a
-# reload to sl6.conf
-if ! check "sl-xdp attached with reply forwarding (via 198.18.0.1:5060)" \
+if ! check "sl-xdp attached with reply forwarding (via 198.18.0.1:5060, [2001:2::1]:5060)" \
 	nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf"; then
 	tap_done
 fi
 status=$(nsenter_s "$SLCTL" status "$IF_S" 2>&1)
-check "status shows reply forwarding" grep -qi "forward" <<<"$status"
+check "status shows reply forwarding and both sent-by addresses" \
+	grep -q "reply forwarding: on, via 198.18.0.1:5060, \[2001:2::1\]:5060, 2 rewrite(s)$" <<<"$status"
 
 compare_round() {
 	local fam=$1 dir=$2 c bad=0 m=0
@@ -174,14 +158,21 @@ compare_round() {
 	[ "$m" -gt 0 ] && [ "$bad" -eq 0 ]
 }
 
-round "$work/slxdp" 4
+round "$work/slxdp" 4 6
 check "IPv4: every forwarded reply is byte-identical to Kamailio's, from the same address and port" \
 	compare_round 4 "$work/slxdp"
-
-check "reload to via [2001:2::1]:5060" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl6.conf"
-round "$work/slxdp6" 6
 check "IPv6: every forwarded reply is byte-identical to Kamailio's, from the same address and port" \
-	compare_round 6 "$work/slxdp6"
+	compare_round 6 "$work/slxdp"
+rewrite_hits() {
+	local text
+	text=$(nsenter_s "$SLCTL" stats "$IF_S" 2>&1)
+	test "$(sed -n 's/^rewrite:hide-unavailable:hits = //p' <<<"$text")/$(sed -n 's/^rewrite:decline:hits = //p' <<<"$text")" = "$1/$2"
+}
+check "rewrite:hide-unavailable:hits = 18, rewrite:decline:hits = 2" rewrite_hits 18 2
+check "reload (same file)" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl.conf"
+check "a reload starts the rewrite hits at 0" rewrite_hits 0 0
+round "$work/slxdp2" 4
+check "after the reload: forwarded as before" compare_round 4 "$work/slxdp2"
 
 sleep 0.2
 check "Kamailio's script saw none of sl-xdp's rounds" \
@@ -198,10 +189,12 @@ def find(o, k):
             if r is not None: return r
     return None
 print(find(d, sys.argv[1]))' "$1" <<<"$json"; }
-check "dp:fwd_forwarded = $n" test "$(jget fwd_forwarded)" = "$n"
+n4=$((n / 2))
+check "dp:fwd_forwarded = $((n + n4))" test "$(jget fwd_forwarded)" = "$((n + n4))"
 # per family: single comma compact3 folded received portless lf noreason
 # before -> 404, decline -> 603; unchanged is not rewritten
-check "dp:fwd_rewritten = $((n - 2))" test "$(jget fwd_rewritten)" = "$((n - 2))"
+check "dp:fwd_rewritten = $((n + n4 - 3))" test "$(jget fwd_rewritten)" = "$((n + n4 - 3))"
+check "rewrite hits since the reload: hide-unavailable 9, decline 1" rewrite_hits 9 1
 check "dp:fwd_unresolvable = 0, dp:fwd_passed = 0" \
 	test "$(jget fwd_unresolvable)/$(jget fwd_passed)" = "0/0"
 check "Kamailio's sl counters do not move: sent_replies = 0" \
@@ -227,7 +220,7 @@ check "... counted in dp:fwd_passed" test "$(jget fwd_passed)" = 1
 # sl-ctl warns, status says so, replies go to the stack, counted
 check "forwarding off on $IF_S" \
 	ip netns exec "$NS_S" sysctl -qw "net.ipv6.conf.$IF_S.forwarding=0"
-out=$(nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl6.conf" 2>&1)
+out=$(nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl.conf" 2>&1)
 check "reload warns that IPv6 forwarding is off" grep -q "IPv6 forwarding is off on $IF_S" <<<"$out"
 status=$(nsenter_s "$SLCTL" status "$IF_S" 2>&1)
 check "status says replies go to the stack" grep -q "IP forwarding is off" <<<"$status"

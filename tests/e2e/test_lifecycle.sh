@@ -86,8 +86,9 @@ check "... and changes nothing: still 200 OK" \
 
 # --- reply forwarding settings and per-rewrite counters
 check "reload with [forward] and a [rewrite]" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/fwd.conf"
-check "status: reply forwarding on, with its via" \
-	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' status '$IF_S' | grep -qx '  reply forwarding: on, via \[2001:2::1\]:5070, 1 rewrite(s)'"
+# IPv6 forwarding is off in the test namespace: status says what that means
+check "status: reply forwarding on, with its via (and that IP forwarding is off)" \
+	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' status '$IF_S' | grep -qx '  reply forwarding: on, via \[2001:2::1\]:5070, 1 rewrite(s) (IP forwarding is off on the interface: replies go to the stack)'"
 nsenter_s "$SLCTL" stats "$IF_S" > "$work/stats.txt"
 check "stats: rewrite hits by name" grep -qx 'rewrite:hide-480:hits = 0' "$work/stats.txt"
 check "stats: fwd_ counters" grep -qx 'dp:fwd_forwarded = 0' "$work/stats.txt"

@@ -98,10 +98,19 @@ static void check_fwd(const struct sl_settings *s)
 		return;
 	}
 	CHECK(f->enabled == 1);
-	CHECK(f->family == 4 || f->family == 6);
-	CHECK(f->via_port != 0);
-	for (k = f->family == 4 ? 4 : 16; k < 16; k++)
-		CHECK(f->via_addr[k] == 0);
+	CHECK(f->n_vias >= 1 && f->n_vias <= SL_FWD_VIAS);
+	for (i = 0; i < SL_FWD_VIAS; i++) {
+		const struct sl_fwd_via *w = &f->vias[i];
+
+		if (i >= f->n_vias) {
+			CHECK(!memcmp(w, &zero.dp.fwd.vias[i], sizeof(*w)));
+			continue;
+		}
+		CHECK(w->family == 4 || w->family == 6);
+		CHECK(w->port != 0);
+		for (k = w->family == 4 ? 4 : 16; k < 16; k++)
+			CHECK(w->addr[k] == 0);
+	}
 	CHECK(f->n_rewrites <= SL_MAX_REWRITES);
 	for (i = 0; i < f->n_rewrites; i++) {
 		const struct sl_fwd_rewrite *w = &f->rewrites[i];

@@ -938,7 +938,6 @@ static void test_forward_via(void **state)
 		{ "2001:2::1", 6, "20010002000000000000000000000001", 5060 },
 		/* without brackets the last group is part of the address */
 		{ "2001:2::1:5062", 6, "20010002000000000000000000015062", 5060 },
-		{ "[::ffff:198.18.0.1]:1", 6, "00000000000000000000ffffc6120001", 1 },
 	};
 	static const __u8 zeros[16];
 	char text[128];
@@ -954,24 +953,40 @@ static void test_forward_via(void **state)
 		load_ok(text);
 		n = ok[i].family == 4 ? 4 : 16;
 		assert_int_equal(st.dp.fwd.enabled, 1);
-		assert_int_equal(st.dp.fwd.family, ok[i].family);
-		assert_bytes(st.dp.fwd.via_addr, ok[i].addr_hex, n);
-		assert_memory_equal(st.dp.fwd.via_addr + n, zeros, 16 - n);
-		assert_int_equal(st.dp.fwd.via_port, ok[i].port);
+		assert_int_equal(st.dp.fwd.n_vias, 1);
+		assert_int_equal(st.dp.fwd.vias[0].family, ok[i].family);
+		assert_bytes(st.dp.fwd.vias[0].addr, ok[i].addr_hex, n);
+		assert_memory_equal(st.dp.fwd.vias[0].addr + n, zeros, 16 - n);
+		assert_int_equal(st.dp.fwd.vias[0].port, ok[i].port);
 		assert_int_equal(st.dp.fwd.n_rewrites, 0);
-		assert_int_equal(st.dp.fwd.pad, 0);
-		assert_int_equal(st.dp.fwd.pad2, 0);
+		assert_memory_equal(st.dp.fwd.pad, zeros, sizeof(st.dp.fwd.pad));
 		/* the rest of the settings is untouched */
 		assert_int_equal(st.dp.n_ports, 1);
 		assert_int_equal(st.dp.n_rules, 0);
+	}
+
+	/* A dual-stack proxy: one sent-by per family, in file order. */
+	load_ok("[forward]\nvia = 198.18.0.1:5062 ,[2001:2::1], 198.18.0.2\n");
+	assert_int_equal(st.dp.fwd.n_vias, 3);
+	assert_int_equal(st.dp.fwd.vias[0].family, 4);
+	assert_int_equal(st.dp.fwd.vias[0].port, 5062);
+	assert_int_equal(st.dp.fwd.vias[1].family, 6);
+	assert_bytes(st.dp.fwd.vias[1].addr, "20010002000000000000000000000001", 16);
+	assert_int_equal(st.dp.fwd.vias[1].port, 5060);
+	assert_bytes(st.dp.fwd.vias[2].addr, "c6120002", 4);
+	assert_memory_equal(st.dp.fwd.vias[2].addr + 4, zeros, 12);
+	{
+		static const struct sl_fwd_via unused;
+
+		assert_memory_equal(&st.dp.fwd.vias[3], &unused, sizeof(unused));
 	}
 
 	/* [forward] anywhere in the file, between other sections. */
 	load_ok("[rule a]\nmethod = OPTIONS\n[forward]\nvia = 198.18.0.2\n"
 		"[sl]\nports = 5070\n");
 	assert_int_equal(st.dp.fwd.enabled, 1);
-	assert_bytes(st.dp.fwd.via_addr, "c6120002", 4);
-	assert_int_equal(st.dp.fwd.via_port, 5060);
+	assert_bytes(st.dp.fwd.vias[0].addr, "c6120002", 4);
+	assert_int_equal(st.dp.fwd.vias[0].port, 5060);
 	assert_int_equal(st.dp.ports[0], 5070);
 	assert_int_equal(st.rules[0].n_methods, 1);
 }
@@ -1007,6 +1022,13 @@ static void test_forward_errors(void **state)
 		{ "[forward]\ncode = 480\n", 2, "'code' belongs in a [rewrite NAME] section, not in [forward]" },
 		{ "[forward]\nsent_by = 198.18.0.1\n", 2, "unknown key 'sent_by' in [forward]" },
 		{ "via = 198.18.0.1\n", 1, "'via' is outside any section (put it under [forward])" },
+		/* the list form */
+		{ "[forward]\nvia = 198.18.0.1,\n", 2, "via: empty item in the list" },
+		{ "[forward]\nvia = , 198.18.0.1\n", 2, "via: empty item in the list" },
+		{ "[forward]\nvia = 198.18.0.1, 198.18.0.1:5060\n", 2, "via: '198.18.0.1:5060' is listed twice" },
+		{ "[forward]\nvia = 198.18.0.1, 198.18.0.2, 198.18.0.3, 198.18.0.4, 198.18.0.5\n", 2, "via: more than 4 addresses" },
+		{ "[forward]\nvia = [::ffff:198.18.0.1]:5060\n", 2, "via: '[::ffff:198.18.0.1]:5060' is an IPv4-mapped IPv6 address; write the IPv4 address" },
+		{ "[forward]\nvia = 198.18.0.1, proxy.example\n", 2, "'proxy.example' is a host name" },
 	};
 
 	(void)state;

@@ -328,10 +328,11 @@ static void check_generic(const char *path, const struct sl_settings *s)
 				fail_msg("%s: [rule %s] src prefix %u is outside the example ranges",
 					 path, rep->name, k + 1);
 	}
-	if (s->dp.fwd.enabled &&
-	    !in_range(s->dp.fwd.family, s->dp.fwd.via_addr,
-		      s->dp.fwd.family == 6 ? 128 : 32))
-		fail_msg("%s: [forward] via is outside the example ranges", path);
+	for (unsigned i = 0; i < s->dp.fwd.n_vias; i++)
+		if (!in_range(s->dp.fwd.vias[i].family, s->dp.fwd.vias[i].addr,
+			      s->dp.fwd.vias[i].family == 6 ? 128 : 32))
+			fail_msg("%s: [forward] via %u is outside the example ranges",
+				 path, i + 1);
 	for (unsigned i = 0; i < s->dp.fwd.n_rewrites; i++) {
 		const struct sl_fwd_rewrite *w = &s->dp.fwd.rewrites[i];
 
@@ -595,6 +596,7 @@ static void test_reply_forward(void **state)
 	const struct sl_fwd_config *f = &s->dp.fwd;
 	const struct sl_fwd_rewrite *w;
 	static const __u8 via[4] = { 198, 18, 0, 1 };
+	static const __u8 via6[16] = { 0x20, 0x01, 0, 0x02, [15] = 1 };
 	int hide, no503, decline;
 
 	(void)state;
@@ -607,10 +609,14 @@ static void test_reply_forward(void **state)
 
 	/* our sent-by: the proxy's address and a served port */
 	assert_int_equal(f->enabled, 1);
-	assert_int_equal(f->family, 4);
-	assert_memory_equal(f->via_addr, via, 4);
-	assert_int_equal(f->via_port, 5060);
-	assert_int_equal(f->via_port, s->dp.ports[0]);
+	assert_int_equal(f->n_vias, 2);
+	assert_int_equal(f->vias[0].family, 4);
+	assert_memory_equal(f->vias[0].addr, via, 4);
+	assert_int_equal(f->vias[0].port, 5060);
+	assert_int_equal(f->vias[0].port, s->dp.ports[0]);
+	assert_int_equal(f->vias[1].family, 6);
+	assert_memory_equal(f->vias[1].addr, via6, 16);
+	assert_int_equal(f->vias[1].port, 5060);
 
 	/* file order; each within its class */
 	assert_int_equal(f->n_rewrites, 3);
