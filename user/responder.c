@@ -334,9 +334,12 @@ int responder_run(struct responder *r, volatile int *stop,
 	struct run_arg a = { .xio = r->xio, .stop = stop };
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
 	pthread_t t;
+	int ret;
 
-	if (pthread_create(&t, NULL, run_queues, &a))
-		return -errno;
+	/* pthread_create returns the error, errno is not set */
+	ret = pthread_create(&t, NULL, run_queues, &a);
+	if (ret)
+		return -ret;
 	while (!*stop) {
 		if (*reload) {
 			*reload = 0;
