@@ -181,7 +181,11 @@ soak: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.
 #                 (default 10) of fuzzing per target
 # make test-asan  tests/run_sanitizers.sh: every tests/unit and tests/bpf test
 #                 built with ASan + UBSan (+ LSan) into build/asan/ and run
-# make test builds both (test-extra, one line of its recipe); the runner then
+# make asan-ctl   build/asan/sl-ctl: the controller and responder built the
+#                 same way, for tests/e2e/test_asan_responder.sh (real
+#                 traffic through the responder, LeakSanitizer at exit)
+# make test builds all three (test-extra, one line of its recipe) and
+# build/sl-bench (the load generator of the e2e tests); the runner then
 # finds build/tests/test_fuzz (cmocka wrapper of tests/fuzz/run_fuzz.sh: per
 # target a replay test and a SL_FUZZ_SECONDS fuzz test) and
 # build/tests/test_asan_* (links to build/asan/test_*) like any other suite,
@@ -204,6 +208,7 @@ SAN_HELPER_OBJS := $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(TEST_HELPE
 SAN_TEST_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT_SRCS)) \
 		   $(patsubst tests/bpf/%.c,$(BUILD)/asan/%,$(BPFT_SRCS))
 SAN_TEST_LINKS  := $(patsubst $(BUILD)/asan/test_%,$(BUILD)/tests/test_asan_%,$(SAN_TEST_BINS))
+SAN_CTL_OBJS    := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CTL_SRCS))
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/*.c user/*.h include/*.h
 	@mkdir -p $(dir $@)
@@ -230,12 +235,15 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
 $(BUILD)/asan/test_%: tests/bpf/test_%.c $(SAN_HELPER_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(SKELS) tests/bpf/*.h
 	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
 
+$(BUILD)/asan/sl-ctl: $(SAN_CTL_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
+	$(SAN_CC) $(SAN_FLAGS) $^ -o $@ $(LIBS)
+
 # what the runner runs: build/tests/test_asan_NAME -> ../asan/test_NAME
 $(BUILD)/tests/test_asan_%: $(BUILD)/asan/test_%
 	@mkdir -p $(dir $@)
 	ln -sfn ../asan/test_$* $@
 
-.PHONY: fuzz fuzz-build fuzz-ci asan-tests test-asan test-extra
+.PHONY: fuzz fuzz-build fuzz-ci asan-tests asan-ctl test-asan test-extra
 fuzz-build: $(FUZZ_BINS) $(BUILD)/tests/test_fuzz
 
 fuzz: fuzz-build
@@ -246,10 +254,13 @@ fuzz-ci: fuzz-build
 
 asan-tests: $(SAN_TEST_LINKS)
 
+asan-ctl: $(BUILD)/asan/sl-ctl
+
 # built through pattern rules only: keep them (no intermediate-file removal)
-.SECONDARY: $(SAN_CORE_OBJS) $(SAN_HELPER_OBJS) $(SAN_OPTS_OBJ) $(SAN_TEST_BINS)
+.SECONDARY: $(SAN_CORE_OBJS) $(SAN_CTL_OBJS) $(SAN_HELPER_OBJS) $(SAN_OPTS_OBJ) \
+	    $(SAN_TEST_BINS)
 
 test-asan: asan-tests
 	tests/run_sanitizers.sh --no-build
 
-test-extra: asan-tests fuzz-build
+test-extra: asan-tests asan-ctl fuzz-build $(BUILD)/sl-bench

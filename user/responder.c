@@ -157,6 +157,47 @@ static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 	return flen;
 }
 
+/*
+ * AF_XDP sizing knobs, read from the environment when the responder
+ * starts (sl-ctl attach; under systemd, Environment= in a drop-in of
+ * sl-xdp@.service).  Unset or empty: the defaults.  Both apply to every
+ * queue; an invalid value makes attach fail with a message.
+ *
+ *   SL_XDP_RING_SIZE=N    entries of each AF_XDP ring of a queue (fill,
+ *                         completion, RX, TX): a power of two from 64 to
+ *                         65536, default 2048.
+ *   SL_XDP_UMEM_FRAMES=N  frames (4 KiB each) in a queue's UMEM: a power
+ *                         of two from 8 to 4 x SL_XDP_RING_SIZE, default
+ *                         2 x SL_XDP_RING_SIZE.  min(N/2, ring size) of
+ *                         them receive, the rest transmit.  Fewer TX
+ *                         frames than ring entries save memory (N = 4096
+ *                         frames is 16 MiB per queue) at the price of
+ *                         requests left unanswered in bursts (counted as
+ *                         resp:umem_exhausted); more (N = 4 x ring size)
+ *                         keep frames free while the TX ring is full
+ *                         (resp:tx_ring_full).
+ *
+ * The tests use tiny values to exhaust both on purpose.
+ */
+static int io_size_from_env(const char *name, unsigned int *out, char *err,
+			    size_t errlen)
+{
+	const char *v = getenv(name);
+	unsigned long n;
+	char *end;
+
+	*out = 0;
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end || errno || n > 1u << 20 || !n)
+		return fail(err, errlen, "%s=%s: not a number from 1 to %u",
+			    name, v, 1u << 20);
+	*out = (unsigned int)n;
+	return 0;
+}
+
 static void bank_set(struct bank_cfg *b, const struct sl_settings *s)
 {
 	b->s = *s;
@@ -236,7 +277,19 @@ int responder_open(const char *ifname, const char *pin_dir,
 	xo.skb_mode = skb_mode;
 	xo.handler = handle_frame;
 	xo.user = r;
+	if (io_size_from_env("SL_XDP_RING_SIZE", &xo.ring_size, err, errlen) ||
+	    io_size_from_env("SL_XDP_UMEM_FRAMES", &xo.umem_frames, err,
+			     errlen)) {
+		responder_close(r);
+		return -1;
+	}
 	if (xsk_io_open(&xo, &r->xio, err, errlen)) {
+		size_t n = strlen(err);
+
+		if ((xo.ring_size || xo.umem_frames) && n < errlen)
+			snprintf(err + n, errlen - n,
+				 " (SL_XDP_RING_SIZE=%u, SL_XDP_UMEM_FRAMES=%u from the environment, 0: default)",
+				 xo.ring_size, xo.umem_frames);
 		responder_close(r);
 		return -1;
 	}
@@ -281,9 +334,12 @@ int responder_run(struct responder *r, volatile int *stop,
 	struct run_arg a = { .xio = r->xio, .stop = stop };
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
 	pthread_t t;
+	int ret;
 
-	if (pthread_create(&t, NULL, run_queues, &a))
-		return -errno;
+	/* pthread_create returns the error, errno is not set */
+	ret = pthread_create(&t, NULL, run_queues, &a);
+	if (ret)
+		return -ret;
 	while (!*stop) {
 		if (*reload) {
 			*reload = 0;

@@ -2,13 +2,20 @@
 /*
  * AF_XDP sockets, one per RX queue, around a reply handler (xsk_io.h).
  *
- * Frame ownership in a queue's UMEM (frame_size F, ring size R):
- *   frames 0 .. R-1     receive: fill ring -> RX ring -> handler -> stash
- *                       -> fill ring.  The fill ring holds R entries, so
- *                       it always has room for what the stash holds.
- *   frames R .. 2R-1    transmit: free list -> handler -> TX ring ->
- *                       completion ring -> free list.  The completion
- *                       ring also holds R, so it never overflows.
+ * Frame ownership in a queue's UMEM (ring size R, N frames, by default
+ * N = 2R; NR = min(N/2, R) receive frames, NT = N - NR transmit frames):
+ *   frames 0 .. NR-1    receive: fill ring -> RX ring -> handler -> stash
+ *                       -> fill ring.  The fill ring holds R >= NR
+ *                       entries, so it always has room for the stash.
+ *   frames NR .. N-1    transmit: free list -> handler -> TX ring ->
+ *                       completion ring -> free list.  The kernel takes a
+ *                       descriptor off the TX ring only once it has a
+ *                       completion slot for it, so the completion ring
+ *                       never overflows whatever NT is.
+ * NT < R: the free list can run dry before the TX ring fills (counted as
+ * umem_exhausted); NT > R: the TX ring can fill while frames are free
+ * (tx_ring_full).  Either way the request is not answered, its RX frame
+ * goes back to the fill ring, and nothing is lost.
  */
 #include <errno.h>
 #include <poll.h>
@@ -36,6 +43,7 @@
 #define KICK_TRIES	8	/* copy mode sends 32 descriptors per kick */
 #define DEF_FRAME_SIZE	4096
 #define DEF_RING_SIZE	2048
+#define MIN_UMEM_FRAMES	8
 
 struct xsk_q {
 	struct xsk_io *io;
@@ -53,9 +61,10 @@ struct xsk_q {
 	struct xsk_ring_cons comp;
 	struct xsk_ring_cons rx;
 	struct xsk_ring_prod tx;
-	__u64 *free_tx;		/* TX frames we own */
+	__u64 *free_tx;		/* TX frames we own (io->tx_frames slots) */
 	__u32 n_free_tx;
-	__u64 *stash;		/* RX frames waiting for the fill ring */
+	__u64 *stash;		/* RX frames waiting for the fill ring
+				 * (io->rx_frames slots) */
 	__u32 n_stash;
 	pthread_t thread;
 	struct xsk_io_stats st;	/* written by this queue's thread only */
@@ -67,6 +76,8 @@ struct xsk_io {
 	unsigned int n;
 	unsigned int frame_size;
 	unsigned int ring_size;
+	unsigned int rx_frames;	/* frames 0 .. rx_frames-1 of a UMEM */
+	unsigned int tx_frames;	/* the tx_frames after them */
 	xsk_handler_fn handler;
 	void *user;
 	volatile int *stop;
@@ -164,10 +175,10 @@ static int q_bind(struct xsk_io *x, struct xsk_q *q, __u16 bind_flags)
 static int q_open(struct xsk_io *x, struct xsk_q *q, bool try_zc,
 		  char *err, size_t errlen)
 {
-	__u32 i, idx = 0, r = x->ring_size;
+	__u32 i, idx = 0, nr = x->rx_frames, nt = x->tx_frames;
 	int ret = -EOPNOTSUPP, fd;
 
-	q->area_len = (size_t)2 * r * x->frame_size;
+	q->area_len = (size_t)(nr + nt) * x->frame_size;
 	q->area = mmap(NULL, q->area_len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (q->area == MAP_FAILED) {
@@ -175,8 +186,8 @@ static int q_open(struct xsk_io *x, struct xsk_q *q, bool try_zc,
 		return fail(err, errlen, "queue %u: cannot map %zu bytes of UMEM: %s",
 			    q->queue, q->area_len, strerror(errno));
 	}
-	q->free_tx = calloc(r, sizeof(*q->free_tx));
-	q->stash = calloc(r, sizeof(*q->stash));
+	q->free_tx = calloc(nt, sizeof(*q->free_tx));
+	q->stash = calloc(nr, sizeof(*q->stash));
 	if (!q->free_tx || !q->stash)
 		return fail(err, errlen, "out of memory");
 
@@ -198,16 +209,16 @@ static int q_open(struct xsk_io *x, struct xsk_q *q, bool try_zc,
 	q->fd = xsk_socket__fd(q->xsk);
 
 	/* receive frames into the fill ring, transmit frames free */
-	if (xsk_ring_prod__reserve(&q->fill, r, &idx) != r)
+	if (xsk_ring_prod__reserve(&q->fill, nr, &idx) != nr)
 		return fail(err, errlen, "queue %u: fill ring smaller than %u",
-			    q->queue, r);
-	for (i = 0; i < r; i++)
+			    q->queue, nr);
+	for (i = 0; i < nr; i++)
 		*xsk_ring_prod__fill_addr(&q->fill, idx + i) =
 			(__u64)i * x->frame_size;
-	xsk_ring_prod__submit(&q->fill, r);
-	for (i = 0; i < r; i++)
-		q->free_tx[i] = (__u64)(r + i) * x->frame_size;
-	q->n_free_tx = r;
+	xsk_ring_prod__submit(&q->fill, nr);
+	for (i = 0; i < nt; i++)
+		q->free_tx[i] = (__u64)(nr + i) * x->frame_size;
+	q->n_free_tx = nt;
 
 	fd = q->fd;
 	ret = bpf_map_update_elem(x->map_fd, &q->queue, &fd, 0);
@@ -239,7 +250,7 @@ int xsk_io_open(const struct xsk_io_opts *o, struct xsk_io **out, char *err,
 		size_t errlen)
 {
 	struct xsk_io *x;
-	unsigned int i, n, frame_size, ring_size;
+	unsigned int i, n, frame_size, ring_size, frames;
 	unsigned int page = (unsigned int)sysconf(_SC_PAGESIZE);
 	bool try_zc;
 
@@ -261,6 +272,12 @@ int xsk_io_open(const struct xsk_io_opts *o, struct xsk_io **out, char *err,
 		return fail(err, errlen,
 			    "ring size %u: must be a power of two from %u to 65536",
 			    ring_size, RX_BATCH);
+	frames = o->umem_frames ? o->umem_frames : 2 * ring_size;
+	if (!is_pow2(frames) || frames < MIN_UMEM_FRAMES ||
+	    frames > 4 * ring_size)
+		return fail(err, errlen,
+			    "UMEM frames %u: must be a power of two from %u to 4 x the ring size (%u)",
+			    frames, MIN_UMEM_FRAMES, 4 * ring_size);
 	n = o->n_queues;
 	if (!n) {
 		n = device_queues(o->ifname);
@@ -281,6 +298,8 @@ int xsk_io_open(const struct xsk_io_opts *o, struct xsk_io **out, char *err,
 	x->user = o->user;
 	x->frame_size = frame_size;
 	x->ring_size = ring_size;
+	x->rx_frames = frames / 2 < ring_size ? frames / 2 : ring_size;
+	x->tx_frames = frames - x->rx_frames;
 	/* one cache line group per queue: its thread writes the counters */
 	if (posix_memalign((void **)&x->q, 64, n * sizeof(*x->q))) {
 		free(x);
@@ -399,6 +418,7 @@ static void q_kick(struct xsk_q *q)
 static void q_reclaim(struct xsk_q *q)
 {
 	struct xsk_io *x = q->io;
+	__u64 tx_base = (__u64)x->rx_frames * x->frame_size;
 	__u32 idx = 0, i, n;
 
 	n = xsk_ring_cons__peek(&q->comp, x->ring_size, &idx);
@@ -406,7 +426,8 @@ static void q_reclaim(struct xsk_q *q)
 		__u64 addr = *xsk_ring_cons__comp_addr(&q->comp, idx + i);
 
 		/* the kernel only returns what we gave it; check anyway */
-		if (addr < q->area_len && q->n_free_tx < x->ring_size)
+		if (addr >= tx_base && addr < q->area_len &&
+		    q->n_free_tx < x->tx_frames)
 			q->free_tx[q->n_free_tx++] = frame_base(x, addr);
 	}
 	if (n)
@@ -451,19 +472,17 @@ static const struct sl_xdp_meta *q_meta(struct xsk_q *q, __u64 addr,
 	return m;
 }
 
-/* One TX descriptor, making room once (submit, kick, reclaim) if the
- * ring is full.  *pending: reserved but not yet submitted. */
-static bool q_tx_reserve(struct xsk_q *q, __u32 *pending, __u32 *idx)
+/* Every TX frame in flight or the TX ring full: push out what is
+ * pending (reserved, not yet submitted), then take back what the kernel
+ * has finished. */
+static void q_tx_make_room(struct xsk_q *q, __u32 *pending)
 {
-	if (xsk_ring_prod__reserve(&q->tx, 1, idx) == 1)
-		return true;
 	if (*pending) {
 		xsk_ring_prod__submit(&q->tx, *pending);
 		*pending = 0;
 	}
 	q_kick(q);
 	q_reclaim(q);
-	return xsk_ring_prod__reserve(&q->tx, 1, idx) == 1;
 }
 
 /* Handles up to RX_BATCH received frames; returns how many. */
@@ -489,18 +508,17 @@ static __u32 q_rx_batch(struct xsk_q *q)
 		if (addr - base + len > x->frame_size)
 			goto recycle;	/* runs past its frame: neither */
 		meta = q_meta(q, addr, &m);
-		if (!q->n_free_tx) {
-			/* every TX frame is in flight: push ours out too,
-			 * then take back what the kernel has finished */
-			if (pending) {
-				xsk_ring_prod__submit(&q->tx, pending);
-				pending = 0;
-			}
-			q_kick(q);
-			q_reclaim(q);
-		}
+		/* A TX frame and a TX descriptor before the handler runs: it
+		 * counts the reply as sent and records its ACK window entry,
+		 * so the reply must not be dropped after it. */
+		if (!q->n_free_tx || !xsk_prod_nb_free(&q->tx, 1))
+			q_tx_make_room(q, &pending);
 		if (!q->n_free_tx) {
 			d.umem_exhausted++;
+			goto recycle;
+		}
+		if (!xsk_prod_nb_free(&q->tx, 1)) {
+			d.tx_ring_full++;
 			goto recycle;
 		}
 		tx_addr = q->free_tx[--q->n_free_tx];
@@ -511,11 +529,8 @@ static __u32 q_rx_batch(struct xsk_q *q)
 			d.handler_zero++;
 			goto recycle;
 		}
-		if (!q_tx_reserve(q, &pending, &idx_tx)) {
-			q->free_tx[q->n_free_tx++] = tx_addr;
-			d.tx_ring_full++;
-			goto recycle;
-		}
+		/* cannot fail: single producer, room checked above */
+		xsk_ring_prod__reserve(&q->tx, 1, &idx_tx);
 		td = xsk_ring_prod__tx_desc(&q->tx, idx_tx);
 		td->addr = tx_addr;
 		td->len = out;
@@ -524,7 +539,7 @@ static __u32 q_rx_batch(struct xsk_q *q)
 		sent++;
 recycle:
 		/* the stash has room for every RX frame there is */
-		if (q->n_stash < x->ring_size)
+		if (q->n_stash < x->rx_frames)
 			q->stash[q->n_stash++] = base;
 	}
 	if (rcvd)

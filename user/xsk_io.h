@@ -5,12 +5,13 @@
  * into the pinned sl_xsks map at its queue id.  The XDP program itself
  * is attached by sl-ctl: libxdp is told not to load one.
  *
- * UMEM of a queue: 2 * ring_size frames of frame_size bytes.  The first
- * ring_size frames only ever receive (fill ring -> RX ring -> handler ->
- * back to the fill ring); the other ring_size frames only ever transmit
- * (free list -> handler writes the reply -> TX ring -> completion ring ->
- * free list).  So a reply is composed straight into the frame that is
- * sent, and a request is read where the kernel put it: no copies.
+ * UMEM of a queue: umem_frames frames of frame_size bytes (default 2 *
+ * ring_size).  The first min(umem_frames / 2, ring_size) frames only ever
+ * receive (fill ring -> RX ring -> handler -> back to the fill ring); the
+ * others only ever transmit (free list -> handler writes the reply -> TX
+ * ring -> completion ring -> free list).  So a reply is composed straight
+ * into the frame that is sent, and a request is read where the kernel put
+ * it: no copies.
  *
  * A received packet starts at an offset inside its frame (the kernel's
  * XDP_PACKET_HEADROOM, 256 bytes); struct sl_xdp_meta, when the XDP
@@ -36,7 +37,10 @@
  * none that is valid.  tx_buf/tx_cap: a free TX frame of the same UMEM
  * (tx_cap = frame_size); write the whole reply frame at tx_buf and return
  * its length, or 0 to send nothing.  A return value above tx_cap is
- * treated as 0.  Handlers of different queues run concurrently.
+ * treated as 0.  A reply returned is always placed on the TX ring: the
+ * handler is not called for a frame when no TX frame or no TX ring entry
+ * is free (counted as umem_exhausted / tx_ring_full).  Handlers of
+ * different queues run concurrently.
  */
 typedef size_t (*xsk_handler_fn)(void *user, unsigned int queue,
 				 const __u8 *frame, size_t len,
@@ -46,7 +50,7 @@ typedef size_t (*xsk_handler_fn)(void *user, unsigned int queue,
 struct xsk_io_stats {
 	__u64 rx;		/* frames received */
 	__u64 tx;		/* replies placed on the TX ring */
-	__u64 tx_ring_full;	/* replies lost: TX ring full */
+	__u64 tx_ring_full;	/* requests not handled: TX ring full */
 	__u64 umem_exhausted;	/* requests not handled: no free TX frame */
 	__u64 handler_zero;	/* handler returned 0 (or too much) */
 };
@@ -58,8 +62,14 @@ struct xsk_io_opts {
 				 * combined + rx), 1 if it cannot tell */
 	bool skb_mode;		/* force copy mode (XDP_COPY) */
 	unsigned int frame_size; /* 0: 4096; a power of two, 2048..page */
-	unsigned int ring_size;	/* 0: 2048; a power of two, >= 64; every
-				 * ring of a queue has this many entries */
+	unsigned int ring_size;	/* 0: 2048; a power of two, 64..65536;
+				 * every ring of a queue has this many
+				 * entries */
+	unsigned int umem_frames; /* 0: 2 * ring_size; a power of two, from
+				   * 8 to 4 * ring_size; fewer TX frames than
+				   * ring entries (< 2 * ring_size) let the
+				   * UMEM run dry first, more (4 * ring_size)
+				   * the TX ring fill first */
 	xsk_handler_fn handler;
 	void *user;
 };
