@@ -22,6 +22,24 @@ order = ["kamailio-c1", "kamailio-c2", "sl-xdp-native", "sl-xdp-skb", "xdp-drop"
 configs = [c for c in order if any(r["config"] == c for r in rows)]
 
 
+def read_tsv(name):
+    path = os.path.join(out, name)
+    if not os.path.exists(path):
+        return []
+    rs = list(csv.DictReader(open(path), delimiter="\t"))
+    for r in rs:
+        for k, v in r.items():
+            if k != "config":
+                try:
+                    r[k] = float(v)
+                except (TypeError, ValueError):
+                    r[k] = 0.0
+    return rs
+
+
+flood = read_tsv("flood.tsv")
+
+
 def med(v):
     return statistics.median(v) if v else None
 
@@ -77,29 +95,30 @@ if os.path.exists(mach):
     lines += open(mach).read().strip().splitlines()
     lines.append("```")
     lines.append("")
-lines.append("Medians, (min-max) over the repeats.  CPU per 1 M replies at the "
-             "highest passing OPTIONS step: server processes' user+system "
-             "time; softirq and busy are the whole machine's (client included).")
-lines.append("")
-lines.append("| server | OPTIONS max replies/s (<1 % loss) | server CPU s / 1M | "
-             "softirq s / 1M (machine) | busy s / 1M (machine) | "
-             "latency at 50 % of max: p50 / p99 / p99.9 us | "
-             "INVITE->486 replies/s (flat out) | ACKs absorbed/s |")
-lines.append("|---|---:|---:|---:|---:|---|---:|---:|")
-for c in configs:
-    d = res[c]
-    if c == "xdp-drop":
-        lines.append("| trivial XDP drop (stand-alone ACKs) | - | - | - | - | - | - | %s |"
-                     % rng(d["acks"]))
-        continue
-    lat = "-"
-    if d["p50"]:
-        lat = "%.0f / %.0f / %.0f (at %.0f/s)" % (med(d["p50"]), med(d["p99"]),
-                                                 med(d["p999"]), med(d["lat_rate"]))
-    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-        c, rng(d["max"]), rng(d["proc"], "{:.2f}"), rng(d["sirq"], "{:.2f}"),
-        rng(d["busy"], "{:.2f}"), lat, rng(d["inv_rate"]), rng(d["acks"])))
-lines.append("")
+if configs:
+    lines.append("Medians, (min-max) over the repeats.  CPU per 1 M replies at the "
+                 "highest passing OPTIONS step: server processes' user+system "
+                 "time; softirq and busy are the whole machine's (client included).")
+    lines.append("")
+    lines.append("| server | OPTIONS max replies/s (<1 % loss) | server CPU s / 1M | "
+                 "softirq s / 1M (machine) | busy s / 1M (machine) | "
+                 "latency at 50 % of max, pinned: p50 / p99 / p99.9 us | "
+                 "INVITE->486 replies/s (flat out) | ACKs absorbed/s |")
+    lines.append("|---|---:|---:|---:|---:|---|---:|---:|")
+    for c in configs:
+        d = res[c]
+        if c == "xdp-drop":
+            lines.append("| trivial XDP drop (stand-alone ACKs) | - | - | - | - | - | - | %s |"
+                         % rng(d["acks"]))
+            continue
+        lat = "-"
+        if d["p50"]:
+            lat = "%.0f / %.0f / %.0f (at %.0f/s)" % (med(d["p50"]), med(d["p99"]),
+                                                     med(d["p999"]), med(d["lat_rate"]))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            c, rng(d["max"]), rng(d["proc"], "{:.2f}"), rng(d["sirq"], "{:.2f}"),
+            rng(d["busy"], "{:.2f}"), lat, rng(d["inv_rate"]), rng(d["acks"])))
+    lines.append("")
 
 pairs = [(x, k) for x in ("sl-xdp-native", "sl-xdp-skb")
          for k in ("kamailio-c1", "kamailio-c2") if x in res and k in res]
@@ -123,8 +142,78 @@ if pairs:
             ratio(a["p99"], b["p99"]), ratio(a["acks"], b["acks"])))
     lines.append("")
 
+latc = [c for c in configs if res[c]["p99"]]
+if latc:
+    lines.append("Latency at 50 %% of each server's own median max (OPTIONS, fixed "
+                 "rate, %d runs): server processes on CPU 0, sl-bench (1 thread) on "
+                 "CPU 1 (taskset).  XDP and the veth receive path of a packet run "
+                 "in softirq on the CPU that sent it.  Client CPU: sl-bench's "
+                 "user+system time (the softirq work done in its context "
+                 "included) / run time." % max(len(res[c]["p99"]) for c in latc))
+    lines.append("")
+    lines.append("| server | rate/s | p50 us | p99 us | p99.9 us | client CPU | "
+                 "p99 / kamailio-c1 | p99 / kamailio-c2 |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for c in latc:
+        lat = [r for r in rows if r["config"] == c and r["kind"] == "latency"]
+        ccpu = [100 * r.get("client_cpu_s", 0) / (r["duration_s"] + 0.5)
+                for r in lat if r["duration_s"]]
+        rat = []
+        for k in ("kamailio-c1", "kamailio-c2"):
+            if k in res and res[k]["p99"] and c != k:
+                rat.append("%.2fx" % (med(res[c]["p99"]) / med(res[k]["p99"])))
+            else:
+                rat.append("-")
+        lines.append("| %s | %.0f | %s | %s | %s | %s | %s | %s |" % (
+            c, med(res[c]["lat_rate"]), rng(res[c]["p50"]), rng(res[c]["p99"]),
+            rng(res[c]["p999"]), rng(ccpu, "{:.0f} %") if ccpu else "-",
+            rat[0], rat[1]))
+    lines.append("")
+
+forder = ["sl-xdp-native", "sl-xdp-skb", "xdp-drop", "xdp-drop-generic"]
+fconf = [c for c in forder if any(r["config"] == c for r in flood)]
+if fconf:
+    fl = {c: [r for r in flood if r["config"] == c] for c in fconf}
+
+    def fmed(c, k):
+        v = [r[k] for r in fl.get(c, [])]
+        return med(v) if v else None
+    lines.append("ACK flood (`sl-bench --ack-flood %d`: the ACKs of %d answered "
+                 "INVITEs, over and over, flat out; xdp-drop gets same-size "
+                 "ACKs).  Counted: sl-xdp's `acks_absorbed`, xdp_drop's "
+                 "run_cnt (bpf_stats) less the INVITEs.  ns/run: the "
+                 "program's run_time_ns / run_cnt over the flood." % (
+                     flood[0]["acks_kept"] + flood[0]["acks_synthetic"],
+                     flood[0]["acks_kept"] + flood[0]["acks_synthetic"])
+                 if flood[0]["acks_kept"] + flood[0]["acks_synthetic"] else
+                 "ACK flood (`sl-bench --ack-flood`).")
+    lines.append("")
+    lines.append("| program | ACKs sent/s (client) | ACKs absorbed or dropped/s "
+                 "| of sent | ns per run (bpf_stats) | ratio to xdp_drop, same mode |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    base = {"sl-xdp-native": "xdp-drop", "sl-xdp-skb": "xdp-drop-generic"}
+    for c in fconf:
+        rs = fl[c]
+        ratio = "-"
+        b = base.get(c)
+        if b in fl and fmed(b, "counted_rate"):
+            ratio = "%.2f (%.0f %%)" % (fmed(c, "counted_rate") / fmed(b, "counted_rate"),
+                                        100 * fmed(c, "counted_rate") / fmed(b, "counted_rate"))
+        part = ["%.1f" % (100 * r["counted"] / r["acks_sent"]) for r in rs if r["acks_sent"]]
+        lines.append("| %s | %s | %s | %s %% | %s | %s |" % (
+            c, rng([r["sent_rate"] for r in rs]), rng([r["counted_rate"] for r in rs]),
+            "/".join(part) if part else "-",
+            rng([r["ns_per_run"] for r in rs], "{:.0f}"), ratio))
+    if "sl-xdp-skb" in fl and "xdp-drop" in fl and fmed("xdp-drop", "counted_rate"):
+        lines.append("")
+        lines.append("sl-xdp-skb / native xdp-drop: %.2f" % (
+            fmed("sl-xdp-skb", "counted_rate") / fmed("xdp-drop", "counted_rate")))
+    lines.append("")
+
 png = os.path.join(out, "reply_rate.png")
-try:
+
+
+def chart():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -145,8 +234,13 @@ try:
     fig.tight_layout()
     fig.savefig(png, dpi=100)
     lines.append("Chart: %s" % png)
-except ImportError:
-    lines.append("Chart skipped: python3-matplotlib is not installed")
+
+
+if any(r["kind"] == "search" for r in rows):
+    try:
+        chart()
+    except ImportError:
+        lines.append("Chart skipped: python3-matplotlib is not installed")
 
 text = "\n".join(lines) + "\n"
 open(os.path.join(out, "results.md"), "w").write(text)

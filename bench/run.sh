@@ -4,9 +4,18 @@
 # make bench: Kamailio 5.6 (sl_send_reply, children=1 and 2) against sl-xdp
 # (native XDP, then generic) and a trivial XDP drop program, in one run, in
 # two network namespaces joined by veth (tests/lib/netns.sh).  sl-bench is
-# the client.  Results: bench/results/ (raw.tsv, results.md, reply_rate.png).
+# the client.  Results: bench/results/ (raw.tsv, flood.tsv, results.md,
+# reply_rate.png).
+#
+# Latency at 50 % of each server's own max is measured with the server's
+# processes on CPU 0 and sl-bench on CPU 1 (taskset).  The ACK flood
+# (sl-bench --ack-flood) is measured into sl-xdp (acks_absorbed) and into
+# xdp_drop (its run_cnt: BPF run-time statistics are held on by
+# bench/bpf_stats_hold.py for these runs only), native and generic each.
 #
 #   BENCH_QUICK=1   ~2-minute smoke run (1 repeat, short steps)
+#   BENCH_ONLY=flood  only the ACK flood: sl-xdp native and generic
+#                   against xdp_drop (~1 minute)
 #   BENCH_OUT=DIR   where to write the results (default bench/results)
 #
 # Everything made here (namespaces, veth, XDP programs, pins under
@@ -21,12 +30,20 @@ BENCH="$SL_ROOT/build/sl-bench"
 OUT=${BENCH_OUT:-$SL_ROOT/bench/results}
 QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 1 ] || QUICK=0
+ONLY=${BENCH_ONLY:-}
+case $ONLY in
+""|flood) ;;
+*) echo "bench: BENCH_ONLY=$ONLY: only 'flood' is known" >&2; exit 1 ;;
+esac
 
 if [ "$QUICK" = 1 ]; then
 	REPS=1 STEP=1.5 BISECT=2 START=20000 LAT_STEP=1.5
 else
 	REPS=3 STEP=2.5 BISECT=4 START=20000 LAT_STEP=2.5
 fi
+FLOOD_N=8192		# INVITEs whose ACKs make the flood
+SRV_CPU=0 CLI_CPU=1	# latency runs: server and client CPUs
+[ "$(nproc)" -ge 2 ] || SRV_CPU=0 CLI_CPU=0
 THREADS=${BENCH_THREADS:-2}
 MAXRATE=2000000		# search ceiling
 LOSS_OK=1.0		# percent
@@ -44,7 +61,9 @@ mkdir -p "$OUT"
 RAW="$OUT/raw.tsv"
 LOG="$OUT/run.log"
 : > "$LOG"
-printf 'config\trep\tkind\ttarget\toffered\treply_rate\tloss_pct\treplies\tproc_cpu_s\tsoftirq_s\tbusy_s\tp50_us\tp99_us\tp999_us\tacks_sent\tacks_absorbed\tduration_s\n' > "$RAW"
+printf 'config\trep\tkind\ttarget\toffered\treply_rate\tloss_pct\treplies\tproc_cpu_s\tsoftirq_s\tbusy_s\tp50_us\tp99_us\tp999_us\tacks_sent\tacks_absorbed\tduration_s\tclient_cpu_s\n' > "$RAW"
+FLOOD="$OUT/flood.tsv"
+printf 'config\trep\tacks_kept\tacks_synthetic\tacks_sent\tflood_s\tsent_rate\tcounted\tcounted_rate\tprog_runs\tprog_ns\tns_per_run\tveth_xdp_drops\trx_packets\n' > "$FLOOD"
 
 netns_setup || exit 1
 work=$(mktemp -d /tmp/sl-bench.XXXXXX)
@@ -109,9 +128,20 @@ request_route {
 KCFG
 }
 
+# The ACK flood's: the same, with the longest ACK window, so that the
+# entries of the flood's INVITEs stay live for the whole flood.
+sed 's/^ack_window = .*/ack_window = 60s/' "$work/sl.conf" > "$work/sl-flood.conf"
+
 # Frames that XDP_TX/redirect puts into the veth need an XDP program on the
 # peer (native mode); kept for every configuration so the client side is
 # the same for all.
+# The client's neighbour entry for the server is permanent: a drop program
+# on the server end drops ARP too, and once the entry went stale the
+# client would drop its own packets (unresolved neighbour) and the flood
+# would never reach the program.
+srv_mac=$(run_s cat "/sys/class/net/$IF_S/address")
+nsenter_c ip neigh replace 198.18.0.1 lladdr "$srv_mac" nud permanent dev "$IF_C" ||
+	{ echo "bench: cannot set the client's neighbour entry" >&2; exit 1; }
 nsenter_c ip link set dev "$IF_C" xdp obj build/xdp_pass.bpf.o sec xdp ||
 	{ echo "bench: cannot attach xdp_pass on the client end" >&2; exit 1; }
 
@@ -151,6 +181,7 @@ cpu_snap() {
 }
 
 ACK_SRC=none
+LAT_PIN="" LAT_THREADS=""
 absorbed() {
 	case $ACK_SRC in
 	slxdp) nsenter_s "$SLCTL" stats "$IF_S" --json 2>/dev/null |
@@ -166,8 +197,9 @@ run_point() {
 	local c0 c1 a0 a1 j
 	a0=$(absorbed)
 	c0=$(cpu_snap)
-	j=$(run_c "$BENCH" -d 198.18.0.1:5060 -m "$method" -r "$rate" \
-		-t "$secs" -T "$THREADS" -w 0.5 -q --json 2>>"$LOG")
+	# shellcheck disable=SC2086
+	j=$(run_c $LAT_PIN "$BENCH" -d 198.18.0.1:5060 -m "$method" -r "$rate" \
+		-t "$secs" -T "${LAT_THREADS:-$THREADS}" -w 0.5 -q --json 2>>"$LOG")
 	c1=$(cpu_snap)
 	a1=$(absorbed)
 	[ -n "$j" ] || j='{}'
@@ -183,8 +215,79 @@ run_point() {
 		 (($y[2] - $x[2]) / ($hz | tonumber)),
 		 (.latency_us.p50 // 0), (.latency_us.p99 // 0),
 		 (.latency_us.p99_9 // 0), (.acks_sent // 0), ($a | tonumber),
-		 (.duration_s // 0)] | @tsv' <<< "$j" >> "$RAW"
+		 (.duration_s // 0), (.client_cpu_s // 0)] | @tsv' <<< "$j" >> "$RAW"
 	tail -n 1 "$RAW" | awk -F'\t' '{ print $5, $6, $7 }'
+}
+
+# Every process (all threads) of the server namespace onto CPU LIST.
+pin_server() {
+	local p
+	for p in $(ip netns pids "$NS_S" 2>/dev/null); do
+		taskset -a -p -c "$1" "$p" >/dev/null 2>&1
+	done
+}
+
+# XDP program on the server end: id, and its run_cnt/run_time_ns.
+prog_id() {
+	ip -n "$NS_S" -d link show dev "$IF_S" 2>/dev/null |
+		sed -nE 's/.*prog\/xdp[a-z]* id ([0-9]+).*/\1/p' | head -n 1
+}
+prog_stats() {	# ID -> "run_cnt run_time_ns"
+	bpftool prog show id "$1" --json 2>/dev/null |
+		jq -r '"\(.run_cnt // 0) \(.run_time_ns // 0)"' 2>/dev/null || echo "0 0"
+}
+veth_xdp_drops() {
+	run_s ethtool -S "$IF_S" 2>/dev/null |
+		awk '/xdp_drops:/ { s += $2 } END { print s + 0 }'
+}
+
+# flood_point CONFIG REP: sl-bench --ack-flood for STEP s, one flood.tsv
+# line.  Counted: sl-xdp's acks_absorbed; for xdp-drop*, the program's
+# runs less the INVITEs of the priming phase (they reach it too).
+flood_point() {
+	local cfgname=$1 rep=$2 id s0 s1 a0 a1 d0 d1 r0 r1 j
+	id=$(prog_id)
+	a0=$(absorbed); read -r -a s0 < <(prog_stats "$id"); d0=$(veth_xdp_drops)
+	r0=$(run_s cat "/sys/class/net/$IF_S/statistics/rx_packets")
+	j=$(run_c "$BENCH" -d 198.18.0.1:5060 --ack-flood "$FLOOD_N" -t "$STEP" \
+		-T "$THREADS" -q --json 2>>"$LOG")
+	a1=$(absorbed); read -r -a s1 < <(prog_stats "$id"); d1=$(veth_xdp_drops)
+	r1=$(run_s cat "/sys/class/net/$IF_S/statistics/rx_packets")
+	[ -n "$j" ] || j='{}'
+	echo "$j" >> "$work/json.log"
+	jq -r --arg c "$cfgname" --arg r "$rep" --arg a "$((a1 - a0))" \
+		--arg n "$((s1[0] - s0[0]))" --arg ns "$((s1[1] - s0[1]))" \
+		--arg d "$((d1 - d0))" --arg rx "$((r1 - r0))" '
+		(.flood // {}) as $f | ($n | tonumber) as $runs |
+		(if ($c | startswith("xdp-drop")) then
+			$runs - ($f.invites // 0) else ($a | tonumber) end) as $k |
+		[$c, $r, ($f.acks_from_replies // 0), ($f.acks_synthetic // 0),
+		 ($f.acks_sent // 0), ($f.duration_s // 0), ($f.rate // 0), $k,
+		 (if ($f.duration_s // 0) > 0 then $k / $f.duration_s else 0 end),
+		 $runs, ($ns | tonumber),
+		 (if $runs > 0 then ($ns | tonumber) / $runs else 0 end),
+		 ($d | tonumber), ($rx | tonumber)] | @tsv' <<< "$j" >> "$FLOOD"
+	tail -n 1 "$FLOOD" | awk -F'\t' '{ printf "%s/s counted of %s/s sent, %.0f ns/run\n", $9, $7, $12 }'
+}
+
+# flood CONFIG: REPS flood points with BPF run-time statistics held on
+# (per holder: another process's sysctl cannot switch them off meanwhile)
+flood() {
+	local rep hold i
+	/usr/bin/python3 "$SL_ROOT/bench/bpf_stats_hold.py" < /dev/null > "$work/hold.out" 2>>"$LOG" &
+	hold=$!
+	netns_track_pid "$hold"
+	for i in $(seq 50); do
+		grep -q enabled "$work/hold.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	grep -q enabled "$work/hold.out" 2>/dev/null ||
+		say "  BPF statistics could not be enabled: no ns/run, no xdp_drop count"
+	for ((rep = 1; rep <= REPS; rep++)); do
+		say "  $1 ACK flood rep $rep: $(flood_point "$1" "$rep")"
+	done
+	_netns_kill "$hold"
+	: > "$work/hold.out"
 }
 
 good() {	# OFFERED TARGET LOSS: the point passes
@@ -234,10 +337,16 @@ measure() {
 	m=$(printf '%s\n' $maxes | median)
 	half=$(awk -v m="$m" 'BEGIN { printf "%d", m / 2 }')
 	[ "$half" -lt 100 ] && half=100
+	# latency: server on SRV_CPU, client (one thread) on CLI_CPU, then
+	# unpinned again
+	pin_server "$SRV_CPU"
+	LAT_PIN="taskset -c $CLI_CPU" LAT_THREADS=1
 	for ((rep = 1; rep <= REPS; rep++)); do
 		run_point "$cfgname" "$rep" latency "$half" options "$LAT_STEP" >/dev/null
 	done
-	say "$cfgname: latency at $half/s done"
+	LAT_PIN="" LAT_THREADS=""
+	pin_server "0-$(($(nproc) - 1))"
+	say "$cfgname: latency at $half/s (server on CPU $SRV_CPU, client on CPU $CLI_CPU) done"
 	# INVITE -> 486 -> ACK, flat out
 	for ((rep = 1; rep <= REPS; rep++)); do
 		run_point "$cfgname" "$rep" invite 0 invite "$STEP" >/dev/null
@@ -247,15 +356,17 @@ measure() {
 
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "command: make bench${BENCH_QUICK:+ BENCH_QUICK=$BENCH_QUICK}"
+	echo "command: make bench${BENCH_QUICK:+ BENCH_QUICK=$BENCH_QUICK}${ONLY:+ BENCH_ONLY=$ONLY}"
 	echo "kernel: $(uname -r)"
 	echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) x $(nproc)"
 	echo "kamailio: $(kamailio -v 2>/dev/null | head -n 1)"
 	echo "client: sl-bench, $THREADS threads, IPv4, veth between two namespaces"
-	echo "mode: $([ "$QUICK" = 1 ] && echo quick || echo full), repeats $REPS, step ${STEP}s"
+	echo "mode: $([ "$QUICK" = 1 ] && echo quick || echo full)${ONLY:+, only $ONLY}, repeats $REPS, step ${STEP}s"
 } > "$OUT/machine.txt"
 
-if [ "$HAVE_KAM" = 1 ]; then
+if [ -n "$ONLY" ]; then
+	say "BENCH_ONLY=$ONLY: no Kamailio, no OPTIONS/INVITE points"
+elif [ "$HAVE_KAM" = 1 ]; then
 	for ch in 1 2; do
 		say "Kamailio children=$ch"
 		ACK_SRC=none
@@ -275,7 +386,12 @@ for mode in native skb; do
 	# shellcheck disable=SC2086
 	if nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" $extra >>"$LOG" 2>&1; then
 		ACK_SRC=slxdp
-		measure "sl-xdp-$mode"
+		[ -z "$ONLY" ] && measure "sl-xdp-$mode"
+		if nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl-flood.conf" >>"$LOG" 2>&1; then
+			flood "sl-xdp-$mode"
+		else
+			say "sl-xdp $mode: reload for the ACK flood failed"
+		fi
 	else
 		say "sl-xdp $mode: attach failed (see $LOG)"
 	fi
@@ -284,17 +400,26 @@ for mode in native skb; do
 	sleep 0.3
 done
 
-# Ceiling for ACK absorption: a trivial XDP_DROP program on the server end,
-# stand-alone ACKs flat out.  Dropped/s = what the client got through.
-say "trivial XDP drop"
-if nsenter_s ip link set dev "$IF_S" xdp obj build/xdp_pass.bpf.o program xdp_drop >>"$LOG" 2>&1; then
-	for ((rep = 1; rep <= REPS; rep++)); do
-		run_point xdp-drop "$rep" drop 0 ack "$STEP" >/dev/null
-	done
-	nsenter_s ip link set dev "$IF_S" xdp off
-else
-	say "xdp_drop: attach failed"
-fi
+# Ceiling for ACK absorption: a trivial XDP_DROP program on the server end
+# (native, then generic), the same ACK flood (synthetic ACKs of the same
+# size: nothing answers the INVITEs), counted by the program's run_cnt;
+# then stand-alone ACKs flat out as before.
+for mode in xdpdrv xdpgeneric; do
+	name=xdp-drop; [ "$mode" = xdpgeneric ] && name=xdp-drop-generic
+	say "trivial XDP drop ($mode)"
+	if nsenter_s ip link set dev "$IF_S" "$mode" obj build/xdp_pass.bpf.o \
+		program xdp_drop >>"$LOG" 2>&1; then
+		flood "$name"
+		if [ "$mode" = xdpdrv ] && [ -z "$ONLY" ]; then
+			for ((rep = 1; rep <= REPS; rep++)); do
+				run_point xdp-drop "$rep" drop 0 ack "$STEP" >/dev/null
+			done
+		fi
+		nsenter_s ip link set dev "$IF_S" "$mode" off
+	else
+		say "xdp_drop ($mode): attach failed"
+	fi
+done
 
 /usr/bin/python3 "$SL_ROOT/bench/report.py" "$OUT" | tee -a "$LOG"
 say "done in $(( $(date +%s) - T0 )) s; results in $OUT"

@@ -7,6 +7,11 @@
  * one UDP socket per sender thread, sendmmsg/recvmmsg batches.  Replies are
  * matched by Call-ID; reports offered and reply rate, loss, status codes,
  * latency percentiles and ACKs sent.  Always stops by itself.
+ *
+ * --ack-flood N: N INVITEs first (at PRIME_RATE), the ACK of each reply
+ * kept, then those ACKs over and over, flat out (or at -r), for -t
+ * seconds: the load for ACK absorption.  A server that answered none (a
+ * drop program) gets synthetic ACKs of the same size instead.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -39,6 +44,9 @@
 #define HIST_SUB	(1u << HIST_SUB_BITS)
 #define HIST_BUCKETS	(64 * HIST_SUB)
 #define NCODES		700
+#define FLOOD_PKT	1024			/* bytes per kept ACK */
+#define FLOOD_MAX	(1u << 20)		/* --ack-flood INVITEs */
+#define PRIME_RATE	20000.0			/* their rate, all threads */
 
 enum method { M_OPTIONS, M_INVITE, M_REGISTER, M_ACK, M_NR };
 static const char *const method_name[M_NR] = {
@@ -64,6 +72,8 @@ struct config {
 	int progress;				/* -1 auto */
 	bool quiet;
 	uint32_t run_id;
+	uint64_t flood_n;			/* --ack-flood: INVITEs */
+	double flood_secs;			/* flood duration */
 };
 
 struct slot {
@@ -91,6 +101,13 @@ struct thread {
 	char ackbuf[MAX_BATCH][PKT_MAX];
 	unsigned int acklen[MAX_BATCH];
 	unsigned int nack;
+	/* --ack-flood: the ACK of request seq at pool + seq * FLOOD_PKT */
+	bool priming;
+	char *pool;
+	unsigned int *pool_len;			/* 0: no reply (yet) */
+	uint64_t flood_real, flood_synth;
+	_Atomic uint64_t flood_acks;
+	uint64_t flood_start_ns, flood_end_ns;
 };
 
 static struct config cfg;
@@ -98,6 +115,8 @@ static struct thread *thr;
 static atomic_bool stop_send, stop_all;
 static uint64_t t_start_ns;
 static _Atomic uint64_t t_send_end_ns;
+
+static int send_all(struct thread *t, struct mmsghdr *mm, unsigned int n);
 
 static uint64_t now_ns(void)
 {
@@ -440,6 +459,17 @@ static void handle_reply(struct thread *t, const char *p, size_t len,
 	t->hist[hist_bucket((now - s->sent_ns) / 1000)]++;
 	s->seq = 0;
 	atomic_fetch_add_explicit(&t->finals, 1, memory_order_relaxed);
+	if (t->priming) {
+		if (r.cseq_invite && r.to && seq < t->quota &&
+		    !t->pool_len[seq]) {
+			int n = build_req(t, M_ACK, seq, r.to, r.to_len,
+					  t->pool + seq * FLOOD_PKT, FLOOD_PKT);
+
+			if (n > 0)
+				t->pool_len[seq] = (unsigned int)n;
+		}
+		return;
+	}
 	if (r.cseq_invite && r.to && t->nack < MAX_BATCH) {
 		int n = build_req(t, M_ACK, seq, r.to, r.to_len,
 				  t->ackbuf[t->nack], PKT_MAX);
@@ -487,6 +517,129 @@ static void receive(struct thread *t, int timeout_ms)
 	} while (r == MAX_BATCH && ++rounds < 16);
 }
 
+/* sendmmsg all n, waiting for room while sending goes on; what cannot
+ * be sent is counted in send_err.  Returns how many were sent. */
+static int send_all(struct thread *t, struct mmsghdr *mm, unsigned int n)
+{
+	unsigned int done = 0;
+
+	while (done < n) {
+		int r = sendmmsg(t->fd, mm + done, n - done, MSG_DONTWAIT);
+
+		if (r <= 0) {
+			/* an ICMP error on the connected socket */
+			if (r < 0 && (errno == EINTR || errno == ECONNREFUSED))
+				continue;
+			if (r < 0 && (errno == EAGAIN || errno == ENOBUFS) &&
+			    !atomic_load_explicit(&stop_send,
+						  memory_order_relaxed)) {
+				struct pollfd pf = { .fd = t->fd,
+						     .events = POLLOUT };
+
+				receive(t, 0);
+				poll(&pf, 1, 10);
+				continue;
+			}
+			/* ENOBUFS/EAGAIN: count the rest as lost */
+			atomic_fetch_add_explicit(&t->send_err, n - done,
+						  memory_order_relaxed);
+			break;
+		}
+		done += (unsigned int)r;
+	}
+	return (int)done;
+}
+
+/* No ACK kept on any thread: no server answered, synthesize them. */
+static bool flood_synthetic(void)
+{
+	unsigned int i;
+	uint64_t k;
+
+	for (i = 0; i < cfg.threads; i++)
+		for (k = 0; k < thr[i].quota; k++)
+			if (thr[i].pool_len[k])
+				return false;
+	return true;
+}
+
+static pthread_barrier_t prime_done;
+
+/* --ack-flood, after the INVITEs: the kept ACKs round and round for
+ * flood_secs, flat out or at this thread's share of -r. */
+static void flood(struct thread *t)
+{
+	struct mmsghdr mm[MAX_BATCH];
+	struct iovec iov[MAX_BATCH];
+	char to[128];
+	uint64_t n = 0, i, next = 0, sent = 0, start, end;
+	bool synth;
+
+	/* every thread's replies are in before anyone decides */
+	pthread_barrier_wait(&prime_done);
+	t->priming = false;
+	synth = flood_synthetic();
+	pthread_barrier_wait(&prime_done);
+	/* the same ACK with a To-tag of the same length as ours */
+	snprintf(to, sizeof(to), "<sip:svc@%s>;tag=%032d.%08d", cfg.dst_host,
+		 0, 0);
+	for (i = 0; i < t->quota; i++) {
+		char *dst = t->pool + n * FLOOD_PKT;
+		int len;
+
+		if (t->pool_len[i]) {
+			/* kept ACKs to the front */
+			if (n != i)
+				memcpy(dst, t->pool + i * FLOOD_PKT,
+				       t->pool_len[i]);
+			t->pool_len[n++] = t->pool_len[i];
+			t->flood_real++;
+			continue;
+		}
+		if (!synth)
+			continue;
+		len = build_req(t, M_ACK, i, to, strlen(to), dst, FLOOD_PKT);
+		if (len < 0)
+			die("ACK template too long");
+		t->pool_len[n++] = (unsigned int)len;
+		t->flood_synth++;
+	}
+	t->rate = cfg.rate / cfg.threads;
+	memset(mm, 0, sizeof(mm));
+	start = now_ns();
+	end = start + (uint64_t)(cfg.flood_secs * 1e9);
+	t->flood_start_ns = start;
+	while (!atomic_load_explicit(&stop_send, memory_order_relaxed)) {
+		uint64_t now = now_ns();
+		unsigned int b = cfg.batch, k;
+
+		if (now >= end || !n)
+			break;
+		if (t->rate > 0) {
+			uint64_t due = (uint64_t)((double)(now - start) / 1e9 *
+						  t->rate) + 1;
+
+			if (due <= sent) {
+				usleep(200);
+				continue;
+			}
+			if (due - sent < b)
+				b = (unsigned int)(due - sent);
+		}
+		for (k = 0; k < b; k++) {
+			uint64_t idx = next++ % n;
+
+			iov[k].iov_base = t->pool + idx * FLOOD_PKT;
+			iov[k].iov_len = t->pool_len[idx];
+			mm[k].msg_hdr.msg_iov = &iov[k];
+			mm[k].msg_hdr.msg_iovlen = 1;
+		}
+		sent += (uint64_t)send_all(t, mm, b);
+		atomic_store_explicit(&t->flood_acks, sent, memory_order_relaxed);
+	}
+	t->flood_end_ns = now_ns();
+}
+
 static void *worker(void *arg)
 {
 	struct thread *t = arg;
@@ -499,7 +652,7 @@ static void *worker(void *arg)
 
 	while (!atomic_load_explicit(&stop_send, memory_order_relaxed)) {
 		uint64_t now = now_ns(), due;
-		unsigned int n, i, done = 0;
+		unsigned int n, i;
 
 		if (now >= end_ns || (cfg.count && seq >= t->quota))
 			break;
@@ -552,32 +705,7 @@ static void *worker(void *arg)
 			s->seq = seq + i + 1;
 			s->sent_ns = now;
 		}
-		while (done < n) {
-			int r = sendmmsg(t->fd, mm + done, n - done,
-					 MSG_DONTWAIT);
-
-			if (r <= 0) {
-				/* an ICMP error on the connected socket */
-				if (r < 0 && (errno == EINTR ||
-					      errno == ECONNREFUSED))
-					continue;
-				if (r < 0 && (errno == EAGAIN || errno == ENOBUFS) &&
-				    !atomic_load_explicit(&stop_send,
-							  memory_order_relaxed)) {
-					struct pollfd pf = { .fd = t->fd,
-							     .events = POLLOUT };
-
-					receive(t, 0);
-					poll(&pf, 1, 10);
-					continue;
-				}
-				/* ENOBUFS/EAGAIN: count the rest as lost */
-				atomic_fetch_add_explicit(&t->send_err, n - done,
-							  memory_order_relaxed);
-				break;
-			}
-			done += (unsigned int)r;
-		}
+		send_all(t, mm, n);
 		seq += n;
 		atomic_store_explicit(&t->sent, seq, memory_order_relaxed);
 		receive(t, 0);
@@ -606,6 +734,8 @@ static void *worker(void *arg)
 		}
 	}
 	flush_acks(t);
+	if (cfg.flood_n)
+		flood(t);
 	return NULL;
 }
 
@@ -631,6 +761,10 @@ static void usage(FILE *f)
 "  -j, --json              JSON result on stdout\n"
 "  -p, --progress          progress line every second on stderr (auto > 5 s)\n"
 "  -q, --quiet             no progress line\n"
+"      --ack-flood N       send N INVITEs (-w: wait for replies, default 1 s),\n"
+"                          keep the ACK of each reply (same-size synthetic\n"
+"                          ACKs for the unanswered), then send these ACKs\n"
+"                          over and over for -t S, flat out or at -r\n"
 "Exit status: 0 done, 1 runtime error, 2 usage.\n", MAX_BATCH);
 }
 
@@ -794,6 +928,7 @@ static void open_socket(struct thread *t)
 
 struct totals {
 	uint64_t sent, replies, finals, acks, send_err, unmatched, dups, late;
+	uint64_t flood_acks;
 	uint64_t sent_m[M_NR];
 };
 
@@ -813,6 +948,8 @@ static void sum(struct totals *s)
 		s->unmatched += atomic_load_explicit(&t->unmatched, memory_order_relaxed);
 		s->dups += atomic_load_explicit(&t->dups, memory_order_relaxed);
 		s->late += atomic_load_explicit(&t->late, memory_order_relaxed);
+		s->flood_acks += atomic_load_explicit(&t->flood_acks,
+						      memory_order_relaxed);
 		for (m = 0; m < M_NR; m++)
 			s->sent_m[m] += t->sent_m[m];
 	}
@@ -840,6 +977,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "ack-flood", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -851,7 +989,9 @@ int main(int argc, char **argv)
 	unsigned int i, b;
 	uint64_t expected;
 	int c;
-	bool have_dst = false;
+	bool have_dst = false, drain_set = false;
+	uint64_t fl_acks = 0, fl_real = 0, fl_synth = 0, fl_start = 0, fl_end = 0;
+	double fl_s = 0;
 
 	cfg.threads = 1;
 	cfg.batch = 32;
@@ -870,11 +1010,12 @@ int main(int argc, char **argv)
 		case 'n': cfg.count = (uint64_t)num_arg(optarg, "count"); break;
 		case 'T': cfg.threads = (unsigned int)num_arg(optarg, "threads"); break;
 		case 'b': cfg.batch = (unsigned int)num_arg(optarg, "batch"); break;
-		case 'w': cfg.drain = num_arg(optarg, "drain"); break;
+		case 'w': cfg.drain = num_arg(optarg, "drain"); drain_set = true; break;
 		case 'M': cfg.max_time = num_arg(optarg, "max-time"); break;
 		case 'j': cfg.json = true; break;
 		case 'p': cfg.progress = 1; break;
 		case 'q': cfg.quiet = true; break;
+		case 'F': cfg.flood_n = (uint64_t)num_arg(optarg, "ack-flood"); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -887,6 +1028,25 @@ int main(int argc, char **argv)
 		die("threads: 1..%d", MAX_THREADS);
 	if (!cfg.batch || cfg.batch > MAX_BATCH)
 		die("batch: 1..%d", MAX_BATCH);
+	if (cfg.flood_n) {
+		if (cfg.count)
+			die("--ack-flood and --count exclude each other");
+		if (cfg.flood_n < cfg.threads || cfg.flood_n > FLOOD_MAX)
+			die("--ack-flood: %u..%u", cfg.threads, FLOOD_MAX);
+		/* the INVITEs are a count run, flat out; -t and -r are the
+		 * flood's */
+		cfg.flood_secs = cfg.duration > 0 ? cfg.duration : 5;
+		cfg.duration = 0;
+		cfg.count = cfg.flood_n;
+		if (!drain_set)
+			cfg.drain = 1;
+		memset(cfg.weight, 0, sizeof(cfg.weight));
+		cfg.weight[M_INVITE] = 1;
+		cfg.weight_sum = 1;
+		if (cfg.max_time <= 0)
+			cfg.max_time = cfg.flood_secs + cfg.drain +
+				(double)cfg.flood_n / PRIME_RATE + 15;
+	}
 	if (cfg.count && cfg.duration > 0)
 		die("--count and --duration exclude each other");
 	if (!cfg.count && cfg.duration <= 0)
@@ -910,12 +1070,22 @@ int main(int argc, char **argv)
 		thr[i].slots = calloc(SLOTS, sizeof(struct slot));
 		if (!thr[i].slots)
 			die("out of memory");
+		if (cfg.flood_n) {
+			thr[i].pool = malloc(thr[i].quota * FLOOD_PKT);
+			thr[i].pool_len = calloc(thr[i].quota, sizeof(unsigned int));
+			if (!thr[i].pool || !thr[i].pool_len)
+				die("out of memory");
+			thr[i].priming = true;
+			thr[i].rate = PRIME_RATE / cfg.threads;
+		}
 		open_socket(&thr[i]);
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (pthread_barrier_init(&prime_done, NULL, cfg.threads))
+		die("pthread_barrier_init failed");
 	t_start_ns = now_ns();
 	deadline = t_start_ns + (uint64_t)(cfg.max_time * 1e9);
 	for (i = 0; i < cfg.threads; i++)
@@ -957,7 +1127,7 @@ int main(int argc, char **argv)
 				"/s)  answered %" PRIu64 " (%" PRIu64
 				"/s)  acks %" PRIu64 "\n",
 				last_p, s.sent, s.sent - last_sent, s.finals,
-				s.finals - last_fin, s.acks);
+				s.finals - last_fin, s.acks + s.flood_acks);
 			last_sent = s.sent;
 			last_fin = s.finals;
 		}
@@ -969,6 +1139,19 @@ int main(int argc, char **argv)
 		t_end = now_ns();
 
 	sum(&s);
+	for (i = 0; i < cfg.threads && cfg.flood_n; i++) {
+		const struct thread *t = &thr[i];
+
+		fl_acks += atomic_load_explicit(&t->flood_acks, memory_order_relaxed);
+		fl_real += t->flood_real;
+		fl_synth += t->flood_synth;
+		if (t->flood_start_ns && (!fl_start || t->flood_start_ns < fl_start))
+			fl_start = t->flood_start_ns;
+		if (t->flood_end_ns > fl_end)
+			fl_end = t->flood_end_ns;
+	}
+	if (fl_end > fl_start)
+		fl_s = (double)(fl_end - fl_start) / 1e9;
 	for (i = 0; i < cfg.threads; i++) {
 		for (b = 0; b < HIST_BUCKETS; b++)
 			hist[b] += thr[i].hist[b];
@@ -1022,6 +1205,13 @@ int main(int argc, char **argv)
 		printf("}, \"latency_us\": {\"p50\": %.0f, \"p99\": %.0f"
 		       ", \"p99_9\": %.0f, \"max\": %.0f}",
 		       p50, p99, p999, pmax);
+		if (cfg.flood_n)
+			printf(", \"flood\": {\"invites\": %" PRIu64
+			       ", \"acks_from_replies\": %" PRIu64
+			       ", \"acks_synthetic\": %" PRIu64
+			       ", \"acks_sent\": %" PRIu64 ", \"duration_s\": %.3f"
+			       ", \"rate\": %.1f}", cfg.flood_n, fl_real, fl_synth,
+			       fl_acks, fl_s, fl_s > 0 ? (double)fl_acks / fl_s : 0);
 		printf(", \"client_cpu_s\": %.3f}\n",
 		       (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 		       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
@@ -1045,6 +1235,12 @@ int main(int argc, char **argv)
 		       (double)s.acks / send_s);
 		printf("  latency     p50 %.0f us  p99 %.0f us  p99.9 %.0f us"
 		       "  max %.0f us\n", p50, p99, p999, pmax);
+		if (cfg.flood_n)
+			printf("  ACK flood   %" PRIu64 " ACKs in %.2f s = %.0f/s"
+			       " (kept from %" PRIu64 " replies, %" PRIu64
+			       " synthetic)\n", fl_acks, fl_s,
+			       fl_s > 0 ? (double)fl_acks / fl_s : 0, fl_real,
+			       fl_synth);
 		printf("  status codes:");
 		for (b = 0; b < NCODES; b++)
 			if (codes[b])

@@ -5,7 +5,8 @@
  *    recomputed from this ACK's top Via and Call-ID as Kamailio does
  *    (spec 1.4, a missing piece cuts the list) -- or it is a foreign tag
  *    (re-INVITE) for which the responder recorded a reply;
- *  - the reply-window store has a live entry for exactly that reply.
+ *  - the reply-window store has a live entry for exactly that reply (in
+ *    any of the SL_WINDOW_WAYS entries of the key's bucket).
  */
 #ifndef SL_ACK_ABSORB_H
 #define SL_ACK_ABSORB_H
@@ -136,6 +137,7 @@ static __always_inline int ack_check(struct sl_scratch *x,
 	struct sl_window_entry *ent;
 	__u32 suffix, key_tag, slot;
 	__u64 now;
+	int i;
 
 	if (!(sc->seen & (1u << HDR_VIA)) || !(sc->seen & (1u << HDR_TO)) ||
 	    !(sc->seen & (1u << HDR_CALLID)))
@@ -160,15 +162,22 @@ static __always_inline int ack_check(struct sl_scratch *x,
 			  sl_crc16_final(crc_update(x, SL_CRC16_INIT, tag));
 	}
 
+	/* every way of the key's bucket (one cache line) */
 	slot = sl_window_slot(suffix, key_tag, cfg->window_mask);
-	ent = bpf_map_lookup_elem(&sl_window, &slot);
-	if (!ent || ent->sent_ns == 0 || ent->key_suffix != suffix ||
-	    ent->key_tag != key_tag)
-		return ACK_PASS_NO_ENTRY;
-	now = bpf_ktime_get_ns();
-	if (now - ent->sent_ns >= cfg->ack_window_ns)
-		return ACK_PASS_EXPIRED;
-	return ACK_ABSORB;
+#pragma unroll
+	for (i = 0; i < SL_WINDOW_WAYS; i++) {
+		__u32 k = slot + i;
+
+		ent = bpf_map_lookup_elem(&sl_window, &k);
+		if (!ent || ent->sent_ns == 0 || ent->key_suffix != suffix ||
+		    ent->key_tag != key_tag)
+			continue;
+		now = bpf_ktime_get_ns();
+		if (now - ent->sent_ns >= cfg->ack_window_ns)
+			return ACK_PASS_EXPIRED;
+		return ACK_ABSORB;
+	}
+	return ACK_PASS_NO_ENTRY;
 }
 
 #endif /* SL_ACK_ABSORB_H */

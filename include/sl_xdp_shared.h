@@ -25,7 +25,8 @@
 #define SL_SCRATCH_LEN		2048
 #define SL_SCRATCH_PAD		64	/* slack so word loads never cross */
 
-/* Reply-window store: an mmap-able array map, slot = hash(key) & mask. */
+/* Reply-window store: an mmap-able array map of buckets of
+ * SL_WINDOW_WAYS entries, bucket = hash(key) & mask (sl_window_slot). */
 #define SL_WINDOW_SLOTS_DEFAULT	(1u << 20)
 
 #define SL_DEFAULT_PORT		5060
@@ -182,7 +183,17 @@ struct sl_window_entry {
 };
 #define SL_WINDOW_FOREIGN_TAG	0x80000000u
 
-/* Slot of a window key; the same function on both sides. */
+/*
+ * The store is set-associative: a key hashes to a bucket of
+ * SL_WINDOW_WAYS consecutive entries (one 64-byte cache line), XDP looks
+ * at all of them, and a new entry replaces the same key or else the
+ * oldest entry of its bucket (empty ones first).  With one entry per
+ * slot, every reply hashed onto the slot of a reply whose ACK was still
+ * on its way lost that ACK (acks_no_entry ~ replies in flight / slots).
+ */
+#define SL_WINDOW_WAYS		4
+
+/* First slot of a window key's bucket; the same function on both sides. */
 static inline __u32 sl_window_slot(__u32 key_suffix, __u32 key_tag, __u32 mask)
 {
 	__u32 h = key_suffix ^ (key_tag * 0x9e3779b1u);
@@ -190,7 +201,29 @@ static inline __u32 sl_window_slot(__u32 key_suffix, __u32 key_tag, __u32 mask)
 	h ^= h >> 16;
 	h *= 0x85ebca6bu;
 	h ^= h >> 13;
-	return h & mask;
+	return h & mask & ~(SL_WINDOW_WAYS - 1);
+}
+
+/* The way of bucket b (SL_WINDOW_WAYS entries) that a new entry for the
+ * key takes: the key's own, else the oldest (sent_ns 0 = empty = oldest). */
+static inline unsigned int sl_window_way(const struct sl_window_entry *b,
+					 __u32 key_suffix, __u32 key_tag)
+{
+	unsigned int i, way = 0;
+	__u64 oldest = ~0ULL;
+
+	for (i = 0; i < SL_WINDOW_WAYS; i++) {
+		__u64 t = __atomic_load_n(&b[i].sent_ns, __ATOMIC_RELAXED);
+
+		if (t && __atomic_load_n(&b[i].key_suffix, __ATOMIC_RELAXED) == key_suffix &&
+		    __atomic_load_n(&b[i].key_tag, __ATOMIC_RELAXED) == key_tag)
+			return i;
+		if (t < oldest) {
+			oldest = t;
+			way = i;
+		}
+	}
+	return way;
 }
 
 /* Data-plane counters: per-CPU, named so that bpftool prints names. */

@@ -263,8 +263,17 @@ int sl_maps_window_put(const struct sl_maps *m, __u32 window_mask,
 	struct sl_window_entry e = {
 		.sent_ns = sent_ns, .key_suffix = key_suffix, .key_tag = key_tag,
 	};
-	__u32 slot = sl_window_slot(key_suffix, key_tag, window_mask);
+	struct sl_window_entry b[SL_WINDOW_WAYS];
+	__u32 slot = sl_window_slot(key_suffix, key_tag, window_mask), i;
 
+	/* the responder's choice of way (sl_window_way), through syscalls */
+	for (i = 0; i < SL_WINDOW_WAYS; i++) {
+		__u32 k = slot + i;
+
+		if (bpf_map_lookup_elem(m->fd[SL_M_WINDOW], &k, &b[i]))
+			return -errno;
+	}
+	slot += sl_window_way(b, key_suffix, key_tag);
 	if (bpf_map_update_elem(m->fd[SL_M_WINDOW], &slot, &e, BPF_ANY))
 		return -errno;
 	return 0;

@@ -54,12 +54,14 @@ static __u64 mono_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* One entry, no system call.  The XDP reader may run concurrently: clear
- * the time first so that a half-written key is never live. */
+/* One entry, no system call, before the reply goes to the TX ring.  The
+ * XDP reader may run concurrently: clear the time first so that a
+ * half-written key is never live. */
 static void window_record(struct responder *r, __u32 suffix, __u32 key_tag)
 {
-	struct sl_window_entry *e =
+	struct sl_window_entry *b =
 		&r->window[sl_window_slot(suffix, key_tag, r->window_mask)];
+	struct sl_window_entry *e = &b[sl_window_way(b, suffix, key_tag)];
 
 	__atomic_store_n(&e->sent_ns, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&e->key_suffix, suffix, __ATOMIC_RELAXED);

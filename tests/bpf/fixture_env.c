@@ -191,10 +191,15 @@ int fx_window_clear(void)
 	unsigned int i;
 
 	memset(&e, 0, sizeof(e));
+	/* the whole bucket: a put may have taken any of its ways */
 	for (i = 0; i < fx.n_window_slots; i++)
-		if (bpf_map_update_elem(fx.maps.fd[SL_M_WINDOW],
-					&fx.window_slots[i], &e, BPF_ANY))
-			return -errno;
+		for (__u32 w = 0; w < SL_WINDOW_WAYS; w++) {
+			__u32 k = (fx.window_slots[i] & ~(SL_WINDOW_WAYS - 1)) + w;
+
+			if (bpf_map_update_elem(fx.maps.fd[SL_M_WINDOW], &k, &e,
+						BPF_ANY))
+				return -errno;
+		}
 	fx.n_window_slots = 0;
 	return 0;
 }

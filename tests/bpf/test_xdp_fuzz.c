@@ -1295,8 +1295,8 @@ static void setup_acks(void)
 		 * has an entry blurs */
 		for (tries = 0; tries < 100; tries++) {
 			make_ack(&acks[i]);
-			/* the window is one entry per slot: a second entry
-			 * in a slot replaces the first */
+			/* distinct buckets too: the bucket's ways are few,
+			 * keep each ACK's entry alone in its own */
 			for (j = 0; j < i; j++)
 				if (wentries[i].suffix == wentries[j].suffix ||
 				    sl_window_slot(wentries[i].suffix, 0, FX_WINDOW_MASK) ==
