@@ -161,7 +161,9 @@ $(BUILD)/xsk_echo: tests/tools/xsk_echo.c user/xsk_io.c user/frame_io.c user/*.h
 
 # SIP load generator and the sl-xdp vs Kamailio benchmark (bench/run.sh);
 # not part of 'all' nor of 'make test'.  BENCH_QUICK=1: ~2-minute smoke run;
-# BENCH_ONLY=flood: only the ACK flood against xdp_drop (~1 minute).
+# BENCH_ONLY=flood: only the ACK flood against xdp_drop (~1 minute);
+# BENCH_ONLY=forward: only reply forwarding, sl-xdp against Kamailio's
+# sl_forward_reply (~3 minutes).
 $(BUILD)/sl-bench: $(wildcard bench/*.c) | $(BUILD)
 	$(CC) $(CFLAGS) $(filter %.c,$^) -o $@ -lpthread
 

@@ -95,7 +95,8 @@ if os.path.exists(mach):
     lines += open(mach).read().strip().splitlines()
     lines.append("```")
     lines.append("")
-if configs:
+has_search = any(r["kind"] in ("search", "drop") for r in rows)
+if configs and has_search:
     lines.append("Medians, (min-max) over the repeats.  CPU per 1 M replies at the "
                  "highest passing OPTIONS step: server processes' user+system "
                  "time; softirq and busy are the whole machine's (client included).")
@@ -107,6 +108,9 @@ if configs:
     lines.append("|---|---:|---:|---:|---:|---|---:|---:|")
     for c in configs:
         d = res[c]
+        if not any(r["config"] == c and r["kind"] in ("search", "drop")
+                   for r in rows):
+            continue            # reply forwarding only (BENCH_ONLY=forward)
         if c == "xdp-drop":
             lines.append("| trivial XDP drop (stand-alone ACKs) | - | - | - | - | - | - | %s |"
                          % rng(d["acks"]))
@@ -121,7 +125,8 @@ if configs:
     lines.append("")
 
 pairs = [(x, k) for x in ("sl-xdp-native", "sl-xdp-skb")
-         for k in ("kamailio-c1", "kamailio-c2") if x in res and k in res]
+         for k in ("kamailio-c1", "kamailio-c2")
+         if x in res and k in res and res[x]["max"] and res[k]["max"]]
 if pairs:
     lines.append("Ratios sl-xdp / Kamailio (medians):")
     lines.append("")
@@ -140,6 +145,46 @@ if pairs:
             x, k, ratio(a["max"], b["max"]), ratio(a["proc"], b["proc"]),
             ratio(a["busy"], b["busy"]), ratio(a["p50"], b["p50"]),
             ratio(a["p99"], b["p99"]), ratio(a["acks"], b["acks"])))
+    lines.append("")
+
+# reply forwarding: sl-bench -m reply, 480s forwarded back as 404s
+fwd = {}
+for c in configs:
+    best = []
+    for rep in sorted({r["rep"] for r in rows if r["config"] == c and r["kind"] == "forward"}):
+        ok = [r for r in rows if r["config"] == c and r["kind"] == "forward"
+              and r["rep"] == rep and good(r)]
+        if ok:
+            best.append(max(ok, key=lambda r: r["reply_rate"]))
+    if best:
+        fwd[c] = {
+            "max": [r["reply_rate"] for r in best],
+            "proc": [r["proc_cpu_s"] / r["replies"] * 1e6 for r in best if r["replies"]],
+            "busy": [r["busy_s"] / r["replies"] * 1e6 for r in best if r["replies"]],
+        }
+if fwd:
+    lines.append("Reply forwarding (`sl-bench -m reply`: 480s with the server's Via "
+                 "on top and the client's below, forwarded back as 404 by Kamailio's "
+                 "`sl_forward_reply(\"404\", \"Not Found\")` or sl-xdp's `[forward]` "
+                 "+ `[rewrite]`): max forwarded replies/s with < 1 % loss, CPU per "
+                 "1 M at that step (server processes' user+system; busy: the whole "
+                 "machine, client included).")
+    lines.append("")
+    lines.append("| server | forwarded replies/s | server CPU s / 1M | busy s / 1M (machine) "
+                 "| / kamailio-c1 | / kamailio-c2 |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    for c in configs:
+        if c not in fwd:
+            continue
+        rat = []
+        for k in ("kamailio-c1", "kamailio-c2"):
+            if k in fwd and c != k and med(fwd[k]["max"]):
+                rat.append("%.1fx" % (med(fwd[c]["max"]) / med(fwd[k]["max"])))
+            else:
+                rat.append("-")
+        lines.append("| %s | %s | %s | %s | %s | %s |" % (
+            c, rng(fwd[c]["max"]), rng(fwd[c]["proc"], "{:.2f}"),
+            rng(fwd[c]["busy"], "{:.2f}"), rat[0], rat[1]))
     lines.append("")
 
 latc = [c for c in configs if res[c]["p99"]]

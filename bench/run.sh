@@ -16,6 +16,9 @@
 #   BENCH_QUICK=1   ~2-minute smoke run (1 repeat, short steps)
 #   BENCH_ONLY=flood  only the ACK flood: sl-xdp native and generic
 #                   against xdp_drop (~1 minute)
+#   BENCH_ONLY=forward  only reply forwarding: Kamailio's sl_forward_reply
+#                   (children=1 and 2) against sl-xdp's [forward], native
+#                   and generic (~3 minutes)
 #   BENCH_OUT=DIR   where to write the results (default bench/results)
 #
 # Everything made here (namespaces, veth, XDP programs, pins under
@@ -32,8 +35,8 @@ QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 1 ] || QUICK=0
 ONLY=${BENCH_ONLY:-}
 case $ONLY in
-""|flood) ;;
-*) echo "bench: BENCH_ONLY=$ONLY: only 'flood' is known" >&2; exit 1 ;;
+""|flood|forward) ;;
+*) echo "bench: BENCH_ONLY=$ONLY: only 'flood' and 'forward' are known" >&2; exit 1 ;;
 esac
 
 if [ "$QUICK" = 1 ]; then
@@ -94,6 +97,14 @@ reply = 403 Forbidden
 [rule invite]
 method = INVITE
 reply = 486 Busy Here
+
+# reply forwarding (sl-bench -m reply): our Via on top, the client's below
+[forward]
+via = 198.18.0.1:5060
+
+[rewrite hide-480]
+code = 480
+reply = 404 Not Found
 CONF
 
 kam_cfg() {	# CHILDREN
@@ -125,6 +136,11 @@ request_route {
 	sl_send_reply("404", "Not Found");
 	exit;
 }
+onreply_route {
+	if (\$rs == "480") { sl_forward_reply("404", "Not Found"); }
+	else { sl_forward_reply(); }
+	drop;
+}
 KCFG
 }
 
@@ -142,6 +158,13 @@ sed 's/^ack_window = .*/ack_window = 60s/' "$work/sl.conf" > "$work/sl-flood.con
 srv_mac=$(run_s cat "/sys/class/net/$IF_S/address")
 nsenter_c ip neigh replace 198.18.0.1 lladdr "$srv_mac" nud permanent dev "$IF_C" ||
 	{ echo "bench: cannot set the client's neighbour entry" >&2; exit 1; }
+# reply forwarding: bpf_fib_lookup needs IP forwarding on the server end,
+# and the client's MAC in the server's neighbour table (permanent, for the
+# same reason as above)
+cli_mac=$(run_c cat "/sys/class/net/$IF_C/address")
+nsenter_s ip neigh replace 198.18.0.2 lladdr "$cli_mac" nud permanent dev "$IF_S" &&
+	run_s sysctl -qw net.ipv4.conf.all.forwarding=1 "net.ipv4.conf.$IF_S.forwarding=1" ||
+	{ echo "bench: cannot prepare the server end for reply forwarding" >&2; exit 1; }
 nsenter_c ip link set dev "$IF_C" xdp obj build/xdp_pass.bpf.o sec xdp ||
 	{ echo "bench: cannot attach xdp_pass on the client end" >&2; exit 1; }
 
@@ -295,12 +318,14 @@ good() {	# OFFERED TARGET LOSS: the point passes
 		'BEGIN { exit !(l < lim && o >= 0.9 * t) }'
 }
 
-# search CONFIG REP: OPTIONS max reply rate with < 1 % loss: doubling from
-# START, then BISECT bisection steps; prints the best reply rate
+# search CONFIG REP [KIND METHOD]: max reply rate with < 1 % loss (OPTIONS,
+# kind search by default): doubling from START, then BISECT bisection
+# steps; prints the best reply rate
 search() {
-	local cfgname=$1 rep=$2 lo=0 hi=0 r=$START best=0 o rr l i mid
+	local cfgname=$1 rep=$2 kind=${3:-search} method=${4:-options}
+	local lo=0 hi=0 r=$START best=0 o rr l i mid
 	while [ "$r" -le "$MAXRATE" ]; do
-		read -r o rr l < <(run_point "$cfgname" "$rep" search "$r" options "$STEP")
+		read -r o rr l < <(run_point "$cfgname" "$rep" "$kind" "$r" "$method" "$STEP")
 		say "  $cfgname rep $rep: target $r offered $o replies/s $rr loss $l %"
 		if good "$o" "$r" "$l"; then
 			lo=$r; best=$rr; r=$((r * 2))
@@ -312,7 +337,7 @@ search() {
 	for ((i = 0; i < BISECT; i++)); do
 		mid=$(((lo + hi) / 2))
 		[ "$mid" -le "$lo" ] && break
-		read -r o rr l < <(run_point "$cfgname" "$rep" search "$mid" options "$STEP")
+		read -r o rr l < <(run_point "$cfgname" "$rep" "$kind" "$mid" "$method" "$STEP")
 		say "  $cfgname rep $rep: target $mid offered $o replies/s $rr loss $l %"
 		if good "$o" "$mid" "$l"; then
 			lo=$mid; best=$rr
@@ -324,6 +349,16 @@ search() {
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+
+# forward CONFIG: max rate of 480 replies forwarded back (as 404) with
+# < 1 % loss, REPS searches (kind forward)
+forward() {
+	local rep m
+	for ((rep = 1; rep <= REPS; rep++)); do
+		m=$(search "$1" "$rep" forward reply)
+		say "$1 rep $rep: max forwarded reply rate $m/s"
+	done
+}
 
 # measure CONFIG: the whole set of points for one server configuration
 measure() {
@@ -364,14 +399,15 @@ measure() {
 	echo "mode: $([ "$QUICK" = 1 ] && echo quick || echo full)${ONLY:+, only $ONLY}, repeats $REPS, step ${STEP}s"
 } > "$OUT/machine.txt"
 
-if [ -n "$ONLY" ]; then
+if [ "$ONLY" = flood ]; then
 	say "BENCH_ONLY=$ONLY: no Kamailio, no OPTIONS/INVITE points"
 elif [ "$HAVE_KAM" = 1 ]; then
 	for ch in 1 2; do
 		say "Kamailio children=$ch"
 		ACK_SRC=none
 		if start_kamailio "$ch"; then
-			measure "kamailio-c$ch"
+			[ -z "$ONLY" ] && measure "kamailio-c$ch"
+			forward "kamailio-c$ch"
 		fi
 		stop_kamailio
 	done
@@ -387,7 +423,10 @@ for mode in native skb; do
 	if nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" $extra >>"$LOG" 2>&1; then
 		ACK_SRC=slxdp
 		[ -z "$ONLY" ] && measure "sl-xdp-$mode"
-		if nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl-flood.conf" >>"$LOG" 2>&1; then
+		[ "$ONLY" != flood ] && forward "sl-xdp-$mode"
+		if [ "$ONLY" = forward ]; then
+			:
+		elif nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl-flood.conf" >>"$LOG" 2>&1; then
 			flood "sl-xdp-$mode"
 		else
 			say "sl-xdp $mode: reload for the ACK flood failed"
@@ -404,7 +443,7 @@ done
 # (native, then generic), the same ACK flood (synthetic ACKs of the same
 # size: nothing answers the INVITEs), counted by the program's run_cnt;
 # then stand-alone ACKs flat out as before.
-for mode in xdpdrv xdpgeneric; do
+[ "$ONLY" = forward ] || for mode in xdpdrv xdpgeneric; do
 	name=xdp-drop; [ "$mode" = xdpgeneric ] && name=xdp-drop-generic
 	say "trivial XDP drop ($mode)"
 	if nsenter_s ip link set dev "$IF_S" "$mode" obj build/xdp_pass.bpf.o \

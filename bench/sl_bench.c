@@ -48,9 +48,10 @@
 #define FLOOD_MAX	(1u << 20)		/* --ack-flood INVITEs */
 #define PRIME_RATE	20000.0			/* their rate, all threads */
 
-enum method { M_OPTIONS, M_INVITE, M_REGISTER, M_ACK, M_NR };
+/* M_REPLY is not a request: a response for a proxy to forward (below). */
+enum method { M_OPTIONS, M_INVITE, M_REGISTER, M_ACK, M_REPLY, M_NR };
 static const char *const method_name[M_NR] = {
-	"OPTIONS", "INVITE", "REGISTER", "ACK"
+	"OPTIONS", "INVITE", "REGISTER", "ACK", "REPLY"
 };
 
 struct config {
@@ -205,6 +206,33 @@ static enum method pick_method(uint64_t seq)
 	    "a=sendrecv\r\n"
 
 /*
+ * -m reply: a 480 as a UAS would send it back through a stateless proxy
+ * at the destination: the proxy's Via on top, ours below.  A proxy doing
+ * sl_forward_reply (Kamailio, sl-xdp's [forward]) removes its Via and
+ * sends the rest to us, where it is matched by Call-ID like a reply.
+ * CSeq OPTIONS, so that no ACK follows.
+ */
+static int build_fwd_reply(const struct thread *t, const char *ids,
+			   unsigned int dport, char *buf, size_t cap)
+{
+	const char *h = cfg.dst_host;
+	int n = snprintf(buf, cap,
+		"SIP/2.0 480 Temporarily Unavailable\r\n"
+		"Via: SIP/2.0/UDP %s:%u;branch=z9hG4bK-slp-%s\r\n"
+		"Via: SIP/2.0/UDP %s:%u;branch=z9hG4bK-slb-%s;rport\r\n"
+		"From: <sip:bench@%s>;tag=f%s\r\n"
+		"To: <sip:svc@%s>;tag=t%s\r\n"
+		"Call-ID: %s@sl-bench\r\n"
+		"CSeq: 1 OPTIONS\r\n"
+		"Server: sl-bench-uas\r\n"
+		"Content-Length: 0\r\n\r\n",
+		h, dport, ids, t->via_host, t->lport, ids, t->via_host, ids,
+		h, ids, ids);
+
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+/*
  * Via branch, From tag and Call-ID all carry thread, seq and run id, so an
  * ACK can be rebuilt from the reply alone.  to_hdr: the reply's To value
  * (ACK only, NULL for a stand-alone ACK).
@@ -220,6 +248,8 @@ static int build_req(const struct thread *t, enum method m, uint64_t seq,
 
 	snprintf(ids, sizeof(ids), "%u.%" PRIu64 ".%08x", t->idx, seq,
 		 cfg.run_id);
+	if (m == M_REPLY)
+		return build_fwd_reply(t, ids, dport, buf, cap);
 	if (m == M_INVITE) {
 		body = SDP;
 		body_len = (int)strlen(SDP);
@@ -751,6 +781,9 @@ static void usage(FILE *f)
 "                          options=50,invite=30,register=20 (default options)\n"
 "                          invite: the ACK for each final reply is sent;\n"
 "                          ack: stand-alone ACKs (nothing to answer)\n"
+"                          reply: 480 responses with the server's Via on top\n"
+"                          and ours below, for a proxy to forward back to us\n"
+"                          (sl_forward_reply); counted like replies\n"
 "  -r, --rate N            requests/s over all threads (0 or absent: flat out)\n"
 "  -t, --duration S        send for S seconds (default 5)\n"
 "  -n, --count N           send N requests instead (stops at --max-time)\n"
