@@ -56,15 +56,21 @@ def good(r):
     return r["loss_pct"] < LOSS_OK and r["offered"] >= 0.9 * r["target"]
 
 
-res = {}
-for c in configs:
-    d = {}
+def best_per_rep(c, kind):
+    """Each repeat's highest passing point of a search."""
     best = []
-    for rep in sorted({r["rep"] for r in rows if r["config"] == c and r["kind"] == "search"}):
-        ok = [r for r in rows if r["config"] == c and r["kind"] == "search"
+    for rep in sorted({r["rep"] for r in rows if r["config"] == c and r["kind"] == kind}):
+        ok = [r for r in rows if r["config"] == c and r["kind"] == kind
               and r["rep"] == rep and good(r)]
         if ok:
             best.append(max(ok, key=lambda r: r["reply_rate"]))
+    return best
+
+
+res = {}
+for c in configs:
+    d = {}
+    best = best_per_rep(c, "search")
     d["max"] = [r["reply_rate"] for r in best]
     d["proc"] = [r["proc_cpu_s"] / r["replies"] * 1e6 for r in best if r["replies"]]
     d["sirq"] = [r["softirq_s"] / r["replies"] * 1e6 for r in best if r["replies"]]
@@ -150,12 +156,7 @@ if pairs:
 # reply forwarding: sl-bench -m reply, 480s forwarded back as 404s
 fwd = {}
 for c in configs:
-    best = []
-    for rep in sorted({r["rep"] for r in rows if r["config"] == c and r["kind"] == "forward"}):
-        ok = [r for r in rows if r["config"] == c and r["kind"] == "forward"
-              and r["rep"] == rep and good(r)]
-        if ok:
-            best.append(max(ok, key=lambda r: r["reply_rate"]))
+    best = best_per_rep(c, "forward")
     if best:
         fwd[c] = {
             "max": [r["reply_rate"] for r in best],
