@@ -349,7 +349,8 @@ static __always_inline int fwd_build_headers(struct sl_scratch *x,
 	return 0;
 }
 
-/* The next hop: FWD_OK with fib filled in, or FWD_UNRESOLVABLE. */
+/* The next hop: FWD_OK with fib filled in, FWD_UNRESOLVABLE (no route,
+ * no neighbour entry, IP forwarding off), or FWD_PASS (over the MTU). */
 static __always_inline int fwd_route(struct xdp_md *ctx,
 				     struct bpf_fib_lookup *fib,
 				     const struct fwd_plan *pl,
@@ -373,7 +374,12 @@ static __always_inline int fwd_route(struct xdp_md *ctx,
 		__builtin_memcpy(fib->ipv6_dst, pl->dst, 16);
 	}
 	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
-	return rc == BPF_FIB_LKUP_RET_SUCCESS ? FWD_OK : FWD_UNRESOLVABLE;
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
+		return FWD_OK;
+	/* larger than the egress MTU: the stack can fragment it */
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return FWD_PASS;
+	return FWD_UNRESOLVABLE;
 }
 
 /*

@@ -600,6 +600,28 @@ static void test_forwarding_disabled(void **state)
 	assert_memory_equal(res.out, frame, len);
 }
 
+/* Larger than the egress MTU: the stack gets it (and can fragment). */
+static void test_over_mtu(void **state)
+{
+	struct sl_dp_counters before, after, d;
+	size_t len;
+
+	(void)state;
+	configure(4, true);
+	len = build_in(&cases[0]);
+	assert_int_equal(sh("ip link set fb0 mtu 200"), 0);
+	assert_int_equal(fx_counters(&before), 0);
+	assert_int_equal(fx_run(frame, len, &res), 0);
+	assert_int_equal(fx_counters(&after), 0);
+	assert_int_equal(sh("ip link set fb0 mtu 1500"), 0);
+	fx_counters_sub(&after, &before, &d);
+	assert_true(len - 14 > 200);
+	assert_int_equal(res.verdict, XDP_PASS);
+	assert_int_equal(d.fwd_passed, 1);
+	assert_int_equal(d.fwd_forwarded + d.fwd_unresolvable, 0);
+	assert_memory_equal(res.out, frame, len);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_forwarding_disabled),
 		cmocka_unit_test(test_mutated),
+		cmocka_unit_test(test_over_mtu),
 	};
 
 	return cmocka_run_group_tests_name("forward", tests, setup, teardown);
