@@ -10,8 +10,8 @@
 # Latency at 50 % of each server's own max is measured with the server's
 # processes on CPU 0 and sl-bench on CPU 1 (taskset).  The ACK flood
 # (sl-bench --ack-flood) is measured into sl-xdp (acks_absorbed) and into
-# xdp_drop (its run_cnt with kernel.bpf_stats_enabled=1, which is set for
-# these runs only and restored), native and generic each.
+# xdp_drop (its run_cnt: BPF run-time statistics are held on by
+# bench/bpf_stats_hold.py for these runs only), native and generic each.
 #
 #   BENCH_QUICK=1   ~2-minute smoke run (1 repeat, short steps)
 #   BENCH_OUT=DIR   where to write the results (default bench/results)
@@ -56,16 +56,13 @@ LOG="$OUT/run.log"
 : > "$LOG"
 printf 'config\trep\tkind\ttarget\toffered\treply_rate\tloss_pct\treplies\tproc_cpu_s\tsoftirq_s\tbusy_s\tp50_us\tp99_us\tp999_us\tacks_sent\tacks_absorbed\tduration_s\tclient_cpu_s\n' > "$RAW"
 FLOOD="$OUT/flood.tsv"
-printf 'config\trep\tacks_kept\tacks_synthetic\tacks_sent\tflood_s\tsent_rate\tcounted\tcounted_rate\tprog_runs\tprog_ns\tns_per_run\tveth_xdp_drops\n' > "$FLOOD"
+printf 'config\trep\tacks_kept\tacks_synthetic\tacks_sent\tflood_s\tsent_rate\tcounted\tcounted_rate\tprog_runs\tprog_ns\tns_per_run\tveth_xdp_drops\trx_packets\n' > "$FLOOD"
 
 netns_setup || exit 1
 work=$(mktemp -d /tmp/sl-bench.XXXXXX)
 netns_defer "rm -rf '$work'"
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S'"
 netns_defer "rm -rf '/sys/fs/bpf/sl-xdp/$IF_S'"
-# bpf_stats back to what it was, also when a flood run is cut short
-# shellcheck disable=SC2016
-netns_defer '[ -n "$BPF_STATS_OLD" ] && sysctl -q -w kernel.bpf_stats_enabled="$BPF_STATS_OLD"'
 T0=$(date +%s)
 
 say() { echo "bench [$(( $(date +%s) - T0 ))s] $*" | tee -a "$LOG" >&2; }
@@ -234,17 +231,19 @@ veth_xdp_drops() {
 # line.  Counted: sl-xdp's acks_absorbed; for xdp-drop*, the program's
 # runs less the INVITEs of the priming phase (they reach it too).
 flood_point() {
-	local cfgname=$1 rep=$2 id s0 s1 a0 a1 d0 d1 j
+	local cfgname=$1 rep=$2 id s0 s1 a0 a1 d0 d1 r0 r1 j
 	id=$(prog_id)
 	a0=$(absorbed); read -r -a s0 < <(prog_stats "$id"); d0=$(veth_xdp_drops)
+	r0=$(run_s cat "/sys/class/net/$IF_S/statistics/rx_packets")
 	j=$(run_c "$BENCH" -d 198.18.0.1:5060 --ack-flood "$FLOOD_N" -t "$STEP" \
 		-T "$THREADS" -q --json 2>>"$LOG")
 	a1=$(absorbed); read -r -a s1 < <(prog_stats "$id"); d1=$(veth_xdp_drops)
+	r1=$(run_s cat "/sys/class/net/$IF_S/statistics/rx_packets")
 	[ -n "$j" ] || j='{}'
 	echo "$j" >> "$work/json.log"
 	jq -r --arg c "$cfgname" --arg r "$rep" --arg a "$((a1 - a0))" \
 		--arg n "$((s1[0] - s0[0]))" --arg ns "$((s1[1] - s0[1]))" \
-		--arg d "$((d1 - d0))" '
+		--arg d "$((d1 - d0))" --arg rx "$((r1 - r0))" '
 		(.flood // {}) as $f | ($n | tonumber) as $runs |
 		(if ($c | startswith("xdp-drop")) then
 			$runs - ($f.invites // 0) else ($a | tonumber) end) as $k |
@@ -253,20 +252,28 @@ flood_point() {
 		 (if ($f.duration_s // 0) > 0 then $k / $f.duration_s else 0 end),
 		 $runs, ($ns | tonumber),
 		 (if $runs > 0 then ($ns | tonumber) / $runs else 0 end),
-		 ($d | tonumber)] | @tsv' <<< "$j" >> "$FLOOD"
+		 ($d | tonumber), ($rx | tonumber)] | @tsv' <<< "$j" >> "$FLOOD"
 	tail -n 1 "$FLOOD" | awk -F'\t' '{ printf "%s/s counted of %s/s sent, %.0f ns/run\n", $9, $7, $12 }'
 }
 
-# flood CONFIG: REPS flood points with bpf_stats on
-BPF_STATS_OLD=""
+# flood CONFIG: REPS flood points with BPF run-time statistics held on
+# (per holder: another process's sysctl cannot switch them off meanwhile)
 flood() {
-	local rep
-	BPF_STATS_OLD=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null)
-	sysctl -q -w kernel.bpf_stats_enabled=1 2>/dev/null
+	local rep hold i
+	python3 "$SL_ROOT/bench/bpf_stats_hold.py" < /dev/null > "$work/hold.out" 2>>"$LOG" &
+	hold=$!
+	netns_track_pid "$hold"
+	for i in $(seq 50); do
+		grep -q enabled "$work/hold.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	grep -q enabled "$work/hold.out" 2>/dev/null ||
+		say "  BPF statistics could not be enabled: no ns/run, no xdp_drop count"
 	for ((rep = 1; rep <= REPS; rep++)); do
 		say "  $1 ACK flood rep $rep: $(flood_point "$1" "$rep")"
 	done
-	[ -n "$BPF_STATS_OLD" ] && sysctl -q -w kernel.bpf_stats_enabled="$BPF_STATS_OLD"
+	_netns_kill "$hold"
+	: > "$work/hold.out"
 }
 
 good() {	# OFFERED TARGET LOSS: the point passes
