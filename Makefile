@@ -160,13 +160,14 @@ $(BUILD)/xsk_echo: tests/tools/xsk_echo.c user/xsk_io.c user/frame_io.c user/*.h
 	$(CC) $(CFLAGS) tests/tools/xsk_echo.c user/xsk_io.c user/frame_io.c -o $@ -lxdp -lbpf -lpthread
 
 # SIP load generator and the sl-xdp vs Kamailio benchmark (bench/run.sh);
-# not part of 'all' nor of 'make test'.  BENCH_QUICK=1: ~2-minute smoke run.
+# not part of 'all' nor of 'make test'.  BENCH_QUICK=1: ~2-minute smoke run;
+# BENCH_ONLY=flood: only the ACK flood against xdp_drop (~1 minute).
 $(BUILD)/sl-bench: $(wildcard bench/*.c) | $(BUILD)
 	$(CC) $(CFLAGS) $(filter %.c,$^) -o $@ -lpthread
 
 .PHONY: bench
 bench: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.bpf.o
-	BENCH_QUICK=$(BENCH_QUICK) bench/run.sh
+	BENCH_QUICK=$(BENCH_QUICK) BENCH_ONLY=$(BENCH_ONLY) bench/run.sh
 
 # 10-minute soak at a fixed OPTIONS rate (SOAK_RATE, SOAK_SECONDS): bench/soak.sh
 .PHONY: soak

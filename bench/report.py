@@ -95,29 +95,30 @@ if os.path.exists(mach):
     lines += open(mach).read().strip().splitlines()
     lines.append("```")
     lines.append("")
-lines.append("Medians, (min-max) over the repeats.  CPU per 1 M replies at the "
-             "highest passing OPTIONS step: server processes' user+system "
-             "time; softirq and busy are the whole machine's (client included).")
-lines.append("")
-lines.append("| server | OPTIONS max replies/s (<1 % loss) | server CPU s / 1M | "
-             "softirq s / 1M (machine) | busy s / 1M (machine) | "
-             "latency at 50 % of max, pinned: p50 / p99 / p99.9 us | "
-             "INVITE->486 replies/s (flat out) | ACKs absorbed/s |")
-lines.append("|---|---:|---:|---:|---:|---|---:|---:|")
-for c in configs:
-    d = res[c]
-    if c == "xdp-drop":
-        lines.append("| trivial XDP drop (stand-alone ACKs) | - | - | - | - | - | - | %s |"
-                     % rng(d["acks"]))
-        continue
-    lat = "-"
-    if d["p50"]:
-        lat = "%.0f / %.0f / %.0f (at %.0f/s)" % (med(d["p50"]), med(d["p99"]),
-                                                 med(d["p999"]), med(d["lat_rate"]))
-    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-        c, rng(d["max"]), rng(d["proc"], "{:.2f}"), rng(d["sirq"], "{:.2f}"),
-        rng(d["busy"], "{:.2f}"), lat, rng(d["inv_rate"]), rng(d["acks"])))
-lines.append("")
+if configs:
+    lines.append("Medians, (min-max) over the repeats.  CPU per 1 M replies at the "
+                 "highest passing OPTIONS step: server processes' user+system "
+                 "time; softirq and busy are the whole machine's (client included).")
+    lines.append("")
+    lines.append("| server | OPTIONS max replies/s (<1 % loss) | server CPU s / 1M | "
+                 "softirq s / 1M (machine) | busy s / 1M (machine) | "
+                 "latency at 50 % of max, pinned: p50 / p99 / p99.9 us | "
+                 "INVITE->486 replies/s (flat out) | ACKs absorbed/s |")
+    lines.append("|---|---:|---:|---:|---:|---|---:|---:|")
+    for c in configs:
+        d = res[c]
+        if c == "xdp-drop":
+            lines.append("| trivial XDP drop (stand-alone ACKs) | - | - | - | - | - | - | %s |"
+                         % rng(d["acks"]))
+            continue
+        lat = "-"
+        if d["p50"]:
+            lat = "%.0f / %.0f / %.0f (at %.0f/s)" % (med(d["p50"]), med(d["p99"]),
+                                                     med(d["p999"]), med(d["lat_rate"]))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            c, rng(d["max"]), rng(d["proc"], "{:.2f}"), rng(d["sirq"], "{:.2f}"),
+            rng(d["busy"], "{:.2f}"), lat, rng(d["inv_rate"]), rng(d["acks"])))
+    lines.append("")
 
 pairs = [(x, k) for x in ("sl-xdp-native", "sl-xdp-skb")
          for k in ("kamailio-c1", "kamailio-c2") if x in res and k in res]
@@ -210,7 +211,9 @@ if fconf:
     lines.append("")
 
 png = os.path.join(out, "reply_rate.png")
-try:
+
+
+def chart():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -231,8 +234,13 @@ try:
     fig.tight_layout()
     fig.savefig(png, dpi=100)
     lines.append("Chart: %s" % png)
-except ImportError:
-    lines.append("Chart skipped: python3-matplotlib is not installed")
+
+
+if any(r["kind"] == "search" for r in rows):
+    try:
+        chart()
+    except ImportError:
+        lines.append("Chart skipped: python3-matplotlib is not installed")
 
 text = "\n".join(lines) + "\n"
 open(os.path.join(out, "results.md"), "w").write(text)

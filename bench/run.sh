@@ -14,6 +14,8 @@
 # bench/bpf_stats_hold.py for these runs only), native and generic each.
 #
 #   BENCH_QUICK=1   ~2-minute smoke run (1 repeat, short steps)
+#   BENCH_ONLY=flood  only the ACK flood: sl-xdp native and generic
+#                   against xdp_drop (~1 minute)
 #   BENCH_OUT=DIR   where to write the results (default bench/results)
 #
 # Everything made here (namespaces, veth, XDP programs, pins under
@@ -28,6 +30,11 @@ BENCH="$SL_ROOT/build/sl-bench"
 OUT=${BENCH_OUT:-$SL_ROOT/bench/results}
 QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 1 ] || QUICK=0
+ONLY=${BENCH_ONLY:-}
+case $ONLY in
+""|flood) ;;
+*) echo "bench: BENCH_ONLY=$ONLY: only 'flood' is known" >&2; exit 1 ;;
+esac
 
 if [ "$QUICK" = 1 ]; then
 	REPS=1 STEP=1.5 BISECT=2 START=20000 LAT_STEP=1.5
@@ -128,6 +135,13 @@ sed 's/^ack_window = .*/ack_window = 60s/' "$work/sl.conf" > "$work/sl-flood.con
 # Frames that XDP_TX/redirect puts into the veth need an XDP program on the
 # peer (native mode); kept for every configuration so the client side is
 # the same for all.
+# The client's neighbour entry for the server is permanent: a drop program
+# on the server end drops ARP too, and once the entry went stale the
+# client would drop its own packets (unresolved neighbour) and the flood
+# would never reach the program.
+srv_mac=$(run_s cat "/sys/class/net/$IF_S/address")
+nsenter_c ip neigh replace 198.18.0.1 lladdr "$srv_mac" nud permanent dev "$IF_C" ||
+	{ echo "bench: cannot set the client's neighbour entry" >&2; exit 1; }
 nsenter_c ip link set dev "$IF_C" xdp obj build/xdp_pass.bpf.o sec xdp ||
 	{ echo "bench: cannot attach xdp_pass on the client end" >&2; exit 1; }
 
@@ -260,7 +274,7 @@ flood_point() {
 # (per holder: another process's sysctl cannot switch them off meanwhile)
 flood() {
 	local rep hold i
-	python3 "$SL_ROOT/bench/bpf_stats_hold.py" < /dev/null > "$work/hold.out" 2>>"$LOG" &
+	/usr/bin/python3 "$SL_ROOT/bench/bpf_stats_hold.py" < /dev/null > "$work/hold.out" 2>>"$LOG" &
 	hold=$!
 	netns_track_pid "$hold"
 	for i in $(seq 50); do
@@ -342,15 +356,17 @@ measure() {
 
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "command: make bench${BENCH_QUICK:+ BENCH_QUICK=$BENCH_QUICK}"
+	echo "command: make bench${BENCH_QUICK:+ BENCH_QUICK=$BENCH_QUICK}${ONLY:+ BENCH_ONLY=$ONLY}"
 	echo "kernel: $(uname -r)"
 	echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) x $(nproc)"
 	echo "kamailio: $(kamailio -v 2>/dev/null | head -n 1)"
 	echo "client: sl-bench, $THREADS threads, IPv4, veth between two namespaces"
-	echo "mode: $([ "$QUICK" = 1 ] && echo quick || echo full), repeats $REPS, step ${STEP}s"
+	echo "mode: $([ "$QUICK" = 1 ] && echo quick || echo full)${ONLY:+, only $ONLY}, repeats $REPS, step ${STEP}s"
 } > "$OUT/machine.txt"
 
-if [ "$HAVE_KAM" = 1 ]; then
+if [ -n "$ONLY" ]; then
+	say "BENCH_ONLY=$ONLY: no Kamailio, no OPTIONS/INVITE points"
+elif [ "$HAVE_KAM" = 1 ]; then
 	for ch in 1 2; do
 		say "Kamailio children=$ch"
 		ACK_SRC=none
@@ -370,7 +386,7 @@ for mode in native skb; do
 	# shellcheck disable=SC2086
 	if nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" $extra >>"$LOG" 2>&1; then
 		ACK_SRC=slxdp
-		measure "sl-xdp-$mode"
+		[ -z "$ONLY" ] && measure "sl-xdp-$mode"
 		if nsenter_s "$SLCTL" reload "$IF_S" -c "$work/sl-flood.conf" >>"$LOG" 2>&1; then
 			flood "sl-xdp-$mode"
 		else
@@ -394,7 +410,7 @@ for mode in xdpdrv xdpgeneric; do
 	if nsenter_s ip link set dev "$IF_S" "$mode" obj build/xdp_pass.bpf.o \
 		program xdp_drop >>"$LOG" 2>&1; then
 		flood "$name"
-		if [ "$mode" = xdpdrv ]; then
+		if [ "$mode" = xdpdrv ] && [ -z "$ONLY" ]; then
 			for ((rep = 1; rep <= REPS; rep++)); do
 				run_point xdp-drop "$rep" drop 0 ack "$STEP" >/dev/null
 			done
