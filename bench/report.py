@@ -191,7 +191,8 @@ if fwd:
 latc = [c for c in configs if res[c]["p99"]]
 if latc:
     lines.append("Latency at 50 %% of each server's own median max (OPTIONS, fixed "
-                 "rate, %d runs): server processes on CPU 0, sl-bench (1 thread) on "
+                 "rate, %d rounds, each running every server once, after all other "
+                 "points): server processes on CPU 0, sl-bench (1 thread) on "
                  "CPU 1 (taskset).  XDP and the veth receive path of a packet run "
                  "in softirq on the CPU that sent it.  Client CPU: sl-bench's "
                  "user+system time (the softirq work done in its context "

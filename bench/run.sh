@@ -8,7 +8,8 @@
 # reply_rate.png).
 #
 # Latency at 50 % of each server's own max is measured with the server's
-# processes on CPU 0 and sl-bench on CPU 1 (taskset).  The ACK flood
+# processes on CPU 0 and sl-bench on CPU 1 (taskset), in rounds that run
+# every server once, after all the other points.  The ACK flood
 # (sl-bench --ack-flood) is measured into sl-xdp (acks_absorbed) and into
 # xdp_drop (its run_cnt: BPF run-time statistics are held on by
 # bench/bpf_stats_hold.py for these runs only), native and generic each.
@@ -372,16 +373,9 @@ measure() {
 	m=$(printf '%s\n' $maxes | median)
 	half=$(awk -v m="$m" 'BEGIN { printf "%d", m / 2 }')
 	[ "$half" -lt 100 ] && half=100
-	# latency: server on SRV_CPU, client (one thread) on CLI_CPU, then
-	# unpinned again
-	pin_server "$SRV_CPU"
-	LAT_PIN="taskset -c $CLI_CPU" LAT_THREADS=1
-	for ((rep = 1; rep <= REPS; rep++)); do
-		run_point "$cfgname" "$rep" latency "$half" options "$LAT_STEP" >/dev/null
-	done
-	LAT_PIN="" LAT_THREADS=""
-	pin_server "0-$(($(nproc) - 1))"
-	say "$cfgname: latency at $half/s (server on CPU $SRV_CPU, client on CPU $CLI_CPU) done"
+	# latency at half of it: later, interleaved with the other servers
+	HALF[$cfgname]=$half
+	LAT_ORDER+=("$cfgname")
 	# INVITE -> 486 -> ACK, flat out
 	for ((rep = 1; rep <= REPS; rep++)); do
 		run_point "$cfgname" "$rep" invite 0 invite "$STEP" >/dev/null
@@ -398,6 +392,48 @@ measure() {
 	echo "client: sl-bench, $THREADS threads, IPv4, veth between two namespaces"
 	echo "mode: $([ "$QUICK" = 1 ] && echo quick || echo full)${ONLY:+, only $ONLY}, repeats $REPS, step ${STEP}s"
 } > "$OUT/machine.txt"
+
+declare -A HALF
+LAT_ORDER=()
+
+# server_up/server_down CONFIG: start/stop one server configuration
+server_up() {
+	case $1 in
+	kamailio-c*) start_kamailio "${1#kamailio-c}" ;;
+	sl-xdp-native) nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" >>"$LOG" 2>&1 ;;
+	sl-xdp-skb) nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" --skb-mode >>"$LOG" 2>&1 ;;
+	*) return 1 ;;
+	esac
+}
+server_down() {
+	case $1 in
+	kamailio-c*) stop_kamailio ;;
+	sl-xdp-*) nsenter_s "$SLCTL" detach "$IF_S" >>"$LOG" 2>&1; sleep 0.3 ;;
+	esac
+}
+
+# Latency at 50 % of each server's own max, in rounds: every server once
+# per round, so that what else runs on the machine meanwhile falls on
+# all of them alike.  Server processes on SRV_CPU, sl-bench (one thread)
+# on CLI_CPU.
+latency_rounds() {
+	local rep c
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for c in "${LAT_ORDER[@]}"; do
+			if ! server_up "$c"; then
+				say "  $c: did not start for latency round $rep"
+				server_down "$c"
+				continue
+			fi
+			pin_server "$SRV_CPU"
+			LAT_PIN="taskset -c $CLI_CPU" LAT_THREADS=1
+			run_point "$c" "$rep" latency "${HALF[$c]}" options "$LAT_STEP" >/dev/null
+			LAT_PIN="" LAT_THREADS=""
+			server_down "$c"
+		done
+		say "latency round $rep done (${LAT_ORDER[*]})"
+	done
+}
 
 if [ "$ONLY" = flood ]; then
 	say "BENCH_ONLY=$ONLY: no Kamailio, no OPTIONS/INVITE points"
@@ -438,6 +474,8 @@ for mode in native skb; do
 	nsenter_s "$SLCTL" detach "$IF_S" >>"$LOG" 2>&1
 	sleep 0.3
 done
+
+[ ${#LAT_ORDER[@]} -gt 0 ] && latency_rounds
 
 # Ceiling for ACK absorption: a trivial XDP_DROP program on the server end
 # (native, then generic), the same ACK flood (synthetic ACKs of the same
