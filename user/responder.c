@@ -16,10 +16,13 @@
 #include "sl_stats.h"
 #include "xsk_io.h"
 
-/* What a bank's rules answer with: the settings applied to that bank. */
+/* What a bank's rules answer with: the settings applied to that bank,
+ * and each rule's reply (spec[SL_MAX_RULES]: default_action = reply)
+ * worked out once when the bank is set, not per reply. */
 struct bank_cfg {
 	struct sl_settings s;
 	struct sl_engine_cfg ecfg;
+	struct sl_reply_spec spec[SL_MAX_RULES + 1];
 };
 
 struct responder {
@@ -76,12 +79,11 @@ static void stat_add(__u64 *field, __u64 n)
 	__atomic_store_n(field, *field + n, __ATOMIC_RELAXED);
 }
 
-static void reply_spec_for(const struct sl_settings *s,
-			   const struct sl_xdp_meta *meta,
-			   struct sl_reply_spec *spec)
+/* The reply of rule i of s (i = SL_MAX_RULES: default_action = reply),
+ * pointing into s. */
+static void reply_spec_make(const struct sl_settings *s, unsigned int rule,
+			    struct sl_reply_spec *spec)
 {
-	unsigned int rule = meta ? meta->rule : SL_META_DEFAULT_RULE;
-
 	if (rule < s->dp.n_rules && s->rules[rule].action == SL_ACTION_REPLY) {
 		const struct sl_rule_reply *rr = &s->replies[rule];
 
@@ -100,6 +102,14 @@ static void reply_spec_for(const struct sl_settings *s,
 	spec->extra_len = 0;
 }
 
+static const struct sl_reply_spec *reply_spec_for(const struct bank_cfg *b,
+						  const struct sl_xdp_meta *meta)
+{
+	unsigned int rule = meta ? meta->rule : SL_META_DEFAULT_RULE;
+
+	return &b->spec[rule < SL_MAX_RULES ? rule : SL_MAX_RULES];
+}
+
 static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 			   size_t len, const struct sl_xdp_meta *meta,
 			   __u8 *tx_buf, size_t tx_cap)
@@ -107,7 +117,7 @@ static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 	struct responder *r = user;
 	struct sl_kam_stats *st = &r->stats[queue % SL_STATS_SLOTS];
 	struct frame_info fi;
-	struct sl_reply_spec spec;
+	const struct sl_reply_spec *spec;
 	struct sl_result res;
 	struct sl_peer peer;
 	const struct bank_cfg *b;
@@ -127,9 +137,9 @@ static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 	peer.port = fi.sport;
 	b = &r->bank[(meta ? meta->bank :
 		      __atomic_load_n(&r->cur_bank, __ATOMIC_ACQUIRE)) & 1];
-	reply_spec_for(&b->s, meta, &spec);
+	spec = reply_spec_for(b, meta);
 
-	if (sl_engine_answer(&b->ecfg, &spec, (const char *)frame + fi.payload_off,
+	if (sl_engine_answer(&b->ecfg, spec, (const char *)frame + fi.payload_off,
 			     fi.payload_len, &peer, (char *)tx_buf + hdr,
 			     tx_cap - hdr, &res) < 0) {
 		stat_add(&st->failures, 1);
@@ -206,6 +216,8 @@ static void bank_set(struct bank_cfg *b, const struct sl_settings *s)
 	memcpy(b->ecfg.signature, b->s.dp.signature, SL_SIG_LEN);
 	b->ecfg.server_hdr = b->s.server_header;
 	b->ecfg.server_len = strlen(b->s.server_header);
+	for (unsigned int i = 0; i <= SL_MAX_RULES; i++)
+		reply_spec_make(&b->s, i, &b->spec[i]);
 }
 
 int responder_reload(struct responder *r, char *err, size_t errlen)
