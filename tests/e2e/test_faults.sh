@@ -7,6 +7,7 @@
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
+. "$SL_ROOT/tests/lib/sl.sh"
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 
@@ -66,10 +67,11 @@ check "interface down and up: answers again (50/50)" test "$(answered 50)" = 50
 run_c $UDP ping 198.18.0.1 5060 1500 500 > "$work/detach.json" &
 load=$!
 sleep 1
+rpid=$(sed -n 1p "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
 check "detach under traffic" nsenter_s "$SLCTL" detach "$IF_S"
 wait $load
-check "nothing left: no XDP program, pins, pid file or responder" \
-	bash -c "! ip -n '$NS_S' link show '$IF_S' | grep -q xdp && [ ! -e /sys/fs/bpf/sl-xdp/$IF_S ] && [ ! -e /run/sl-xdp/$IF_S.pid ] && ! pgrep -f '^$SLCTL attach $IF_S' >/dev/null"
+check "nothing left: no XDP program, pins, pid file or responder ($rpid)" \
+	sl_nothing_left "$rpid"
 check "attach after all that: answers (50/50)" \
 	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' attach '$IF_S' -c '$work/a.conf' >/dev/null"
 check "... and answers" test "$(answered 50)" = 50
