@@ -66,9 +66,9 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) $(wildcard tests/unit/*.
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/bpf -Itests/unit $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
 
-$(BUILD)/tests/test_%: tests/bpf/test_%.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS) tests/bpf/*.h
+$(BUILD)/tests/test_%: tests/bpf/test_%.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS) tests/bpf/*.h tests/unit/corpus_files.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bpf $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
+	$(CC) $(CFLAGS) -Itests/bpf -Itests/unit $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
 
 $(BUILD):
 	mkdir -p $(BUILD)/user $(BUILD)/tests
@@ -145,7 +145,7 @@ uninstall:
 
 $(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bpf $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
+	$(CC) $(CFLAGS) -Itests/bpf -Itests/unit $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
 
 $(BUILD)/tests/bench_engine: tests/unit/bench_engine.c $(CORE_OBJS)
 	@mkdir -p $(dir $@)
@@ -226,7 +226,7 @@ $(BUILD)/asan/user/%.o: user/%.c include/*.h user/*.h $(SKELS)
 
 $(BUILD)/asan/tests/%.o: tests/bpf/%.c tests/bpf/*.h include/*.h user/*.h $(SKELS)
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf -c $< -o $@
+	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf -Itests/unit -c $< -o $@
 
 $(SAN_OPTS_OBJ): tests/fuzz/sanitizer_options.c
 	@mkdir -p $(dir $@)
@@ -236,7 +236,7 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
 	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf $^ -o $@ $(TEST_LIBS)
 
 $(BUILD)/asan/test_%: tests/bpf/test_%.c $(SAN_HELPER_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(SKELS) tests/bpf/*.h
-	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
+	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf -Itests/unit $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
 
 $(BUILD)/asan/sl-ctl: $(SAN_CTL_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
 	$(SAN_CC) $(SAN_FLAGS) $^ -o $@ $(LIBS)

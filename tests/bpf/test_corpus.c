@@ -33,6 +33,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "corpus_files.h"
 #include "fixture_env.h"
 #include "frame.h"
 
@@ -74,55 +75,13 @@ static struct fx_result res;
 /* ------------------------------------------------------------------ */
 /* finding and reading the corpus */
 
-/* dir holds rfc4475/index.tsv: the corpus root. */
-static bool try_root(const char *dir)
+/* The corpus root, by tests/unit/corpus_files.h's search. */
+static bool locate_corpus(void)
 {
-	char p[PATH_MAX];
-
-	if (!dir || !*dir || strlen(dir) > sizeof(corpus_dir) - 8)
+	if (!find_corpus())
 		return false;
-	snprintf(p, sizeof(p), "%s/rfc4475/index.tsv", dir);
-	if (access(p, R_OK) == 0) {
-		snprintf(corpus_dir, sizeof(corpus_dir), "%s", dir);
-		return true;
-	}
-	/* the rfc4475 folder itself */
-	snprintf(p, sizeof(p), "%s/index.tsv", dir);
-	if (access(p, R_OK) == 0) {
-		snprintf(corpus_dir, sizeof(corpus_dir), "%s/..", dir);
-		return true;
-	}
-	return false;
-}
-
-static bool find_corpus(void)
-{
-	char p[PATH_MAX], exe[1024], *slash;
-	const char *root = getenv("SL_ROOT");
-	ssize_t n;
-
-	if (try_root(getenv("SL_CORPUS_DIR")))
-		return true;
-	if (root && strlen(root) < 1024) {
-		snprintf(p, sizeof(p), "%s/../shared/corpus", root);
-		if (try_root(p))
-			return true;
-	}
-	if (try_root("../shared/corpus"))
-		return true;
-	/* build/tests/test_corpus -> <root>/../shared/corpus */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(p, sizeof(p), "%s/../../../shared/corpus", exe);
-			if (try_root(p))
-				return true;
-		}
-	}
-	return false;
+	return snprintf(corpus_dir, sizeof(corpus_dir), "%s", corpus) <
+	       (int)sizeof(corpus_dir);
 }
 
 static __u8 *read_file(const char *path, size_t *len)
@@ -286,7 +245,7 @@ static int load_corpus(void)
 	char *names[MAX_FILES];
 	int n, i, j, ok = 0;
 
-	if (!find_corpus()) {
+	if (!locate_corpus()) {
 		fprintf(stderr, "corpus: not found; set SL_CORPUS_DIR\n");
 		return -1;
 	}

@@ -68,6 +68,7 @@
 #include <sys/random.h>
 #include <cmocka.h>
 
+#include "corpus_files.h"
 #include "fixture_env.h"
 #include "frame.h"
 #include "sip_msg.h"
@@ -205,54 +206,13 @@ static void add_msg(const char *name, const void *data, size_t len)
 	m->len = len;
 }
 
-static bool try_root(const char *dir)
+/* The corpus root, by tests/unit/corpus_files.h's search. */
+static bool locate_corpus(void)
 {
-	char p[PATH_MAX];
-
-	if (!dir || !*dir || strlen(dir) > sizeof(corpus_dir) - 32)
+	if (!find_corpus())
 		return false;
-	fmt(p, sizeof(p), "%s/rfc4475", dir);
-	if (access(p, R_OK | X_OK))
-		return false;
-	fmt(corpus_dir, sizeof(corpus_dir), "%s", dir);
+	fmt(corpus_dir, sizeof(corpus_dir), "%s", corpus);
 	return true;
-}
-
-/* $SL_CORPUS_DIR, else ../shared/corpus next to the repository root. */
-static bool find_corpus(void)
-{
-	char p[PATH_MAX], exe[PATH_MAX / 2], *slash;
-	const char *root = getenv("SL_ROOT");
-	const char *env = getenv("SL_CORPUS_DIR");
-	ssize_t n;
-
-	if (env && *env) {
-		if (try_root(env))
-			return true;
-		/* the rfc4475 folder itself */
-		fmt(p, sizeof(p), "%s/..", env);
-		if (try_root(p))
-			return true;
-	}
-	if (root && strlen(root) < PATH_MAX / 2) {
-		fmt(p, sizeof(p), "%s/../shared/corpus", root);
-		if (try_root(p))
-			return true;
-	}
-	if (try_root("../shared/corpus"))
-		return true;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			fmt(p, sizeof(p), "%s/../../../shared/corpus", exe);
-			if (try_root(p))
-				return true;
-		}
-	}
-	return false;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -311,7 +271,7 @@ static void load_messages(void)
 		fmt(name, sizeof(name), "builtin/%u", i);
 		add_msg(name, builtin[i], strlen(builtin[i]));
 	}
-	if (find_corpus()) {
+	if (locate_corpus()) {
 		load_dir("rfc4475", ".dat");
 		load_dir("rfc3261", ".sip");
 		printf("corpus: %s, %u messages with the built-in ones\n",

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests' access to the shared corpus (../shared/corpus): found from
- * SL_CORPUS_DIR, the working directory, SL_ROOT or the binary's path.
- * Static functions: each test binary is one translation unit.
+ * The tests' access to the shared corpus (../shared/corpus): found from
+ * SL_CORPUS_DIR (the corpus root or its rfc4475 folder), the working
+ * directory, SL_ROOT or the binary's path.  Used by the unit tests and
+ * the BPF tests (tests/bpf).  Static functions, marked unused: each test
+ * binary is one translation unit and takes what it needs.
  */
 #ifndef SL_TEST_CORPUS_FILES_H
 #define SL_TEST_CORPUS_FILES_H
@@ -15,9 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define CORPUS_FN	static __attribute__((unused))
+
 static char corpus[PATH_MAX];
 
-static bool is_corpus(const char *dir)
+CORPUS_FN bool is_corpus(const char *dir)
 {
 	char p[PATH_MAX + 32];
 	struct stat st;
@@ -27,7 +31,7 @@ static bool is_corpus(const char *dir)
 	return !stat(p, &st);
 }
 
-static bool find_corpus(void)
+CORPUS_FN bool find_corpus(void)
 {
 	const char *env = getenv("SL_CORPUS_DIR");
 	char exe[PATH_MAX], cand[PATH_MAX + 32], *slash;
@@ -36,6 +40,10 @@ static bool find_corpus(void)
 
 	if (env && is_corpus(env))
 		return snprintf(corpus, sizeof(corpus), "%s", env) < (int)sizeof(corpus);
+	/* the rfc4475 folder itself */
+	if (env && snprintf(cand, sizeof(cand), "%s/..", env) < (int)sizeof(cand) &&
+	    is_corpus(cand))
+		goto found;
 	if (is_corpus("../shared/corpus"))
 		return snprintf(corpus, sizeof(corpus), "../shared/corpus") > 0;
 	/* run_tests.sh exports the repo root */
@@ -62,7 +70,7 @@ found:
 }
 
 /* sub/name of the corpus, malloc'ed; NULL if unreadable. */
-static char *load(const char *sub, const char *name, size_t *len)
+CORPUS_FN char *load(const char *sub, const char *name, size_t *len)
 {
 	char p[PATH_MAX + 300];
 	FILE *f;
@@ -86,7 +94,7 @@ static char *load(const char *sub, const char *name, size_t *len)
 	return buf;
 }
 
-static int setup_corpus(void **state)
+CORPUS_FN int setup_corpus(void **state)
 {
 	(void)state;
 	if (!find_corpus()) {
