@@ -163,17 +163,19 @@ for c in configs:
             "proc": [r["proc_cpu_s"] / r["replies"] * 1e6 for r in best if r["replies"]],
             "busy": [r["busy_s"] / r["replies"] * 1e6 for r in best if r["replies"]],
         }
+fprog = {r["config"]: r for r in read_tsv("forward_prog.tsv")}
 if fwd:
     lines.append("Reply forwarding (`sl-bench -m reply`: 480s with the server's Via "
                  "on top and the client's below, forwarded back as 404 by Kamailio's "
                  "`sl_forward_reply(\"404\", \"Not Found\")` or sl-xdp's `[forward]` "
                  "+ `[rewrite]`): max forwarded replies/s with < 1 % loss, CPU per "
                  "1 M at that step (server processes' user+system; busy: the whole "
-                 "machine, client included).")
+                 "machine, client included); XDP ns per run: sl-xdp's program, "
+                 "run_time_ns / run_cnt (bpf_stats) over all its searches.")
     lines.append("")
     lines.append("| server | forwarded replies/s | server CPU s / 1M | busy s / 1M (machine) "
-                 "| / kamailio-c1 | / kamailio-c2 |")
-    lines.append("|---|---:|---:|---:|---:|---:|")
+                 "| XDP ns per run | / kamailio-c1 | / kamailio-c2 |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
     for c in configs:
         if c not in fwd:
             continue
@@ -183,9 +185,11 @@ if fwd:
                 rat.append("%.1fx" % (med(fwd[c]["max"]) / med(fwd[k]["max"])))
             else:
                 rat.append("-")
-        lines.append("| %s | %s | %s | %s | %s | %s |" % (
+        fp = fprog.get(c)
+        nsrun = "%.0f" % (fp["prog_ns"] / fp["prog_runs"]) if fp and fp["prog_runs"] else "-"
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
             c, rng(fwd[c]["max"]), rng(fwd[c]["proc"], "{:.2f}"),
-            rng(fwd[c]["busy"], "{:.2f}"), rat[0], rat[1]))
+            rng(fwd[c]["busy"], "{:.2f}"), nsrun, rat[0], rat[1]))
     lines.append("")
 
 latc = [c for c in configs if res[c]["p99"]]

@@ -66,6 +66,8 @@ RAW="$OUT/raw.tsv"
 LOG="$OUT/run.log"
 : > "$LOG"
 printf 'config\trep\tkind\ttarget\toffered\treply_rate\tloss_pct\treplies\tproc_cpu_s\tsoftirq_s\tbusy_s\tp50_us\tp99_us\tp999_us\tacks_sent\tacks_absorbed\tduration_s\tclient_cpu_s\n' > "$RAW"
+FWDPROG="$OUT/forward_prog.tsv"
+printf 'config\tprog_runs\tprog_ns\n' > "$FWDPROG"
 FLOOD="$OUT/flood.tsv"
 printf 'config\trep\tacks_kept\tacks_synthetic\tacks_sent\tflood_s\tsent_rate\tcounted\tcounted_rate\tprog_runs\tprog_ns\tns_per_run\tveth_xdp_drops\trx_packets\n' > "$FLOOD"
 
@@ -294,24 +296,34 @@ flood_point() {
 	tail -n 1 "$FLOOD" | awk -F'\t' '{ printf "%s/s counted of %s/s sent, %.0f ns/run\n", $9, $7, $12 }'
 }
 
-# flood CONFIG: REPS flood points with BPF run-time statistics held on
-# (per holder: another process's sysctl cannot switch them off meanwhile)
-flood() {
-	local rep hold i
+# BPF run-time statistics held on while STATS_HOLD runs (per holder:
+# another process's sysctl cannot switch them off meanwhile)
+STATS_HOLD=""
+stats_on() {
+	local i
 	/usr/bin/python3 "$SL_ROOT/bench/bpf_stats_hold.py" < /dev/null > "$work/hold.out" 2>>"$LOG" &
-	hold=$!
-	netns_track_pid "$hold"
+	STATS_HOLD=$!
+	netns_track_pid "$STATS_HOLD"
 	for i in $(seq 50); do
-		grep -q enabled "$work/hold.out" 2>/dev/null && break
+		grep -q enabled "$work/hold.out" 2>/dev/null && return 0
 		sleep 0.05
 	done
-	grep -q enabled "$work/hold.out" 2>/dev/null ||
-		say "  BPF statistics could not be enabled: no ns/run, no xdp_drop count"
+	return 1
+}
+stats_off() {
+	[ -n "$STATS_HOLD" ] && _netns_kill "$STATS_HOLD"
+	STATS_HOLD=""
+	: > "$work/hold.out"
+}
+
+# flood CONFIG: REPS flood points with BPF run-time statistics held on
+flood() {
+	local rep
+	stats_on || say "  BPF statistics could not be enabled: no ns/run, no xdp_drop count"
 	for ((rep = 1; rep <= REPS; rep++)); do
 		say "  $1 ACK flood rep $rep: $(flood_point "$1" "$rep")"
 	done
-	_netns_kill "$hold"
-	: > "$work/hold.out"
+	stats_off
 }
 
 good() {	# OFFERED TARGET LOSS: the point passes
@@ -353,12 +365,28 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)
 
 # forward CONFIG: max rate of 480 replies forwarded back (as 404) with
 # < 1 % loss, REPS searches (kind forward)
+# For sl-xdp, the program's own time per run over the searches (BPF
+# run-time statistics; nearly every run is a forwarded reply), one
+# forward_prog.tsv line.
 forward() {
-	local rep m
+	local rep m id s0 s1
+	case $1 in
+	sl-xdp-*)
+		stats_on || say "  BPF statistics could not be enabled: no ns/run"
+		id=$(prog_id)
+		read -r -a s0 < <(prog_stats "$id") ;;
+	esac
 	for ((rep = 1; rep <= REPS; rep++)); do
 		m=$(search "$1" "$rep" forward reply)
 		say "$1 rep $rep: max forwarded reply rate $m/s"
 	done
+	case $1 in
+	sl-xdp-*)
+		read -r -a s1 < <(prog_stats "$id")
+		stats_off
+		printf '%s\t%s\t%s\n' "$1" "$((s1[0] - s0[0]))" "$((s1[1] - s0[1]))" >> "$FWDPROG"
+		say "$1: $((s1[0] - s0[0])) program runs, $(( (s1[1] - s0[1]) / ((s1[0] - s0[0]) > 0 ? (s1[0] - s0[0]) : 1) )) ns per run" ;;
+	esac
 }
 
 # measure CONFIG: the whole set of points for one server configuration
