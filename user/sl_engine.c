@@ -70,62 +70,6 @@ const char *sl_engine_error_reason(__u32 errors, __u16 *code)
 	return NULL;
 }
 
-/*
- * The to-tag suffix (spec 1.4), as sl_totag_suffix() computes it but
- * eight bytes per step: the byte-wise table CRC is one long dependency
- * chain (a table load per byte) and was a fifth of a reply's time.
- * crc8[k][i] is the state change of byte i followed by k zero bytes;
- * crc8[0] is the shared table, so both cannot disagree (and the tests
- * compare the two on every corpus message).
- */
-static __u16 crc8[8][256];
-
-__attribute__((constructor)) static void crc8_init(void)
-{
-	int i, k;
-
-	for (i = 0; i < 256; i++)
-		crc8[0][i] = sl_crc16_x25_table[i];
-	for (k = 1; k < 8; k++)
-		for (i = 0; i < 256; i++)
-			crc8[k][i] = (__u16)((crc8[k - 1][i] >> 8) ^
-					     crc8[0][crc8[k - 1][i] & 0xff]);
-}
-
-static __u16 crc_run(__u16 c, const char *s, size_t n)
-{
-	const __u8 *p = (const __u8 *)s;
-
-	for (; n >= 8; n -= 8, p += 8) {
-		c ^= (__u16)(p[0] | p[1] << 8);
-		c = crc8[7][c & 0xff] ^ crc8[6][c >> 8] ^ crc8[5][p[2]] ^
-		    crc8[4][p[3]] ^ crc8[3][p[4]] ^ crc8[2][p[5]] ^
-		    crc8[1][p[6]] ^ crc8[0][p[7]];
-	}
-	while (n--)
-		c = sl_crc16_step(c, *p++);
-	return c;
-}
-
-/* Each list stops at its first absent piece, as in Kamailio. */
-static __u32 tag_suffix(struct sl_str host, struct sl_str port,
-			struct sl_str branch, struct sl_str callid)
-{
-	__u16 a = SL_CRC16_INIT, b = SL_CRC16_INIT;
-
-	a = crc_run(a, host.s, host.len);
-	if (port.s) {
-		a = crc_run(a, port.s, port.len);
-		if (branch.s)
-			a = crc_run(a, branch.s, branch.len);
-		b = crc_run(b, port.s, port.len);
-		b = crc_run(b, host.s, host.len);
-		if (callid.s)
-			b = crc_run(b, callid.s, callid.len);
-	}
-	return (__u32)sl_crc16_final(a) << 16 | sl_crc16_final(b);
-}
-
 /* Output cursor; an overflow sticks, so one check at the end will do. */
 struct wr {
 	char *p;
@@ -472,7 +416,7 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 		res->dst_port = v->port_num ? (__u16)v->port_num : DEFAULT_PORT;
 
 	/* to-tag (spec 1.4): always computed, it keys the reply window */
-	res->window_suffix = tag_suffix(sip_str(&m, v->host),
+	res->window_suffix = sl_totag_suffix(sip_str(&m, v->host),
 					sip_str(&m, v->port),
 					sip_str(&m, v->branch),
 					sip_str(&m, m.callid));

@@ -1185,7 +1185,8 @@ static void test_ip_text(void **state)
 	}
 }
 
-/* The engine's sliced CRC is sl_totag_suffix() (the XDP side's). */
+/* The engine's suffix is sl_totag_suffix() of the parsed top Via and
+ * Call-ID: the pieces it hands over are the right ones. */
 static void test_suffix_matches_totag(void **state)
 {
 	static struct sip_msg m;

@@ -72,6 +72,29 @@ static void test_crc_matches_suffix_halves(void **state)
 	assert_int_equal(sl_crc16_x25(b, sizeof(b) - 1), 0x3ea7);
 }
 
+/* The sliced CRC (8 bytes per step, then byte-wise) against a bit-wise
+ * CRC-16/X-25 at every length 0..80 and every misalignment. */
+static void test_crc_sliced_vs_bitwise(void **state)
+{
+	char buf[96];
+	size_t off, len, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)(i * 37 + 11);
+	for (off = 0; off < 8; off++)
+		for (len = 0; len <= 80; len++) {
+			__u16 c = 0xffff;
+
+			for (i = 0; i < len; i++) {
+				c ^= (__u8)buf[off + i];
+				for (int b = 0; b < 8; b++)
+					c = c & 1 ? (c >> 1) ^ 0x8408 : c >> 1;
+			}
+			assert_int_equal(sl_crc16_x25(buf + off, len), (__u16)~c);
+		}
+}
+
 static void test_nib4(void **state)
 {
 	char buf[4];
@@ -266,6 +289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crc_check_value),
 		cmocka_unit_test(test_crc_matches_suffix_halves),
+		cmocka_unit_test(test_crc_sliced_vs_bitwise),
 		cmocka_unit_test(test_nib4),
 		cmocka_unit_test(test_signature_vectors),
 		cmocka_unit_test(test_signature_trimming),
