@@ -23,6 +23,7 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/kamailio.sh"
+. "$SL_ROOT/tests/lib/sl.sh"
 SLCTL="$SL_ROOT/build/sl-ctl"
 KAM_CFG="$SL_ROOT/tests/e2e/kamailio/front.cfg"
 CLIENT="$SL_ROOT/tests/e2e/kamailio/front_client.py"
@@ -35,15 +36,7 @@ fi
 netns_setup || { not_ok "namespace setup"; tap_done; }
 work=$(mktemp -d /tmp/slx-kamfront.XXXXXX)
 netns_defer "rm -rf '$work'"
-# if the namespace went away under us (another run's cleanup), detach
-# cannot enter it and ip netns pids no longer finds the responder
-kill_orphan_responder() {
-	local p
-	p=$(sed -n 1p "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
-	[ -n "$p" ] && tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null |
-		grep -q "sl-ctl attach $IF_S " && kill -TERM "$p"
-}
-netns_defer kill_orphan_responder
+netns_defer sl_kill_orphan_responder
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
 ctl="unix:$work/kamailio_ctl"
 kam() { kamcmd -s "$ctl" "$@"; }

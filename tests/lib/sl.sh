@@ -18,6 +18,10 @@
 #                                   invite (INVITE -> 486 Busy Here)
 #   sl_json FILE EXPR               print the Python expression EXPR over
 #                                   the JSON object in FILE (as d)
+#   sl_kill_orphan_responder        for netns_defer: TERM the responder of
+#                                   $IF_S by its pid file when detach
+#                                   cannot (its namespace went away under
+#                                   us: another run's cleanup)
 #   sl_nothing_left [PID]           exit 0 if nothing of sl-xdp is left on
 #                                   $IF_S: no XDP program, no pins, no pid
 #                                   file, PID (if given) not running; for
@@ -68,6 +72,16 @@ sl_json()
 	/usr/bin/python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null
+}
+
+sl_kill_orphan_responder()
+{
+	local p
+
+	p=$(sed -n 1p "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
+	[ -n "$p" ] && tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null |
+		grep -q "sl-ctl attach $IF_S " && kill -TERM "$p"
+	return 0
 }
 
 sl_nothing_left()
