@@ -159,25 +159,4 @@ __noinline int ip_literal_parse(struct sl_scratch *x, __u32 s, __u32 e)
 	return 6;
 }
 
-/* Decimal port [s, e): 1..65535, at most 5 digits; 0 when invalid. */
-static __always_inline __u32 port_parse(const __u8 *buf, __u32 s, __u32 e)
-{
-	__u32 v = 0;
-	int i;
-
-	if (e <= s || e - s > 5)
-		return 0;
-#pragma unroll
-	for (i = 0; i < 5; i++) {
-		__u8 c = sb(buf, s + i);
-
-		if (s + i >= e)
-			break;
-		if (c < '0' || c > '9')
-			return 0;
-		v = v * 10 + (c - '0');
-	}
-	return v <= 65535 ? v : 0;
-}
-
 #endif /* SL_IP_LITERAL_H */

@@ -70,18 +70,39 @@ static __always_inline int is_lws(__u8 c)
 }
 
 
+/* v, with the compiler's knowledge of its range dropped, so that a mask
+ * applied next is kept for the verifier even when it looks redundant. */
+#define unknown(v)	({ __typeof__((v) + 0) __u = (v); \
+			   asm volatile("" : "+r"(__u)); __u; })
+
 /*
  * A value the verifier no longer knows: after an unrolled search each exit
  * leaves a differently-ranged register, and every one of them would be
  * verified through the rest of the program.  A round trip through map
  * memory turns them into one unknown scalar, so the paths merge.
  */
-/* v, with the compiler's knowledge of its range dropped, so that a mask
- * applied next is kept for the verifier even when it looks redundant. */
-#define unknown(v)	({ __typeof__((v) + 0) __u = (v); \
-			   asm volatile("" : "+r"(__u)); __u; })
-
 #define opaque(x, v)	({ *(volatile __u32 *)&(x)->opaque = (v); \
 			   *(volatile __u32 *)&(x)->opaque; })
+
+/* Decimal port [s, e): 1..65535, at most 5 digits; 0 when invalid. */
+static __always_inline __u32 port_parse(const __u8 *buf, __u32 s, __u32 e)
+{
+	__u32 v = 0;
+	int i;
+
+	if (e <= s || e - s > 5)
+		return 0;
+#pragma unroll
+	for (i = 0; i < 5; i++) {
+		__u8 c = sb(buf, s + i);
+
+		if (s + i >= e)
+			break;
+		if (c < '0' || c > '9')
+			return 0;
+		v = v * 10 + (c - '0');
+	}
+	return v <= 65535 ? v : 0;
+}
 
 #endif /* SL_SCRATCH_H */

@@ -331,34 +331,31 @@ static __always_inline __u32 find_byte(struct sl_scratch *x, __u32 from,
 	return find_run(x, from, to);
 }
 
-/* Ends of a token in a header value: ';' ',' and LWS. */
-static __always_inline __u32 find_token_end(struct sl_scratch *x, __u32 from,
-					    __u32 to)
+/* Ends of a token in a header value: ';' ',' and LWS, plus up to two
+ * more bytes a caller wants (0: none).  Constant at each call site. */
+static __always_inline __u32 find_token_end_or(struct sl_scratch *x, __u32 from,
+					       __u32 to, __u8 a, __u8 b)
 {
-	x->fb.n = 6;
+	__u32 n = 6;
+
 	x->fb.pattern[0] = ONES64 * ';';
 	x->fb.pattern[1] = ONES64 * ',';
 	x->fb.pattern[2] = ONES64 * ' ';
 	x->fb.pattern[3] = ONES64 * '\t';
 	x->fb.pattern[4] = ONES64 * '\r';
 	x->fb.pattern[5] = ONES64 * '\n';
+	if (a)
+		x->fb.pattern[n++] = ONES64 * a;
+	if (b)
+		x->fb.pattern[n++] = ONES64 * b;
+	x->fb.n = n;
 	return find_run(x, from, to);
 }
 
-/* Same, plus ':' (end of a Via host) and, as extras, up to two more. */
-static __always_inline __u32 find_token_end3(struct sl_scratch *x, __u32 from,
-					     __u32 to, __u8 a, __u8 b)
+static __always_inline __u32 find_token_end(struct sl_scratch *x, __u32 from,
+					    __u32 to)
 {
-	x->fb.n = 8;
-	x->fb.pattern[0] = ONES64 * ';';
-	x->fb.pattern[1] = ONES64 * ',';
-	x->fb.pattern[2] = ONES64 * ' ';
-	x->fb.pattern[3] = ONES64 * '\t';
-	x->fb.pattern[4] = ONES64 * '\r';
-	x->fb.pattern[5] = ONES64 * '\n';
-	x->fb.pattern[6] = ONES64 * a;
-	x->fb.pattern[7] = ONES64 * b;
-	return find_run(x, from, to);
+	return find_token_end_or(x, from, to, 0, 0);
 }
 
 #endif /* SL_SIP_SCAN_H */

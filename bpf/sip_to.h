@@ -184,7 +184,7 @@ static __always_inline int to_fast(struct sl_scratch *x, struct span val)
 		if (sb(buf, q) != ';')
 			return 0;
 		p = q + 1;
-		q = find_token_end3(x, p, e, '=', '"');
+		q = find_token_end_or(x, p, e, '=', '"');
 		if (q == POS_NONE)
 			q = e;
 		if (q < e && sb(buf, q) == '"')
@@ -192,7 +192,7 @@ static __always_inline int to_fast(struct sl_scratch *x, struct span val)
 		if (q - p == 3 && q < e && sb(buf, q) == '=' &&
 		    pname_is_tag(buf, p, q)) {
 			p = q + 1;
-			q = find_token_end3(x, p, e, '"', '"');
+			q = find_token_end_or(x, p, e, '"', 0);
 			if (q == POS_NONE)
 				q = e;
 			if (q == p || (q < e && !(sb(buf, q) == ';' ||
@@ -206,7 +206,7 @@ static __always_inline int to_fast(struct sl_scratch *x, struct span val)
 			return 1;
 		}
 		if (q < e && sb(buf, q) == '=') {
-			q = find_token_end3(x, q + 1, e, '"', '"');
+			q = find_token_end_or(x, q + 1, e, '"', 0);
 			if (q == POS_NONE)
 				q = e;
 			if (q < e && sb(buf, q) == '"')

@@ -25,7 +25,8 @@ static __always_inline __u8 pname_kind(const __u8 *buf, __u32 s, __u32 e)
 {
 	__u64 w = sw(buf, s) | 0x2020202020202020ULL;
 
-	if (pname_is_branch(buf, s, e))
+	if (e - s == 6 && (w & 0xffffffffffffULL) ==
+			  (W3('b', 'r', 'a') | (__u64)W3('n', 'c', 'h') << 24))
 		return VP_BRANCH;
 	if (e - s == 8 && w == W8('r', 'e', 'c', 'e', 'i', 'v', 'e', 'd'))
 		return VP_RECEIVED;
@@ -243,9 +244,7 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	if (e - s < 12 || e > SL_SCRATCH_LEN)
 		return 0;
 	/* "sip/2.0/" with the letters folded */
-	if ((sw(buf, s) | 0x202020ULL) !=
-	    (W3('s', 'i', 'p') | (__u64)W3('/', '2', '.') << 24 |
-	     (__u64)W2('0', '/') << 48))
+	if ((sw(buf, s) | 0x202020ULL) != W8('s', 'i', 'p', '/', '2', '.', '0', '/'))
 		return 0;
 	p = POS_NONE;
 #pragma unroll
@@ -259,7 +258,7 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	p++;
 	if (is_lws(sb(buf, p)) || sb(buf, p) == '[')
 		return 0;	/* more LWS, or an IPv6 reference */
-	q = find_token_end3(x, p, e, ':', ':');
+	q = find_token_end_or(x, p, e, ':', 0);
 	if (q == POS_NONE)
 		q = e;
 	v->host.s = p;
@@ -269,15 +268,8 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 		q = find_token_end(x, p, e);
 		if (q == POS_NONE)
 			q = e;
-		if (q == p || q - p > 5)
-			return 0;
-#pragma unroll
-		for (i = 0; i < 5; i++) {
-			__u8 c = sb(buf, p + i);
-
-			if (p + i < q && (c < '0' || c > '9'))
-				return 0;
-		}
+		if (!port_parse(buf, p, q))
+			return 0;	/* the state machine decides */
 		v->port.s = p;
 		v->port.e = q;
 	}
@@ -290,13 +282,13 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 		if (sb(buf, q) != ';')
 			return 0;	/* LWS: leave it to the state machine */
 		p = q + 1;
-		q = find_token_end3(x, p, e, '=', '"');
+		q = find_token_end_or(x, p, e, '=', '"');
 		if (q == POS_NONE)
 			q = e;
 		if (q - p == 6 && q < e && sb(buf, q) == '=' &&
 		    pname_is_branch(buf, p, q)) {
 			p = q + 1;
-			q = find_token_end3(x, p, e, '"', '"');
+			q = find_token_end_or(x, p, e, '"', 0);
 			if (q == POS_NONE)
 				q = e;
 			if (q == p || (q < e && !(sb(buf, q) == ';' ||
@@ -310,7 +302,7 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 			continue;
 		}
 		if (q < e && sb(buf, q) == '=') {	/* skip a value */
-			q = find_token_end3(x, q + 1, e, '"', '"');
+			q = find_token_end_or(x, q + 1, e, '"', 0);
 			if (q == POS_NONE)
 				q = e;
 		}
