@@ -11,7 +11,7 @@
 
 #include "scratch.h"
 
-#define CSUM_CHUNK	256
+#define CSUM_CHUNK	256	/* parse_state.h's csum_slack covers 2x */
 #define CSUM_CHUNKS	(SL_SCRATCH_LEN / CSUM_CHUNK)
 
 static __always_inline __u32 csum_fold16(__u64 s)

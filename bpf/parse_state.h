@@ -132,15 +132,12 @@ struct fwd_plan {
 	__u32 rewrite;		/* index of the rewrite, POS_NONE = none */
 	__u32 hdr_len;		/* new Ethernet + IP + UDP */
 	__u32 payload_len;	/* new UDP payload */
-	__u32 ifindex;		/* egress */
 	__u8 family;
 	__u8 dst[16];
 	__u16 dport;
 };
 
 struct fwd_out {
-	__u8 local[16];		/* the reply's destination: our address */
-	__u16 local_port;	/* and port, host order */
 	__u16 code;		/* status code being matched */
 	__u32 rewrite;		/* first matching rewrite, POS_NONE = none */
 	__u8 hdr[FWD_HDR_MAX];
@@ -202,11 +199,13 @@ struct sl_scratch {
 	struct ua_search ua;
 	struct ip_parse ip;
 	struct fwd_out fwd;
-	struct pkt pkt;		/* the frame's addresses, for sl_request() */
+	struct pkt pkt;		/* the frame's addresses and offsets */
 	__u32 opaque;		/* see opaque() */
-	/* checksum reads of up to CSUM_CHUNK bytes start anywhere in buf:
-	 * the value must extend that far past it */
-	__u8 csum_slack[256];
+	/* csum_scratch() reads start anywhere in buf and are, as far as the
+	 * verifier knows, up to 2 * CSUM_CHUNK - 4 bytes long (a mask, not
+	 * the clamp to CSUM_CHUNK the code applies first): the value must
+	 * extend that far past buf whatever fields come after it */
+	__u8 csum_slack[512];
 };
 
 struct {

@@ -24,13 +24,11 @@
 #include "csum.h"
 
 #define FWD_FRONT_MAX	512	/* headers between status line and top Via */
-#define FWD_L3_MAX	128	/* offset of the IP header: Ethernet + tags */
 #define FWD_OK		0
 #define FWD_PASS	1	/* counted in fwd_passed */
 #define FWD_UNRESOLVABLE 2	/* counted in fwd_unresolvable */
 #define AF_INET		2
 #define AF_INET6	10
-#define IPPROTO_UDP_	17
 #define SL_ETH_HLEN	14
 
 /* Status line "SIP/2.0 NNN ": the code, or 0. */
@@ -231,8 +229,6 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 
 	/* code and reason */
 	pl->rewrite = fwd_find_rewrite(x, f, code);
-	pl->line_len = 0;
-	pl->keep_s = 0;
 	if (pl->rewrite < SL_MAX_REWRITES) {
 		__u32 crlf = lf > 0 && sb(x->buf, lf - 1) == '\r';
 
@@ -281,7 +277,7 @@ static __always_inline int fwd_build_headers(struct sl_scratch *x,
 		ip->tot_len = bpf_htons(20 + ulen);
 		ip->frag_off = bpf_htons(0x4000);	/* DF, as a UDP socket */
 		ip->ttl = 64;
-		ip->protocol = IPPROTO_UDP_;
+		ip->protocol = IPPROTO_UDP;
 		__builtin_memcpy(&ip->saddr, src, 4);
 		__builtin_memcpy(&ip->daddr, pl->dst, 4);
 		r = bpf_csum_diff(NULL, 0, (void *)ip, 20, 0);
@@ -290,7 +286,7 @@ static __always_inline int fwd_build_headers(struct sl_scratch *x,
 		ip->check = ~csum_fold16((__u32)r) & 0xffff;
 		__builtin_memcpy(ps, src, 4);
 		__builtin_memcpy(ps + 4, pl->dst, 4);
-		ps[9] = IPPROTO_UDP_;
+		ps[9] = IPPROTO_UDP;
 		ps[10] = ulen >> 8;
 		ps[11] = ulen & 0xff;
 		plen = 12;
@@ -302,7 +298,7 @@ static __always_inline int fwd_build_headers(struct sl_scratch *x,
 		h[13] = 0xdd;
 		ip6->version = 6;
 		ip6->payload_len = bpf_htons(ulen);
-		ip6->nexthdr = IPPROTO_UDP_;
+		ip6->nexthdr = IPPROTO_UDP;
 		ip6->hop_limit = 64;
 		__builtin_memcpy(&ip6->saddr, src, 16);
 		__builtin_memcpy(&ip6->daddr, pl->dst, 16);
@@ -310,7 +306,7 @@ static __always_inline int fwd_build_headers(struct sl_scratch *x,
 		__builtin_memcpy(ps + 16, pl->dst, 16);
 		ps[34] = ulen >> 8;
 		ps[35] = ulen & 0xff;
-		ps[39] = IPPROTO_UDP_;
+		ps[39] = IPPROTO_UDP;
 		plen = 40;
 		udp = (void *)(h + SL_ETH_HLEN + 40);
 	}
@@ -360,7 +356,7 @@ static __always_inline int fwd_route(struct xdp_md *ctx,
 
 	__builtin_memset(fib, 0, sizeof(*fib));
 	fib->family = pl->family == 4 ? AF_INET : AF_INET6;
-	fib->l4_protocol = IPPROTO_UDP_;
+	fib->l4_protocol = IPPROTO_UDP;
 	fib->sport = bpf_htons(sport);
 	fib->dport = bpf_htons(pl->dport);
 	fib->ifindex = ctx->ingress_ifindex;
@@ -420,16 +416,19 @@ static __always_inline int fwd_write(struct xdp_md *ctx, struct sl_scratch *x,
 	return 0;
 }
 
-__noinline int sl_reply_forward(struct xdp_md *ctx, __u32 l3_off,
-				__u32 payload_off, __u32 len, __u32 info)
+/* The frame's payload is in the scratch buffer and its addresses in
+ * scratch->pkt, as for sl_request(): the reply goes out from the address
+ * and port it was sent to. */
+__noinline int sl_reply_forward(struct xdp_md *ctx, __u32 bank)
 {
 	struct bpf_fib_lookup *fib;
 	struct sl_dp_counters *cnt;
 	struct sl_config *cfg;
 	struct sl_scratch *x;
 	struct fwd_plan *pl;
-	__u32 zero = 0, key = info & 1;
-	__u8 src[16], family;
+	const struct pkt *p;
+	const __u8 *src;
+	__u32 zero = 0, key = bank & 1, len, payload_off;
 	__u16 sport;
 	int r;
 
@@ -442,18 +441,17 @@ __noinline int sl_reply_forward(struct xdp_md *ctx, __u32 l3_off,
 	pl = &x->fwd.plan;
 	fib = &x->fwd.fib;
 	__builtin_memset(pl, 0, sizeof(*pl));
-	if (len == 0 || len > SL_SCRATCH_LEN) {
+	p = &x->pkt;
+	len = p->payload_len;
+	payload_off = p->payload_off;
+	if (len == 0 || len > SL_SCRATCH_LEN ||
+	    p->l3_off != SL_ETH_HLEN) {	/* VLAN tags: not forwarded here */
 		cnt->fwd_passed++;
 		return XDP_PASS;
 	}
-	family = (info >> 8) == 6 ? 6 : 4;
-	if (l3_off != SL_ETH_HLEN) {	/* VLAN tags: not forwarded here */
-		cnt->fwd_passed++;
-		return XDP_PASS;
-	}
-	__builtin_memcpy(src, x->fwd.local, 16);
-	sport = x->fwd.local_port;
-	r = fwd_plan_reply(x, &cfg->fwd, len, family, pl);
+	src = (const __u8 *)p->dst;
+	sport = p->dport;
+	r = fwd_plan_reply(x, &cfg->fwd, len, p->family, pl);
 	if (r == FWD_OK)
 		r = fwd_route(ctx, fib, pl, src, sport);
 	if (r == FWD_OK && fwd_build_headers(x, pl, fib, src, sport, len))

@@ -298,10 +298,8 @@ int sl_xdp(struct xdp_md *ctx)
 		cnt->sip_responses++;
 		if (!cfg->fwd.enabled)
 			return XDP_PASS;
-		__builtin_memcpy(scr->fwd.local, p.dst, 16);
-		scr->fwd.local_port = p.dport;
-		return sl_reply_forward(ctx, p.l3_off, p.payload_off,
-					p.payload_len, bank | (__u32)p.family << 8);
+		scr->pkt = p;
+		return sl_reply_forward(ctx, bank);
 	}
 	scr->pkt = p;
 	return sl_request(ctx, copy, bank);
