@@ -51,14 +51,20 @@ static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p
 	ulen = bpf_ntohs(udp->len);
 	p->dport = bpf_ntohs(udp->dest);
 	p->payload_off = (void *)(udp + 1) - data;
-	/* the whole frame, fragments included: bpf_xdp_load_bytes reads
-	 * past data_end (multi-buffer frames, test_run beyond a page) */
-	avail = bpf_xdp_get_buff_len(ctx);
-	if (avail < p->payload_off)
+	if (ulen < sizeof(*udp))
 		return PKT_MALFORMED;
-	avail -= p->payload_off;
-	if (ulen < sizeof(*udp) || ulen - sizeof(*udp) > avail)
-		return PKT_MALFORMED;
+	avail = data_end - (void *)(udp + 1);
+	if (ulen - sizeof(*udp) > avail) {
+		/* the whole frame, fragments included: bpf_xdp_load_bytes
+		 * reads past data_end (multi-buffer frames, test_run beyond
+		 * a page); asked only then, not for every UDP packet */
+		avail = bpf_xdp_get_buff_len(ctx);
+		if (avail < p->payload_off)
+			return PKT_MALFORMED;
+		avail -= p->payload_off;
+		if (ulen - sizeof(*udp) > avail)
+			return PKT_MALFORMED;
+	}
 	p->payload_len = ulen - sizeof(*udp);
 	return PKT_UDP;
 }
