@@ -254,6 +254,12 @@ int sl_maps_reset_counters(const struct sl_maps *m)
 		if (bpf_map_update_elem(m->fd[SL_M_FWD_HITS], &k, zeros, BPF_ANY))
 			err = -errno;
 	free(zeros);
+	for (__u32 k = 0; !err && k < SL_STATS_SLOTS; k++) {
+		struct sl_kam_stats none = {};
+
+		if (bpf_map_update_elem(m->fd[SL_M_STATS], &k, &none, BPF_ANY))
+			err = -errno;
+	}
 	return err;
 }
 

@@ -47,7 +47,8 @@ int sl_maps_read_counters(const struct sl_maps *m, struct sl_dp_counters *sum);
 int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES]);
 /* Replies forwarded through each rewrite of the active bank, summed. */
 int sl_maps_read_fwd_hits(const struct sl_maps *m, __u64 hits[SL_MAX_REWRITES]);
-/* Zeroes sl_counters, sl_rule_hits and sl_fwd_hits (both banks). */
+/* Zeroes sl_counters, sl_rule_hits and sl_fwd_hits (both banks) and the
+ * responder slots of sl_stats. */
 int sl_maps_reset_counters(const struct sl_maps *m);
 
 /* One reply-window entry through a map update (tests, tools).  The

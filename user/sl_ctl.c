@@ -520,18 +520,6 @@ static void print_hits(enum stats_format fmt, const char *ifname,
 	}
 }
 
-static int reset_all(const struct sl_maps *m)
-{
-	struct sl_kam_stats zero = {};
-
-	if (sl_maps_reset_counters(m))
-		return -1;
-	for (__u32 k = 0; k < SL_STATS_SLOTS; k++)
-		if (bpf_map_update_elem(m->fd[SL_M_STATS], &k, &zero, BPF_ANY))
-			return -1;
-	return 0;
-}
-
 static int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -642,7 +630,7 @@ static int cmd_stats(int argc, char **argv)
 		print_hits(fmt, ifname, "rule", names, hits, SL_MAX_RULES);
 		print_hits(fmt, ifname, "rewrite", rw_names, rw_hits, SL_MAX_REWRITES);
 	}
-	if (reset && reset_all(&m)) {
+	if (reset && sl_maps_reset_counters(&m)) {
 		fprintf(stderr, "sl-ctl: cannot reset the counters of %s\n", ifname);
 		sl_maps_close(&m);
 		return EXIT_ERR;
