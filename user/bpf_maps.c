@@ -73,13 +73,22 @@ void sl_maps_unpin(const char *dir)
 	rmdir(dir);
 }
 
+int sl_maps_read_active(const struct sl_maps *m, struct sl_active *act)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, act))
+		return -errno;
+	return 0;
+}
+
 int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank)
 {
 	struct sl_active act;
-	__u32 zero = 0;
+	int err = sl_maps_read_active(m, &act);
 
-	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, &act))
-		return -errno;
+	if (err)
+		return err;
 	*bank = act.bank & 1;
 	return 0;
 }
@@ -128,6 +137,7 @@ int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 	struct sl_config c = *cfg;
 	struct bpf_map_info info = {};
 	__u32 zero = 0, bank, info_len = sizeof(info);
+	int err;
 
 	if (n_rules > SL_MAX_RULES || cfg->n_rules != n_rules)
 		return -EINVAL;
@@ -140,8 +150,9 @@ int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 		return -EINVAL;
 	c.window_mask = info.max_entries - 1;
 	cfg = &c;
-	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, &act))
-		return -errno;
+	err = sl_maps_read_active(m, &act);
+	if (err)
+		return err;
 	bank = (act.bank & 1) ^ 1;
 	memset(&empty, 0, sizeof(empty));
 	for (__u32 i = 0; i < SL_MAX_RULES; i++) {
