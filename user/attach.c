@@ -269,7 +269,7 @@ static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
 	if (ret) {
 		sl_xdp__destroy(skel);
 		return fail(err, errlen,
-			    "the kernel rejected the XDP program (%s): a kernel with BPF, BTF and bpf_loop (>= 5.18; 6.1 LTS tested) is needed",
+			    "the kernel rejected the XDP program (%s): a kernel with BPF, BTF and bpf_loop (>= 5.18; 6.1 LTS target) is needed",
 			    strerror(-ret));
 	}
 	sl_maps_init(&m);

@@ -73,13 +73,22 @@ void sl_maps_unpin(const char *dir)
 	rmdir(dir);
 }
 
+int sl_maps_read_active(const struct sl_maps *m, struct sl_active *act)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, act))
+		return -errno;
+	return 0;
+}
+
 int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank)
 {
 	struct sl_active act;
-	__u32 zero = 0;
+	int err = sl_maps_read_active(m, &act);
 
-	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, &act))
-		return -errno;
+	if (err)
+		return err;
 	*bank = act.bank & 1;
 	return 0;
 }
@@ -96,28 +105,34 @@ int sl_maps_read_config(const struct sl_maps *m, struct sl_config *cfg)
 	return 0;
 }
 
-/* Zeroes one bank's entries of a per-CPU hits map; -1 with errno. */
-static int zero_bank_hits(const struct sl_maps *m, int which, __u32 per_bank,
-			  __u32 bank)
+static int ncpus(void)
 {
 	int n = libbpf_num_possible_cpus();
-	__u64 *zeros;
-	int ret = 0;
 
-	if (n < 1) {
-		errno = -n;
-		return -1;
-	}
-	zeros = calloc(n, sizeof(*zeros));
+	return n > 0 ? n : 1;
+}
+
+/* Zeroes keys first_key .. first_key + n - 1 of a per-CPU map, on every
+ * CPU; -errno on failure. */
+static int zero_percpu_keys(const struct sl_maps *m, int which, __u32 first_key,
+			    __u32 n)
+{
+	struct bpf_map_info info = {};
+	__u32 info_len = sizeof(info);
+	void *zeros;
+	int err = 0;
+
+	if (bpf_obj_get_info_by_fd(m->fd[which], &info, &info_len))
+		return -errno;
+	/* a per-CPU value is value_size rounded up to 8 bytes per CPU */
+	zeros = calloc(ncpus(), (info.value_size + 7) & ~7u);
 	if (!zeros)
-		return -1;
-	for (__u32 i = 0; i < per_bank && !ret; i++) {
-		__u32 key = bank * per_bank + i;
-
-		ret = bpf_map_update_elem(m->fd[which], &key, zeros, BPF_ANY);
-	}
+		return -ENOMEM;
+	for (__u32 k = first_key; !err && k < first_key + n; k++)
+		if (bpf_map_update_elem(m->fd[which], &k, zeros, BPF_ANY))
+			err = -errno;
 	free(zeros);
-	return ret ? -1 : 0;
+	return err;
 }
 
 int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
@@ -128,6 +143,7 @@ int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 	struct sl_config c = *cfg;
 	struct bpf_map_info info = {};
 	__u32 zero = 0, bank, info_len = sizeof(info);
+	int err;
 
 	if (n_rules > SL_MAX_RULES || cfg->n_rules != n_rules)
 		return -EINVAL;
@@ -140,8 +156,9 @@ int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 		return -EINVAL;
 	c.window_mask = info.max_entries - 1;
 	cfg = &c;
-	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, &act))
-		return -errno;
+	err = sl_maps_read_active(m, &act);
+	if (err)
+		return err;
 	bank = (act.bank & 1) ^ 1;
 	memset(&empty, 0, sizeof(empty));
 	for (__u32 i = 0; i < SL_MAX_RULES; i++) {
@@ -155,21 +172,18 @@ int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 		return -errno;
 	/* the hits of a bank count for the configuration in it: start the
 	 * new one at zero (it may hold the counts of two reloads ago) */
-	if (zero_bank_hits(m, SL_M_RULE_HITS, SL_MAX_RULES, bank) ||
-	    zero_bank_hits(m, SL_M_FWD_HITS, SL_MAX_REWRITES, bank))
-		return -errno;
+	err = zero_percpu_keys(m, SL_M_RULE_HITS, bank * SL_MAX_RULES,
+			       SL_MAX_RULES);
+	if (!err)
+		err = zero_percpu_keys(m, SL_M_FWD_HITS, bank * SL_MAX_REWRITES,
+				       SL_MAX_REWRITES);
+	if (err)
+		return err;
 	act.bank = bank;
 	act.generation++;
 	if (bpf_map_update_elem(m->fd[SL_M_ACTIVE], &zero, &act, BPF_ANY))
 		return -errno;
 	return 0;
-}
-
-static int ncpus(void)
-{
-	int n = libbpf_num_possible_cpus();
-
-	return n > 0 ? n : 1;
 }
 
 int sl_maps_read_counters(const struct sl_maps *m, struct sl_dp_counters *sum)
@@ -238,22 +252,20 @@ int sl_maps_read_fwd_hits(const struct sl_maps *m, __u64 hits[SL_MAX_REWRITES])
 
 int sl_maps_reset_counters(const struct sl_maps *m)
 {
-	int n = ncpus();
-	void *zeros = calloc(n, sizeof(struct sl_dp_counters));
-	__u32 zero = 0;
-	int err = 0;
+	int err = zero_percpu_keys(m, SL_M_COUNTERS, 0, 1);
 
-	if (!zeros)
-		return -ENOMEM;
-	if (bpf_map_update_elem(m->fd[SL_M_COUNTERS], &zero, zeros, BPF_ANY))
-		err = -errno;
-	for (__u32 k = 0; !err && k < SL_RULE_BANKS * SL_MAX_RULES; k++)
-		if (bpf_map_update_elem(m->fd[SL_M_RULE_HITS], &k, zeros, BPF_ANY))
+	if (!err)
+		err = zero_percpu_keys(m, SL_M_RULE_HITS, 0,
+				       SL_RULE_BANKS * SL_MAX_RULES);
+	if (!err)
+		err = zero_percpu_keys(m, SL_M_FWD_HITS, 0,
+				       SL_RULE_BANKS * SL_MAX_REWRITES);
+	for (__u32 k = 0; !err && k < SL_STATS_SLOTS; k++) {
+		struct sl_kam_stats none = {};
+
+		if (bpf_map_update_elem(m->fd[SL_M_STATS], &k, &none, BPF_ANY))
 			err = -errno;
-	for (__u32 k = 0; !err && k < SL_RULE_BANKS * SL_MAX_REWRITES; k++)
-		if (bpf_map_update_elem(m->fd[SL_M_FWD_HITS], &k, zeros, BPF_ANY))
-			err = -errno;
-	free(zeros);
+	}
 	return err;
 }
 

@@ -37,6 +37,8 @@ void sl_maps_close(struct sl_maps *m);
  * whole old or the whole new rule set. */
 int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
 		  const struct sl_rule *rules, unsigned int n_rules);
+/* The sl_active entry (bank and generation); -errno on failure. */
+int sl_maps_read_active(const struct sl_maps *m, struct sl_active *act);
 int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank);
 /* The settings of the active bank (what the data plane runs with). */
 int sl_maps_read_config(const struct sl_maps *m, struct sl_config *cfg);
@@ -47,7 +49,8 @@ int sl_maps_read_counters(const struct sl_maps *m, struct sl_dp_counters *sum);
 int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES]);
 /* Replies forwarded through each rewrite of the active bank, summed. */
 int sl_maps_read_fwd_hits(const struct sl_maps *m, __u64 hits[SL_MAX_REWRITES]);
-/* Zeroes sl_counters, sl_rule_hits and sl_fwd_hits (both banks). */
+/* Zeroes sl_counters, sl_rule_hits and sl_fwd_hits (both banks) and the
+ * responder slots of sl_stats. */
 int sl_maps_reset_counters(const struct sl_maps *m);
 
 /* One reply-window entry through a map update (tests, tools).  The

@@ -955,29 +955,21 @@ static int fwd_via(struct parse_ctx *c, const char *key, const char *val)
 	static const __u8 v4mapped[12] = { [10] = 0xff, [11] = 0xff };
 	struct sl_fwd_config *f = &c->s->dp.fwd;
 	char item[128];
-	const char *p = val, *end;
+	const char *p = val, *it;
 	struct addr_port ap;
 	size_t len;
 
 	f->n_vias = 0;
 	memset(f->vias, 0, sizeof(f->vias));
-	for (;;) {
+	while (next_item(&p, &it, &len)) {
 		struct sl_fwd_via *w;
 
-		end = strchr(p, ',');
-		len = end ? (size_t)(end - p) : strlen(p);
-		while (len && (*p == ' ' || *p == '\t')) {
-			p++;
-			len--;
-		}
-		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
 		if (!len)
 			return fail(c, "%s: empty item in the list", key);
 		if (len >= sizeof(item))
 			return fail(c, "%s: '%.*s' is not an IP address", key,
-				    (int)len, p);
-		memcpy(item, p, len);
+				    (int)len, it);
+		memcpy(item, it, len);
 		item[len] = '\0';
 		if (parse_addr_port(c, key, item, true, &ap))
 			return -1;
@@ -996,10 +988,8 @@ static int fwd_via(struct parse_ctx *c, const char *key, const char *val)
 			    !memcmp(f->vias[i].addr, w->addr, 16))
 				return fail(c, "%s: '%s' is listed twice", key, item);
 		f->n_vias++;
-		if (!end)
-			return 0;
-		p = end + 1;
 	}
+	return 0;
 }
 
 static struct sl_fwd_rewrite *cur_rewrite(struct parse_ctx *c)

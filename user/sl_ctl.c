@@ -198,9 +198,8 @@ static int open_iface(const char *ifname, struct sl_maps *m)
 static int read_generation(const struct sl_maps *m, __u32 *gen)
 {
 	struct sl_active act;
-	__u32 zero = 0;
 
-	if (bpf_map_lookup_elem(m->fd[SL_M_ACTIVE], &zero, &act))
+	if (sl_maps_read_active(m, &act))
 		return -1;
 	*gen = act.generation;
 	return 0;
@@ -354,7 +353,8 @@ static void status_one(const char *ifname)
 	char dir[PATH_MAX], path[PATH_MAX + 32], cfg[PATH_MAX], mode[32];
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), gen = 0, bank = 0;
+	__u32 len = sizeof(info);
+	struct sl_active act = {};
 	unsigned int queues = 0;
 	struct sl_config dp;
 	struct sl_maps m;
@@ -382,11 +382,11 @@ static void status_one(const char *ifname)
 		       id ? " (NOT sl-xdp's)" : "");
 	}
 	if (sl_maps_open_pinned(&m, dir) == 0) {
-		read_generation(&m, &gen);
-		sl_maps_active_bank(&m, &bank);
+		sl_maps_read_active(&m, &act);
 		have_dp = sl_maps_read_config(&m, &dp) == 0;
 		sl_maps_close(&m);
-		printf("  pins: %s, rule bank %u, generation %u\n", dir, bank, gen);
+		printf("  pins: %s, rule bank %u, generation %u\n", dir,
+		       act.bank & 1, act.generation);
 		if (have_dp)
 			print_forwarding(ifname, &dp);
 	} else {
@@ -520,18 +520,6 @@ static void print_hits(enum stats_format fmt, const char *ifname,
 	}
 }
 
-static int reset_all(const struct sl_maps *m)
-{
-	struct sl_kam_stats zero = {};
-
-	if (sl_maps_reset_counters(m))
-		return -1;
-	for (__u32 k = 0; k < SL_STATS_SLOTS; k++)
-		if (bpf_map_update_elem(m->fd[SL_M_STATS], &k, &zero, BPF_ANY))
-			return -1;
-	return 0;
-}
-
 static int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -642,7 +630,7 @@ static int cmd_stats(int argc, char **argv)
 		print_hits(fmt, ifname, "rule", names, hits, SL_MAX_RULES);
 		print_hits(fmt, ifname, "rewrite", rw_names, rw_hits, SL_MAX_REWRITES);
 	}
-	if (reset && reset_all(&m)) {
+	if (reset && sl_maps_reset_counters(&m)) {
 		fprintf(stderr, "sl-ctl: cannot reset the counters of %s\n", ifname);
 		sl_maps_close(&m);
 		return EXIT_ERR;

@@ -26,37 +26,41 @@
  * it first), then framing, then the headers the reply echoes, then the
  * body framing.
  */
+#define E(bit, code, text)	{ bit, code, sizeof(text) - 1, text }
 static const struct {
 	__u32 bit;
 	__u16 code;
+	__u8 len;		/* strlen(text) */
 	const char *text;
 } err_table[] = {
-	{ SIP_E_START_LINE,	400, "Bad Request (Malformed Request-Line)" },
-	{ SIP_E_VERSION,	505, "Version Not Supported" },
-	{ SIP_E_RURI,		400, "Bad Request (Bad Request-URI)" },
-	{ SIP_E_HDR_LINE,	400, "Bad Request (Malformed header line)" },
-	{ SIP_E_TOO_MANY_HDRS,	400, "Bad Request (Too many header fields)" },
-	{ SIP_E_NO_EOH,		400, "Bad Request (Header section not terminated)" },
-	{ SIP_E_DUP_FROM,	400, "Bad Request (Multiple From headers)" },
-	{ SIP_E_DUP_TO,		400, "Bad Request (Multiple To headers)" },
-	{ SIP_E_DUP_CALLID,	400, "Bad Request (Multiple Call-ID headers)" },
-	{ SIP_E_DUP_CSEQ,	400, "Bad Request (Multiple CSeq headers)" },
-	{ SIP_E_VIA,		400, "Bad Request (Malformed Via)" },
-	{ SIP_E_FROM_QUOTE,	400, "Bad Request (Unterminated quoted string in From)" },
-	{ SIP_E_FROM,		400, "Bad Request (Malformed From)" },
-	{ SIP_E_TO_QUOTE,	400, "Bad Request (Unterminated quoted string in To)" },
-	{ SIP_E_TO,		400, "Bad Request (Malformed To)" },
-	{ SIP_E_CALLID,		400, "Bad Request (Empty Call-ID)" },
-	{ SIP_E_CSEQ_NUM,	400, "Bad Request (CSeq number is illegal)" },
-	{ SIP_E_CSEQ,		400, "Bad Request (Malformed CSeq)" },
-	{ SIP_E_CSEQ_METHOD,	400,
-	  "Bad Request (CSeq method does not match request method)" },
-	{ SIP_E_CLEN,		400, "Bad Request (Invalid Content-Length)" },
-	{ SIP_E_CLEN_MULTI,	400, "Bad Request (Multiple Content-Length values)" },
-	{ SIP_E_CLEN_MISMATCH,	400, "Bad Request (Content-Length mismatch)" },
+	E(SIP_E_START_LINE,	400, "Bad Request (Malformed Request-Line)"),
+	E(SIP_E_VERSION,	505, "Version Not Supported"),
+	E(SIP_E_RURI,		400, "Bad Request (Bad Request-URI)"),
+	E(SIP_E_HDR_LINE,	400, "Bad Request (Malformed header line)"),
+	E(SIP_E_TOO_MANY_HDRS,	400, "Bad Request (Too many header fields)"),
+	E(SIP_E_NO_EOH,		400, "Bad Request (Header section not terminated)"),
+	E(SIP_E_DUP_FROM,	400, "Bad Request (Multiple From headers)"),
+	E(SIP_E_DUP_TO,		400, "Bad Request (Multiple To headers)"),
+	E(SIP_E_DUP_CALLID,	400, "Bad Request (Multiple Call-ID headers)"),
+	E(SIP_E_DUP_CSEQ,	400, "Bad Request (Multiple CSeq headers)"),
+	E(SIP_E_VIA,		400, "Bad Request (Malformed Via)"),
+	E(SIP_E_FROM_QUOTE,	400, "Bad Request (Unterminated quoted string in From)"),
+	E(SIP_E_FROM,		400, "Bad Request (Malformed From)"),
+	E(SIP_E_TO_QUOTE,	400, "Bad Request (Unterminated quoted string in To)"),
+	E(SIP_E_TO,		400, "Bad Request (Malformed To)"),
+	E(SIP_E_CALLID,		400, "Bad Request (Empty Call-ID)"),
+	E(SIP_E_CSEQ_NUM,	400, "Bad Request (CSeq number is illegal)"),
+	E(SIP_E_CSEQ,		400, "Bad Request (Malformed CSeq)"),
+	E(SIP_E_CSEQ_METHOD,	400,
+	  "Bad Request (CSeq method does not match request method)"),
+	E(SIP_E_CLEN,		400, "Bad Request (Invalid Content-Length)"),
+	E(SIP_E_CLEN_MULTI,	400, "Bad Request (Multiple Content-Length values)"),
+	E(SIP_E_CLEN_MISMATCH,	400, "Bad Request (Content-Length mismatch)"),
 };
+#undef E
 
-const char *sl_engine_error_reason(__u32 errors, __u16 *code)
+/* The text of the error reply for errors (NULL if none) and its length. */
+static const char *error_reason(__u32 errors, __u16 *code, size_t *len)
 {
 	size_t i;
 
@@ -64,10 +68,17 @@ const char *sl_engine_error_reason(__u32 errors, __u16 *code)
 		if (errors & err_table[i].bit) {
 			if (code)
 				*code = err_table[i].code;
+			if (len)
+				*len = err_table[i].len;
 			return err_table[i].text;
 		}
 	}
 	return NULL;
+}
+
+const char *sl_engine_error_reason(__u32 errors, __u16 *code)
+{
+	return error_reason(errors, code, NULL);
 }
 
 /* Output cursor; an overflow sticks, so one check at the end will do. */
@@ -383,9 +394,8 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 		return drop(res, SL_OUT_DROP_UNANSWERABLE, why);
 
 	/* what to send */
-	reason = sl_engine_error_reason(m.errors, &code);
+	reason = error_reason(m.errors, &code, &reason_len);
 	if (reason) {
-		reason_len = strlen(reason);
 		res->is_error_reply = true;
 		/* no version we could echo, or one we do not speak */
 		error_line = m.errors & (SIP_E_START_LINE | SIP_E_VERSION);

@@ -85,8 +85,6 @@ struct xsk_io {
 	struct xsk_q *q;	/* n entries */
 };
 
-static __thread int current_queue = -1;
-
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -354,11 +352,6 @@ const char *xsk_io_mode(struct xsk_io *x)
 	return "zero-copy";
 }
 
-int xsk_io_current_queue(void)
-{
-	return current_queue;
-}
-
 void xsk_io_get_stats(struct xsk_io *x, unsigned int queue,
 		      struct xsk_io_stats *st)
 {
@@ -568,7 +561,6 @@ static void *q_thread(void *arg)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	current_queue = (int)q->queue;
 
 	while (!stopping(x)) {
 		q_reclaim(q);
@@ -581,7 +573,6 @@ static void *q_thread(void *arg)
 		pfd.revents = 0;
 		poll(&pfd, 1, q->kick_pending ? 1 : POLL_MS);
 	}
-	current_queue = -1;
 	return NULL;
 }
 

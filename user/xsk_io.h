@@ -31,8 +31,7 @@
 
 /*
  * Called by the thread of queue `queue` (0 .. xsk_io_queues() - 1, the
- * RX queue id, also returned by xsk_io_current_queue()) for each frame
- * received there.  frame/len: the packet, read-only, valid during the
+ * RX queue id) for each frame received there.  frame/len: the packet, read-only, valid during the
  * call.  meta: the XDP program's metadata, or NULL if the frame carried
  * none that is valid.  tx_buf/tx_cap: a free TX frame of the same UMEM
  * (tx_cap = frame_size); write the whole reply frame at tx_buf and return
@@ -102,8 +101,6 @@ void xsk_io_get_stats(struct xsk_io *x, unsigned int queue,
 unsigned int xsk_io_queues(struct xsk_io *x);
 /* "zero-copy" if every socket is bound zero-copy, else "copy". */
 const char *xsk_io_mode(struct xsk_io *x);
-/* Queue of the calling responder thread, -1 in any other thread. */
-int xsk_io_current_queue(void);
 /* Removes the map entries, closes the sockets, frees everything.  Not
  * while xsk_io_run() runs.  NULL is fine. */
 void xsk_io_close(struct xsk_io *x);
