@@ -479,6 +479,7 @@ static void test_truncated(void **state)
 	static const struct fwd_case *c = &cases[0];
 	char sip[2048];
 	size_t full = sip_fmt(sip, sizeof(sip), true, "%s", c->in);
+	unsigned int forwarded = 0;
 
 	(void)state;
 	configure(4, true);
@@ -488,14 +489,23 @@ static void test_truncated(void **state)
 
 		assert_int_equal(fx_run(frame, len, &res), 0);
 		assert_true(res.verdict == XDP_PASS || res.verdict == XDP_REDIRECT);
-		if (res.verdict == XDP_REDIRECT) {
+		if (res.verdict == XDP_PASS) {
+			/* passed to the stack as it came */
+			assert_memory_equal(res.out, frame, len);
+		} else {
 			const __u8 *f = res.out + res.meta_len;
 			size_t n = res.out_len - res.meta_len;
 
 			assert_int_equal(frame_csum(f + 14, 20, 0), 0);
 			assert_true(n > 14 + 28);
+			forwarded++;
 		}
+		/* the whole message is forwarded: the loop reached the
+		 * forwarding path at all */
+		if (cut == full)
+			assert_int_equal(res.verdict, XDP_REDIRECT);
 	}
+	assert_true(forwarded > 0);
 }
 
 /* A forwarded frame, whatever went in: well-formed IP and UDP headers

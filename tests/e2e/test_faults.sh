@@ -26,15 +26,28 @@ gen() { nsenter_s bpftool map dump pinned "/sys/fs/bpf/sl-xdp/$IF_S/sl_active" |
 
 check "attach" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/a.conf"
 
-# --- kill -9 at random moments under load, three times
+# --- kill -9 at random moments under load, three times.  A listener on
+# the server records what fails open to the stack while the responder is
+# dead; the client counts what was answered.
 for round in 1 2 3; do
+	run_s $UDP listen 198.18.0.1 5060 10 "$work/stack$round" &
+	netns_track_pid $!
+	for _ in $(seq 50); do [ -e "$work/stack$round.ready" ] && break; sleep 0.1; done
 	run_c $UDP ping 198.18.0.1 5060 1500 500 > "$work/load$round.json" &
 	load=$!
 	sleep "0.$((RANDOM % 9 + 1))"
 	kill -9 "$(rpid)" 2>/dev/null
 	sleep 0.5
-	nsenter_s "$SLCTL" attach "$IF_S" -c "$work/a.conf" > /dev/null 2>&1
+	check "kill $round: attach again after kill -9 under load" \
+		nsenter_s "$SLCTL" attach "$IF_S" -c "$work/a.conf"
 	wait $load
+	netns_kill_matching "$NS_S" "sip_udp.py listen 198.18.0.1 "
+	a=$(json 'd["answered"]' < "$work/load$round.json")
+	check "kill $round: every request counted: $a of 1500 answered, $(json 'd["lost"]' < "$work/load$round.json") not (answered > 0)" \
+		test "$(json 'int(d["sent"] == 1500 and d["answered"] + d["lost"] == d["sent"] and d["answered"] > 0)' < "$work/load$round.json")" = 1
+	n=$(grep -c '^OPTIONS ' "$work/stack$round" 2>/dev/null)
+	check "kill $round: requests failed open to the stack while the responder was dead (${n:-0})" \
+		test "${n:-0}" -gt 0
 done
 check "after three kills under load and three resumes: answers again (50/50)" test "$(answered 50)" = 50
 check "no stale responder: exactly one sl-ctl process for the interface" \

@@ -61,7 +61,9 @@ check "attach: data plane and responder" nsenter_s "$SLCTL" attach "$IF_S" -c "$
 listen() {	# ADDR SECONDS FILE: record what the stack delivers on 5060
 	run_s $UDP listen "$1" 5060 "$2" "$3" &
 	netns_track_pid $!
-	for _ in $(seq 50); do [ -e "$3.ready" ] && return; sleep 0.1; done
+	for _ in $(seq 50); do [ -e "$3.ready" ] && return 0; sleep 0.1; done
+	echo "no $3.ready after 5 s"
+	return 1
 }
 sipp_run() {	# NAME SCENARIO TARGET LOCAL_IP
 	run_c timeout 30 sipp -sf "$SIPP_DIR/$2" -i "$4" -p 5062 -m 1 \
@@ -70,8 +72,8 @@ sipp_run() {	# NAME SCENARIO TARGET LOCAL_IP
 }
 dp() { nsenter_s "$SLCTL" stats "$IF_S" | sed -n "s/^$1 = //p"; }
 
-listen 198.18.0.1 40 "$work/rx4"
-listen 2001:2::1 40 "$work/rx6"
+check "stack listener on 198.18.0.1:5060 ready" listen 198.18.0.1 40 "$work/rx4"
+check "stack listener on [2001:2::1]:5060 ready" listen 2001:2::1 40 "$work/rx6"
 
 check "OPTIONS -> 200 with our Server line and to-tag (sipp)" sipp_run opt4 options.xml 198.18.0.1:5060 198.18.0.2
 check "INVITE -> 486 -> ACK (sipp)" sipp_run inv4 invite_486.xml 198.18.0.1:5060 198.18.0.2
@@ -91,6 +93,7 @@ check "IPv6: OPTIONS -> 200 (sipp)" sipp_run opt6 options.xml '[2001:2::1]:5060'
 check "IPv6: INVITE -> 486 -> ACK (sipp)" sipp_run inv6 invite_486.xml '[2001:2::1]:5060' 2001:2::2
 sleep 0.3
 check "IPv6: in-window ACK absorbed" bash -c "! grep -q 'X-Try: in-window' '$work/rx6'"
+check "IPv6: the ACK sent after ack_window passed to the stack" grep -q 'X-Try: late' "$work/rx6"
 
 # VLAN 100: no 8021q module here, so scapy tags and reads the frames.
 run_c ethtool -K "$IF_C" rxvlan off >/dev/null 2>&1
@@ -117,7 +120,7 @@ sleep 0.5
 rm -f "$work/rx4b" "$work/rx4b.ready"
 netns_kill_matching "$NS_S" "sip_udp.py listen 198.18.0.1 "
 sleep 0.3
-listen 198.18.0.1 20 "$work/rx4b"
+check "stack listener on 198.18.0.1:5060 ready again" listen 198.18.0.1 20 "$work/rx4b"
 run_c timeout 5 sipp -sf "$SIPP_DIR/options.xml" -i 198.18.0.2 -p 5062 -m 1 \
 	-timeout 2s -nostdin 198.18.0.1:5060 >/dev/null 2>&1
 check "responder killed: the OPTIONS reached the stack (fail open)" grep -q '^OPTIONS ' "$work/rx4b"

@@ -8,7 +8,8 @@
 #
 #   TARGET     sip_msg, sl_engine, config (default: all three)
 #   --replay   only run every regression input (tests/fuzz/regressions/TARGET/)
-#              and every seed once; no fuzzing
+#              and every seed once; no fuzzing (not ok if a target has no
+#              regression input or no seed)
 #   --no-replay  only fuzz (build/tests/test_fuzz replays in a test of its own)
 #   -t SECONDS fuzz each target that long (default $FUZZ_SECONDS, else 60),
 #              after the replay
@@ -164,17 +165,24 @@ for t in "${targets[@]}"; do
 		if [ "$n_bad" -gt 0 ]; then
 			echo "not ok - fuzz_$t: $n_bad of $n_reg regression inputs fail"
 			failed=1
+		elif [ "$n_reg" -eq 0 ]; then
+			# an empty or lost folder must not pass as "0 pass"
+			echo "not ok - fuzz_$t: no regression input in tests/fuzz/regressions/$t"
+			failed=1
 		else
 			echo "ok - fuzz_$t: $n_reg regression inputs pass"
 		fi
 		n_seed=$(find "$seeds" -maxdepth 1 -type f | wc -l)
-		if "$bin" -runs=0 -timeout=10 -artifact_prefix="$art/replay-" "$seeds" \
+		if ! "$bin" -runs=0 -timeout=10 -artifact_prefix="$art/replay-" "$seeds" \
 			>"$log.replay" 2>&1; then
-			echo "ok - fuzz_$t: $n_seed seeds pass"
-		else
 			echo "not ok - fuzz_$t: a seed fails (log: $log.replay)"
 			show_log "$log.replay"
 			failed=1
+		elif [ "$n_seed" -eq 0 ]; then
+			echo "not ok - fuzz_$t: no seed in $seeds (shared corpus or examples/*.conf missing?)"
+			failed=1
+		else
+			echo "ok - fuzz_$t: $n_seed seeds pass"
 		fi
 	fi
 	[ "$replay_only" -eq 1 ] && continue

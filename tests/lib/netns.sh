@@ -11,6 +11,7 @@
 #   CMD & netns_track_pid $!         # killed at cleanup
 #   netns_defer "shell code"         # run at cleanup, last registered first
 #   ok "desc" / not_ok "desc" [diag...] / check "desc" CMD...
+#                                    # check returns CMD's exit status
 #   tap_done                         # exit 1 if anything failed (or no test)
 #
 # Server side: $IF_S in $NS_S, 198.18.0.1/24 and 2001:2::1/64.
@@ -101,7 +102,8 @@ not_ok()
 }
 
 # check "desc" CMD...: ok if CMD exits 0, else not ok with CMD's output.
-# CMD runs in this shell (variables it sets stay set).
+# CMD runs in this shell (variables it sets stay set).  Returns CMD's exit
+# status, so `check ... || tap_done` stops the script on a failure.
 check()
 {
 	local desc=$1 out rc
@@ -116,7 +118,7 @@ check()
 		not_ok "$desc" "command: $*" "exit status: $rc" "$(tail -n 20 "$out")"
 	fi
 	rm -f "$out"
-	return 0
+	return "$rc"
 }
 
 tap_done()

@@ -94,6 +94,33 @@ CORPUS_FN char *load(const char *sub, const char *name, size_t *len)
 	return buf;
 }
 
+/* fn(msg, cut, arg) for every prefix (cut 0..len) of sub/name, each in a
+ * malloc'ed copy of exactly cut bytes, so that a read past the end is
+ * caught (ASan).  0, or -1 if the file is unreadable or malloc fails. */
+CORPUS_FN int corpus_for_each_prefix(const char *sub, const char *name,
+				     void (*fn)(const char *msg, size_t len, void *arg),
+				     void *arg)
+{
+	size_t len, cut;
+	char *buf, *copy;
+
+	buf = load(sub, name, &len);
+	if (!buf)
+		return -1;
+	for (cut = 0; cut <= len; cut++) {
+		copy = malloc(cut ? cut : 1);
+		if (!copy) {
+			free(buf);
+			return -1;
+		}
+		memcpy(copy, buf, cut);
+		fn(copy, cut, arg);
+		free(copy);
+	}
+	free(buf);
+	return 0;
+}
+
 CORPUS_FN int setup_corpus(void **state)
 {
 	(void)state;
