@@ -11,7 +11,7 @@ BUILD     := build
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
-	      -Wno-unused-parameter -Iinclude -I.
+	      -Wno-unused-parameter -Iinclude -I. -Ibpf
 LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lpthread
 TEST_LIBS := $(LIBS) -lcmocka
 
@@ -49,7 +49,10 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "all build and test dependencies are installed"; fi
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c include/*.h bpf/*.h | $(BUILD)
+# every header under bpf/ (bpf/net/, bpf/sip/, ...) and include/
+BPF_HDRS  := $(shell find bpf include -name '*.h')
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) vmlinux.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
