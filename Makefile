@@ -21,13 +21,18 @@ SKELS     := $(BUILD)/sl_xdp.skel.h $(BUILD)/xdp_pass.skel.h
 
 # Everything in user/ but the CLI's main() is a library that the tests
 # link too: the SIP engine (plain C, no I/O) and the thin BPF/AF_XDP layers.
-CTL_SRCS  := user/sl_ctl.c
-CORE_SRCS := $(filter-out $(CTL_SRCS),$(wildcard user/*.c))
+USER_HDRS := $(shell find user include -name '*.h')
+CTL_SRCS  := user/ctl/main.c
+CORE_SRCS := $(filter-out $(CTL_SRCS),$(wildcard user/*/*.c))
 CORE_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CORE_SRCS))
 CTL_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CTL_SRCS))
 
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+# Tests mirror the layout: tests/sip, tests/conf, tests/dp are plain C
+# (cmocka); tests/bpf runs the XDP program (bpf_prog_test_run_opts).
+UNIT_DIRS := tests/sip tests/conf tests/dp
+UNIT_SRCS := $(wildcard $(addsuffix /test_*.c,$(UNIT_DIRS)))
+UNIT_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRCS)))
+TEST_INC  := -Itests/bpf -Itests/lib
 BPFT_SRCS := $(wildcard tests/bpf/test_*.c)
 BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPFT_SRCS))
 TEST_HELPERS := tests/bpf/frame.c tests/bpf/fixture_env.c
@@ -58,20 +63,23 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) vmlinux.h | $(BUILD)
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(BUILD)/user/%.o: user/%.c include/*.h user/*.h $(SKELS) | $(BUILD)
+$(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/sl-ctl: $(CTL_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) $(wildcard tests/unit/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bpf -Itests/unit $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
+define unit_test_rule
+$(BUILD)/tests/test_%: $(1)/test_%.c $(CORE_OBJS) tests/lib/corpus_files.h
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$(TEST_INC) $$(filter %.c %.o,$$^) -o $$@ $$(TEST_LIBS)
+endef
+$(foreach d,$(UNIT_DIRS),$(eval $(call unit_test_rule,$(d))))
 
-$(BUILD)/tests/test_%: tests/bpf/test_%.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS) tests/bpf/*.h tests/unit/corpus_files.h
+$(BUILD)/tests/test_%: tests/bpf/test_%.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS) tests/bpf/*.h tests/lib/corpus_files.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bpf -Itests/unit $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
+	$(CC) $(CFLAGS) $(TEST_INC) $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
 
 $(BUILD):
 	mkdir -p $(BUILD)/user $(BUILD)/tests
@@ -148,9 +156,9 @@ uninstall:
 
 $(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bpf -Itests/unit $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
+	$(CC) $(CFLAGS) $(TEST_INC) $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
 
-$(BUILD)/tests/bench_engine: tests/unit/bench_engine.c $(CORE_OBJS)
+$(BUILD)/tests/bench_engine: tests/sip/bench_engine.c $(CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
 
@@ -159,8 +167,8 @@ bench-engine: $(BUILD)/tests/bench_engine
 	$(BUILD)/tests/bench_engine
 
 # AF_XDP echo driver of tests/e2e/test_xsk_echo.sh
-$(BUILD)/xsk_echo: tests/tools/xsk_echo.c user/xsk_io.c user/frame_io.c user/*.h include/*.h | $(BUILD)
-	$(CC) $(CFLAGS) tests/tools/xsk_echo.c user/xsk_io.c user/frame_io.c -o $@ -lxdp -lbpf -lpthread
+$(BUILD)/xsk_echo: tests/tools/xsk_echo.c user/dp/xsk_io.c user/dp/frame_io.c $(USER_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) tests/tools/xsk_echo.c user/dp/xsk_io.c user/dp/frame_io.c -o $@ -lxdp -lbpf -lpthread
 
 # SIP load generator and the sl-xdp vs Kamailio benchmark (bench/run.sh);
 # not part of 'all' nor of 'make test'.  BENCH_QUICK=1: ~2-minute smoke run;
@@ -185,7 +193,7 @@ soak: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.
 #                 input is saved into tests/fuzz/regressions/TARGET/
 # make fuzz-ci    the short pass: replay of the regressions + FUZZ_CI_SECONDS
 #                 (default 10) of fuzzing per target
-# make test-asan  tests/run_sanitizers.sh: every tests/unit and tests/bpf test
+# make test-asan  tests/run_sanitizers.sh: every tests/{sip,conf,dp,bpf} test
 #                 built with ASan + UBSan (+ LSan) into build/asan/ and run
 # make asan-ctl   build/asan/sl-ctl: the controller and responder built the
 #                 same way, for tests/e2e/test_asan_responder.sh (real
@@ -205,41 +213,44 @@ SAN_FLAGS       := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 		   -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
 FUZZ_TARGETS    := sip_msg sl_engine config
 FUZZ_BINS       := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
-FUZZ_SRCS_sip_msg   := user/sip_msg.c
-FUZZ_SRCS_sl_engine := user/sip_msg.c user/sl_engine.c user/totag.c user/config.c
-FUZZ_SRCS_config    := user/config.c
+FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c
+FUZZ_SRCS_sl_engine := user/sip/sip_msg.c user/sip/sl_engine.c user/sip/totag.c user/sip/reasons.c
+FUZZ_SRCS_config    := user/conf/config.c user/sip/reasons.c
 SAN_CORE_OBJS   := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CORE_SRCS))
 SAN_OPTS_OBJ    := $(BUILD)/asan/tests/sanitizer_options.o
 SAN_HELPER_OBJS := $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(TEST_HELPERS))
-SAN_TEST_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT_SRCS)) \
+SAN_TEST_BINS   := $(patsubst %.c,$(BUILD)/asan/%,$(notdir $(UNIT_SRCS))) \
 		   $(patsubst tests/bpf/%.c,$(BUILD)/asan/%,$(BPFT_SRCS))
 SAN_TEST_LINKS  := $(patsubst $(BUILD)/asan/test_%,$(BUILD)/tests/test_asan_%,$(SAN_TEST_BINS))
 SAN_CTL_OBJS    := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CTL_SRCS))
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/*.c user/*.h include/*.h
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(USER_HDRS)
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer $< $(FUZZ_SRCS_$*) -o $@ -linih -lmd
 
 $(BUILD)/tests/test_fuzz: tests/fuzz/test_fuzz.c | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ -lcmocka
 
-$(BUILD)/asan/user/%.o: user/%.c include/*.h user/*.h $(SKELS)
+$(BUILD)/asan/user/%.o: user/%.c $(USER_HDRS) $(SKELS)
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(SAN_FLAGS) -c $< -o $@
 
-$(BUILD)/asan/tests/%.o: tests/bpf/%.c tests/bpf/*.h include/*.h user/*.h $(SKELS)
+$(BUILD)/asan/tests/%.o: tests/bpf/%.c tests/bpf/*.h $(USER_HDRS) $(SKELS)
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf -Itests/unit -c $< -o $@
+	$(SAN_CC) $(SAN_FLAGS) $(TEST_INC) -c $< -o $@
 
 $(SAN_OPTS_OBJ): tests/fuzz/sanitizer_options.c
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(SAN_FLAGS) -c $< -o $@
 
-$(BUILD)/asan/test_%: tests/unit/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
-	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf $^ -o $@ $(TEST_LIBS)
+define asan_unit_test_rule
+$(BUILD)/asan/test_%: $(1)/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
+	$$(SAN_CC) $$(SAN_FLAGS) $$(TEST_INC) $$^ -o $$@ $$(TEST_LIBS)
+endef
+$(foreach d,$(UNIT_DIRS),$(eval $(call asan_unit_test_rule,$(d))))
 
 $(BUILD)/asan/test_%: tests/bpf/test_%.c $(SAN_HELPER_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(SKELS) tests/bpf/*.h
-	$(SAN_CC) $(SAN_FLAGS) -Itests/bpf -Itests/unit $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
+	$(SAN_CC) $(SAN_FLAGS) $(TEST_INC) $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
 
 $(BUILD)/asan/sl-ctl: $(SAN_CTL_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
 	$(SAN_CC) $(SAN_FLAGS) $^ -o $@ $(LIBS)

@@ -6,7 +6,7 @@
 #
 #   tests/run_sanitizers.sh [--no-build] [-q] [FILTER...]
 #
-# Builds (make asan-tests) every tests/unit/test_*.c and tests/bpf/test_*.c
+# Builds (make asan-tests) every tests/{sip,conf,dp}/test_*.c and tests/bpf/test_*.c
 # with -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 # -fno-sanitize-recover=all into build/asan/test_NAME (the product code
 # under test too, in build/asan/user/), then runs them.  The BPF tests
@@ -90,8 +90,10 @@ for t in "$SL_BUILD"/asan/test_*; do
 	name=$(basename "$t")
 	selected "$name" || continue
 	found=1
-	src=tests/unit/$name.c
-	[ -f "$src" ] || src=tests/bpf/$name.c
+	src=tests/bpf/$name.c
+	for d in sip conf dp; do
+		[ -f "tests/$d/$name.c" ] && src=tests/$d/$name.c
+	done
 	if [ "$src" = "tests/bpf/$name.c" ] && [ "$(id -u)" -ne 0 ]; then
 		summary+=("skip  $name (BPF test: needs root)")
 		continue

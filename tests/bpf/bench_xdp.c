@@ -22,7 +22,7 @@
 
 #include "fixture_env.h"
 #include "frame.h"
-#include "totag.h"
+#include "sip/totag.h"
 #include "xdp_pass.skel.h"
 
 #define MAX_RUNS	31

@@ -13,7 +13,7 @@
 
 #include "fixture_env.h"
 #include "sl_xdp.skel.h"
-#include "totag.h"
+#include "sip/totag.h"
 
 struct fx_env fx = { .prog_fd = -1 };
 

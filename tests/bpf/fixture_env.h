@@ -15,7 +15,7 @@
 #include <linux/bpf.h>
 
 #include "sl_xdp_shared.h"
-#include "bpf_maps.h"
+#include "dp/maps.h"
 #include "frame.h"
 
 /* The to-tag signature of the spec's Kamailio captures (spec 1.4 / 7). */

@@ -75,7 +75,7 @@ static struct fx_result res;
 /* ------------------------------------------------------------------ */
 /* finding and reading the corpus */
 
-/* The corpus root, by tests/unit/corpus_files.h's search. */
+/* The corpus root, by tests/lib/corpus_files.h's search. */
 static bool locate_corpus(void)
 {
 	if (!find_corpus())

@@ -15,7 +15,7 @@
 #include <linux/bpf.h>
 #include "fixture_env.h"
 #include "frame.h"
-#include "attach.h"
+#include "ctl/attach.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

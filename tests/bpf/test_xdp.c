@@ -24,7 +24,7 @@
 
 #include "fixture_env.h"
 #include "frame.h"
-#include "totag.h"
+#include "sip/totag.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NS_PER_S	1000000000ull

@@ -71,8 +71,8 @@
 #include "corpus_files.h"
 #include "fixture_env.h"
 #include "frame.h"
-#include "sip_msg.h"
-#include "totag.h"
+#include "sip/sip_msg.h"
+#include "sip/totag.h"
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define DEFAULT_SEED		0x5115eed0f0f0ull
@@ -206,7 +206,7 @@ static void add_msg(const char *name, const void *data, size_t len)
 	m->len = len;
 }
 
-/* The corpus root, by tests/unit/corpus_files.h's search. */
+/* The corpus root, by tests/lib/corpus_files.h's search. */
 static bool locate_corpus(void)
 {
 	if (!find_corpus())

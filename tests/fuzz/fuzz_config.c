@@ -29,7 +29,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "config.h"
+#include "conf/config.h"
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sip_msg.h"
+#include "sip/sip_msg.h"
 
 #define ALL_ERRORS	((SIP_E_CLEN_MISMATCH << 1) - 1)
 

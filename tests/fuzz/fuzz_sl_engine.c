@@ -34,9 +34,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sl_engine.h"
-#include "sip_msg.h"
-#include "totag.h"
+#include "sip/sl_engine.h"
+#include "sip/sip_msg.h"
+#include "sip/totag.h"
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\

@@ -32,7 +32,7 @@ request, or the to-tag of a Via with two branch params (Kamailio hashes the
 last one), are asserted as Kamailio sends them.
 
 Where sl-xdp answers differently BY DESIGN, its documented reply is asserted
-instead (tests/unit/test_sl_engine.c has the same table):
+instead (tests/sip/test_sl_engine.c has the same table):
   - XDP_ERR: broken requests that 5.6.3's sl answers with the policy code
     get sl-xdp's 400 (reason naming the problem) / 505; the rest of the
     reply must still be identical;
@@ -106,7 +106,7 @@ def status_line(req, code_reason):
     return version + b" " + code_reason
 
 
-# ---- what sl-xdp answers differently, by design (tests/unit/test_sl_engine.c)
+# ---- what sl-xdp answers differently, by design (tests/sip/test_sl_engine.c)
 
 # Kamailio 5.6.3 with sl only answers these with its policy code; sl-xdp
 # checks the request first and sends Kamailio's sl_reply_error-style 400/505.

@@ -21,9 +21,9 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "frame_io.h"
+#include "dp/frame_io.h"
 #include "sl_xdp_shared.h"
-#include "xsk_io.h"
+#include "dp/xsk_io.h"
 
 #define ECHO_PREFIX	"ECHO "
 #define ECHO_PREFIX_LEN	(sizeof(ECHO_PREFIX) - 1)

@@ -4,7 +4,7 @@
  */
 #include <stddef.h>
 
-#include "sl_stats.h"
+#include "sip/kam_stats.h"
 
 void sl_stats_count(struct sl_kam_stats *st, __u16 code, bool is_error_reply)
 {

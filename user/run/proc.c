@@ -12,8 +12,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "responder.h"
-#include "responder_proc.h"
+#include "run/responder.h"
+#include "run/proc.h"
 
 static volatile int stop_flag;
 static volatile int reload_flag;

@@ -3,8 +3,8 @@
  * The data plane's maps seen from userspace: open (from a skeleton or
  * from pins), apply a configuration atomically, read counters.
  */
-#ifndef SL_BPF_MAPS_H
-#define SL_BPF_MAPS_H
+#ifndef SL_DP_MAPS_H
+#define SL_DP_MAPS_H
 
 #include <linux/types.h>
 #include "sl_xdp_shared.h"
@@ -66,4 +66,4 @@ void *sl_maps_mmap(const struct sl_maps *m, int which, __u32 *entries,
 /* Kamailio sl counters summed over the responder slots of sl_stats. */
 int sl_maps_read_kam_stats(const struct sl_maps *m, struct sl_kam_stats *sum);
 
-#endif /* SL_BPF_MAPS_H */
+#endif /* SL_DP_MAPS_H */

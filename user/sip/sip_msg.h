@@ -31,7 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "totag.h"	/* struct sl_str */
+#include "sip/totag.h"	/* struct sl_str */
 
 #define SIP_MAX_HEADERS		128	/* fields stored; more: SIP_E_TOO_MANY_HDRS */
 #define SIP_MAX_MSG_LEN		65535	/* largest datagram parsed */

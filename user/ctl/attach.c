@@ -16,10 +16,10 @@
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "bpf_maps.h"
-#include "responder_proc.h"
-#include "totag.h"
+#include "ctl/attach.h"
+#include "dp/maps.h"
+#include "run/proc.h"
+#include "sip/totag.h"
 #include "sl_xdp.skel.h"
 
 #define PROG_PIN_NAME "sl_xdp_prog"

@@ -5,13 +5,13 @@
  * detach.  If it dies, its AF_XDP sockets leave the xsks map and the XDP
  * program's redirects fall back to the stack (fail open).
  */
-#ifndef SL_RESPONDER_PROC_H
-#define SL_RESPONDER_PROC_H
+#ifndef SL_RUN_PROC_H
+#define SL_RUN_PROC_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include "config.h"
+#include "conf/config.h"
 
 #define SL_RUN_DIR "/run/sl-xdp"
 
@@ -33,4 +33,4 @@ int responder_proc_info(const char *ifname, unsigned int *queues, char *mode,
 /* TERM, up to 3 s, then KILL.  0 if none was running or it stopped. */
 int responder_proc_stop(const char *ifname);
 
-#endif /* SL_RESPONDER_PROC_H */
+#endif /* SL_RUN_PROC_H */

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "config.h"
+#include "conf/config.h"
 
 struct sl_attach_opts {
 	const char *ifname;

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "config.h"
+#include "conf/config.h"
 
 struct responder;
 

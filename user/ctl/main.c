@@ -19,10 +19,10 @@
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "bpf_maps.h"
-#include "responder_proc.h"
-#include "sl_stats.h"
+#include "ctl/attach.h"
+#include "dp/maps.h"
+#include "run/proc.h"
+#include "sip/kam_stats.h"
 
 #define DEFAULT_CONFIG "/etc/sl-xdp/sl-xdp.conf"
 #define EXIT_ERR 1

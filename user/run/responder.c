@@ -7,14 +7,14 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
-#include "attach.h"
-#include "bpf_maps.h"
-#include "frame_io.h"
-#include "responder.h"
-#include "responder_proc.h"
-#include "sl_engine.h"
-#include "sl_stats.h"
-#include "xsk_io.h"
+#include "ctl/attach.h"
+#include "dp/maps.h"
+#include "dp/frame_io.h"
+#include "run/responder.h"
+#include "run/proc.h"
+#include "sip/sl_engine.h"
+#include "sip/kam_stats.h"
+#include "dp/xsk_io.h"
 
 /* What a bank's rules answer with: the settings applied to that bank,
  * and each rule's reply (spec[SL_MAX_RULES]: default_action = reply)

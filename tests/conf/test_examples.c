@@ -25,7 +25,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "config.h"
+#include "conf/config.h"
 
 static char examples_dir[PATH_MAX + 16];
 

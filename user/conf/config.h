@@ -140,7 +140,4 @@ int sl_settings_load_string(const char *text, const char *name, struct sl_settin
 
 const char *sl_action_name(__u8 action);   /* "pass" "drop" "reply" */
 
-/* RFC 3261 section 21 reason phrase of a status code, NULL if none. */
-const char *sl_std_reason(unsigned code);
-
 #endif /* SL_CONFIG_H */

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "frame_io.h"
+#include "dp/frame_io.h"
 
 #define MAC_S		0x02, 0x00, 0x00, 0x00, 0x00, 0x01	/* server */
 #define MAC_C		0x02, 0x00, 0x00, 0x00, 0x00, 0x02	/* client */

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "totag.h"
+#include "sip/totag.h"
 #include "sl_crc16.h"	/* after totag.h: needs __u16 */
 
 #define SIG_5070	"df673b98c9e0bd9172cfc0d849035098"

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sl_engine.h"
-#include "sip_msg.h"
-#include "totag.h"
+#include "sip/sl_engine.h"
+#include "sip/sip_msg.h"
+#include "sip/totag.h"
 #include "sl_crc16.h"	/* after totag.h: needs __u16 */
-#include "config.h"	/* sl_std_reason() */
+#include "sip/reasons.h"
 
 #define CRLF		"\r\n"
 #define SIP20		"SIP/2.0"

@@ -36,7 +36,7 @@
 #include <bpf/bpf.h>
 #include <xdp/xsk.h>
 
-#include "xsk_io.h"
+#include "dp/xsk_io.h"
 
 #define RX_BATCH	64
 #define POLL_MS		100

@@ -5,8 +5,8 @@
  * exactly one per-code bucket, 100..199 in 1xx_replies, code < 100 or
  * >= 700 in xxx_replies.  Plain C, no I/O.
  */
-#ifndef SL_STATS_H
-#define SL_STATS_H
+#ifndef SL_SIP_KAM_STATS_H
+#define SL_SIP_KAM_STATS_H
 
 #include <linux/types.h>
 #include <stdbool.h>
@@ -45,4 +45,4 @@ extern const size_t sl_stat_table_len;
 __u64 sl_stat_value(const struct sl_stat_desc *d, const struct sl_kam_stats *st,
 		    __u64 acks_absorbed);
 
-#endif /* SL_STATS_H */
+#endif /* SL_SIP_KAM_STATS_H */

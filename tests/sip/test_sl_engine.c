@@ -30,10 +30,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sl_engine.h"
-#include "sl_stats.h"
-#include "sip_msg.h"
-#include "totag.h"
+#include "sip/sl_engine.h"
+#include "sip/kam_stats.h"
+#include "sip/sip_msg.h"
+#include "sip/totag.h"
 
 #define SIG		"df673b98c9e0bd9172cfc0d849035098"
 #define KAM_SERVER	"Server: kamailio (5.6.3 (x86_64/linux))"

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sip_msg.h"
+#include "sip/sip_msg.h"
 
 /* ---- corpus ---------------------------------------------------------- */
 

@@ -5,7 +5,7 @@
  * ~1 KB INVITE with SDP, IPv4 and IPv6 sources.  Median of RUNS runs of
  * ITERS replies each.  Target: < 500 ns per reply.
  *
- *   gcc -std=gnu11 -O2 -Iinclude -Iuser tests/unit/bench_engine.c \
+ *   gcc -std=gnu11 -O2 -Iinclude -Iuser tests/sip/bench_engine.c \
  *       user/sl_engine.c user/sip_msg.c user/totag.c user/config.c \
  *       -o bench_engine -lmd -linih && ./bench_engine [iters]
  */
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "sl_engine.h"
-#include "sip_msg.h"
+#include "sip/sl_engine.h"
+#include "sip/sip_msg.h"
 
 #define RUNS	7
 #define ITERS	1000000

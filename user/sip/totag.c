@@ -7,7 +7,7 @@
 #include <md5.h>
 #include <string.h>
 
-#include "totag.h"
+#include "sip/totag.h"
 #include "sl_crc16.h"
 
 /* Kamailio's trim_len(): trailing first, then leading. */

@@ -15,7 +15,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "sip_msg.h"
+#include "sip/sip_msg.h"
 
 #define CLEN_MAX	(1ULL << 40)	/* saturation of Content-Length values */
 

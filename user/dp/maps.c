@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "bpf_maps.h"
-#include "sl_stats.h"
+#include "dp/maps.h"
+#include "sip/kam_stats.h"
 
 const char *const sl_map_names[SL_N_MAPS] = SL_MAP_NAMES;
 

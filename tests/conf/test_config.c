@@ -19,7 +19,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "config.h"
+#include "conf/config.h"
+#include "sip/reasons.h"
 
 static struct sl_settings st;
 static const struct sl_settings zero_settings;

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "frame_io.h"
+#include "dp/frame_io.h"
 
 #define ETH_ALEN	6
 #define ETH_HLEN	14

@@ -16,7 +16,8 @@
 #include <string.h>
 #include <ini.h>
 
-#include "config.h"
+#include "conf/config.h"
+#include "sip/reasons.h"
 
 enum sect {
 	SECT_NONE,
@@ -94,79 +95,12 @@ struct key_def {
 	bool may_be_empty;
 };
 
-static const struct {
-	unsigned short code;
-	const char *reason;
-} std_reasons[] = {
-	/* RFC 3261 section 21 */
-	{ 100, "Trying" },
-	{ 180, "Ringing" },
-	{ 181, "Call Is Being Forwarded" },
-	{ 182, "Queued" },
-	{ 183, "Session Progress" },
-	{ 200, "OK" },
-	{ 300, "Multiple Choices" },
-	{ 301, "Moved Permanently" },
-	{ 302, "Moved Temporarily" },
-	{ 305, "Use Proxy" },
-	{ 380, "Alternative Service" },
-	{ 400, "Bad Request" },
-	{ 401, "Unauthorized" },
-	{ 402, "Payment Required" },
-	{ 403, "Forbidden" },
-	{ 404, "Not Found" },
-	{ 405, "Method Not Allowed" },
-	{ 406, "Not Acceptable" },
-	{ 407, "Proxy Authentication Required" },
-	{ 408, "Request Timeout" },
-	{ 410, "Gone" },
-	{ 413, "Request Entity Too Large" },
-	{ 414, "Request-URI Too Long" },
-	{ 415, "Unsupported Media Type" },
-	{ 416, "Unsupported URI Scheme" },
-	{ 420, "Bad Extension" },
-	{ 421, "Extension Required" },
-	{ 423, "Interval Too Brief" },
-	{ 480, "Temporarily Unavailable" },
-	{ 481, "Call/Transaction Does Not Exist" },
-	{ 482, "Loop Detected" },
-	{ 483, "Too Many Hops" },
-	{ 484, "Address Incomplete" },
-	{ 485, "Ambiguous" },
-	{ 486, "Busy Here" },
-	{ 487, "Request Terminated" },
-	{ 488, "Not Acceptable Here" },
-	{ 491, "Request Pending" },
-	{ 493, "Undecipherable" },
-	{ 500, "Server Internal Error" },
-	{ 501, "Not Implemented" },
-	{ 502, "Bad Gateway" },
-	{ 503, "Service Unavailable" },
-	{ 504, "Server Time-out" },
-	{ 505, "Version Not Supported" },
-	{ 513, "Message Too Large" },
-	{ 600, "Busy Everywhere" },
-	{ 603, "Decline" },
-	{ 604, "Does Not Exist Anywhere" },
-	{ 606, "Not Acceptable" },
-};
-
 /* Headers the responder writes itself; a second copy would break the
  * reply (two Content-Length, a forged Via, ...). */
 static const char *const reserved_headers[] = {
 	"Via", "v", "From", "f", "To", "t", "Call-ID", "i", "CSeq",
 	"Content-Length", "l",
 };
-
-const char *sl_std_reason(unsigned code)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(std_reasons) / sizeof(std_reasons[0]); i++)
-		if (std_reasons[i].code == code)
-			return std_reasons[i].reason;
-	return NULL;
-}
 
 const char *sl_action_name(__u8 action)
 {
