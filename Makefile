@@ -22,7 +22,7 @@ SKELS     := $(BUILD)/sl_xdp.skel.h $(BUILD)/xdp_pass.skel.h
 # Everything in user/ but the CLI's main() is a library that the tests
 # link too: the SIP engine (plain C, no I/O) and the thin BPF/AF_XDP layers.
 USER_HDRS := $(shell find user include -name '*.h')
-CTL_SRCS  := user/ctl/main.c
+CTL_SRCS  := $(wildcard user/ctl/*.c)
 CORE_SRCS := $(filter-out $(CTL_SRCS),$(wildcard user/*/*.c))
 CORE_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CORE_SRCS))
 CTL_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CTL_SRCS))
@@ -42,7 +42,7 @@ DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	     iproute2 ethtool tshark python3-scapy sip-tester kamailio \
 	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq
 
-.PHONY: all deps test clean install bench-xdp
+.PHONY: all deps test clean install bench-xdp check-layers
 all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo
 
 deps:
@@ -84,9 +84,14 @@ $(BUILD)/tests/test_%: tests/bpf/test_%.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS) 
 $(BUILD):
 	mkdir -p $(BUILD)/user $(BUILD)/tests
 
-test: all
+test: all check-layers
 	@$(MAKE) --no-print-directory test-extra
 	@tests/run_tests.sh
+
+# every #include "..." in include/ bpf/ user/ must point down the layers
+# (tests/tools/check_layers.sh says which)
+check-layers:
+	@tests/tools/check_layers.sh
 
 bench-xdp: all $(BUILD)/tests/bench_xdp
 	$(BUILD)/tests/bench_xdp
@@ -215,7 +220,7 @@ FUZZ_TARGETS    := sip_msg sl_engine config
 FUZZ_BINS       := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c
 FUZZ_SRCS_sl_engine := user/sip/sip_msg.c user/sip/sl_engine.c user/sip/totag.c user/sip/reasons.c
-FUZZ_SRCS_config    := user/conf/config.c user/sip/reasons.c
+FUZZ_SRCS_config    := $(wildcard user/conf/*.c) user/sip/reasons.c user/sip/totag.c
 SAN_CORE_OBJS   := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CORE_SRCS))
 SAN_OPTS_OBJ    := $(BUILD)/asan/tests/sanitizer_options.o
 SAN_HELPER_OBJS := $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(TEST_HELPERS))

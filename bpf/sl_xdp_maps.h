@@ -94,4 +94,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_stats SEC(".maps");
 
+/* Rule and rewrite names of each bank, written by sl-ctl with the bank
+ * (sl-ctl stats names the hits by them); the XDP program does not touch
+ * it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_RULE_BANKS);
+	__type(key, __u32);
+	__type(value, struct sl_bank_names);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_names SEC(".maps");
+
 #endif /* SL_XDP_MAPS_H */

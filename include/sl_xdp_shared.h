@@ -161,6 +161,16 @@ struct sl_rate_key {
 
 #define SL_RATE_SOURCES	65536		/* sources tracked; LRU beyond */
 
+/* The rule and rewrite names of one bank (map sl_names, one entry per
+ * bank), written with the bank, so that `sl-ctl stats` names the hits
+ * after the configuration that produced them.  NUL-terminated, "" for
+ * an unused index.  The XDP program never reads them. */
+#define SL_NAME_MAX		64
+struct sl_bank_names {
+	char rules[SL_MAX_RULES][SL_NAME_MAX];
+	char rewrites[SL_MAX_REWRITES][SL_NAME_MAX];
+};
+
 /* Map sl_active holds the bank (0/1) in use; sl-ctl fills the other
  * bank's config and rules, then flips it with one 4-byte store. */
 struct sl_active {
@@ -226,70 +236,7 @@ static inline unsigned int sl_window_way(const struct sl_window_entry *b,
 	return way;
 }
 
-/* Data-plane counters: per-CPU, named so that bpftool prints names. */
-struct sl_dp_counters {
-	__u64 packets;			/* every frame the program saw */
-	__u64 sip_udp;			/* UDP datagrams to a SIP port */
-	__u64 sip_requests;		/* of those, requests (ACK included) */
-	__u64 sip_responses;		/* of those, responses (passed) */
-	__u64 acks_absorbed;		/* = Kamailio received_ACKs */
-	__u64 acks_passed;		/* ACKs not absorbed */
-	__u64 acks_bad_tag;		/* signed-looking tag, wrong suffix */
-	__u64 acks_no_entry;		/* valid tag, no window entry */
-	__u64 acks_expired;		/* valid tag, entry older than window */
-	__u64 redirected;		/* bpf_redirect_map returned REDIRECT */
-	__u64 redirect_fallback;	/* ... returned PASS: no socket */
-	__u64 dropped_by_rule;
-	__u64 passed_by_rule;		/* requests passed by rule/default */
-	__u64 passed_not_sip;		/* not UDP to a SIP port, fragments */
-	__u64 parse_failures;		/* malformed SIP, passed */
-	__u64 truncated;		/* payload longer than scratch */
-	__u64 rate_limited;		/* requests dropped: source over rate_limit */
-	/* reply forwarding (responses whose top Via is fwd.via) */
-	__u64 fwd_forwarded;		/* sent on (XDP_TX or redirect) */
-	__u64 fwd_rewritten;		/* of those, code/reason rewritten */
-	__u64 fwd_unresolvable;		/* passed: host name, no route/neighbour */
-	__u64 fwd_passed;		/* passed: one Via only, malformed, unsupported */
-};
-
-/*
- * Kamailio's sl counters (names as `kamcmd stats.get_statistics sl:`
- * prints them, >= 5.8.6 semantics: exclusive per-code buckets, 1xx in
- * 1xx_replies, xxx for < 100 or >= 700).  One slot per responder thread
- * in the mmap-able map sl_stats, written without a system call; readers
- * sum the slots.  sent_replies is not stored: it is the sum of buckets.
- */
-struct sl_kam_stats {
-	__u64 replies_1xx;
-	__u64 replies_200;
-	__u64 replies_202;
-	__u64 replies_2xx;
-	__u64 replies_300;
-	__u64 replies_301;
-	__u64 replies_302;
-	__u64 replies_3xx;
-	__u64 replies_400;
-	__u64 replies_401;
-	__u64 replies_403;
-	__u64 replies_404;
-	__u64 replies_407;
-	__u64 replies_408;
-	__u64 replies_483;
-	__u64 replies_4xx;
-	__u64 replies_500;
-	__u64 replies_5xx;
-	__u64 replies_6xx;
-	__u64 replies_xxx;
-	__u64 sent_err_replies;
-	__u64 failures;
-	__u64 dropped_unanswerable;	/* no usable Via/From/To/Call-ID/CSeq */
-	__u64 dropped_not_request;	/* ACK or response handed to us */
-	__u64 tx_ring_full;		/* part of failures */
-	__u64 umem_exhausted;		/* part of failures */
-	__u64 window_recorded;		/* reply-window entries written */
-	__u64 pad[5];			/* 256 bytes: one slot per cache-line group */
-};
-#define SL_STATS_SLOTS	SL_MAX_QUEUES	/* one per responder thread (queue) */
+#include "sl_counters.h"
 
 /* Metadata in front of a redirected frame (bpf_xdp_adjust_meta): tells
  * the responder which rule matched. */

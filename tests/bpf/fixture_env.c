@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "fixture_env.h"
+#include "dp/bank.h"
 #include "sl_xdp.skel.h"
 #include "sip/totag.h"
 
@@ -101,7 +102,15 @@ void fx_unload(void)
 int fx_apply(const struct sl_config *cfg, const struct sl_rule *rules,
 	     unsigned int n_rules)
 {
-	return sl_maps_apply(&fx.maps, cfg, rules, n_rules);
+	static struct sl_bank_image img;
+
+	if (n_rules > SL_MAX_RULES || cfg->n_rules != n_rules)
+		return -EINVAL;
+	memset(&img, 0, sizeof(img));
+	img.cfg = *cfg;
+	if (n_rules)
+		memcpy(img.rules, rules, n_rules * sizeof(*rules));
+	return sl_bank_write(&fx.maps, &img);
 }
 
 int fx_zero_config(void)

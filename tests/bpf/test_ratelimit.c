@@ -15,7 +15,7 @@
 #include <linux/bpf.h>
 #include "fixture_env.h"
 #include "frame.h"
-#include "ctl/attach.h"
+#include "run/prepare.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -129,6 +129,7 @@ static void test_off_and_other_actions(void **state)
 static void test_config_terms(void **state)
 {
 	static struct sl_settings s;
+	static struct sl_bank_image img;
 	char path[] = "/tmp/sl-rl-XXXXXX", err[256];
 	const char *text = "[sl]\ntag_addr = 198.18.0.1:5060\nrate_limit = 100/s\nburst = 5\n";
 	int fd = mkstemp(path);
@@ -137,10 +138,10 @@ static void test_config_terms(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
-	assert_int_equal(sl_settings_prepare(path, "lo", &s, err, sizeof(err)), 0);
+	assert_int_equal(sl_prepare(path, "lo", &s, &img, err, sizeof(err)), 0);
 	unlink(path);
-	assert_int_equal(s.dp.rate_interval_ns, 10000000ULL);
-	assert_int_equal(s.dp.rate_burst_ns, 40000000ULL);
+	assert_int_equal(img.cfg.rate_interval_ns, 10000000ULL);
+	assert_int_equal(img.cfg.rate_burst_ns, 40000000ULL);
 }
 
 static int setup(void **state)

@@ -28,10 +28,10 @@
  *  - XDP_DROP only when (a) a drop rule matched, checked against what
  *    the rule needs (method, source, User-Agent, R-URI user), or (b) an
  *    ACK was absorbed: it must carry signature '.' suffix of a live
- *    reply-window entry, and when user/sip_msg.c finds its top Via, To
+ *    reply-window entry, and when user/sip/sip_msg.c finds its top Via, To
  *    and Call-ID well-formed, the suffix recomputed here from them (with
- *    user/totag.c) must be that entry's.  An absorbed ACK whose headers
- *    user/sip_msg.c rejects, and a well-formed one the program passes,
+ *    user/sip/totag.c) must be that entry's.  An absorbed ACK whose headers
+ *    user/sip/sip_msg.c rejects, and a well-formed one the program passes,
  *    are counted and shown, not failed: Kamailio drops a message whose
  *    top Via or To does not parse, and the data plane may be more
  *    careful than needed (a tag cut by a NUL, a line without its LF).
@@ -401,7 +401,7 @@ static bool starts_with(const __u8 *p, size_t n, const char *lit)
 }
 
 /* ------------------------------------------------------------------ */
-/* ACK oracle: user/sip_msg.c + user/totag.c on the payload */
+/* ACK oracle: user/sip/sip_msg.c + user/sip/totag.c on the payload */
 
 struct wentry {
 	__u32 suffix;
@@ -763,7 +763,7 @@ static void check_frame(const __u8 *f, size_t len)
 				 * only the counting differs */
 				st.lenient++;
 				if (st.lenient <= 3) {
-					printf("note: %s: absorbed an ACK whose headers user/sip_msg.c rejects: \"",
+					printf("note: %s: absorbed an ACK whose headers user/sip/sip_msg.c rejects: \"",
 					       ctx_name);
 					escaped(pl, copy);
 					printf("\"\n");
@@ -902,7 +902,7 @@ static void summary(const char *what, __u64 seed)
 	       what, (unsigned long long)seed, st.runs, st.pass, st.drop,
 	       st.absorbed, st.redirect, st.requests, st.not_sip);
 	if (st.lenient || st.missed)
-		printf("%s: %lu absorbed ACKs with headers user/sip_msg.c rejects, "
+		printf("%s: %lu absorbed ACKs with headers user/sip/sip_msg.c rejects, "
 		       "%lu well-formed absorbable ACKs passed\n", what,
 		       st.lenient, st.missed);
 	fflush(stdout);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
 # UMEM and TX ring exhaustion: the responder started with tiny AF_XDP
-# sizes (SL_XDP_RING_SIZE / SL_XDP_UMEM_FRAMES, see user/responder.c) and
+# sizes (SL_XDP_RING_SIZE / SL_XDP_UMEM_FRAMES, see user/run/responder.c) and
 # flooded by sl-bench flat out, twice:
 #   ring 64, UMEM 64 frames (32 TX frames)  -> resp:umem_exhausted
 #   ring 64, UMEM 256 frames (192 TX)       -> resp:tx_ring_full

@@ -16,7 +16,7 @@ netns_setup
 work=$(mktemp -d)
 netns_defer "rm -rf '$work'"
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
-netns_defer "rm -f $GLOBALS/sl_active $GLOBALS/sl_config $GLOBALS/sl_rules $GLOBALS/sl_rule_hits $GLOBALS/sl_fwd_hits $GLOBALS/sl_counters $GLOBALS/sl_window $GLOBALS/sl_xsks $GLOBALS/sl_stats"
+netns_defer "rm -f $GLOBALS/sl_active $GLOBALS/sl_config $GLOBALS/sl_rules $GLOBALS/sl_rule_hits $GLOBALS/sl_fwd_hits $GLOBALS/sl_counters $GLOBALS/sl_window $GLOBALS/sl_xsks $GLOBALS/sl_stats $GLOBALS/sl_names"
 nsenter_c ip link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
 
 conf() {	# FILE CODE REASON [RETRY_AFTER]
@@ -51,6 +51,16 @@ check "stats: Kamailio's lines, 200_replies = 20" grep -qx 'sl:200_replies = 20'
 check "stats: sl: lines in kamcmd's order" \
 	bash -c "grep '^sl:' '$work/stats.txt' | cut -d' ' -f1 | LC_ALL=C sort -c"
 check "stats: rule hits by name" grep -qx 'rule:options:hits = 20' "$work/stats.txt"
+# the names come with the configuration the bank holds, not from the
+# file as it is now: edited but not reloaded, stats keeps the old names
+cp "$work/a.conf" "$work/a.conf.orig"
+sed -i 's/^\[rule options\]/[rule renamed]/' "$work/a.conf"
+check "stats: a rule renamed in the file but not reloaded keeps its name and hits" \
+	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' stats '$IF_S' | grep -qx 'rule:options:hits = 20'"
+check "... reloaded, the hits go by the new name (from zero)" \
+	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' reload '$IF_S' >/dev/null && nsenter --net=/run/netns/$NS_S '$SLCTL' stats '$IF_S' | grep -qx 'rule:renamed:hits = 0'"
+mv "$work/a.conf.orig" "$work/a.conf"
+check "... and back" nsenter_s "$SLCTL" reload "$IF_S"
 nsenter_s "$SLCTL" stats "$IF_S" --json > "$work/stats.json"
 check "stats --json is JSON with sl, dp and rules" \
 	test "$(json 'd["sl"]["200_replies"], d["dp"]["sip_requests"], d["rules"][0]["name"]' < "$work/stats.json")" = "20 20 options"

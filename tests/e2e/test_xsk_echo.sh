@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# AF_XDP I/O (user/xsk_io.c) and frame building (user/frame_io.c) on real
+# AF_XDP I/O (user/dp/xsk_io.c) and frame building (user/dp/frame_io.c) on real
 # packets through the real XDP program: sl-ctl attaches with
 # default_action = reply, tests/tools/xsk_echo answers every redirected
 # datagram with "ECHO " + its payload.  The client checks the echoes
@@ -26,7 +26,7 @@ netns_defer "rm -rf '$work'"
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
 
 # ---- the driver: build/xsk_echo, else built here; plus an ASan build ----
-ECHO_SRCS="$SL_ROOT/tests/tools/xsk_echo.c $SL_ROOT/user/xsk_io.c $SL_ROOT/user/frame_io.c"
+ECHO_SRCS="$SL_ROOT/tests/tools/xsk_echo.c $SL_ROOT/user/dp/xsk_io.c $SL_ROOT/user/dp/frame_io.c"
 ECHO_FLAGS="-std=gnu11 -Wall -Wextra -Werror -I$SL_ROOT/include -I$SL_ROOT/user"
 ECHO_LIBS="-lxdp -lbpf -lpthread"
 ECHO="$SL_BUILD/xsk_echo"

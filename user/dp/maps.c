@@ -112,10 +112,8 @@ static int ncpus(void)
 	return n > 0 ? n : 1;
 }
 
-/* Zeroes keys first_key .. first_key + n - 1 of a per-CPU map, on every
- * CPU; -errno on failure. */
-static int zero_percpu_keys(const struct sl_maps *m, int which, __u32 first_key,
-			    __u32 n)
+int sl_maps_zero_percpu(const struct sl_maps *m, int which, __u32 first_key,
+			__u32 n)
 {
 	struct bpf_map_info info = {};
 	__u32 info_len = sizeof(info);
@@ -133,57 +131,6 @@ static int zero_percpu_keys(const struct sl_maps *m, int which, __u32 first_key,
 			err = -errno;
 	free(zeros);
 	return err;
-}
-
-int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
-		  const struct sl_rule *rules, unsigned int n_rules)
-{
-	struct sl_active act;
-	struct sl_rule empty;
-	struct sl_config c = *cfg;
-	struct bpf_map_info info = {};
-	__u32 zero = 0, bank, info_len = sizeof(info);
-	int err;
-
-	if (n_rules > SL_MAX_RULES || cfg->n_rules != n_rules)
-		return -EINVAL;
-	/* the XDP program and the responder must hash into the same slots:
-	 * the mask comes from the map as it exists (a map made by an earlier
-	 * attach or by iproute2 keeps its size), not from the file */
-	if (bpf_obj_get_info_by_fd(m->fd[SL_M_WINDOW], &info, &info_len))
-		return -errno;
-	if (!info.max_entries || (info.max_entries & (info.max_entries - 1)))
-		return -EINVAL;
-	c.window_mask = info.max_entries - 1;
-	cfg = &c;
-	err = sl_maps_read_active(m, &act);
-	if (err)
-		return err;
-	bank = (act.bank & 1) ^ 1;
-	memset(&empty, 0, sizeof(empty));
-	for (__u32 i = 0; i < SL_MAX_RULES; i++) {
-		__u32 key = bank * SL_MAX_RULES + i;
-		const struct sl_rule *r = i < n_rules ? &rules[i] : &empty;
-
-		if (bpf_map_update_elem(m->fd[SL_M_RULES], &key, r, BPF_ANY))
-			return -errno;
-	}
-	if (bpf_map_update_elem(m->fd[SL_M_CONFIG], &bank, cfg, BPF_ANY))
-		return -errno;
-	/* the hits of a bank count for the configuration in it: start the
-	 * new one at zero (it may hold the counts of two reloads ago) */
-	err = zero_percpu_keys(m, SL_M_RULE_HITS, bank * SL_MAX_RULES,
-			       SL_MAX_RULES);
-	if (!err)
-		err = zero_percpu_keys(m, SL_M_FWD_HITS, bank * SL_MAX_REWRITES,
-				       SL_MAX_REWRITES);
-	if (err)
-		return err;
-	act.bank = bank;
-	act.generation++;
-	if (bpf_map_update_elem(m->fd[SL_M_ACTIVE], &zero, &act, BPF_ANY))
-		return -errno;
-	return 0;
 }
 
 int sl_maps_read_counters(const struct sl_maps *m, struct sl_dp_counters *sum)
@@ -252,13 +199,13 @@ int sl_maps_read_fwd_hits(const struct sl_maps *m, __u64 hits[SL_MAX_REWRITES])
 
 int sl_maps_reset_counters(const struct sl_maps *m)
 {
-	int err = zero_percpu_keys(m, SL_M_COUNTERS, 0, 1);
+	int err = sl_maps_zero_percpu(m, SL_M_COUNTERS, 0, 1);
 
 	if (!err)
-		err = zero_percpu_keys(m, SL_M_RULE_HITS, 0,
+		err = sl_maps_zero_percpu(m, SL_M_RULE_HITS, 0,
 				       SL_RULE_BANKS * SL_MAX_RULES);
 	if (!err)
-		err = zero_percpu_keys(m, SL_M_FWD_HITS, 0,
+		err = sl_maps_zero_percpu(m, SL_M_FWD_HITS, 0,
 				       SL_RULE_BANKS * SL_MAX_REWRITES);
 	for (__u32 k = 0; !err && k < SL_STATS_SLOTS; k++) {
 		struct sl_kam_stats none = {};

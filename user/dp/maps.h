@@ -12,14 +12,14 @@
 /* Map names, as pinned. */
 #define SL_MAP_NAMES { "sl_active", "sl_config", "sl_rules", "sl_rule_hits", \
 		       "sl_fwd_hits", "sl_counters", "sl_window", "sl_xsks", \
-		       "sl_stats" }
-#define SL_N_MAPS 9
+		       "sl_stats", "sl_names" }
+#define SL_N_MAPS 10
 
 struct sl_maps {
 	int fd[SL_N_MAPS];	/* in SL_MAP_NAMES order; -1 = not open */
 };
 enum { SL_M_ACTIVE, SL_M_CONFIG, SL_M_RULES, SL_M_RULE_HITS, SL_M_FWD_HITS,
-       SL_M_COUNTERS, SL_M_WINDOW, SL_M_XSKS, SL_M_STATS };
+       SL_M_COUNTERS, SL_M_WINDOW, SL_M_XSKS, SL_M_STATS, SL_M_NAMES };
 
 extern const char *const sl_map_names[SL_N_MAPS];
 
@@ -32,11 +32,6 @@ int sl_maps_pin(const struct sl_maps *m, const char *dir);
 void sl_maps_unpin(const char *dir);
 void sl_maps_close(struct sl_maps *m);
 
-/* Writes config and rules into the bank not in use, then makes it the
- * active one with a single 4-byte map update: a packet sees either the
- * whole old or the whole new rule set. */
-int sl_maps_apply(const struct sl_maps *m, const struct sl_config *cfg,
-		  const struct sl_rule *rules, unsigned int n_rules);
 /* The sl_active entry (bank and generation); -errno on failure. */
 int sl_maps_read_active(const struct sl_maps *m, struct sl_active *act);
 int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank);
@@ -49,6 +44,10 @@ int sl_maps_read_counters(const struct sl_maps *m, struct sl_dp_counters *sum);
 int sl_maps_read_rule_hits(const struct sl_maps *m, __u64 hits[SL_MAX_RULES]);
 /* Replies forwarded through each rewrite of the active bank, summed. */
 int sl_maps_read_fwd_hits(const struct sl_maps *m, __u64 hits[SL_MAX_REWRITES]);
+/* Zeroes keys first_key .. first_key + n - 1 of a per-CPU map on every
+ * CPU; -errno on failure. */
+int sl_maps_zero_percpu(const struct sl_maps *m, int which, __u32 first_key,
+			__u32 n);
 /* Zeroes sl_counters, sl_rule_hits and sl_fwd_hits (both banks) and the
  * responder slots of sl_stats. */
 int sl_maps_reset_counters(const struct sl_maps *m);

@@ -12,8 +12,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "run/responder.h"
 #include "run/proc.h"
+#include "run/responder.h"
+#include "run/run_dir.h"
 
 static volatile int stop_flag;
 static volatile int reload_flag;
@@ -26,98 +27,16 @@ static void on_signal(int sig)
 		stop_flag = 1;
 }
 
-static void conf_path_file(const char *ifname, char *out, size_t len)
-{
-	snprintf(out, len, "%s/%s.conf", SL_RUN_DIR, ifname);
-}
-
-int responder_proc_config_path(const char *ifname, char *out, size_t len)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
-
-	out[0] = 0;
-	conf_path_file(ifname, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, out, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	out[n] = 0;
-	return 0;
-}
-
-/* The absolute config path, for reloads by path after a chdir("/"). */
-int responder_proc_set_config_path(const char *ifname, const char *config_path)
-{
-	char path[PATH_MAX], abs[PATH_MAX];
-	int fd, n;
-
-	if (!realpath(config_path, abs))
-		return -1;
-	conf_path_file(ifname, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	n = strlen(abs);
-	if (write(fd, abs, n) != n) {
-		close(fd);
-		return -1;
-	}
-	return close(fd);
-}
-
-static void pid_path(const char *ifname, char *out, size_t len)
-{
-	snprintf(out, len, "%s/%s.pid", SL_RUN_DIR, ifname);
-}
-
-int responder_proc_info(const char *ifname, unsigned int *queues, char *mode,
-			size_t mode_len)
-{
-	char path[PATH_MAX], buf[128], m[32];
-	ssize_t n;
-	int fd;
-
-	pid_path(ifname, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	if (sscanf(buf, "%*d %u %31s", queues, m) != 2)
-		return -1;
-	snprintf(mode, mode_len, "%s", m);
-	return 0;
-}
-
 pid_t responder_proc_pid(const char *ifname)
 {
-	char path[PATH_MAX], buf[32], exe[PATH_MAX], self[PATH_MAX];
+	char path[PATH_MAX], exe[PATH_MAX], self[PATH_MAX];
+	pid_t pid = sl_run_read_pid(ifname);
 	ssize_t n;
-	long pid;
-	int fd;
 
-	pid_path(ifname, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	pid = strtol(buf, NULL, 10);
-	if (pid <= 0 || kill(pid, 0))
+	if (!pid || kill(pid, 0))
 		return 0;
 	/* a recycled pid is not ours: compare executables */
-	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	if (n <= 0)
 		return 0;
@@ -126,45 +45,15 @@ pid_t responder_proc_pid(const char *ifname)
 	if (n <= 0)
 		return 0;
 	self[n] = 0;
-	return strcmp(exe, self) ? 0 : (pid_t)pid;
-}
-
-/* pid, then the queue count and AF_XDP mode for `sl-ctl status` */
-static int write_pid(const char *ifname, unsigned int queues, const char *mode)
-{
-	char path[PATH_MAX], buf[96];
-	int fd, n;
-
-	if (mkdir(SL_RUN_DIR, 0755) && errno != EEXIST)
-		return -1;
-	pid_path(ifname, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	n = snprintf(buf, sizeof(buf), "%d\n%u\n%s\n", (int)getpid(), queues,
-		     mode);
-	if (write(fd, buf, n) != n) {
-		close(fd);
-		return -1;
-	}
-	return close(fd);
-}
-
-static void remove_pid(const char *ifname)
-{
-	char path[PATH_MAX];
-
-	pid_path(ifname, path, sizeof(path));
-	unlink(path);
-	conf_path_file(ifname, path, sizeof(path));
-	unlink(path);
+	return strcmp(exe, self) ? 0 : pid;
 }
 
 /* Runs the responder in this process; ready_fd (or -1) gets "ok" or the
  * error once the sockets are bound. */
 static int serve(const char *ifname, const char *pin_dir,
 		 const char *config_path, const struct sl_settings *s,
-		 bool skb_mode, int ready_fd, char *err, size_t errlen)
+		 const struct sl_bank_image *img, bool skb_mode, int ready_fd,
+		 char *err, size_t errlen)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct responder *r;
@@ -174,16 +63,25 @@ static int serve(const char *ifname, const char *pin_dir,
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (responder_open(ifname, pin_dir, config_path, s, skb_mode, &r, err,
-			   errlen)) {
+	if (responder_open(ifname, pin_dir, config_path, s, img, skb_mode, &r,
+			   err, errlen)) {
 		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
 			ret = -1;
 		return -1;
 	}
-	if (write_pid(ifname, responder_queues(r), responder_mode(r)) ||
-	    responder_proc_set_config_path(ifname, config_path)) {
+	if (sl_run_write_pid(ifname, getpid(), responder_queues(r),
+			     responder_mode(r))) {
 		snprintf(err, errlen, "cannot write %s/%s.pid: %s", SL_RUN_DIR,
 			 ifname, strerror(errno));
+		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
+			ret = -1;
+		responder_close(r);
+		return -1;
+	}
+	if (sl_run_write_config_path(ifname, config_path)) {
+		snprintf(err, errlen, "cannot record the config path %s in %s/%s.conf: %s",
+			 config_path, SL_RUN_DIR, ifname, strerror(errno));
+		sl_run_remove(ifname);
 		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
 			ret = -1;
 		responder_close(r);
@@ -199,14 +97,14 @@ static int serve(const char *ifname, const char *pin_dir,
 	}
 	ret = responder_run(r, &stop_flag, &reload_flag);
 	responder_close(r);
-	remove_pid(ifname);
+	sl_run_remove(ifname);
 	return ret;
 }
 
 int responder_proc_start(const char *ifname, const char *pin_dir,
 			 const char *config_path, const struct sl_settings *s,
-			 bool skb_mode, bool foreground, char *err,
-			 size_t errlen)
+			 const struct sl_bank_image *img, bool skb_mode,
+			 bool foreground, char *err, size_t errlen)
 {
 	char msg[1024];
 	int pfd[2], status;
@@ -214,8 +112,8 @@ int responder_proc_start(const char *ifname, const char *pin_dir,
 	pid_t pid;
 
 	if (foreground)
-		return serve(ifname, pin_dir, config_path, s, skb_mode, -1, err,
-			     errlen) ? -1 : 0;
+		return serve(ifname, pin_dir, config_path, s, img, skb_mode, -1,
+			     err, errlen) ? -1 : 0;
 	if (pipe2(pfd, O_CLOEXEC)) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
@@ -240,8 +138,8 @@ int responder_proc_start(const char *ifname, const char *pin_dir,
 		}
 		if (chdir("/"))
 			_exit(1);
-		_exit(serve(ifname, pin_dir, config_path, s, skb_mode, pfd[1],
-			    msg, sizeof(msg)) ? 1 : 0);
+		_exit(serve(ifname, pin_dir, config_path, s, img, skb_mode,
+			    pfd[1], msg, sizeof(msg)) ? 1 : 0);
 	}
 	close(pfd[1]);
 	waitpid(pid, &status, 0);
@@ -264,7 +162,7 @@ int responder_proc_stop(const char *ifname)
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 
 	if (!pid) {
-		remove_pid(ifname);	/* a responder that died leaves them */
+		sl_run_remove(ifname);	/* a responder that died leaves them */
 		return 0;
 	}
 	kill(pid, SIGTERM);
@@ -278,6 +176,6 @@ int responder_proc_stop(const char *ifname)
 		for (int i = 0; i < 50 && !kill(pid, 0); i++)
 			nanosleep(&ts, NULL);
 	}
-	remove_pid(ifname);
+	sl_run_remove(ifname);
 	return 0;
 }

@@ -7,14 +7,15 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
-#include "ctl/attach.h"
-#include "dp/maps.h"
+#include "dp/bank.h"
 #include "dp/frame_io.h"
-#include "run/responder.h"
-#include "run/proc.h"
-#include "sip/sl_engine.h"
-#include "sip/kam_stats.h"
+#include "dp/maps.h"
 #include "dp/xsk_io.h"
+#include "run/prepare.h"
+#include "run/responder.h"
+#include "run/run_dir.h"
+#include "sip/kam_stats.h"
+#include "sip/sl_engine.h"
 
 /* What a bank's rules answer with: the settings applied to that bank,
  * and each rule's reply (spec[SL_MAX_RULES]: default_action = reply)
@@ -210,10 +211,11 @@ static int io_size_from_env(const char *name, unsigned int *out, char *err,
 	return 0;
 }
 
-static void bank_set(struct bank_cfg *b, const struct sl_settings *s)
+static void bank_set(struct bank_cfg *b, const struct sl_settings *s,
+		     const struct sl_bank_image *img)
 {
 	b->s = *s;
-	memcpy(b->ecfg.signature, b->s.dp.signature, SL_SIG_LEN);
+	memcpy(b->ecfg.signature, img->cfg.signature, SL_SIG_LEN);
 	b->ecfg.server_hdr = b->s.server_header;
 	b->ecfg.server_len = strlen(b->s.server_header);
 	for (unsigned int i = 0; i <= SL_MAX_RULES; i++)
@@ -222,23 +224,25 @@ static void bank_set(struct bank_cfg *b, const struct sl_settings *s)
 
 int responder_reload(struct responder *r, char *err, size_t errlen)
 {
-	static struct sl_settings s;	/* large; one reload at a time */
+	/* large; one reload at a time */
+	static struct sl_settings s;
+	static struct sl_bank_image img;
 	__u32 active, idle;
 	int ret;
 
 	/* sl-ctl reload -c FILE records a new path before it signals */
-	responder_proc_config_path(r->ifname, r->config_path,
-				   sizeof(r->config_path));
-	if (sl_settings_prepare(r->config_path, r->ifname, &s, err, errlen))
+	sl_run_read_config_path(r->ifname, r->config_path,
+				sizeof(r->config_path));
+	if (sl_prepare(r->config_path, r->ifname, &s, &img, err, errlen))
 		return -1;
 	ret = sl_maps_active_bank(&r->maps, &active);
 	if (ret)
 		return fail(err, errlen, "cannot read the active bank: %s",
 			    strerror(-ret));
 	idle = active ^ 1;
-	bank_set(&r->bank[idle], &s);
-	/* sl_maps_apply writes the idle bank and flips to it */
-	ret = sl_maps_apply(&r->maps, &s.dp, s.rules, s.dp.n_rules);
+	bank_set(&r->bank[idle], &s, &img);
+	/* writes the idle bank and flips to it */
+	ret = sl_bank_write(&r->maps, &img);
 	if (ret)
 		return fail(err, errlen, "cannot write the configuration maps: %s",
 			    strerror(-ret));
@@ -248,8 +252,8 @@ int responder_reload(struct responder *r, char *err, size_t errlen)
 
 int responder_open(const char *ifname, const char *pin_dir,
 		   const char *config_path, const struct sl_settings *s,
-		   bool skb_mode, struct responder **out, char *err,
-		   size_t errlen)
+		   const struct sl_bank_image *img, bool skb_mode,
+		   struct responder **out, char *err, size_t errlen)
 {
 	struct responder *r = calloc(1, sizeof(*r));
 	struct xsk_io_opts xo = {};
@@ -262,8 +266,8 @@ int responder_open(const char *ifname, const char *pin_dir,
 	snprintf(r->config_path, sizeof(r->config_path), "%s", config_path);
 	/* both banks: a packet still carrying the other bank's number
 	 * gets the same answers */
-	bank_set(&r->bank[0], s);
-	bank_set(&r->bank[1], s);
+	bank_set(&r->bank[0], s, img);
+	bank_set(&r->bank[1], s, img);
 	ret = sl_maps_open_pinned(&r->maps, pin_dir);
 	if (ret) {
 		free(r);

@@ -10,15 +10,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "conf/config.h"
+#include "conf/image.h"
 
 struct responder;
 
 /* Opens maps (pinned under dir), mmaps the window and stats maps, opens
- * and binds the AF_XDP sockets.  s must outlive the responder. */
+ * and binds the AF_XDP sockets.  s and img: the configuration the maps
+ * hold (both banks answer with it until a reload). */
 int responder_open(const char *ifname, const char *pin_dir,
 		   const char *config_path, const struct sl_settings *s,
-		   bool skb_mode, struct responder **out, char *err,
-		   size_t errlen);
+		   const struct sl_bank_image *img, bool skb_mode,
+		   struct responder **out, char *err, size_t errlen);
 /* Runs until *stop is set; when *reload is set, re-reads the config file
  * and applies it atomically (see responder_reload). */
 int responder_run(struct responder *r, volatile int *stop,

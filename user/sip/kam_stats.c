@@ -40,15 +40,15 @@ void sl_stats_count(struct sl_kam_stats *st, __u16 code, bool is_error_reply)
 	}
 }
 
+#define SL_SENT_ADD_BUCKET(f) + st->f
+#define SL_SENT_ADD_FIELD(f)
+#define SL_SENT_ADD_SENT(f)
+#define SL_SENT_ADD_EXTERNAL(f)
+#define SL_SENT_ADD(f, name, kind, help) SL_SENT_ADD_##kind(f)
+
 __u64 sl_stats_sent(const struct sl_kam_stats *st)
 {
-	return st->replies_1xx + st->replies_200 + st->replies_202 +
-	       st->replies_2xx + st->replies_300 + st->replies_301 +
-	       st->replies_302 + st->replies_3xx + st->replies_400 +
-	       st->replies_401 + st->replies_403 + st->replies_404 +
-	       st->replies_407 + st->replies_408 + st->replies_483 +
-	       st->replies_4xx + st->replies_500 + st->replies_5xx +
-	       st->replies_6xx + st->replies_xxx;
+	return 0 SL_KAM_COUNTERS(SL_SENT_ADD);
 }
 
 void sl_stats_add(struct sl_kam_stats *dst, const struct sl_kam_stats *src)
@@ -63,33 +63,16 @@ void sl_stats_add(struct sl_kam_stats *dst, const struct sl_kam_stats *src)
 		d[i] += s[i];
 }
 
-#define F(n, field) { n, SL_STAT_FIELD, offsetof(struct sl_kam_stats, field) }
+#define SL_STAT_OFFSET_BUCKET(f) offsetof(struct sl_kam_stats, f)
+#define SL_STAT_OFFSET_FIELD(f) offsetof(struct sl_kam_stats, f)
+#define SL_STAT_OFFSET_SENT(f) 0
+#define SL_STAT_OFFSET_EXTERNAL(f) 0
+#define SL_STAT_ENTRY(f, name, kind, help) \
+	{ name, help, SL_STAT_##kind, SL_STAT_OFFSET_##kind(f) },
 
+/* include/sl_counters.h lists them in kamcmd's order */
 const struct sl_stat_desc sl_stat_table[] = {
-	F("1xx_replies", replies_1xx),
-	F("200_replies", replies_200),
-	F("202_replies", replies_202),
-	F("2xx_replies", replies_2xx),
-	F("300_replies", replies_300),
-	F("301_replies", replies_301),
-	F("302_replies", replies_302),
-	F("3xx_replies", replies_3xx),
-	F("400_replies", replies_400),
-	F("401_replies", replies_401),
-	F("403_replies", replies_403),
-	F("404_replies", replies_404),
-	F("407_replies", replies_407),
-	F("408_replies", replies_408),
-	F("483_replies", replies_483),
-	F("4xx_replies", replies_4xx),
-	F("500_replies", replies_500),
-	F("5xx_replies", replies_5xx),
-	F("6xx_replies", replies_6xx),
-	F("failures", failures),
-	{ "received_ACKs", SL_STAT_EXTERNAL, 0 },
-	F("sent_err_replies", sent_err_replies),
-	{ "sent_replies", SL_STAT_SENT, 0 },
-	F("xxx_replies", replies_xxx),
+	SL_KAM_COUNTERS(SL_STAT_ENTRY)
 };
 
 const size_t sl_stat_table_len = sizeof(sl_stat_table) / sizeof(sl_stat_table[0]);
@@ -102,6 +85,7 @@ __u64 sl_stat_value(const struct sl_stat_desc *d, const struct sl_kam_stats *st,
 		return sl_stats_sent(st);
 	case SL_STAT_EXTERNAL:
 		return acks_absorbed;
+	case SL_STAT_BUCKET:
 	case SL_STAT_FIELD:
 	default:
 		return *(const __u64 *)((const char *)st + d->offset);

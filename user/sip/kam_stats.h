@@ -24,8 +24,9 @@ __u64 sl_stats_sent(const struct sl_kam_stats *st);
 /* dst += src, field by field (readers sum the per-thread slots). */
 void sl_stats_add(struct sl_kam_stats *dst, const struct sl_kam_stats *src);
 
-enum sl_stat_kind {
-	SL_STAT_FIELD,		/* a __u64 at offset in struct sl_kam_stats */
+enum sl_stat_kind {		/* include/sl_counters.h, SL_KAM_COUNTERS */
+	SL_STAT_BUCKET,		/* a reply-code bucket in struct sl_kam_stats */
+	SL_STAT_FIELD,		/* another __u64 at offset in struct sl_kam_stats */
 	SL_STAT_SENT,		/* computed: sl_stats_sent() */
 	SL_STAT_EXTERNAL,	/* not in sl_kam_stats: received_ACKs is the data
 				 * plane's sl_dp_counters.acks_absorbed */
@@ -33,8 +34,9 @@ enum sl_stat_kind {
 
 struct sl_stat_desc {
 	const char *name;	/* as `kamcmd stats.get_statistics sl:` prints it */
+	const char *help;	/* one sentence, for Prometheus' HELP */
 	enum sl_stat_kind kind;
-	size_t offset;		/* SL_STAT_FIELD only */
+	size_t offset;		/* SL_STAT_BUCKET and SL_STAT_FIELD only */
 };
 
 /* The sl: names in Kamailio's (alphabetical) output order. */

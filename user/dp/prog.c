@@ -1,28 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <ifaddrs.h>
 #include <limits.h>
 #include <net/if.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/if_link.h>
-#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "ctl/attach.h"
+
+#include "dp/bank.h"
 #include "dp/maps.h"
-#include "run/proc.h"
-#include "sip/totag.h"
+#include "dp/pins.h"
+#include "dp/prog.h"
 #include "sl_xdp.skel.h"
 
-#define PROG_PIN_NAME "sl_xdp_prog"
 /* where iproute2 pins maps with pinning = LIBBPF_PIN_BY_NAME */
 #define IPROUTE2_PIN_DIR "/sys/fs/bpf/xdp/globals"
 
@@ -36,86 +30,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-void sl_pin_dir(const char *ifname, char *out, size_t outlen)
-{
-	snprintf(out, outlen, "%s/%s", SL_PIN_BASE, ifname);
-}
-
-int sl_check_env(char *err, size_t errlen)
-{
-	struct statfs st;
-
-	if (geteuid() != 0)
-		return fail(err, errlen,
-			    "must run as root (BPF and XDP need CAP_SYS_ADMIN and CAP_NET_ADMIN): try sudo");
-	if (statfs("/sys/fs/bpf", &st) || st.f_type != BPF_FS_MAGIC) {
-		if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700"))
-			return fail(err, errlen,
-				    "bpffs is not mounted at /sys/fs/bpf and mounting it failed (%s): run 'mount -t bpf bpf /sys/fs/bpf'",
-				    strerror(errno));
-	}
-	if (mkdir(SL_PIN_BASE, 0700) && errno != EEXIST)
-		return fail(err, errlen, "cannot create %s: %s", SL_PIN_BASE,
-			    strerror(errno));
-	return 0;
-}
-
-int sl_resolve_tag_addr(const char *ifname, struct sl_settings *s, char *err,
-			size_t errlen)
-{
-	struct ifaddrs *ifa, *i;
-	int found = 0;
-
-	if (s->tag_addr_set)
-		return 0;
-	if (getifaddrs(&ifa))
-		return fail(err, errlen, "cannot list addresses of %s: %s",
-			    ifname, strerror(errno));
-	for (i = ifa; i && !found; i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
-		    strcmp(i->ifa_name, ifname))
-			continue;
-		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr,
-			  s->tag_addr_ip, sizeof(s->tag_addr_ip));
-		found = 1;
-	}
-	freeifaddrs(ifa);
-	if (!found)
-		return fail(err, errlen,
-			    "%s has no IPv4 address to derive the to-tag signature from: set tag_addr = IP:PORT in [sl]",
-			    ifname);
-	snprintf(s->tag_addr_port, sizeof(s->tag_addr_port), "%u",
-		 s->dp.n_ports ? s->dp.ports[0] : SL_DEFAULT_PORT);
-	s->tag_addr_set = true;
-	return 0;
-}
-
-int sl_settings_prepare(const char *path, const char *ifname,
-			struct sl_settings *s, char *err, size_t errlen)
-{
-	char msg[512];
-
-	if (sl_settings_load_file(path, s, msg, sizeof(msg)))
-		return fail(err, errlen, "%s", msg);
-	if (sl_resolve_tag_addr(ifname, s, err, errlen))
-		return -1;
-	sl_totag_signature(s->tag_seed, s->tag_addr_ip, s->tag_addr_port,
-			   (char *)s->dp.signature);
-	s->dp.has_signature = 1;
-	/* rate_limit N/s, burst B: one reply per 1/N s, B at once */
-	if (s->rate_limit) {
-		__u32 b = s->burst ? s->burst : 1;
-
-		s->dp.rate_interval_ns = 1000000000ULL / s->rate_limit;
-		if (!s->dp.rate_interval_ns)
-			s->dp.rate_interval_ns = 1;
-		s->dp.rate_burst_ns = (__u64)(b - 1) * s->dp.rate_interval_ns;
-	}
-	return 0;
-}
-
-/* The interface's attached XDP program id in any mode, 0 if none. */
-static int attached_prog(int ifindex, __u32 *id, __u32 *mode_flags)
+int sl_prog_attached(int ifindex, __u32 *id, __u32 *mode_flags)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 
@@ -150,9 +65,9 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_WINDOW] = bpf_map__fd(skel->maps.sl_window);
 	m->fd[SL_M_XSKS] = bpf_map__fd(skel->maps.sl_xsks);
 	m->fd[SL_M_STATS] = bpf_map__fd(skel->maps.sl_stats);
+	m->fd[SL_M_NAMES] = bpf_map__fd(skel->maps.sl_names);
 }
 
-/* Loads, configures, attaches and pins; on failure nothing is left. */
 /*
  * The interface runs our program, loaded by iproute2 ('ip link set dev IF
  * xdp obj sl_xdp.bpf.o sec xdp'), and sl-ctl has no pins for it: adopt the
@@ -160,7 +75,7 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
  * program is not ours, -1 on error.
  */
 static int take_over(__u32 prog_id, const char *dir,
-		     const struct sl_settings *s, char *err, size_t errlen)
+		     const struct sl_bank_image *img, char *err, size_t errlen)
 {
 	__u32 map_ids[16], len, n;
 	struct bpf_prog_info info = {};
@@ -203,7 +118,7 @@ static int take_over(__u32 prog_id, const char *dir,
 			close(fd);	/* .rodata, scratch */
 	}
 	for (int k = 0; k < SL_N_MAPS; k++) {
-		/* a map the code does not use (sl_stats; sl_fwd_hits in a
+		/* a map the code does not use (sl_stats, sl_names; sl_fwd_hits in a
 		 * program without reply forwarding) is not bound to the
 		 * program: iproute2 pinned it by name */
 		if (m.fd[k] < 0) {
@@ -219,18 +134,18 @@ static int take_over(__u32 prog_id, const char *dir,
 				    sl_map_names[k]);
 		}
 	}
-	ret = sl_maps_apply(&m, &s->dp, s->rules, s->dp.n_rules);
+	ret = sl_bank_write(&m, img);
 	if (!ret)
 		ret = sl_maps_pin(&m, dir);
 	if (!ret) {
-		snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+		snprintf(path, sizeof(path), "%s/%s", dir, SL_PROG_PIN_NAME);
 		if (bpf_obj_pin(prog_fd, path))
 			ret = -errno;
 	}
 	sl_maps_close(&m);
 	close(prog_fd);
 	if (ret) {
-		snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+		snprintf(path, sizeof(path), "%s/%s", dir, SL_PROG_PIN_NAME);
 		unlink(path);
 		sl_maps_unpin(dir);
 		return fail(err, errlen, "cannot take over the sl_xdp program: %s",
@@ -239,10 +154,11 @@ static int take_over(__u32 prog_id, const char *dir,
 	return 1;
 }
 
-static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
-			    const char *dir, const struct sl_settings *s,
-			    char *err, size_t errlen)
+int sl_prog_attach(const char *ifname, bool skb_mode, __u32 window_slots,
+		   const char *dir, const struct sl_bank_image *img, char *err,
+		   size_t errlen)
 {
+	int ifindex = if_nametoindex(ifname);
 	char path[PATH_MAX + 32];
 	struct sl_xdp *skel;
 	struct sl_maps m;
@@ -250,13 +166,16 @@ static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
 	__u32 cur_id, cur_mode, flags;
 	int prog_fd, ret;
 
-	if (attached_prog(ifindex, &cur_id, &cur_mode) == 0 && cur_id) {
-		ret = take_over(cur_id, dir, s, err, errlen);
+	if (!ifindex)
+		return fail(err, errlen, "no such interface: %s ('ip link' lists them)",
+			    ifname);
+	if (sl_prog_attached(ifindex, &cur_id, &cur_mode) == 0 && cur_id) {
+		ret = take_over(cur_id, dir, img, err, errlen);
 		if (ret)
 			return ret < 0 ? -1 : 0;
 		return fail(err, errlen,
 			    "another XDP program (id %u) is attached on %s: remove it first ('ip link set dev %s xdp off')",
-			    cur_id, o->ifname, o->ifname);
+			    cur_id, ifname, ifname);
 	}
 	skel = sl_xdp__open();
 	if (!skel)
@@ -264,7 +183,7 @@ static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
 	/* sl-ctl pins under its own per-interface directory */
 	bpf_object__for_each_map(map, skel->obj)
 		bpf_map__set_pin_path(map, NULL);
-	bpf_map__set_max_entries(skel->maps.sl_window, s->window_slots);
+	bpf_map__set_max_entries(skel->maps.sl_window, window_slots);
 	ret = sl_xdp__load(skel);
 	if (ret) {
 		sl_xdp__destroy(skel);
@@ -274,7 +193,7 @@ static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
 	}
 	sl_maps_init(&m);
 	skel_maps(skel, &m);
-	ret = sl_maps_apply(&m, &s->dp, s->rules, s->dp.n_rules);
+	ret = sl_bank_write(&m, img);
 	if (ret) {
 		sl_xdp__destroy(skel);
 		return fail(err, errlen, "cannot write the configuration maps: %s",
@@ -283,29 +202,29 @@ static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
 
 	prog_fd = bpf_program__fd(skel->progs.sl_xdp);
 	flags = XDP_FLAGS_UPDATE_IF_NOEXIST |
-		(o->skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+		(skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
 	ret = bpf_xdp_attach(ifindex, prog_fd, flags, NULL);
-	if (ret == -EOPNOTSUPP && !o->skb_mode) {
+	if (ret == -EOPNOTSUPP && !skb_mode) {
 		sl_xdp__destroy(skel);
 		return fail(err, errlen,
 			    "the driver of %s has no native XDP support: use --skb-mode (generic XDP, slower)",
-			    o->ifname);
+			    ifname);
 	}
 	if (ret) {
 		sl_xdp__destroy(skel);
-		return fail(err, errlen, "cannot attach XDP on %s: %s", o->ifname,
+		return fail(err, errlen, "cannot attach XDP on %s: %s", ifname,
 			    strerror(-ret));
 	}
 
 	ret = sl_maps_pin(&m, dir);
 	if (!ret) {
-		snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+		snprintf(path, sizeof(path), "%s/%s", dir, SL_PROG_PIN_NAME);
 		if (bpf_obj_pin(prog_fd, path))
 			ret = -errno;
 	}
 	if (ret) {
 		bpf_xdp_detach(ifindex, flags & ~XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
-		snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+		snprintf(path, sizeof(path), "%s/%s", dir, SL_PROG_PIN_NAME);
 		unlink(path);
 		sl_maps_unpin(dir);
 		sl_xdp__destroy(skel);
@@ -317,86 +236,24 @@ static int attach_dataplane(const struct sl_attach_opts *o, int ifindex,
 	return 0;
 }
 
-/* An attached data plane whose responder is gone: new config, go on. */
-static int reapply(const char *dir, const struct sl_settings *s, char *err,
+int sl_prog_detach(const char *ifname, const char *dir, char *err,
 		   size_t errlen)
 {
-	struct sl_maps m;
-	int ret = sl_maps_open_pinned(&m, dir);
-
-	if (ret)
-		return fail(err, errlen,
-			    "%s is incomplete (%s): run 'sl-ctl detach' and attach again",
-			    dir, strerror(-ret));
-	ret = sl_maps_apply(&m, &s->dp, s->rules, s->dp.n_rules);
-	sl_maps_close(&m);
-	if (ret)
-		return fail(err, errlen, "cannot write the configuration maps: %s",
-			    strerror(-ret));
-	return 0;
-}
-
-int sl_attach(const struct sl_attach_opts *o, char *err, size_t errlen)
-{
-	static struct sl_settings s;	/* large; the responder keeps using it */
-	char dir[PATH_MAX];
-	struct stat st;
-	pid_t pid;
-	int ifindex, resume;
-
-	if (sl_check_env(err, errlen))
-		return -1;
-	ifindex = if_nametoindex(o->ifname);
-	if (!ifindex)
-		return fail(err, errlen, "no such interface: %s ('ip link' lists them)",
-			    o->ifname);
-	sl_pin_dir(o->ifname, dir, sizeof(dir));
-	resume = stat(dir, &st) == 0;
-	pid = responder_proc_pid(o->ifname);
-	if (resume && pid)
-		return fail(err, errlen,
-			    "sl-xdp is already attached on %s and answering (responder pid %d): use 'sl-ctl detach %s' first",
-			    o->ifname, (int)pid, o->ifname);
-
-	if (sl_settings_prepare(o->config_path, o->ifname, &s, err, errlen))
-		return -1;
-
-	if (resume ? reapply(dir, &s, err, errlen) :
-		     attach_dataplane(o, ifindex, dir, &s, err, errlen))
-		return -1;
-	if (responder_proc_start(o->ifname, dir, o->config_path, &s, o->skb_mode,
-				 o->foreground, err, errlen)) {
-		char derr[256];
-
-		/* a fresh attach is undone; a resumed one stays (fail open) */
-		if (!resume)
-			sl_detach(o->ifname, derr, sizeof(derr));
-		return -1;
-	}
-	return 0;
-}
-
-int sl_detach(const char *ifname, char *err, size_t errlen)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 32];
+	char path[PATH_MAX + 32];
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info), cur_id, cur_mode;
 	struct stat st;
 	int ifindex, prog_fd;
 
-	if (sl_check_env(err, errlen))
-		return -1;
-	responder_proc_stop(ifname);
-	sl_pin_dir(ifname, dir, sizeof(dir));
 	if (stat(dir, &st))
 		return fail(err, errlen, "sl-xdp is not attached on %s (no %s)",
 			    ifname, dir);
-	snprintf(path, sizeof(path), "%s/%s", dir, PROG_PIN_NAME);
+	snprintf(path, sizeof(path), "%s/%s", dir, SL_PROG_PIN_NAME);
 	prog_fd = bpf_obj_get(path);
 	ifindex = if_nametoindex(ifname);
 	if (prog_fd >= 0 && ifindex &&
 	    !bpf_obj_get_info_by_fd(prog_fd, &info, &len) &&
-	    !attached_prog(ifindex, &cur_id, &cur_mode) && cur_id == info.id) {
+	    !sl_prog_attached(ifindex, &cur_id, &cur_mode) && cur_id == info.id) {
 		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = prog_fd);
 
 		if (bpf_xdp_detach(ifindex, cur_mode | XDP_FLAGS_REPLACE, &opts)) {

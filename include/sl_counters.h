@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Every counter sl-xdp publishes, listed once.  The counter structs (the
+ * map value layouts shared by the XDP program, the responder and
+ * sl-ctl), the names `sl-ctl stats` prints in text, JSON and Prometheus
+ * form, their help texts and the tests' field tables are all expanded
+ * from these lists (X-macros), so a counter cannot be added to one and
+ * forgotten in another.
+ *
+ * Included by include/sl_xdp_shared.h; only __u64 here.
+ */
+#ifndef SL_COUNTERS_H
+#define SL_COUNTERS_H
+
+/*
+ * Data-plane counters: per-CPU map sl_counters, struct sl_dp_counters,
+ * printed as dp:NAME.  X(name, help), in struct order.
+ */
+#define SL_DP_COUNTERS(X) \
+	X(packets, "Frames the XDP program saw.") \
+	X(sip_udp, "UDP datagrams to a served SIP port.") \
+	X(sip_requests, "SIP requests among them (ACKs included).") \
+	X(sip_responses, "SIP responses among them.") \
+	X(acks_absorbed, "ACKs to our own replies dropped in XDP (Kamailio's received_ACKs).") \
+	X(acks_passed, "ACKs not absorbed, passed on.") \
+	X(acks_bad_tag, "ACKs with a signed-looking To-tag whose suffix is wrong.") \
+	X(acks_no_entry, "ACKs with a valid To-tag but no reply-window entry.") \
+	X(acks_expired, "ACKs with a valid To-tag whose reply is older than ack_window.") \
+	X(redirected, "Requests redirected to the responder's AF_XDP sockets.") \
+	X(redirect_fallback, "Requests to answer passed to the stack: no responder socket.") \
+	X(dropped_by_rule, "Requests dropped by a rule or default_action.") \
+	X(passed_by_rule, "Requests passed by a rule or default_action.") \
+	X(passed_not_sip, "Frames passed: not UDP to a SIP port, or IP fragments.") \
+	X(parse_failures, "Malformed SIP datagrams, passed.") \
+	X(truncated, "SIP datagrams longer than the XDP parser reads.") \
+	X(rate_limited, "Requests dropped: their source exceeded rate_limit.") \
+	X(fwd_forwarded, "Responses forwarded (XDP_TX or redirect).") \
+	X(fwd_rewritten, "Forwarded responses whose code and reason were rewritten.") \
+	X(fwd_unresolvable, "Responses to forward passed: host name, no route or no neighbour.") \
+	X(fwd_passed, "Responses to forward passed: one Via, malformed or unsupported.")
+
+/*
+ * Kamailio's sl counters, in the (alphabetical) order in which
+ * `kamcmd stats.get_statistics sl:` prints them, with Kamailio >= 5.8.6
+ * semantics (exclusive per-code buckets, 100..199 in 1xx_replies,
+ * < 100 or >= 700 in xxx_replies).  X(field, name, kind, help):
+ *   BUCKET  a reply-code bucket: a field, and part of sent_replies;
+ *   FIELD   another field of struct sl_kam_stats;
+ *   SENT    sent_replies: not stored, the sum of the buckets;
+ *   EXTERNAL received_ACKs: the data plane's acks_absorbed.
+ */
+#define SL_KAM_COUNTERS(X) \
+	X(replies_1xx, "1xx_replies", BUCKET, "Provisional replies sent (100-199).") \
+	X(replies_200, "200_replies", BUCKET, "200 replies sent.") \
+	X(replies_202, "202_replies", BUCKET, "202 replies sent.") \
+	X(replies_2xx, "2xx_replies", BUCKET, "Other 2xx replies sent.") \
+	X(replies_300, "300_replies", BUCKET, "300 replies sent.") \
+	X(replies_301, "301_replies", BUCKET, "301 replies sent.") \
+	X(replies_302, "302_replies", BUCKET, "302 replies sent.") \
+	X(replies_3xx, "3xx_replies", BUCKET, "Other 3xx replies sent.") \
+	X(replies_400, "400_replies", BUCKET, "400 replies sent.") \
+	X(replies_401, "401_replies", BUCKET, "401 replies sent.") \
+	X(replies_403, "403_replies", BUCKET, "403 replies sent.") \
+	X(replies_404, "404_replies", BUCKET, "404 replies sent.") \
+	X(replies_407, "407_replies", BUCKET, "407 replies sent.") \
+	X(replies_408, "408_replies", BUCKET, "408 replies sent.") \
+	X(replies_483, "483_replies", BUCKET, "483 replies sent.") \
+	X(replies_4xx, "4xx_replies", BUCKET, "Other 4xx replies sent.") \
+	X(replies_500, "500_replies", BUCKET, "500 replies sent.") \
+	X(replies_5xx, "5xx_replies", BUCKET, "Other 5xx replies sent.") \
+	X(replies_6xx, "6xx_replies", BUCKET, "6xx replies sent.") \
+	X(failures, "failures", FIELD, "Replies that could not be sent.") \
+	X(received_acks, "received_ACKs", EXTERNAL, "ACKs to our own replies absorbed.") \
+	X(sent_err_replies, "sent_err_replies", FIELD, "Error replies (400 with a reason, 505) sent to malformed requests.") \
+	X(sent_replies, "sent_replies", SENT, "Replies sent.") \
+	X(replies_xxx, "xxx_replies", BUCKET, "Replies sent with a code below 100 or from 700.")
+
+/*
+ * The responder's own counters (printed as resp:NAME), after Kamailio's
+ * in struct sl_kam_stats.  X(name, help).
+ */
+#define SL_RESP_COUNTERS(X) \
+	X(dropped_unanswerable, "Requests dropped: no usable Via, From, To, Call-ID or CSeq.") \
+	X(dropped_not_request, "Frames dropped: an ACK, a response or not a UDP datagram.") \
+	X(tx_ring_full, "Requests not answered: the AF_XDP TX ring was full (part of failures).") \
+	X(umem_exhausted, "Requests not answered: no free UMEM frame to reply in (part of failures).") \
+	X(window_recorded, "Reply-window entries written for the ACK filter.")
+
+#define SL_COUNTER_FIELD(name, help) __u64 name;
+#define SL_KAM_FIELD_BUCKET(f) __u64 f;
+#define SL_KAM_FIELD_FIELD(f) __u64 f;
+#define SL_KAM_FIELD_SENT(f)
+#define SL_KAM_FIELD_EXTERNAL(f)
+#define SL_KAM_COUNTER_FIELD(f, name, kind, help) SL_KAM_FIELD_##kind(f)
+#define SL_KAM_STORED_BUCKET +1
+#define SL_KAM_STORED_FIELD +1
+#define SL_KAM_STORED_SENT
+#define SL_KAM_STORED_EXTERNAL
+#define SL_KAM_COUNT_STORED(f, name, kind, help) SL_KAM_STORED_##kind
+#define SL_COUNT_ONE(name, help) +1
+
+/* Data-plane counters: per-CPU, named so that bpftool prints names. */
+struct sl_dp_counters {
+	SL_DP_COUNTERS(SL_COUNTER_FIELD)
+};
+
+/* One responder thread's slot of the mmap-able map sl_stats. */
+#define SL_STATS_SLOT_WORDS	32	/* 256 bytes: a slot per cache-line group */
+enum {
+	SL_KAM_N_STORED = 0 SL_KAM_COUNTERS(SL_KAM_COUNT_STORED),
+	SL_RESP_N = 0 SL_RESP_COUNTERS(SL_COUNT_ONE),
+};
+
+/*
+ * Kamailio's sl counters that are stored, then the responder's own.  One
+ * slot per responder thread in the mmap-able map sl_stats, written
+ * without a system call; readers sum the slots.
+ */
+struct sl_kam_stats {
+	SL_KAM_COUNTERS(SL_KAM_COUNTER_FIELD)
+	SL_RESP_COUNTERS(SL_COUNTER_FIELD)
+	__u64 pad[SL_STATS_SLOT_WORDS - SL_KAM_N_STORED - SL_RESP_N];
+};
+#define SL_STATS_SLOTS	SL_MAX_QUEUES	/* one per responder thread (queue) */
+
+#endif /* SL_COUNTERS_H */

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdio.h>
+#include <string.h>
+
+#include "conf/image.h"
+#include "sip/totag.h"
+
+int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
+		     const char *ifname, struct sl_bank_image *img, char *err,
+		     size_t errlen)
+{
+	char port[sizeof(s->tag_addr_port)];
+	const char *ip = s->tag_addr_ip;
+
+	memset(img, 0, sizeof(*img));
+	img->cfg = s->dp;
+	memcpy(img->rules, s->rules, sizeof(img->rules));
+	if (!s->tag_addr_set) {
+		if (!iface_ipv4) {
+			snprintf(err, errlen,
+				 "%s has no IPv4 address to derive the to-tag signature from: set tag_addr = IP:PORT in [sl]",
+				 ifname);
+			return -1;
+		}
+		ip = iface_ipv4;
+		snprintf(port, sizeof(port), "%u",
+			 s->dp.n_ports ? s->dp.ports[0] : SL_DEFAULT_PORT);
+	} else {
+		snprintf(port, sizeof(port), "%s", s->tag_addr_port);
+	}
+	sl_totag_signature(s->tag_seed, ip, port, (char *)img->cfg.signature);
+	img->cfg.has_signature = 1;
+	/* rate_limit N/s, burst B: one reply per 1/N s, B at once */
+	if (s->rate_limit) {
+		__u32 b = s->burst ? s->burst : 1;
+
+		img->cfg.rate_interval_ns = 1000000000ULL / s->rate_limit;
+		if (!img->cfg.rate_interval_ns)
+			img->cfg.rate_interval_ns = 1;
+		img->cfg.rate_burst_ns = (__u64)(b - 1) * img->cfg.rate_interval_ns;
+	}
+	for (unsigned int i = 0; i < s->dp.n_rules && i < SL_MAX_RULES; i++)
+		snprintf(img->names.rules[i], SL_NAME_MAX, "%s", s->replies[i].name);
+	for (unsigned int i = 0; i < s->dp.fwd.n_rewrites && i < SL_MAX_REWRITES; i++)
+		snprintf(img->names.rewrites[i], SL_NAME_MAX, "%s",
+			 s->rewrite_names[i].name);
+	return 0;
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The [sl] keys: what each accepts and where it goes in struct sl_settings.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conf/parse.h"
+
+/* ---- [sl] keys ---- */
+
+static int sl_ports(struct parse_ctx *c, const char *key, const char *val)
+{
+	return conf_parse_port_list(c, key, val, c->s->dp.ports, &c->s->dp.n_ports);
+}
+
+static int sl_default_code(struct parse_ctx *c, const char *key,
+			   const char *val)
+{
+	if (!conf_parse_code(val, strlen(val), &c->s->default_code))
+		return conf_fail(c, "%s: '%s' is not a status code (three digits, 100..699)",
+			    key, val);
+	return 0;
+}
+
+static int sl_default_reason(struct parse_ctx *c, const char *key,
+			     const char *val)
+{
+	return conf_copy_value(c, key, c->s->default_reason,
+			  sizeof(c->s->default_reason), val);
+}
+
+static int sl_server_header(struct parse_ctx *c, const char *key,
+			    const char *val)
+{
+	if (*val && conf_check_header(c, key, val))
+		return -1;
+	return conf_copy_value(c, key, c->s->server_header,
+			  sizeof(c->s->server_header), val);
+}
+
+static int sl_tag_seed(struct parse_ctx *c, const char *key, const char *val)
+{
+	return conf_copy_value(c, key, c->s->tag_seed, sizeof(c->s->tag_seed), val);
+}
+
+
+static int sl_tag_addr(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_settings *s = c->s;
+	struct conf_addr_port ap;
+
+	_Static_assert(sizeof(ap.ip) == sizeof(s->tag_addr_ip), "tag_addr_ip");
+	if (conf_parse_addr_port(c, key, val, false, &ap))
+		return -1;
+	memcpy(s->tag_addr_ip, ap.ip, sizeof(s->tag_addr_ip));
+	c->tag_addr_has_port = ap.port != 0;
+	/* Canonical text: it goes into the MD5 of the to-tag. */
+	if (ap.port)
+		snprintf(s->tag_addr_port, sizeof(s->tag_addr_port), "%u",
+			 ap.port);
+	s->tag_addr_set = true;
+	return 0;
+}
+
+/* 2s, 500ms, 1.5s, or a bare number of seconds; exact to the ns. */
+static int sl_ack_window(struct parse_ctx *c, const char *key, const char *val)
+{
+	unsigned long long ip = 0, frac = 0, unit = 1, div = 1, ns;
+	unsigned nint = 0, nfrac = 0, max_frac = 0;
+	const char *p = val;
+
+	for (; conf_is_digit(*p); p++, nint++)
+		if (ip <= 1000000)	/* beyond that it is out of range anyway */
+			ip = ip * 10 + (*p - '0');
+	if (*p == '.') {
+		for (p++; conf_is_digit(*p); p++, nfrac++) {
+			if (nfrac < 9) {
+				frac = frac * 10 + (*p - '0');
+				div *= 10;
+			}
+		}
+		if (!nfrac)
+			nint = 0;	/* "1." is not a number */
+	}
+	while (conf_is_blank(*p))
+		p++;
+	if (!strcmp(p, "") || !strcmp(p, "s")) {
+		unit = 1000000000ULL;
+		max_frac = 9;
+	} else if (!strcmp(p, "ms")) {
+		unit = 1000000ULL;
+		max_frac = 6;
+	} else {
+		nint = 0;
+	}
+	if (!nint)
+		return conf_fail(c, "%s: '%s' is not a duration (e.g. 2s, 500ms, 1.5s)",
+			    key, val);
+	if (nfrac > max_frac)
+		return conf_fail(c, "%s: '%s' has more decimals than 1 ns resolution allows",
+			    key, val);
+	if (ip > 1000000)
+		return conf_fail(c, "%s: %s is out of range (more than 0, at most 60s)",
+			    key, val);
+	ns = ip * unit + frac * (unit / div);
+	if (!ns || ns > SL_ACK_WINDOW_MAX_NS)
+		return conf_fail(c, "%s: %s is out of range (more than 0, at most 60s)",
+			    key, val);
+	c->s->dp.ack_window_ns = ns;
+	return 0;
+}
+
+static int sl_default_action(struct parse_ctx *c, const char *key,
+			     const char *val)
+{
+	return conf_parse_action(c, key, val, &c->s->dp.default_action);
+}
+
+static int sl_rate_limit(struct parse_ctx *c, const char *key, const char *val)
+{
+	const char *slash = strchr(val, '/'), *unit = "s";
+	size_t len = slash ? (size_t)(slash - val) : strlen(val);
+	unsigned long long v;
+
+	if (slash) {
+		while (len && conf_is_blank(val[len - 1]))
+			len--;
+		for (unit = slash + 1; conf_is_blank(*unit); unit++)
+			;
+	}
+	if (!conf_parse_num(val, len, 0xffffffffULL, &v) || strcmp(unit, "s"))
+		return conf_fail(c, "%s: '%s' is not a rate (N or N/s, N up to 4294967295)",
+			    key, val);
+	c->s->rate_limit = v;
+	return 0;
+}
+
+static int sl_burst(struct parse_ctx *c, const char *key, const char *val)
+{
+	unsigned long long v;
+
+	if (!conf_parse_num(val, strlen(val), 0xffffffffULL, &v))
+		return conf_fail(c, "%s: '%s' is not a number (0..4294967295)",
+			    key, val);
+	c->s->burst = v;
+	return 0;
+}
+
+static int sl_window_slots(struct parse_ctx *c, const char *key,
+			   const char *val)
+{
+	unsigned long long v;
+
+	if (!conf_parse_num(val, strlen(val), 0xffffffffULL, &v) ||
+	    v < SL_WINDOW_SLOTS_MIN || v > SL_WINDOW_SLOTS_MAX || (v & (v - 1)))
+		return conf_fail(c, "%s: '%s' is not a power of two in %u..%u",
+			    key, val, SL_WINDOW_SLOTS_MIN, SL_WINDOW_SLOTS_MAX);
+	c->s->window_slots = v;
+	return 0;
+}
+
+const struct key_def conf_sl_keys[K_SL_N] = {
+	[K_PORTS]		= { "ports", sl_ports, false },
+	[K_DEFAULT_CODE]	= { "default_code", sl_default_code, false },
+	[K_DEFAULT_REASON]	= { "default_reason", sl_default_reason, false },
+	[K_SERVER_HEADER]	= { "server_header", sl_server_header, true },
+	[K_TAG_SEED]		= { "tag_seed", sl_tag_seed, false },
+	[K_TAG_ADDR]		= { "tag_addr", sl_tag_addr, false },
+	[K_ACK_WINDOW]		= { "ack_window", sl_ack_window, false },
+	[K_DEFAULT_ACTION]	= { "default_action", sl_default_action, false },
+	[K_RATE_LIMIT]		= { "rate_limit", sl_rate_limit, false },
+	[K_BURST]		= { "burst", sl_burst, false },
+	[K_WINDOW_SLOTS]	= { "window_slots", sl_window_slots, false },
+};

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * sl-ctl stats: Kamailio's sl counters, the data plane's, the
+ * responder's, then rule and rewrite hits named after the configuration
+ * stored with the active bank.  Every name comes from
+ * include/sl_counters.h.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl/ctl.h"
+#include "dp/bank.h"
+#include "sip/kam_stats.h"
+
+enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROM };
+
+/* Everything one `stats` prints, read at once. */
+struct stats_snapshot {
+	struct sl_dp_counters dp;
+	struct sl_kam_stats kam;
+	__u64 rule_hits[SL_MAX_RULES];
+	__u64 rewrite_hits[SL_MAX_REWRITES];
+	struct sl_bank_names names;
+};
+
+static int read_snapshot(const struct sl_maps *m, struct stats_snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (sl_maps_read_counters(m, &s->dp) ||
+	    sl_maps_read_rule_hits(m, s->rule_hits) ||
+	    sl_maps_read_fwd_hits(m, s->rewrite_hits) ||
+	    sl_maps_read_kam_stats(m, &s->kam) ||
+	    sl_bank_read_names(m, &s->names))
+		return -1;
+	/* a reply lost to a full TX ring or an exhausted UMEM is a send
+	 * failure, as Kamailio counts one */
+	s->kam.failures += s->kam.tx_ring_full + s->kam.umem_exhausted;
+	return 0;
+}
+
+/* One counter in fmt; *sep: the JSON separator state. */
+static void print_counter(enum stats_format fmt, const char *ifname,
+			  const char *group, const char *name, __u64 v,
+			  const char **sep)
+{
+	if (fmt == FMT_JSON) {
+		printf("%s\"%s\":%llu", *sep, name, (unsigned long long)v);
+		*sep = ",";
+	} else if (fmt == FMT_PROM) {
+		/* the textfile collector's format; one family per counter */
+		printf("# TYPE sl_xdp_%s_%s counter\n", group, name);
+		printf("sl_xdp_%s_%s{interface=\"%s\"} %llu\n", group, name,
+		       ifname, (unsigned long long)v);
+	} else {
+		printf("%s:%s = %llu\n", group, name, (unsigned long long)v);
+	}
+}
+
+static void print_counters(enum stats_format fmt, const char *ifname,
+			   const struct stats_snapshot *s)
+{
+	const char *sep = "";
+
+	/* Kamailio's names and order first: scripts that parse kamcmd's
+	 * output parse this */
+	if (fmt == FMT_JSON)
+		printf("\"sl\":{");
+	for (size_t i = 0; i < sl_stat_table_len; i++)
+		print_counter(fmt, ifname, "sl", sl_stat_table[i].name,
+			      sl_stat_value(&sl_stat_table[i], &s->kam,
+					    s->dp.acks_absorbed), &sep);
+	if (fmt == FMT_JSON)
+		printf("},\"dp\":{");
+	sep = "";
+#define DP_COUNTER(name, help) \
+	print_counter(fmt, ifname, "dp", #name, s->dp.name, &sep);
+	SL_DP_COUNTERS(DP_COUNTER)
+#undef DP_COUNTER
+	if (fmt == FMT_JSON)
+		printf("},\"resp\":{");
+	sep = "";
+#define RESP_COUNTER(name, help) \
+	print_counter(fmt, ifname, "resp", #name, s->kam.name, &sep);
+	SL_RESP_COUNTERS(RESP_COUNTER)
+#undef RESP_COUNTER
+	if (fmt == FMT_JSON)
+		printf("}");
+}
+
+/*
+ * The hits of each rule or rewrite (kind) that has a name or a hit, in
+ * fmt: "KIND:NAME:hits = N" lines, JSON array elements, or the
+ * sl_xdp_KIND_hits family (its TYPE line always).
+ */
+static void print_hits(enum stats_format fmt, const char *ifname,
+		       const char *kind, const char (*names)[SL_NAME_MAX],
+		       const __u64 *hits, int n)
+{
+	const char *sep = "";
+
+	if (fmt == FMT_PROM)
+		printf("# TYPE sl_xdp_%s_hits counter\n", kind);
+	for (int i = 0; i < n; i++) {
+		if (!names[i][0] && !hits[i])
+			continue;
+		if (fmt == FMT_JSON)
+			printf("%s{\"index\":%d,\"name\":\"%s\",\"hits\":%llu}", sep, i,
+			       names[i], (unsigned long long)hits[i]);
+		else if (fmt == FMT_PROM)
+			printf("sl_xdp_%s_hits{interface=\"%s\",%s=\"%s\",index=\"%d\"} %llu\n",
+			       kind, ifname, kind, names[i], i,
+			       (unsigned long long)hits[i]);
+		else
+			printf("%s:%s:hits = %llu\n", kind,
+			       names[i][0] ? names[i] : "?", (unsigned long long)hits[i]);
+		sep = ",";
+	}
+}
+
+static void print_stats(enum stats_format fmt, const char *ifname,
+			const struct stats_snapshot *s)
+{
+	if (fmt == FMT_JSON)
+		printf("{\"interface\":\"%s\",", ifname);
+	print_counters(fmt, ifname, s);
+	if (fmt == FMT_JSON)
+		printf(",\"rules\":[");
+	print_hits(fmt, ifname, "rule", s->names.rules, s->rule_hits,
+		   SL_MAX_RULES);
+	if (fmt == FMT_JSON)
+		printf("],\"rewrites\":[");
+	print_hits(fmt, ifname, "rewrite", s->names.rewrites, s->rewrite_hits,
+		   SL_MAX_REWRITES);
+	if (fmt == FMT_JSON)
+		printf("]}\n");
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "prometheus", no_argument, NULL, 'p' },
+		{ "reset", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static struct stats_snapshot snap;
+	enum stats_format fmt = FMT_TEXT;
+	const char *ifname;
+	struct sl_maps m;
+	int opt, reset = 0;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			fmt = FMT_JSON;
+			break;
+		case 'p':
+			fmt = FMT_PROM;
+			break;
+		case 'r':
+			reset = 1;
+			break;
+		case 'h':
+			fputs(ctl_cmd_stats.usage, stdout);
+			return 0;
+		default:
+			fputs(ctl_cmd_stats.usage, stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(ctl_cmd_stats.usage, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	ifname = argv[optind];
+	if (ctl_open_iface(ifname, &m))
+		return CTL_EXIT_ERR;
+	if (read_snapshot(&m, &snap)) {
+		fprintf(stderr, "sl-ctl: cannot read the counters of %s\n", ifname);
+		sl_maps_close(&m);
+		return CTL_EXIT_ERR;
+	}
+	print_stats(fmt, ifname, &snap);
+	if (reset && sl_maps_reset_counters(&m)) {
+		fprintf(stderr, "sl-ctl: cannot reset the counters of %s\n", ifname);
+		sl_maps_close(&m);
+		return CTL_EXIT_ERR;
+	}
+	sl_maps_close(&m);
+	return 0;
+}
+
+const struct ctl_cmd ctl_cmd_stats = {
+	.name = "stats",
+	.run = cmd_stats,
+	.usage =
+	"usage: sl-ctl stats IFACE [--json | --prometheus] [--reset]\n"
+	"  Kamailio's sl: counters (kamcmd's names and order), then the data-plane\n"
+	"  (dp:), per-rule (rule:) and per-rewrite (rewrite:) counters. --reset\n"
+	"  zeroes them after printing.\n",
+};

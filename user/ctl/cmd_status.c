@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* sl-ctl status: what is attached where. */
+#include <dirent.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "ctl/ctl.h"
+#include "dp/iface.h"
+#include "dp/pins.h"
+#include "run/proc.h"
+#include "run/run_dir.h"
+
+/* "reply forwarding: on, via ADDR:PORT, N rewrite(s)" from the active bank. */
+static void print_forwarding(const char *ifname, const struct sl_config *cfg)
+{
+	const struct sl_fwd_config *f = &cfg->fwd;
+	char ip[INET6_ADDRSTRLEN];
+	bool off = false;
+
+	if (!f->enabled) {
+		printf("  reply forwarding: off\n");
+		return;
+	}
+	printf("  reply forwarding: on, via");
+	for (unsigned int i = 0; i < f->n_vias && i < SL_FWD_VIAS; i++) {
+		const struct sl_fwd_via *w = &f->vias[i];
+
+		if (!inet_ntop(w->family == 6 ? AF_INET6 : AF_INET, w->addr, ip,
+			       sizeof(ip)))
+			snprintf(ip, sizeof(ip), "?");
+		printf("%s %s%s%s:%u", i ? "," : "", w->family == 6 ? "[" : "",
+		       ip, w->family == 6 ? "]" : "", w->port);
+		off |= sl_iface_ip_forwarding(ifname, w->family) == 0;
+	}
+	printf(", %u rewrite(s)%s\n", f->n_rewrites,
+	       off ? " (IP forwarding is off on the interface: replies go to the stack)" : "");
+}
+
+/* Seconds a process has run, from /proc; -1 if unknown. */
+static long process_uptime(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start;
+	double up;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = 0;
+	p = strrchr(buf, ')');	/* comm may hold spaces */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &start) != 1)
+		return -1;
+	f = fopen("/proc/uptime", "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lf", &up);
+	fclose(f);
+	if (n != 1)
+		return -1;
+	return (long)(up - (double)start / sysconf(_SC_CLK_TCK));
+}
+
+static void status_one(const char *ifname)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32], cfg[PATH_MAX], mode[32];
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	struct sl_active act = {};
+	unsigned int queues = 0;
+	struct sl_config dp;
+	struct sl_maps m;
+	int ifindex = if_nametoindex(ifname), prog_fd, have_dp;
+	pid_t pid = responder_proc_pid(ifname);
+
+	sl_pin_dir(ifname, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, SL_PROG_PIN_NAME);
+	prog_fd = bpf_obj_get(path);
+	if (prog_fd >= 0)
+		bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	printf("%s:\n", ifname);
+	if (!ifindex) {
+		printf("  interface: gone (run 'sl-ctl detach %s' to remove the pins)\n",
+		       ifname);
+	} else if (bpf_xdp_query(ifindex, 0, &q) == 0) {
+		__u32 id = q.attach_mode == XDP_ATTACHED_SKB ? q.skb_prog_id :
+			   q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+
+		printf("  xdp: %s, program id %u%s\n",
+		       q.attach_mode == XDP_ATTACHED_SKB ? "generic" :
+		       q.attach_mode == XDP_ATTACHED_DRV ? "native" :
+		       q.attach_mode == XDP_ATTACHED_NONE ? "none" : "other",
+		       id, id && id == info.id ? " (sl-xdp)" :
+		       id ? " (NOT sl-xdp's)" : "");
+	}
+	if (sl_maps_open_pinned(&m, dir) == 0) {
+		sl_maps_read_active(&m, &act);
+		have_dp = sl_maps_read_config(&m, &dp) == 0;
+		sl_maps_close(&m);
+		printf("  pins: %s, rule bank %u, generation %u\n", dir,
+		       act.bank & 1, act.generation);
+		if (have_dp)
+			print_forwarding(ifname, &dp);
+	} else {
+		printf("  pins: %s incomplete\n", dir);
+	}
+	if (pid) {
+		long up = process_uptime(pid);
+
+		printf("  responder: pid %d", (int)pid);
+		if (sl_run_read_info(ifname, &queues, mode, sizeof(mode)) == 0)
+			printf(", %u queue(s), AF_XDP %s mode", queues, mode);
+		if (up >= 0)
+			printf(", up %ldd %02ld:%02ld:%02ld", up / 86400,
+			       up / 3600 % 24, up / 60 % 60, up % 60);
+		printf("\n");
+		if (sl_run_read_config_path(ifname, cfg, sizeof(cfg)) == 0)
+			printf("  config: %s\n", cfg);
+	} else {
+		printf("  responder: not running: requests fall back to the stack ('sl-ctl attach %s' resumes)\n",
+		       ifname);
+	}
+	if (prog_fd >= 0)
+		close(prog_fd);
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	char err[512];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if (argc == 2 && ctl_is_help(argv[1])) {
+		fputs(ctl_cmd_status.usage, stdout);
+		return 0;
+	}
+	if (argc > 2) {
+		fputs(ctl_cmd_status.usage, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (sl_check_env(err, sizeof(err))) {
+		fprintf(stderr, "sl-ctl: %s\n", err);
+		return CTL_EXIT_ERR;
+	}
+	if (argc == 2) {
+		char dir[PATH_MAX];
+		struct stat st;
+
+		sl_pin_dir(argv[1], dir, sizeof(dir));
+		if (stat(dir, &st)) {
+			fprintf(stderr, "sl-ctl: sl-xdp is not attached on %s\n", argv[1]);
+			return CTL_EXIT_ERR;
+		}
+		status_one(argv[1]);
+		return 0;
+	}
+	d = opendir(SL_PIN_BASE);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		status_one(de->d_name);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	if (!n)
+		printf("sl-xdp is not attached anywhere\n");
+	return 0;
+}
+
+const struct ctl_cmd ctl_cmd_status = {
+	.name = "status",
+	.run = cmd_status,
+	.usage =
+	"usage: sl-ctl status [IFACE]\n"
+	"  What is attached where: mode, program, responder pid, queues, uptime.\n",
+};

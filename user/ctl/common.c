@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl/ctl.h"
+#include "dp/iface.h"
+#include "dp/pins.h"
+#include "dp/prog.h"
+#include "run/proc.h"
+
+bool ctl_is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+int ctl_open_iface(const char *ifname, struct sl_maps *m)
+{
+	char dir[PATH_MAX], err[512];
+	int ret;
+
+	if (sl_check_env(err, sizeof(err))) {
+		fprintf(stderr, "sl-ctl: %s\n", err);
+		return -1;
+	}
+	sl_pin_dir(ifname, dir, sizeof(dir));
+	ret = sl_maps_open_pinned(m, dir);
+	if (ret) {
+		fprintf(stderr, "sl-ctl: sl-xdp is not attached on %s (%s: %s)\n",
+			ifname, dir, strerror(-ret));
+		return -1;
+	}
+	return 0;
+}
+
+int ctl_detach(const char *ifname, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+
+	if (sl_check_env(err, errlen))
+		return -1;
+	responder_proc_stop(ifname);
+	sl_pin_dir(ifname, dir, sizeof(dir));
+	return sl_prog_detach(ifname, dir, err, errlen);
+}
+
+void ctl_warn_forwarding(const char *ifname, const struct sl_fwd_config *f)
+{
+	for (int v = 4; v <= 6; v += 2) {
+		bool used = false;
+
+		for (unsigned int i = 0; i < f->n_vias && i < SL_FWD_VIAS; i++)
+			used |= f->vias[i].family == v;
+		if (!f->enabled || !used || sl_iface_ip_forwarding(ifname, v) != 0)
+			continue;
+		fprintf(stderr,
+			"sl-ctl: warning: reply forwarding is configured but IPv%d forwarding is off on %s:\n"
+			"  the kernel's FIB lookup refuses to route for it, so replies go to the stack\n"
+			"  (counted in fwd_unresolvable). Turn it on: sysctl -w net.ipv%d.conf.%s.forwarding=1\n",
+			v, ifname, v, ifname);
+	}
+}

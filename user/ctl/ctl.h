@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * sl-ctl: one file per command (cmd_*.c) around the command table in
+ * main.c.  What the commands share is here.  Exit codes: 0 success,
+ * 1 operational error (the message on stderr says what to do), 2 usage.
+ */
+#ifndef SL_CTL_CTL_H
+#define SL_CTL_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf/config.h"
+#include "dp/maps.h"
+
+#define CTL_DEFAULT_CONFIG	"/etc/sl-xdp/sl-xdp.conf"
+#define CTL_EXIT_ERR		1
+#define CTL_EXIT_USAGE		2
+
+struct ctl_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* argv[0] is the command */
+	const char *usage;			/* "usage: ..." and what it does */
+};
+
+extern const struct ctl_cmd ctl_cmd_attach, ctl_cmd_detach, ctl_cmd_reload,
+	ctl_cmd_status, ctl_cmd_stats;
+
+bool ctl_is_help(const char *arg);
+/* The pinned maps of an attached interface; prints why not and returns
+ * -1 if it is not attached. */
+int ctl_open_iface(const char *ifname, struct sl_maps *m);
+/* Stops the responder, detaches the program, removes the pins. */
+int ctl_detach(const char *ifname, char *err, size_t errlen);
+/* Warns when [forward] is configured but the kernel will not route. */
+void ctl_warn_forwarding(const char *ifname, const struct sl_fwd_config *f);
+
+#endif /* SL_CTL_CTL_H */
