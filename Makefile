@@ -39,7 +39,7 @@ TEST_HELPERS := tests/bpf/frame.c tests/bpf/fixture_env.c
 
 DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	     libinih-dev libcmocka-dev libmd-dev pkg-config make gcc \
-	     iproute2 ethtool tshark python3-scapy sip-tester kamailio \
+	     iproute2 ethtool tshark python3-scapy python3-prometheus-client sip-tester kamailio \
 	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq
 
 .PHONY: all deps test clean install bench-xdp check-layers

@@ -65,8 +65,15 @@ nsenter_s "$SLCTL" stats "$IF_S" --json > "$work/stats.json"
 check "stats --json is JSON with sl, dp and rules" \
 	test "$(json 'd["sl"]["200_replies"], d["dp"]["sip_requests"], d["rules"][0]["name"]' < "$work/stats.json")" = "20 20 options"
 nsenter_s "$SLCTL" stats "$IF_S" --prometheus > "$work/stats.prom"
-check "stats --prometheus: text exposition format" \
-	bash -c "grep -q '^# TYPE sl_xdp_sl_200_replies counter' '$work/stats.prom' && grep -qx 'sl_xdp_sl_200_replies{interface=\"$IF_S\"} 20' '$work/stats.prom' && ! grep -vqE '^(# TYPE [a-zA-Z_][a-zA-Z0-9_]* counter|[a-zA-Z_][a-zA-Z0-9_]*\{[^}]*\} [0-9]+)$' '$work/stats.prom'"
+check "stats --prometheus: parsed by prometheus_client, HELP/TYPE and _total on every family, values" \
+	"$SL_ROOT/tests/tools/prom_check.py" "$work/stats.prom" \
+	"sl_xdp_sl_200_replies_total{interface=\"$IF_S\"}=20" \
+	"sl_xdp_sl_received_acks_total{interface=\"$IF_S\"}=0" \
+	"sl_xdp_dp_sip_requests_total{interface=\"$IF_S\"}=20" \
+	"sl_xdp_resp_window_recorded_total{interface=\"$IF_S\"}=0" \
+	"sl_xdp_rule_hits_total{interface=\"$IF_S\",rule=\"options\",index=\"0\"}=0"
+check "stats --prometheus: nothing but HELP, TYPE and sample lines" \
+	bash -c "! grep -vqE '^(# HELP [a-z_][a-z0-9_]* .+|# TYPE [a-z_][a-z0-9_]* counter|[a-z_][a-z0-9_]*\{[^}]*\} [0-9]+)$' '$work/stats.prom'"
 nsenter_s "$SLCTL" stats "$IF_S" --reset > /dev/null
 check "stats --reset zeroes the counters" \
 	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' stats '$IF_S' | grep -qx 'sl:200_replies = 0'"
@@ -105,8 +112,9 @@ check "stats: fwd_ counters" grep -qx 'dp:fwd_forwarded = 0' "$work/stats.txt"
 check "stats --json: rewrites by name" \
 	test "$(nsenter_s "$SLCTL" stats "$IF_S" --json | json 'd["rewrites"][0]["name"], d["rewrites"][0]["hits"]')" = "hide-480 0"
 nsenter_s "$SLCTL" stats "$IF_S" --prometheus > "$work/stats.prom"
-check "stats --prometheus: rewrite hits, still the exposition format" \
-	bash -c "grep -qx 'sl_xdp_rewrite_hits{interface=\"$IF_S\",rewrite=\"hide-480\",index=\"0\"} 0' '$work/stats.prom' && ! grep -vqE '^(# TYPE [a-zA-Z_][a-zA-Z0-9_]* counter|[a-zA-Z_][a-zA-Z0-9_]*\{[^}]*\} [0-9]+)$' '$work/stats.prom'"
+check "stats --prometheus: rewrite hits, still parsed cleanly" \
+	"$SL_ROOT/tests/tools/prom_check.py" "$work/stats.prom" \
+	"sl_xdp_rewrite_hits_total{interface=\"$IF_S\",rewrite=\"hide-480\",index=\"0\"}=0"
 check "reload back to the file without [forward]" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/a.conf"
 check "status: reply forwarding off again" \
 	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' status '$IF_S' | grep -qx '  reply forwarding: off'"

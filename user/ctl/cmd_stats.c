@@ -6,6 +6,7 @@
  * include/sl_counters.h.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,19 +40,69 @@ static int read_snapshot(const struct sl_maps *m, struct stats_snapshot *s)
 	return 0;
 }
 
+/* s as the inside of a JSON string or a Prometheus label value: both
+ * escape backslash and double quote; JSON also control characters,
+ * Prometheus newlines.  An interface name is no path or quote today, but
+ * a name is text that reached us from outside. */
+static void print_escaped(const char *s, bool json)
+{
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '\\' || ch == '"')
+			printf("\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", stdout);
+		else if (json && ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+}
+
+/* A Prometheus metric name: sl_xdp_GROUP_NAME, lower case (Kamailio's
+ * received_ACKs becomes received_acks), then the suffix. */
+static void print_metric_name(const char *group, const char *name,
+			      const char *suffix)
+{
+	printf("sl_xdp_%s_", group);
+	for (; *name; name++)
+		putchar(*name >= 'A' && *name <= 'Z' ? *name - 'A' + 'a' : *name);
+	fputs(suffix, stdout);
+}
+
+/* # HELP and # TYPE of a counter family, as the exposition format has
+ * them: the family's sample name, a help text with \\ and \n escaped. */
+static void print_prom_family(const char *group, const char *name,
+			      const char *help)
+{
+	fputs("# HELP ", stdout);
+	print_metric_name(group, name, "_total ");
+	for (; *help; help++) {
+		if (*help == '\\')
+			fputs("\\\\", stdout);
+		else if (*help == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(*help);
+	}
+	fputs("\n# TYPE ", stdout);
+	print_metric_name(group, name, "_total counter\n");
+}
+
 /* One counter in fmt; *sep: the JSON separator state. */
 static void print_counter(enum stats_format fmt, const char *ifname,
-			  const char *group, const char *name, __u64 v,
-			  const char **sep)
+			  const char *group, const char *name, const char *help,
+			  __u64 v, const char **sep)
 {
 	if (fmt == FMT_JSON) {
 		printf("%s\"%s\":%llu", *sep, name, (unsigned long long)v);
 		*sep = ",";
 	} else if (fmt == FMT_PROM) {
-		/* the textfile collector's format; one family per counter */
-		printf("# TYPE sl_xdp_%s_%s counter\n", group, name);
-		printf("sl_xdp_%s_%s{interface=\"%s\"} %llu\n", group, name,
-		       ifname, (unsigned long long)v);
+		print_prom_family(group, name, help);
+		print_metric_name(group, name, "_total{interface=\"");
+		print_escaped(ifname, false);
+		printf("\"} %llu\n", (unsigned long long)v);
 	} else {
 		printf("%s:%s = %llu\n", group, name, (unsigned long long)v);
 	}
@@ -68,20 +119,21 @@ static void print_counters(enum stats_format fmt, const char *ifname,
 		printf("\"sl\":{");
 	for (size_t i = 0; i < sl_stat_table_len; i++)
 		print_counter(fmt, ifname, "sl", sl_stat_table[i].name,
+			      sl_stat_table[i].help,
 			      sl_stat_value(&sl_stat_table[i], &s->kam,
 					    s->dp.acks_absorbed), &sep);
 	if (fmt == FMT_JSON)
 		printf("},\"dp\":{");
 	sep = "";
 #define DP_COUNTER(name, help) \
-	print_counter(fmt, ifname, "dp", #name, s->dp.name, &sep);
+	print_counter(fmt, ifname, "dp", #name, help, s->dp.name, &sep);
 	SL_DP_COUNTERS(DP_COUNTER)
 #undef DP_COUNTER
 	if (fmt == FMT_JSON)
 		printf("},\"resp\":{");
 	sep = "";
 #define RESP_COUNTER(name, help) \
-	print_counter(fmt, ifname, "resp", #name, s->kam.name, &sep);
+	print_counter(fmt, ifname, "resp", #name, help, s->kam.name, &sep);
 	SL_RESP_COUNTERS(RESP_COUNTER)
 #undef RESP_COUNTER
 	if (fmt == FMT_JSON)
@@ -91,7 +143,7 @@ static void print_counters(enum stats_format fmt, const char *ifname,
 /*
  * The hits of each rule or rewrite (kind) that has a name or a hit, in
  * fmt: "KIND:NAME:hits = N" lines, JSON array elements, or the
- * sl_xdp_KIND_hits family (its TYPE line always).
+ * sl_xdp_KIND_hits_total family (its HELP and TYPE lines always).
  */
 static void print_hits(enum stats_format fmt, const char *ifname,
 		       const char *kind, const char (*names)[SL_NAME_MAX],
@@ -99,21 +151,29 @@ static void print_hits(enum stats_format fmt, const char *ifname,
 {
 	const char *sep = "";
 
-	if (fmt == FMT_PROM)
-		printf("# TYPE sl_xdp_%s_hits counter\n", kind);
+	if (fmt == FMT_PROM) {
+		printf("# HELP sl_xdp_%s_hits_total Requests (rules) or responses (rewrites) matched, by name in the active configuration.\n",
+		       kind);
+		printf("# TYPE sl_xdp_%s_hits_total counter\n", kind);
+	}
 	for (int i = 0; i < n; i++) {
 		if (!names[i][0] && !hits[i])
 			continue;
-		if (fmt == FMT_JSON)
-			printf("%s{\"index\":%d,\"name\":\"%s\",\"hits\":%llu}", sep, i,
-			       names[i], (unsigned long long)hits[i]);
-		else if (fmt == FMT_PROM)
-			printf("sl_xdp_%s_hits{interface=\"%s\",%s=\"%s\",index=\"%d\"} %llu\n",
-			       kind, ifname, kind, names[i], i,
+		if (fmt == FMT_JSON) {
+			printf("%s{\"index\":%d,\"name\":\"", sep, i);
+			print_escaped(names[i], true);
+			printf("\",\"hits\":%llu}", (unsigned long long)hits[i]);
+		} else if (fmt == FMT_PROM) {
+			printf("sl_xdp_%s_hits_total{interface=\"", kind);
+			print_escaped(ifname, false);
+			printf("\",%s=\"", kind);
+			print_escaped(names[i], false);
+			printf("\",index=\"%d\"} %llu\n", i,
 			       (unsigned long long)hits[i]);
-		else
+		} else {
 			printf("%s:%s:hits = %llu\n", kind,
 			       names[i][0] ? names[i] : "?", (unsigned long long)hits[i]);
+		}
 		sep = ",";
 	}
 }
@@ -121,8 +181,11 @@ static void print_hits(enum stats_format fmt, const char *ifname,
 static void print_stats(enum stats_format fmt, const char *ifname,
 			const struct stats_snapshot *s)
 {
-	if (fmt == FMT_JSON)
-		printf("{\"interface\":\"%s\",", ifname);
+	if (fmt == FMT_JSON) {
+		fputs("{\"interface\":\"", stdout);
+		print_escaped(ifname, true);
+		fputs("\",", stdout);
+	}
 	print_counters(fmt, ifname, s);
 	if (fmt == FMT_JSON)
 		printf(",\"rules\":[");
