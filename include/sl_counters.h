@@ -84,6 +84,7 @@
 	X(dropped_not_request, "Frames dropped: an ACK, a response or not a UDP datagram.") \
 	X(tx_ring_full, "Requests not answered: the AF_XDP TX ring was full (part of failures).") \
 	X(umem_exhausted, "Requests not answered: no free UMEM frame to reply in (part of failures).") \
+	X(oversize, "Replies not sent: longer than the interface's MTU (part of failures).") \
 	X(window_recorded, "Reply-window entries written for the ACK filter.")
 
 #define SL_COUNTER_FIELD(name, help) __u64 name;

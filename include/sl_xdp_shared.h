@@ -172,11 +172,17 @@ struct sl_bank_names {
 };
 
 /* Map sl_active holds the bank (0/1) in use; sl-ctl fills the other
- * bank's config and rules, then flips it with one 4-byte store. */
+ * bank's config and rules, then flips it with one map update.  layout:
+ * a hash of the map layouts (BTF) of whoever configured the maps (0:
+ * nobody yet, e.g. a program iproute2 loaded): an sl-ctl whose layout
+ * differs refuses them instead of reading them with its own structs. */
 struct sl_active {
 	__u32 bank;
 	__u32 generation;
+	__u32 layout;
+	__u32 pad;
 };
+
 
 /*
  * Reply-window entry, written by the responder for each final reply to an

@@ -16,6 +16,7 @@
 #include "dp/prog.h"
 #include "run/prepare.h"
 #include "run/proc.h"
+#include "run/run_dir.h"
 
 struct attach_opts {
 	const char *ifname;
@@ -36,17 +37,22 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* An attached data plane whose responder is gone: new config, go on. */
-static int reapply(const char *dir, const struct sl_bank_image *img,
-		   char *err, size_t errlen)
+static int reapply(const char *ifname, const char *dir,
+		   const struct sl_bank_image *img, char *err, size_t errlen)
 {
 	struct sl_maps m;
-	int ret = sl_maps_open_pinned(&m, dir);
+	int ret = sl_maps_open_pinned(&m, dir, err, errlen);
 
 	if (ret)
-		return fail(err, errlen,
-			    "%s is incomplete (%s): run 'sl-ctl detach' and attach again",
-			    dir, strerror(-ret));
-	ret = sl_bank_write(&m, img);
+		return -1;
+	ret = sl_run_lock(ifname, SL_LOCK_BANK, CTL_LOCK_WAIT_MS, err, errlen);
+	if (ret >= 0) {
+		ret = sl_bank_write(&m, img);
+		sl_run_unlock(SL_LOCK_BANK);
+	} else {
+		sl_maps_close(&m);
+		return -1;
+	}
 	sl_maps_close(&m);
 	if (ret)
 		return fail(err, errlen, "cannot write the configuration maps: %s",
@@ -74,6 +80,9 @@ static int attach(const struct attach_opts *o, char *err, size_t errlen)
 	if (!if_nametoindex(o->ifname))
 		return fail(err, errlen, "no such interface: %s ('ip link' lists them)",
 			    o->ifname);
+	/* held until the responder answers (or this process ends) */
+	if (sl_run_lock(o->ifname, SL_LOCK_CMD, CTL_LOCK_WAIT_MS, err, errlen) < 0)
+		return -1;
 	sl_pin_dir(o->ifname, dir, sizeof(dir));
 	resume = stat(dir, &st) == 0;
 	pid = responder_proc_pid(o->ifname);
@@ -83,7 +92,8 @@ static int attach(const struct attach_opts *o, char *err, size_t errlen)
 			    o->ifname, (int)pid, o->ifname);
 	if (sl_prepare(o->config_path, o->ifname, &s, &img, err, errlen))
 		return -1;
-	if (resume ? reapply(dir, &img, err, errlen) :
+	if (resume ? sl_prog_resume(o->ifname, o->skb_mode, dir, err, errlen) ||
+		     reapply(o->ifname, dir, &img, err, errlen) :
 		     sl_prog_attach(o->ifname, o->skb_mode, s.window_slots, dir,
 				    &img, err, errlen))
 		return -1;
@@ -138,6 +148,8 @@ static int cmd_attach(int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	o.ifname = argv[optind];
+	if (!ctl_ifname_ok(o.ifname))
+		return CTL_EXIT_USAGE;
 	/* the responder runs in / and reloads by this path: resolve it
 	 * here, relative to where the command was given (a missing file
 	 * is reported by attach(), in its turn) */

@@ -16,6 +16,8 @@ static int cmd_detach(int argc, char **argv)
 		fputs(ctl_cmd_detach.usage, stderr);
 		return CTL_EXIT_USAGE;
 	}
+	if (!ctl_ifname_ok(argv[1]))
+		return CTL_EXIT_USAGE;
 	if (ctl_detach(argv[1], err, sizeof(err))) {
 		fprintf(stderr, "sl-ctl: %s\n", err);
 		return CTL_EXIT_ERR;

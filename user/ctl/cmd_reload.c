@@ -59,8 +59,15 @@ static int cmd_reload(int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	ifname = argv[optind];
+	if (!ctl_ifname_ok(ifname))
+		return CTL_EXIT_USAGE;
 	if (ctl_open_iface(ifname, &m))
 		return CTL_EXIT_ERR;
+	if (sl_run_lock(ifname, SL_LOCK_CMD, CTL_LOCK_WAIT_MS, err,
+			sizeof(err)) < 0) {
+		fprintf(stderr, "sl-ctl: %s\n", err);
+		goto out;
+	}
 	if (!cfg) {
 		cfg = sl_run_read_config_path(ifname, path, sizeof(path)) == 0 ?
 			      path : CTL_DEFAULT_CONFIG;
@@ -95,8 +102,15 @@ static int cmd_reload(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		int r = sl_bank_write(&m, &img);
+		int r = sl_run_lock(ifname, SL_LOCK_BANK, CTL_LOCK_WAIT_MS, err,
+				    sizeof(err));
 
+		if (r < 0) {
+			fprintf(stderr, "sl-ctl: %s\n", err);
+			goto out;
+		}
+		r = sl_bank_write(&m, &img);
+		sl_run_unlock(SL_LOCK_BANK);
 		if (r) {
 			fprintf(stderr, "sl-ctl: cannot write the configuration maps: %s\n",
 				strerror(-r));

@@ -34,9 +34,10 @@ static int read_snapshot(const struct sl_maps *m, struct stats_snapshot *s)
 	    sl_maps_read_kam_stats(m, &s->kam) ||
 	    sl_bank_read_names(m, &s->names))
 		return -1;
-	/* a reply lost to a full TX ring or an exhausted UMEM is a send
-	 * failure, as Kamailio counts one */
-	s->kam.failures += s->kam.tx_ring_full + s->kam.umem_exhausted;
+	/* a reply lost to a full TX ring, an exhausted UMEM or the MTU is a
+	 * send failure, as Kamailio counts one */
+	s->kam.failures += s->kam.tx_ring_full + s->kam.umem_exhausted +
+			   s->kam.oversize;
 	return 0;
 }
 
@@ -238,6 +239,8 @@ static int cmd_stats(int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	ifname = argv[optind];
+	if (!ctl_ifname_ok(ifname))
+		return CTL_EXIT_USAGE;
 	if (ctl_open_iface(ifname, &m))
 		return CTL_EXIT_ERR;
 	if (read_snapshot(&m, &snap)) {

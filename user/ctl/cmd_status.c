@@ -47,22 +47,12 @@ static void print_forwarding(const char *ifname, const struct sl_config *cfg)
 /* Seconds a process has run, from /proc; -1 if unknown. */
 static long process_uptime(pid_t pid)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long start;
+	unsigned long long start = sl_proc_start_time(pid);
 	double up;
 	FILE *f;
 	int n;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n > 0 ? n : 0] = 0;
-	p = strrchr(buf, ')');	/* comm may hold spaces */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			 &start) != 1)
+	if (!start)
 		return -1;
 	f = fopen("/proc/uptime", "r");
 	if (!f)
@@ -77,6 +67,7 @@ static long process_uptime(pid_t pid)
 static void status_one(const char *ifname)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 32], cfg[PATH_MAX], mode[32];
+	char err[1024];
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
@@ -107,7 +98,7 @@ static void status_one(const char *ifname)
 		       id, id && id == info.id ? " (sl-xdp)" :
 		       id ? " (NOT sl-xdp's)" : "");
 	}
-	if (sl_maps_open_pinned(&m, dir) == 0) {
+	if (sl_maps_open_pinned(&m, dir, err, sizeof(err)) == 0) {
 		sl_maps_read_active(&m, &act);
 		have_dp = sl_maps_read_config(&m, &dp) == 0;
 		sl_maps_close(&m);
@@ -116,7 +107,7 @@ static void status_one(const char *ifname)
 		if (have_dp)
 			print_forwarding(ifname, &dp);
 	} else {
-		printf("  pins: %s incomplete\n", dir);
+		printf("  pins: %s unusable: %s\n", dir, err);
 	}
 	if (pid) {
 		long up = process_uptime(pid);
@@ -153,6 +144,8 @@ static int cmd_status(int argc, char **argv)
 		fputs(ctl_cmd_status.usage, stderr);
 		return CTL_EXIT_USAGE;
 	}
+	if (argc == 2 && !ctl_ifname_ok(argv[1]))
+		return CTL_EXIT_USAGE;
 	if (sl_check_env(err, sizeof(err))) {
 		fprintf(stderr, "sl-ctl: %s\n", err);
 		return CTL_EXIT_ERR;
@@ -171,7 +164,7 @@ static int cmd_status(int argc, char **argv)
 	}
 	d = opendir(SL_PIN_BASE);
 	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
+		if (!sl_iface_name_valid(de->d_name))
 			continue;
 		status_one(de->d_name);
 		n++;

@@ -1,22 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl/ctl.h"
 #include "dp/iface.h"
 #include "dp/pins.h"
 #include "dp/prog.h"
 #include "run/proc.h"
+#include "run/run_dir.h"
 
 bool ctl_is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
 }
 
+bool ctl_ifname_ok(const char *ifname)
+{
+	if (sl_iface_name_valid(ifname))
+		return true;
+	fprintf(stderr,
+		"sl-ctl: '%s' is not an interface name (1 to 15 characters, not '.' or '..', no '/', ':' or blanks; 'ip link' lists them)\n",
+		ifname);
+	return false;
+}
+
 int ctl_open_iface(const char *ifname, struct sl_maps *m)
 {
-	char dir[PATH_MAX], err[512];
+	char dir[PATH_MAX], err[1024];
 	int ret;
 
 	if (sl_check_env(err, sizeof(err))) {
@@ -24,12 +37,13 @@ int ctl_open_iface(const char *ifname, struct sl_maps *m)
 		return -1;
 	}
 	sl_pin_dir(ifname, dir, sizeof(dir));
-	ret = sl_maps_open_pinned(m, dir);
-	if (ret) {
-		fprintf(stderr, "sl-ctl: sl-xdp is not attached on %s (%s: %s)\n",
-			ifname, dir, strerror(-ret));
-		return -1;
-	}
+	ret = sl_maps_open_pinned(m, dir, err, sizeof(err));
+	if (ret == -ENOENT && access(dir, F_OK))
+		fprintf(stderr, "sl-ctl: sl-xdp is not attached on %s (no %s)\n",
+			ifname, dir);
+	else if (ret)
+		fprintf(stderr, "sl-ctl: %s\n", err);
+	return ret ? -1 : 0;
 	return 0;
 }
 
@@ -37,7 +51,8 @@ int ctl_detach(const char *ifname, char *err, size_t errlen)
 {
 	char dir[PATH_MAX];
 
-	if (sl_check_env(err, errlen))
+	if (sl_check_env(err, errlen) ||
+	    sl_run_lock(ifname, SL_LOCK_CMD, CTL_LOCK_WAIT_MS, err, errlen) < 0)
 		return -1;
 	responder_proc_stop(ifname);
 	sl_pin_dir(ifname, dir, sizeof(dir));

@@ -16,6 +16,9 @@
 #define CTL_DEFAULT_CONFIG	"/etc/sl-xdp/sl-xdp.conf"
 #define CTL_EXIT_ERR		1
 #define CTL_EXIT_USAGE		2
+/* how long a command waits for another one on the same interface: longer
+ * than the slowest (a reload waits up to 5 s for the responder) */
+#define CTL_LOCK_WAIT_MS	15000
 
 struct ctl_cmd {
 	const char *name;
@@ -27,6 +30,9 @@ extern const struct ctl_cmd ctl_cmd_attach, ctl_cmd_detach, ctl_cmd_reload,
 	ctl_cmd_status, ctl_cmd_stats;
 
 bool ctl_is_help(const char *arg);
+/* IFACE as the kernel names devices; else says why and returns false
+ * (the caller exits with CTL_EXIT_USAGE).  An IFACE is never a path. */
+bool ctl_ifname_ok(const char *ifname);
 /* The pinned maps of an attached interface; prints why not and returns
  * -1 if it is not attached. */
 int ctl_open_iface(const char *ifname, struct sl_maps *m);

@@ -47,6 +47,7 @@ int sl_bank_write(const struct sl_maps *m, const struct sl_bank_image *img)
 		return err;
 	act.bank = bank;
 	act.generation++;
+	act.layout = sl_maps_layout();
 	if (bpf_map_update_elem(m->fd[SL_M_ACTIVE], &zero, &act, BPF_ANY))
 		return -errno;
 	return 0;

@@ -7,6 +7,7 @@
 #define SL_DP_MAPS_H
 
 #include <linux/types.h>
+#include <stddef.h>
 #include "sl_xdp_shared.h"
 
 /* Map names, as pinned. */
@@ -24,8 +25,22 @@ enum { SL_M_ACTIVE, SL_M_CONFIG, SL_M_RULES, SL_M_RULE_HITS, SL_M_FWD_HITS,
 extern const char *const sl_map_names[SL_N_MAPS];
 
 void sl_maps_init(struct sl_maps *m);
-/* Opens dir/<name> for every map; -errno (and closes all) on failure. */
-int sl_maps_open_pinned(struct sl_maps *m, const char *dir);
+/* Opens dir/<name> for every map and verifies them (sl_maps_verify);
+ * dir and SL_PIN_BASE must be root's directories with mode 0700.
+ * -errno (all closed) and a message saying what to do on failure. */
+int sl_maps_open_pinned(struct sl_maps *m, const char *dir, char *err,
+			size_t errlen);
+/* Each map has the type, key and value size (and, but for sl_window,
+ * number of entries) this build's XDP object gives it, and sl_active
+ * names no other layout (sl_maps_layout): maps of another version of
+ * sl-xdp are refused instead of read with the wrong struct layouts.  0,
+ * or -errno (-EPROTO: another version) with a message. */
+int sl_maps_verify(const struct sl_maps *m, char *err, size_t errlen);
+/* The layout of this build's maps: a hash of every map's name, type,
+ * sizes and the BTF of its key and value types (field names, offsets,
+ * types), so any change to a shared struct changes it and nothing else
+ * does; sl_bank_write stores it in sl_active.layout.  0 on error. */
+__u32 sl_maps_layout(void);
 /* Pins every map fd under dir (created); -errno on failure. */
 int sl_maps_pin(const struct sl_maps *m, const char *dir);
 /* Removes dir/<name> for every map, then dir; missing ones are fine. */

@@ -134,6 +134,12 @@ static int take_over(__u32 prog_id, const char *dir,
 				    sl_map_names[k]);
 		}
 	}
+	/* an object of another sl-xdp version loaded by hand */
+	if (sl_maps_verify(&m, err, errlen)) {
+		sl_maps_close(&m);
+		close(prog_fd);
+		return -1;
+	}
 	ret = sl_bank_write(&m, img);
 	if (!ret)
 		ret = sl_maps_pin(&m, dir);
@@ -234,6 +240,47 @@ int sl_prog_attach(const char *ifname, bool skb_mode, __u32 window_slots,
 	/* the kernel keeps program and maps: attached and pinned */
 	sl_xdp__destroy(skel);
 	return 0;
+}
+
+int sl_prog_resume(const char *ifname, bool skb_mode, const char *dir,
+		   char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), cur_id, cur_mode;
+	int ifindex = if_nametoindex(ifname), prog_fd, ret = 0;
+
+	if (!ifindex)
+		return fail(err, errlen, "no such interface: %s ('ip link' lists them)",
+			    ifname);
+	snprintf(path, sizeof(path), "%s/%s", dir, SL_PROG_PIN_NAME);
+	prog_fd = bpf_obj_get(path);
+	if (prog_fd < 0 || bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		if (prog_fd >= 0)
+			close(prog_fd);
+		return fail(err, errlen,
+			    "%s has no pinned program: run 'sl-ctl detach %s' and attach again",
+			    dir, ifname);
+	}
+	if (sl_prog_attached(ifindex, &cur_id, &cur_mode)) {
+		ret = fail(err, errlen, "cannot query XDP on %s", ifname);
+	} else if (cur_id && cur_id != info.id) {
+		ret = fail(err, errlen,
+			   "another XDP program (id %u) is attached on %s in place of sl-xdp's (id %u): remove it ('ip link set dev %s xdp off') and attach again, or 'sl-ctl detach %s'",
+			   cur_id, ifname, info.id, ifname, ifname);
+	} else if (!cur_id) {
+		__u32 flags = XDP_FLAGS_UPDATE_IF_NOEXIST |
+			      (skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+
+		ret = bpf_xdp_attach(ifindex, prog_fd, flags, NULL);
+		if (ret)
+			ret = fail(err, errlen,
+				   "sl-xdp's program is no longer attached on %s and attaching it again failed (%s)%s",
+				   ifname, strerror(-ret),
+				   skb_mode ? "" : ": try --skb-mode");
+	}
+	close(prog_fd);
+	return ret;
 }
 
 int sl_prog_detach(const char *ifname, const char *dir, char *err,

@@ -24,6 +24,16 @@ int sl_prog_attach(const char *ifname, bool skb_mode, __u32 window_slots,
 		   const char *dir, const struct sl_bank_image *img, char *err,
 		   size_t errlen);
 
+/*
+ * Resuming on an interface whose pins exist: 0 when the pinned program is
+ * the one attached; when nothing is attached (removed by hand, or the
+ * interface was recreated) the pinned program is attached again (native,
+ * or generic with skb_mode), counters kept; -1 with what to do in err
+ * when another program holds the interface or the pins are incomplete.
+ */
+int sl_prog_resume(const char *ifname, bool skb_mode, const char *dir,
+		   char *err, size_t errlen);
+
 /* Detaches our program from ifname if it is still the attached one, then
  * removes every pin under dir and dir itself.  0, or -1 with err. */
 int sl_prog_detach(const char *ifname, const char *dir, char *err,

@@ -29,23 +29,15 @@ static void on_signal(int sig)
 
 pid_t responder_proc_pid(const char *ifname)
 {
-	char path[PATH_MAX], exe[PATH_MAX], self[PATH_MAX];
-	pid_t pid = sl_run_read_pid(ifname);
-	ssize_t n;
+	unsigned long long start = 0;
+	pid_t pid = sl_run_read_pid(ifname, &start);
 
-	if (!pid || kill(pid, 0))
+	/* a recycled pid is not ours: the process that wrote the file is
+	 * the one that started at the recorded time (its executable may
+	 * have been replaced since, by an upgrade) */
+	if (!pid || !start || kill(pid, 0) || sl_proc_start_time(pid) != start)
 		return 0;
-	/* a recycled pid is not ours: compare executables */
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	n = readlink(path, exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return 0;
-	exe[n] = 0;
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return 0;
-	self[n] = 0;
-	return strcmp(exe, self) ? 0 : pid;
+	return pid;
 }
 
 /* Runs the responder in this process; ready_fd (or -1) gets "ok" or the
@@ -92,6 +84,8 @@ static int serve(const char *ifname, const char *pin_dir,
 			stop_flag = 1;
 		close(ready_fd);
 	} else {
+		/* foreground: attach is done, let other commands in */
+		sl_run_lock_drop();
 		fprintf(stderr, "sl-xdp answering on %s: %u queue(s), AF_XDP %s mode\n",
 			ifname, responder_queues(r), responder_mode(r));
 	}
@@ -126,6 +120,9 @@ int responder_proc_start(const char *ifname, const char *pin_dir,
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
 
+		/* the parent holds the interface's command lock until it
+		 * returns; our copy of it must not outlive the parent */
+		sl_run_lock_drop();
 		close(pfd[0]);
 		setsid();
 		if (fork() > 0)		/* not a child of the caller's shell */

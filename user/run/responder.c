@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include "dp/bank.h"
 #include "dp/frame_io.h"
+#include "dp/iface.h"
 #include "dp/maps.h"
 #include "dp/xsk_io.h"
 #include "run/prepare.h"
@@ -38,6 +39,7 @@ struct responder {
 	struct sl_kam_stats *stats;	/* SL_STATS_SLOTS slots */
 	size_t stats_len;
 	struct xsk_io *xio;
+	__u32 mtu;			/* largest IP packet out; 0 = unknown */
 };
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -123,6 +125,7 @@ static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 	struct sl_peer peer;
 	const struct bank_cfg *b;
 	size_t hdr, flen;
+	__u32 mtu;
 
 	if (frame_parse(frame, len, &fi)) {
 		stat_add(&st->dropped_not_request, 1);
@@ -158,6 +161,13 @@ static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 	flen = frame_build_reply(frame, &fi, res.dst_port, res.len, tx_buf, tx_cap);
 	if (!flen) {
 		stat_add(&st->failures, 1);
+		return 0;
+	}
+	/* the interface would drop it (or send what the peer drops): count
+	 * it instead of sending an oversize frame as if it were sent */
+	mtu = __atomic_load_n(&r->mtu, __ATOMIC_RELAXED);
+	if (mtu && flen - fi.l2_len > mtu) {
+		stat_add(&st->oversize, 1);
 		return 0;
 	}
 	if (res.record_window) {
@@ -222,7 +232,7 @@ static void bank_set(struct bank_cfg *b, const struct sl_settings *s,
 		reply_spec_make(&b->s, i, &b->spec[i]);
 }
 
-int responder_reload(struct responder *r, char *err, size_t errlen)
+static int reload_locked(struct responder *r, char *err, size_t errlen)
 {
 	/* large; one reload at a time */
 	static struct sl_settings s;
@@ -250,6 +260,19 @@ int responder_reload(struct responder *r, char *err, size_t errlen)
 	return 0;
 }
 
+int responder_reload(struct responder *r, char *err, size_t errlen)
+{
+	int ret;
+
+	/* one bank writer at a time; sl-ctl reload holds the command lock
+	 * while it waits for us, not this one */
+	if (sl_run_lock(r->ifname, SL_LOCK_BANK, 5000, err, errlen) < 0)
+		return -1;
+	ret = reload_locked(r, err, errlen);
+	sl_run_unlock(SL_LOCK_BANK);
+	return ret;
+}
+
 int responder_open(const char *ifname, const char *pin_dir,
 		   const char *config_path, const struct sl_settings *s,
 		   const struct sl_bank_image *img, bool skb_mode,
@@ -268,11 +291,10 @@ int responder_open(const char *ifname, const char *pin_dir,
 	 * gets the same answers */
 	bank_set(&r->bank[0], s, img);
 	bank_set(&r->bank[1], s, img);
-	ret = sl_maps_open_pinned(&r->maps, pin_dir);
+	ret = sl_maps_open_pinned(&r->maps, pin_dir, err, errlen);
 	if (ret) {
 		free(r);
-		return fail(err, errlen, "cannot open the maps in %s: %s", pin_dir,
-			    strerror(-ret));
+		return -1;
 	}
 	if (sl_maps_active_bank(&r->maps, &r->cur_bank))
 		r->cur_bank = 0;
@@ -290,6 +312,11 @@ int responder_open(const char *ifname, const char *pin_dir,
 			    strerror(errno));
 	}
 
+	{
+		int mtu = sl_iface_mtu(ifname);
+
+		r->mtu = mtu > 0 ? (__u32)mtu : 0;
+	}
 	xo.ifname = ifname;
 	xo.xsks_map_fd = r->maps.fd[SL_M_XSKS];
 	xo.skb_mode = skb_mode;
@@ -320,6 +347,10 @@ int responder_open(const char *ifname, const char *pin_dir,
 static void publish_io_stats(struct responder *r)
 {
 	struct xsk_io_stats xs;
+	int mtu = sl_iface_mtu(r->ifname);
+
+	/* an MTU change applies within a tick */
+	__atomic_store_n(&r->mtu, mtu > 0 ? (__u32)mtu : 0, __ATOMIC_RELAXED);
 
 	for (unsigned int q = 0; q < xsk_io_queues(r->xio) && q < SL_STATS_SLOTS; q++) {
 		xsk_io_get_stats(r->xio, q, &xs);
