@@ -61,6 +61,17 @@ check "... it is gone" bash -c "for i in \$(seq 50); do kill -0 $pid 2>/dev/null
 
 # --- commands on one interface wait for each other
 check "attach" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/a.conf"
+
+# --- the responder keeps no privilege: no capability (CAP_BPF at most,
+# on kernels that need it for map updates: bit 39), no_new_privs, seccomp
+pid=$(sed -n 1p "/run/sl-xdp/$IF_S.pid")
+grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "/proc/$pid/status" > "$work/status"
+no_caps() { grep -qE "^$1:[[:space:]]+(0000000000000000|0000008000000000)$" "$work/status"; }
+check "responder: no capabilities permitted or effective" bash -c "$(declare -f no_caps); work='$work'; no_caps CapPrm && no_caps CapEff"
+check "responder: empty bounding and ambient sets" bash -c "$(declare -f no_caps); work='$work'; no_caps CapBnd && no_caps CapAmb"
+check "responder: no_new_privs set, seccomp filter mode" \
+	bash -c "grep -qE '^NoNewPrivs:[[:space:]]+1$' '$work/status' && grep -qE '^Seccomp:[[:space:]]+2$' '$work/status'"
+check "... and still answers" test "$(answers 10)" = 10
 gen0=$(nsenter_s "$SLCTL" status "$IF_S" | sed -n 's/.*generation \([0-9]*\).*/\1/p')
 flock "/run/sl-xdp/$IF_S.lock" sleep 2 &
 holder=$!

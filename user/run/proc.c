@@ -15,6 +15,7 @@
 #include "run/proc.h"
 #include "run/responder.h"
 #include "run/run_dir.h"
+#include "run/sandbox.h"
 
 static volatile int stop_flag;
 static volatile int reload_flag;
@@ -49,6 +50,7 @@ static int serve(const char *ifname, const char *pin_dir,
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct responder *r;
+	bool kept_bpf;
 	int ret;
 
 	sigaction(SIGTERM, &sa, NULL);
@@ -79,6 +81,16 @@ static int serve(const char *ifname, const char *pin_dir,
 		responder_close(r);
 		return -1;
 	}
+	/* everything that needed privileges is done: sockets bound, maps
+	 * open and mapped, run files written */
+	if (sl_sandbox_enter(responder_active_map_fd(r), &kept_bpf, err,
+			     errlen)) {
+		sl_run_remove(ifname);
+		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
+			ret = -1;
+		responder_close(r);
+		return -1;
+	}
 	if (ready_fd >= 0) {
 		if (write(ready_fd, "ok", 2) != 2)
 			stop_flag = 1;
@@ -86,8 +98,10 @@ static int serve(const char *ifname, const char *pin_dir,
 	} else {
 		/* foreground: attach is done, let other commands in */
 		sl_run_lock_drop();
-		fprintf(stderr, "sl-xdp answering on %s: %u queue(s), AF_XDP %s mode\n",
-			ifname, responder_queues(r), responder_mode(r));
+		fprintf(stderr, "sl-xdp answering on %s: %u queue(s), AF_XDP %s mode, %s\n",
+			ifname, responder_queues(r), responder_mode(r),
+			kept_bpf ? "no capability but CAP_BPF (this kernel needs it for map updates)" :
+				   "no capabilities");
 	}
 	ret = responder_run(r, &stop_flag, &reload_flag);
 	responder_close(r);
