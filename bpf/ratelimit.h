@@ -9,6 +9,12 @@
 #ifndef SL_RATELIMIT_H
 #define SL_RATELIMIT_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "sl_xdp_shared.h"
+#include "net/packet.h"
+#include "maps.h"
+
 /* 1 if a reply to this source is within its rate, 0 if over. */
 static __always_inline int rate_allows(const struct sl_config *cfg,
 				       const struct pkt *p)

@@ -18,10 +18,18 @@
 #ifndef SL_REPLY_FORWARD_H
 #define SL_REPLY_FORWARD_H
 
-#include "sip_scan.h"
-#include "sip_via.h"
-#include "ip_literal.h"
-#include "csum.h"
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "sl_xdp_shared.h"
+#include "net/payload.h"
+#include "net/csum.h"
+#include "sip/scratch.h"
+#include "sip/lex.h"
+#include "sip/scan.h"
+#include "sip/via.h"
+#include "sip/ip_literal.h"
+#include "maps.h"
 
 #define FWD_FRONT_MAX	512	/* headers between status line and top Via */
 #define FWD_OK		0
@@ -30,6 +38,47 @@
 #define AF_INET		2
 #define AF_INET6	10
 #define SL_ETH_HLEN	14
+
+#define CSUM_CHUNK	256	/* sl_scratch's csum_slack covers 2x */
+#define CSUM_CHUNKS	(SL_SCRATCH_LEN / CSUM_CHUNK)
+
+/*
+ * Sum of buf[s, s + len) of the scratch buffer, folded to 16 bits, as if
+ * the piece started at an even offset (net/csum.h).  len <= SL_SCRATCH_LEN:
+ * bpf_csum_diff calls of at most CSUM_CHUNK bytes, then the 0..3 bytes
+ * left.  Returns -1 if a helper call fails.  A global function: verified
+ * once.
+ */
+__noinline int csum_scratch(struct sl_scratch *x, __u32 s, __u32 len)
+{
+	__u64 sum = 0;
+	__u32 done = 0, n, off;
+	__s64 r;
+	int k;
+
+	if (!x)
+		return -1;
+#pragma unroll
+	for (k = 0; k < CSUM_CHUNKS; k++) {
+		if (len - done < 4)
+			break;
+		n = len - done;
+		if (n > CSUM_CHUNK)
+			n = CSUM_CHUNK;
+		n = unknown(n) & (2 * CSUM_CHUNK - 4);	/* bounded, 4-byte multiple */
+		off = unknown(s + done) & SCRATCH_MASK;
+		r = bpf_csum_diff(NULL, 0, (void *)(x->buf + off), n, 0);
+		if (r < 0)
+			return -1;
+		sum += (__u32)r;
+		done += n;
+	}
+	if (len - done >= 4)
+		return -1;		/* longer than the buffer */
+	off = unknown(s + done) & SCRATCH_MASK;
+	sum += csum_tail(x->buf + off, len - done);
+	return csum_fold16(sum);
+}
 
 /* Status line "SIP/2.0 NNN ": the code, or 0. */
 static __always_inline __u32 fwd_status_code(const __u8 *buf, __u32 len)

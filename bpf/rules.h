@@ -8,25 +8,13 @@
 #ifndef SL_RULES_H
 #define SL_RULES_H
 
-#include "sip_scan.h"
-
-struct req_info {
-	struct sl_scratch *scr;
-	__u32 len;
-	__u32 method_len;
-	__u64 method[SL_METHOD_MAX_LEN / 8];	/* zero padded */
-	__u32 user_s;		/* R-URI user part, e == POS_NONE: none */
-	__u32 user_e;
-	struct span ua;	/* s == e: no User-Agent */
-	__u8 family;		/* 4 or 6 */
-	__u16 dport;
-	__u64 src[2];		/* source address, v4 in the first 4 bytes */
-	/* rule loop */
-	__u32 rule_base;
-	__u32 n_rules;
-	__u32 matched;		/* rule index, POS_NONE: none */
-	__u8 matched_action;	/* that rule's action */
-};
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "sl_xdp_shared.h"
+#include "net/payload.h"
+#include "sip/scratch.h"
+#include "sip/request_line.h"
+#include "maps.h"
 
 static __always_inline int method_matches(const struct sl_rule *r,
 					  const struct req_info *ri)
@@ -124,7 +112,6 @@ static __always_inline int ruri_user_matches(const struct sl_rule *r,
 		return 0;
 	return bytes_equal(ri->scr->buf, ri->user_s, p, 0);
 }
-
 
 static long ua_pos_cb(__u32 idx, void *data)
 {

@@ -6,14 +6,21 @@
  * responses whose top Via is ours when reply forwarding is on, pass all else.
  * Loaded by iproute2 with no configuration it passes everything and
  * counts.
+ *
+ * This file only classifies, counts and dispatches.  Includes run one
+ * way: net/ (frames, checksums) <- sip/ (the SIP bytes: scan, request
+ * line, Via, To, to-tag) <- maps.h and the actions, one header each
+ * (ack_absorb.h, rules.h, ratelimit.h, reply_forward.h) <- this file.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
 #include "sl_xdp_shared.h"
-#include "sl_xdp_maps.h"
-#include "packet.h"
-#include "sip_scan.h"
+#include "maps.h"
+#include "net/packet.h"
+#include "net/payload.h"
+#include "sip/scratch.h"
+#include "sip/scan.h"
+#include "sip/request_line.h"
 #include "ack_absorb.h"
 #include "rules.h"
 #include "ratelimit.h"
@@ -33,93 +40,6 @@ static __always_inline int port_served(const struct sl_config *cfg, __u16 port)
 			break;
 		if (cfg->ports[i] == port)
 			return 1;
-	}
-	return 0;
-}
-
-/* Request line: method, R-URI user part and "SIP/" version.  Returns 0
- * when it is a request line. */
-static __always_inline int parse_request_line(struct sl_scratch *x,
-					      struct req_info *ri)
-{
-	const __u8 *buf = x->buf;
-	__u32 end = x->scan.req_line_end, msp, vsp = POS_NONE, rs, re, colon;
-	int i;
-
-	if (end == POS_NONE)
-		return -1;
-	if (end > 0 && sb(buf, end - 1) == '\r')
-		end--;
-#pragma unroll
-	for (i = 0; i < 8; i++) {	/* tolerate trailing SP (trws.dat) */
-		if (end > 0 && is_ws(sb(buf, end - 1)))
-			end--;
-	}
-	msp = find_byte(x, 0, end, ' ');
-	if (msp == POS_NONE || msp == 0)
-		return -1;
-	ri->method_len = msp;
-	if (msp <= SL_METHOD_MAX_LEN) {
-#pragma unroll
-		for (i = 0; i < SL_METHOD_MAX_LEN / 8; i++) {
-			__u32 n = (__u32)i * 8 < msp ? msp - i * 8 : 0;
-
-			ri->method[i] = n ? sw(buf, i * 8) & first_bytes(n) : 0;
-		}
-	}
-
-	/* the version is the last token: look back at most 16 bytes */
-#pragma unroll
-	for (i = 1; i <= 16; i++) {
-		if (vsp == POS_NONE && end >= (__u32)i + msp &&
-		    sb(buf, end - i) == ' ')
-			vsp = end - i;
-	}
-	vsp = opaque(x, vsp);
-	end = opaque(x, end);
-	if (vsp == POS_NONE || vsp <= msp || end - vsp < 5)
-		return -1;
-	if (((sw(buf, vsp + 1) | 0x202020) & 0xffffffffULL) !=
-	    (W3('s', 'i', 'p') | (__u64)'/' << 24))
-		return -1;
-
-	rs = msp + 1;
-	re = vsp;
-#pragma unroll
-	for (i = 0; i < 4; i++) {	/* extra SP (lwsstart.dat) */
-		if (rs < re && sb(buf, rs) == ' ')
-			rs++;
-		if (re > rs && sb(buf, re - 1) == ' ')
-			re--;
-	}
-	rs = opaque(x, rs);
-	re = opaque(x, re);
-	if (rs >= re)
-		return -1;
-
-	/* user part: after the scheme, up to '@' (sip:, sips:) or, for
-	 * tel:, the number up to its first parameter */
-	ri->user_e = POS_NONE;
-	colon = POS_NONE;
-#pragma unroll
-	for (i = 0; i < 6; i++) {
-		if (colon == POS_NONE && rs + i < re && sb(buf, rs + i) == ':')
-			colon = rs + i;
-	}
-	colon = opaque(x, colon);
-	if (colon != POS_NONE) {
-		__u32 at = find_byte(x, colon + 1, re, '@');
-
-		ri->user_s = colon + 1;
-		if (at != POS_NONE) {
-			ri->user_e = at;
-		} else if (colon - rs == 3 &&
-			   ((sw(buf, rs) | 0x202020) & 0xffffff) ==
-				   W3('t', 'e', 'l')) {
-			__u32 semi = find_byte(x, colon + 1, re, ';');
-
-			ri->user_e = semi == POS_NONE ? re : semi;
-		}
 	}
 	return 0;
 }

@@ -120,6 +120,16 @@ static bool bpf_needs_cap(int map_fd)
 	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 }
 
+/* allow syscall when its first argument compares (op) with a (and b) */
+static int allow_if_arg0(scmp_filter_ctx ctx, int syscall, enum scmp_compare op,
+			 scmp_datum_t a, scmp_datum_t b)
+{
+	struct scmp_arg_cmp cmp = { .arg = 0, .op = op, .datum_a = a, .datum_b = b };
+
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, syscall, 1, &cmp);
+}
+
+__attribute__((unused))	/* not called in sanitizer builds */
 static int install_filter(char *err, size_t errlen)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
@@ -129,19 +139,17 @@ static int install_filter(char *err, size_t errlen)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
 	/* threads only: clone with CLONE_THREAD, never a new process */
 	if (!ret)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-				       SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD,
-					       CLONE_THREAD));
+		ret = allow_if_arg0(ctx, SCMP_SYS(clone), SCMP_CMP_MASKED_EQ,
+				    CLONE_THREAD, CLONE_THREAD);
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				       SCMP_SYS(clone3), 0);
 	/* sockets: netlink (getifaddrs) and inet datagram (the MTU) only */
 	if (!ret)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				       SCMP_A0(SCMP_CMP_EQ, AF_NETLINK));
+		ret = allow_if_arg0(ctx, SCMP_SYS(socket), SCMP_CMP_EQ,
+				    AF_NETLINK, 0);
 	if (!ret)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				       SCMP_A0(SCMP_CMP_EQ, AF_INET));
+		ret = allow_if_arg0(ctx, SCMP_SYS(socket), SCMP_CMP_EQ, AF_INET, 0);
 	if (!ret)	/* every thread, should one exist already */
 		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	if (!ret)

@@ -8,9 +8,12 @@
 #ifndef SL_SIP_VIA_H
 #define SL_SIP_VIA_H
 
-#include "sip_scan.h"
-
-
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "net/payload.h"
+#include "sip/scratch.h"
+#include "sip/lex.h"
+#include "sip/find.h"
 
 static __always_inline int pname_is_branch(const __u8 *buf, __u32 s, __u32 e)
 {

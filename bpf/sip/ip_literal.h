@@ -4,13 +4,16 @@
  * IPv6 in RFC 4291 text form with at most one "::", brackets optional.
  * Host names, IPv4-embedded IPv6 ("::ffff:1.2.3.4") and zone ids are not
  * literals here: the data plane cannot resolve them.  A byte per step,
- * state in the scratch map value (see parse_state.h).
+ * state in the scratch map value (see sip/scratch.h).
  */
-#ifndef SL_IP_LITERAL_H
-#define SL_IP_LITERAL_H
+#ifndef SL_SIP_IP_LITERAL_H
+#define SL_SIP_IP_LITERAL_H
 
-#include "scratch.h"
-#include "parse_state.h"
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "net/payload.h"
+#include "sip/scratch.h"
+#include "sip/find.h"
 
 #define IP_LITERAL_MAX	39	/* "ffff:...:ffff" */
 
@@ -159,4 +162,4 @@ __noinline int ip_literal_parse(struct sl_scratch *x, __u32 s, __u32 e)
 	return 6;
 }
 
-#endif /* SL_IP_LITERAL_H */
+#endif /* SL_SIP_IP_LITERAL_H */

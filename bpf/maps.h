@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Maps of the XDP program.  Everything sl-ctl and the responder touch is
- * pinned by name, so that a program loaded by iproute2 leaves maps that
+ * Every map of the XDP program.  Everything sl-ctl and the responder touch
+ * is pinned by name, so that a program loaded by iproute2 leaves maps that
  * sl-ctl can pick up; sl-ctl itself pins under SL_PIN_BASE/<ifname>/.
  */
-#ifndef SL_XDP_MAPS_H
-#define SL_XDP_MAPS_H
+#ifndef SL_MAPS_H
+#define SL_MAPS_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "sl_xdp_shared.h"
+#include "sip/scratch.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -74,7 +79,6 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_xsks SEC(".maps");
 
-
 /* Per-source GCRA state for rate_limit: theoretical arrival time, ns. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -105,4 +109,13 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_names SEC(".maps");
 
-#endif /* SL_XDP_MAPS_H */
+/* The payload copy and parser state (sip/scratch.h); not pinned: nothing
+ * outside the program reads it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_scratch);
+} sl_scratch SEC(".maps");
+
+#endif /* SL_MAPS_H */

@@ -3,8 +3,12 @@
  * Ethernet, up to two VLAN tags (802.1Q / 802.1ad), IPv4 with options or
  * IPv6 with the common extension headers, UDP.  Fragments are not ours.
  */
-#ifndef SL_PACKET_H
-#define SL_PACKET_H
+#ifndef SL_NET_PACKET_H
+#define SL_NET_PACKET_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 
 #define ETH_P_IP	0x0800
 #define ETH_P_IPV6	0x86DD
@@ -146,4 +150,4 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 	return PKT_OTHER;
 }
 
-#endif /* SL_PACKET_H */
+#endif /* SL_NET_PACKET_H */

@@ -10,23 +10,13 @@
 #ifndef SL_SIP_SCAN_H
 #define SL_SIP_SCAN_H
 
-#include "scratch.h"
-#include "parse_state.h"
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "net/payload.h"
+#include "sip/scratch.h"
+#include "sip/lex.h"
 
-#define SCAN_MAX_WORDS	(SL_SCRATCH_LEN / 8)
 #define SCAN_WORDS_PER_STEP	4
-
-
-
-
-/* Little-endian word literal of up to 8 chars. */
-#define W1(a)			((__u64)(a))
-#define W2(a, b)		(W1(a) | (__u64)(b) << 8)
-#define W3(a, b, c)		(W2(a, b) | (__u64)(c) << 16)
-#define W7(a, b, c, d, e, f, g)	(W3(a, b, c) | (__u64)(d) << 24 | \
-				 (__u64)(e) << 32 | (__u64)(f) << 40 | \
-				 (__u64)(g) << 48)
-#define W8(a, b, c, d, e, f, g, h) (W7(a, b, c, d, e, f, g) | (__u64)(h) << 56)
 
 static __always_inline int is_name_end(__u8 c)
 {
@@ -208,7 +198,6 @@ static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
 	return 0;
 }
 
-
 static long scan_word_cb(__u32 idx, void *data)
 {
 	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
@@ -262,100 +251,9 @@ static __always_inline void sip_scan_run(struct sl_scratch *x)
 	sc->word_off = 0;
 	sc->pending = 0;
 	/* a step per word plus a step per line end */
-	bpf_loop(SCAN_MAX_WORDS + SL_SCRATCH_LEN, scan_word_cb, &lc, 0);
+	bpf_loop(SCRATCH_WORDS + SL_SCRATCH_LEN, scan_word_cb, &lc, 0);
 	if (sc->cur != HDR_NONE)
 		finish_header(x->buf, sc, sc->len);
-}
-
-/* First byte of [from, to) that is one of a small set; POS_NONE if none.
- * Word at a time, FIND_WORDS_PER_STEP words per bpf_loop step. */
-#define FIND_WORDS_PER_STEP	2
-
-static __always_inline __u64 find_mask(const struct find_byte *f, __u64 w)
-{
-	__u64 m = 0;
-	int j;
-
-#pragma unroll
-	for (j = 0; j < FIND_MAX_BYTES; j++) {
-		if ((__u32)j >= f->n)
-			break;
-		m |= zero_bytes(w ^ f->pattern[j]);
-	}
-	return m;
-}
-
-static long find_byte_cb(__u32 idx, void *data)
-{
-	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
-	struct find_byte *f = &x->fb;
-	__u32 off = f->from + idx * 8 * FIND_WORDS_PER_STEP;
-	int k;
-
-#pragma unroll
-	for (k = 0; k < FIND_WORDS_PER_STEP; k++, off += 8) {
-		__u64 m;
-		__u32 p;
-
-		if (off >= f->to)
-			return 1;
-		m = find_mask(f, sw(x->buf, off));
-		if (!m)
-			continue;
-		p = off + lowest_flag_byte(m);
-		if (p < f->to)
-			f->found = p;
-		return 1;
-	}
-	return 0;
-}
-
-static __always_inline __u32 find_run(struct sl_scratch *x, __u32 from, __u32 to)
-{
-	struct loop_ctx lc = { .scr = x };
-
-	x->fb.from = from;
-	x->fb.to = to;
-	x->fb.found = POS_NONE;
-	if (from < to)
-		bpf_loop(SCAN_MAX_WORDS / FIND_WORDS_PER_STEP + 1, find_byte_cb,
-			 &lc, 0);
-	return x->fb.found;
-}
-
-static __always_inline __u32 find_byte(struct sl_scratch *x, __u32 from,
-				       __u32 to, __u8 ch)
-{
-	x->fb.n = 1;
-	x->fb.pattern[0] = ONES64 * ch;
-	return find_run(x, from, to);
-}
-
-/* Ends of a token in a header value: ';' ',' and LWS, plus up to two
- * more bytes a caller wants (0: none).  Constant at each call site. */
-static __always_inline __u32 find_token_end_or(struct sl_scratch *x, __u32 from,
-					       __u32 to, __u8 a, __u8 b)
-{
-	__u32 n = 6;
-
-	x->fb.pattern[0] = ONES64 * ';';
-	x->fb.pattern[1] = ONES64 * ',';
-	x->fb.pattern[2] = ONES64 * ' ';
-	x->fb.pattern[3] = ONES64 * '\t';
-	x->fb.pattern[4] = ONES64 * '\r';
-	x->fb.pattern[5] = ONES64 * '\n';
-	if (a)
-		x->fb.pattern[n++] = ONES64 * a;
-	if (b)
-		x->fb.pattern[n++] = ONES64 * b;
-	x->fb.n = n;
-	return find_run(x, from, to);
-}
-
-static __always_inline __u32 find_token_end(struct sl_scratch *x, __u32 from,
-					    __u32 to)
-{
-	return find_token_end_or(x, from, to, 0, 0);
 }
 
 #endif /* SL_SIP_SCAN_H */

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * State of the SIP parsers.  It lives in the per-CPU scratch map value,
- * next to the payload copy, not on the stack: the verifier does not track
- * map memory by value, so every bpf_loop step starts from the same
- * verifier state and the loop bodies are verified a few times only
- * (per-byte state machines on the stack multiply verifier states).
+ * The per-CPU scratch value (map sl_scratch, maps.h): the copy of the SIP
+ * payload and the state of every loop that reads it.  The state lives in
+ * the map value, not on the stack: the verifier does not track map memory
+ * by value, so every bpf_loop step starts from the same verifier state and
+ * the loop bodies are verified a few times only (per-byte state machines
+ * on the stack multiply verifier states).  The steps above the parsers
+ * (to-tag CRC, User-Agent search, reply forwarding) keep their state in
+ * the same value, so one lookup serves the whole packet: their types are
+ * declared here too.
  */
-#ifndef SL_PARSE_STATE_H
-#define SL_PARSE_STATE_H
+#ifndef SL_SIP_SCRATCH_H
+#define SL_SIP_SCRATCH_H
 
-#include "packet.h"
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "sl_xdp_shared.h"
+#include "net/packet.h"
 
 #define POS_NONE	0xffffffffu
 
@@ -29,6 +36,11 @@ struct span {
 	__u32 s;
 	__u32 e;
 };
+
+static __always_inline int span_present(struct span r)
+{
+	return r.e > r.s;
+}
 
 struct sip_scan {
 	__u32 len;
@@ -201,27 +213,32 @@ struct sl_scratch {
 	struct fwd_out fwd;
 	struct pkt pkt;		/* the frame's addresses and offsets */
 	__u32 opaque;		/* see opaque() */
-	/* csum_scratch() reads start anywhere in buf and are, as far as the
-	 * verifier knows, up to 2 * CSUM_CHUNK - 4 bytes long (a mask, not
-	 * the clamp to CSUM_CHUNK the code applies first): the value must
-	 * extend that far past buf whatever fields come after it */
+	/* csum_scratch() (reply_forward.h) reads start anywhere in buf and
+	 * are, as far as the verifier knows, up to 2 * CSUM_CHUNK - 4 bytes
+	 * long (a mask, not the clamp to CSUM_CHUNK the code applies first):
+	 * the value must extend that far past buf whatever fields follow */
 	__u8 csum_slack[512];
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sl_scratch);
-} sl_scratch SEC(".maps");
-
-/* bpf_loop context: only the scratch pointer.  Parser state lives in the
- * map value, which the verifier does not track by value, so every loop
- * step looks the same to it and verification stays small. */
+/* bpf_loop context: the scratch pointer, and the rule or forwarding
+ * configuration a callback reads.  Parser state lives in the map value,
+ * which the verifier does not track by value, so every loop step looks the
+ * same to it and verification stays small. */
 struct loop_ctx {
 	struct sl_scratch *scr;
 	const struct sl_rule *rule;
 	const struct sl_fwd_config *fwd;
 };
 
-#endif /* SL_PARSE_STATE_H */
+#define BYTES_PER_STEP	8	/* bytes a parser handles per bpf_loop step */
+
+/*
+ * A value the verifier no longer knows: after an unrolled search each exit
+ * leaves a differently-ranged register, and every one of them would be
+ * verified through the rest of the program.  A round trip through map
+ * memory turns them into one unknown scalar, so the paths merge.
+ */
+#define opaque(x, v)	({ *(volatile __u32 *)&(x)->opaque = (v); \
+			   *(volatile __u32 *)&(x)->opaque; })
+
+#endif /* SL_SIP_SCRATCH_H */

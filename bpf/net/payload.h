@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Reading the per-CPU scratch copy of the SIP payload.  Every index is
- * masked into the buffer, so the verifier sees each access in bounds;
- * callers still compare positions with the payload length, because bytes
- * past it are left over from an earlier packet.
+ * Reading the copy of the UDP payload in the per-CPU scratch buffer.
+ * Every index is masked into the buffer, so the verifier sees each access
+ * in bounds; callers still compare positions with the payload length,
+ * because bytes past it are left over from an earlier packet.  Word at a
+ * time helpers (SWAR) test eight bytes with a few ALU instructions.
  */
-#ifndef SL_SCRATCH_H
-#define SL_SCRATCH_H
+#ifndef SL_NET_PAYLOAD_H
+#define SL_NET_PAYLOAD_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "sl_xdp_shared.h"
 
 #define SCRATCH_MASK	(SL_SCRATCH_LEN - 1)
-#define BYTES_PER_STEP	8	/* bytes a parser handles per bpf_loop step */
+#define SCRATCH_WORDS	(SL_SCRATCH_LEN / 8)
 #define ONES64		0x0101010101010101ULL
 #define HIGHS64		0x8080808080808080ULL
 #define LOWS7_64	0x7f7f7f7f7f7f7f7fULL
@@ -59,50 +64,18 @@ static __always_inline __u64 lower_word(__u64 w)
 	return w | (upper >> 2);
 }
 
-static __always_inline int is_ws(__u8 c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static __always_inline int is_lws(__u8 c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-
 /* v, with the compiler's knowledge of its range dropped, so that a mask
  * applied next is kept for the verifier even when it looks redundant. */
 #define unknown(v)	({ __typeof__((v) + 0) __u = (v); \
 			   asm volatile("" : "+r"(__u)); __u; })
 
-/*
- * A value the verifier no longer knows: after an unrolled search each exit
- * leaves a differently-ranged register, and every one of them would be
- * verified through the rest of the program.  A round trip through map
- * memory turns them into one unknown scalar, so the paths merge.
- */
-#define opaque(x, v)	({ *(volatile __u32 *)&(x)->opaque = (v); \
-			   *(volatile __u32 *)&(x)->opaque; })
+/* Little-endian word literal of up to 8 chars. */
+#define W1(a)			((__u64)(a))
+#define W2(a, b)		(W1(a) | (__u64)(b) << 8)
+#define W3(a, b, c)		(W2(a, b) | (__u64)(c) << 16)
+#define W7(a, b, c, d, e, f, g)	(W3(a, b, c) | (__u64)(d) << 24 | \
+				 (__u64)(e) << 32 | (__u64)(f) << 40 | \
+				 (__u64)(g) << 48)
+#define W8(a, b, c, d, e, f, g, h) (W7(a, b, c, d, e, f, g) | (__u64)(h) << 56)
 
-/* Decimal port [s, e): 1..65535, at most 5 digits; 0 when invalid. */
-static __always_inline __u32 port_parse(const __u8 *buf, __u32 s, __u32 e)
-{
-	__u32 v = 0;
-	int i;
-
-	if (e <= s || e - s > 5)
-		return 0;
-#pragma unroll
-	for (i = 0; i < 5; i++) {
-		__u8 c = sb(buf, s + i);
-
-		if (s + i >= e)
-			break;
-		if (c < '0' || c > '9')
-			return 0;
-		v = v * 10 + (c - '0');
-	}
-	return v <= 65535 ? v : 0;
-}
-
-#endif /* SL_SCRATCH_H */
+#endif /* SL_NET_PAYLOAD_H */

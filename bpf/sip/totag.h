@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Kamailio's to-tag (spec 1.4) as the data plane checks it: 32 bytes of
+ * signature, '.', and 8 hex digits of CRC-16 suffix recomputed from this
+ * message's top Via (host, port, branch) and Call-ID.
+ */
+#ifndef SL_SIP_TOTAG_H
+#define SL_SIP_TOTAG_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "sl_xdp_shared.h"
+#include "sl_crc16.h"
+#include "net/payload.h"
+#include "sip/scratch.h"
+
+/* CRC-16/X-25 of [crc.s, crc.e): a word per bpf_loop step, the last
+ * 0..7 bytes one at a time. */
+static long crc_chunk_cb(__u32 idx, void *data)
+{
+	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
+	struct crc_run *c = &x->crc;
+	__u32 i = c->s + idx * BYTES_PER_STEP, e = c->e;
+	__u16 state = c->state;
+	__u64 w;
+	int k;
+
+	if (i >= e)
+		return 1;
+	if (e - i >= 8) {
+		/* the CRC is a plain unknown value to the verifier: keep it in
+		 * a register, two slices of four bytes */
+		w = sw(x->buf, i);
+		state = sl_crc16_step4(state, w, w >> 8, w >> 16, w >> 24);
+		state = sl_crc16_step4(state, w >> 32, w >> 40, w >> 48, w >> 56);
+		c->state = state;
+		return 0;
+	}
+#pragma unroll
+	for (k = 0; k < BYTES_PER_STEP; k++) {
+		if (i + k >= e)
+			break;
+		state = sl_crc16_step(state, sb(x->buf, i + k));
+	}
+	c->state = state;
+	return 1;
+}
+
+/* state, updated with the bytes of r. */
+static __always_inline __u16 crc_update(struct sl_scratch *x, __u16 state,
+					struct span r)
+{
+	struct loop_ctx lc = { .scr = x };
+
+	if (r.e <= r.s)
+		return state;
+	x->crc.s = r.s;
+	x->crc.e = r.e;
+	x->crc.state = state;
+	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, crc_chunk_cb, &lc, 0);
+	return x->crc.state;
+}
+
+/* CRC-A << 16 | CRC-B for this message's top Via and Call-ID. */
+static __always_inline __u32 totag_suffix(struct sl_scratch *x,
+					  struct span callid)
+{
+	struct via_parse *v = &x->via;
+	__u16 a = SL_CRC16_INIT, b = SL_CRC16_INIT;
+
+	a = crc_update(x, a, v->host);
+	if (span_present(v->port)) {
+		a = crc_update(x, a, v->port);
+		if (span_present(v->branch))
+			a = crc_update(x, a, v->branch);
+		b = crc_update(x, b, v->port);
+		b = crc_update(x, b, v->host);
+		if (span_present(callid))
+			b = crc_update(x, b, callid);
+	}
+	return (__u32)sl_crc16_final(a) << 16 | sl_crc16_final(b);
+}
+
+static __always_inline __u8 hex_lower(__u32 v)
+{
+	v &= 15;
+	return v < 10 ? '0' + v : 'a' + v - 10;
+}
+
+/* Does the 8-char suffix at off spell crc (Kamailio's nibble order)? */
+static __always_inline int suffix_matches(const __u8 *buf, __u32 off, __u32 suffix)
+{
+	__u16 a = suffix >> 16, b = suffix & 0xffff;
+	__u64 want = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		want |= (__u64)hex_lower(a >> (4 * i)) << (8 * i);
+		want |= (__u64)hex_lower(b >> (4 * i)) << (8 * (i + 4));
+	}
+	return sw(buf, off) == want;
+}
+
+/* The first 32 tag bytes equal the configured signature, then '.'. */
+static __always_inline int signature_matches(const __u8 *buf, __u32 off,
+					     const struct sl_config *cfg)
+{
+	const __u64 *sig = (const __u64 *)cfg->signature;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < SL_SIG_LEN / 8; i++) {
+		if (sw(buf, off + 8 * i) != sig[i])
+			return 0;
+	}
+	return sb(buf, off + SL_SIG_LEN) == '.';
+}
+
+#endif /* SL_SIP_TOTAG_H */
