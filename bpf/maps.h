@@ -73,7 +73,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
-	__uint(max_entries, SL_MAX_QUEUES);
+	__uint(max_entries, SL_MAX_SOCKETS);	/* queue * sockets_per_queue + k */
 	__type(key, __u32);
 	__type(value, __u32);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);

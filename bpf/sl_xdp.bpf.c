@@ -10,7 +10,8 @@
  * This file only classifies, counts and dispatches.  Includes run one
  * way: net/ (frames, checksums) <- sip/ (the SIP bytes: scan, request
  * line, Via, To, to-tag) <- maps.h and the actions, one header each
- * (ack_absorb.h, rules.h, ratelimit.h, reply_forward.h) <- this file.
+ * (ack_absorb.h, rules.h, ratelimit.h, reply_forward.h, xsk_dispatch.h)
+ * <- this file.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -25,6 +26,7 @@
 #include "rules.h"
 #include "ratelimit.h"
 #include "reply_forward.h"
+#include "xsk_dispatch.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -46,12 +48,22 @@ static __always_inline int port_served(const struct sl_config *cfg, __u16 port)
 
 static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 						 struct sl_dp_counters *cnt,
+						 const struct sl_config *cfg,
 						 __u32 rule, __u32 bank)
 {
+	__u32 xsk = ctx->rx_queue_index;
 	struct sl_xdp_meta *meta;
 	void *data;
 	long ret;
 
+	/* the kernel would drop what a UMEM frame cannot hold (in the
+	 * socket's rx_dropped): the stack can still answer it */
+	if (bpf_xdp_get_buff_len(ctx) > SL_XSK_RX_MAX) {
+		cnt->redirect_too_big++;
+		return XDP_PASS;
+	}
+	if (cfg->xsk_per_queue > 1)
+		xsk = sl_xsk_spread(xsk, cfg->xsk_per_queue);
 	/* tell the responder which rule matched; without metadata room it
 	 * evaluates the rules itself */
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)) == 0) {
@@ -64,7 +76,7 @@ static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 			meta->flags = 0;
 		}
 	}
-	ret = bpf_redirect_map(&sl_xsks, ctx->rx_queue_index, XDP_PASS);
+	ret = bpf_redirect_map(&sl_xsks, xsk, XDP_PASS);
 	if (ret == XDP_REDIRECT)
 		cnt->redirected++;
 	else
@@ -156,7 +168,7 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank)
 			cnt->rate_limited++;
 			return XDP_DROP;
 		}
-		return redirect_to_responder(ctx, cnt, rule, bank);
+		return redirect_to_responder(ctx, cnt, cfg, rule, bank);
 	}
 	cnt->passed_by_rule++;
 	return XDP_PASS;

@@ -37,7 +37,8 @@
 	X(fwd_forwarded, "Responses forwarded (XDP_TX or redirect).") \
 	X(fwd_rewritten, "Forwarded responses whose code and reason were rewritten.") \
 	X(fwd_unresolvable, "Responses to forward passed: host name, no route or no neighbour.") \
-	X(fwd_passed, "Responses to forward passed: one Via, malformed or unsupported.")
+	X(fwd_passed, "Responses to forward passed: one Via, malformed or unsupported.") \
+	X(redirect_too_big, "Requests to answer passed to the stack: larger than an AF_XDP frame holds.")
 
 /*
  * Kamailio's sl counters, in the (alphabetical) order in which
@@ -77,7 +78,17 @@
 
 /*
  * The responder's own counters (printed as resp:NAME), after Kamailio's
- * in struct sl_kam_stats.  X(name, help).
+ * in struct sl_kam_stats.  X(name, help).  Every request the XDP program
+ * redirects is in exactly one of them once it has left the rings, so
+ * that, at rest,
+ *   dp:redirected = resp:rx_frames + resp:rx_ring_full + resp:rx_dropped
+ *   resp:rx_frames = sl:sent_replies + sl:failures
+ *                    + resp:dropped_unanswerable + resp:dropped_not_request
+ *                    + resp:rx_bad_desc
+ * (sl:failures includes tx_ring_full, umem_exhausted and oversize).  The
+ * kernel's XDP_STATISTICS of each socket are read by the responder and
+ * added to its slot as they grow, so they survive a restart of the
+ * responder (new sockets count from 0) and `stats --reset`.
  */
 #define SL_RESP_COUNTERS(X) \
 	X(dropped_unanswerable, "Requests dropped: no usable Via, From, To, Call-ID or CSeq.") \
@@ -85,7 +96,17 @@
 	X(tx_ring_full, "Requests not answered: the AF_XDP TX ring was full (part of failures).") \
 	X(umem_exhausted, "Requests not answered: no free UMEM frame to reply in (part of failures).") \
 	X(oversize, "Replies not sent: longer than the interface's MTU (part of failures).") \
-	X(window_recorded, "Reply-window entries written for the ACK filter.")
+	X(window_recorded, "Reply-window entries written for the ACK filter.") \
+	X(rx_frames, "Frames the responder read from its AF_XDP RX rings.") \
+	X(rx_ring_full, "Requests lost in the kernel: the socket's RX ring was full (XDP_STATISTICS rx_ring_full).") \
+	X(rx_dropped, "Requests lost in the kernel: no free frame on the fill ring, or too large (XDP_STATISTICS rx_dropped).") \
+	X(rx_fill_ring_empty, "Times the kernel found the fill ring empty (XDP_STATISTICS; in copy mode each also counts in rx_dropped).") \
+	X(rx_invalid_descs, "Fill-ring descriptors the kernel refused (XDP_STATISTICS; 0 unless there is a bug).") \
+	X(tx_invalid_descs, "TX descriptors the kernel refused (XDP_STATISTICS; 0 unless there is a bug).") \
+	X(rx_bad_desc, "Frames dropped: their RX descriptor pointed outside their UMEM frame (0 unless there is a bug).") \
+	X(tx_kicks, "sendto() calls that asked the kernel to transmit.") \
+	X(sleeps, "Times a queue thread found nothing to do and slept in poll().") \
+	X(busy_ns, "CPU time of the queue threads (user and system), in nanoseconds.")
 
 #define SL_COUNTER_FIELD(name, help) __u64 name;
 #define SL_KAM_FIELD_BUCKET(f) __u64 f;
@@ -106,7 +127,7 @@ struct sl_dp_counters {
 };
 
 /* One responder thread's slot of the mmap-able map sl_stats. */
-#define SL_STATS_SLOT_WORDS	32	/* 256 bytes: a slot per cache-line group */
+#define SL_STATS_SLOT_WORDS	64	/* 512 bytes: a slot per cache-line group */
 enum {
 	SL_KAM_N_STORED = 0 SL_KAM_COUNTERS(SL_KAM_COUNT_STORED),
 	SL_RESP_N = 0 SL_RESP_COUNTERS(SL_COUNT_ONE),
@@ -122,6 +143,8 @@ struct sl_kam_stats {
 	SL_RESP_COUNTERS(SL_COUNTER_FIELD)
 	__u64 pad[SL_STATS_SLOT_WORDS - SL_KAM_N_STORED - SL_RESP_N];
 };
-#define SL_STATS_SLOTS	SL_MAX_QUEUES	/* one per responder thread (queue) */
+/* One per responder thread: the thread of socket k of queue q writes
+ * slot q * sockets_per_queue + k, the same index as its sl_xsks entry. */
+#define SL_STATS_SLOTS	SL_MAX_SOCKETS
 
 #endif /* SL_COUNTERS_H */

@@ -18,7 +18,16 @@
 #define SL_SIG_LEN		32	/* hex MD5 part of the to-tag */
 #define SL_SUFFIX_LEN		8	/* hex CRC part of the to-tag */
 #define SL_TOTAG_LEN		41	/* SIG '.' SUFFIX */
-#define SL_MAX_QUEUES		64	/* xsk map entries */
+#define SL_MAX_QUEUES		64	/* RX queues served */
+#define SL_MAX_SOCKETS_PER_QUEUE 16	/* sockets_per_queue */
+#define SL_MAX_SOCKETS		256	/* sl_xsks entries: queues x sockets */
+
+/* A UMEM frame, and the largest frame the kernel copies into one: the
+ * frame less XDP_PACKET_HEADROOM (256 bytes; the UMEM has no headroom of
+ * its own).  A larger request is passed to the stack by the XDP program
+ * instead of being dropped by the redirect. */
+#define SL_XSK_FRAME_SIZE	4096
+#define SL_XSK_RX_MAX		(SL_XSK_FRAME_SIZE - 256)
 
 /* The SIP payload is copied into a per-CPU scratch buffer and parsed
  * there; bytes beyond SL_SCRATCH_LEN are not looked at. */
@@ -141,7 +150,10 @@ struct sl_config {
 	__u8 has_signature;		/* ACK absorption armed */
 	__u8 n_rules;
 	__u8 rules_need_headers;	/* some rule has a user_agent key */
-	__u8 pad[3];
+	__u8 xsk_per_queue;		/* sockets_per_queue; 0 = 1: the XDP
+					 * program picks sl_xsks entry
+					 * queue * n + hash(Call-ID) % n */
+	__u8 pad[2];
 	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part; 8-aligned */
 	/* Per-source reply rate limit (GCRA): a request a rule would answer
 	 * is dropped when its source's theoretical arrival time is more than

@@ -278,6 +278,7 @@ static const struct {
 	FX_FIELD(rate_limited),
 	FX_FIELD(fwd_forwarded), FX_FIELD(fwd_rewritten),
 	FX_FIELD(fwd_unresolvable), FX_FIELD(fwd_passed),
+	FX_FIELD(redirect_too_big),
 };
 _Static_assert(sizeof(fx_fields) / sizeof(fx_fields[0]) ==
 	       sizeof(struct sl_dp_counters) / sizeof(__u64),

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Which AF_XDP socket answers a request (DESIGN.md 4).  With one socket
+ * per RX queue: the queue's, sl_xsks entry `queue`.  With
+ * sockets_per_queue = n (sl_config.xsk_per_queue): entry
+ * queue * n + hash(Call-ID) % n, so that a peer that RSS puts on one
+ * queue (one 5-tuple: a carrier trunk) is answered by n threads, while
+ * every retransmission of a request, which carries its Call-ID, reaches
+ * the same socket as the first copy.
+ *
+ * The Call-ID's position comes from the header scan (sip/scan.h); when
+ * the rules did not need the headers the scan is run again, now over
+ * them, only for a request about to be redirected.  The hash reads at
+ * most CALLID_HASH_WORDS words of the value: the cost per packet is
+ * bounded by the scan's own bound plus 16 multiplications.
+ */
+#ifndef SL_XSK_DISPATCH_H
+#define SL_XSK_DISPATCH_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "sl_xdp_shared.h"
+#include "maps.h"
+#include "net/payload.h"
+#include "sip/scratch.h"
+#include "sip/scan.h"
+
+#define CALLID_HASH_WORDS	16	/* 128 bytes; Call-IDs differ earlier */
+
+/* Hash of the Call-ID value in the scratch buffer (as the scan found it,
+ * trailing blanks included: a retransmission has the same bytes); 0 when
+ * there is none (the responder drops such a request anyway). */
+static __always_inline __u32 callid_hash(const struct sl_scratch *x)
+{
+	const struct sip_scan *sc = &x->scan;
+	__u64 h = 0x9e3779b97f4a7c15ULL;
+	__u32 s, e;
+	int k;
+
+	if (!(sc->seen & (1u << HDR_CALLID)))
+		return 0;
+	s = sc->hdr[HDR_CALLID].s;
+	e = sc->hdr[HDR_CALLID].e;
+	if (e <= s || e > sc->len)
+		return 0;
+#pragma unroll
+	for (k = 0; k < CALLID_HASH_WORDS; k++) {
+		__u32 off = s + k * 8;
+
+		if (off >= e)
+			break;
+		/* bytes past the value are another header's: masked off */
+		h = (h ^ (sw(x->buf, off) & first_bytes(e - off))) *
+		    0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return (__u32)h;
+}
+
+/*
+ * The sl_xsks entry of socket hash(Call-ID) % n of RX queue `queue`,
+ * n >= 2.  A global function: verified once, on its own, whatever the
+ * caller's state.  The request's payload and scan state are in the
+ * per-CPU scratch value.
+ */
+__noinline __u32 sl_xsk_spread(__u32 queue, __u32 n)
+{
+	struct sl_scratch *scr;
+	__u32 zero = 0;
+
+	if (n < 2 || n > SL_MAX_SOCKETS_PER_QUEUE)
+		return queue;
+	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
+	if (!scr)
+		return queue * n;
+	if (!scr->scan.want_headers) {
+		/* the scan stopped at the request line */
+		scr->scan.want_headers = 1;
+		sip_scan_run(scr);
+	}
+	return queue * n + callid_hash(scr) % n;
+}
+
+#endif /* SL_XSK_DISPATCH_H */
