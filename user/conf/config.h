@@ -93,6 +93,60 @@
 #define SL_WINDOW_SLOTS_MAX	16777216u
 #define SL_ACK_WINDOW_MAX_NS	60000000000ULL
 
+/* Limits of the responder's [sl] keys (keys_responder.c). */
+#define SL_RING_SIZE_MIN	64u
+#define SL_RING_SIZE_MAX	65536u
+#define SL_UMEM_FRAMES_MIN	8u
+#define SL_SPIN_US_MAX		10000u
+#define SL_MAX_CPU_LIST		SL_MAX_SOCKETS	/* entries of cpus = */
+#define SL_CPU_ID_MAX		1023u		/* CPU_SETSIZE - 1 */
+
+/*
+ * How the responder runs its sockets and threads ([sl] keys; the data
+ * plane only needs sockets_per_queue, kept in dp.xsk_per_queue).  Zero
+ * means the default for each.
+ *
+ *   sockets_per_queue = N   1..SL_MAX_SOCKETS_PER_QUEUE, default 1:
+ *                           N AF_XDP sockets and threads per RX queue,
+ *                           sharing its UMEM; XDP picks one by a hash of
+ *                           the Call-ID.  queues x N <= SL_MAX_SOCKETS
+ *                           (checked at attach, where the queues are
+ *                           known).
+ *   cpus = auto | none | LIST   LIST: CPU numbers and ranges ("2-9,12"),
+ *                           at most SL_MAX_CPU_LIST, each at most
+ *                           SL_CPU_ID_MAX, none twice; thread i (socket
+ *                           queue * N + k) runs on the i-th CPU of the
+ *                           list, round robin.  auto (default): each
+ *                           queue's thread on the CPU of that queue's
+ *                           interrupt where /proc/interrupts names it and
+ *                           N = 1, else not pinned.  none: not pinned.
+ *   spin_us = US            0..SL_SPIN_US_MAX, default 0: an idle thread
+ *                           looks for requests this long before it
+ *                           sleeps in poll().
+ *   busy_poll = on | off    default off: SO_PREFER_BUSY_POLL, SO_BUSY_POLL,
+ *                           SO_BUSY_POLL_BUDGET on every socket, and the
+ *                           idle loop polls the device (for NICs in
+ *                           zero-copy mode; see README).
+ *   ring_size = N           entries of each AF_XDP ring, a power of two
+ *                           SL_RING_SIZE_MIN..SL_RING_SIZE_MAX, default 2048.
+ *   umem_frames = N         4 KiB frames of a queue's UMEM, a power of two
+ *                           from SL_UMEM_FRAMES_MIN to 4 x ring_size,
+ *                           default 2 x ring_size.
+ * The environment variables SL_XDP_RING_SIZE and SL_XDP_UMEM_FRAMES,
+ * when set, override ring_size and umem_frames (tests, systemd drop-ins).
+ */
+enum sl_cpus_mode { SL_CPUS_AUTO = 0, SL_CPUS_NONE, SL_CPUS_LIST };
+
+struct sl_responder_settings {
+	__u32 ring_size;
+	__u32 umem_frames;
+	__u32 spin_us;
+	bool busy_poll;
+	__u8 cpus_mode;		/* enum sl_cpus_mode */
+	__u16 n_cpus;		/* SL_CPUS_LIST: entries of cpus[] */
+	__u16 cpus[SL_MAX_CPU_LIST];
+};
+
 struct sl_rule_reply {          /* userspace-only part of a rule, same index as dp rule */
 	char name[64];
 	unsigned line;          /* line of the [rule NAME] section header */
@@ -122,6 +176,7 @@ struct sl_settings {
 	__u32 rate_limit;       /* replies/s per source, 0 = unlimited */
 	__u32 burst;
 	__u32 window_slots;     /* reply-window store size, power of two, default SL_WINDOW_SLOTS_DEFAULT */
+	struct sl_responder_settings resp;
 };
 
 /* Defaults of DESIGN.md section 5: port 5060, no rules, default_action

@@ -173,4 +173,10 @@ const struct key_def conf_sl_keys[K_SL_N] = {
 	[K_RATE_LIMIT]		= { "rate_limit", sl_rate_limit, false },
 	[K_BURST]		= { "burst", sl_burst, false },
 	[K_WINDOW_SLOTS]	= { "window_slots", sl_window_slots, false },
+	[K_SOCKETS_PER_QUEUE]	= { "sockets_per_queue", conf_sl_sockets_per_queue, false },
+	[K_CPUS]		= { "cpus", conf_sl_cpus, false },
+	[K_SPIN_US]		= { "spin_us", conf_sl_spin_us, false },
+	[K_BUSY_POLL]		= { "busy_poll", conf_sl_busy_poll, false },
+	[K_RING_SIZE]		= { "ring_size", conf_sl_ring_size, false },
+	[K_UMEM_FRAMES]		= { "umem_frames", conf_sl_umem_frames, false },
 };

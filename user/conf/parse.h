@@ -35,6 +35,12 @@ enum sl_key_idx {
 	K_RATE_LIMIT,
 	K_BURST,
 	K_WINDOW_SLOTS,
+	K_SOCKETS_PER_QUEUE,
+	K_CPUS,
+	K_SPIN_US,
+	K_BUSY_POLL,
+	K_RING_SIZE,
+	K_UMEM_FRAMES,
 	K_SL_N,
 };
 
@@ -89,6 +95,18 @@ struct key_def {
 	int (*parse)(struct parse_ctx *c, const char *key, const char *val);
 	bool may_be_empty;
 };
+
+/* The responder's [sl] keys (keys_responder.c), in conf_sl_keys. */
+int conf_sl_sockets_per_queue(struct parse_ctx *c, const char *key,
+			      const char *val);
+int conf_sl_cpus(struct parse_ctx *c, const char *key, const char *val);
+int conf_sl_spin_us(struct parse_ctx *c, const char *key, const char *val);
+int conf_sl_busy_poll(struct parse_ctx *c, const char *key, const char *val);
+int conf_sl_ring_size(struct parse_ctx *c, const char *key, const char *val);
+int conf_sl_umem_frames(struct parse_ctx *c, const char *key,
+			const char *val);
+/* What needs two of them (umem_frames against ring_size), at the end. */
+int conf_sl_responder_finish(struct parse_ctx *c);
 
 /* The key tables, indexed by the enums above. */
 extern const struct key_def conf_sl_keys[K_SL_N];

@@ -396,6 +396,8 @@ static int finish(struct parse_ctx *c)
 					       r->ports[j], rep->name);
 		}
 	}
+	if (conf_sl_responder_finish(c))
+		return -1;
 	if (c->fwd_line && !c->fwd_seen[F_VIA])
 		return conf_fail_at(c, c->fwd_line,
 			       "[forward] has no 'via' (our sent-by: the replies whose top Via is this address are forwarded)");
