@@ -172,8 +172,9 @@ bench-engine: $(BUILD)/tests/bench_engine
 	$(BUILD)/tests/bench_engine
 
 # AF_XDP echo driver of tests/e2e/test_xsk_echo.sh
-$(BUILD)/xsk_echo: tests/tools/xsk_echo.c user/dp/xsk_io.c user/dp/frame_io.c $(USER_HDRS) | $(BUILD)
-	$(CC) $(CFLAGS) tests/tools/xsk_echo.c user/dp/xsk_io.c user/dp/frame_io.c -o $@ -lxdp -lbpf -lpthread
+XSK_SRCS := user/dp/xsk_io.c user/dp/xsk_loop.c user/dp/frame_io.c user/dp/iface.c
+$(BUILD)/xsk_echo: tests/tools/xsk_echo.c $(XSK_SRCS) $(USER_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) tests/tools/xsk_echo.c $(XSK_SRCS) -o $@ -lxdp -lbpf -lpthread
 
 # SIP load generator and the sl-xdp vs Kamailio benchmark (bench/run.sh);
 # not part of 'all' nor of 'make test'.  BENCH_QUICK=1: ~2-minute smoke run;

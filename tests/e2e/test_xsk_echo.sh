@@ -26,7 +26,7 @@ netns_defer "rm -rf '$work'"
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
 
 # ---- the driver: build/xsk_echo, else built here; plus an ASan build ----
-ECHO_SRCS="$SL_ROOT/tests/tools/xsk_echo.c $SL_ROOT/user/dp/xsk_io.c $SL_ROOT/user/dp/frame_io.c"
+ECHO_SRCS="$SL_ROOT/tests/tools/xsk_echo.c $SL_ROOT/user/dp/xsk_io.c $SL_ROOT/user/dp/xsk_loop.c $SL_ROOT/user/dp/iface.c $SL_ROOT/user/dp/frame_io.c"
 ECHO_FLAGS="-std=gnu11 -Wall -Wextra -Werror -I$SL_ROOT/include -I$SL_ROOT/user"
 ECHO_LIBS="-lxdp -lbpf -lpthread"
 ECHO="$SL_BUILD/xsk_echo"

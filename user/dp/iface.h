@@ -15,6 +15,10 @@ bool sl_iface_name_valid(const char *name);
  * when tag_addr is not set).  0, or -1 if it has none. */
 int sl_iface_ipv4_text(const char *ifname, char *out, size_t outlen);
 
+/* RX queues of the device: combined + RX-only channels (ethtool's
+ * ETHTOOL_GCHANNELS); 0 if it cannot tell (veth before 5.x, ...). */
+unsigned int sl_iface_rx_queues(const char *ifname);
+
 /* The interface's MTU (the largest IP packet it sends), -1 if unknown. */
 int sl_iface_mtu(const char *ifname);
 

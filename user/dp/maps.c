@@ -458,3 +458,12 @@ int sl_maps_read_kam_stats(const struct sl_maps *m, struct sl_kam_stats *sum)
 	}
 	return 0;
 }
+
+int sl_maps_read_stats_slots(const struct sl_maps *m, struct sl_kam_stats *slots,
+			     __u32 n)
+{
+	for (__u32 k = 0; k < n && k < SL_STATS_SLOTS; k++)
+		if (bpf_map_lookup_elem(m->fd[SL_M_STATS], &k, &slots[k]))
+			return -errno;
+	return 0;
+}

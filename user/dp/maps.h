@@ -79,5 +79,9 @@ void *sl_maps_mmap(const struct sl_maps *m, int which, __u32 *entries,
 
 /* Kamailio sl counters summed over the responder slots of sl_stats. */
 int sl_maps_read_kam_stats(const struct sl_maps *m, struct sl_kam_stats *sum);
+/* The first n slots of sl_stats, one per responder thread (socket k of
+ * queue q in slot q * sockets_per_queue + k). */
+int sl_maps_read_stats_slots(const struct sl_maps *m, struct sl_kam_stats *slots,
+			     __u32 n);
 
 #endif /* SL_DP_MAPS_H */

@@ -1,89 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * AF_XDP sockets, one per RX queue, around a reply handler (xsk_io.h).
- *
- * Frame ownership in a queue's UMEM (ring size R, N frames, by default
- * N = 2R; NR = min(N/2, R) receive frames, NT = N - NR transmit frames):
- *   frames 0 .. NR-1    receive: fill ring -> RX ring -> handler -> stash
- *                       -> fill ring.  The fill ring holds R >= NR
- *                       entries, so it always has room for the stash.
- *   frames NR .. N-1    transmit: free list -> handler -> TX ring ->
- *                       completion ring -> free list.  The kernel takes a
- *                       descriptor off the TX ring only once it has a
- *                       completion slot for it, so the completion ring
- *                       never overflows whatever NT is.
- * NT < R: the free list can run dry before the TX ring fills (counted as
- * umem_exhausted); NT > R: the TX ring can fill while frames are free
- * (tx_ring_full).  Either way the request is not answered, its RX frame
- * goes back to the fill ring, and nothing is lost.
+ * AF_XDP sockets around a reply handler (xsk_io.h): setup, teardown,
+ * counters.  The queue threads' data path is in xsk_loop.c; what both
+ * share, and how frames move, in xsk_int.h.
  */
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <linux/ethtool.h>
 #include <linux/if_xdp.h>
-#include <linux/sockios.h>
 #include <bpf/bpf.h>
 #include <xdp/xsk.h>
 
-#include "dp/xsk_io.h"
+#include "dp/iface.h"
+#include "dp/xsk_int.h"
 
-#define RX_BATCH	64
-#define POLL_MS		100
-#define KICK_TRIES	8	/* copy mode sends 32 descriptors per kick */
-#define DEF_FRAME_SIZE	4096
+#ifndef SOL_XDP
+#define SOL_XDP			283
+#endif
+/* Linux 6.17 (include/uapi/linux/if_xdp.h); Debian 12's headers are 6.1 */
+#ifndef XDP_MAX_TX_SKB_BUDGET
+#define XDP_MAX_TX_SKB_BUDGET	9
+#endif
+/* Linux 5.11 (include/uapi/asm-generic/socket.h) */
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL	69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET	70
+#endif
+
+#define DEF_FRAME_SIZE	SL_XSK_FRAME_SIZE
 #define DEF_RING_SIZE	2048
 #define MIN_UMEM_FRAMES	8
-
-struct xsk_q {
-	struct xsk_io *io;
-	unsigned int queue;
-	bool zc;
-	bool in_map;
-	bool started;
-	bool kick_pending;	/* TX descriptors the kernel has not taken */
-	__u8 *area;
-	size_t area_len;
-	struct xsk_umem *umem;
-	struct xsk_socket *xsk;
-	int fd;
-	struct xsk_ring_prod fill;
-	struct xsk_ring_cons comp;
-	struct xsk_ring_cons rx;
-	struct xsk_ring_prod tx;
-	__u64 *free_tx;		/* TX frames we own (io->tx_frames slots) */
-	__u32 n_free_tx;
-	__u64 *stash;		/* RX frames waiting for the fill ring
-				 * (io->rx_frames slots) */
-	__u32 n_stash;
-	pthread_t thread;
-	struct xsk_io_stats st;	/* written by this queue's thread only */
-} __attribute__((aligned(64)));
-
-struct xsk_io {
-	char ifname[IF_NAMESIZE];
-	int map_fd;
-	unsigned int n;
-	unsigned int frame_size;
-	unsigned int ring_size;
-	unsigned int rx_frames;	/* frames 0 .. rx_frames-1 of a UMEM */
-	unsigned int tx_frames;	/* the tx_frames after them */
-	xsk_handler_fn handler;
-	void *user;
-	volatile int *stop;
-	int abort;
-	struct xsk_q *q;	/* n entries */
-};
+#define BUSY_POLL_US	20	/* SO_BUSY_POLL: makes the socket eligible;
+				 * non-blocking calls poll once anyway */
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -102,42 +59,34 @@ static bool is_pow2(unsigned int v)
 	return v && !(v & (v - 1));
 }
 
-/* RX queues of the device: combined + RX-only channels; 0 if unknown. */
-static unsigned int device_queues(const char *ifname)
-{
-	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
-	struct ifreq ifr = {};
-	unsigned int n = 0;
-	int fd;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_data = (void *)&ch;
-	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0)
-		n = ch.combined_count + ch.rx_count;
-	close(fd);
-	return n;
-}
-
 /* ---- setup ---- */
 
-static void q_free_umem(struct xsk_q *q)
+static void q_delete_socket(struct xsk_q *q)
 {
 	if (q->xsk) {
 		xsk_socket__delete(q->xsk);
 		q->xsk = NULL;
 	}
-	if (q->umem) {
-		xsk_umem__delete(q->umem);
-		q->umem = NULL;
+	q->fd = -1;
+}
+
+static void pool_delete_umem(struct xsk_pool *p)
+{
+	if (p->umem) {
+		xsk_umem__delete(p->umem);
+		p->umem = NULL;
 	}
 }
 
-/* A fresh UMEM on q->area and a socket bound with bind_flags. */
+/*
+ * Socket k of its queue.  The first one creates the queue's UMEM (fill and
+ * completion rings) and is bound with bind_flags; the others share it
+ * (XDP_SHARED_UMEM: same device and queue, so the same buffer pool, and
+ * the mode of the first).
+ */
 static int q_bind(struct xsk_io *x, struct xsk_q *q, __u16 bind_flags)
 {
+	struct xsk_pool *p = q->pool;
 	struct xsk_umem_config ucfg = {
 		.fill_size = x->ring_size,
 		.comp_size = x->ring_size,
@@ -154,76 +103,138 @@ static int q_bind(struct xsk_io *x, struct xsk_q *q, __u16 bind_flags)
 	};
 	int ret;
 
-	ret = xsk_umem__create(&q->umem, q->area, q->area_len, &q->fill,
-			       &q->comp, &ucfg);
-	if (ret) {
-		q->umem = NULL;
-		return ret;
+	if (q->k == 0) {
+		ret = xsk_umem__create(&p->umem, p->area, p->area_len, &p->fill,
+				       &p->comp, &ucfg);
+		if (ret) {
+			p->umem = NULL;
+			return ret;
+		}
 	}
-	ret = xsk_socket__create(&q->xsk, x->ifname, q->queue, q->umem,
-				 &q->rx, &q->tx, &scfg);
+	ret = xsk_socket__create_shared(&q->xsk, x->ifname, q->queue, p->umem,
+					&q->rx, &q->tx, &p->fill, &p->comp,
+					&scfg);
 	if (ret) {
 		q->xsk = NULL;
-		q_free_umem(q);
+		if (q->k == 0)
+			pool_delete_umem(p);
 		return ret;
 	}
+	return 0;
+}
+
+/* The queue's UMEM area and free TX list (before its first socket). */
+static int pool_open(struct xsk_io *x, struct xsk_pool *p, char *err,
+		     size_t errlen)
+{
+	__u32 i, nr = x->rx_frames, nt = x->tx_frames;
+
+	if (pthread_mutex_init(&p->lock, NULL))
+		return fail(err, errlen, "queue %u: cannot make a lock", p->queue);
+	p->lock_init = true;
+	p->wake_fd = -1;
+	p->area_len = (size_t)(nr + nt) * x->frame_size;
+	p->area = mmap(NULL, p->area_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p->area == MAP_FAILED) {
+		p->area = NULL;
+		return fail(err, errlen, "queue %u: cannot map %zu bytes of UMEM: %s",
+			    p->queue, p->area_len, strerror(errno));
+	}
+	p->free_tx = calloc(nt, sizeof(*p->free_tx));
+	if (!p->free_tx)
+		return fail(err, errlen, "out of memory");
+	for (i = 0; i < nt; i++)
+		p->free_tx[i] = (__u64)(nr + i) * x->frame_size;
+	p->n_free_tx = nt;
+	return 0;
+}
+
+/* Receive frames into the fill ring, once the queue's UMEM exists. */
+static int pool_fill(struct xsk_io *x, struct xsk_pool *p, char *err,
+		     size_t errlen)
+{
+	__u32 i, idx = 0, nr = x->rx_frames;
+
+	if (xsk_ring_prod__reserve(&p->fill, nr, &idx) != nr)
+		return fail(err, errlen, "queue %u: fill ring smaller than %u",
+			    p->queue, nr);
+	for (i = 0; i < nr; i++)
+		*xsk_ring_prod__fill_addr(&p->fill, idx + i) =
+			(__u64)i * x->frame_size;
+	xsk_ring_prod__submit(&p->fill, nr);
+	return 0;
+}
+
+/* Per-socket options: all best effort but busy polling, which was asked
+ * for and needs CAP_NET_ADMIN (held here, before the sandbox). */
+static int q_tune(struct xsk_io *x, struct xsk_q *q, char *err,
+		  size_t errlen)
+{
+	unsigned int budget = TX_BUDGET < x->ring_size ? TX_BUDGET : x->ring_size;
+	int one = 1, usec = BUSY_POLL_US, nb = RX_BATCH;
+
+	/* 6.17+: more descriptors per sendto() in copy mode; ENOPROTOOPT
+	 * before (32 per call, KICK_TRIES calls per kick) */
+	if (!setsockopt(q->fd, SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &budget,
+			sizeof(budget)) && q->index == 0)
+		x->tx_budget_raised = true;
+	if (!x->busy_poll)
+		return 0;
+	if (setsockopt(q->fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &one, sizeof(one)) ||
+	    setsockopt(q->fd, SOL_SOCKET, SO_BUSY_POLL, &usec, sizeof(usec)) ||
+	    setsockopt(q->fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &nb, sizeof(nb)))
+		return fail(err, errlen,
+			    "busy_poll: cannot set the busy-polling options of the socket of queue %u: %s",
+			    q->queue, strerror(errno));
 	return 0;
 }
 
 static int q_open(struct xsk_io *x, struct xsk_q *q, bool try_zc,
 		  char *err, size_t errlen)
 {
-	__u32 i, idx = 0, nr = x->rx_frames, nt = x->tx_frames;
+	struct xsk_pool *p = q->pool;
 	int ret = -EOPNOTSUPP, fd;
 
-	q->area_len = (size_t)(nr + nt) * x->frame_size;
-	q->area = mmap(NULL, q->area_len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (q->area == MAP_FAILED) {
-		q->area = NULL;
-		return fail(err, errlen, "queue %u: cannot map %zu bytes of UMEM: %s",
-			    q->queue, q->area_len, strerror(errno));
-	}
-	q->free_tx = calloc(nt, sizeof(*q->free_tx));
-	q->stash = calloc(nr, sizeof(*q->stash));
-	if (!q->free_tx || !q->stash)
+	q->stash = calloc(x->rx_frames, sizeof(*q->stash));
+	if (!q->stash)
 		return fail(err, errlen, "out of memory");
 
-	if (try_zc) {
-		ret = q_bind(x, q, XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP);
-		q->zc = ret == 0;
+	if (q->k > 0) {
+		/* mode and flags are the first socket's */
+		ret = q_bind(x, q, 0);
+	} else {
+		if (try_zc) {
+			ret = q_bind(x, q, XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP);
+			p->zc = ret == 0;
+		}
+		if (ret)
+			ret = q_bind(x, q, XDP_COPY | XDP_USE_NEED_WAKEUP);
 	}
-	if (ret)
-		ret = q_bind(x, q, XDP_COPY | XDP_USE_NEED_WAKEUP);
 	if (ret) {
 		const char *hint = "";
 
 		if (ret == -ENOBUFS || ret == -EPERM)
 			hint = " (UMEM is locked memory: CAP_IPC_LOCK or a higher RLIMIT_MEMLOCK needed)";
 		return fail(err, errlen,
-			    "cannot bind an AF_XDP socket to %s queue %u: %s%s",
-			    x->ifname, q->queue, strerror(-ret), hint);
+			    "cannot bind AF_XDP socket %u of %s queue %u: %s%s",
+			    q->k, x->ifname, q->queue, strerror(-ret), hint);
 	}
 	q->fd = xsk_socket__fd(q->xsk);
-
-	/* receive frames into the fill ring, transmit frames free */
-	if (xsk_ring_prod__reserve(&q->fill, nr, &idx) != nr)
-		return fail(err, errlen, "queue %u: fill ring smaller than %u",
-			    q->queue, nr);
-	for (i = 0; i < nr; i++)
-		*xsk_ring_prod__fill_addr(&q->fill, idx + i) =
-			(__u64)i * x->frame_size;
-	xsk_ring_prod__submit(&q->fill, nr);
-	for (i = 0; i < nt; i++)
-		q->free_tx[i] = (__u64)(nr + i) * x->frame_size;
-	q->n_free_tx = nt;
+	if (q->k == 0) {
+		p->wake_fd = q->fd;
+		if (pool_fill(x, p, err, errlen))
+			return -1;
+	}
+	if (q_tune(x, q, err, errlen))
+		return -1;
 
 	fd = q->fd;
-	ret = bpf_map_update_elem(x->map_fd, &q->queue, &fd, 0);
+	ret = bpf_map_update_elem(x->map_fd, &q->index, &fd, 0);
 	if (ret)
 		return fail(err, errlen,
-			    "cannot insert the socket of queue %u into the sl_xsks map: %s",
-			    q->queue, strerror(errno));
+			    "cannot insert socket %u of queue %u into the sl_xsks map: %s",
+			    q->k, q->queue, strerror(errno));
 	q->in_map = true;
 	return 0;
 }
@@ -231,24 +242,32 @@ static int q_open(struct xsk_io *x, struct xsk_q *q, bool try_zc,
 static void q_close(struct xsk_io *x, struct xsk_q *q)
 {
 	if (q->in_map) {
-		bpf_map_delete_elem(x->map_fd, &q->queue);
+		bpf_map_delete_elem(x->map_fd, &q->index);
 		q->in_map = false;
 	}
-	q_free_umem(q);
-	if (q->area)
-		munmap(q->area, q->area_len);
-	q->area = NULL;
-	free(q->free_tx);
+	q_delete_socket(q);
 	free(q->stash);
-	q->free_tx = NULL;
 	q->stash = NULL;
+}
+
+static void pool_close(struct xsk_pool *p)
+{
+	pool_delete_umem(p);
+	if (p->area)
+		munmap(p->area, p->area_len);
+	p->area = NULL;
+	free(p->free_tx);
+	p->free_tx = NULL;
+	if (p->lock_init)
+		pthread_mutex_destroy(&p->lock);
+	p->lock_init = false;
 }
 
 int xsk_io_open(const struct xsk_io_opts *o, struct xsk_io **out, char *err,
 		size_t errlen)
 {
 	struct xsk_io *x;
-	unsigned int i, n, frame_size, ring_size, frames;
+	unsigned int i, n, per, frame_size, ring_size, frames;
 	unsigned int page = (unsigned int)sysconf(_SC_PAGESIZE);
 	bool try_zc;
 
@@ -276,16 +295,25 @@ int xsk_io_open(const struct xsk_io_opts *o, struct xsk_io **out, char *err,
 		return fail(err, errlen,
 			    "UMEM frames %u: must be a power of two from %u to 4 x the ring size (%u)",
 			    frames, MIN_UMEM_FRAMES, 4 * ring_size);
+	per = o->sockets_per_queue ? o->sockets_per_queue : 1;
+	if (per > SL_MAX_SOCKETS_PER_QUEUE)
+		return fail(err, errlen, "%u sockets per queue: at most %u",
+			    per, SL_MAX_SOCKETS_PER_QUEUE);
 	n = o->n_queues;
 	if (!n) {
-		n = device_queues(o->ifname);
+		n = sl_iface_rx_queues(o->ifname);
 		if (!n)
 			n = 1;
 		if (n > SL_MAX_QUEUES)
-			n = SL_MAX_QUEUES;	/* the map's size */
+			n = SL_MAX_QUEUES;
 	}
 	if (n > SL_MAX_QUEUES)
 		return fail(err, errlen, "%u queues: at most %u", n, SL_MAX_QUEUES);
+	if (n * per > SL_MAX_SOCKETS)
+		return fail(err, errlen,
+			    "%s has %u queues: %u sockets per queue would make %u sockets, at most %u (sockets_per_queue = %u at most)",
+			    o->ifname, n, per, n * per, SL_MAX_SOCKETS,
+			    SL_MAX_SOCKETS / n);
 
 	x = calloc(1, sizeof(*x));
 	if (!x)
@@ -298,25 +326,49 @@ int xsk_io_open(const struct xsk_io_opts *o, struct xsk_io **out, char *err,
 	x->ring_size = ring_size;
 	x->rx_frames = frames / 2 < ring_size ? frames / 2 : ring_size;
 	x->tx_frames = frames - x->rx_frames;
-	/* one cache line group per queue: its thread writes the counters */
-	if (posix_memalign((void **)&x->q, 64, n * sizeof(*x->q))) {
+	x->spin_ns = (__u64)o->spin_us * 1000;
+	x->busy_poll = o->busy_poll;
+	/* a cache line group each: its thread writes the counters */
+	if (posix_memalign((void **)&x->q, 64, n * per * sizeof(*x->q)) ||
+	    posix_memalign((void **)&x->pool, 64, n * sizeof(*x->pool))) {
+		free(x->q);
 		free(x);
 		return fail(err, errlen, "out of memory");
 	}
-	memset(x->q, 0, n * sizeof(*x->q));
-	x->n = n;
+	memset(x->q, 0, n * per * sizeof(*x->q));
+	memset(x->pool, 0, n * sizeof(*x->pool));
+	x->n_queues = n;
+	x->per_queue = per;
+	x->n = n * per;
+	for (i = 0; i < x->n; i++) {
+		struct xsk_q *q = &x->q[i];
+
+		q->io = x;
+		q->index = i;
+		q->queue = i / per;
+		q->k = i % per;
+		q->pool = &x->pool[q->queue];
+		q->fd = -1;
+		q->cpu = o->cpus ? o->cpus[i] : -1;
+	}
 	try_zc = !o->skb_mode;
-	for (i = 0; i < n; i++) {
-		x->q[i].io = x;
-		x->q[i].queue = i;
-		x->q[i].fd = -1;
-		if (q_open(x, &x->q[i], try_zc, err, errlen)) {
+	for (i = 0; i < x->n; i++) {
+		struct xsk_q *q = &x->q[i];
+
+		if (q->k == 0) {
+			q->pool->queue = q->queue;
+			if (pool_open(x, q->pool, err, errlen)) {
+				xsk_io_close(x);
+				return -1;
+			}
+		}
+		if (q_open(x, q, try_zc, err, errlen)) {
 			xsk_io_close(x);
 			return -1;
 		}
 		/* a driver that refuses zero-copy on one queue refuses it on
 		 * the next one too: do not ask again */
-		if (!x->q[i].zc)
+		if (!q->pool->zc)
 			try_zc = false;
 	}
 	*out = x;
@@ -329,251 +381,87 @@ void xsk_io_close(struct xsk_io *x)
 
 	if (!x)
 		return;
+	/* every socket of a queue before the UMEM they share */
 	for (i = 0; x->q && i < x->n; i++)
 		q_close(x, &x->q[i]);
+	for (i = 0; x->pool && i < x->n_queues; i++)
+		pool_close(&x->pool[i]);
 	free(x->q);
+	free(x->pool);
 	free(x);
 }
 
 unsigned int xsk_io_queues(struct xsk_io *x)
 {
+	return x ? x->n_queues : 0;
+}
+
+unsigned int xsk_io_sockets(struct xsk_io *x)
+{
 	return x ? x->n : 0;
+}
+
+bool xsk_io_tx_budget_raised(struct xsk_io *x)
+{
+	return x && x->tx_budget_raised;
 }
 
 const char *xsk_io_mode(struct xsk_io *x)
 {
 	unsigned int i;
 
-	if (!x || !x->n)
+	if (!x || !x->n_queues)
 		return "copy";
-	for (i = 0; i < x->n; i++)
-		if (!x->q[i].zc)
+	for (i = 0; i < x->n_queues; i++)
+		if (!x->pool[i].zc)
 			return "copy";
 	return "zero-copy";
 }
 
-void xsk_io_get_stats(struct xsk_io *x, unsigned int queue,
+/* The socket's drop counters as the kernel keeps them. */
+static void read_xdp_statistics(const struct xsk_q *q, struct xsk_io_stats *st)
+{
+	struct xdp_statistics xs = {};
+	socklen_t len = sizeof(xs);
+
+	if (q->fd < 0 ||
+	    getsockopt(q->fd, SOL_XDP, XDP_STATISTICS, &xs, &len) ||
+	    len < sizeof(xs))
+		return;
+	st->rx_dropped = xs.rx_dropped;
+	st->rx_ring_full = xs.rx_ring_full;
+	st->rx_fill_ring_empty = xs.rx_fill_ring_empty_descs;
+	st->rx_invalid_descs = xs.rx_invalid_descs;
+	st->tx_invalid_descs = xs.tx_invalid_descs;
+}
+
+void xsk_io_get_stats(struct xsk_io *x, unsigned int sock,
 		      struct xsk_io_stats *st)
 {
+	struct xsk_q *q;
 	const struct xsk_io_stats *s;
+	struct timespec ts;
 
 	memset(st, 0, sizeof(*st));
-	if (!x || queue >= x->n)
+	if (!x || sock >= x->n)
 		return;
-	s = &x->q[queue].st;
+	q = &x->q[sock];
+	s = &q->st;
 	st->rx = __atomic_load_n(&s->rx, __ATOMIC_RELAXED);
 	st->tx = __atomic_load_n(&s->tx, __ATOMIC_RELAXED);
 	st->tx_ring_full = __atomic_load_n(&s->tx_ring_full, __ATOMIC_RELAXED);
 	st->umem_exhausted = __atomic_load_n(&s->umem_exhausted, __ATOMIC_RELAXED);
 	st->handler_zero = __atomic_load_n(&s->handler_zero, __ATOMIC_RELAXED);
-}
-
-/* ---- data path ---- */
-
-/* Single writer: a plain add, stored so that readers never see it torn. */
-static void stat_add(__u64 *field, __u64 n)
-{
-	if (n)
-		__atomic_store_n(field, *field + n, __ATOMIC_RELAXED);
-}
-
-static bool stopping(const struct xsk_io *x)
-{
-	return __atomic_load_n(x->stop, __ATOMIC_RELAXED) ||
-	       __atomic_load_n(&x->abort, __ATOMIC_RELAXED);
-}
-
-static __u64 frame_base(const struct xsk_io *x, __u64 addr)
-{
-	return addr & ~(__u64)(x->frame_size - 1);
-}
-
-/* Lets the kernel take what is on the TX ring, if it wants a kick. */
-static void q_kick(struct xsk_q *q)
-{
-	int i;
-
-	q->kick_pending = false;
-	for (i = 0; i < KICK_TRIES; i++) {
-		if (!xsk_ring_prod__needs_wakeup(&q->tx))
-			return;
-		if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
-			return;
-		/* EAGAIN: more than one kick's worth, or the device is
-		 * busy; ENOBUFS/EBUSY/ENETDOWN: try again later */
-		if (errno != EAGAIN && errno != EINTR)
-			break;
-	}
-	q->kick_pending = true;
-}
-
-/* Completed TX frames back to the free list. */
-static void q_reclaim(struct xsk_q *q)
-{
-	struct xsk_io *x = q->io;
-	__u64 tx_base = (__u64)x->rx_frames * x->frame_size;
-	__u32 idx = 0, i, n;
-
-	n = xsk_ring_cons__peek(&q->comp, x->ring_size, &idx);
-	for (i = 0; i < n; i++) {
-		__u64 addr = *xsk_ring_cons__comp_addr(&q->comp, idx + i);
-
-		/* the kernel only returns what we gave it; check anyway */
-		if (addr >= tx_base && addr < q->area_len &&
-		    q->n_free_tx < x->tx_frames)
-			q->free_tx[q->n_free_tx++] = frame_base(x, addr);
-	}
-	if (n)
-		xsk_ring_cons__release(&q->comp, n);
-}
-
-/* Stashed RX frames back to the fill ring. */
-static void q_refill(struct xsk_q *q)
-{
-	__u32 idx = 0, i, n = q->n_stash;
-
-	if (!n)
-		return;
-	while (n && xsk_ring_prod__reserve(&q->fill, n, &idx) != n)
-		n /= 2;
-	for (i = 0; i < n; i++)
-		*xsk_ring_prod__fill_addr(&q->fill, idx + i) =
-			q->stash[q->n_stash - n + i];
-	if (n) {
-		xsk_ring_prod__submit(&q->fill, n);
-		q->n_stash -= n;
-	}
-	if (xsk_ring_prod__needs_wakeup(&q->fill))
-		recvfrom(q->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
-}
-
-/* The XDP program's metadata in front of the packet at addr, or NULL.
- * Wiped after reading: stale bytes must not pass for a later frame's. */
-static const struct sl_xdp_meta *q_meta(struct xsk_q *q, __u64 addr,
-					struct sl_xdp_meta *m)
-{
-	__u8 *p;
-
-	if (addr - frame_base(q->io, addr) < sizeof(*m))
-		return NULL;
-	p = q->area + addr - sizeof(*m);
-	memcpy(m, p, sizeof(*m));
-	memset(p, 0, sizeof(*m));
-	if (m->magic != SL_META_MAGIC || m->bank >= SL_RULE_BANKS ||
-	    (m->rule >= SL_MAX_RULES && m->rule != SL_META_DEFAULT_RULE))
-		return NULL;
-	return m;
-}
-
-/* Every TX frame in flight or the TX ring full: push out what is
- * pending (reserved, not yet submitted), then take back what the kernel
- * has finished. */
-static void q_tx_make_room(struct xsk_q *q, __u32 *pending)
-{
-	if (*pending) {
-		xsk_ring_prod__submit(&q->tx, *pending);
-		*pending = 0;
-	}
-	q_kick(q);
-	q_reclaim(q);
-}
-
-/* Handles up to RX_BATCH received frames; returns how many. */
-static __u32 q_rx_batch(struct xsk_q *q)
-{
-	struct xsk_io *x = q->io;
-	struct xsk_io_stats d = {};
-	__u32 idx_rx = 0, i, rcvd, pending = 0, sent = 0;
-
-	rcvd = xsk_ring_cons__peek(&q->rx, RX_BATCH, &idx_rx);
-	for (i = 0; i < rcvd; i++) {
-		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, idx_rx + i);
-		__u64 addr = desc->addr, base = frame_base(x, addr), tx_addr;
-		__u32 len = desc->len, idx_tx = 0;
-		const struct sl_xdp_meta *meta;
-		struct sl_xdp_meta m;
-		struct xdp_desc *td;
-		size_t out;
-
-		d.rx++;
-		if (addr >= q->area_len)
-			continue;	/* not a frame of ours: cannot happen */
-		if (addr - base + len > x->frame_size)
-			goto recycle;	/* runs past its frame: neither */
-		meta = q_meta(q, addr, &m);
-		/* A TX frame and a TX descriptor before the handler runs: it
-		 * counts the reply as sent and records its ACK window entry,
-		 * so the reply must not be dropped after it. */
-		if (!q->n_free_tx || !xsk_prod_nb_free(&q->tx, 1))
-			q_tx_make_room(q, &pending);
-		if (!q->n_free_tx) {
-			d.umem_exhausted++;
-			goto recycle;
-		}
-		if (!xsk_prod_nb_free(&q->tx, 1)) {
-			d.tx_ring_full++;
-			goto recycle;
-		}
-		tx_addr = q->free_tx[--q->n_free_tx];
-		out = x->handler(x->user, q->queue, q->area + addr, len, meta,
-				 q->area + tx_addr, x->frame_size);
-		if (!out || out > x->frame_size) {
-			q->free_tx[q->n_free_tx++] = tx_addr;
-			d.handler_zero++;
-			goto recycle;
-		}
-		/* cannot fail: single producer, room checked above */
-		xsk_ring_prod__reserve(&q->tx, 1, &idx_tx);
-		td = xsk_ring_prod__tx_desc(&q->tx, idx_tx);
-		td->addr = tx_addr;
-		td->len = out;
-		td->options = 0;
-		pending++;
-		sent++;
-recycle:
-		/* the stash has room for every RX frame there is */
-		if (q->n_stash < x->rx_frames)
-			q->stash[q->n_stash++] = base;
-	}
-	if (rcvd)
-		xsk_ring_cons__release(&q->rx, rcvd);
-	if (pending)
-		xsk_ring_prod__submit(&q->tx, pending);
-	if (sent)
-		q_kick(q);
-	q_refill(q);
-
-	d.tx = sent;
-	stat_add(&q->st.rx, d.rx);
-	stat_add(&q->st.tx, d.tx);
-	stat_add(&q->st.tx_ring_full, d.tx_ring_full);
-	stat_add(&q->st.umem_exhausted, d.umem_exhausted);
-	stat_add(&q->st.handler_zero, d.handler_zero);
-	return rcvd;
-}
-
-static void *q_thread(void *arg)
-{
-	struct xsk_q *q = arg;
-	struct xsk_io *x = q->io;
-	struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
-	sigset_t all;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-
-	while (!stopping(x)) {
-		q_reclaim(q);
-		if (q->kick_pending)
-			q_kick(q);
-		if (q_rx_batch(q))
-			continue;
-		/* idle: sleep until a frame arrives (poll also drives copy
-		 * mode TX and wakes a zero-copy driver that asked for it) */
-		pfd.revents = 0;
-		poll(&pfd, 1, q->kick_pending ? 1 : POLL_MS);
-	}
-	return NULL;
+	st->rx_bad_desc = __atomic_load_n(&s->rx_bad_desc, __ATOMIC_RELAXED);
+	st->tx_kicks = __atomic_load_n(&s->tx_kicks, __ATOMIC_RELAXED);
+	st->sleeps = __atomic_load_n(&s->sleeps, __ATOMIC_RELAXED);
+	read_xdp_statistics(q, st);
+	/* the thread publishes its clock once it runs; an ended thread's
+	 * clock is gone (EINVAL): its last reading stands */
+	if (__atomic_load_n(&q->have_clock, __ATOMIC_ACQUIRE) &&
+	    !clock_gettime(q->cpu_clock, &ts))
+		q->busy_ns = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	st->busy_ns = q->busy_ns;
 }
 
 int xsk_io_run(struct xsk_io *x, volatile int *stop)
@@ -587,7 +475,7 @@ int xsk_io_run(struct xsk_io *x, volatile int *stop)
 	__atomic_store_n(&x->abort, 0, __ATOMIC_RELAXED);
 	for (i = 0; i < x->n; i++) {
 		x->q[i].started = false;
-		ret = -pthread_create(&x->q[i].thread, NULL, q_thread, &x->q[i]);
+		ret = -pthread_create(&x->q[i].thread, NULL, xsk_q_thread, &x->q[i]);
 		if (ret) {
 			__atomic_store_n(&x->abort, 1, __ATOMIC_RELAXED);
 			break;
@@ -598,6 +486,7 @@ int xsk_io_run(struct xsk_io *x, volatile int *stop)
 		if (x->q[i].started)
 			pthread_join(x->q[i].thread, NULL);
 		x->q[i].started = false;
+		__atomic_store_n(&x->q[i].have_clock, false, __ATOMIC_RELEASE);
 	}
 	return ret;
 }
