@@ -10,6 +10,7 @@
 #include "dp/bank.h"
 #include "dp/frame_io.h"
 #include "dp/iface.h"
+#include "dp/irq_cpus.h"
 #include "dp/maps.h"
 #include "dp/xsk_io.h"
 #include "run/prepare.h"
@@ -39,6 +40,9 @@ struct responder {
 	struct sl_kam_stats *stats;	/* SL_STATS_SLOTS slots */
 	size_t stats_len;
 	struct xsk_io *xio;
+	/* what publish_io_stats() has added to each socket's slot so far */
+	struct xsk_io_stats published[SL_MAX_SOCKETS];
+	int cpu[SL_MAX_SOCKETS];	/* each socket's thread's CPU, -1 */
 	__u32 mtu;			/* largest IP packet out; 0 = unknown */
 };
 
@@ -113,12 +117,12 @@ static const struct sl_reply_spec *reply_spec_for(const struct bank_cfg *b,
 	return &b->spec[rule < SL_MAX_RULES ? rule : SL_MAX_RULES];
 }
 
-static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
+static size_t handle_frame(void *user, unsigned int sock, const __u8 *frame,
 			   size_t len, const struct sl_xdp_meta *meta,
 			   __u8 *tx_buf, size_t tx_cap)
 {
 	struct responder *r = user;
-	struct sl_kam_stats *st = &r->stats[queue % SL_STATS_SLOTS];
+	struct sl_kam_stats *st = &r->stats[sock % SL_STATS_SLOTS];
 	struct frame_info fi;
 	const struct sl_reply_spec *spec;
 	struct sl_result res;
@@ -181,26 +185,12 @@ static size_t handle_frame(void *user, unsigned int queue, const __u8 *frame,
 }
 
 /*
- * AF_XDP sizing knobs, read from the environment when the responder
- * starts (sl-ctl attach; under systemd, Environment= in a drop-in of
- * sl-xdp@.service).  Unset or empty: the defaults.  Both apply to every
- * queue; an invalid value makes attach fail with a message.
- *
- *   SL_XDP_RING_SIZE=N    entries of each AF_XDP ring of a queue (fill,
- *                         completion, RX, TX): a power of two from 64 to
- *                         65536, default 2048.
- *   SL_XDP_UMEM_FRAMES=N  frames (4 KiB each) in a queue's UMEM: a power
- *                         of two from 8 to 4 x SL_XDP_RING_SIZE, default
- *                         2 x SL_XDP_RING_SIZE.  min(N/2, ring size) of
- *                         them receive, the rest transmit.  Fewer TX
- *                         frames than ring entries save memory (N = 4096
- *                         frames is 16 MiB per queue) at the price of
- *                         requests left unanswered in bursts (counted as
- *                         resp:umem_exhausted); more (N = 4 x ring size)
- *                         keep frames free while the TX ring is full
- *                         (resp:tx_ring_full).
- *
- * The tests use tiny values to exhaust both on purpose.
+ * AF_XDP sizes: the [sl] keys ring_size and umem_frames (conf/config.h),
+ * overridden by the environment variables SL_XDP_RING_SIZE and
+ * SL_XDP_UMEM_FRAMES when they are set and not empty (the tests use tiny
+ * values to exhaust both on purpose; under systemd, Environment= in a
+ * drop-in of sl-xdp@.service).  xsk_io checks the ranges: an invalid
+ * value makes attach fail with a message.
  */
 static int io_size_from_env(const char *name, unsigned int *out, char *err,
 			    size_t errlen)
@@ -209,7 +199,6 @@ static int io_size_from_env(const char *name, unsigned int *out, char *err,
 	unsigned long n;
 	char *end;
 
-	*out = 0;
 	if (!v || !*v)
 		return 0;
 	errno = 0;
@@ -218,6 +207,43 @@ static int io_size_from_env(const char *name, unsigned int *out, char *err,
 		return fail(err, errlen, "%s=%s: not a number from 1 to %u",
 			    name, v, 1u << 20);
 	*out = (unsigned int)n;
+	return 0;
+}
+
+/*
+ * The CPU of each socket's thread (r->cpu, sockets queue-major): the
+ * cpus list round robin, or with cpus = auto and one socket per queue
+ * each queue's interrupt CPU where the kernel names it.  A listed CPU
+ * this process may not run on is an error now, not a thread that
+ * silently runs elsewhere.
+ */
+static int plan_cpus(struct responder *r, const struct sl_responder_settings *rs,
+		     unsigned int queues, unsigned int per_queue, char *err,
+		     size_t errlen)
+{
+	unsigned int n = queues * per_queue;
+	char allowed[256];
+
+	for (unsigned int i = 0; i < SL_MAX_SOCKETS; i++)
+		r->cpu[i] = -1;
+	if (rs->cpus_mode == SL_CPUS_LIST) {
+		for (unsigned int i = 0; i < rs->n_cpus; i++)
+			if (!sl_cpu_allowed(rs->cpus[i], allowed, sizeof(allowed)))
+				return fail(err, errlen,
+					    "cpus: CPU %u is not one the responder may run on (allowed: %s)",
+					    rs->cpus[i], allowed);
+		for (unsigned int i = 0; i < n; i++)
+			r->cpu[i] = rs->cpus[i % rs->n_cpus];
+	} else if (rs->cpus_mode == SL_CPUS_AUTO && per_queue == 1 &&
+		   queues <= SL_MAX_QUEUES) {
+		int irq_cpu[SL_MAX_QUEUES];
+
+		sl_irq_queue_cpus(r->ifname, irq_cpu, queues);
+		for (unsigned int q = 0; q < queues; q++)
+			if (irq_cpu[q] >= 0 &&
+			    sl_cpu_allowed(irq_cpu[q], allowed, sizeof(allowed)))
+				r->cpu[q] = irq_cpu[q];
+	}
 	return 0;
 }
 
@@ -245,6 +271,13 @@ static int reload_locked(struct responder *r, char *err, size_t errlen)
 				sizeof(r->config_path));
 	if (sl_prepare(r->config_path, r->ifname, &s, &img, err, errlen))
 		return -1;
+	/* the sockets are open: the data plane must keep choosing among
+	 * as many (sl-ctl reload refuses such a file first) */
+	if ((s.dp.xsk_per_queue ? s.dp.xsk_per_queue : 1) !=
+	    xsk_io_sockets(r->xio) / xsk_io_queues(r->xio))
+		return fail(err, errlen,
+			    "sockets_per_queue cannot change on a reload (it is %u): detach and attach",
+			    xsk_io_sockets(r->xio) / xsk_io_queues(r->xio));
 	ret = sl_maps_active_bank(&r->maps, &active);
 	if (ret)
 		return fail(err, errlen, "cannot read the active bank: %s",
@@ -280,6 +313,7 @@ int responder_open(const char *ifname, const char *pin_dir,
 {
 	struct responder *r = calloc(1, sizeof(*r));
 	struct xsk_io_opts xo = {};
+	bool env_ring, env_frames;
 	__u32 entries;
 	int ret;
 
@@ -322,16 +356,31 @@ int responder_open(const char *ifname, const char *pin_dir,
 	xo.skb_mode = skb_mode;
 	xo.handler = handle_frame;
 	xo.user = r;
+	xo.ring_size = s->resp.ring_size;
+	xo.umem_frames = s->resp.umem_frames;
+	xo.spin_us = s->resp.spin_us;
+	xo.busy_poll = s->resp.busy_poll;
+	xo.sockets_per_queue = s->dp.xsk_per_queue ? s->dp.xsk_per_queue : 1;
+	xo.n_queues = sl_iface_rx_queues(ifname);
+	if (!xo.n_queues)
+		xo.n_queues = 1;
+	if (xo.n_queues > SL_MAX_QUEUES)
+		xo.n_queues = SL_MAX_QUEUES;	/* the rest fall back */
+	env_ring = getenv("SL_XDP_RING_SIZE") && *getenv("SL_XDP_RING_SIZE");
+	env_frames = getenv("SL_XDP_UMEM_FRAMES") && *getenv("SL_XDP_UMEM_FRAMES");
 	if (io_size_from_env("SL_XDP_RING_SIZE", &xo.ring_size, err, errlen) ||
 	    io_size_from_env("SL_XDP_UMEM_FRAMES", &xo.umem_frames, err,
-			     errlen)) {
+			     errlen) ||
+	    plan_cpus(r, &s->resp, xo.n_queues, xo.sockets_per_queue, err,
+		      errlen)) {
 		responder_close(r);
 		return -1;
 	}
+	xo.cpus = r->cpu;
 	if (xsk_io_open(&xo, &r->xio, err, errlen)) {
 		size_t n = strlen(err);
 
-		if ((xo.ring_size || xo.umem_frames) && n < errlen)
+		if ((env_ring || env_frames) && n < errlen)
 			snprintf(err + n, errlen - n,
 				 " (SL_XDP_RING_SIZE=%u, SL_XDP_UMEM_FRAMES=%u from the environment, 0: default)",
 				 xo.ring_size, xo.umem_frames);
@@ -342,24 +391,51 @@ int responder_open(const char *ifname, const char *pin_dir,
 	return 0;
 }
 
-/* TX ring and UMEM exhaustion happen inside xsk_io: copy its per-queue
- * counts into the stats slots, where `stats` folds them into failures. */
+/* Adds what a socket's counter grew by since the last call to its slot's
+ * field.  Deltas, not the value: a new responder's sockets count from 0
+ * and `stats --reset` zeroes the slot, and the totals go on from both. */
+#define PUBLISH(slot_field, io_field) do {				\
+	__u64 d = now.io_field - last->io_field;			\
+									\
+	if (now.io_field > last->io_field)				\
+		__atomic_store_n(&st->slot_field, st->slot_field + d,	\
+				 __ATOMIC_RELAXED);			\
+} while (0)
+
+/*
+ * What the sockets and their threads count inside xsk_io and the kernel
+ * (TX ring and UMEM exhaustion, frames read, XDP_STATISTICS, CPU time)
+ * into the stats slots, where `stats` prints them (and folds the
+ * exhaustion into failures).  Called every tick by the main thread.
+ */
 static void publish_io_stats(struct responder *r)
 {
-	struct xsk_io_stats xs;
 	int mtu = sl_iface_mtu(r->ifname);
 
 	/* an MTU change applies within a tick */
 	__atomic_store_n(&r->mtu, mtu > 0 ? (__u32)mtu : 0, __ATOMIC_RELAXED);
 
-	for (unsigned int q = 0; q < xsk_io_queues(r->xio) && q < SL_STATS_SLOTS; q++) {
-		xsk_io_get_stats(r->xio, q, &xs);
-		__atomic_store_n(&r->stats[q].tx_ring_full, xs.tx_ring_full,
-				 __ATOMIC_RELAXED);
-		__atomic_store_n(&r->stats[q].umem_exhausted, xs.umem_exhausted,
-				 __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < xsk_io_sockets(r->xio) && i < SL_STATS_SLOTS; i++) {
+		struct sl_kam_stats *st = &r->stats[i];
+		struct xsk_io_stats *last = &r->published[i], now;
+
+		xsk_io_get_stats(r->xio, i, &now);
+		PUBLISH(tx_ring_full, tx_ring_full);
+		PUBLISH(umem_exhausted, umem_exhausted);
+		PUBLISH(rx_frames, rx);
+		PUBLISH(rx_ring_full, rx_ring_full);
+		PUBLISH(rx_dropped, rx_dropped);
+		PUBLISH(rx_fill_ring_empty, rx_fill_ring_empty);
+		PUBLISH(rx_invalid_descs, rx_invalid_descs);
+		PUBLISH(tx_invalid_descs, tx_invalid_descs);
+		PUBLISH(rx_bad_desc, rx_bad_desc);
+		PUBLISH(tx_kicks, tx_kicks);
+		PUBLISH(sleeps, sleeps);
+		PUBLISH(busy_ns, busy_ns);
+		*last = now;
 	}
 }
+#undef PUBLISH
 
 struct run_arg {
 	struct xsk_io *xio;

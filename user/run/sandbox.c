@@ -28,10 +28,18 @@
 /*
  * What the responder does after the sandbox is entered, and the system
  * calls that needs (each found with strace over the e2e tests):
- *  - queue threads: poll, sendto/recvfrom (AF_XDP kicks), clock_nanosleep,
- *    futex; started with clone (CLONE_THREAD only; clone3 gets ENOSYS so
- *    that glibc falls back to clone, whose flags a filter can see), with
- *    mmap/mprotect/munmap/madvise/set_robust_list/rseq;
+ *  - queue threads: poll/ppoll (ppoll: the 50 us wait of a blocked TX),
+ *    sendto/recvfrom (AF_XDP kicks, fill-ring wake-ups, one busy-poll
+ *    pass of the device with busy_poll = on), clock_nanosleep, futex (the
+ *    lock of the sockets sharing a queue's UMEM); started with clone
+ *    (CLONE_THREAD only; clone3 gets ENOSYS so that glibc falls back to
+ *    clone, whose flags a filter can see), with
+ *    mmap/mprotect/munmap/madvise/set_robust_list/rseq; each names itself
+ *    (prctl PR_SET_NAME only: "sl-xdp/q0" in ps and top) and pins itself
+ *    to its CPU (sched_setaffinity on itself only: pid argument 0, so no
+ *    other process of the same user can be moved);
+ *  - the main loop every 100 ms: each socket's XDP_STATISTICS (getsockopt)
+ *    and each queue thread's CPU time (clock_gettime on its CPU clock);
  *  - the main loop every 100 ms: the MTU (socket + ioctl SIOCGIFMTU +
  *    close), nanosleep;
  *  - a reload (SIGHUP): the config path and lock files in /run/sl-xdp
@@ -144,6 +152,13 @@ static int install_filter(char *err, size_t errlen)
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				       SCMP_SYS(clone3), 0);
+	/* queue threads: their own name, their own CPU */
+	if (!ret)
+		ret = allow_if_arg0(ctx, SCMP_SYS(prctl), SCMP_CMP_EQ,
+				    PR_SET_NAME, 0);
+	if (!ret)
+		ret = allow_if_arg0(ctx, SCMP_SYS(sched_setaffinity),
+				    SCMP_CMP_EQ, 0, 0);
 	/* sockets: netlink (getifaddrs) and inet datagram (the MTU) only */
 	if (!ret)
 		ret = allow_if_arg0(ctx, SCMP_SYS(socket), SCMP_CMP_EQ,
