@@ -24,6 +24,26 @@ static int read_generation(const struct sl_maps *m, __u32 *gen)
 	return 0;
 }
 
+/* The running responder has its sockets: the data plane must keep
+ * choosing among as many (the other responder keys, cpus, spin_us, ring
+ * sizes..., simply wait for the next attach). */
+static int sockets_changed(const struct sl_maps *m, const struct sl_settings *s,
+			   char *err, size_t errlen)
+{
+	struct sl_config cur;
+	unsigned int now, want = s->dp.xsk_per_queue ? s->dp.xsk_per_queue : 1;
+
+	if (sl_maps_read_config(m, &cur))
+		return 0;
+	now = cur.xsk_per_queue ? cur.xsk_per_queue : 1;
+	if (now == want)
+		return 0;
+	snprintf(err, errlen,
+		 "sockets_per_queue is %u in the new file and %u in the running responder: it cannot change on a reload, detach and attach instead",
+		 want, now);
+	return 1;
+}
+
 static int cmd_reload(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -82,6 +102,10 @@ static int cmd_reload(int argc, char **argv)
 		goto out;
 	}
 	pid = responder_proc_pid(ifname);
+	if (pid && sockets_changed(&m, &s, err, sizeof(err))) {
+		fprintf(stderr, "sl-ctl: %s (nothing changed)\n", err);
+		goto out;
+	}
 	if (pid) {
 		/* the responder prepares its side of the idle bank, then
 		 * flips it: it must own the switch */

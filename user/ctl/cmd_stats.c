@@ -12,6 +12,7 @@
 
 #include "ctl/ctl.h"
 #include "dp/bank.h"
+#include "run/run_dir.h"
 #include "sip/kam_stats.h"
 
 enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROM };
@@ -23,21 +24,62 @@ struct stats_snapshot {
 	__u64 rule_hits[SL_MAX_RULES];
 	__u64 rewrite_hits[SL_MAX_REWRITES];
 	struct sl_bank_names names;
+	/* the responder threads' slots, socket k of queue q in slot
+	 * q * per_queue + k; n_slots: those of the running responder and
+	 * any other that counted something */
+	struct sl_kam_stats slot[SL_STATS_SLOTS];
+	unsigned int n_slots;
+	unsigned int per_queue;
 };
 
-static int read_snapshot(const struct sl_maps *m, struct stats_snapshot *s)
+/* A reply lost to a full TX ring, an exhausted UMEM or the MTU is a send
+ * failure, as Kamailio counts one. */
+static void fold_failures(struct sl_kam_stats *k)
 {
+	k->failures += k->tx_ring_full + k->umem_exhausted + k->oversize;
+}
+
+static bool slot_used(const struct sl_kam_stats *k)
+{
+	const __u64 *w = (const __u64 *)k;
+
+	for (size_t i = 0; i < sizeof(*k) / sizeof(*w); i++)
+		if (w[i])
+			return true;
+	return false;
+}
+
+static int read_snapshot(const struct sl_maps *m, const char *ifname,
+			 struct stats_snapshot *s)
+{
+	struct sl_config cfg;
+	unsigned int queues = 0;
+	char mode[32];
+
 	memset(s, 0, sizeof(*s));
 	if (sl_maps_read_counters(m, &s->dp) ||
 	    sl_maps_read_rule_hits(m, s->rule_hits) ||
 	    sl_maps_read_fwd_hits(m, s->rewrite_hits) ||
-	    sl_maps_read_kam_stats(m, &s->kam) ||
+	    sl_maps_read_stats_slots(m, s->slot, SL_STATS_SLOTS) ||
 	    sl_bank_read_names(m, &s->names))
 		return -1;
-	/* a reply lost to a full TX ring, an exhausted UMEM or the MTU is a
-	 * send failure, as Kamailio counts one */
-	s->kam.failures += s->kam.tx_ring_full + s->kam.umem_exhausted +
-			   s->kam.oversize;
+	for (unsigned int i = 0; i < SL_STATS_SLOTS; i++)
+		sl_stats_add(&s->kam, &s->slot[i]);
+	fold_failures(&s->kam);
+	s->per_queue = 1;
+	if (!sl_maps_read_config(m, &cfg) && cfg.xsk_per_queue > 1)
+		s->per_queue = cfg.xsk_per_queue;
+	if (!sl_run_read_info(ifname, &queues, mode, sizeof(mode)))
+		s->n_slots = queues * s->per_queue;
+	for (unsigned int i = SL_STATS_SLOTS; i-- > s->n_slots;)
+		if (slot_used(&s->slot[i])) {
+			s->n_slots = i + 1;
+			break;
+		}
+	if (s->n_slots > SL_STATS_SLOTS)
+		s->n_slots = SL_STATS_SLOTS;
+	for (unsigned int i = 0; i < s->n_slots; i++)
+		fold_failures(&s->slot[i]);
 	return 0;
 }
 
@@ -142,6 +184,72 @@ static void print_counters(enum stats_format fmt, const char *ifname,
 }
 
 /*
+ * Each responder thread's counters: in JSON a "queues" array, one
+ * object per socket ({"queue":Q,"socket":K, sent_replies, failures and
+ * every resp counter}); in Prometheus one sl_xdp_queue_NAME_total family
+ * per counter, labelled interface, queue and socket (the resp families
+ * stay the totals, so that nothing is counted twice in one family).
+ * Text has the totals only.
+ */
+struct queue_counter {
+	const char *name;
+	const char *help;
+	size_t off;		/* in struct sl_kam_stats */
+	bool sent;		/* sent_replies: the sum of the buckets */
+};
+
+static const struct queue_counter queue_counters[] = {
+	{ "sent_replies", "Replies sent by this socket's thread.", 0, true },
+	{ "failures", "Replies this socket's thread could not send.",
+	  offsetof(struct sl_kam_stats, failures), false },
+#define QUEUE_COUNTER(name, help) \
+	{ #name, help, offsetof(struct sl_kam_stats, name), false },
+	SL_RESP_COUNTERS(QUEUE_COUNTER)
+#undef QUEUE_COUNTER
+};
+
+static __u64 queue_value(const struct queue_counter *c,
+			 const struct sl_kam_stats *k)
+{
+	return c->sent ? sl_stats_sent(k) :
+	       *(const __u64 *)((const char *)k + c->off);
+}
+
+static void print_queues(enum stats_format fmt, const char *ifname,
+			 const struct stats_snapshot *s)
+{
+	const size_t n = sizeof(queue_counters) / sizeof(queue_counters[0]);
+
+	if (fmt == FMT_PROM) {
+		for (size_t c = 0; c < n; c++) {
+			print_prom_family("queue", queue_counters[c].name,
+					  queue_counters[c].help);
+			for (unsigned int i = 0; i < s->n_slots; i++) {
+				print_metric_name("queue", queue_counters[c].name,
+						  "_total{interface=\"");
+				print_escaped(ifname, false);
+				printf("\",queue=\"%u\",socket=\"%u\"} %llu\n",
+				       i / s->per_queue, i % s->per_queue,
+				       (unsigned long long)queue_value(&queue_counters[c],
+								       &s->slot[i]));
+			}
+		}
+	} else if (fmt == FMT_JSON) {
+		printf(",\"queues\":[");
+		for (unsigned int i = 0; i < s->n_slots; i++) {
+			printf("%s{\"queue\":%u,\"socket\":%u", i ? "," : "",
+			       i / s->per_queue, i % s->per_queue);
+			for (size_t c = 0; c < n; c++)
+				printf(",\"%s\":%llu", queue_counters[c].name,
+				       (unsigned long long)queue_value(&queue_counters[c],
+								       &s->slot[i]));
+			printf("}");
+		}
+		printf("]");
+	}
+}
+
+/*
  * The hits of each rule or rewrite (kind) that has a name or a hit, in
  * fmt: "KIND:NAME:hits = N" lines, JSON array elements, or the
  * sl_xdp_KIND_hits_total family (its HELP and TYPE lines always).
@@ -197,7 +305,10 @@ static void print_stats(enum stats_format fmt, const char *ifname,
 	print_hits(fmt, ifname, "rewrite", s->names.rewrites, s->rewrite_hits,
 		   SL_MAX_REWRITES);
 	if (fmt == FMT_JSON)
-		printf("]}\n");
+		printf("]");
+	print_queues(fmt, ifname, s);
+	if (fmt == FMT_JSON)
+		printf("}\n");
 }
 
 static int cmd_stats(int argc, char **argv)
@@ -243,7 +354,7 @@ static int cmd_stats(int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	if (ctl_open_iface(ifname, &m))
 		return CTL_EXIT_ERR;
-	if (read_snapshot(&m, &snap)) {
+	if (read_snapshot(&m, ifname, &snap)) {
 		fprintf(stderr, "sl-ctl: cannot read the counters of %s\n", ifname);
 		sl_maps_close(&m);
 		return CTL_EXIT_ERR;
@@ -264,6 +375,7 @@ const struct ctl_cmd ctl_cmd_stats = {
 	.usage =
 	"usage: sl-ctl stats IFACE [--json | --prometheus] [--reset]\n"
 	"  Kamailio's sl: counters (kamcmd's names and order), then the data-plane\n"
-	"  (dp:), per-rule (rule:) and per-rewrite (rewrite:) counters. --reset\n"
-	"  zeroes them after printing.\n",
+	"  (dp:), responder (resp:), per-rule (rule:) and per-rewrite (rewrite:)\n"
+	"  counters; --json and --prometheus add each responder socket's own\n"
+	"  (\"queues\", sl_xdp_queue_*). --reset zeroes them after printing.\n",
 };
