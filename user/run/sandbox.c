@@ -48,6 +48,8 @@
  *    (getifaddrs: a netlink socket, bind, getsockname, sendto, recvmsg),
  *    the maps (bpf), the CPU count (openat/read of sysfs), malloc (brk,
  *    mmap);
+ *  - SIGSTOP then SIGCONT (a debugger, an operator's kill -STOP): the
+ *    kernel resumes an interrupted nanosleep/poll with restart_syscall;
  *  - stopping: the sockets leave the xsks map (bpf) and their rings are
  *    unmapped (getsockopt for the offsets, munmap), unlink of the pid
  *    files, write of a message to stderr, exit/exit_group; signals
@@ -68,7 +70,7 @@ static const int allowed[] = {
 	SCMP_SYS(brk), SCMP_SYS(mremap), SCMP_SYS(set_robust_list),
 	SCMP_SYS(rseq), SCMP_SYS(getrandom),
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction),
-	SCMP_SYS(sigaltstack),
+	SCMP_SYS(sigaltstack), SCMP_SYS(restart_syscall),
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
