@@ -12,6 +12,7 @@
 
 #include "ctl/ctl.h"
 #include "dp/bank.h"
+#include "dp/iface.h"
 #include "dp/pins.h"
 #include "dp/prog.h"
 #include "run/prepare.h"
@@ -60,6 +61,21 @@ static int reapply(const char *ifname, const char *dir,
 	return 0;
 }
 
+/* A NIC that strips VLAN tags before XDP on an interface that carries
+ * VLANs: every reply to a tagged request would leave untagged, on the
+ * native VLAN.  Refused, with the fix (sl-xdp reads the tags in the
+ * frame, README "VLANs"). */
+static int vlan_check(const char *ifname, char *err, size_t errlen)
+{
+	char vlans[256];
+
+	if (sl_iface_vlan_stripped(ifname, vlans, sizeof(vlans)) <= 0)
+		return 0;
+	return fail(err, errlen,
+		    "%s strips 802.1Q tags before XDP sees them (rx-vlan-offload on) and carries VLANs (%s): replies to tagged requests would leave untagged. Run 'ethtool -K %s rxvlan off' and attach again",
+		    ifname, vlans, ifname);
+}
+
 /*
  * Nothing is left half-made on failure.  On an interface that is
  * attached but whose responder died, the config is re-applied and the
@@ -91,6 +107,8 @@ static int attach(const struct attach_opts *o, char *err, size_t errlen)
 			    "sl-xdp is already attached on %s and answering (responder pid %d): use 'sl-ctl detach %s' first",
 			    o->ifname, (int)pid, o->ifname);
 	if (sl_prepare(o->config_path, o->ifname, &s, &img, err, errlen))
+		return -1;
+	if (vlan_check(o->ifname, err, errlen))
 		return -1;
 	if (resume ? sl_prog_resume(o->ifname, o->skb_mode, dir, err, errlen) ||
 		     reapply(o->ifname, dir, &img, err, errlen) :
