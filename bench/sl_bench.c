@@ -4,9 +4,13 @@
  * sl module).  Sends OPTIONS, INVITE (+ the ACK of the final reply),
  * REGISTER, bare ACKs or a mix from templates, each request with a unique
  * Call-ID and branch; fixed rate or flat out; for a duration or a count;
- * one UDP socket per sender thread, sendmmsg/recvmmsg batches.  Replies are
- * matched by Call-ID; reports offered and reply rate, loss, status codes,
- * latency percentiles and ACKs sent.  Always stops by itself.
+ * one UDP socket per sender thread (--flows: several, one source port
+ * each), sendmmsg/recvmmsg batches.  At a fixed rate each thread sends
+ * on the clock, evenly, and sleeps in between (ppoll with a timer slack
+ * of 1 us): it never spins, so its CPU use follows the rate and leaves
+ * the rest of the machine to the server.  Replies are matched by
+ * Call-ID; reports offered and reply rate, loss, status codes, latency
+ * percentiles and ACKs sent.  Always stops by itself.
  *
  * --ack-flood N: N INVITEs first (at PRIME_RATE), the ACK of each reply
  * kept, then those ACKs over and over, flat out (or at -r), for -t
@@ -30,12 +34,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAX_THREADS	64
+#define MAX_FLOWS	64			/* sockets per thread */
+#define SLEEP_MIN_NS	5000			/* shorter waits: no sleep */
 #define MAX_BATCH	256
 #define PKT_MAX		2048
 #define SLOT_BITS	20			/* in-flight table per thread */
@@ -66,10 +73,12 @@ struct config {
 	double duration;			/* s, 0: count */
 	uint64_t count;
 	unsigned int threads;
+	unsigned int flows;			/* sockets per thread */
 	unsigned int batch;
 	double drain;				/* s to wait for replies */
 	double max_time;			/* hard stop */
 	bool json;
+	bool spin_wait;				/* --spin-wait: the old pacing */
 	int progress;				/* -1 auto */
 	bool quiet;
 	uint32_t run_id;
@@ -86,9 +95,9 @@ struct thread {
 	pthread_t tid;
 	bool joined;
 	unsigned int idx;
-	int fd;
+	int fd[MAX_FLOWS];			/* request seq on fd[seq % flows] */
 	char via_host[INET6_ADDRSTRLEN + 2];
-	unsigned int lport;
+	unsigned int lport[MAX_FLOWS];
 	uint64_t quota;				/* count mode */
 	double rate;
 	struct slot *slots;
@@ -101,6 +110,7 @@ struct thread {
 	/* ACK queue */
 	char ackbuf[MAX_BATCH][PKT_MAX];
 	unsigned int acklen[MAX_BATCH];
+	unsigned int ackflow[MAX_BATCH];
 	unsigned int nack;
 	/* --ack-flood: the ACK of request seq at pool + seq * FLOOD_PKT */
 	bool priming;
@@ -117,7 +127,9 @@ static atomic_bool stop_send, stop_all;
 static uint64_t t_start_ns;
 static _Atomic uint64_t t_send_end_ns;
 
-static int send_all(struct thread *t, struct mmsghdr *mm, unsigned int n);
+static int send_all(struct thread *t, uint64_t seq, struct mmsghdr *mm,
+		    unsigned int n);
+static void receive_flow(struct thread *t, unsigned int f);
 
 static uint64_t now_ns(void)
 {
@@ -213,7 +225,8 @@ static enum method pick_method(uint64_t seq)
  * CSeq OPTIONS, so that no ACK follows.
  */
 static int build_fwd_reply(const struct thread *t, const char *ids,
-			   unsigned int dport, char *buf, size_t cap)
+			   unsigned int dport, unsigned int lport, char *buf,
+			   size_t cap)
 {
 	const char *h = cfg.dst_host;
 	int n = snprintf(buf, cap,
@@ -226,7 +239,7 @@ static int build_fwd_reply(const struct thread *t, const char *ids,
 		"CSeq: 1 OPTIONS\r\n"
 		"Server: sl-bench-uas\r\n"
 		"Content-Length: 0\r\n\r\n",
-		h, dport, ids, t->via_host, t->lport, ids, t->via_host, ids,
+		h, dport, ids, t->via_host, lport, ids, t->via_host, ids,
 		h, ids, ids);
 
 	return n < 0 || (size_t)n >= cap ? -1 : n;
@@ -242,6 +255,7 @@ static int build_req(const struct thread *t, enum method m, uint64_t seq,
 {
 	const char *h = cfg.dst_host;
 	unsigned int dport = ntohs(((const struct sockaddr_in *)&cfg.dst)->sin_port);
+	unsigned int lport = t->lport[seq % cfg.flows];
 	char ids[96];
 	int n, body_len = 0;
 	const char *body = "";
@@ -249,7 +263,7 @@ static int build_req(const struct thread *t, enum method m, uint64_t seq,
 	snprintf(ids, sizeof(ids), "%u.%" PRIu64 ".%08x", t->idx, seq,
 		 cfg.run_id);
 	if (m == M_REPLY)
-		return build_fwd_reply(t, ids, dport, buf, cap);
+		return build_fwd_reply(t, ids, dport, lport, buf, cap);
 	if (m == M_INVITE) {
 		body = SDP;
 		body_len = (int)strlen(SDP);
@@ -260,7 +274,7 @@ static int build_req(const struct thread *t, enum method m, uint64_t seq,
 		"Max-Forwards: 70\r\n"
 		"From: <sip:bench@%s>;tag=f%s\r\n",
 		method_name[m], m == M_REGISTER ? "bench" : "svc", h, dport,
-		t->via_host, t->lport, ids, t->via_host, ids);
+		t->via_host, lport, ids, t->via_host, ids);
 	if (n < 0 || (size_t)n >= cap)
 		return -1;
 	if (to_val)
@@ -284,7 +298,7 @@ static int build_req(const struct thread *t, enum method m, uint64_t seq,
 		n += snprintf(buf + n, cap - (size_t)n,
 			"Contact: <sip:bench@%s:%u>\r\n"
 			"User-Agent: sl-bench\r\n",
-			t->via_host, t->lport);
+			t->via_host, lport);
 	if (m == M_REGISTER && (size_t)n < cap)
 		n += snprintf(buf + n, cap - (size_t)n, "Expires: 3600\r\n");
 	if (m == M_INVITE && (size_t)n < cap)
@@ -416,45 +430,69 @@ static int parse_callid(const char *s, size_t len, unsigned int *ti,
 
 /* ---- per-thread send/receive loop ----------------------------------- */
 
-static void flush_acks(struct thread *t)
+/* sendmmsg all n on flow f, waiting for room while allowed (stop flag
+ * *until); what cannot be sent is added to *err.  Returns how many. */
+static unsigned int send_flow(struct thread *t, unsigned int f,
+			      struct mmsghdr *mm, unsigned int n,
+			      atomic_bool *until, _Atomic uint64_t *err,
+			      unsigned int max_waits)
 {
-	struct mmsghdr mm[MAX_BATCH];
-	struct iovec iov[MAX_BATCH];
-	unsigned int i, done = 0, spins = 0;
+	unsigned int done = 0, waits = 0;
 
-	if (!t->nack)
-		return;
-	for (i = 0; i < t->nack; i++) {
-		iov[i].iov_base = t->ackbuf[i];
-		iov[i].iov_len = t->acklen[i];
-		memset(&mm[i], 0, sizeof(mm[i]));
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-	}
-	while (done < t->nack) {
-		int r = sendmmsg(t->fd, mm + done, t->nack - done,
-				 MSG_DONTWAIT);
+	while (done < n) {
+		int r = sendmmsg(t->fd[f], mm + done, n - done, MSG_DONTWAIT);
 
 		if (r <= 0) {
+			/* an ICMP error on the connected socket */
 			if (r < 0 && (errno == EINTR || errno == ECONNREFUSED))
 				continue;
 			if (r < 0 && (errno == EAGAIN || errno == ENOBUFS) &&
-			    !atomic_load_explicit(&stop_all,
-						  memory_order_relaxed) &&
-			    ++spins < 100) {
-				struct pollfd pf = { .fd = t->fd,
+			    !atomic_load_explicit(until, memory_order_relaxed) &&
+			    (!max_waits || ++waits < max_waits)) {
+				struct pollfd pf = { .fd = t->fd[f],
 						     .events = POLLOUT };
 
+				/* requests: the replies keep coming meanwhile */
+				if (until == &stop_send)
+					receive_flow(t, f);
 				poll(&pf, 1, 10);
 				continue;
 			}
-			atomic_fetch_add_explicit(&t->send_err, t->nack - done,
+			/* ENOBUFS/EAGAIN: count the rest as lost */
+			atomic_fetch_add_explicit(err, n - done,
 						  memory_order_relaxed);
 			break;
 		}
 		done += (unsigned int)r;
-		atomic_fetch_add_explicit(&t->acks, (uint64_t)r,
-					  memory_order_relaxed);
+	}
+	return done;
+}
+
+/* The ACKs queued by handle_reply, each on the socket its INVITE left
+ * from (the same 5-tuple, as a UA sends it). */
+static void flush_acks(struct thread *t)
+{
+	struct mmsghdr mm[MAX_BATCH];
+	struct iovec iov[MAX_BATCH];
+	unsigned int i, f, n;
+
+	if (!t->nack)
+		return;
+	for (f = 0; f < cfg.flows; f++) {
+		for (i = 0, n = 0; i < t->nack; i++) {
+			if (t->ackflow[i] != f)
+				continue;
+			iov[n].iov_base = t->ackbuf[i];
+			iov[n].iov_len = t->acklen[i];
+			memset(&mm[n], 0, sizeof(mm[n]));
+			mm[n].msg_hdr.msg_iov = &iov[n];
+			mm[n].msg_hdr.msg_iovlen = 1;
+			n++;
+		}
+		if (n)
+			atomic_fetch_add_explicit(&t->acks,
+				send_flow(t, f, mm, n, &stop_all, &t->send_err, 100),
+				memory_order_relaxed);
 	}
 	t->nack = 0;
 }
@@ -504,8 +542,10 @@ static void handle_reply(struct thread *t, const char *p, size_t len,
 		int n = build_req(t, M_ACK, seq, r.to, r.to_len,
 				  t->ackbuf[t->nack], PKT_MAX);
 
-		if (n > 0)
+		if (n > 0) {
+			t->ackflow[t->nack] = (unsigned int)(seq % cfg.flows);
 			t->acklen[t->nack++] = (unsigned int)n;
+		}
 		if (t->nack == MAX_BATCH)
 			flush_acks(t);
 	}
@@ -513,16 +553,14 @@ static void handle_reply(struct thread *t, const char *p, size_t len,
 
 static char rxbuf[MAX_THREADS][MAX_BATCH][PKT_MAX];
 
-static void receive(struct thread *t, int timeout_ms)
+/* What is waiting on flow f, read now. */
+static void receive_flow(struct thread *t, unsigned int f)
 {
 	struct mmsghdr mm[MAX_BATCH];
 	struct iovec iov[MAX_BATCH];
-	struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
 	unsigned int i;
 	int r, rounds = 0;
 
-	if (timeout_ms > 0 && poll(&pfd, 1, timeout_ms) <= 0)
-		return;
 	for (i = 0; i < MAX_BATCH; i++) {
 		iov[i].iov_base = rxbuf[t->idx][i];
 		iov[i].iov_len = PKT_MAX - 1;
@@ -533,7 +571,7 @@ static void receive(struct thread *t, int timeout_ms)
 	do {
 		uint64_t now;
 
-		r = recvmmsg(t->fd, mm, MAX_BATCH, MSG_DONTWAIT, NULL);
+		r = recvmmsg(t->fd[f], mm, MAX_BATCH, MSG_DONTWAIT, NULL);
 		if (r < 0 && errno == ECONNREFUSED && ++rounds < 16) {
 			r = MAX_BATCH;
 			continue;
@@ -547,37 +585,62 @@ static void receive(struct thread *t, int timeout_ms)
 	} while (r == MAX_BATCH && ++rounds < 16);
 }
 
-/* sendmmsg all n, waiting for room while sending goes on; what cannot
- * be sent is counted in send_err.  Returns how many were sent. */
-static int send_all(struct thread *t, struct mmsghdr *mm, unsigned int n)
+/*
+ * Replies: wait up to timeout_ns for one (0: do not wait), then read
+ * every socket that has some.  The wait is a ppoll (this thread's timer
+ * slack is 1 us, so it wakes when asked): a paced sender sleeps here
+ * until its next request is due instead of spinning.
+ */
+static void receive_ns(struct thread *t, uint64_t timeout_ns)
 {
-	unsigned int done = 0;
+	struct pollfd pfd[MAX_FLOWS];
+	unsigned int f;
 
-	while (done < n) {
-		int r = sendmmsg(t->fd, mm + done, n - done, MSG_DONTWAIT);
-
-		if (r <= 0) {
-			/* an ICMP error on the connected socket */
-			if (r < 0 && (errno == EINTR || errno == ECONNREFUSED))
-				continue;
-			if (r < 0 && (errno == EAGAIN || errno == ENOBUFS) &&
-			    !atomic_load_explicit(&stop_send,
-						  memory_order_relaxed)) {
-				struct pollfd pf = { .fd = t->fd,
-						     .events = POLLOUT };
-
-				receive(t, 0);
-				poll(&pf, 1, 10);
-				continue;
-			}
-			/* ENOBUFS/EAGAIN: count the rest as lost */
-			atomic_fetch_add_explicit(&t->send_err, n - done,
-						  memory_order_relaxed);
-			break;
-		}
-		done += (unsigned int)r;
+	if (!timeout_ns && cfg.flows == 1) {
+		receive_flow(t, 0);
+		return;
 	}
-	return (int)done;
+	for (f = 0; f < cfg.flows; f++) {
+		pfd[f].fd = t->fd[f];
+		pfd[f].events = POLLIN;
+		pfd[f].revents = 0;
+	}
+	{
+		struct timespec ts = {
+			(time_t)(timeout_ns / 1000000000ull),
+			(long)(timeout_ns % 1000000000ull),
+		};
+
+		if (ppoll(pfd, cfg.flows, &ts, NULL) <= 0)
+			return;
+	}
+	for (f = 0; f < cfg.flows; f++)
+		if (pfd[f].revents & POLLIN)
+			receive_flow(t, f);
+}
+
+static void receive(struct thread *t, int timeout_ms)
+{
+	receive_ns(t, timeout_ms > 0 ? (uint64_t)timeout_ms * 1000000ull : 0);
+}
+
+/* Requests seq .. seq + n - 1 in mm: each on its flow (seq % flows),
+ * waiting for room while sending goes on.  Returns how many were sent. */
+static int send_all(struct thread *t, uint64_t seq, struct mmsghdr *mm,
+		    unsigned int n)
+{
+	struct mmsghdr part[MAX_BATCH];
+	unsigned int f, i, k, sent = 0;
+
+	if (cfg.flows == 1)
+		return (int)send_flow(t, 0, mm, n, &stop_send, &t->send_err, 0);
+	for (f = 0; f < cfg.flows && f < n; f++) {
+		for (i = f, k = 0; i < n; i += cfg.flows)
+			part[k++] = mm[i];
+		sent += send_flow(t, (unsigned int)((seq + f) % cfg.flows), part,
+				  k, &stop_send, &t->send_err, 0);
+	}
+	return (int)sent;
 }
 
 /* No ACK kept on any thread: no server answered, synthesize them. */
@@ -664,7 +727,7 @@ static void flood(struct thread *t)
 			mm[k].msg_hdr.msg_iov = &iov[k];
 			mm[k].msg_hdr.msg_iovlen = 1;
 		}
-		sent += (uint64_t)send_all(t, mm, b);
+		sent += (uint64_t)send_all(t, 0, mm, b);
 		atomic_store_explicit(&t->flood_acks, sent, memory_order_relaxed);
 	}
 	t->flood_end_ns = now_ns();
@@ -680,6 +743,9 @@ static void *worker(void *arg)
 	uint64_t end_ns = cfg.duration > 0 ?
 		start + (uint64_t)(cfg.duration * 1e9) : UINT64_MAX;
 
+	/* ppoll wakes within 1 us of when it is asked to, not 50 */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+
 	while (!atomic_load_explicit(&stop_send, memory_order_relaxed)) {
 		uint64_t now = now_ns(), due;
 		unsigned int n, i;
@@ -689,16 +755,23 @@ static void *worker(void *arg)
 		if (t->rate > 0) {
 			due = (uint64_t)((double)(now - start) / 1e9 * t->rate) + 1;
 			if (due <= seq) {
-				/* next request time */
+				/* asleep until the next request is due (or a
+				 * reply comes): never a spin, so the CPU this
+				 * thread takes follows the rate (the old loop
+				 * polled without sleeping whenever the next
+				 * request was less than 1 ms away: a whole CPU
+				 * per thread at any rate above 1000/s) */
 				uint64_t next = start +
 					(uint64_t)((double)(seq) / t->rate * 1e9);
-				int ms = next > now ?
-					(int)((next - now) / 1000000) : 0;
+				uint64_t wait = next > now ? next - now : 0;
 
-				if (ms > 0)
-					receive(t, ms > 50 ? 50 : ms);
-				else
-					receive(t, 0);
+				if (wait > 50000000ull)
+					wait = 50000000ull;
+				/* --spin-wait: before issue 12, a wait of
+				 * less than 1 ms was a non-blocking poll */
+				if (cfg.spin_wait && wait < 1000000ull)
+					wait = 0;
+				receive_ns(t, wait >= SLEEP_MIN_NS ? wait : 0);
 				continue;
 			}
 			n = (unsigned int)(due - seq);
@@ -735,7 +808,7 @@ static void *worker(void *arg)
 			s->seq = seq + i + 1;
 			s->sent_ns = now;
 		}
-		send_all(t, mm, n);
+		send_all(t, seq, mm, n);
 		seq += n;
 		atomic_store_explicit(&t->sent, seq, memory_order_relaxed);
 		receive(t, 0);
@@ -784,10 +857,13 @@ static void usage(FILE *f)
 "                          reply: 480 responses with the server's Via on top\n"
 "                          and ours below, for a proxy to forward back to us\n"
 "                          (sl_forward_reply); counted like replies\n"
-"  -r, --rate N            requests/s over all threads (0 or absent: flat out)\n"
+"  -r, --rate N            requests/s over all threads, each thread evenly\n"
+"                          paced and asleep in between (0 or absent: flat out)\n"
 "  -t, --duration S        send for S seconds (default 5)\n"
 "  -n, --count N           send N requests instead (stops at --max-time)\n"
-"  -T, --threads N         sender threads, one socket each (default 1)\n"
+"  -T, --threads N         sender threads (default 1)\n"
+"  -f, --flows N           sockets per thread, one source port each, used\n"
+"                          in turn (default 1: one 5-tuple per thread)\n"
 "  -b, --batch N           sendmmsg batch (default 32, max %d)\n"
 "  -w, --drain S           wait up to S s for replies after sending (0.5)\n"
 "      --max-time S        hard stop (default duration + drain + 5, or 60)\n"
@@ -798,6 +874,10 @@ static void usage(FILE *f)
 "                          keep the ACK of each reply (same-size synthetic\n"
 "                          ACKs for the unanswered), then send these ACKs\n"
 "                          over and over for -t S, flat out or at -r\n"
+"      --spin-wait         at -r, wait for a request due in less than 1 ms\n"
+"                          by polling without sleeping, as sl-bench did before\n"
+"                          issue 12 (a whole CPU per thread at any rate; for\n"
+"                          comparisons with the old harness only)\n"
 "Exit status: 0 done, 1 runtime error, 2 usage.\n", MAX_BATCH);
 }
 
@@ -918,44 +998,46 @@ static double num_arg(const char *s, const char *what)
 	return v;
 }
 
-static void open_socket(struct thread *t)
+/* Flow f of thread t: a connected UDP socket, its own source port. */
+static void open_socket(struct thread *t, unsigned int f)
 {
-	int one = 1, sz = 8 << 20;
+	int one = 1, sz = 8 << 20, fd;
 	struct sockaddr_storage la;
 	socklen_t ll = sizeof(la);
 
-	t->fd = socket(cfg.dst.ss_family, SOCK_DGRAM, 0);
-	if (t->fd < 0)
+	fd = socket(cfg.dst.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0)
 		die("socket: %s", strerror(errno));
-	setsockopt(t->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (setsockopt(t->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
-		setsockopt(t->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	if (setsockopt(t->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)))
-		setsockopt(t->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	t->fd[f] = fd;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	if (cfg.have_src) {
 		if (cfg.src.ss_family != cfg.dst.ss_family)
 			die("source and destination families differ");
-		if (bind(t->fd, (struct sockaddr *)&cfg.src,
+		if (bind(fd, (struct sockaddr *)&cfg.src,
 			 cfg.src.ss_family == AF_INET ?
 			 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)))
 			die("bind: %s", strerror(errno));
 	}
-	if (connect(t->fd, (struct sockaddr *)&cfg.dst, cfg.dst_len))
+	if (connect(fd, (struct sockaddr *)&cfg.dst, cfg.dst_len))
 		die("connect: %s", strerror(errno));
-	if (getsockname(t->fd, (struct sockaddr *)&la, &ll))
+	if (getsockname(fd, (struct sockaddr *)&la, &ll))
 		die("getsockname: %s", strerror(errno));
 	if (la.ss_family == AF_INET) {
 		struct sockaddr_in *s = (struct sockaddr_in *)&la;
 
 		inet_ntop(AF_INET, &s->sin_addr, t->via_host, sizeof(t->via_host));
-		t->lport = ntohs(s->sin_port);
+		t->lport[f] = ntohs(s->sin_port);
 	} else {
 		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&la;
 		char a[INET6_ADDRSTRLEN];
 
 		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
 		snprintf(t->via_host, sizeof(t->via_host), "[%s]", a);
-		t->lport = ntohs(s->sin6_port);
+		t->lport[f] = ntohs(s->sin6_port);
 	}
 }
 
@@ -1004,6 +1086,7 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 't' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "threads", required_argument, NULL, 'T' },
+		{ "flows", required_argument, NULL, 'f' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "drain", required_argument, NULL, 'w' },
 		{ "max-time", required_argument, NULL, 'M' },
@@ -1011,6 +1094,7 @@ int main(int argc, char **argv)
 		{ "progress", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "ack-flood", required_argument, NULL, 'F' },
+		{ "spin-wait", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1019,7 +1103,7 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	uint64_t deadline, last_p = 0, last_sent = 0, last_fin = 0, t_end;
 	double send_s, offered, reply_rate, loss, p50, p99, p999, pmax;
-	unsigned int i, b;
+	unsigned int i, b, f;
 	uint64_t expected;
 	int c;
 	bool have_dst = false, drain_set = false;
@@ -1027,12 +1111,13 @@ int main(int argc, char **argv)
 	double fl_s = 0;
 
 	cfg.threads = 1;
+	cfg.flows = 1;
 	cfg.batch = 32;
 	cfg.drain = 0.5;
 	cfg.progress = -1;
 	cfg.weight[M_OPTIONS] = 1;
 	cfg.weight_sum = 1;
-	while ((c = getopt_long(argc, argv, "d:s:m:r:t:n:T:b:w:jpqh", lo,
+	while ((c = getopt_long(argc, argv, "d:s:m:r:t:n:T:f:b:w:jpqh", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd': parse_dst(optarg); have_dst = true; break;
@@ -1042,6 +1127,7 @@ int main(int argc, char **argv)
 		case 't': cfg.duration = num_arg(optarg, "duration"); break;
 		case 'n': cfg.count = (uint64_t)num_arg(optarg, "count"); break;
 		case 'T': cfg.threads = (unsigned int)num_arg(optarg, "threads"); break;
+		case 'f': cfg.flows = (unsigned int)num_arg(optarg, "flows"); break;
 		case 'b': cfg.batch = (unsigned int)num_arg(optarg, "batch"); break;
 		case 'w': cfg.drain = num_arg(optarg, "drain"); drain_set = true; break;
 		case 'M': cfg.max_time = num_arg(optarg, "max-time"); break;
@@ -1049,6 +1135,7 @@ int main(int argc, char **argv)
 		case 'p': cfg.progress = 1; break;
 		case 'q': cfg.quiet = true; break;
 		case 'F': cfg.flood_n = (uint64_t)num_arg(optarg, "ack-flood"); break;
+		case 'S': cfg.spin_wait = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -1061,6 +1148,10 @@ int main(int argc, char **argv)
 		die("threads: 1..%d", MAX_THREADS);
 	if (!cfg.batch || cfg.batch > MAX_BATCH)
 		die("batch: 1..%d", MAX_BATCH);
+	if (!cfg.flows || cfg.flows > MAX_FLOWS)
+		die("flows: 1..%d", MAX_FLOWS);
+	if (cfg.flows > 1 && cfg.flood_n)
+		die("--flows and --ack-flood exclude each other");
 	if (cfg.flood_n) {
 		if (cfg.count)
 			die("--ack-flood and --count exclude each other");
@@ -1111,7 +1202,8 @@ int main(int argc, char **argv)
 			thr[i].priming = true;
 			thr[i].rate = PRIME_RATE / cfg.threads;
 		}
-		open_socket(&thr[i]);
+		for (f = 0; f < cfg.flows; f++)
+			open_socket(&thr[i], f);
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -1219,11 +1311,11 @@ int main(int argc, char **argv)
 		       ", \"loss_pct\": %.4f, \"acks_sent\": %" PRIu64
 		       ", \"ack_rate\": %.1f, \"unmatched\": %" PRIu64
 		       ", \"duplicates\": %" PRIu64 ", \"late\": %" PRIu64
-		       ", \"threads\": %u, \"batch\": %u",
+		       ", \"threads\": %u, \"flows\": %u, \"batch\": %u",
 		       s.sent, s.send_err, send_s, cfg.rate, offered, s.replies,
 		       s.finals, reply_rate, loss, s.acks,
 		       (double)s.acks / send_s, s.unmatched, s.dups, s.late,
-		       cfg.threads, cfg.batch);
+		       cfg.threads, cfg.flows, cfg.batch);
 		printf(", \"sent_by_method\": {");
 		for (i = 0; i < M_NR; i++)
 			printf("%s\"%s\": %" PRIu64, i ? ", " : "",
