@@ -184,9 +184,21 @@ $(BUILD)/xsk_echo: tests/tools/xsk_echo.c $(XSK_SRCS) $(USER_HDRS) | $(BUILD)
 $(BUILD)/sl-bench: $(wildcard bench/*.c) | $(BUILD)
 	$(CC) $(CFLAGS) $(filter %.c,$^) -o $@ -lpthread
 
-.PHONY: bench
-bench: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.bpf.o
-	BENCH_QUICK=$(BENCH_QUICK) BENCH_ONLY=$(BENCH_ONLY) bench/run.sh
+# make bench: one server core each, sl-xdp against Kamailio, an evenly
+# paced client on its own core (bench/capacity.sh; BENCH_ONLY=spin: spin_us,
+# BENCH_ONLY=explain: the old harness's Kamailio figure).  bench-flood,
+# bench-forward: the ACK flood and reply forwarding (bench/run.sh).
+.PHONY: bench bench-flood bench-forward
+BENCH_DEPS := $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.bpf.o
+bench: $(BENCH_DEPS)
+	@case "$(BENCH_ONLY)" in \
+	flood|forward) BENCH_QUICK=$(BENCH_QUICK) BENCH_ONLY=$(BENCH_ONLY) bench/run.sh ;; \
+	*) BENCH_QUICK=$(BENCH_QUICK) BENCH_ONLY=$(BENCH_ONLY) bench/capacity.sh ;; \
+	esac
+bench-flood: $(BENCH_DEPS)
+	BENCH_QUICK=$(BENCH_QUICK) BENCH_ONLY=flood bench/run.sh
+bench-forward: $(BENCH_DEPS)
+	BENCH_QUICK=$(BENCH_QUICK) BENCH_ONLY=forward bench/run.sh
 
 # 10-minute soak at a fixed OPTIONS rate (SOAK_RATE, SOAK_SECONDS): bench/soak.sh
 .PHONY: soak
