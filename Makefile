@@ -200,6 +200,56 @@ bench-flood: $(BENCH_DEPS)
 bench-forward: $(BENCH_DEPS)
 	BENCH_QUICK=$(BENCH_QUICK) BENCH_ONLY=forward bench/run.sh
 
+# The scaling run for a many-core machine, carried there as a kit (no
+# compiler, iproute2, jq, ethtool or Kamailio needed on it):
+#   make bench-kit                 build/bench-kit/ and build/bench-kit.tar.gz:
+#                                  sl-ctl, sl-bench, xdp_pass.bpf.o, ip, ethtool,
+#                                  jq, nsenter, taskset, ps, Kamailio and its sl and
+#                                  pv modules with their libraries (../shared/tools/
+#                                  carry-kit.sh), bench/scale.sh and what it sources
+#   make bench-scale QUEUES="1 2 4 8" [SPREAD="1 2 4 8"]   the kit's run-scale,
+#                                  results in bench/results-scale/
+#   there: tar xzf bench-kit.tar.gz && bench-kit/run-scale QUEUES="1 2 4 8"
+#   make bench-kit-check           the kit, QUEUES="1 2" once, with a PATH of
+#                                  bash, coreutils, awk, sed and grep only
+CARRY_KIT ?= ../shared/tools/carry-kit.sh
+KIT       := $(BUILD)/bench-kit
+KAM_MODS  := $(wildcard /usr/lib/x86_64-linux-gnu/kamailio/modules/sl.so \
+		       /usr/lib/x86_64-linux-gnu/kamailio/modules/pv.so)
+KIT_TOOLS := $(shell for t in ip ethtool jq nsenter taskset ps kamailio; do \
+		command -v $$t; done 2>/dev/null)
+QUEUES    ?= 1 2 4 8
+SPREAD    ?=
+.PHONY: bench-kit bench-scale bench-kit-check
+bench-kit: $(BUILD)/sl-ctl $(BUILD)/sl-bench $(BUILD)/xdp_pass.bpf.o bench/scale.sh bench/lib.sh tests/lib/netns.sh
+	rm -rf $(KIT) $(KIT).tar.gz
+	@# carry-kit.sh stops (set -o pipefail, grep -v finding nothing) at a
+	@# file that needs glibc alone: those are copied here, the rest carried
+	set -e; carry=""; mkdir -p $(KIT)/bin; \
+	for f in $(BUILD)/sl-ctl $(BUILD)/sl-bench $(BUILD)/xdp_pass.bpf.o $(KIT_TOOLS) $(KAM_MODS); do \
+		if ldd $$f 2>/dev/null | awk '/=> \// { print $$3 }' | \
+		   grep -qvE '/lib(c|m|pthread|dl|rt|resolv)\.so'; then carry="$$carry $$f"; \
+		else cp -L $$f $(KIT)/bin/; fi; \
+	done; \
+	$(CARRY_KIT) $(KIT) $$carry
+	mkdir -p $(KIT)/bench $(KIT)/tests/lib
+	cp bench/scale.sh bench/lib.sh $(KIT)/bench/
+	cp tests/lib/netns.sh $(KIT)/tests/lib/
+	git describe --always --dirty > $(KIT)/VERSION 2>/dev/null || echo unknown > $(KIT)/VERSION
+	printf '%s\n' '#!/bin/bash' \
+		'# KIT/run-scale [QUEUES="1 2 4 8"] [SPREAD="1 2 4 8"] [REPS=3] [BENCH_OUT=DIR] ...' \
+		'kit=$$(cd "$$(dirname "$$0")" && pwd)' \
+		'for a in "$$@"; do export "$$a"; done' \
+		'export SL_ROOT="$$kit" BENCH_OUT="$${BENCH_OUT:-$$PWD/results-scale}"' \
+		'exec bash "$$kit/bench/scale.sh"' > $(KIT)/run-scale
+	chmod +x $(KIT)/run-scale
+	tar czf $(KIT).tar.gz -C $(BUILD) bench-kit
+	@echo "bench-kit: $(KIT) and $(KIT).tar.gz ($$(du -sh $(KIT).tar.gz | cut -f1))"
+bench-scale: bench-kit
+	$(KIT)/run-scale QUEUES="$(QUEUES)" SPREAD="$(SPREAD)" BENCH_OUT=$(CURDIR)/bench/results-scale
+bench-kit-check: bench-kit
+	bench/kit_check.sh $(KIT)
+
 # 10-minute soak at a fixed OPTIONS rate (SOAK_RATE, SOAK_SECONDS): bench/soak.sh
 .PHONY: soak
 soak: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.bpf.o

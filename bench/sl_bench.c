@@ -74,6 +74,8 @@ struct config {
 	uint64_t count;
 	unsigned int threads;
 	unsigned int flows;			/* sockets per thread */
+	int cpus[MAX_THREADS];			/* --cpus: thread i on cpus[i % n] */
+	unsigned int n_cpus;
 	unsigned int batch;
 	double drain;				/* s to wait for replies */
 	double max_time;			/* hard stop */
@@ -745,6 +747,15 @@ static void *worker(void *arg)
 
 	/* ppoll wakes within 1 us of when it is asked to, not 50 */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	if (cfg.n_cpus) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cfg.cpus[t->idx % cfg.n_cpus], &set);
+		if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+			die("thread %u: cannot run on CPU %d", t->idx,
+			    cfg.cpus[t->idx % cfg.n_cpus]);
+	}
 
 	while (!atomic_load_explicit(&stop_send, memory_order_relaxed)) {
 		uint64_t now = now_ns(), due;
@@ -874,6 +885,8 @@ static void usage(FILE *f)
 "                          keep the ACK of each reply (same-size synthetic\n"
 "                          ACKs for the unanswered), then send these ACKs\n"
 "                          over and over for -t S, flat out or at -r\n"
+"      --cpus LIST         sender thread i runs on the i-th CPU of LIST\n"
+"                          (\"8-15\", \"2,4\"; round robin)\n"
 "      --spin-wait         at -r, wait for a request due in less than 1 ms\n"
 "                          by polling without sleeping, as sl-bench did before\n"
 "                          issue 12 (a whole CPU per thread at any rate; for\n"
@@ -950,6 +963,37 @@ static void parse_src(const char *arg)
 	else
 		die("bad source address: %s", arg);
 	cfg.have_src = true;
+}
+
+/* "0,2-5": thread i runs on the i-th CPU listed (round robin). */
+static void parse_cpus(const char *arg)
+{
+	const char *p = arg;
+
+	cfg.n_cpus = 0;
+	while (*p) {
+		char *e;
+		long a = strtol(p, &e, 10), b = a;
+
+		if (e == p || a < 0 || a >= CPU_SETSIZE)
+			die("bad CPU list: %s", arg);
+		p = e;
+		if (*p == '-') {
+			b = strtol(p + 1, &e, 10);
+			if (e == p + 1 || b < a || b >= CPU_SETSIZE)
+				die("bad CPU list: %s", arg);
+			p = e;
+		}
+		for (; a <= b; a++) {
+			if (cfg.n_cpus == MAX_THREADS)
+				die("CPU list: at most %d CPUs", MAX_THREADS);
+			cfg.cpus[cfg.n_cpus++] = (int)a;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p)
+			die("bad CPU list: %s", arg);
+	}
 }
 
 static void parse_method(const char *arg)
@@ -1095,6 +1139,7 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "ack-flood", required_argument, NULL, 'F' },
 		{ "spin-wait", no_argument, NULL, 'S' },
+		{ "cpus", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1136,6 +1181,7 @@ int main(int argc, char **argv)
 		case 'q': cfg.quiet = true; break;
 		case 'F': cfg.flood_n = (uint64_t)num_arg(optarg, "ack-flood"); break;
 		case 'S': cfg.spin_wait = true; break;
+		case 'C': parse_cpus(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
