@@ -57,6 +57,10 @@ pins=$(echo "$pins" | tr ' ' '\n' | sort | tr '\n' ' ')
 check "each pinned to its CPU, round robin over cpus ($pins)" \
 	test "$pins" = " sl-xdp/q0.0=$cpu0 sl-xdp/q0.1=$cpu1 sl-xdp/q0.2=$cpu0 sl-xdp/q0.3=$cpu1 "
 
+nsenter_s "$SLCTL" status "$IF_S" > "$work/status.out" 2>&1
+check "sl-ctl status lists the threads and their CPUs ($(grep threads: "$work/status.out"))" \
+	grep -q "threads:.*sl-xdp/q0.0 on CPU $cpu0" "$work/status.out"
+
 # one 5-tuple: one sender thread, one socket, one source port
 run_c "$BENCH" -d 198.18.0.1 -m options=70,invite=30 -T 1 -r 4000 -n 4000 -w 1 -q -j > "$work/one.json"
 sleep 0.5

@@ -64,6 +64,44 @@ static long process_uptime(pid_t pid)
 	return (long)(up - (double)start / sysconf(_SC_CLK_TCK));
 }
 
+/* "  threads: sl-xdp/q0 on CPU 2, ..." from /proc: each queue thread's
+ * name and the CPUs it may run on (cpus =). */
+static void print_threads(pid_t pid)
+{
+	char path[64], line[256], name[32], cpus[128];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/status", (int)pid,
+			 de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		name[0] = cpus[0] = 0;
+		while (fgets(line, sizeof(line), f)) {
+			sscanf(line, "Name: %31s", name);
+			sscanf(line, "Cpus_allowed_list: %127s", cpus);
+		}
+		fclose(f);
+		if (strncmp(name, "sl-xdp/", 7))
+			continue;
+		printf("%s %s on CPU %s", n++ ? "," : "  threads:", name, cpus);
+	}
+	closedir(d);
+	if (n)
+		printf("\n");
+}
+
 static void status_one(const char *ifname)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 32], cfg[PATH_MAX], mode[32];
@@ -119,6 +157,7 @@ static void status_one(const char *ifname)
 			printf(", up %ldd %02ld:%02ld:%02ld", up / 86400,
 			       up / 3600 % 24, up / 60 % 60, up % 60);
 		printf("\n");
+		print_threads(pid);
 		if (sl_run_read_config_path(ifname, cfg, sizeof(cfg)) == 0)
 			printf("  config: %s\n", cfg);
 	} else {
@@ -181,5 +220,6 @@ const struct ctl_cmd ctl_cmd_status = {
 	.run = cmd_status,
 	.usage =
 	"usage: sl-ctl status [IFACE]\n"
-	"  What is attached where: mode, program, responder pid, queues, uptime.\n",
+	"  What is attached where: mode, program, responder pid, queues, its\n"
+	"  threads and their CPUs, uptime.\n",
 };
