@@ -677,7 +677,8 @@ static void check_frame(const __u8 *f, size_t len)
 	EXPECT(d.sip_udp == d.parse_failures + d.sip_responses + d.sip_requests,
 	       "sip_udp != parse_failures + sip_responses + sip_requests");
 	req_out = d.acks_absorbed + d.dropped_by_rule + d.rate_limited +
-		  d.redirected + d.redirect_fallback + d.passed_by_rule;
+		  d.redirected + d.redirect_fallback + d.passed_by_rule +
+		  d.redirect_too_big;
 	EXPECT(d.sip_requests == req_out,
 	       "sip_requests +%llu, outcomes +%llu",
 	       (unsigned long long)d.sip_requests,
@@ -741,7 +742,12 @@ static void check_frame(const __u8 *f, size_t len)
 	switch (cur_phase) {
 	case PH_A:
 		EXPECT(!dropped, "dropped without drop rules or window entries");
-		if (d.sip_requests && !is_ack) {
+		/* one an AF_XDP frame cannot hold goes to the stack */
+		if (d.sip_requests && !is_ack && len > SL_XSK_RX_MAX) {
+			EXPECT(d.redirect_too_big == 1 && !redirected,
+			       "a request of %zu bytes redirected (AF_XDP frames hold %u)",
+			       len, SL_XSK_RX_MAX);
+		} else if (d.sip_requests && !is_ack) {
 			EXPECT(redirected, "a request not redirected under default reply");
 			EXPECT(res.meta.rule == SL_META_DEFAULT_RULE,
 			       "metadata rule %u, want the default",
