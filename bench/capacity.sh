@@ -81,7 +81,7 @@ mkdir -p "$OUT"
 RAW="$OUT/capacity.tsv"
 LOG="$OUT/run.log"
 : > "$LOG"
-printf 'server\tflows\tkind\trep\ttarget\toffered\treply_rate\tloss_pct\tp50_us\tp99_us\tp999_us\tclient_cpu_pct\tsrv_core_busy_pct\tsrv_proc_cpu_s\tsleeps_per_req\tload\n' > "$RAW"
+printf 'server\tflows\tkind\trep\ttarget\toffered\treply_rate\tloss_pct\tp50_us\tp99_us\tp999_us\tclient_cpu_pct\tsrv_core_busy_pct\tsrv_proc_cpu_s\tsleeps_per_req\tload\tudp_rcvbuf_errors\tduration_s\n' > "$RAW"
 
 netns_setup || exit 1
 work=$(mktemp -d /tmp/sl-capacity.XXXXXX)
@@ -147,23 +147,26 @@ PIN_CLIENT="taskset -c $CLI_CPU"
 # point FLOWS KIND REP RATE: one sl-bench run, one capacity.tsv line;
 # prints "offered reply_rate loss"
 point() {
-	local flows=$1 kind=$2 rep=$3 rate=$4 c0 c1 p0 p1 s0 s1 j
+	local flows=$1 kind=$2 rep=$3 rate=$4 c0 c1 p0 p1 s0 s1 u0 u1 j
 	read -r -a c0 < <(bench_cpu_ticks "$SRV_CPU")
 	p0=$(bench_ns_ticks)
 	s0=$(sleeps)
+	u0=$(bench_rcvbuf_errors)
 	# shellcheck disable=SC2086
 	run_c $PIN_CLIENT "$BENCH" -d 198.18.0.1:5060 -m options -r "$rate" -t "$STEP" \
 		$CLIENT_ARGS -w 0.5 -q --json > "$work/p.json" 2>>"$LOG"
 	read -r -a c1 < <(bench_cpu_ticks "$SRV_CPU")
 	p1=$(bench_ns_ticks)
 	s1=$(sleeps)
+	u1=$(bench_rcvbuf_errors)
 	j=$(cat "$work/p.json")
 	[ -n "$j" ] || j='{}'
 	echo "$j" >> "$OUT/points.jsonl"
 	jq -r --arg s "$CUR" --arg f "$flows" --arg k "$kind" --arg r "$rep" \
 		--arg t "$rate" --arg hz "$(getconf CLK_TCK)" \
 		--arg cb "$((c1[0] - c0[0]))" --arg ct "$((c1[1] - c0[1]))" \
-		--arg p "$((p1 - p0))" --arg sl "$((s1 - s0))" --arg ld "$(bench_load)" '
+		--arg p "$((p1 - p0))" --arg sl "$((s1 - s0))" --arg ld "$(bench_load)" \
+		--arg u "$((u1 - u0))" '
 		(.duration_s // 0) as $d | (.sent // 0) as $n |
 		[$s, $f, $k, $r, $t, (.offered_rate // 0), (.reply_rate // 0),
 		 (.loss_pct // 100), (.latency_us.p50 // 0), (.latency_us.p99 // 0),
@@ -171,7 +174,8 @@ point() {
 		 (if $d > 0 then 100 * (.client_cpu_s // 0) / $d else 0 end),
 		 (if ($ct | tonumber) > 0 then 100 * ($cb | tonumber) / ($ct | tonumber) else 0 end),
 		 (($p | tonumber) / ($hz | tonumber)),
-		 (if $n > 0 then ($sl | tonumber) / $n else 0 end), $ld] | @tsv' \
+		 (if $n > 0 then ($sl | tonumber) / $n else 0 end), $ld,
+		 ($u | tonumber), $d] | @tsv' \
 		<<< "$j" >> "$RAW"
 	tail -n 1 "$RAW" | awk -F'\t' '{ print $6, $7, $8 }'
 }
@@ -273,17 +277,23 @@ explain)
 	PIN_CLIENT="" SRV_CPU=$(seq -s, 0 $(($(nproc) - 1)))
 	FLOWS=two-threads
 	LAT_PCTS=""
-	for wait in spin sleep; do
-		CUR=kamailio-n2-$wait
-		say "$CUR"
-		bench_kam_start 2 "$work" "" || continue
-		CLIENT_ARGS="$(flow_args two-threads)"
-		[ "$wait" = spin ] && CLIENT_ARGS="$CLIENT_ARGS --spin-wait"
-		for ((rep = 1; rep <= REPS; rep++)); do
+	# in rounds, so that what else runs meanwhile falls on both alike
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for wait in spin sleep; do
+			CUR=kamailio-n2-$wait
+			bench_kam_start 2 "$work" "" || continue
+			CLIENT_ARGS="$(flow_args two-threads)"
+			[ "$wait" = spin ] && CLIENT_ARGS="$CLIENT_ARGS --spin-wait"
 			m=$(search two-threads "$rep")
 			say "$CUR rep $rep: max paced rate with < $LOSS_OK % loss: $m/s"
+			# and fixed rates, where the CPU Kamailio got and the
+			# datagrams its socket dropped show the difference
+			for r in ${EXPLAIN_RATES:-20000 30000 40000}; do
+				read -r o rr l < <(point two-threads "fixed$r" "$rep" "$r")
+				say "  $CUR rep $rep: $r/s: replies $rr/s, loss $l %"
+			done
+			bench_kam_stop
 		done
-		bench_kam_stop
 	done ;;
 esac
 

@@ -19,6 +19,8 @@
 #   bench_pin_ns CPULIST              every thread of every process of NS_S
 #                                     onto CPULIST
 #   bench_sl_conf FILE [LINES]        sl-xdp's config: the same rules
+#   bench_rcvbuf_errors               UDP RcvbufErrors of NS_S: datagrams the
+#                                     kernel dropped at a full socket buffer
 #   bench_json FILE FILTER            jq -r FILTER FILE (0 when unreadable)
 #   bench_load                        the 1-minute load average
 #   bench_median                      median of the numbers on stdin
@@ -149,6 +151,14 @@ bench_pin_ns()
 	for p in $(ip netns pids "$NS_S" 2>/dev/null); do
 		taskset -a -p -c "$1" "$p" >/dev/null 2>&1
 	done
+}
+
+bench_rcvbuf_errors()
+{
+	run_s awk '/^Udp:/ {
+		if (!n++) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") c = i }
+		else if (c) v = $c
+	} END { print v + 0 }' /proc/net/snmp 2>/dev/null || echo 0
 }
 
 bench_json()

@@ -169,6 +169,28 @@ def main():
                 rng([x["client_cpu_pct"] for x in b], "%.0f %%"),
                 rng([x["srv_core_busy_pct"] for x in b], "%.0f %%")))
         md.append("")
+        fixed = [r for r in rows if r["server"] in expl and r["kind"].startswith("fixed")]
+        if fixed:
+            md.append("At fixed rates (medians over the repeats): what the client and "
+                      "Kamailio's processes got of the two CPUs (CPU seconds per second "
+                      "of run, in %), and the requests the kernel dropped at Kamailio's "
+                      "full socket buffer (UDP RcvbufErrors).\n")
+            md.append("| rate/s | client wait | replies/s | loss | client CPU | Kamailio CPU | socket buffer drops |")
+            md.append("|---:|---|---:|---:|---:|---:|---:|")
+            for rate in sorted({r["target"] for r in fixed}):
+                for s in expl:
+                    p = [r for r in fixed if r["server"] == s and r["target"] == rate]
+                    if not p:
+                        continue
+                    md.append("| %.0f | %s | %s | %s | %s | %s | %s |" % (
+                        rate, "old (spin)" if s.endswith("spin") else "new (sleep)",
+                        rng([x["reply_rate"] for x in p]),
+                        rng([x["loss_pct"] for x in p], "%.1f %%"),
+                        rng([x["client_cpu_pct"] for x in p], "%.0f %%"),
+                        rng([100 * x["srv_proc_cpu_s"] / x["duration_s"] for x in p
+                             if x["duration_s"] > 0], "%.0f %%"),
+                        rng([x["udp_rcvbuf_errors"] for x in p])))
+            md.append("")
 
     md.append("Chart: capacity.png (reply rate, loss and p99 against the offered rate).")
     with open(os.path.join(out, "results.md"), "w") as f:
