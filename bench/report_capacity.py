@@ -97,19 +97,39 @@ def main():
               "included); client CPU: sl-bench's own (user+system, which "
               "includes the XDP program and socket delivery of each request "
               "it sends).\n")
-    md.append("| server | flows | cores | replies/s, < 1 % loss | per core | server core busy | client CPU | flat out: replies/s | flat out: loss | / kamailio-n1 |")
-    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    md.append("Limited by: the server when its core was >= 90 % busy at the "
+              "maximum, else the client (its one core >= 90 % busy): then the "
+              "server's figure is a lower bound.  Per busy core: the reply rate "
+              "divided by the server core's busy share at the maximum, what a "
+              "saturated core would answer at the same cost per reply (an "
+              "extrapolation, not a measurement).\n")
+    md.append("| server | flows | cores | replies/s, < 1 % loss | per core | limited by | server core busy | client CPU | per busy core | flat out: replies/s | flat out: loss | / kamailio-n1 |")
+    md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    ref_busy = 0
+    if kam:
+        kb = maxes.get((kam[0], "many"), [])
+        ref_busy = med([x["reply_rate"] / (x["srv_core_busy_pct"] / 100) for x in kb
+                        if x["srv_core_busy_pct"] > 0])
     for s in servers:
         for f in flows_of[s]:
             b = maxes[(s, f)]
             rates = [x["reply_rate"] for x in b]
             fo = [r for r in rows if r["server"] == s and r["flows"] == f and r["kind"] == "flatout"]
             m = med(rates)
-            ratio = "%.1fx" % (m / ref) if ref and f == "many" and not s.startswith("kamailio-n1") else "-"
-            md.append("| %s | %s | %d | %s | %.0f | %s | %s | %s | %s | %s |" % (
-                s, f, cores(s), rng(rates), m / cores(s),
+            busy = med([x["srv_core_busy_pct"] for x in b])
+            cli = med([x["client_cpu_pct"] for x in b])
+            limit = "server" if busy >= 90 else "client" if cli >= 90 else "neither (noise?)"
+            per_busy = med([x["reply_rate"] / (x["srv_core_busy_pct"] / 100) for x in b
+                            if x["srv_core_busy_pct"] > 0])
+            ratio = "-"
+            if ref and f == "many" and not s.startswith("kamailio-n1"):
+                ratio = "%.1fx" % (m / ref)
+                if ref_busy:
+                    ratio += " (%.1fx per busy core)" % (per_busy / ref_busy)
+            md.append("| %s | %s | %d | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s |" % (
+                s, f, cores(s), rng(rates), m / cores(s), limit,
                 rng([x["srv_core_busy_pct"] for x in b], "%.0f %%"),
-                rng([x["client_cpu_pct"] for x in b], "%.0f %%"),
+                rng([x["client_cpu_pct"] for x in b], "%.0f %%"), per_busy,
                 rng([x["reply_rate"] for x in fo]),
                 rng([x["loss_pct"] for x in fo], "%.1f %%"), ratio))
     md.append("")
