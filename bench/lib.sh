@@ -6,8 +6,10 @@
 # Nothing here needs more than bash, coreutils, awk and what the caller
 # found (ip, jq, kamailio: from the machine or from the kit).
 #
-#   bench_kam_cfg CHILDREN MPATH      Kamailio's config on stdout: sl only,
-#                                     the same rules as sl-xdp's
+#   bench_kam_cfg CHILDREN MPATH [forward]   Kamailio's config on stdout:
+#                                     sl only, the same rules as sl-xdp's;
+#                                     forward: sl_forward_reply of responses
+#                                     too (480 as 404)
 #   bench_kam_start CHILDREN DIR CPUS start it in NS_S (taskset -a CPUS when
 #                                     not empty); KAM_PID
 #   bench_kam_stop
@@ -56,6 +58,14 @@ request_route {
 	exit;
 }
 KCFG
+	[ "${3:-}" = forward ] && cat <<'KFWD'
+onreply_route {
+	if ($rs == "480") { sl_forward_reply("404", "Not Found"); }
+	else { sl_forward_reply(); }
+	drop;
+}
+KFWD
+	return 0
 }
 
 bench_sl_conf()

@@ -32,6 +32,7 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$SL_ROOT" || exit 1
 . "$SL_ROOT/tests/lib/netns.sh"
+. "$SL_ROOT/bench/lib.sh"
 
 SLCTL="$SL_ROOT/build/sl-ctl"
 BENCH="$SL_ROOT/build/sl-bench"
@@ -117,41 +118,8 @@ code = 480
 reply = 404 Not Found
 CONF
 
-kam_cfg() {	# CHILDREN
-	cat <<KCFG
-#!KAMAILIO
-debug=0
-log_stderror=yes
-memdbg=5
-memlog=5
-children=$1
-disable_tcp=yes
-disable_sctp=yes
-auto_aliases=no
-dns=no
-rev_dns=no
-use_dns_cache=off
-server_signature=yes
-server_header="Server: kamailio"
-sip_warning=0
-listen=udp:198.18.0.1:5060
-mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
-loadmodule "sl.so"
-loadmodule "pv.so"
-request_route {
-	if (\$rm == "ACK") { drop; }
-	if (\$rm == "OPTIONS") { sl_send_reply("200", "OK"); exit; }
-	if (\$rm == "REGISTER") { sl_send_reply("403", "Forbidden"); exit; }
-	if (\$rm == "INVITE") { sl_send_reply("486", "Busy Here"); exit; }
-	sl_send_reply("404", "Not Found");
-	exit;
-}
-onreply_route {
-	if (\$rs == "480") { sl_forward_reply("404", "Not Found"); }
-	else { sl_forward_reply(); }
-	drop;
-}
-KCFG
+kam_cfg() {	# CHILDREN: bench/lib.sh's, with reply forwarding
+	bench_kam_cfg "$1" /usr/lib/x86_64-linux-gnu/kamailio/modules/ forward
 }
 
 # The ACK flood's: the same, with the longest ACK window, so that the
