@@ -89,25 +89,8 @@ T0=$(date +%s)
 say() { echo "bench [$(( $(date +%s) - T0 ))s] $*" | tee -a "$LOG" >&2; }
 
 # The same rules on both sides.
-cat > "$work/sl.conf" <<CONF
-[sl]
-ports = 5060
-server_header = Server: sl-xdp
-tag_addr = 198.18.0.1:5060
-ack_window = 2s
-default_action = pass
-
-[rule options]
-method = OPTIONS
-reply = 200 OK
-
-[rule register]
-method = REGISTER
-reply = 403 Forbidden
-
-[rule invite]
-method = INVITE
-reply = 486 Busy Here
+bench_sl_conf "$work/sl.conf"
+cat >> "$work/sl.conf" <<CONF
 
 # reply forwarding (sl-bench -m reply): our Via on top, the client's below
 [forward]
