@@ -15,6 +15,16 @@ BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
 LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lpthread
 TEST_LIBS := $(LIBS) -lcmocka
 
+# The version lives in one place: VERSION (one line).  sl-ctl --version
+# prints it (-DSL_XDP_VERSION for user/ctl/main.c only), the Debian package
+# carries it (debian/rules refuses a debian/changelog that says otherwise).
+# A tree without .git (a tarball) has it too.
+VERSION   := $(shell cat VERSION 2>/dev/null)
+ifeq ($(shell printf '%s' '$(VERSION)' | grep -Ex '[0-9][0-9A-Za-z.+~]*'),)
+$(error VERSION must hold one version such as 1.2.3 (digits, letters, . + ~), not '$(VERSION)')
+endif
+VERSION_DEF := -DSL_XDP_VERSION='"$(VERSION)"'
+
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(BUILD)/sl_xdp.skel.h $(BUILD)/xdp_pass.skel.h
@@ -66,6 +76,10 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 $(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# the one object that knows the version; rebuilt when VERSION changes
+$(BUILD)/user/ctl/main.o: CFLAGS += $(VERSION_DEF)
+$(BUILD)/user/ctl/main.o: VERSION
 
 $(BUILD)/sl-ctl: $(CTL_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
@@ -256,6 +270,9 @@ $(foreach d,$(UNIT_DIRS),$(eval $(call asan_unit_test_rule,$(d))))
 
 $(BUILD)/asan/test_%: tests/bpf/test_%.c $(SAN_HELPER_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(SKELS) tests/bpf/*.h
 	$(SAN_CC) $(SAN_FLAGS) $(TEST_INC) $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
+
+$(BUILD)/asan/user/ctl/main.o: SAN_FLAGS += $(VERSION_DEF)
+$(BUILD)/asan/user/ctl/main.o: VERSION
 
 $(BUILD)/asan/sl-ctl: $(SAN_CTL_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
 	$(SAN_CC) $(SAN_FLAGS) $^ -o $@ $(LIBS)
