@@ -116,11 +116,16 @@ clean:
 # make install [PREFIX=/usr/local] [DESTDIR=]    (make uninstall: the same, reversed)
 #   $(SBINDIR)/sl-ctl
 #   $(PKGLIBDIR)/sl_xdp.bpf.o        for 'ip link set dev IF xdp obj ... sec xdp'
+#                                    (sl-ctl has the same object built in and
+#                                    takes over a program loaded from it);
+#                                    the Debian package sets PKGLIBDIR to
+#                                    /usr/lib/<multiarch triplet>/sl-xdp
 #   $(UNITDIR)/sl-xdp@.service       /lib/systemd/system when PREFIX=/usr (Debian's
 #                                    systemdsystemunitdir), else $(PREFIX)/lib/systemd/system
 #                                    (systemd also reads /usr/local/lib/systemd/system);
 #                                    made from packaging/sl-xdp@.service.in, @SBINDIR@ filled in
-#   $(MANDIR)/man8/sl-ctl.8.gz       its PREFIX and unit paths filled in (.ds pf / .ds ud)
+#   $(MANDIR)/man8/sl-ctl.8.gz       its PREFIX, unit and object paths filled in
+#                                    (.ds pf / .ds ud / .ds ol)
 #   $(DOCDIR)/examples/*.conf
 #   $(CONFDIR)/sl-xdp.conf           from examples/sl-xdp.conf, only when it does not exist;
 #                                    uninstall keeps it.  Always /etc/sl-xdp (sl-ctl's
@@ -153,6 +158,7 @@ install: $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o packaging/sl-xdp@.service.in doc/
 		> "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
 	chmod 0644 "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
 	sed -e 's|^\.ds pf .*|.ds pf $(PREFIX)|' -e 's|^\.ds ud .*|.ds ud $(UNITDIR)|' \
+		-e 's|^\.ds ol .*|.ds ol $(subst -,\\-,$(PKGLIBDIR))|' \
 		doc/sl-ctl.8 > "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8"
 	gzip -9 -n -f "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8"
 	chmod 0644 "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8.gz"
@@ -172,6 +178,32 @@ uninstall:
 		if [ -d "$$d" ]; then rmdir --ignore-fail-on-non-empty "$$d"; fi; \
 	done
 	@echo "kept $(DESTDIR)$(CONFDIR) (configuration): remove it by hand if it is no longer wanted"
+
+# make deb: the Debian package (debian/), built with 'dpkg-buildpackage -us
+# -uc -b' in a copy of the source tree under DEB_DIR (default build/deb/;
+# the files git would commit, or in a tree without .git everything but
+# build/), so its 'debian/rules clean' cannot touch this build/.  The
+# package's version is VERSION.  The .deb, the -dbgsym .deb, .buildinfo and
+# .changes are copied to DEB_OUT (default build/).  Check it with
+# 'lintian build/sl-xdp_$(VERSION)_*.changes'.
+DEB_DIR ?= $(BUILD)/deb
+DEB_OUT ?= $(BUILD)
+DEB_SRC  = $(DEB_DIR)/sl-xdp-$(VERSION)
+
+.PHONY: deb
+deb:
+	rm -rf "$(DEB_DIR)"
+	mkdir -p "$(DEB_SRC)" "$(DEB_OUT)"
+	if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+			tar -c --null -T - -f - | tar -x -C "$(DEB_SRC)"; \
+	else \
+		tar -c --exclude=./$(BUILD) -f - . | tar -x -C "$(DEB_SRC)"; \
+	fi
+	cd "$(DEB_SRC)" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b
+	cp "$(DEB_DIR)"/*.deb "$(DEB_DIR)"/*.buildinfo "$(DEB_DIR)"/*.changes "$(DEB_OUT)"/
 
 $(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)
