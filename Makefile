@@ -1,5 +1,5 @@
 # sl-xdp — stateless SIP responder in the XDP fast path.
-# make deps | make | make test | make bench-xdp | make clean | make install
+# make deps | make | make test | make bench-xdp | make clean | make install | make deb
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -50,7 +50,8 @@ TEST_HELPERS := tests/bpf/frame.c tests/bpf/fixture_env.c
 DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	     libinih-dev libcmocka-dev libmd-dev pkg-config make gcc \
 	     iproute2 ethtool tshark python3-scapy sip-tester kamailio \
-	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq
+	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq \
+	     debhelper lintian debootstrap
 
 .PHONY: all deps test clean install bench-xdp check-layers
 all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo
