@@ -340,11 +340,14 @@ if [ "$mode" = host ]; then
 fi
 check "removed: the conffile $CONF kept" test -f "$P$CONF"
 if [ "$mode" = chroot ]; then
-	check "removed: the root holds nothing new but /etc/sl-xdp/sl-xdp.conf" bash -c "
-		cd '$R' && find . \\( -path ./proc -o -path ./sys -o -path ./dev -o -path ./run \
-			-o -path ./tmp -o -path ./var/lib/dpkg -o -path ./var/log -o -path ./var/cache \\) -prune \
-			-o -print | sort | comm -13 '$tmp/before' - > '$tmp/new'; cat '$tmp/new';
-		test \"\$(cat '$tmp/new')\" = \"\$(printf './etc/sl-xdp\n./etc/sl-xdp/sl-xdp.conf')\""
+	only_conf_new()
+	{
+		local new
+		new=$(snapshot | comm -13 "$tmp/before" -)
+		echo "$new"
+		[ "$new" = "$(printf './etc/sl-xdp\n./etc/sl-xdp/sl-xdp.conf')" ]
+	}
+	check "removed: the root holds nothing new but /etc/sl-xdp/sl-xdp.conf" only_conf_new
 fi
 
 # ---- reinstall over the kept configuration, then purge
@@ -372,10 +375,8 @@ if [ "$systemd_checks" -eq 1 ]; then
 	check "purged: the 'systemctl enable' link of the removed unit gone" \
 		test ! -L "$P/etc/systemd/system/multi-user.target.wants/$FAKE_UNIT"
 	(cd "$R" && rmdir -p --ignore-fail-on-non-empty etc/systemd/system/multi-user.target.wants)
-	check "purged: the root is as before the installation" \
-		bash -c "test \"\$(cd '$R' && find . \\( -path ./proc -o -path ./sys -o -path ./dev -o -path ./run \
-			-o -path ./tmp -o -path ./var/lib/dpkg -o -path ./var/log -o -path ./var/cache \\) -prune \
-			-o -print | sort)\" = \"\$(cat '$tmp/before')\""
+	as_before() { snapshot | diff "$tmp/before" -; }
+	check "purged: the root is as before the installation" as_before
 else
 	check "purged: no file of the package left" bash -c "
 		while read -r p; do [ -e \"\$p\" ] && [ ! -d \"\$p\" ] && { echo \"left: \$p\"; exit 1; }; done < '$tmp/paths'; exit 0"
