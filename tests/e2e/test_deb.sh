@@ -250,13 +250,15 @@ snapshot()
 		-o -print | sort)
 }
 snapshot > "$tmp/before"
-cp "$DEB" "$P/tmp/sl-xdp.deb"
+# the package where dpkg in the root finds it (host mode: in $tmp)
+if [ "$mode" = chroot ]; then DEB_IN=/tmp/sl-xdp.deb; else DEB_IN=$tmp/sl-xdp.deb; fi
+cp "$DEB" "$P$DEB_IN"
 if [ "$mode" = host ]; then
 	host_installed=1
-	check "dpkg -i on this machine" in_root dpkg -i /tmp/sl-xdp.deb || tap_done
+	check "dpkg -i on this machine" in_root dpkg -i "$DEB_IN" || tap_done
 else
 	check "dpkg -i in the fresh root: Depends satisfied by what debootstrap pulled in" \
-		in_root dpkg -i /tmp/sl-xdp.deb || tap_done
+		in_root dpkg -i "$DEB_IN" || tap_done
 fi
 check "installed: dpkg-query says $VERSION" \
 	test "$(in_root dpkg-query -W -f '${Status} ${Version}' sl-xdp)" = "install ok installed $VERSION"
@@ -359,7 +361,7 @@ if [ "$systemd_checks" -eq 1 ]; then
 	mkdir -p "$P/etc/systemd/system/multi-user.target.wants"
 	ln -s "$UNIT" "$P/etc/systemd/system/multi-user.target.wants/$FAKE_UNIT"
 fi
-check "dpkg -i again (over the kept conffile)" in_root dpkg -i /tmp/sl-xdp.deb
+check "dpkg -i again (over the kept conffile)" in_root dpkg -i "$DEB_IN"
 check "reinstall kept the edited conffile" cmp "$tmp/conf.edited" "$P$CONF"
 if [ "$systemd_checks" -eq 1 ]; then
 	check "reinstall (an upgrade): the running instance try-restarted, nothing started" \
