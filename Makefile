@@ -1,5 +1,5 @@
 # sl-xdp — stateless SIP responder in the XDP fast path.
-# make deps | make | make test | make bench-xdp | make clean | make install
+# make deps | make | make test | make bench-xdp | make clean | make install | make deb
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -14,6 +14,16 @@ BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
 	      -Wno-unused-parameter -Iinclude -I. -Ibpf
 LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lseccomp -lpthread
 TEST_LIBS := $(LIBS) -lcmocka
+
+# The version lives in one place: VERSION (one line).  sl-ctl --version
+# prints it (-DSL_XDP_VERSION for user/ctl/main.c only), the Debian package
+# carries it (debian/rules refuses a debian/changelog that says otherwise).
+# A tree without .git (a tarball) has it too.
+VERSION   := $(shell cat VERSION 2>/dev/null)
+ifeq ($(shell printf '%s' '$(VERSION)' | grep -Ex '[0-9][0-9A-Za-z.+~]*'),)
+$(error VERSION must hold one version such as 1.2.3 (digits, letters, . + ~), not '$(VERSION)')
+endif
+VERSION_DEF := -DSL_XDP_VERSION='"$(VERSION)"'
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -40,7 +50,8 @@ TEST_HELPERS := tests/bpf/frame.c tests/bpf/fixture_env.c
 DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	     libinih-dev libcmocka-dev libmd-dev libseccomp-dev pkg-config make gcc \
 	     iproute2 ethtool tshark python3-scapy python3-prometheus-client sip-tester kamailio \
-	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq
+	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq \
+	     debhelper lintian debootstrap
 
 .PHONY: all deps test clean install bench-xdp check-layers
 all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo
@@ -66,6 +77,10 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 $(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# the one object that knows the version; rebuilt when VERSION changes
+$(BUILD)/user/ctl/main.o: CFLAGS += $(VERSION_DEF)
+$(BUILD)/user/ctl/main.o: VERSION
 
 $(BUILD)/sl-ctl: $(CTL_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
@@ -102,11 +117,16 @@ clean:
 # make install [PREFIX=/usr/local] [DESTDIR=]    (make uninstall: the same, reversed)
 #   $(SBINDIR)/sl-ctl
 #   $(PKGLIBDIR)/sl_xdp.bpf.o        for 'ip link set dev IF xdp obj ... sec xdp'
+#                                    (sl-ctl has the same object built in and
+#                                    takes over a program loaded from it);
+#                                    the Debian package sets PKGLIBDIR to
+#                                    /usr/lib/<multiarch triplet>/sl-xdp
 #   $(UNITDIR)/sl-xdp@.service       /lib/systemd/system when PREFIX=/usr (Debian's
 #                                    systemdsystemunitdir), else $(PREFIX)/lib/systemd/system
 #                                    (systemd also reads /usr/local/lib/systemd/system);
 #                                    made from packaging/sl-xdp@.service.in, @SBINDIR@ filled in
-#   $(MANDIR)/man8/sl-ctl.8.gz       its PREFIX and unit paths filled in (.ds pf / .ds ud)
+#   $(MANDIR)/man8/sl-ctl.8.gz       its PREFIX, unit and object paths filled in
+#                                    (.ds pf / .ds ud / .ds ol)
 #   $(DOCDIR)/examples/*.conf
 #   $(CONFDIR)/sl-xdp.conf           from examples/sl-xdp.conf, only when it does not exist;
 #                                    uninstall keeps it.  Always /etc/sl-xdp (sl-ctl's
@@ -139,6 +159,7 @@ install: $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o packaging/sl-xdp@.service.in doc/
 		> "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
 	chmod 0644 "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
 	sed -e 's|^\.ds pf .*|.ds pf $(PREFIX)|' -e 's|^\.ds ud .*|.ds ud $(UNITDIR)|' \
+		-e 's|^\.ds ol .*|.ds ol $(subst -,\\-,$(PKGLIBDIR))|' \
 		doc/sl-ctl.8 > "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8"
 	gzip -9 -n -f "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8"
 	chmod 0644 "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8.gz"
@@ -158,6 +179,32 @@ uninstall:
 		if [ -d "$$d" ]; then rmdir --ignore-fail-on-non-empty "$$d"; fi; \
 	done
 	@echo "kept $(DESTDIR)$(CONFDIR) (configuration): remove it by hand if it is no longer wanted"
+
+# make deb: the Debian package (debian/), built with 'dpkg-buildpackage -us
+# -uc -b' in a copy of the source tree under DEB_DIR (default build/deb/;
+# the files git would commit, or in a tree without .git everything but
+# build/), so its 'debian/rules clean' cannot touch this build/.  The
+# package's version is VERSION.  The .deb, the -dbgsym .deb, .buildinfo and
+# .changes are copied to DEB_OUT (default build/).  Check it with
+# 'lintian build/sl-xdp_$(VERSION)_*.changes'.
+DEB_DIR ?= $(BUILD)/deb
+DEB_OUT ?= $(BUILD)
+DEB_SRC  = $(DEB_DIR)/sl-xdp-$(VERSION)
+
+.PHONY: deb
+deb:
+	rm -rf "$(DEB_DIR)"
+	mkdir -p "$(DEB_SRC)" "$(DEB_OUT)"
+	if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+			tar -c --null -T - -f - | tar -x -C "$(DEB_SRC)"; \
+	else \
+		tar -c --exclude=./$(BUILD) -f - . | tar -x -C "$(DEB_SRC)"; \
+	fi
+	cd "$(DEB_SRC)" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b
+	cp "$(DEB_DIR)"/*.deb "$(DEB_DIR)"/*.buildinfo "$(DEB_DIR)"/*.changes "$(DEB_OUT)"/
 
 $(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)
@@ -256,6 +303,9 @@ $(foreach d,$(UNIT_DIRS),$(eval $(call asan_unit_test_rule,$(d))))
 
 $(BUILD)/asan/test_%: tests/bpf/test_%.c $(SAN_HELPER_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(SKELS) tests/bpf/*.h
 	$(SAN_CC) $(SAN_FLAGS) $(TEST_INC) $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
+
+$(BUILD)/asan/user/ctl/main.o: SAN_FLAGS += $(VERSION_DEF)
+$(BUILD)/asan/user/ctl/main.o: VERSION
 
 $(BUILD)/asan/sl-ctl: $(SAN_CTL_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
 	$(SAN_CC) $(SAN_FLAGS) $^ -o $@ $(LIBS)
