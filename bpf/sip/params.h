@@ -5,8 +5,10 @@
  * a quoted string).  Two ways, each header using both:
  *  - params_fast(): the common shape, with no LWS around ';' and '=' and
  *    no quoted value, token by token with the word-at-a-time search;
- *  - param_step(): the rest, a byte at a time in the header's bpf_loop
- *    state machine, which hands its parameter states over to it.
+ *  - param_step(): the rest, a byte at a time.  value_bytes_step() drives
+ *    a header's bpf_loop over its value: the header's own states (before
+ *    the parameters) go to the header's function, the parameter states to
+ *    param_step(), whose events the header turns into what it keeps.
  */
 #ifndef SL_SIP_PARAMS_H
 #define SL_SIP_PARAMS_H
@@ -209,6 +211,61 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 		break;
 	}
 	return PARAM_NONE;
+}
+
+/*
+ * Byte i of a header value read a byte at a time: the header's own states
+ * go to header_byte(), the parameter states to param_step() and what it
+ * sees to param_event().  junk and empty_value: see param_after() and
+ * param_step().  Returns 1 to stop: at the end of the value, at a ','
+ * (vp->end), on an error (PS_BAD), or when header_byte() says so.
+ */
+static __always_inline int
+value_byte(struct sl_scratch *x, volatile struct value_parse *vp, __u32 i,
+	   __u8 junk, int empty_value,
+	   int (*header_byte)(struct sl_scratch *x, __u8 st, __u8 c, __u32 i),
+	   void (*param_event)(struct sl_scratch *x, __u32 i, int ev))
+{
+	__u8 c, st;
+
+	if (i >= vp->e)
+		return 1;
+	c = sb(x->buf, i);
+	st = vp->state;
+	if (st >= PS_DONE)
+		return 1;
+	if (st >= PS_WS)
+		param_event(x, i, param_step(vp, st, c, i, junk, empty_value));
+	else if (header_byte(x, st, c, i))
+		return 1;
+	if (vp->state == PS_DONE) {
+		vp->end = i;
+		return 1;
+	}
+	return vp->state == PS_BAD;
+}
+
+/* The body of a header parser's bpf_loop callback: value_byte() on the
+ * BYTES_PER_STEP bytes of loop step idx.  The functions are constants at
+ * each call site: they compile to direct, inlined calls.  The state is
+ * read and written through a volatile view so that no value is carried
+ * in registers from one byte to the next: each byte starts from an
+ * unknown state for the verifier. */
+static __always_inline long
+value_bytes_step(struct sl_scratch *x, volatile struct value_parse *vp,
+		 __u32 idx, __u8 junk, int empty_value,
+		 int (*header_byte)(struct sl_scratch *x, __u8 st, __u8 c, __u32 i),
+		 void (*param_event)(struct sl_scratch *x, __u32 i, int ev))
+{
+	__u32 i = vp->s + idx * BYTES_PER_STEP;
+	int k;
+
+#pragma unroll
+	for (k = 0; k < BYTES_PER_STEP; k++)
+		if (value_byte(x, vp, i + k, junk, empty_value, header_byte,
+			       param_event))
+			return 1;
+	return 0;
 }
 
 /* The token that a header value ended inside of, as a param_step() event:

@@ -67,23 +67,26 @@ struct find_byte {
 	__u64 pattern[FIND_MAX_BYTES];	/* each byte value in every lane */
 };
 
-/* A header value read a byte at a time (sip/via.h, sip/to.h): the state
- * (the header's own enum, then enum param_state of sip/params.h), the
- * start of the token being read, the quoted-string escape, and what the
- * parameter being read is to the header (0: one it does not keep). */
+/* A header value read a byte at a time (sip/params.h drives the loop for
+ * sip/via.h and sip/to.h): the state (the header's own enum, then enum
+ * param_state), the start of the token being read, the quoted-string
+ * escape, and what the parameter being read is to the header (0: one it
+ * does not keep). */
 struct value_parse {
+	__u32 s;		/* the value: [s, e) */
+	__u32 e;
+	__u32 mark;		/* start of the token being read */
+	__u32 end;		/* the ',' (To: or junk) that ended it */
 	__u8 state;
 	__u8 param;
 	__u8 escaped;
-	__u32 mark;
 };
 
 struct via_parse {
-	__u32 s;
-	__u32 e;
-	struct value_parse parse;	/* param: enum via_param */
+	struct value_parse parse;	/* param: enum via_param; end: the
+					 * comma before the next value, or
+					 * POS_NONE */
 	__u8 slashes;
-	__u32 comma;		/* the ',' that ended the value, or POS_NONE */
 	struct span transport;	/* filled by the state machine only */
 	struct span host;
 	struct span port;	/* s == e: no port */
@@ -139,8 +142,6 @@ struct fwd_out {
 };
 
 struct to_parse {
-	__u32 s;
-	__u32 e;
 	struct value_parse parse;	/* param: 1 for "tag" */
 	struct span tag;	/* s == e: no tag (or an empty one) */
 	__u8 tag_seen;

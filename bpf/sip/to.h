@@ -25,15 +25,16 @@ enum to_state {
 
 #define W_TAG	W3('t', 'a', 'g')
 
-/* A parameter's name or value ended at i: the first tag wins. */
-static __always_inline void to_param_event(const __u8 *buf,
-					   volatile struct to_parse *t,
-					   __u32 i, int ev)
+/* A parameter's name or value ended at i (param_step()): the first tag
+ * wins. */
+static __always_inline void to_param_event(struct sl_scratch *x, __u32 i,
+					   int ev)
 {
+	volatile struct to_parse *t = &x->to;
 	volatile struct value_parse *vp = &t->parse;
 
 	if (ev == PARAM_NAME_END) {
-		vp->param = param_name_is(buf, vp->mark, i, W_TAG, 3);
+		vp->param = param_name_is(x->buf, vp->mark, i, W_TAG, 3);
 	} else if (ev == PARAM_VALUE_END) {
 		if (vp->param && !t->tag_seen) {
 			t->tag.s = vp->mark;
@@ -44,24 +45,12 @@ static __always_inline void to_param_event(const __u8 *buf,
 	}
 }
 
-/* One byte; 1 = stop.  Volatile view: see via_step().  Any byte but ';'
- * and LWS after the URI or a parameter ends the parameters. */
-static __always_inline int to_step(struct sl_scratch *x, __u32 i)
+/* One byte c at i in one of the To's own states st (value_byte()); 1 =
+ * stop. */
+static __always_inline int to_byte(struct sl_scratch *x, __u8 st, __u8 c,
+				   __u32 i)
 {
-	volatile struct to_parse *t = &x->to;
-	volatile struct value_parse *vp = &t->parse;
-	__u8 c, st;
-
-	if (i >= t->e)
-		return 1;
-	c = sb(x->buf, i);
-	st = vp->state;
-	if (st >= PS_DONE)
-		return 1;
-	if (st >= PS_WS) {
-		to_param_event(x->buf, t, i, param_step(vp, st, c, i, PS_DONE, 1));
-		goto out;
-	}
+	volatile struct value_parse *vp = &x->to.parse;
 
 	switch (st) {
 	case TS_START:
@@ -95,21 +84,17 @@ static __always_inline int to_step(struct sl_scratch *x, __u32 i)
 	default:
 		return 1;
 	}
-out:
-	return vp->state == PS_DONE || vp->state == PS_BAD;
+	return 0;
 }
 
 static long to_chunk_cb(__u32 idx, void *data)
 {
 	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
-	__u32 i = x->to.s + idx * BYTES_PER_STEP;
-	int k;
 
-#pragma unroll
-	for (k = 0; k < BYTES_PER_STEP; k++)
-		if (to_step(x, i + k))
-			return 1;
-	return 0;
+	/* anything but ';' or LWS after a token ends the parameters; "tag=;"
+	 * is an empty tag */
+	return value_bytes_step(x, &x->to.parse, idx, PS_DONE, 1, to_byte,
+				to_param_event);
 }
 
 /*
@@ -149,14 +134,14 @@ static __always_inline int to_parse_run(struct sl_scratch *x, struct span val)
 	if (to_fast(x, val))
 		return 0;
 	__builtin_memset(t, 0, sizeof(*t));
-	t->s = val.s;
-	t->e = val.e;
+	t->parse.s = val.s;
+	t->parse.e = val.e;
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, to_chunk_cb, &lc, 0);
 	if (t->parse.state == TS_QUOTE || t->parse.state == PS_QUOTED ||
 	    t->parse.state == TS_URI || t->parse.state == PS_BAD)
 		return -1;
 	/* the value ended inside a token: close it */
-	to_param_event(x->buf, t, t->e, param_token_open(t->parse.state));
+	to_param_event(x, val.e, param_token_open(t->parse.state));
 	return 0;
 }
 

@@ -51,15 +51,15 @@ static __always_inline __u8 via_param_of(const __u8 *buf, __u32 s, __u32 e)
 	return VP_OTHER;
 }
 
-/* A parameter's name or value ended at i. */
-static __always_inline void via_param_event(const __u8 *buf,
-					    volatile struct via_parse *v,
-					    __u32 i, int ev)
+/* A parameter's name or value ended at i (param_step()). */
+static __always_inline void via_param_event(struct sl_scratch *x, __u32 i,
+					    int ev)
 {
+	volatile struct via_parse *v = &x->via;
 	volatile struct value_parse *vp = &v->parse;
 
 	if (ev == PARAM_NAME_END) {
-		vp->param = via_param_of(buf, vp->mark, i);
+		vp->param = via_param_of(x->buf, vp->mark, i);
 	} else if (ev == PARAM_VALUE_END) {
 		/* the last one of each wins, as in Kamailio's parse_via */
 		if (vp->param == VP_BRANCH) {
@@ -77,9 +77,9 @@ static __always_inline void via_param_event(const __u8 *buf,
 }
 
 /* Ends the token of the current state at position i. */
-static __always_inline void via_end_token(const __u8 *buf, volatile struct via_parse *v,
-					  __u32 i)
+static __always_inline void via_end_token(struct sl_scratch *x, __u32 i)
 {
+	volatile struct via_parse *v = &x->via;
 	volatile struct value_parse *vp = &v->parse;
 
 	switch (vp->state) {
@@ -96,7 +96,7 @@ static __always_inline void via_end_token(const __u8 *buf, volatile struct via_p
 		v->port.e = i;
 		break;
 	default:
-		via_param_event(buf, v, i, param_token_open(vp->state));
+		via_param_event(x, i, param_token_open(vp->state));
 		break;
 	}
 }
@@ -107,25 +107,13 @@ static __always_inline __u8 via_after(__u8 c, __u8 ws_state)
 	return param_after(c, ws_state, PS_BAD);
 }
 
-/* One byte; 1 = stop.  The state is read and written through a volatile
- * view so that no value is carried in registers from one byte to the
- * next: each byte starts from an unknown state for the verifier. */
-static __always_inline int via_step(struct sl_scratch *x, __u32 i)
+/* One byte c at i in one of the Via's own states st (value_byte()); 1 =
+ * stop. */
+static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
+				    __u32 i)
 {
 	volatile struct via_parse *v = &x->via;
 	volatile struct value_parse *vp = &v->parse;
-	__u8 c, st;
-
-	if (i >= v->e)
-		return 1;
-	c = sb(x->buf, i);
-	st = vp->state;
-	if (st >= PS_DONE)
-		return 1;
-	if (st >= PS_WS) {
-		via_param_event(x->buf, v, i, param_step(vp, st, c, i, PS_BAD, 0));
-		goto out;
-	}
 
 	switch (st) {
 	case VS_PROTO:
@@ -140,7 +128,7 @@ static __always_inline int via_step(struct sl_scratch *x, __u32 i)
 		break;
 	case VS_TRANSPORT:
 		if (is_lws(c)) {
-			via_end_token(x->buf, v, i);
+			via_end_token(x, i);
 			vp->state = VS_HOST_WS;
 		}
 		break;
@@ -152,7 +140,7 @@ static __always_inline int via_step(struct sl_scratch *x, __u32 i)
 		break;
 	case VS_HOST:
 		if (c == ':' || c == ';' || c == ',' || is_lws(c)) {
-			via_end_token(x->buf, v, i);
+			via_end_token(x, i);
 			vp->state = c == ':' ? VS_PORT_WS : via_after(c, VS_AFTER_HOST);
 		}
 		break;
@@ -182,7 +170,7 @@ static __always_inline int via_step(struct sl_scratch *x, __u32 i)
 	case VS_PORT:
 		if (c >= '0' && c <= '9')
 			break;
-		via_end_token(x->buf, v, i);
+		via_end_token(x, i);
 		vp->state = via_after(c, VS_AFTER_PORT);
 		break;
 	case VS_AFTER_PORT:
@@ -192,25 +180,16 @@ static __always_inline int via_step(struct sl_scratch *x, __u32 i)
 	default:
 		return 1;
 	}
-out:
-	if (vp->state == PS_DONE) {
-		v->comma = i;
-		return 1;
-	}
-	return vp->state == PS_BAD;
+	return 0;
 }
 
 static long via_chunk_cb(__u32 idx, void *data)
 {
 	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
-	__u32 i = x->via.s + idx * BYTES_PER_STEP;
-	int k;
 
-#pragma unroll
-	for (k = 0; k < BYTES_PER_STEP; k++)
-		if (via_step(x, i + k))
-			return 1;
-	return 0;
+	/* junk after a token makes the Via bad; "name=;" starts a value */
+	return value_bytes_step(x, &x->via.parse, idx, PS_BAD, 0, via_byte,
+				via_param_event);
 }
 
 /*
@@ -269,14 +248,14 @@ static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 	struct via_parse *v = &x->via;
 
 	__builtin_memset(v, 0, sizeof(*v));
-	v->s = val.s;
-	v->e = val.e;
-	v->comma = POS_NONE;
+	v->parse.s = val.s;
+	v->parse.e = val.e;
+	v->parse.end = POS_NONE;
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, via_chunk_cb, &lc, 0);
 	if (v->parse.state == PS_BAD || v->parse.state == PS_QUOTED)
 		return -1;
 	/* the value ended inside a token: close it */
-	via_end_token(x->buf, v, v->e);
+	via_end_token(x, val.e);
 	return v->host.e > v->host.s ? 0 : -1;
 }
 
