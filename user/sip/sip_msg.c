@@ -217,97 +217,70 @@ static inline bool is_pval(char c)
 	return !is_cls(c, C_PSTOP);
 }
 
-enum sip_hdr_type sip_hdr_type_of(const char *n, size_t len)
-{
-	if (!n || !len)
-		return SIP_HDR_OTHER;
-	if (len == 1) {
-		switch (lower(n[0])) {
-		case 'v': return SIP_HDR_VIA;
-		case 'f': return SIP_HDR_FROM;
-		case 't': return SIP_HDR_TO;
-		case 'i': return SIP_HDR_CALLID;
-		case 'm': return SIP_HDR_CONTACT;
-		case 'l': return SIP_HDR_CONTENT_LENGTH;
-		case 'c': return SIP_HDR_CONTENT_TYPE;
-		case 'k': return SIP_HDR_SUPPORTED;
-		case 's': return SIP_HDR_SUBJECT;
-		case 'e': return SIP_HDR_CONTENT_ENCODING;
-		case 'o': return SIP_HDR_EVENT;
-		case 'u': return SIP_HDR_ALLOW_EVENTS;
-		case 'r': return SIP_HDR_REFER_TO;
-		case 'b': return SIP_HDR_REFERRED_BY;
-		case 'x': return SIP_HDR_SESSION_EXPIRES;
-		}
-		return SIP_HDR_OTHER;
-	}
+/* ---- header names ----------------------------------------------------- */
 
-#define NAME_IS(lit) (len == sizeof(lit) - 1 && ci_eq(n, lit, len))
-	switch (lower(n[0])) {
-	case 'v':
-		if (NAME_IS("via"))
-			return SIP_HDR_VIA;
-		break;
-	case 'f':
-		if (NAME_IS("from"))
-			return SIP_HDR_FROM;
-		break;
-	case 't':
-		if (NAME_IS("to"))
-			return SIP_HDR_TO;
-		break;
-	case 'c':
-		if (NAME_IS("call-id"))
-			return SIP_HDR_CALLID;
-		if (NAME_IS("cseq"))
-			return SIP_HDR_CSEQ;
-		if (NAME_IS("contact"))
-			return SIP_HDR_CONTACT;
-		if (NAME_IS("content-length"))
-			return SIP_HDR_CONTENT_LENGTH;
-		if (NAME_IS("content-type"))
-			return SIP_HDR_CONTENT_TYPE;
-		if (NAME_IS("content-encoding"))
-			return SIP_HDR_CONTENT_ENCODING;
-		break;
-	case 'r':
-		if (NAME_IS("record-route"))
-			return SIP_HDR_RECORD_ROUTE;
-		if (NAME_IS("route"))
-			return SIP_HDR_ROUTE;
-		if (NAME_IS("refer-to"))
-			return SIP_HDR_REFER_TO;
-		if (NAME_IS("referred-by"))
-			return SIP_HDR_REFERRED_BY;
-		break;
-	case 'm':
-		if (NAME_IS("max-forwards"))
-			return SIP_HDR_MAX_FORWARDS;
-		break;
-	case 'u':
-		if (NAME_IS("user-agent"))
-			return SIP_HDR_USER_AGENT;
-		break;
-	case 's':
-		if (NAME_IS("supported"))
-			return SIP_HDR_SUPPORTED;
-		if (NAME_IS("subject"))
-			return SIP_HDR_SUBJECT;
-		if (NAME_IS("session-expires"))
-			return SIP_HDR_SESSION_EXPIRES;
-		break;
-	case 'e':
-		if (NAME_IS("event"))
-			return SIP_HDR_EVENT;
-		break;
-	case 'a':
-		if (NAME_IS("allow-events"))
-			return SIP_HDR_ALLOW_EVENTS;
-		break;
-	}
-#undef NAME_IS
-	return SIP_HDR_OTHER;
-}
+/* Byte i of a literal (0 past its end) at its place in a word loaded
+ * from memory, so the table holds each name as the fast path sees it. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WSHIFT(i)	(8 * ((i) % 8))
+#else
+#define WSHIFT(i)	(8 * (7 - (i) % 8))
+#endif
+#define WBYTE(s, i)	((__u64)(unsigned char)(sizeof(s) - 1 > (i) ? (s)[i] : 0) \
+			 << WSHIFT(i))
+#define WORD(s, o)	(WBYTE(s, o) | WBYTE(s, o + 1) | WBYTE(s, o + 2) | \
+			 WBYTE(s, o + 3) | WBYTE(s, o + 4) | WBYTE(s, o + 5) | \
+			 WBYTE(s, o + 6) | WBYTE(s, o + 7))
+
+/* The names: type, long form (lower case, at most 16 bytes), compact
+ * form (0: none).  X(type, long, compact, arg) for each. */
+#define HDR_NAMES(X, arg) \
+	X(SIP_HDR_VIA,			"via",			'v', arg) \
+	X(SIP_HDR_FROM,			"from",			'f', arg) \
+	X(SIP_HDR_TO,			"to",			't', arg) \
+	X(SIP_HDR_CALLID,		"call-id",		'i', arg) \
+	X(SIP_HDR_CSEQ,			"cseq",			0, arg) \
+	X(SIP_HDR_CONTACT,		"contact",		'm', arg) \
+	X(SIP_HDR_MAX_FORWARDS,		"max-forwards",		0, arg) \
+	X(SIP_HDR_CONTENT_LENGTH,	"content-length",	'l', arg) \
+	X(SIP_HDR_USER_AGENT,		"user-agent",		0, arg) \
+	X(SIP_HDR_CONTENT_TYPE,		"content-type",		'c', arg) \
+	X(SIP_HDR_RECORD_ROUTE,		"record-route",		0, arg) \
+	X(SIP_HDR_ROUTE,		"route",		0, arg) \
+	X(SIP_HDR_SUPPORTED,		"supported",		'k', arg) \
+	X(SIP_HDR_SUBJECT,		"subject",		's', arg) \
+	X(SIP_HDR_CONTENT_ENCODING,	"content-encoding",	'e', arg) \
+	X(SIP_HDR_EVENT,		"event",		'o', arg) \
+	X(SIP_HDR_ALLOW_EVENTS,		"allow-events",		'u', arg) \
+	X(SIP_HDR_REFER_TO,		"refer-to",		'r', arg) \
+	X(SIP_HDR_REFERRED_BY,		"referred-by",		'b', arg) \
+	X(SIP_HDR_SESSION_EXPIRES,	"session-expires",	'x', arg)
+
+/* Each name's place in the table. */
+#define AS_INDEX(type, lit, compact, arg)	AT_##type,
+enum { HDR_NAMES(AS_INDEX, 0) N_NAMES };
+
+struct hdr_name {
+	__u64 w0, w1;		/* the name's bytes 0..7 and 8..15 */
+	__u8 type;		/* enum sip_hdr_type */
+	char compact;
+};
+
+#define AS_NAME(type, lit, compact, arg) \
+	{ WORD(lit, 0), WORD(lit, 8), type, compact },
+static const struct hdr_name hdr_names[N_NAMES] = { HDR_NAMES(AS_NAME, 0) };
+
+/* Which names have len bytes (a bit per place): the candidates of a
+ * name are known from its length, without a search. */
+#define IF_LEN(type, lit, compact, len) \
+	| (sizeof(lit) - 1 == (len) ? 1u << AT_##type : 0u)
+#define OF_LEN(len)	(0u HDR_NAMES(IF_LEN, len))
+static const __u32 names_of_len[17] = {
+	OF_LEN(0), OF_LEN(1), OF_LEN(2), OF_LEN(3), OF_LEN(4), OF_LEN(5),
+	OF_LEN(6), OF_LEN(7), OF_LEN(8), OF_LEN(9), OF_LEN(10), OF_LEN(11),
+	OF_LEN(12), OF_LEN(13), OF_LEN(14), OF_LEN(15), OF_LEN(16),
+};
+_Static_assert(N_NAMES <= 32, "a bit per name in names_of_len");
 
 /* Up to 8 bytes at p as a word, in memory order (any endianness). */
 static inline __u64 word_at(const char *p)
@@ -318,15 +291,7 @@ static inline __u64 word_at(const char *p)
 	return w;
 }
 
-static inline __u64 lit_word(const char *lit, size_t n)
-{
-	__u64 w = 0;
-
-	memcpy(&w, lit, n);	/* constant-folded for a literal */
-	return w;
-}
-
-/* The first n (1..8) bytes of a word loaded by word_at(). */
+/* The first n (0..8) bytes of a word loaded by word_at(). */
 static inline __u64 head_mask(size_t n)
 {
 	if (n >= 8)
@@ -334,75 +299,70 @@ static inline __u64 head_mask(size_t n)
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	return (1ULL << (8 * n)) - 1;
 #else
-	return ~0ULL << (8 * (8 - n));
+	return n ? ~0ULL << (8 * (8 - n)) : 0;
 #endif
 }
 
+/* The name of len (2..16) bytes, lower case, as two words. */
+static inline enum sip_hdr_type by_words(size_t len, __u64 w0, __u64 w1)
+{
+	__u32 cand;
+	int i;
+
+	for (cand = names_of_len[len]; cand; cand &= cand - 1) {
+		i = __builtin_ctz(cand);
+		if (hdr_names[i].w0 == w0 && hdr_names[i].w1 == w1)
+			return hdr_names[i].type;
+	}
+	return SIP_HDR_OTHER;
+}
+
+static enum sip_hdr_type compact_type(char c)
+{
+	size_t i;
+
+	c = lower(c);
+	for (i = 0; i < N_NAMES; i++)
+		if (hdr_names[i].compact && hdr_names[i].compact == c)
+			return hdr_names[i].type;
+	return SIP_HDR_OTHER;
+}
+
+enum sip_hdr_type sip_hdr_type_of(const char *n, size_t len)
+{
+	char lo[16];
+	size_t i;
+
+	if (!n || !len || len > sizeof(lo))
+		return SIP_HDR_OTHER;
+	if (len == 1)
+		return compact_type(n[0]);
+	/* lower-case copy, then the words the table holds */
+	memset(lo, 0, sizeof(lo));
+	for (i = 0; i < len; i++)
+		lo[i] = lower(n[i]);
+	return by_words(len, word_at(lo), word_at(lo + 8));
+}
+
 /*
- * sip_hdr_type_of() for a name already known to be token characters,
- * with 16 readable bytes at n: OR-ing 0x20 into each byte lower-cases a
- * token character, and maps no other token character onto a lower-case
- * letter or '-' (only control bytes would), so one masked word compare
- * per 8 name bytes decides.
+ * sip_hdr_type_of() for a name of token characters with 16 readable
+ * bytes at n.  OR-ing 0x20 into each byte lower-cases a token character, and maps no
+ * other token character onto a lower-case letter or '-' (only control
+ * bytes would), so one masked word compare per 8 name bytes decides.
  */
-static enum sip_hdr_type hdr_type_fast(const char *n, size_t len)
+static inline enum sip_hdr_type hdr_type_fast(const char *n, size_t len)
 {
 	const __u64 lo = 0x2020202020202020ULL;
 	__u64 w0, w1 = 0;
 
 	if (len == 1)
-		return sip_hdr_type_of(n, 1);
+		return compact_type(n[0]);
+	if (len > 16)
+		return SIP_HDR_OTHER;
 	w0 = (word_at(n) | lo) & head_mask(len < 8 ? len : 8);
 	if (len > 8)
 		w1 = (word_at(n + 8) | lo) & head_mask(len - 8);
-
-#define IS(lit) (w0 == lit_word(lit, sizeof(lit) - 1))		/* <= 8 */
-#define IS2(lit) (w0 == lit_word(lit, 8) && w1 == lit_word(&(lit)[8], sizeof(lit) - 9))
-	switch (len) {
-	case 2:
-		return IS("to") ? SIP_HDR_TO : SIP_HDR_OTHER;
-	case 3:
-		return IS("via") ? SIP_HDR_VIA : SIP_HDR_OTHER;
-	case 4:
-		if (IS("from"))
-			return SIP_HDR_FROM;
-		return IS("cseq") ? SIP_HDR_CSEQ : SIP_HDR_OTHER;
-	case 5:
-		if (IS("route"))
-			return SIP_HDR_ROUTE;
-		return IS("event") ? SIP_HDR_EVENT : SIP_HDR_OTHER;
-	case 7:
-		if (IS("call-id"))
-			return SIP_HDR_CALLID;
-		if (IS("contact"))
-			return SIP_HDR_CONTACT;
-		return IS("subject") ? SIP_HDR_SUBJECT : SIP_HDR_OTHER;
-	case 8:
-		return IS("refer-to") ? SIP_HDR_REFER_TO : SIP_HDR_OTHER;
-	case 9:
-		return IS2("supported") ? SIP_HDR_SUPPORTED : SIP_HDR_OTHER;
-	case 10:
-		return IS2("user-agent") ? SIP_HDR_USER_AGENT : SIP_HDR_OTHER;
-	case 11:
-		return IS2("referred-by") ? SIP_HDR_REFERRED_BY : SIP_HDR_OTHER;
-	case 12:
-		if (IS2("record-route"))
-			return SIP_HDR_RECORD_ROUTE;
-		if (IS2("max-forwards"))
-			return SIP_HDR_MAX_FORWARDS;
-		if (IS2("content-type"))
-			return SIP_HDR_CONTENT_TYPE;
-		return IS2("allow-events") ? SIP_HDR_ALLOW_EVENTS : SIP_HDR_OTHER;
-	case 14:
-		return IS2("content-length") ? SIP_HDR_CONTENT_LENGTH : SIP_HDR_OTHER;
-	case 15:
-		return IS2("session-expires") ? SIP_HDR_SESSION_EXPIRES : SIP_HDR_OTHER;
-	case 16:
-		return IS2("content-encoding") ? SIP_HDR_CONTENT_ENCODING : SIP_HDR_OTHER;
-	}
-#undef IS
-#undef IS2
-	return SIP_HDR_OTHER;
+	return by_words(len, w0, w1);
 }
 
 /* ---- start line ------------------------------------------------------ */
