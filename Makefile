@@ -213,8 +213,9 @@ SAN_FLAGS       := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 		   -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
 FUZZ_TARGETS    := sip_msg sl_engine config
 FUZZ_BINS       := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
-FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c
-FUZZ_SRCS_sl_engine := user/sip/sip_msg.c user/sip/sl_engine.c user/sip/totag.c user/sip/reasons.c
+FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c user/sip/start_line.c user/sip/via.c \
+		       user/sip/name_addr.c
+FUZZ_SRCS_sl_engine := $(wildcard user/sip/*.c)
 FUZZ_SRCS_config    := user/conf/config.c user/sip/reasons.c
 SAN_CORE_OBJS   := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CORE_SRCS))
 SAN_OPTS_OBJ    := $(BUILD)/asan/tests/sanitizer_options.o
