@@ -31,7 +31,9 @@
 #include <unistd.h>
 
 #include "sip/sl_engine.h"
+#include "sip/ip_text.h"
 #include "sip/kam_stats.h"
+#include "sip/reasons.h"
 #include "sip/sip_msg.h"
 #include "sip/totag.h"
 
@@ -662,11 +664,14 @@ static void test_error_replies(void **state)
 	{
 		__u16 code = 0;
 
-		assert_null(sl_engine_error_reason(0, &code));
-		assert_string_equal(sl_engine_error_reason(SIP_E_CLEN_MISMATCH | SIP_E_VERSION,
-							   &code), "Version Not Supported");
+		size_t len = 0;
+
+		assert_null(sl_error_reason(0, &code, &len));
+		assert_string_equal(sl_error_reason(SIP_E_CLEN_MISMATCH | SIP_E_VERSION,
+						    &code, &len), "Version Not Supported");
 		assert_int_equal(code, 505);
-		assert_string_equal(sl_engine_error_reason(SIP_E_CLEN_MISMATCH, &code),
+		assert_int_equal(len, strlen("Version Not Supported"));
+		assert_string_equal(sl_error_reason(SIP_E_CLEN_MISMATCH, &code, NULL),
 				    "Bad Request (Content-Length mismatch)");
 		assert_int_equal(code, 400);
 	}
