@@ -27,7 +27,9 @@
  *    request's host, port and branch, rport (if the request had one) the
  *    source port, and (with at most SIP_VIA_MAX_RECEIVED old ones) exactly
  *    one received, the source address, when one was added (the byte edits
- *    on the top Via are driven by parser offsets);
+ *    on the top Via are driven by parser offsets), and no continuation
+ *    line of the reply's top Via holds only blanks unless the request's
+ *    did (an old received is dropped with the fold in front of it);
  *  - deterministic: the same bytes again give the same reply, into a
  *    buffer of exactly res.len bytes; one byte less is -ENOSPC.
  */
@@ -199,6 +201,36 @@ static void check_top_via(const struct variant *v)
 	      !memcmp(val.s + 10, ip, ip_len));
 }
 
+/* [s, e) holds a continuation line of SP/HT only (LF, SP/HT..., then a
+ * line end or e). */
+static bool has_empty_fold(const char *b, size_t s, size_t e)
+{
+	size_t i, j;
+
+	for (i = s; i + 1 < e; i++) {
+		if (b[i] != '\n' || (b[i + 1] != ' ' && b[i + 1] != '\t'))
+			continue;
+		for (j = i + 1; j < e && (b[j] == ' ' || b[j] == '\t'); j++)
+			;
+		if (j == e || b[j] == '\r' || b[j] == '\n')
+			return true;
+	}
+	return false;
+}
+
+/* Dropping an old received param leaves no empty continuation line in
+ * the top Via that the request's did not have (issue 15.2). */
+static void check_no_empty_fold(void)
+{
+	const struct sip_hdr *q = &req_msg.hdrs[req_msg.via.hdr];
+	const struct sip_hdr *r = &reply_msg.hdrs[reply_msg.via.hdr];
+
+	CHECK(reply_msg.via.hdr != SIP_NO_HDR);
+	if (has_empty_fold(req_msg.buf, q->name, q->body_end))
+		return;
+	CHECK(!has_empty_fold(reply_msg.buf, r->name, r->body_end));
+}
+
 static int answer(const struct variant *v, const char *req, size_t len,
 		  char **out, size_t cap, struct sl_result *res)
 {
@@ -256,6 +288,7 @@ static void check_reply(const struct variant *v, const char *req, size_t len,
 				 sip_str(&req_msg, req_msg.via.branch),
 				 sip_str(&req_msg, req_msg.callid));
 	CHECK(res->window_suffix == suffix);
+	check_no_empty_fold();
 	check_top_via(v);
 	if (res->added_tag) {
 		CHECK(res->code >= 180);

@@ -9,6 +9,7 @@
 
 #include "sip/reply_decide.h"
 #include "sip/reasons.h"
+#include "sip/sip_lex.h"
 #include "sip/totag.h"
 #include "sl_crc16.h"	/* after totag.h: needs __u16 */
 
@@ -88,23 +89,67 @@ static bool via_host_is_src(struct sl_str host, const struct sl_peer *src,
 }
 
 /*
+ * The bytes an old received param drops: the param, and the line fold in
+ * front of it if there is one.  Dropped without its fold, a param alone on
+ * a continuation line (";branch=x" CRLF SP ";received=y") would leave
+ * that line empty.  The fold goes only as far back as floor, the end of
+ * an edited param before it (a param without a value owns the LWS after
+ * it).
+ */
+static struct sip_span received_drop(const char *b, struct sip_span param,
+				     __u32 floor)
+{
+	__u32 p = param.off;
+	bool fold = false;
+
+	while (p > floor && is_lws(b[p - 1])) {
+		p--;
+		fold |= b[p] == '\r' || b[p] == '\n';
+	}
+	if (!fold)
+		p = param.off;
+	return mkspan(p, param.off + param.len - p);
+}
+
+/* The end of the last param before off that the reply edits (rport, an
+ * old received), 0 if none. */
+static __u32 edited_before(const struct sip_via *v, __u32 off)
+{
+	__u32 end, floor = 0;
+	int i;
+
+	if (v->has_rport && v->rport_param.off < off)
+		floor = v->rport_param.off + v->rport_param.len;
+	for (i = 0; i < v->n_received && i < SIP_VIA_MAX_RECEIVED; i++) {
+		end = v->received_param[i].off + v->received_param[i].len;
+		if (v->received_param[i].off < off && end > floor)
+			floor = end;
+	}
+	return floor;
+}
+
+/*
  * rport filled in place; received added when the Via has received or
  * rport or its host is not the source address text, right after the new
  * rport, else after the branch param, else at the end of the first Via
  * value; old received params removed (Kamailio keeps them, and so sends
- * two).
+ * two), each with the fold in front of it.
  */
 static void decide_via(const struct sip_msg *m, const struct sl_peer *src,
 		       struct sl_via_edits *e)
 {
 	const struct sip_via *v = &m->via;
+	struct sip_span r;
 	int i;
 
 	e->ip_len = (__u8)sl_ip_text(src, e->ip);
 	e->received = v->n_received || v->has_rport ||
 		      !via_host_is_src(sip_str(m, v->host), src, e->ip, e->ip_len);
-	for (i = 0; i < v->n_received && i < SIP_VIA_MAX_RECEIVED; i++)
-		e->removed[e->n_removed++] = v->received_param[i];
+	for (i = 0; i < v->n_received && i < SIP_VIA_MAX_RECEIVED; i++) {
+		r = v->received_param[i];
+		e->removed[e->n_removed++] =
+			received_drop(m->buf, r, edited_before(v, r.off));
+	}
 	if (v->has_rport) {
 		e->rport = true;
 		e->rport_value = src->port;

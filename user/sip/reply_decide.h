@@ -21,7 +21,9 @@
 /*
  * The top Via's edits (spec 1.5, Kamailio >= 5.8.5 placement): new params
  * written at `at`, in place of the `replaced` request bytes there (the
- * old rport param, if any), and old received params dropped.
+ * old rport param, if any), and old received params dropped, each with
+ * the line fold in front of it (so that no empty continuation line is
+ * left).  The spans do not overlap.
  */
 struct sl_via_edits {
 	bool rport;		/* ";rport=<rport_value>" */
@@ -33,7 +35,8 @@ struct sl_via_edits {
 				 * branch param, else the end of the first value */
 	__u32 replaced;
 	__u8 n_removed;
-	struct sip_span removed[SIP_VIA_MAX_RECEIVED];	/* old received params */
+	struct sip_span removed[SIP_VIA_MAX_RECEIVED];	/* old received params
+							 * (+ fold before) */
 };
 
 struct sl_decision {

@@ -112,11 +112,14 @@ static void put_top_via(struct wr *w, const struct sip_msg *m,
 
 	n = via_edit_list(v, txt, ed);
 	for (i = 0; i < n; i++) {
-		/* an insertion inside a dropped span goes where it ends */
+		/* an edit inside a dropped span starts where that ends */
 		pos = ed[i].pos < cur ? cur : ed[i].pos;
 		put(w, m->buf + cur, pos - cur);
 		put(w, ed[i].ins, ed[i].ins_len);
-		cur = pos + ed[i].del;
+		if (ed[i].pos + ed[i].del > pos)
+			cur = ed[i].pos + ed[i].del;
+		else
+			cur = pos;
 	}
 	if (cur < h->body_end)
 		put(w, m->buf + cur, h->body_end - cur);

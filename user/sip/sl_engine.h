@@ -34,8 +34,10 @@
  *    has received or rport or its host text is not the source address
  *    text, right after the new rport, else right after the branch param,
  *    else at the end of the first Via value.  Old received params are
- *    removed (Kamailio keeps them and so sends two).  IPv6 is written by
- *    inet_ntop, without brackets.
+ *    removed (Kamailio keeps them and so sends two), each with the line
+ *    fold in front of it, so that no empty continuation line is left;
+ *    every other fold stays.  IPv6 is written by inet_ntop, without
+ *    brackets.
  *  - Only the first From, To, Call-ID and CSeq are copied.  A request with
  *    more than one of them is answered 400, and a reply with two To
  *    headers would itself be malformed.
