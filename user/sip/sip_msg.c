@@ -147,9 +147,10 @@ enum sip_hdr_type sip_hdr_type_of(const char *n, size_t len)
 
 /*
  * sip_hdr_type_of() for a name of token characters with 16 readable
- * bytes at n.  OR-ing 0x20 into each byte lower-cases a token character, and maps no
- * other token character onto a lower-case letter or '-' (only control
- * bytes would), so one masked word compare per 8 name bytes decides.
+ * bytes at n.  OR-ing 0x20 into each byte lower-cases a token character,
+ * and maps no other token character onto a lower-case letter or '-'
+ * (only control bytes would), so one masked word compare per 8 name
+ * bytes decides.
  */
 static inline enum sip_hdr_type hdr_type_fast(const char *n, size_t len)
 {
