@@ -265,9 +265,10 @@ SAN_FLAGS       := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 		   -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
 FUZZ_TARGETS    := sip_msg sl_engine config
 FUZZ_BINS       := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
-FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c
-FUZZ_SRCS_sl_engine := user/sip/sip_msg.c user/sip/sl_engine.c user/sip/totag.c user/sip/reasons.c
-FUZZ_SRCS_config    := $(wildcard user/conf/*.c) user/sip/reasons.c user/sip/totag.c
+FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c user/sip/start_line.c user/sip/via.c \
+		       user/sip/name_addr.c
+FUZZ_SRCS_sl_engine := $(wildcard user/sip/*.c)
+FUZZ_SRCS_config    := $(wildcard user/conf/*.c) $(wildcard user/sip/*.c)
 SAN_CORE_OBJS   := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CORE_SRCS))
 SAN_OPTS_OBJ    := $(BUILD)/asan/tests/sanitizer_options.o
 SAN_HELPER_OBJS := $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(TEST_HELPERS))
