@@ -18,6 +18,7 @@ BENCH="$SL_ROOT/build/sl-bench"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 SIPP_DIR="$SL_ROOT/tests/e2e/sipp"
 . "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 14
 
 sl_need "$ASAN_CTL" "$BENCH"
 sl_setup "$ASAN_CTL"

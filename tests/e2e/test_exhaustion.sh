@@ -23,6 +23,7 @@ SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SLCTL="$SL_ROOT/build/sl-ctl"
 BENCH="$SL_ROOT/build/sl-bench"
 . "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 29
 
 sl_need "$BENCH"
 sl_setup "$SLCTL"

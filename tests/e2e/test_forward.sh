@@ -25,13 +25,13 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/kamailio.sh"
+tap_plan 30
 SLCTL="$SL_ROOT/build/sl-ctl"
 KAM_CFG="$SL_ROOT/tests/e2e/kamailio/forward.cfg"
 PEERS="$SL_ROOT/tests/e2e/kamailio/forward_peers.py"
 
 if ! command -v kamailio >/dev/null 2>&1; then
-	echo "1..0 # SKIP kamailio not installed"
-	exit 0
+	tap_skip_all "kamailio not installed"
 fi
 
 netns_setup || { not_ok "namespace setup"; tap_done; }

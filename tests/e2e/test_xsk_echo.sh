@@ -15,6 +15,7 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SL_BUILD=${SL_BUILD:-$SL_ROOT/build}
 . "$SL_ROOT/tests/lib/netns.sh"
+tap_plan 46
 SLCTL="$SL_BUILD/sl-ctl"
 XDP_PASS="$SL_BUILD/xdp_pass.bpf.o"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
