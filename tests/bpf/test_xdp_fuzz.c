@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The XDP program under random and mutated frames (bpf_prog_test_run_opts):
- * every corpus message (RFC 4475, RFC 3261) and a few built-in ones in
+ * every corpus message (RFC 4475, RFC 3261; the corpus is required and its
+ * size pinned: without it test_corpus_messages fails) and a few built-in ones in
  * valid frames, mutated byte-wise, truncated at every length (payload cut
  * with consistent headers, and the frame itself cut), inside random
  * Ethernet / VLAN / IPv4 / IPv6 / UDP headers, and plain random bytes.
@@ -154,6 +155,13 @@ struct msg {
 static struct msg msgs[MAX_MSGS];
 static unsigned int n_msgs;
 static char corpus_dir[PATH_MAX];
+static bool corpus_found;
+
+/* The shared corpus, pinned: every file is loaded (none too long), so a
+ * corpus that is missing, moved or shrunk fails test_corpus_messages
+ * instead of leaving the built-in messages alone to be fuzzed. */
+#define CORPUS_RFC4475_DAT	50
+#define CORPUS_RFC3261_SIP	17
 
 static const char *const builtin[] = {
 	"OPTIONS sip:ping@198.18.0.1 SIP/2.0\r\n"
@@ -271,7 +279,8 @@ static void load_messages(void)
 		fmt(name, sizeof(name), "builtin/%u", i);
 		add_msg(name, builtin[i], strlen(builtin[i]));
 	}
-	if (locate_corpus()) {
+	corpus_found = locate_corpus();
+	if (corpus_found) {
 		load_dir("rfc4475", ".dat");
 		load_dir("rfc3261", ".sip");
 		printf("corpus: %s, %u messages with the built-in ones\n",
@@ -1372,6 +1381,21 @@ static void test_fresh_seed(void **state)
 	end("fresh seed", seed, "SL_XDP_FUZZ_FRESH_SEED", seed);
 }
 
+/* The corpus was found and every message of it loaded. */
+static void test_corpus_messages(void **state)
+{
+	unsigned int want = ARRAY_SIZE(builtin) + CORPUS_RFC4475_DAT +
+			    CORPUS_RFC3261_SIP;
+
+	(void)state;
+	if (!corpus_found)
+		fail_msg("corpus not found (set SL_CORPUS_DIR): the built-in messages alone are not this test");
+	if (n_msgs != want)
+		fail_msg("%u messages loaded, want %u (%zu built-in, %d RFC 4475, %d RFC 3261)",
+			 n_msgs, want, ARRAY_SIZE(builtin), CORPUS_RFC4475_DAT,
+			 CORPUS_RFC3261_SIP);
+}
+
 /* ------------------------------------------------------------------ */
 
 static int group_setup(void **state)
@@ -1392,6 +1416,7 @@ static int group_teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_corpus_messages),
 		cmocka_unit_test(test_truncated_payloads),
 		cmocka_unit_test(test_truncated_frames),
 		cmocka_unit_test(test_mutated_payloads),
