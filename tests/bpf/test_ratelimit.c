@@ -15,6 +15,7 @@
 #include <linux/bpf.h>
 #include "fixture_env.h"
 #include "frame.h"
+#include "conf/config.h"
 #include "run/prepare.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,21 +48,13 @@ static __u32 send_from(__u8 family, __u32 src4, const char *src6, int n)
 	return res.verdict;
 }
 
-/* rate 10/s, burst 3; OPTIONS answered (reply), default pass. */
+/* rate_limit = RATE/s, burst = BURST (rate 0: unlimited); a rule for
+ * OPTIONS with that action, default pass. */
 static void configure(__u32 rate, __u32 burst, __u8 action)
 {
-	struct sl_config cfg;
-	struct sl_rule r = { 0 };
-
-	fx_config_init(&cfg, SL_ACTION_PASS);
-	fx_rule_method(&r, "OPTIONS");
-	r.action = action;
-	cfg.n_rules = 1;
-	if (rate) {
-		cfg.rate_interval_ns = 1000000000ULL / rate;
-		cfg.rate_burst_ns = (burst ? burst - 1 : 0) * cfg.rate_interval_ns;
-	}
-	assert_int_equal(fx_apply(&cfg, &r, 1), 0);
+	assert_int_equal(fx_config(FX_SL "rate_limit = %u/s\nburst = %u\n"
+				   "[rule options]\nmethod = OPTIONS\naction = %s\n",
+				   rate, burst, sl_action_name(action)), 0);
 	assert_int_equal(fx_reset(), 0);
 }
 

@@ -508,40 +508,21 @@ enum phase { PH_A, PH_B, PH_C };
 
 static enum phase cur_phase;
 
+/* The phases' config text; phase C's rules in RULE_* order. */
+static const char *const phase_conf[] = {
+	[PH_A] = FX_SL "default_action = reply\n",
+	[PH_B] = FX_SL "ack_window = 60s\n",	/* the whole run */
+	[PH_C] = FX_SL
+		"[rule drop-register]\nmethod = REGISTER\naction = drop\n"
+		"[rule drop-src]\nsrc = 198.18.0.99/32\naction = drop\n"
+		"[rule drop-ua]\nuser_agent = " DROP_UA "\naction = drop\n"
+		"[rule drop-ruri]\nruri_user_prefix = " DROP_RURI "\naction = drop\n"
+		"[rule options]\nmethod = OPTIONS\nreply = 200 OK\n",
+};
+
 static void set_phase(enum phase ph)
 {
-	struct sl_config cfg;
-	struct sl_rule rules[N_RULES_C];
-	unsigned int n = 0;
-
-	memset(rules, 0, sizeof(rules));
-	switch (ph) {
-	case PH_A:
-		fx_config_init(&cfg, SL_ACTION_REPLY);
-		break;
-	case PH_B:
-		fx_config_init(&cfg, SL_ACTION_PASS);
-		cfg.ack_window_ns = 60 * 1000000000ull;	/* the whole run */
-		break;
-	case PH_C:
-		fx_config_init(&cfg, SL_ACTION_PASS);
-		fx_rule_method(&rules[RULE_DROP_REGISTER], "REGISTER");
-		rules[RULE_DROP_REGISTER].action = SL_ACTION_DROP;
-		fx_rule_prefix(&rules[RULE_DROP_SRC], "198.18.0.99/32");
-		rules[RULE_DROP_SRC].action = SL_ACTION_DROP;
-		fx_rule_user_agent(&rules[RULE_DROP_UA], DROP_UA);
-		rules[RULE_DROP_UA].action = SL_ACTION_DROP;
-		fx_rule_ruri_user(&rules[RULE_DROP_RURI], DROP_RURI);
-		rules[RULE_DROP_RURI].action = SL_ACTION_DROP;
-		fx_rule_method(&rules[RULE_REPLY_OPTIONS], "OPTIONS");
-		rules[RULE_REPLY_OPTIONS].action = SL_ACTION_REPLY;
-		rules[RULE_REPLY_OPTIONS].reply_code = 200;
-		n = N_RULES_C;
-		cfg.rules_need_headers = 1;
-		cfg.n_rules = (__u8)n;
-		break;
-	}
-	if (fx_apply(&cfg, rules, n))
+	if (fx_config("%s", phase_conf[ph]))
 		fail_msg("cannot apply the phase %d config", (int)ph);
 	cur_phase = ph;
 }
