@@ -27,9 +27,11 @@ CORE_SRCS := $(filter-out $(CTL_SRCS),$(wildcard user/*/*.c))
 CORE_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CORE_SRCS))
 CTL_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CTL_SRCS))
 
-# Tests mirror the layout: tests/sip, tests/conf, tests/dp are plain C
-# (cmocka); tests/bpf runs the XDP program (bpf_prog_test_run_opts).
-UNIT_DIRS := tests/sip tests/conf tests/dp
+# Tests mirror the layout: tests/sip, tests/conf, tests/dp, tests/run are
+# plain C (cmocka); tests/bpf runs the XDP program (bpf_prog_test_run_opts).
+# tests/run builds its frames with tests/bpf/frame.c (UNIT_EXTRA_<dir>).
+UNIT_DIRS := tests/sip tests/conf tests/dp tests/run
+UNIT_EXTRA_tests/run := tests/bpf/frame.c
 UNIT_SRCS := $(wildcard $(addsuffix /test_*.c,$(UNIT_DIRS)))
 UNIT_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRCS)))
 TEST_INC  := -Itests/bpf -Itests/lib
@@ -71,7 +73,7 @@ $(BUILD)/sl-ctl: $(CTL_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
 
 define unit_test_rule
-$(BUILD)/tests/test_%: $(1)/test_%.c $(CORE_OBJS) tests/lib/corpus_files.h
+$(BUILD)/tests/test_%: $(1)/test_%.c $(CORE_OBJS) $(UNIT_EXTRA_$(1)) tests/lib/corpus_files.h
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $$(TEST_INC) $$(filter %.c %.o,$$^) -o $$@ $$(TEST_LIBS)
 endef
@@ -249,7 +251,7 @@ $(SAN_OPTS_OBJ): tests/fuzz/sanitizer_options.c
 	$(SAN_CC) $(SAN_FLAGS) -c $< -o $@
 
 define asan_unit_test_rule
-$(BUILD)/asan/test_%: $(1)/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
+$(BUILD)/asan/test_%: $(1)/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(UNIT_EXTRA_$(1)))
 	$$(SAN_CC) $$(SAN_FLAGS) $$(TEST_INC) $$^ -o $$@ $$(TEST_LIBS)
 endef
 $(foreach d,$(UNIT_DIRS),$(eval $(call asan_unit_test_rule,$(d))))
