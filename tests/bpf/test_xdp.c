@@ -70,6 +70,15 @@ static void reset_or_fail(void)
 			fail_msg("config: see above");			\
 	} while (0)
 
+/* Counters only: the window entries of the test stay. */
+static void reset_or_fail_keep_window(void)
+{
+	int err = sl_maps_reset_counters(&fx.maps);
+
+	if (err)
+		fail_msg("reset: %s", strerror(-err));
+}
+
 static __u32 active_bank(void)
 {
 	__u32 bank = ~0u;
@@ -1058,6 +1067,73 @@ static void test_ack_then_rules(void **state)
 	expect_hits("ACK meets default reply", -1);
 }
 
+/*
+ * A full bucket: SL_WINDOW_WAYS replies whose keys hash to one bucket
+ * take its ways one by one (sl_maps_window_put chooses the way as the
+ * responder does); the ACK of each is absorbed, whichever way it is in.
+ * One more reply replaces the oldest: its ACK is absorbed, the oldest's
+ * no longer.
+ */
+static void test_ack_window_bucket_ways(void **state)
+{
+	static const struct sl_dp_counters absorbed = C_ABSORBED;
+	static const struct sl_dp_counters no_entry =
+		C_ACK_PASS(.acks_no_entry = 1);
+	char branches[SL_WINDOW_WAYS + 1][32], tag[TAG_BUF], name[64];
+	struct ack_case c[SL_WINDOW_WAYS + 1];
+	__u32 bucket = 0, suffix;
+	__u64 now = fx_now_ns();
+	unsigned int n = 0, i, try;
+	size_t plen;
+
+	(void)state;
+	CONFIG(ACK_CONFIG);
+	reset_or_fail();
+	/* branches whose keys land in one bucket */
+	for (try = 0; n < SL_WINDOW_WAYS + 1 && try < 1000000; try++) {
+		struct ack_case *k = &c[n];
+
+		snprintf(branches[n], sizeof(branches[n]), "z9hG4bK-way-%u", try);
+		memset(k, 0, sizeof(*k));
+		k->tag = (struct pieces){ "10.0.0.5", "5062", branches[n],
+					  "inv-callid-0001@10.0.0.5" };
+		suffix = suffix_of(&k->tag);
+		if (n && sl_window_slot(suffix, 0, FX_WINDOW_MASK) != bucket)
+			continue;
+		bucket = sl_window_slot(suffix, 0, FX_WINDOW_MASK);
+		n++;
+	}
+	assert_int_equal(n, SL_WINDOW_WAYS + 1);
+	/* the first SL_WINDOW_WAYS replies, oldest first */
+	for (i = 0; i < SL_WINDOW_WAYS; i++)
+		assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix_of(&c[i].tag), 0,
+					       now - (SL_WINDOW_WAYS - i) * 1000000ull), 0);
+	for (i = 0; i <= SL_WINDOW_WAYS; i++) {
+		/* the reply past the bucket's size, once the others are checked */
+		if (i == SL_WINDOW_WAYS)
+			assert_int_equal(fx_window_put(FX_WINDOW_MASK,
+						       suffix_of(&c[i].tag), 0,
+						       now), 0);
+		make_tag(&c[i], tag);
+		plen = sip_fmt(msg, sizeof(msg), true,
+			       ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=%2$s\n"
+			       ACK_FROM ACK_TO ACK_CID_B ACK_END, tag, branches[i]);
+		assert_true(plen > 0);
+		snprintf(name, sizeof(name), "reply %u of bucket %u", i, bucket);
+		reset_or_fail_keep_window();
+		expect_run(name, build(&(struct frame_spec){}, msg, plen), XDP_DROP,
+			   &absorbed, SL_META_DEFAULT_RULE);
+	}
+	/* the oldest was replaced by the last */
+	make_tag(&c[0], tag);
+	plen = sip_fmt(msg, sizeof(msg), true,
+		       ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=%2$s\n"
+		       ACK_FROM ACK_TO ACK_CID_B ACK_END, tag, branches[0]);
+	reset_or_fail_keep_window();
+	expect_run("the oldest reply, replaced", build(&(struct frame_spec){}, msg, plen),
+		   XDP_PASS, &no_entry, SL_META_DEFAULT_RULE);
+}
+
 /* ack_window away from its 2 s default, both ways, from the config text
  * to the data plane: the window the file says is the one that decides. */
 static void test_ack_window_configured(void **state)
@@ -1302,6 +1378,9 @@ static const struct rule_case rule_cases[] = {
 	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
 	  UA_REQ("User-Agent: x/1\n friendly-scanner\n"), XDP_DROP, C_DROP,
 	  0 },
+	{ "UA configured in mixed case, header in upper case", D_PASS, {},
+	  { { .action = D_DROP, .ua = "Friendly-Scanner" } }, {},
+	  UA_REQ("User-Agent: FRIENDLY-SCANNER/2\n"), XDP_DROP, C_DROP, 0 },
 	{ "UA sipvicious", D_PASS, {},
 	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
 	  UA_REQ("User-Agent: sipvicious\n"), XDP_PASS, C_PASS, -1 },
@@ -1853,6 +1932,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ack_window_per_reply, test_setup),
 		cmocka_unit_test_setup(test_ack_then_rules, test_setup),
 		cmocka_unit_test_setup(test_ack_window_configured, test_setup),
+		cmocka_unit_test_setup(test_ack_window_bucket_ways, test_setup),
 		cmocka_unit_test_setup(test_rules, test_setup),
 		cmocka_unit_test_setup(test_rules_last_of_64, test_setup),
 		cmocka_unit_test_setup(test_rules_full_lists, test_setup),
