@@ -95,6 +95,19 @@ test: all check-layers
 check-layers:
 	@tests/tools/check_layers.sh
 
+# make mutate [MUTANTS="01 ack"]: tests/mutants/mutate.py plants each bug of
+# tests/mutants/*.mut (or those whose names contain a MUTANTS word) in a
+# copy of the tree, one at a time, runs the tests named for it and writes
+# the table to docs/MUTATION.md; exit 0 only if every mutant was killed.
+# Slow (minutes per mutant), root, not part of make test.
+# make mutate-check: only whether each mutant still applies (seconds).
+.PHONY: mutate mutate-check
+mutate:
+	tests/mutants/mutate.py $(MUTANTS)
+
+mutate-check:
+	tests/mutants/mutate.py --check $(MUTANTS)
+
 bench-xdp: all $(BUILD)/tests/bench_xdp
 	$(BUILD)/tests/bench_xdp
 
