@@ -161,6 +161,19 @@ int fx_config(const char *fmt, ...)
 
 /* ---- the old encoder, for tests/bpf/bench_xdp.c only (see the header) */
 
+int fx_group_setup(void **state)
+{
+	(void)state;
+	return fx_load() ? -1 : 0;
+}
+
+int fx_group_teardown(void **state)
+{
+	(void)state;
+	fx_unload();
+	return 0;
+}
+
 int fx_apply(const struct sl_config *cfg, const struct sl_rule *rules,
 	     unsigned int n_rules)
 {

@@ -77,6 +77,9 @@ struct fx_result {
  * verification).  0 or -errno; a message on stderr on failure. */
 int fx_load(void);
 void fx_unload(void);
+/* The same as a (cmocka) group setup and teardown: -1 / 0. */
+int fx_group_setup(void **state);
+int fx_group_teardown(void **state);
 
 /*
  * The config text fmt (printf) through sl_settings_load_string() and

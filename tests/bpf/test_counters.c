@@ -209,6 +209,39 @@ static int nonzero_slots(bool quiet)
 
 /* ---- the tests ---- */
 
+/* The fields of a summed struct of value family fam over n CPUs (slots):
+ * how many are wrong. */
+static int bad_fields(const void *sum, const struct field *fields, size_t nf,
+		      unsigned int fam, unsigned int n)
+{
+	int bad = 0;
+
+	for (size_t f = 0; f < nf; f++)
+		if (get(sum, fields[f].off) != value_sum(fam, f, n)) {
+			print_error("%s: read %llu, want %llu\n", fields[f].name,
+				    (unsigned long long)get(sum, fields[f].off),
+				    (unsigned long long)value_sum(fam, f, n));
+			bad++;
+		}
+	return bad;
+}
+
+/* Hits read for n indexes of value family fam: how many are wrong. */
+static int bad_hits(const char *what, const __u64 *hits, unsigned int n,
+		    unsigned int fam)
+{
+	int bad = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (hits[i] != value_sum(fam, i, ncpu)) {
+			print_error("%s %u hits: read %llu, want %llu\n", what, i,
+				    (unsigned long long)hits[i],
+				    (unsigned long long)value_sum(fam, i, ncpu));
+			bad++;
+		}
+	return bad;
+}
+
 /* The readers sum every field over the CPUs (slots), the active bank's
  * hits only. */
 static void test_readers_sum_every_field(void **state)
@@ -224,35 +257,14 @@ static void test_readers_sum_every_field(void **state)
 	fill_all();
 	assert_int_equal(sl_maps_active_bank(&fx.maps, &bank), 0);
 	assert_int_equal(sl_maps_read_counters(&fx.maps, &dp), 0);
-	for (size_t f = 0; f < ARRAY_SIZE(dp_fields); f++)
-		if (get(&dp, dp_fields[f].off) != value_sum(1, f, ncpu)) {
-			print_error("%s: read %llu, want %llu\n", dp_fields[f].name,
-				    (unsigned long long)get(&dp, dp_fields[f].off),
-				    (unsigned long long)value_sum(1, f, ncpu));
-			bad++;
-		}
+	bad += bad_fields(&dp, dp_fields, ARRAY_SIZE(dp_fields), 1, ncpu);
 	assert_int_equal(sl_maps_read_rule_hits(&fx.maps, hits), 0);
-	for (unsigned int i = 0; i < SL_MAX_RULES; i++)
-		if (hits[i] != value_sum(2 + bank, i, ncpu)) {
-			print_error("rule %u hits: read %llu (bank %u)\n", i,
-				    (unsigned long long)hits[i], bank);
-			bad++;
-		}
+	bad += bad_hits("rule", hits, SL_MAX_RULES, 2 + bank);
 	assert_int_equal(sl_maps_read_fwd_hits(&fx.maps, fwd), 0);
-	for (unsigned int i = 0; i < SL_MAX_REWRITES; i++)
-		if (fwd[i] != value_sum(4 + bank, i, ncpu)) {
-			print_error("rewrite %u hits: read %llu (bank %u)\n", i,
-				    (unsigned long long)fwd[i], bank);
-			bad++;
-		}
+	bad += bad_hits("rewrite", fwd, SL_MAX_REWRITES, 4 + bank);
 	assert_int_equal(sl_maps_read_kam_stats(&fx.maps, &kam), 0);
-	for (size_t f = 0; f < ARRAY_SIZE(slot_fields); f++)
-		if (get(&kam, slot_fields[f].off) != value_sum(6, f, SL_STATS_SLOTS)) {
-			print_error("%s: read %llu, want %llu\n", slot_fields[f].name,
-				    (unsigned long long)get(&kam, slot_fields[f].off),
-				    (unsigned long long)value_sum(6, f, SL_STATS_SLOTS));
-			bad++;
-		}
+	bad += bad_fields(&kam, slot_fields, ARRAY_SIZE(slot_fields), 6,
+			  SL_STATS_SLOTS);
 	if (bad)
 		fail_msg("%d counters read wrong", bad);
 }
@@ -280,18 +292,8 @@ static void test_reset_every_counter(void **state)
 
 static int group_setup(void **state)
 {
-	(void)state;
 	ncpu = libbpf_num_possible_cpus();
-	if (ncpu <= 0)
-		return -1;
-	return fx_load() ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	fx_unload();
-	return 0;
+	return ncpu <= 0 ? -1 : fx_group_setup(state);
 }
 
 int main(void)
@@ -302,5 +304,5 @@ int main(void)
 	};
 
 	return cmocka_run_group_tests_name("counters", tests, group_setup,
-					   group_teardown);
+					   fx_group_teardown);
 }

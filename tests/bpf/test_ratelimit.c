@@ -137,19 +137,6 @@ static void test_config_terms(void **state)
 	assert_int_equal(img.cfg.rate_burst_ns, 40000000ULL);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return fx_load();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fx_unload();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,5 +146,5 @@ int main(void)
 		cmocka_unit_test(test_config_terms),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
 }

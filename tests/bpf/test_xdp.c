@@ -234,19 +234,6 @@ static void table_done(const char *table, int bad, size_t rows)
 /* ------------------------------------------------------------------ */
 /* fixtures */
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return fx_load() ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	fx_unload();
-	return 0;
-}
-
 static int test_setup(void **state)
 {
 	(void)state;
@@ -1942,6 +1929,6 @@ int main(void)
 		cmocka_unit_test_setup(test_scratch_leftovers, test_setup),
 	};
 
-	return cmocka_run_group_tests_name("xdp", tests, group_setup,
-					   group_teardown);
+	return cmocka_run_group_tests_name("xdp", tests, fx_group_setup,
+					   fx_group_teardown);
 }

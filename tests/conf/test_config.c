@@ -618,62 +618,48 @@ static void test_src_errors(void **state)
  */
 enum list_kind { L_SL_PORTS, L_METHODS, L_SRC, L_RULE_PORTS, L_VIAS, L_CODES };
 
+/* Each list as a file writes it: head, then items (item % (first + i)),
+ * separated by sep. */
 static const struct {
-	const char *what;
 	unsigned int limit;
 	const char *err;	/* "KEY: more than %u WHAT" */
 	unsigned int line;	/* of the list */
+	const char *head;
+	const char *item;
+	unsigned int first;
+	const char *sep;
 } lists[] = {
-	[L_SL_PORTS]	= { "[sl] ports", SL_MAX_PORTS, "ports: more than %u ports", 2 },
-	[L_METHODS]	= { "methods", SL_MAX_METHODS, "method: more than %u methods", 2 },
-	[L_SRC]		= { "src prefixes", SL_MAX_PREFIXES, "src: more than %u prefixes", 2 },
-	[L_RULE_PORTS]	= { "rule ports", SL_MAX_PORTS, "port: more than %u ports", 4 },
-	[L_VIAS]	= { "vias", SL_FWD_VIAS, "via: more than %u addresses", 2 },
-	[L_CODES]	= { "rewrite codes", SL_REWRITE_CODES, "code: more than %u codes", 5 },
+	[L_SL_PORTS]	= { SL_MAX_PORTS, "ports: more than %u ports", 2,
+			    "[sl]\nports = ", "%u", 5060, ", " },
+	[L_METHODS]	= { SL_MAX_METHODS, "method: more than %u methods", 2,
+			    "[rule m]\nmethod = ", "M%u", 0, ", " },
+	[L_SRC]		= { SL_MAX_PREFIXES, "src: more than %u prefixes", 2,
+			    "[rule s]\nsrc = ", "198.18.%u.0/24", 0, ", " },
+	/* [sl] ports = 5060 here; test_list_limits lists them all */
+	[L_RULE_PORTS]	= { SL_MAX_PORTS, "port: more than %u ports", 4,
+			    "[sl]\nports = 5060\n[rule p]\nport = ", "%u", 5060, ", " },
+	[L_VIAS]	= { SL_FWD_VIAS, "via: more than %u addresses", 2,
+			    "[forward]\nvia = ", "198.18.0.%u:5060", 1, ", " },
+	[L_CODES]	= { SL_REWRITE_CODES, "code: more than %u codes", 5,
+			    "[forward]\nvia = 198.18.0.1\n[rewrite r]\nreply = 400 Nope\ncode = ",
+			    "%u", 400, " " },
 };
 
 static void list_text(enum list_kind k, unsigned int n, char *buf, size_t cap)
 {
-	size_t o = 0;
+	size_t o = (size_t)snprintf(buf, cap, "%s", lists[k].head);
 	unsigned int i;
 
-#define OUT(...) (o += (size_t)snprintf(buf + o, cap - o, __VA_ARGS__))
-	switch (k) {
-	case L_SL_PORTS:
-		OUT("[sl]\nports =");
-		for (i = 0; i < n; i++)
-			OUT("%s %u", i ? "," : "", 5060 + i);
-		break;
-	case L_METHODS:
-		OUT("[rule m]\nmethod =");
-		for (i = 0; i < n; i++)
-			OUT("%s M%u", i ? "," : "", i);
-		break;
-	case L_SRC:
-		OUT("[rule s]\nsrc =");
-		for (i = 0; i < n; i++)
-			OUT("%s 198.18.%u.0/24", i ? "," : "", i);
-		break;
-	case L_RULE_PORTS:
-		/* the [sl] ports hold them all (or the rule could never match) */
-		OUT("[sl]\nports = 5060\n[rule p]\nport =");
-		for (i = 0; i < n; i++)
-			OUT("%s %u", i ? "," : "", 5060 + i);
-		break;
-	case L_VIAS:
-		OUT("[forward]\nvia =");
-		for (i = 0; i < n; i++)
-			OUT("%s 198.18.0.%u:5060", i ? "," : "", 1 + i);
-		break;
-	case L_CODES:
-		OUT("[forward]\nvia = 198.18.0.1\n[rewrite r]\nreply = 400 Nope\ncode =");
-		for (i = 0; i < n; i++)
-			OUT(" %u", 400 + i);
-		break;
+	for (i = 0; i < n && o < cap; i++) {
+		if (i)
+			o += (size_t)snprintf(buf + o, cap - o, "%s", lists[k].sep);
+		if (o < cap)
+			o += (size_t)snprintf(buf + o, cap - o, lists[k].item,
+					      lists[k].first + i);
 	}
-	OUT("\n");
+	if (o < cap)
+		o += (size_t)snprintf(buf + o, cap - o, "\n");
 	assert_true(o < cap);
-#undef OUT
 }
 
 static void test_list_limits(void **state)
