@@ -983,6 +983,38 @@ static void test_ack_other_signature(void **state)
 	run_ack_case(ack_case(ACK_LIVE), XDP_PASS, &pass);
 }
 
+/* tag_seed away from its default (KAMAILIO-stateless): the bank signs
+ * with MD5(seed + address + port) of the file's seed (computed apart:
+ * python3 hashlib), our tags under it are absorbed, tags under the
+ * default seed's signature are someone else's. */
+static void test_ack_configured_seed(void **state)
+{
+	static const struct sl_dp_counters absorbed = C_ABSORBED;
+	static const struct sl_dp_counters foreign = C_ACK_PASS(.acks_no_entry = 1);
+	static const char sig[] = "e7b93aa4112b6535137178515cfaaa18";
+	static struct sl_bank_image img;
+	const struct ack_case *c = ack_case(ACK_LIVE);
+	__u32 suffix = suffix_of(&c->tag);
+	char tag[TAG_BUF];
+	size_t plen;
+
+	(void)state;
+	assert_int_equal(fx_compile(&img, FX_SL "tag_seed = sl-xdp-test-seed\n"), 0);
+	assert_memory_equal(img.cfg.signature, sig, SL_SIG_LEN);
+	assert_int_equal(fx_write(&img), 0);
+
+	sl_totag_build(sig, suffix, tag);
+	tag[SL_TOTAG_LEN] = '\0';
+	plen = sip_fmt(msg, sizeof(msg), true, c->tmpl, tag);
+	assert_true(plen > 0);
+	assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix, 0, fx_now_ns()), 0);
+	expect_run("ACK signed with the configured seed",
+		   build(&(struct frame_spec){}, msg, plen), XDP_DROP, &absorbed,
+		   SL_META_DEFAULT_RULE);
+	reset_or_fail_keep_window();
+	run_ack_case(c, XDP_PASS, &foreign);	/* FX_SIG: the default seed's */
+}
+
 /* The window is per reply: absorbing one ACK leaves the entry (a
  * retransmitted ACK is absorbed again), and another reply's ACK in the
  * same second is not absorbed through it. */
@@ -1916,6 +1948,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ack_absorption, test_setup),
 		cmocka_unit_test_setup(test_ack_unsigned_config, test_setup),
 		cmocka_unit_test_setup(test_ack_other_signature, test_setup),
+		cmocka_unit_test_setup(test_ack_configured_seed, test_setup),
 		cmocka_unit_test_setup(test_ack_window_per_reply, test_setup),
 		cmocka_unit_test_setup(test_ack_then_rules, test_setup),
 		cmocka_unit_test_setup(test_ack_window_configured, test_setup),

@@ -5,7 +5,8 @@
 # veth: OPTIONS -> 200; INVITE -> 486 -> ACK absorbed (the server's UDP
 # socket never sees it), the same ACK 1.4 s later passes: ack_window is 1s
 # here, not the 2 s default, so a configured window that never reached the
-# data plane fails; re-INVITE with a To-tag -> 486 -> ACK absorbed; IPv6; a
+# data plane fails (and window_slots = 4096, not 1M, sizes the window
+# map); re-INVITE with a To-tag -> 486 -> ACK absorbed; IPv6; a
 # VLAN-tagged link (scapy); the responder killed -> requests reach the
 # stack; attach again -> answers.  Every "never reached the stack" check is
 # followed by a marker that must reach the same listener.
@@ -13,7 +14,7 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/sl.sh"
-tap_plan 41
+tap_plan 42
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 SIPP_DIR="$SL_ROOT/tests/e2e/sipp"
@@ -34,6 +35,7 @@ ports = 5060
 server_header = Server: sl-xdp-test
 tag_addr = 198.18.0.1:5060
 ack_window = 1s
+window_slots = 4096
 default_action = pass
 
 [rule options]
@@ -62,6 +64,12 @@ reply = 486 Busy Here
 CONF
 
 check "attach: data plane and responder" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf"
+window_size() {
+	bpftool map show pinned "/sys/fs/bpf/sl-xdp/$IF_S/sl_window" -j |
+		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["max_entries"])'
+}
+check "window_slots = 4096 (not the default 1M) sized the reply-window map" \
+	test "$(window_size)" = 4096
 
 listen() {	# ADDR SECONDS FILE: record what the stack delivers on 5060
 	run_s $UDP listen "$1" 5060 "$2" "$3" &
