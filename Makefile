@@ -213,7 +213,7 @@ soak: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.
 #                 input is saved into tests/fuzz/regressions/TARGET/
 # make fuzz-ci    the short pass: replay of the regressions + FUZZ_CI_SECONDS
 #                 (default 10) of fuzzing per target
-# make test-asan  tests/run_sanitizers.sh: every tests/{sip,conf,dp,bpf} test
+# make test-asan  tests/run_sanitizers.sh: every tests/{sip,conf,dp,run,bpf} test
 #                 built with ASan + UBSan (+ LSan) into build/asan/ and run
 # make asan-ctl   build/asan/sl-ctl: the controller and responder built the
 #                 same way, for tests/e2e/test_asan_responder.sh (real

@@ -6,7 +6,7 @@
 #
 #   tests/run_sanitizers.sh [--no-build] [-q] [FILTER...]
 #
-# Builds (make asan-tests) every tests/{sip,conf,dp}/test_*.c and tests/bpf/test_*.c
+# Builds (make asan-tests) every tests/{sip,conf,dp,run}/test_*.c and tests/bpf/test_*.c
 # with -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 # -fno-sanitize-recover=all into build/asan/test_NAME (the product code
 # under test too, in build/asan/user/), then runs them.  The BPF tests
