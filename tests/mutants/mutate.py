@@ -29,7 +29,7 @@ tree (they must pass, or nothing can be learned), then per mutant:
 apply it, make (only what depends on the file is rebuilt), run its
 tests, restore the file.  A mutant is "killed" when its tests fail,
 "survived" when they pass, "no build" when the product does not
-compile with it.  The table goes to docs/MUTATION.md (--no-doc: only to
+compile with it, "no test" when a test it names matches no suite.  The table goes to docs/MUTATION.md (--no-doc: only to
 build/mutate/MUTATION.md), with the commit measured.  Exit status 0
 only if every mutant was killed.
 
@@ -128,6 +128,23 @@ def run(cmd, cwd, log, env=None):
                               stdin=subprocess.DEVNULL, env=env).returncode
 
 
+def suites_run(log):
+    """The suites of the runner's summary ("ok    name: ..." / "FAIL  name: ...")."""
+    names = []
+    for line in open(log, errors="replace"):
+        mm = re.match(r"^(?:ok   |FAIL ) (\S+):", line)
+        if mm:
+            names.append(mm.group(1))
+    return names
+
+
+def unmatched(filters, log):
+    """The filters that named no suite in that run: a typo or a test that
+    does not exist (here) is not a kill."""
+    ran = suites_run(log)
+    return [f for f in filters if not any(f in n for n in ran)]
+
+
 def failed_suites(log):
     names = []
     for line in open(log, errors="replace"):
@@ -158,7 +175,8 @@ def table(mutants, started, total_s, note):
         "Each mutant is one small bug planted in a copy of the tree (tests/mutants/*.mut);",
         "the tests named for it run against it.  killed: they failed, as they must;",
         "survived: they passed with the bug in (a gap in the tests); stale: the code",
-        "the mutant targets changed, it no longer applies exactly once.",
+        "the mutant targets changed, it no longer applies exactly once; no test: a",
+        "test it names does not exist; no build: it does not compile.",
         "",
         "- Commit measured: `%s` (%s)%s" % (rev, subj,
                                           ", with uncommitted changes" if dirty else ""),
@@ -239,7 +257,12 @@ def main(argv):
         print("mutate: baseline, the unmutated tree: %s" % " ".join(union),
               flush=True)
         base_log = os.path.join(outdir, "baseline.log")
-        if run(["tests/run_tests.sh", "-q"] + union, tree, base_log, env):
+        rc = run(["tests/run_tests.sh", "-q"] + union, tree, base_log, env)
+        missing = unmatched(union, base_log)
+        if missing:
+            print("mutate: no suite matches %s (their mutants: no test)"
+                  % " ".join(missing), flush=True)
+        if rc and (failed_suites(base_log) or len(missing) < len(union)):
             print("mutate: the tests fail without any mutant (%s): see %s"
                   % (", ".join(failed_suites(base_log)), base_log),
                   file=sys.stderr)
@@ -265,7 +288,12 @@ def main(argv):
                 else:
                     rc = run(["tests/run_tests.sh", "-q"] + m.tests, tree,
                              log, env)
-                    if rc:
+                    missing = unmatched(m.tests, log)
+                    if missing:
+                        m.status = "no test"
+                        m.caught_by = "no suite matches %s" % " ".join(
+                            "`%s`" % f for f in missing)
+                    elif rc:
                         m.status = "killed"
                         m.caught_by = ", ".join(
                             "`%s`" % s for s in failed_suites(log)) or \
