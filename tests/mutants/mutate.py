@@ -128,11 +128,12 @@ def run(cmd, cwd, log, env=None):
                               stdin=subprocess.DEVNULL, env=env).returncode
 
 
-def suites_run(log):
+def suites_run(log, only_failed=False):
     """The suites of the runner's summary ("ok    name: ..." / "FAIL  name: ...")."""
+    pattern = r"^FAIL  (\S+):" if only_failed else r"^(?:ok   |FAIL ) (\S+):"
     names = []
     for line in open(log, errors="replace"):
-        mm = re.match(r"^(?:ok   |FAIL ) (\S+):", line)
+        mm = re.match(pattern, line)
         if mm:
             names.append(mm.group(1))
     return names
@@ -146,12 +147,7 @@ def unmatched(filters, log):
 
 
 def failed_suites(log):
-    names = []
-    for line in open(log, errors="replace"):
-        mm = re.match(r"^FAIL  (\S+):", line)
-        if mm:
-            names.append(mm.group(1))
-    return names
+    return suites_run(log, only_failed=True)
 
 
 def commit_measured():
