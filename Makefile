@@ -37,9 +37,11 @@ CORE_SRCS := $(filter-out $(CTL_SRCS),$(wildcard user/*/*.c))
 CORE_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CORE_SRCS))
 CTL_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CTL_SRCS))
 
-# Tests mirror the layout: tests/sip, tests/conf, tests/dp are plain C
-# (cmocka); tests/bpf runs the XDP program (bpf_prog_test_run_opts).
-UNIT_DIRS := tests/sip tests/conf tests/dp
+# Tests mirror the layout: tests/sip, tests/conf, tests/dp, tests/run are
+# plain C (cmocka); tests/bpf runs the XDP program (bpf_prog_test_run_opts).
+# tests/run builds its frames with tests/bpf/frame.c (UNIT_EXTRA_<dir>).
+UNIT_DIRS := tests/sip tests/conf tests/dp tests/run
+UNIT_EXTRA_tests/run := tests/bpf/frame.c
 UNIT_SRCS := $(wildcard $(addsuffix /test_*.c,$(UNIT_DIRS)))
 UNIT_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRCS)))
 TEST_INC  := -Itests/bpf -Itests/lib
@@ -86,7 +88,7 @@ $(BUILD)/sl-ctl: $(CTL_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
 
 define unit_test_rule
-$(BUILD)/tests/test_%: $(1)/test_%.c $(CORE_OBJS) tests/lib/corpus_files.h
+$(BUILD)/tests/test_%: $(1)/test_%.c $(CORE_OBJS) $(UNIT_EXTRA_$(1)) tests/lib/corpus_files.h
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $$(TEST_INC) $$(filter %.c %.o,$$^) -o $$@ $$(TEST_LIBS)
 endef
@@ -107,6 +109,19 @@ test: all check-layers
 # (tests/tools/check_layers.sh says which)
 check-layers:
 	@tests/tools/check_layers.sh
+
+# make mutate [MUTANTS="01 ack"]: tests/mutants/mutate.py plants each bug of
+# tests/mutants/*.mut (or those whose names contain a MUTANTS word) in a
+# copy of the tree, one at a time, runs the tests named for it and writes
+# the table to docs/MUTATION.md; exit 0 only if every mutant was killed.
+# Slow (minutes per mutant), root, not part of make test.
+# make mutate-check: only whether each mutant still applies (seconds).
+.PHONY: mutate mutate-check
+mutate:
+	tests/mutants/mutate.py $(MUTANTS)
+
+mutate-check:
+	tests/mutants/mutate.py --check $(MUTANTS)
 
 bench-xdp: all $(BUILD)/tests/bench_xdp
 	$(BUILD)/tests/bench_xdp
@@ -245,7 +260,7 @@ soak: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.
 #                 input is saved into tests/fuzz/regressions/TARGET/
 # make fuzz-ci    the short pass: replay of the regressions + FUZZ_CI_SECONDS
 #                 (default 10) of fuzzing per target
-# make test-asan  tests/run_sanitizers.sh: every tests/{sip,conf,dp,bpf} test
+# make test-asan  tests/run_sanitizers.sh: every tests/{sip,conf,dp,run,bpf} test
 #                 built with ASan + UBSan (+ LSan) into build/asan/ and run
 # make asan-ctl   build/asan/sl-ctl: the controller and responder built the
 #                 same way, for tests/e2e/test_asan_responder.sh (real
@@ -297,7 +312,7 @@ $(SAN_OPTS_OBJ): tests/fuzz/sanitizer_options.c
 	$(SAN_CC) $(SAN_FLAGS) -c $< -o $@
 
 define asan_unit_test_rule
-$(BUILD)/asan/test_%: $(1)/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
+$(BUILD)/asan/test_%: $(1)/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(UNIT_EXTRA_$(1)))
 	$$(SAN_CC) $$(SAN_FLAGS) $$(TEST_INC) $$^ -o $$@ $$(TEST_LIBS)
 endef
 $(foreach d,$(UNIT_DIRS),$(eval $(call asan_unit_test_rule,$(d))))

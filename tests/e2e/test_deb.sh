@@ -186,6 +186,15 @@ if [ "$mode" = host ]; then
 	fi
 	echo "# no fresh root: installing on this machine (dpkg -i, then dpkg -P)"
 fi
+# The plan, now that the kind of root is known: 13 checks of the
+# package plus one per example file before this point (and the
+# debootstrap one), then 34 in a fresh root or 28 on this machine.
+n_examples=$(find "$SL_ROOT/examples" -maxdepth 1 -name '*.conf' | wc -l)
+if [ "$mode" = chroot ]; then
+	tap_plan $((13 + n_examples + 1 + 34))
+else
+	tap_plan $((13 + n_examples + 28))
+fi
 P=${R%/}	# prefix of the root's paths as seen from here
 
 # A private mount namespace: its own bpffs on /sys/fs/bpf; in the fresh

@@ -15,7 +15,9 @@
 # variables given on its command line) does not leak into the sub-make.
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-. "$SL_ROOT/tests/lib/netns.sh"	# ok / not_ok / check / tap_done only
+. "$SL_ROOT/tests/lib/tap.sh"	# tap_plan / ok / not_ok / check / tap_done
+n_examples=$(find "$SL_ROOT/examples" -maxdepth 1 -name '*.conf' | wc -l)
+tap_plan $((50 + n_examples))
 
 tmp=$(mktemp -d /tmp/slx-install.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -142,7 +144,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	}
 	check "systemd-analyze verify sl-xdp@eth0.service: no complaint" verify
 else
-	ok "systemd-analyze verify # SKIP systemd-analyze not installed"
+	skip "systemd-analyze verify" "systemd-analyze not installed"
 fi
 
 # ---- the man page
@@ -180,7 +182,8 @@ if command -v man >/dev/null 2>&1; then
 	check "man -l renders it: every section and command" man_sections_ok
 	check "man -l: the installed paths, not /usr/local" man_paths_ok
 else
-	ok "man -l renders it # SKIP man not installed"
+	skip "man -l renders it: every section and command" "man not installed"
+	skip "man -l: the installed paths, not /usr/local" "man not installed"
 fi
 
 # ---- an existing config is kept

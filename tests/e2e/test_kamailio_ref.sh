@@ -31,6 +31,7 @@ SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/kamailio.sh"
 . "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 210
 SLCTL="$SL_ROOT/build/sl-ctl"
 KAM_CFG="$SL_ROOT/tests/e2e/kamailio/ref.cfg"
 COMPARE="$SL_ROOT/tests/tools/sip_compare.py"
