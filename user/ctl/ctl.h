@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "conf/config.h"
 #include "dp/maps.h"
@@ -38,6 +39,12 @@ bool ctl_ifname_ok(const char *ifname);
 int ctl_open_iface(const char *ifname, struct sl_maps *m);
 /* Stops the responder, detaches the program, removes the pins. */
 int ctl_detach(const char *ifname, char *err, size_t errlen);
+enum ctl_stats_format { CTL_FMT_TEXT, CTL_FMT_JSON, CTL_FMT_PROM };
+/* Every counter of an interface in fmt, as `sl-ctl stats` prints them
+ * (serve-metrics serves CTL_FMT_PROM); 0, or -1 if the maps cannot be
+ * read. */
+int ctl_stats_render(FILE *out, enum ctl_stats_format fmt, const char *ifname,
+		     const struct sl_maps *m);
 /* Warns when [forward] is configured but the kernel will not route. */
 void ctl_warn_forwarding(const char *ifname, const struct sl_fwd_config *f);
 
