@@ -28,7 +28,10 @@ struct ctl_cmd {
 };
 
 extern const struct ctl_cmd ctl_cmd_attach, ctl_cmd_detach, ctl_cmd_reload,
-	ctl_cmd_status, ctl_cmd_stats;
+	ctl_cmd_status, ctl_cmd_stats, ctl_cmd_serve_metrics;
+
+/* sl-xdp's version (the file VERSION) */
+extern const char ctl_version[];
 
 bool ctl_is_help(const char *arg);
 /* IFACE as the kernel names devices; else says why and returns false
