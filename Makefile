@@ -1,5 +1,5 @@
 # sl-xdp — stateless SIP responder in the XDP fast path.
-# make deps | make | make test | make bench-xdp | make clean | make install
+# make deps | make | make test | make bench-xdp | make clean | make install | make deb
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -12,8 +12,18 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
 	      -Wno-unused-parameter -Iinclude -I. -Ibpf
-LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lseccomp -lpthread
+LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lseccomp -lmicrohttpd -lpthread
 TEST_LIBS := $(LIBS) -lcmocka
+
+# The version lives in one place: VERSION (one line).  sl-ctl --version
+# prints it (-DSL_XDP_VERSION for user/ctl/main.c only), the Debian package
+# carries it (debian/rules refuses a debian/changelog that says otherwise).
+# A tree without .git (a tarball) has it too.
+VERSION   := $(shell cat VERSION 2>/dev/null)
+ifeq ($(shell printf '%s' '$(VERSION)' | grep -Ex '[0-9][0-9A-Za-z.+~]*'),)
+$(error VERSION must hold one version such as 1.2.3 (digits, letters, . + ~), not '$(VERSION)')
+endif
+VERSION_DEF := -DSL_XDP_VERSION='"$(VERSION)"'
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -27,9 +37,11 @@ CORE_SRCS := $(filter-out $(CTL_SRCS),$(wildcard user/*/*.c))
 CORE_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CORE_SRCS))
 CTL_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CTL_SRCS))
 
-# Tests mirror the layout: tests/sip, tests/conf, tests/dp are plain C
-# (cmocka); tests/bpf runs the XDP program (bpf_prog_test_run_opts).
-UNIT_DIRS := tests/sip tests/conf tests/dp
+# Tests mirror the layout: tests/sip, tests/conf, tests/dp, tests/run are
+# plain C (cmocka); tests/bpf runs the XDP program (bpf_prog_test_run_opts).
+# tests/run builds its frames with tests/bpf/frame.c (UNIT_EXTRA_<dir>).
+UNIT_DIRS := tests/sip tests/conf tests/dp tests/run
+UNIT_EXTRA_tests/run := tests/bpf/frame.c
 UNIT_SRCS := $(wildcard $(addsuffix /test_*.c,$(UNIT_DIRS)))
 UNIT_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRCS)))
 TEST_INC  := -Itests/bpf -Itests/lib
@@ -38,9 +50,10 @@ BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPFT_SRCS))
 TEST_HELPERS := tests/bpf/frame.c tests/bpf/fixture_env.c
 
 DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
-	     libinih-dev libcmocka-dev libmd-dev libseccomp-dev pkg-config make gcc \
+	     libinih-dev libcmocka-dev libmd-dev libseccomp-dev libmicrohttpd-dev pkg-config make gcc \
 	     iproute2 ethtool tshark python3-scapy python3-prometheus-client sip-tester kamailio \
-	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq
+	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq \
+	     debhelper lintian debootstrap
 
 .PHONY: all deps test clean install bench-xdp check-layers
 all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo
@@ -67,11 +80,15 @@ $(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# the one object that knows the version; rebuilt when VERSION changes
+$(BUILD)/user/ctl/main.o: CFLAGS += $(VERSION_DEF)
+$(BUILD)/user/ctl/main.o: VERSION
+
 $(BUILD)/sl-ctl: $(CTL_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
 
 define unit_test_rule
-$(BUILD)/tests/test_%: $(1)/test_%.c $(CORE_OBJS) tests/lib/corpus_files.h
+$(BUILD)/tests/test_%: $(1)/test_%.c $(CORE_OBJS) $(UNIT_EXTRA_$(1)) tests/lib/corpus_files.h
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $$(TEST_INC) $$(filter %.c %.o,$$^) -o $$@ $$(TEST_LIBS)
 endef
@@ -93,6 +110,19 @@ test: all check-layers
 check-layers:
 	@tests/tools/check_layers.sh
 
+# make mutate [MUTANTS="01 ack"]: tests/mutants/mutate.py plants each bug of
+# tests/mutants/*.mut (or those whose names contain a MUTANTS word) in a
+# copy of the tree, one at a time, runs the tests named for it and writes
+# the table to docs/MUTATION.md; exit 0 only if every mutant was killed.
+# Slow (minutes per mutant), root, not part of make test.
+# make mutate-check: only whether each mutant still applies (seconds).
+.PHONY: mutate mutate-check
+mutate:
+	tests/mutants/mutate.py $(MUTANTS)
+
+mutate-check:
+	tests/mutants/mutate.py --check $(MUTANTS)
+
 bench-xdp: all $(BUILD)/tests/bench_xdp
 	$(BUILD)/tests/bench_xdp
 
@@ -102,11 +132,16 @@ clean:
 # make install [PREFIX=/usr/local] [DESTDIR=]    (make uninstall: the same, reversed)
 #   $(SBINDIR)/sl-ctl
 #   $(PKGLIBDIR)/sl_xdp.bpf.o        for 'ip link set dev IF xdp obj ... sec xdp'
+#                                    (sl-ctl has the same object built in and
+#                                    takes over a program loaded from it);
+#                                    the Debian package sets PKGLIBDIR to
+#                                    /usr/lib/<multiarch triplet>/sl-xdp
 #   $(UNITDIR)/sl-xdp@.service       /lib/systemd/system when PREFIX=/usr (Debian's
 #                                    systemdsystemunitdir), else $(PREFIX)/lib/systemd/system
 #                                    (systemd also reads /usr/local/lib/systemd/system);
 #                                    made from packaging/sl-xdp@.service.in, @SBINDIR@ filled in
-#   $(MANDIR)/man8/sl-ctl.8.gz       its PREFIX and unit paths filled in (.ds pf / .ds ud)
+#   $(MANDIR)/man8/sl-ctl.8.gz       its PREFIX, unit and object paths filled in
+#                                    (.ds pf / .ds ud / .ds ol)
 #   $(DOCDIR)/examples/*.conf
 #   $(CONFDIR)/sl-xdp.conf           from examples/sl-xdp.conf, only when it does not exist;
 #                                    uninstall keeps it.  Always /etc/sl-xdp (sl-ctl's
@@ -130,15 +165,19 @@ INSTALL    = install
 EXAMPLES  := $(wildcard examples/*.conf)
 
 .PHONY: uninstall
-install: $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o packaging/sl-xdp@.service.in doc/sl-ctl.8 $(EXAMPLES)
+UNITS     := sl-xdp@.service sl-xdp-metrics@.service
+
+install: $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(UNITS:%=packaging/%.in) doc/sl-ctl.8 $(EXAMPLES)
 	$(INSTALL) -D -m 0755 $(BUILD)/sl-ctl "$(DESTDIR)$(SBINDIR)/sl-ctl"
 	$(INSTALL) -D -m 0644 $(BUILD)/sl_xdp.bpf.o "$(DESTDIR)$(PKGLIBDIR)/sl_xdp.bpf.o"
 	$(INSTALL) -d -m 0755 "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(MANDIR)/man8" \
 		"$(DESTDIR)$(DOCDIR)/examples" "$(DESTDIR)$(CONFDIR)"
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' packaging/sl-xdp@.service.in \
-		> "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
-	chmod 0644 "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
+	for u in $(UNITS); do \
+		sed -e 's|@SBINDIR@|$(SBINDIR)|g' packaging/$$u.in > "$(DESTDIR)$(UNITDIR)/$$u" && \
+		chmod 0644 "$(DESTDIR)$(UNITDIR)/$$u" || exit 1; \
+	done
 	sed -e 's|^\.ds pf .*|.ds pf $(PREFIX)|' -e 's|^\.ds ud .*|.ds ud $(UNITDIR)|' \
+		-e 's|^\.ds ol .*|.ds ol $(subst -,\\-,$(PKGLIBDIR))|' \
 		doc/sl-ctl.8 > "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8"
 	gzip -9 -n -f "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8"
 	chmod 0644 "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8.gz"
@@ -152,12 +191,38 @@ install: $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o packaging/sl-xdp@.service.in doc/
 
 uninstall:
 	rm -f "$(DESTDIR)$(SBINDIR)/sl-ctl" "$(DESTDIR)$(PKGLIBDIR)/sl_xdp.bpf.o" \
-		"$(DESTDIR)$(UNITDIR)/sl-xdp@.service" "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8.gz"
+		$(UNITS:%="$(DESTDIR)$(UNITDIR)/%") "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8.gz"
 	rm -f $(addprefix "$(DESTDIR)$(DOCDIR)/examples/,$(addsuffix ",$(notdir $(EXAMPLES))))
 	for d in "$(DESTDIR)$(PKGLIBDIR)" "$(DESTDIR)$(DOCDIR)/examples" "$(DESTDIR)$(DOCDIR)"; do \
 		if [ -d "$$d" ]; then rmdir --ignore-fail-on-non-empty "$$d"; fi; \
 	done
 	@echo "kept $(DESTDIR)$(CONFDIR) (configuration): remove it by hand if it is no longer wanted"
+
+# make deb: the Debian package (debian/), built with 'dpkg-buildpackage -us
+# -uc -b' in a copy of the source tree under DEB_DIR (default build/deb/;
+# the files git would commit, or in a tree without .git everything but
+# build/), so its 'debian/rules clean' cannot touch this build/.  The
+# package's version is VERSION.  The .deb, the -dbgsym .deb, .buildinfo and
+# .changes are copied to DEB_OUT (default build/).  Check it with
+# 'lintian build/sl-xdp_$(VERSION)_*.changes'.
+DEB_DIR ?= $(BUILD)/deb
+DEB_OUT ?= $(BUILD)
+DEB_SRC  = $(DEB_DIR)/sl-xdp-$(VERSION)
+
+.PHONY: deb
+deb:
+	rm -rf "$(DEB_DIR)"
+	mkdir -p "$(DEB_SRC)" "$(DEB_OUT)"
+	if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+			tar -c --null -T - -f - | tar -x -C "$(DEB_SRC)"; \
+	else \
+		tar -c --exclude=./$(BUILD) -f - . | tar -x -C "$(DEB_SRC)"; \
+	fi
+	cd "$(DEB_SRC)" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b
+	cp "$(DEB_DIR)"/*.deb "$(DEB_DIR)"/*.buildinfo "$(DEB_DIR)"/*.changes "$(DEB_OUT)"/
 
 $(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)
@@ -261,7 +326,7 @@ soak: $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.
 #                 input is saved into tests/fuzz/regressions/TARGET/
 # make fuzz-ci    the short pass: replay of the regressions + FUZZ_CI_SECONDS
 #                 (default 10) of fuzzing per target
-# make test-asan  tests/run_sanitizers.sh: every tests/{sip,conf,dp,bpf} test
+# make test-asan  tests/run_sanitizers.sh: every tests/{sip,conf,dp,run,bpf} test
 #                 built with ASan + UBSan (+ LSan) into build/asan/ and run
 # make asan-ctl   build/asan/sl-ctl: the controller and responder built the
 #                 same way, for tests/e2e/test_asan_responder.sh (real
@@ -281,9 +346,10 @@ SAN_FLAGS       := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 		   -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
 FUZZ_TARGETS    := sip_msg sl_engine config
 FUZZ_BINS       := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
-FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c
-FUZZ_SRCS_sl_engine := user/sip/sip_msg.c user/sip/sl_engine.c user/sip/totag.c user/sip/reasons.c
-FUZZ_SRCS_config    := $(wildcard user/conf/*.c) user/sip/reasons.c user/sip/totag.c
+FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c user/sip/start_line.c user/sip/via.c \
+		       user/sip/name_addr.c
+FUZZ_SRCS_sl_engine := $(wildcard user/sip/*.c)
+FUZZ_SRCS_config    := $(wildcard user/conf/*.c) $(wildcard user/sip/*.c)
 SAN_CORE_OBJS   := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CORE_SRCS))
 SAN_OPTS_OBJ    := $(BUILD)/asan/tests/sanitizer_options.o
 SAN_HELPER_OBJS := $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(TEST_HELPERS))
@@ -312,13 +378,16 @@ $(SAN_OPTS_OBJ): tests/fuzz/sanitizer_options.c
 	$(SAN_CC) $(SAN_FLAGS) -c $< -o $@
 
 define asan_unit_test_rule
-$(BUILD)/asan/test_%: $(1)/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
+$(BUILD)/asan/test_%: $(1)/test_%.c $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(UNIT_EXTRA_$(1)))
 	$$(SAN_CC) $$(SAN_FLAGS) $$(TEST_INC) $$^ -o $$@ $$(TEST_LIBS)
 endef
 $(foreach d,$(UNIT_DIRS),$(eval $(call asan_unit_test_rule,$(d))))
 
 $(BUILD)/asan/test_%: tests/bpf/test_%.c $(SAN_HELPER_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ) $(SKELS) tests/bpf/*.h
 	$(SAN_CC) $(SAN_FLAGS) $(TEST_INC) $(filter %.c %.o,$^) -o $@ $(TEST_LIBS)
+
+$(BUILD)/asan/user/ctl/main.o: SAN_FLAGS += $(VERSION_DEF)
+$(BUILD)/asan/user/ctl/main.o: VERSION
 
 $(BUILD)/asan/sl-ctl: $(SAN_CTL_OBJS) $(SAN_CORE_OBJS) $(SAN_OPTS_OBJ)
 	$(SAN_CC) $(SAN_FLAGS) $^ -o $@ $(LIBS)

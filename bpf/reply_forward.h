@@ -222,7 +222,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	/* the top Via must be ours */
 	if (fwd_via_value(x, via1.s, via1.e))
 		return FWD_PASS;
-	comma = v->comma;
+	comma = v->parse.end;
 	port = v->port.e > v->port.s ? port_parse(x->buf, v->port.s, v->port.e)
 				     : SL_DEFAULT_PORT;
 	fam = ip_literal_parse(x, v->host.s, v->host.e);

@@ -6,7 +6,7 @@
 #
 #   tests/run_sanitizers.sh [--no-build] [-q] [FILTER...]
 #
-# Builds (make asan-tests) every tests/{sip,conf,dp}/test_*.c and tests/bpf/test_*.c
+# Builds (make asan-tests) every tests/{sip,conf,dp,run}/test_*.c and tests/bpf/test_*.c
 # with -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 # -fno-sanitize-recover=all into build/asan/test_NAME (the product code
 # under test too, in build/asan/user/), then runs them.  The BPF tests
@@ -73,14 +73,21 @@ selected()
 	return 1
 }
 
+# as tests/run_tests.sh: cmocka's brackets are 12 characters wide
+# ("[  PASSED  ]", "[  SKIPPED ]")
 sum_cmocka()
 {
-	sed -nE "s/^\[  $2  \] ([0-9]+) test\(s\).*/\1/p" "$1" |
+	local tag
+
+	printf -v tag '[  %-8s]' "$2"
+	tag=${tag//[/\\[}
+	sed -nE "s/^$tag ([0-9]+) test\(s\).*/\1/p" "$1" |
 		awk '{ s += $1 } END { print s + 0 }'
 }
 
 total_pass=0
 total_fail=0
+total_skip=0
 summary=()
 found=0
 for t in "$SL_BUILD"/asan/test_*; do
@@ -91,7 +98,7 @@ for t in "$SL_BUILD"/asan/test_*; do
 	selected "$name" || continue
 	found=1
 	src=tests/bpf/$name.c
-	for d in sip conf dp; do
+	for d in sip conf dp run; do
 		[ -f "tests/$d/$name.c" ] && src=tests/$d/$name.c
 	done
 	if [ "$src" = "tests/bpf/$name.c" ] && [ "$(id -u)" -ne 0 ]; then
@@ -109,6 +116,7 @@ for t in "$SL_BUILD"/asan/test_*; do
 	rc=$?
 	pass=$(sum_cmocka "$log" PASSED)
 	fail=$(sum_cmocka "$log" FAILED)
+	skip=$(sum_cmocka "$log" SKIPPED)
 	note=""
 	if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' "$log"; then
 		note="sanitizer report"
@@ -117,12 +125,16 @@ for t in "$SL_BUILD"/asan/test_*; do
 	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
 		note="${note:+$note; }exit status $rc"
 		fail=1
-	elif [ $((pass + fail)) -eq 0 ]; then
+	elif [ $((pass + fail + skip)) -eq 0 ]; then
 		note="no test ran"
+		fail=1
+	elif [ $((pass + fail)) -eq 0 ]; then
+		note="skipped everything"
 		fail=1
 	fi
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
 	if [ "$fail" -gt 0 ]; then
 		summary+=("FAIL  $name: $pass passed, $fail failed${note:+ ($note)}")
 		if [ "$quiet" -eq 1 ]; then
@@ -130,7 +142,7 @@ for t in "$SL_BUILD"/asan/test_*; do
 			tail -n 40 "$log"
 		fi
 	else
-		summary+=("ok    $name: $pass passed")
+		if [ "$skip" -gt 0 ]; then summary+=("ok    $name: $pass passed, $skip skipped"); else summary+=("ok    $name: $pass passed"); fi
 	fi
 done
 
@@ -142,5 +154,5 @@ echo "=== summary (ASan + UBSan + LSan; logs in $logdir)"
 for line in "${summary[@]}"; do
 	echo "$line"
 done
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

@@ -7,13 +7,31 @@
 #
 # Runs, in this order:
 #   build/tests/test_*     executable cmocka binaries (unit and BPF tests);
-#                          counted from "[  PASSED  ] N test(s)." and
-#                          "[  FAILED  ] N test(s)" lines
-#   tests/e2e/test_*.sh    e2e scripts; counted from TAP-like lines
-#                          "ok - desc" / "not ok - desc" (tests/lib/netns.sh)
+#                          counted from cmocka's summary lines "[  PASSED  ]
+#                          N test(s).", "[  FAILED  ] N test(s)" and
+#                          "[  SKIPPED ] N test(s)"; their plan is
+#                          "[==========] Running N test(s)."
+#   tests/e2e/test_*.sh    e2e scripts, written with the TAP helpers of
+#                          tests/lib/tap.sh (sourced by tests/lib/netns.sh)
 # FILTER: run only suites whose name contains one of the substrings.
-# A suite that exits non-zero without reporting a failure counts as one
-# failure, and so does a suite that ran no test at all.
+#
+# The rules (a suite that breaks one fails, with the reason in the summary):
+#   - e2e scripts: only the records that tap.sh's ok / not_ok / skip / check
+#     write into $SL_TAP_FILE (a file per script and run, exported here)
+#     count; "ok - " lines in the log, from a tool or a stray echo, count
+#     for nothing.  A script declares its plan with `tap_plan N` at the top
+#     (TAP's "1..N"); a script without a plan, or whose count of results
+#     differs from it, fails; so does one whose own tally ("# P passed,
+#     F failed, S skipped", printed by tap_done) differs from what the
+#     runner counted, or that ends without tap_done.
+#   - cmocka binaries: the results must add up to the tests announced.
+#   - skipped results (tap.sh's skip, cmocka's skip()) count as skipped,
+#     never as passed; a suite that skipped everything (tap_skip_all, or
+#     nothing but skips) fails, and so does a run that passed nothing.
+#   - a suite that exits non-zero without reporting a failure counts as
+#     one failure, and so does a suite that ran no test at all, one that
+#     timed out, and an e2e script that left a network namespace behind.
+# The run closes with "N passed, N failed, N skipped".
 # Each suite's output goes to build/test-logs/NAME.log (NAME: test_x or
 # test_y.sh) and is echoed as it runs (-q: only the tail of failed ones).
 # Ctrl-C / SIGTERM is passed on to the running suite, so it cleans up.
@@ -26,7 +44,7 @@ set -u
 
 usage()
 {
-	sed -n '4,24s/^# \{0,1\}//p' "$0"
+	sed -n '4,42s/^# \{0,1\}//p' "$0"
 }
 
 unit=1
@@ -86,12 +104,50 @@ selected()
 	return 1
 }
 
-# Sum the N of every line "^PREFIX N test(s)" in a log (cmocka prints
-# one summary per group).
+# Sum the N of every line "^[  WORD  ] N test(s)" in a log (cmocka prints
+# one summary per group; its brackets are 12 characters wide:
+# "[  PASSED  ]", "[  FAILED  ]", "[  SKIPPED ]").
 sum_cmocka()
 {
-	sed -nE "s/^\[  $2  \] ([0-9]+) test\(s\).*/\1/p" "$1" |
+	local tag
+
+	printf -v tag '[  %-8s]' "$2"
+	tag=${tag//[/\\[}
+	sed -nE "s/^$tag ([0-9]+) test\(s\).*/\1/p" "$1" |
 		awk '{ s += $1 } END { print s + 0 }'
+}
+
+# cmocka's announced tests: "[==========] Running N test(s)." per group.
+cmocka_planned()
+{
+	sed -nE 's/^\[==========\] Running ([0-9]+) test\(s\)\.$/\1/p' "$1" |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+
+# Reads the records tests/lib/tap.sh wrote for one script into
+# tap_pass, tap_fail, tap_skip, tap_plan ("" if none, "x" if several),
+# tap_plan_reason and tap_tally ("P F S", "" if none; the last one).
+read_tap()
+{
+	local kind rest
+
+	tap_pass=0 tap_fail=0 tap_skip=0 tap_plan="" tap_plan_reason="" tap_tally=""
+	[ -f "$1" ] || return 0
+	while IFS=' ' read -r kind rest; do
+		case $kind in
+		pass) tap_pass=$((tap_pass + 1)) ;;
+		fail) tap_fail=$((tap_fail + 1)) ;;
+		skip) tap_skip=$((tap_skip + 1)) ;;
+		plan)
+			if [ -n "$tap_plan" ]; then
+				tap_plan=x
+			else
+				tap_plan=${rest%% *}
+				[ "$rest" = "$tap_plan" ] || tap_plan_reason=${rest#* }
+			fi ;;
+		tally) tap_tally=$rest ;;
+		esac
+	done < "$1"
 }
 
 slx_namespaces()
@@ -119,13 +175,16 @@ trap on_signal INT TERM
 # run_suite KIND NAME PATH
 run_suite()
 {
-	local kind=$1 name=$2 path=$3 log=$logdir/$2.log
+	local kind=$1 name=$2 path=$3 log=$logdir/$2.log tap=$logdir/$2.tap
 	local rc pass fail skip note="" before after leaked ns owner tail_pid=""
+	local planned n
 
 	echo "=== $name"
 	before=$(slx_namespaces)
 	: >"$log"
-	timeout -k 10 "$timeout_s" "$path" </dev/null >"$log" 2>&1 &
+	rm -f "$tap"
+	: >"$tap"
+	SL_TAP_FILE=$tap timeout -k 10 "$timeout_s" "$path" </dev/null >"$log" 2>&1 &
 	cur_pid=$!
 	if [ "$quiet" -eq 0 ]; then
 		tail -n +1 -s 0.2 -f --pid="$cur_pid" "$log" &
@@ -145,23 +204,58 @@ run_suite()
 		pass=$(sum_cmocka "$log" "PASSED")
 		fail=$(sum_cmocka "$log" "FAILED")
 		skip=$(sum_cmocka "$log" "SKIPPED")
+		planned=$(cmocka_planned "$log")
+		n=$((pass + fail + skip))
+		if [ "$n" -gt 0 ] && [ "$n" -ne "$planned" ]; then
+			note="${note:+$note; }$n results for $planned tests announced"
+			fail=$((fail + 1))
+		fi
 	else
-		pass=$(grep -acE '^ok( [0-9]+)? - ' "$log")
-		fail=$(grep -acE '^not ok( [0-9]+)? - ' "$log")
-		skip=0
+		read_tap "$tap"
+		pass=$tap_pass
+		fail=$tap_fail
+		skip=$tap_skip
+		n=$((pass + fail + skip))
+		if [ "$tap_plan" = 0 ]; then
+			note="${note:+$note; }skipped everything${tap_plan_reason:+: $tap_plan_reason}"
+			fail=$((fail + 1))
+		elif [ -z "$tap_plan" ] && [ "$n" -gt 0 ]; then
+			note="${note:+$note; }no plan (tap_plan N at the top of the script)"
+			fail=$((fail + 1))
+		elif [ "$tap_plan" = x ] || [ "$tap_plan" = -1 ]; then
+			note="${note:+$note; }bad plan (tap_plan must be called once, with a number)"
+			fail=$((fail + 1))
+		elif [ -n "$tap_plan" ] && [ "$n" -ne "$tap_plan" ]; then
+			note="${note:+$note; }planned $tap_plan results, reported $n (update tap_plan if checks were added)"
+			fail=$((fail + 1))
+		fi
+		if [ "$n" -gt 0 ] || [ -n "$tap_plan" ]; then
+			if [ -z "$tap_tally" ]; then
+				note="${note:+$note; }ended without tap_done (no tally)"
+				fail=$((fail + 1))
+			elif [ "$tap_tally" != "$tap_pass $tap_fail $tap_skip" ]; then
+				set -- $tap_tally
+				note="${note:+$note; }its own tally ($1 passed, $2 failed, $3 skipped) differs from the results recorded (a check in a subshell?)"
+				fail=$((fail + 1))
+			fi
+		fi
 	fi
 
+	if [ "$pass" -eq 0 ] && [ "$fail" -eq 0 ] && [ "$skip" -gt 0 ]; then
+		note="${note:+$note; }skipped everything"
+		fail=1
+	fi
 	if [ "$interrupted" -eq 1 ]; then
-		note="interrupted"
+		note="${note:+$note; }interrupted"
 		fail=$((fail + 1))
 	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		note="timed out after ${timeout_s}s"
+		note="${note:+$note; }timed out after ${timeout_s}s"
 		fail=$((fail + 1))
 	elif [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
-		note="exit status $rc without a reported failure"
+		note="${note:+$note; }exit status $rc without a reported failure"
 		fail=1
 	elif [ $((pass + fail + skip)) -eq 0 ]; then
-		note="no test ran"
+		note="${note:+$note; }no test ran"
 		fail=1
 	fi
 
@@ -194,7 +288,7 @@ run_suite()
 	total_skip=$((total_skip + skip))
 	if [ "$fail" -gt 0 ]; then
 		failed_suites+=("$name")
-		summary+=("FAIL  $name: $pass passed, $fail failed${note:+ ($note)}")
+		summary+=("FAIL  $name: $pass passed, $fail failed, $skip skipped${note:+ ($note)}")
 	elif [ "$skip" -gt 0 ]; then
 		summary+=("ok    $name: $pass passed, $skip skipped")
 	else
@@ -245,8 +339,7 @@ echo "=== summary (logs in $logdir)"
 for line in "${summary[@]}"; do
 	echo "$line"
 done
-[ "$total_skip" -gt 0 ] && echo "($total_skip skipped)"
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 
 [ "$interrupted" -eq 1 ] && exit 130
 

@@ -73,9 +73,10 @@ static __always_inline __u64 lower_word(__u64 w)
 #define W1(a)			((__u64)(a))
 #define W2(a, b)		(W1(a) | (__u64)(b) << 8)
 #define W3(a, b, c)		(W2(a, b) | (__u64)(c) << 16)
-#define W7(a, b, c, d, e, f, g)	(W3(a, b, c) | (__u64)(d) << 24 | \
-				 (__u64)(e) << 32 | (__u64)(f) << 40 | \
-				 (__u64)(g) << 48)
+#define W4(a, b, c, d)		(W3(a, b, c) | (__u64)(d) << 24)
+#define W5(a, b, c, d, e)	(W4(a, b, c, d) | (__u64)(e) << 32)
+#define W6(a, b, c, d, e, f)	(W5(a, b, c, d, e) | (__u64)(f) << 40)
+#define W7(a, b, c, d, e, f, g)	(W6(a, b, c, d, e, f) | (__u64)(g) << 48)
 #define W8(a, b, c, d, e, f, g, h) (W7(a, b, c, d, e, f, g) | (__u64)(h) << 56)
 
 #endif /* SL_NET_PAYLOAD_H */

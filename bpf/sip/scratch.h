@@ -67,44 +67,26 @@ struct find_byte {
 	__u64 pattern[FIND_MAX_BYTES];	/* each byte value in every lane */
 };
 
-enum via_state {
-	VS_PROTO,		/* "SIP / 2.0 / UDP": until the 2nd '/' */
-	VS_TRANSPORT_WS,
-	VS_TRANSPORT,
-	VS_HOST_WS,
-	VS_HOST,
-	VS_HOST6,
-	VS_AFTER_HOST,
-	VS_PORT_WS,
-	VS_PORT,
-	VS_AFTER_PORT,
-	VS_PARAM_WS,
-	VS_PNAME,
-	VS_AFTER_PNAME,
-	VS_PVAL_WS,
-	VS_PVAL,
-	VS_PQUOTE,
-	VS_AFTER_PVAL,
-	VS_DONE,
-	VS_BAD,
-};
-
-enum via_param {
-	VP_OTHER = 0,
-	VP_BRANCH,
-	VP_RECEIVED,
-	VP_RPORT,
+/* A header value read a byte at a time (sip/params.h drives the loop for
+ * sip/via.h and sip/to.h): the state (the header's own enum, then enum
+ * param_state), the start of the token being read, the quoted-string
+ * escape, and what the parameter being read is to the header (0: one it
+ * does not keep). */
+struct value_parse {
+	__u32 s;		/* the value: [s, e) */
+	__u32 e;
+	__u32 mark;		/* start of the token being read */
+	__u32 end;		/* the ',' (To: or junk) that ended it */
+	__u8 state;
+	__u8 param;
+	__u8 escaped;
 };
 
 struct via_parse {
-	__u32 s;
-	__u32 e;
-	__u8 state;
+	struct value_parse parse;	/* param: enum via_param; end: the
+					 * comma before the next value, or
+					 * POS_NONE */
 	__u8 slashes;
-	__u8 param;		/* enum via_param of the value being read */
-	__u8 escaped;
-	__u32 mark;		/* start of the token being read */
-	__u32 comma;		/* the ',' that ended the value, or POS_NONE */
 	struct span transport;	/* filled by the state machine only */
 	struct span host;
 	struct span port;	/* s == e: no port */
@@ -159,31 +141,8 @@ struct fwd_out {
 	struct bpf_fib_lookup fib;
 };
 
-enum to_state {
-	TS_START,
-	TS_NAME,		/* display name token or addr-spec */
-	TS_QUOTE,
-	TS_URI,			/* inside < > */
-	TS_AFTER_URI,
-	TS_PARAM_WS,
-	TS_PNAME,
-	TS_AFTER_PNAME,
-	TS_PVAL_WS,
-	TS_PVAL,
-	TS_PQUOTE,
-	TS_AFTER_PVAL,
-	TS_DONE,
-	TS_BAD,
-};
-
 struct to_parse {
-	__u32 s;
-	__u32 e;
-	__u8 state;
-	__u8 is_tag;
-	__u8 escaped;
-	__u8 quote_ret;		/* state to return to after a quote */
-	__u32 mark;
+	struct value_parse parse;	/* param: 1 for "tag" */
 	struct span tag;	/* s == e: no tag (or an empty one) */
 	__u8 tag_seen;
 };

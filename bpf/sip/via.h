@@ -3,7 +3,8 @@
  * The first value of the top Via: sent-by host (as written, IPv6 with its
  * brackets), port text and branch value, the three pieces of the to-tag
  * CRC.  LWS (including folded line breaks) is allowed around '/', ':',
- * ';' and '='.  A byte at a time, BYTES_PER_STEP bytes per bpf_loop step.
+ * ';' and '='.  A byte at a time, BYTES_PER_STEP bytes per bpf_loop step;
+ * the parameters' grammar is sip/params.h's.
  */
 #ifndef SL_SIP_VIA_H
 #define SL_SIP_VIA_H
@@ -14,64 +15,88 @@
 #include "sip/scratch.h"
 #include "sip/lex.h"
 #include "sip/find.h"
+#include "sip/params.h"
 
-static __always_inline int pname_is_branch(const __u8 *buf, __u32 s, __u32 e)
-{
-	if (e - s != 6)
-		return 0;
-	return ((sw(buf, s) | 0x202020202020ULL) & 0xffffffffffffULL) ==
-	       (W3('b', 'r', 'a') | (__u64)W3('n', 'c', 'h') << 24);
-}
+enum via_state {
+	VS_PROTO,		/* "SIP / 2.0 / UDP": until the 2nd '/' */
+	VS_TRANSPORT_WS,
+	VS_TRANSPORT,
+	VS_HOST_WS,
+	VS_HOST,
+	VS_HOST6,
+	VS_AFTER_HOST,
+	VS_PORT_WS,
+	VS_PORT,
+	VS_AFTER_PORT,		/* then the parameters: enum param_state */
+};
+
+enum via_param {
+	VP_OTHER = 0,
+	VP_BRANCH,
+	VP_RECEIVED,
+	VP_RPORT,
+};
+
+#define W_BRANCH	W6('b', 'r', 'a', 'n', 'c', 'h')
 
 /* Which of the params we keep a parameter name [s, e) is. */
-static __always_inline __u8 pname_kind(const __u8 *buf, __u32 s, __u32 e)
+static __always_inline __u8 via_param_of(const __u8 *buf, __u32 s, __u32 e)
 {
-	__u64 w = sw(buf, s) | 0x2020202020202020ULL;
-
-	if (e - s == 6 && (w & 0xffffffffffffULL) ==
-			  (W3('b', 'r', 'a') | (__u64)W3('n', 'c', 'h') << 24))
+	if (param_name_is(buf, s, e, W_BRANCH, 6))
 		return VP_BRANCH;
-	if (e - s == 8 && w == W8('r', 'e', 'c', 'e', 'i', 'v', 'e', 'd'))
+	if (param_name_is(buf, s, e, W8('r', 'e', 'c', 'e', 'i', 'v', 'e', 'd'), 8))
 		return VP_RECEIVED;
-	if (e - s == 5 && (w & 0xffffffffffULL) ==
-			  (W3('r', 'p', 'o') | (__u64)W2('r', 't') << 24))
+	if (param_name_is(buf, s, e, W5('r', 'p', 'o', 'r', 't'), 5))
 		return VP_RPORT;
 	return VP_OTHER;
 }
 
-/* Ends the token of the current state at position i. */
-static __always_inline void via_end_token(const __u8 *buf, volatile struct via_parse *v,
-					  __u32 i)
+/* A parameter's name or value ended at i (param_step()). */
+static __always_inline void via_param_event(struct sl_scratch *x, __u32 i,
+					    int ev)
 {
-	switch (v->state) {
+	volatile struct via_parse *v = &x->via;
+	volatile struct value_parse *vp = &v->parse;
+
+	if (ev == PARAM_NAME_END) {
+		vp->param = via_param_of(x->buf, vp->mark, i);
+	} else if (ev == PARAM_VALUE_END) {
+		/* the last one of each wins, as in Kamailio's parse_via */
+		if (vp->param == VP_BRANCH) {
+			v->branch.s = vp->mark;
+			v->branch.e = i;
+		} else if (vp->param == VP_RECEIVED) {
+			v->received.s = vp->mark;
+			v->received.e = i;
+		} else if (vp->param == VP_RPORT) {
+			v->rport.s = vp->mark;
+			v->rport.e = i;
+		}
+		vp->param = VP_OTHER;
+	}
+}
+
+/* Ends the token of the current state at position i. */
+static __always_inline void via_end_token(struct sl_scratch *x, __u32 i)
+{
+	volatile struct via_parse *v = &x->via;
+	volatile struct value_parse *vp = &v->parse;
+
+	switch (vp->state) {
 	case VS_TRANSPORT:
-		v->transport.s = v->mark;
+		v->transport.s = vp->mark;
 		v->transport.e = i;
 		break;
 	case VS_HOST:
-		v->host.s = v->mark;
+		v->host.s = vp->mark;
 		v->host.e = i;
 		break;
 	case VS_PORT:
-		v->port.s = v->mark;
+		v->port.s = vp->mark;
 		v->port.e = i;
 		break;
-	case VS_PNAME:
-		v->param = pname_kind(buf, v->mark, i);
-		break;
-	case VS_PVAL:
-		/* the last one of each wins, as in Kamailio's parse_via */
-		if (v->param == VP_BRANCH) {
-			v->branch.s = v->mark;
-			v->branch.e = i;
-		} else if (v->param == VP_RECEIVED) {
-			v->received.s = v->mark;
-			v->received.e = i;
-		} else if (v->param == VP_RPORT) {
-			v->rport.s = v->mark;
-			v->rport.e = i;
-		}
-		v->param = VP_OTHER;
+	default:
+		via_param_event(x, i, param_token_open(vp->state));
 		break;
 	}
 }
@@ -79,163 +104,98 @@ static __always_inline void via_end_token(const __u8 *buf, volatile struct via_p
 /* After a token: what the delimiter c leads to. */
 static __always_inline __u8 via_after(__u8 c, __u8 ws_state)
 {
-	if (c == ';')
-		return VS_PARAM_WS;
-	if (c == ',')
-		return VS_DONE;
-	if (is_lws(c))
-		return ws_state;
-	return VS_BAD;
+	return param_after(c, ws_state, PS_BAD);
 }
 
-/* One byte; 1 = stop.  The state is read and written through a volatile
- * view so that no value is carried in registers from one byte to the
- * next: each byte starts from an unknown state for the verifier. */
-static __always_inline int via_step(struct sl_scratch *x, __u32 i)
+/* One byte c at i in one of the Via's own states st (value_byte()); 1 =
+ * stop. */
+static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
+				    __u32 i)
 {
 	volatile struct via_parse *v = &x->via;
-	__u8 c;
+	volatile struct value_parse *vp = &v->parse;
 
-	if (i >= v->e)
-		return 1;
-	c = sb(x->buf, i);
-
-	switch (v->state) {
+	switch (st) {
 	case VS_PROTO:
 		if (c == '/' && ++v->slashes == 2)
-			v->state = VS_TRANSPORT_WS;
+			vp->state = VS_TRANSPORT_WS;
 		break;
 	case VS_TRANSPORT_WS:
 		if (!is_lws(c)) {
-			v->mark = i;
-			v->state = VS_TRANSPORT;
+			vp->mark = i;
+			vp->state = VS_TRANSPORT;
 		}
 		break;
 	case VS_TRANSPORT:
 		if (is_lws(c)) {
-			via_end_token(x->buf, v, i);
-			v->state = VS_HOST_WS;
+			via_end_token(x, i);
+			vp->state = VS_HOST_WS;
 		}
 		break;
 	case VS_HOST_WS:
 		if (is_lws(c))
 			break;
-		v->mark = i;
-		v->state = c == '[' ? VS_HOST6 : VS_HOST;
+		vp->mark = i;
+		vp->state = c == '[' ? VS_HOST6 : VS_HOST;
 		break;
 	case VS_HOST:
 		if (c == ':' || c == ';' || c == ',' || is_lws(c)) {
-			via_end_token(x->buf, v, i);
-			v->state = c == ':' ? VS_PORT_WS : via_after(c, VS_AFTER_HOST);
+			via_end_token(x, i);
+			vp->state = c == ':' ? VS_PORT_WS : via_after(c, VS_AFTER_HOST);
 		}
 		break;
 	case VS_HOST6:
 		if (c == ']') {
-			v->host.s = v->mark;
+			v->host.s = vp->mark;
 			v->host.e = i + 1;
-			v->state = VS_AFTER_HOST;
+			vp->state = VS_AFTER_HOST;
 		}
 		break;
 	case VS_AFTER_HOST:
 		if (c == ':')
-			v->state = VS_PORT_WS;
+			vp->state = VS_PORT_WS;
 		else if (!is_lws(c))
-			v->state = via_after(c, VS_AFTER_HOST);
+			vp->state = via_after(c, VS_AFTER_HOST);
 		break;
 	case VS_PORT_WS:
 		if (is_lws(c))
 			break;
 		if (c < '0' || c > '9') {
-			v->state = VS_BAD;
+			vp->state = PS_BAD;
 			return 1;
 		}
-		v->mark = i;
-		v->state = VS_PORT;
+		vp->mark = i;
+		vp->state = VS_PORT;
 		break;
 	case VS_PORT:
 		if (c >= '0' && c <= '9')
 			break;
-		via_end_token(x->buf, v, i);
-		v->state = via_after(c, VS_AFTER_PORT);
+		via_end_token(x, i);
+		vp->state = via_after(c, VS_AFTER_PORT);
 		break;
 	case VS_AFTER_PORT:
-	case VS_AFTER_PVAL:
 		if (!is_lws(c))
-			v->state = via_after(c, v->state);
-		break;
-	case VS_PARAM_WS:
-		if (is_lws(c))
-			break;
-		v->mark = i;
-		v->state = VS_PNAME;
-		break;
-	case VS_PNAME:
-		if (c == '=' || c == ';' || c == ',' || is_lws(c)) {
-			via_end_token(x->buf, v, i);
-			v->state = c == '=' ? VS_PVAL_WS : via_after(c, VS_AFTER_PNAME);
-		}
-		break;
-	case VS_AFTER_PNAME:
-		if (c == '=')
-			v->state = VS_PVAL_WS;
-		else if (!is_lws(c))
-			v->state = via_after(c, VS_AFTER_PNAME);
-		break;
-	case VS_PVAL_WS:
-		if (is_lws(c))
-			break;
-		if (c == '"') {
-			v->param = VP_OTHER;	/* a quoted value is no token */
-			v->escaped = 0;
-			v->state = VS_PQUOTE;
-			break;
-		}
-		v->mark = i;
-		v->state = VS_PVAL;
-		break;
-	case VS_PVAL:
-		if (c == ';' || c == ',' || is_lws(c)) {
-			via_end_token(x->buf, v, i);
-			v->state = via_after(c, VS_AFTER_PVAL);
-		}
-		break;
-	case VS_PQUOTE:
-		if (v->escaped)
-			v->escaped = 0;
-		else if (c == '\\')
-			v->escaped = 1;
-		else if (c == '"')
-			v->state = VS_AFTER_PVAL;
+			vp->state = via_after(c, VS_AFTER_PORT);
 		break;
 	default:
 		return 1;
 	}
-	if (v->state == VS_DONE) {
-		v->comma = i;
-		return 1;
-	}
-	return v->state == VS_BAD;
+	return 0;
 }
 
 static long via_chunk_cb(__u32 idx, void *data)
 {
 	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
-	__u32 i = x->via.s + idx * BYTES_PER_STEP;
-	int k;
 
-#pragma unroll
-	for (k = 0; k < BYTES_PER_STEP; k++)
-		if (via_step(x, i + k))
-			return 1;
-	return 0;
+	/* junk after a token makes the Via bad; "name=;" starts a value */
+	return value_bytes_step(x, &x->via.parse, idx, PS_BAD, 0, via_byte,
+				via_param_event);
 }
-
-#define VIA_FAST_PARAMS	8
 
 /*
  * The common shape without a byte loop: "SIP/2.0/<transport> host[:port]"
- * then ";param" runs with no LWS around separators.  Returns 1 with the
- * result filled in, 0 when the value needs the full state machine.
+ * then parameters with no LWS around separators (params_fast()).  Returns
+ * 1 with the result filled in, 0 when the value needs the state machine.
  */
 static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 {
@@ -276,43 +236,8 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 		v->port.s = p;
 		v->port.e = q;
 	}
-	/* parameters: find the last ;branch= before the value ends */
-#pragma unroll
-	for (i = 0; i < VIA_FAST_PARAMS; i++) {
-		q = opaque(x, q);
-		if (q >= e || sb(buf, q) == ',')
-			return 1;
-		if (sb(buf, q) != ';')
-			return 0;	/* LWS: leave it to the state machine */
-		p = q + 1;
-		q = find_token_end_or(x, p, e, '=', '"');
-		if (q == POS_NONE)
-			q = e;
-		if (q - p == 6 && q < e && sb(buf, q) == '=' &&
-		    pname_is_branch(buf, p, q)) {
-			p = q + 1;
-			q = find_token_end_or(x, p, e, '"', 0);
-			if (q == POS_NONE)
-				q = e;
-			if (q == p || (q < e && !(sb(buf, q) == ';' ||
-						  sb(buf, q) == ',' ||
-						  sb(buf, q) == '\r' ||
-						  sb(buf, q) == '\n')))
-				return 0;
-			/* keep going: a later branch param wins */
-			v->branch.s = p;
-			v->branch.e = q;
-			continue;
-		}
-		if (q < e && sb(buf, q) == '=') {	/* skip a value */
-			q = find_token_end_or(x, q + 1, e, '"', 0);
-			if (q == POS_NONE)
-				q = e;
-		}
-		if (q < e && sb(buf, q) == '"')
-			return 0;
-	}
-	return 0;
+	/* a later branch param wins */
+	return params_fast(x, q, e, W_BRANCH, 6, 0, &v->branch);
 }
 
 /* The state machine alone: also the transport, received, rport and the
@@ -323,14 +248,14 @@ static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 	struct via_parse *v = &x->via;
 
 	__builtin_memset(v, 0, sizeof(*v));
-	v->s = val.s;
-	v->e = val.e;
-	v->comma = POS_NONE;
+	v->parse.s = val.s;
+	v->parse.e = val.e;
+	v->parse.end = POS_NONE;
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, via_chunk_cb, &lc, 0);
-	if (v->state == VS_BAD || v->state == VS_PQUOTE)
+	if (v->parse.state == PS_BAD || v->parse.state == PS_QUOTED)
 		return -1;
 	/* the value ended inside a token: close it */
-	via_end_token(x->buf, v, v->e);
+	via_end_token(x, val.e);
 	return v->host.e > v->host.s ? 0 : -1;
 }
 

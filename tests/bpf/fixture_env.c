@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "fixture_env.h"
+#include "conf/config.h"
 #include "dp/bank.h"
 #include "sl_xdp.skel.h"
 #include "sip/totag.h"
@@ -99,6 +101,79 @@ void fx_unload(void)
 	fx.prog_fd = -1;
 }
 
+static int fx_vcompile(struct sl_bank_image *img, const char *fmt,
+		       va_list ap)
+{
+	static char text[1 << 16];
+	static struct sl_settings s;
+	char err[512];
+	int n;
+
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	if (n < 0 || (size_t)n >= sizeof(text)) {
+		fprintf(stderr, "fixture: config text longer than %zu bytes\n",
+			sizeof(text));
+		return -1;
+	}
+	if (sl_settings_load_string(text, "fixture", &s, err, sizeof(err))) {
+		fprintf(stderr, "fixture: config error: %s\n--- the text:\n%s---\n",
+			err, text);
+		return -1;
+	}
+	if (sl_image_compile(&s, FX_SIG_IP, "fixture", img, err, sizeof(err))) {
+		fprintf(stderr, "fixture: compile error: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int fx_compile(struct sl_bank_image *img, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = fx_vcompile(img, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int fx_write(const struct sl_bank_image *img)
+{
+	int err = sl_bank_write(&fx.maps, img);
+
+	if (err)
+		fprintf(stderr, "fixture: sl_bank_write: %s\n", strerror(-err));
+	return err;
+}
+
+int fx_config(const char *fmt, ...)
+{
+	static struct sl_bank_image img;
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = fx_vcompile(&img, fmt, ap);
+	va_end(ap);
+	return err ? err : fx_write(&img);
+}
+
+/* ---- the old encoder, for tests/bpf/bench_xdp.c only (see the header) */
+
+int fx_group_setup(void **state)
+{
+	(void)state;
+	return fx_load() ? -1 : 0;
+}
+
+int fx_group_teardown(void **state)
+{
+	(void)state;
+	fx_unload();
+	return 0;
+}
+
 int fx_apply(const struct sl_config *cfg, const struct sl_rule *rules,
 	     unsigned int n_rules)
 {
@@ -142,18 +217,6 @@ int fx_reset(void)
 	if (err)
 		return err;
 	return fx_window_clear();
-}
-
-void fx_config_init(struct sl_config *cfg, __u8 default_action)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->ack_window_ns = SL_DEFAULT_ACK_WINDOW_NS;
-	cfg->window_mask = FX_WINDOW_MASK;
-	cfg->n_ports = 0;
-	cfg->default_action = default_action;
-	cfg->has_signature = 1;
-	sl_totag_signature(FX_SEED, FX_SIG_IP, FX_SIG_PORT,
-			   (char *)cfg->signature);
 }
 
 __u64 fx_now_ns(void)
@@ -262,24 +325,15 @@ int fx_rule_hits(__u64 hits[SL_MAX_RULES])
 	return sl_maps_read_rule_hits(&fx.maps, hits);
 }
 
-#define FX_FIELD(f) { #f, offsetof(struct sl_dp_counters, f) }
+/* every data-plane counter, from the one list (include/sl_counters.h) */
+#define FX_FIELD(f, help) { #f, offsetof(struct sl_dp_counters, f) },
 static const struct {
 	const char *name;
 	size_t off;
 } fx_fields[] = {
-	FX_FIELD(packets), FX_FIELD(sip_udp), FX_FIELD(sip_requests),
-	FX_FIELD(sip_responses), FX_FIELD(acks_absorbed),
-	FX_FIELD(acks_passed), FX_FIELD(acks_bad_tag),
-	FX_FIELD(acks_no_entry), FX_FIELD(acks_expired),
-	FX_FIELD(redirected), FX_FIELD(redirect_fallback),
-	FX_FIELD(dropped_by_rule), FX_FIELD(passed_by_rule),
-	FX_FIELD(passed_not_sip), FX_FIELD(parse_failures),
-	FX_FIELD(truncated),
-	FX_FIELD(rate_limited),
-	FX_FIELD(fwd_forwarded), FX_FIELD(fwd_rewritten),
-	FX_FIELD(fwd_unresolvable), FX_FIELD(fwd_passed),
-	FX_FIELD(redirect_too_big),
+	SL_DP_COUNTERS(FX_FIELD)
 };
+#undef FX_FIELD
 _Static_assert(sizeof(fx_fields) / sizeof(fx_fields[0]) ==
 	       sizeof(struct sl_dp_counters) / sizeof(__u64),
 	       "every counter has a name here");
@@ -341,6 +395,18 @@ const char *fx_verdict_name(__u32 verdict)
 	case XDP_REDIRECT:	return "XDP_REDIRECT";
 	}
 	return "XDP_?";
+}
+
+void fx_config_init(struct sl_config *cfg, __u8 default_action)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ack_window_ns = SL_DEFAULT_ACK_WINDOW_NS;
+	cfg->window_mask = FX_WINDOW_MASK;
+	cfg->n_ports = 0;
+	cfg->default_action = default_action;
+	cfg->has_signature = 1;
+	sl_totag_signature(FX_SEED, FX_SIG_IP, FX_SIG_PORT,
+			   (char *)cfg->signature);
 }
 
 void fx_rule_method(struct sl_rule *r, const char *method)

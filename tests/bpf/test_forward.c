@@ -208,45 +208,18 @@ static const struct fwd_case cases[] = {
 	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1 },
 };
 
-/* [forward] via = 198.18.0.1:5060, [2001:2::1]:5060, rewrites:
- *   0: code = 480 486 487 -> 404 Not Found
- *   1: code = 4xx         -> 400 Bad Request Upstream
- *   2: code = 6xx         -> 603 Declined By The Callee Everywhere */
-static void set_rewrite(struct sl_fwd_rewrite *r, const char *code,
-			const char *reason)
-{
-	memcpy(r->new_code, code, 3);
-	r->reason_len = (__u8)strlen(reason);
-	memcpy(r->reason, reason, r->reason_len);
-}
+/* A dual-stack proxy: both sent-by addresses; rewrites tried in order. */
+#define FWD_CONF							\
+	"[forward]\nvia = 198.18.0.1:5060, [2001:2::1]:5060\n"		\
+	"[rewrite hide]\ncode = 480 486 487\nreply = 404 Not Found\n"	\
+	"[rewrite upstream]\ncode = 4xx\nreply = 400 Bad Request Upstream\n" \
+	"[rewrite decline]\ncode = 6xx\nreply = 603 Declined By The Callee Everywhere\n"
 
+/* enabled: FWD_CONF; else no [forward] (forwarding off). */
 static void configure(__u8 family, bool enabled)
 {
-	struct sl_config cfg;
-	struct sl_fwd_config *f = &cfg.fwd;
-
-	(void)family;	/* a dual-stack proxy: both sent-by addresses */
-	fx_config_init(&cfg, SL_ACTION_PASS);
-	memset(f, 0, sizeof(*f));
-	f->enabled = enabled;
-	f->n_vias = 2;
-	f->vias[0].family = 4;
-	f->vias[0].port = 5060;
-	inet_pton(AF_INET, "198.18.0.1", f->vias[0].addr);
-	f->vias[1].family = 6;
-	f->vias[1].port = 5060;
-	inet_pton(AF_INET6, "2001:2::1", f->vias[1].addr);
-	f->n_rewrites = 3;
-	f->rewrites[0].codes[0] = 480;
-	f->rewrites[0].codes[1] = 486;
-	f->rewrites[0].codes[2] = 487;
-	f->rewrites[0].n_codes = 3;
-	set_rewrite(&f->rewrites[0], "404", "Not Found");
-	f->rewrites[1].class_digit = 4;
-	set_rewrite(&f->rewrites[1], "400", "Bad Request Upstream");
-	f->rewrites[2].class_digit = 6;
-	set_rewrite(&f->rewrites[2], "603", "Declined By The Callee Everywhere");
-	assert_int_equal(fx_apply(&cfg, NULL, 0), 0);
+	(void)family;
+	assert_int_equal(fx_config(FX_SL "%s", enabled ? FWD_CONF : ""), 0);
 }
 
 static int sh(const char *cmd)
@@ -453,6 +426,53 @@ static void test_cases(void **state)
 	}
 }
 
+/*
+ * Every list of [forward] filled to its limit, the entry that matters
+ * last: SL_FWD_VIAS sent-by addresses (ours the last), SL_MAX_REWRITES
+ * rewrites (the matching one the last) and SL_REWRITE_CODES codes in it
+ * (the reply's code the last).  Written against the constants.
+ */
+static void test_full_lists(void **state)
+{
+	static char conf[8192];
+	struct fwd_case c = cases[0];
+	__u64 before, after;
+	unsigned int i;
+	size_t o, len;
+
+	(void)state;
+	c.name = "full lists: last via, last rewrite, last code";
+	c.in = "SIP/2.0 486 Busy Here\n" VIA_US VIA_UAC TAIL;
+	c.out = "SIP/2.0 404 Not Found\n" VIA_UAC TAIL;
+	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "[forward]\nvia = ");
+	for (i = 0; i + 1 < SL_FWD_VIAS; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o,
+				      "198.18.0.%u:5060, ", 11 + i);
+	o += (size_t)snprintf(conf + o, sizeof(conf) - o, "198.18.0.1:5060\n");
+	for (i = 0; i + 1 < SL_MAX_REWRITES; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o,
+				      "[rewrite other%u]\ncode = %u\nreply = 503 Other\n",
+				      i, 500 + i);
+	o += (size_t)snprintf(conf + o, sizeof(conf) - o,
+			      "[rewrite last]\nreply = 404 Not Found\ncode =");
+	for (i = 0; i + 1 < SL_REWRITE_CODES; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o, " %u", 470 + i);
+	o += (size_t)snprintf(conf + o, sizeof(conf) - o, " 486\n");
+	assert_true(o < sizeof(conf));
+	assert_int_equal(fx_config("%s", conf), 0);
+
+	len = build_in(&c);
+	assert_true(len > 0);
+	before = rewrite_hits(SL_MAX_REWRITES - 1);
+	assert_int_equal(fx_run(frame, len, &res), 0);
+	if (res.verdict != XDP_REDIRECT)
+		fail_msg("%s: verdict %s, want XDP_REDIRECT", c.name,
+			 fx_verdict_name(res.verdict));
+	after = rewrite_hits(SL_MAX_REWRITES - 1);
+	assert_int_equal(after - before, 1);
+	check_frame(&c, res.out + res.meta_len, res.out_len - res.meta_len);
+}
+
 /* Without a [forward] section responses pass as before. */
 static void test_off(void **state)
 {
@@ -636,6 +656,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_full_lists),
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_forwarding_disabled),

@@ -24,6 +24,7 @@
 
 #include "fixture_env.h"
 #include "frame.h"
+#include "conf/config.h"
 #include "sip/totag.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -61,13 +62,21 @@ static void reset_or_fail(void)
 		fail_msg("fx_reset: %s", strerror(-err));
 }
 
-static void apply_or_fail(const struct sl_config *cfg,
-			  const struct sl_rule *rules, unsigned int n)
+/* The config text (printf) is what the maps run with, or the test fails
+ * (the config error is on stderr). */
+#define CONFIG(...)							\
+	do {								\
+		if (fx_config(__VA_ARGS__))				\
+			fail_msg("config: see above");			\
+	} while (0)
+
+/* Counters only: the window entries of the test stay. */
+static void reset_or_fail_keep_window(void)
 {
-	int err = fx_apply(cfg, rules, n);
+	int err = sl_maps_reset_counters(&fx.maps);
 
 	if (err)
-		fail_msg("sl_maps_apply: %s", strerror(-err));
+		fail_msg("reset: %s", strerror(-err));
 }
 
 static __u32 active_bank(void)
@@ -225,19 +234,6 @@ static void table_done(const char *table, int bad, size_t rows)
 /* ------------------------------------------------------------------ */
 /* fixtures */
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return fx_load() ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	fx_unload();
-	return 0;
-}
-
 static int test_setup(void **state)
 {
 	(void)state;
@@ -336,15 +332,13 @@ static const struct l2l3_case not_sip_cases[] = {
 
 static void test_not_sip(void **state)
 {
-	struct sl_config cfg;
 	size_t i;
 	int bad = 0;
 
 	(void)state;
 	/* reply to every request: only non-SIP handling can make a PASS
 	 * without redirect_fallback */
-	fx_config_init(&cfg, SL_ACTION_REPLY);
-	apply_or_fail(&cfg, NULL, 0);
+	CONFIG(FX_SL "default_action = reply\n");
 
 	for (i = 0; i < ARRAY_SIZE(not_sip_cases); i++) {
 		const struct l2l3_case *c = &not_sip_cases[i];
@@ -402,18 +396,11 @@ static const struct l2l3_case l2l3_cases[] = {
 
 static void test_l2l3_variants(void **state)
 {
-	struct sl_config cfg;
-	struct sl_rule rule;
 	size_t i;
 	int bad = 0;
 
 	(void)state;
-	fx_config_init(&cfg, SL_ACTION_PASS);
-	memset(&rule, 0, sizeof(rule));
-	rule.action = SL_ACTION_REPLY;
-	fx_rule_method(&rule, "OPTIONS");
-	cfg.n_rules = 1;
-	apply_or_fail(&cfg, &rule, 1);
+	CONFIG(FX_SL "[rule options]\nmethod = OPTIONS\nreply = 200 OK\n");
 
 	for (i = 0; i < ARRAY_SIZE(l2l3_cases); i++) {
 		const struct l2l3_case *c = &l2l3_cases[i];
@@ -884,10 +871,11 @@ static __u32 colliding_suffix(__u32 suffix, __u32 key_tag, __u32 mask)
 	return 0;
 }
 
-static void put_entry(const struct ack_case *c, const struct sl_config *cfg)
+/* The slot mask is the map's size - 1 (sl_bank_write), FX_WINDOW_MASK. */
+static void put_entry(const struct ack_case *c)
 {
 	const struct pieces *kp = c->key.host ? &c->key : &c->tag;
-	__u32 suffix = suffix_of(kp), key_tag = 0, mask = cfg->window_mask;
+	__u32 suffix = suffix_of(kp), key_tag = 0, mask = FX_WINDOW_MASK;
 	__u64 now = fx_now_ns();
 	__u64 sent = now;
 	int err = 0;
@@ -917,8 +905,7 @@ static void put_entry(const struct ack_case *c, const struct sl_config *cfg)
 		fail_msg("%s: window put: %s", c->name, strerror(-err));
 }
 
-static int check_ack_case(const struct ack_case *c,
-			  const struct sl_config *cfg, __u32 verdict,
+static int check_ack_case(const struct ack_case *c, __u32 verdict,
 			  const struct sl_dp_counters *cnt)
 {
 	struct frame_spec fs = { .family = c->family ? c->family : 4 };
@@ -929,54 +916,54 @@ static int check_ack_case(const struct ack_case *c,
 	make_tag(c, tag);
 	plen = sip_fmt(msg, sizeof(msg), !c->lf_only, c->tmpl, tag);
 	assert_true(plen > 0);
-	put_entry(c, cfg);
+	put_entry(c);
 	len = build(&fs, msg, plen);
 	return check_run(c->name, len, verdict, cnt, SL_META_DEFAULT_RULE);
 }
 
-static void run_ack_case(const struct ack_case *c, const struct sl_config *cfg,
-			 __u32 verdict, const struct sl_dp_counters *cnt)
+static void run_ack_case(const struct ack_case *c, __u32 verdict,
+			 const struct sl_dp_counters *cnt)
 {
-	if (check_ack_case(c, cfg, verdict, cnt))
+	if (check_ack_case(c, verdict, cnt))
 		fail_msg("%s: see above", c->name);
 }
 
-static void ack_config(struct sl_config *cfg)
-{
-	fx_config_init(cfg, SL_ACTION_PASS);
-	cfg->ack_window_ns = 2 * NS_PER_S;
-	cfg->window_mask = FX_WINDOW_MASK;
-}
+/* The ACK tables' settings: the default ack_window (2 s; the ages of
+ * E_RECENT and E_EXPIRED are chosen around it), default_action pass.
+ * test_ack_window_configured varies the window. */
+#define ACK_CONFIG	FX_SL
 
 static void test_ack_absorption(void **state)
 {
-	struct sl_config cfg;
 	size_t i;
 	int bad = 0;
 
 	(void)state;
-	ack_config(&cfg);
-	apply_or_fail(&cfg, NULL, 0);
+	CONFIG(ACK_CONFIG);
 	for (i = 0; i < ARRAY_SIZE(ack_cases); i++)
-		bad += check_ack_case(&ack_cases[i], &cfg,
-				      ack_cases[i].verdict, &ack_cases[i].cnt);
+		bad += check_ack_case(&ack_cases[i], ack_cases[i].verdict,
+				      &ack_cases[i].cnt);
 	table_done("ACK absorption", bad, i);
 }
 
-/* has_signature = 0: nothing is absorbed, whatever the window holds. */
+/* has_signature = 0: nothing is absorbed, whatever the window holds.
+ * No file says that (sl_image_compile always signs): it is the bank of a
+ * program configured by something else, so the compiled image is
+ * changed by hand before it is written. */
 static void test_ack_unsigned_config(void **state)
 {
 	static const struct sl_dp_counters pass = C_ACK_PASS();
-	struct sl_config cfg;
+	static struct sl_bank_image img;
 	size_t i;
 	int bad = 0;
 
 	(void)state;
-	ack_config(&cfg);
-	cfg.has_signature = 0;
-	apply_or_fail(&cfg, NULL, 0);
+	assert_int_equal(fx_compile(&img, ACK_CONFIG), 0);
+	assert_int_equal(img.cfg.has_signature, 1);
+	img.cfg.has_signature = 0;
+	assert_int_equal(fx_write(&img), 0);
 	for (i = 0; i < ARRAY_SIZE(ack_cases); i++)
-		bad += check_ack_case(&ack_cases[i], &cfg, XDP_PASS, &pass);
+		bad += check_ack_case(&ack_cases[i], XDP_PASS, &pass);
 	table_done("ACK, has_signature = 0", bad, i);
 }
 
@@ -985,15 +972,47 @@ static void test_ack_other_signature(void **state)
 {
 	static const struct sl_dp_counters pass =
 		C_ACK_PASS(.acks_no_entry = 1);
-	struct sl_config cfg;
+	static struct sl_bank_image img;
 
 	(void)state;
-	ack_config(&cfg);
-	sl_totag_signature(FX_SEED, FX_SIG_IP, "5071", (char *)cfg.signature);
-	assert_memory_equal(cfg.signature, "7d69ce80ff1a41f18f7daaf2375681a9",
+	/* tag_seed is the default, KAMAILIO-stateless (FX_SEED) */
+	assert_int_equal(fx_compile(&img, "[sl]\ntag_addr = " FX_SIG_IP ":5071\n"), 0);
+	assert_memory_equal(img.cfg.signature, "7d69ce80ff1a41f18f7daaf2375681a9",
 			    SL_SIG_LEN);
-	apply_or_fail(&cfg, NULL, 0);
-	run_ack_case(ack_case(ACK_LIVE), &cfg, XDP_PASS, &pass);
+	assert_int_equal(fx_write(&img), 0);
+	run_ack_case(ack_case(ACK_LIVE), XDP_PASS, &pass);
+}
+
+/* tag_seed away from its default (KAMAILIO-stateless): the bank signs
+ * with MD5(seed + address + port) of the file's seed (computed apart:
+ * python3 hashlib), our tags under it are absorbed, tags under the
+ * default seed's signature are someone else's. */
+static void test_ack_configured_seed(void **state)
+{
+	static const struct sl_dp_counters absorbed = C_ABSORBED;
+	static const struct sl_dp_counters foreign = C_ACK_PASS(.acks_no_entry = 1);
+	static const char sig[] = "e7b93aa4112b6535137178515cfaaa18";
+	static struct sl_bank_image img;
+	const struct ack_case *c = ack_case(ACK_LIVE);
+	__u32 suffix = suffix_of(&c->tag);
+	char tag[TAG_BUF];
+	size_t plen;
+
+	(void)state;
+	assert_int_equal(fx_compile(&img, FX_SL "tag_seed = sl-xdp-test-seed\n"), 0);
+	assert_memory_equal(img.cfg.signature, sig, SL_SIG_LEN);
+	assert_int_equal(fx_write(&img), 0);
+
+	sl_totag_build(sig, suffix, tag);
+	tag[SL_TOTAG_LEN] = '\0';
+	plen = sip_fmt(msg, sizeof(msg), true, c->tmpl, tag);
+	assert_true(plen > 0);
+	assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix, 0, fx_now_ns()), 0);
+	expect_run("ACK signed with the configured seed",
+		   build(&(struct frame_spec){}, msg, plen), XDP_DROP, &absorbed,
+		   SL_META_DEFAULT_RULE);
+	reset_or_fail_keep_window();
+	run_ack_case(c, XDP_PASS, &foreign);	/* FX_SIG: the default seed's */
 }
 
 /* The window is per reply: absorbing one ACK leaves the entry (a
@@ -1008,15 +1027,13 @@ static void test_ack_window_per_reply(void **state)
 	static const struct sl_dp_counters other = C_ACK_PASS(.acks_no_entry = 1);
 	const struct ack_case *c = ack_case(ACK_LIVE);
 	struct sl_dp_counters got;
-	struct sl_config cfg;
 	struct frame_spec fs = {};
 	char tag[TAG_BUF], diff[1024];
 	size_t plen, len;
 
 	(void)state;
-	ack_config(&cfg);
-	apply_or_fail(&cfg, NULL, 0);
-	run_ack_case(c, &cfg, XDP_DROP, &c->cnt);
+	CONFIG(ACK_CONFIG);
+	run_ack_case(c, XDP_DROP, &c->cnt);
 	/* the retransmission, without a reset */
 	if (fx_run(frame, build(&fs, msg, strlen(msg)), &res))
 		fail_msg("test run: %s", strerror(-res.err));
@@ -1048,36 +1065,152 @@ static void test_ack_then_rules(void **state)
 	};
 	static const struct sl_dp_counters ack_reply = C_ACK_PASS(
 		.acks_no_entry = 1);
-	struct sl_config cfg;
-	struct sl_rule rules[2];
 
 	(void)state;
-	ack_config(&cfg);
-	memset(rules, 0, sizeof(rules));
-	rules[0].action = SL_ACTION_DROP;
-	fx_rule_method(&rules[0], "ACK");
-	cfg.n_rules = 1;
-	apply_or_fail(&cfg, rules, 1);
+	CONFIG(ACK_CONFIG "[rule ack]\nmethod = ACK\naction = drop\n");
 
 	/* live entry: absorbed before the rules, no rule hit */
-	run_ack_case(ack_case(ACK_LIVE), &cfg, XDP_DROP,
-		     &ack_case(ACK_LIVE)->cnt);
+	run_ack_case(ack_case(ACK_LIVE), XDP_DROP, &ack_case(ACK_LIVE)->cnt);
 	expect_hits("absorbed ACK", -1);
 	/* no entry: the rule drops it */
-	run_ack_case(ack_case(ACK_NO_ENTRY), &cfg, XDP_DROP, &drop_rule);
+	run_ack_case(ack_case(ACK_NO_ENTRY), XDP_DROP, &drop_rule);
 	expect_hits("ACK dropped by rule", 0);
 
 	/* an ACK is never answered: a reply rule passes it */
-	rules[0].action = SL_ACTION_REPLY;
-	apply_or_fail(&cfg, rules, 1);
-	run_ack_case(ack_case(ACK_NO_ENTRY), &cfg, XDP_PASS, &ack_reply);
+	CONFIG(ACK_CONFIG "[rule ack]\nmethod = ACK\naction = reply\n");
+	run_ack_case(ack_case(ACK_NO_ENTRY), XDP_PASS, &ack_reply);
 	expect_hits("ACK meets a reply rule", 0);
 	/* nor by default_action = reply */
-	cfg.n_rules = 0;
-	cfg.default_action = SL_ACTION_REPLY;
-	apply_or_fail(&cfg, NULL, 0);
-	run_ack_case(ack_case(ACK_NO_ENTRY), &cfg, XDP_PASS, &ack_reply);
+	CONFIG(ACK_CONFIG "default_action = reply\n");
+	run_ack_case(ack_case(ACK_NO_ENTRY), XDP_PASS, &ack_reply);
 	expect_hits("ACK meets default reply", -1);
+}
+
+/*
+ * A full bucket: SL_WINDOW_WAYS replies whose keys hash to one bucket
+ * take its ways one by one (sl_maps_window_put chooses the way as the
+ * responder does); the ACK of each is absorbed, whichever way it is in.
+ * One more reply replaces the oldest: its ACK is absorbed, the oldest's
+ * no longer.
+ */
+static void test_ack_window_bucket_ways(void **state)
+{
+	static const struct sl_dp_counters absorbed = C_ABSORBED;
+	static const struct sl_dp_counters no_entry =
+		C_ACK_PASS(.acks_no_entry = 1);
+	char branches[SL_WINDOW_WAYS + 1][32], tag[TAG_BUF], name[64];
+	struct ack_case c[SL_WINDOW_WAYS + 1];
+	__u32 bucket = 0, suffix;
+	__u64 now = fx_now_ns();
+	unsigned int n = 0, i, try;
+	size_t plen;
+
+	(void)state;
+	CONFIG(ACK_CONFIG);
+	reset_or_fail();
+	/* branches whose keys land in one bucket */
+	for (try = 0; n < SL_WINDOW_WAYS + 1 && try < 1000000; try++) {
+		struct ack_case *k = &c[n];
+
+		snprintf(branches[n], sizeof(branches[n]), "z9hG4bK-way-%u", try);
+		memset(k, 0, sizeof(*k));
+		k->tag = (struct pieces){ "10.0.0.5", "5062", branches[n],
+					  "inv-callid-0001@10.0.0.5" };
+		suffix = suffix_of(&k->tag);
+		if (n && sl_window_slot(suffix, 0, FX_WINDOW_MASK) != bucket)
+			continue;
+		bucket = sl_window_slot(suffix, 0, FX_WINDOW_MASK);
+		n++;
+	}
+	assert_int_equal(n, SL_WINDOW_WAYS + 1);
+	/* the first SL_WINDOW_WAYS replies, oldest first */
+	for (i = 0; i < SL_WINDOW_WAYS; i++)
+		assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix_of(&c[i].tag), 0,
+					       now - (SL_WINDOW_WAYS - i) * 1000000ull), 0);
+	for (i = 0; i <= SL_WINDOW_WAYS; i++) {
+		/* the reply past the bucket's size, once the others are checked */
+		if (i == SL_WINDOW_WAYS)
+			assert_int_equal(fx_window_put(FX_WINDOW_MASK,
+						       suffix_of(&c[i].tag), 0,
+						       now), 0);
+		make_tag(&c[i], tag);
+		plen = sip_fmt(msg, sizeof(msg), true,
+			       ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=%2$s\n"
+			       ACK_FROM ACK_TO ACK_CID_B ACK_END, tag, branches[i]);
+		assert_true(plen > 0);
+		snprintf(name, sizeof(name), "reply %u of bucket %u", i, bucket);
+		reset_or_fail_keep_window();
+		expect_run(name, build(&(struct frame_spec){}, msg, plen), XDP_DROP,
+			   &absorbed, SL_META_DEFAULT_RULE);
+	}
+	/* the oldest was replaced by the last */
+	make_tag(&c[0], tag);
+	plen = sip_fmt(msg, sizeof(msg), true,
+		       ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=%2$s\n"
+		       ACK_FROM ACK_TO ACK_CID_B ACK_END, tag, branches[0]);
+	reset_or_fail_keep_window();
+	expect_run("the oldest reply, replaced", build(&(struct frame_spec){}, msg, plen),
+		   XDP_PASS, &no_entry, SL_META_DEFAULT_RULE);
+}
+
+/* ack_window away from its 2 s default, both ways, from the config text
+ * to the data plane: the window the file says is the one that decides. */
+static void test_ack_window_configured(void **state)
+{
+	static const struct {
+		const char *conf;	/* the [sl] key */
+		__u64 window_ns;	/* what the active bank must hold */
+		__u64 age_ms;		/* of the window entry */
+		bool absorbed;
+	} rows[] = {
+		/* shorter than the default: an entry the default would
+		 * still absorb has expired */
+		{ "ack_window = 500ms\n", 500000000ull, 100, true },
+		{ "ack_window = 500ms\n", 500000000ull, 900, false },
+		{ "ack_window = 500ms\n", 500000000ull, 1500, false },
+		/* longer: an entry the default has let expire is absorbed */
+		{ "ack_window = 10s\n", 10 * NS_PER_S, 3000, true },
+		{ "ack_window = 10s\n", 10 * NS_PER_S, 9000, true },
+		{ "ack_window = 10s\n", 10 * NS_PER_S, 11000, false },
+		/* fractional seconds */
+		{ "ack_window = 1.25s\n", 1250000000ull, 2100, false },
+		{ "ack_window = 4.5s\n", 4500000000ull, 2100, true },
+	};
+	static const struct sl_dp_counters expired =
+		C_ACK_PASS(.acks_expired = 1);
+	const struct ack_case *c = ack_case(ACK_LIVE);
+	struct sl_config active;
+	struct frame_spec fs = {};
+	char tag[TAG_BUF], name[96];
+	size_t i, plen;
+	int bad = 0;
+
+	(void)state;
+	make_tag(c, tag);
+	plen = sip_fmt(msg, sizeof(msg), true, c->tmpl, tag);
+	assert_true(plen > 0);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		snprintf(name, sizeof(name), "%.*s, entry %llu ms old",
+			 (int)strlen(rows[i].conf) - 1, rows[i].conf,
+			 (unsigned long long)rows[i].age_ms);
+		CONFIG(ACK_CONFIG "%s", rows[i].conf);
+		assert_int_equal(sl_maps_read_config(&fx.maps, &active), 0);
+		if (active.ack_window_ns != rows[i].window_ns) {
+			print_error("%s: the data plane runs with ack_window %llu ns\n",
+				    name, (unsigned long long)active.ack_window_ns);
+			bad++;
+			continue;
+		}
+		reset_or_fail();
+		if (fx_window_put(FX_WINDOW_MASK, suffix_of(&c->tag), 0,
+				  fx_now_ns() - rows[i].age_ms * 1000000ull))
+			fail_msg("%s: window put", name);
+		bad += check_run(name, build(&fs, msg, plen),
+				 rows[i].absorbed ? XDP_DROP : XDP_PASS,
+				 rows[i].absorbed ? &c->cnt : &expired,
+				 SL_META_DEFAULT_RULE);
+	}
+	table_done("ack_window configured", bad, i);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1264,6 +1397,9 @@ static const struct rule_case rule_cases[] = {
 	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
 	  UA_REQ("User-Agent: x/1\n friendly-scanner\n"), XDP_DROP, C_DROP,
 	  0 },
+	{ "UA configured in mixed case, header in upper case", D_PASS, {},
+	  { { .action = D_DROP, .ua = "Friendly-Scanner" } }, {},
+	  UA_REQ("User-Agent: FRIENDLY-SCANNER/2\n"), XDP_DROP, C_DROP, 0 },
 	{ "UA sipvicious", D_PASS, {},
 	  { { .action = D_DROP, .ua = "friendly-scanner" } }, {},
 	  UA_REQ("User-Agent: sipvicious\n"), XDP_PASS, C_PASS, -1 },
@@ -1328,15 +1464,15 @@ static const struct rule_case rule_cases[] = {
 	  XDP_PASS, C_REPLY, -1 },
 	{ "rule pass in front of default drop", D_DROP, {},
 	  { { .action = D_PASS, .methods = { "INVITE" } } }, {}, INVITE_MSG, XDP_PASS, C_PASS, 0 },
-	/* served ports */
+	/* served ports (n_ports = 0 in a zeroed bank: test_zeroed_config) */
 	{ "ports 5070 only, request to 5060", D_REPLY, { 5070 }, {}, {},
 	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP, -1 },
 	{ "ports 5070 only, request to 5070", D_REPLY, { 5070 }, {},
 	  { .dport = 5070 }, OPTIONS_MSG, XDP_PASS, C_REPLY, -1 },
-	{ "no ports: 5060", D_REPLY, {}, {}, {}, OPTIONS_MSG, XDP_PASS,
-	  C_REPLY, -1 },
-	{ "no ports: not 5061", D_REPLY, {}, {}, { .dport = 5061 },
-	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP, -1 },
+	{ "ports not given (5060): 5060", D_REPLY, {}, {}, {}, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY, -1 },
+	{ "ports not given (5060): not 5061", D_REPLY, {}, {},
+	  { .dport = 5061 }, OPTIONS_MSG, XDP_PASS, C_NOT_SIP, -1 },
 	{ "eight ports, the eighth", D_REPLY,
 	  { 5060, 5061, 5062, 5063, 5064, 5065, 5066, 5067 }, {},
 	  { .dport = 5067 }, OPTIONS_MSG, XDP_PASS, C_REPLY, -1 },
@@ -1345,22 +1481,35 @@ static const struct rule_case rule_cases[] = {
 	  { .dport = 5068 }, OPTIONS_MSG, XDP_PASS, C_NOT_SIP, -1 },
 };
 
-static void rule_from_desc(struct sl_rule *r, const struct rule_desc *d)
+/* The [rule] section of d, as a config file says it, at buf + *o. */
+static void rule_text(char *buf, size_t cap, size_t *o, unsigned int n,
+		      const struct rule_desc *d)
 {
 	int i;
 
-	memset(r, 0, sizeof(*r));
-	r->action = d->action;
+#define ADD(...)							\
+	do {								\
+		int k_ = snprintf(buf + *o, cap - *o, __VA_ARGS__);	\
+		if (k_ < 0 || (size_t)k_ >= cap - *o)			\
+			fail_msg("rule text too long");			\
+		*o += (size_t)k_;					\
+	} while (0)
+	ADD("[rule r%u]\naction = %s\n", n, sl_action_name(d->action));
 	for (i = 0; i < 4 && d->methods[i]; i++)
-		fx_rule_method(r, d->methods[i]);
+		ADD("%s%s", i ? ", " : "method = ", d->methods[i]);
+	if (i)
+		ADD("\n");
 	for (i = 0; i < 3 && d->src[i]; i++)
-		fx_rule_prefix(r, d->src[i]);
+		ADD("%s%s", i ? ", " : "src = ", d->src[i]);
+	if (i)
+		ADD("\n");
 	if (d->port)
-		fx_rule_port(r, d->port);
+		ADD("port = %u\n", d->port);
 	if (d->ruri)
-		fx_rule_ruri_user(r, d->ruri);
+		ADD("ruri_user_prefix = %s\n", d->ruri);
 	if (d->ua)
-		fx_rule_user_agent(r, d->ua);
+		ADD("user_agent = %s\n", d->ua);
+#undef ADD
 }
 
 static bool desc_used(const struct rule_desc *d)
@@ -1371,20 +1520,21 @@ static bool desc_used(const struct rule_desc *d)
 
 static void apply_rule_case(const struct rule_case *c)
 {
-	struct sl_config cfg;
-	struct sl_rule rules[3];
-	unsigned int n = 0, i;
+	char conf[2048];
+	size_t o;
+	unsigned int i;
 
-	fx_config_init(&cfg, c->default_action);
+	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "default_action = %s\n",
+			     sl_action_name(c->default_action));
 	for (i = 0; i < SL_MAX_PORTS && c->ports[i]; i++)
-		cfg.ports[cfg.n_ports++] = c->ports[i];
-	for (i = 0; i < 3 && desc_used(&c->rules[i]); i++) {
-		rule_from_desc(&rules[n++], &c->rules[i]);
-		if (c->rules[i].ua)
-			cfg.rules_need_headers = 1;
-	}
-	cfg.n_rules = (__u8)n;
-	apply_or_fail(&cfg, rules, n);
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "%s%u",
+				      i ? ", " : "ports = ", c->ports[i]);
+	if (i)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "\n");
+	for (i = 0; i < 3 && desc_used(&c->rules[i]); i++)
+		rule_text(conf, sizeof(conf), &o, i, &c->rules[i]);
+	if (fx_config("%s", conf))
+		fail_msg("%s: config: see above", c->name);
 }
 
 static void test_rules(void **state)
@@ -1412,26 +1562,120 @@ static void test_rules(void **state)
 static void test_rules_last_of_64(void **state)
 {
 	static const struct sl_dp_counters want = C_REPLY;
-	static struct sl_rule rules[SL_MAX_RULES];
-	struct sl_config cfg;
-	char name[32];
+	static char conf[SL_MAX_RULES * 64 + 128];
+	size_t o;
 	int i;
 
 	(void)state;
-	fx_config_init(&cfg, SL_ACTION_PASS);
-	for (i = 0; i < SL_MAX_RULES; i++) {
-		memset(&rules[i], 0, sizeof(rules[i]));
-		rules[i].action = SL_ACTION_REPLY;
-		snprintf(name, sizeof(name), "M%02d", i);
-		fx_rule_method(&rules[i], name);
-	}
-	cfg.n_rules = SL_MAX_RULES;
-	apply_or_fail(&cfg, rules, SL_MAX_RULES);
+	o = (size_t)snprintf(conf, sizeof(conf), FX_SL);
+	for (i = 0; i < SL_MAX_RULES; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o,
+				      "[rule m%02d]\nmethod = M%02d\naction = reply\n",
+				      i, i);
+	assert_true(o < sizeof(conf));
+	CONFIG("%s", conf);
 	reset_or_fail();
 	expect_run("M63", build(&(struct frame_spec){}, msg,
 				text(REQ("M63", "sip:b@198.18.0.1", ""))),
 		   XDP_PASS, &want, SL_MAX_RULES - 1);
 	expect_hits("M63", SL_MAX_RULES - 1);
+}
+
+/*
+ * Every list of a rule filled to its limit (SL_MAX_METHODS methods,
+ * SL_MAX_PREFIXES src prefixes, SL_MAX_PORTS ports, the [sl] ports as
+ * well), and a request for each entry, the last one included: an entry
+ * past some shorter bound would pass.  Written against the constants,
+ * so it follows them when they change.
+ */
+static void test_rules_full_lists(void **state)
+{
+	static const struct sl_dp_counters drop = C_DROP, pass = C_PASS;
+	static char conf[4096];
+	char name[96], method[32], src6[64];
+	unsigned int i;
+	size_t o, plen;
+	int bad = 0, rows = 0;
+
+	(void)state;
+	/* methods: M0 .. M7 */
+	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "[rule methods]\naction = drop\nmethod = ");
+	for (i = 0; i < SL_MAX_METHODS; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "%sM%u",
+				      i ? ", " : "", i);
+	assert_true(o < sizeof(conf));
+	CONFIG("%s\n", conf);
+	for (i = 0; i <= SL_MAX_METHODS; i++, rows++) {
+		snprintf(method, sizeof(method), "M%u", i);
+		snprintf(name, sizeof(name), "%u methods, request %s", SL_MAX_METHODS, method);
+		reset_or_fail();
+		/* REQ() takes literals: build the request here */
+		plen = sip_fmt(msg, sizeof(msg), true,
+			       "%s sip:bob@198.18.0.1 SIP/2.0\n" VIA_LOCAL FROM_LOCAL
+			       TO_LOCAL CID_LOCAL "CSeq: 1 %s\nContent-Length: 0\n\n",
+			       method, method);
+		assert_true(plen > 0);
+		bad += check_run(name, build(&(struct frame_spec){}, msg, plen),
+				 i < SL_MAX_METHODS ? XDP_DROP : XDP_PASS,
+				 i < SL_MAX_METHODS ? &drop : &pass, 0) ||
+		       check_hits(name, i < SL_MAX_METHODS ? 0 : -1);
+	}
+
+	/* src: 198.18.10.0/24 .. and the last one IPv6 */
+	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "[rule sources]\naction = drop\nsrc = ");
+	for (i = 0; i + 1 < SL_MAX_PREFIXES; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "198.18.%u.0/24, ",
+				      10 + i);
+	o += (size_t)snprintf(conf + o, sizeof(conf) - o, "2001:2:0:ff::/64\n");
+	assert_true(o < sizeof(conf));
+	CONFIG("%s", conf);
+	for (i = 0; i <= SL_MAX_PREFIXES; i++, rows++) {
+		struct frame_spec fs = { .src4 = SRC4(10 + i, 5) };
+		bool in = i < SL_MAX_PREFIXES;
+
+		if (i + 1 == SL_MAX_PREFIXES) {
+			fs.family = 6;
+			fs.src6 = "2001:2:0:ff::5";
+		} else if (i == SL_MAX_PREFIXES) {
+			/* past the list: the IPv6 neighbour of the last */
+			snprintf(src6, sizeof(src6), "2001:2:0:fe::5");
+			fs.family = 6;
+			fs.src6 = src6;
+		}
+		snprintf(name, sizeof(name), "%u prefixes, source %u%s",
+			 SL_MAX_PREFIXES, i, in ? "" : " (none of them)");
+		reset_or_fail();
+		bad += check_run(name, build(&fs, msg, text(OPTIONS_MSG)),
+				 in ? XDP_DROP : XDP_PASS, in ? &drop : &pass, 0) ||
+		       check_hits(name, in ? 0 : -1);
+	}
+
+	/* ports: [sl] ports and the rule's port list both full */
+	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "ports = ");
+	for (i = 0; i < SL_MAX_PORTS; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "%s%u",
+				      i ? ", " : "", 5060 + i);
+	o += (size_t)snprintf(conf + o, sizeof(conf) - o,
+			      "\n[rule ports]\naction = drop\nport = ");
+	for (i = 0; i < SL_MAX_PORTS; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "%s%u",
+				      i ? ", " : "", 5060 + SL_MAX_PORTS - 1 - i);
+	assert_true(o < sizeof(conf));
+	CONFIG("%s\n", conf);
+	for (i = 0; i <= SL_MAX_PORTS; i++, rows++) {
+		struct frame_spec fs = { .dport = (__u16)(5060 + i) };
+		bool in = i < SL_MAX_PORTS;
+		static const struct sl_dp_counters not_sip = C_NOT_SIP;
+
+		snprintf(name, sizeof(name), "%u ports, request to %u",
+			 SL_MAX_PORTS, 5060 + i);
+		reset_or_fail();
+		bad += check_run(name, build(&fs, msg, text(OPTIONS_MSG)),
+				 in ? XDP_DROP : XDP_PASS,
+				 in ? &drop : &not_sip, 0) ||
+		       check_hits(name, in ? 0 : -1);
+	}
+	table_done("full lists", bad, (size_t)rows);
 }
 
 /* Zeroed maps, as after `ip link set dev X xdp obj ...`: everything
@@ -1484,8 +1728,10 @@ static void test_reload_flips_bank(void **state)
 {
 	static const struct sl_dp_counters drop = C_DROP;
 	static const struct sl_dp_counters reply = C_REPLY;
-	struct sl_config a, b, junk;
-	struct sl_rule ra, rb;
+	static struct sl_bank_image junk;
+	static const char a[] = FX_SL "[rule o]\nmethod = OPTIONS\naction = drop\n";
+	static const char b[] = FX_SL "default_action = reply\n"
+				"[rule i]\nmethod = INVITE\naction = drop\n";
 	struct sl_active act0, act1;
 	__u32 zero = 0, bank_a, bank_b, other;
 	size_t opt_len, inv_len;
@@ -1498,21 +1744,16 @@ static void test_reload_flips_bank(void **state)
 	memcpy(inv_frame, frame, inv_len);
 
 	/* A: OPTIONS dropped, default pass */
-	fx_config_init(&a, SL_ACTION_PASS);
-	memset(&ra, 0, sizeof(ra));
-	ra.action = SL_ACTION_DROP;
-	fx_rule_method(&ra, "OPTIONS");
-	a.n_rules = 1;
-	apply_or_fail(&a, &ra, 1);
+	CONFIG("%s", a);
 	bank_a = active_bank();
 	assert_int_equal(bpf_map_lookup_elem(fx.maps.fd[SL_M_ACTIVE], &zero,
 					     &act0), 0);
 
 	/* junk in the idle bank changes nothing until a flip */
 	other = bank_a ^ 1;
-	fx_config_init(&junk, SL_ACTION_DROP);
+	assert_int_equal(fx_compile(&junk, FX_SL "default_action = drop\n"), 0);
 	assert_int_equal(bpf_map_update_elem(fx.maps.fd[SL_M_CONFIG], &other,
-					     &junk, BPF_ANY), 0);
+					     &junk.cfg, BPF_ANY), 0);
 	reset_or_fail();
 	memcpy(frame, opt_frame, opt_len);
 	expect_run("A: OPTIONS", opt_len, XDP_DROP, &drop, 0);
@@ -1523,12 +1764,7 @@ static void test_reload_flips_bank(void **state)
 		   &(struct sl_dp_counters)C_PASS, 0);
 
 	/* B: INVITE dropped, default reply */
-	fx_config_init(&b, SL_ACTION_REPLY);
-	memset(&rb, 0, sizeof(rb));
-	rb.action = SL_ACTION_DROP;
-	fx_rule_method(&rb, "INVITE");
-	b.n_rules = 1;
-	apply_or_fail(&b, &rb, 1);
+	CONFIG("%s", b);
 	bank_b = active_bank();
 	assert_int_equal(bank_b, bank_a ^ 1);
 	assert_int_equal(bpf_map_lookup_elem(fx.maps.fd[SL_M_ACTIVE], &zero,
@@ -1547,7 +1783,7 @@ static void test_reload_flips_bank(void **state)
 	expect_hits("B: INVITE", 0);
 
 	/* and back to A: bank A was rewritten, B's rule is not there */
-	apply_or_fail(&a, &ra, 1);
+	CONFIG("%s", a);
 	assert_int_equal(active_bank(), bank_a);
 	reset_or_fail();
 	expect_run("A again: INVITE", inv_len, XDP_PASS,
@@ -1597,15 +1833,12 @@ static void test_long_payloads(void **state)
 		C_REQ_BASE, .acks_passed = 1, .passed_by_rule = 1,
 		.truncated = 1,
 	};
-	struct sl_config cfg;
 	char tag[TAG_BUF], tail[512];
 	__u32 suffix = suffix_of(&ack_case(ACK_LIVE)->tag);
 	size_t plen;
 
 	(void)state;
-	ack_config(&cfg);
-	cfg.default_action = SL_ACTION_REPLY;
-	apply_or_fail(&cfg, NULL, 0);
+	CONFIG(ACK_CONFIG "default_action = reply\n");
 	make_tag(ack_case(ACK_LIVE), tag);
 
 	/* exactly the scratch size: not truncated */
@@ -1671,15 +1904,13 @@ static void test_scratch_leftovers(void **state)
 	static const struct sl_dp_counters no_tag = C_ACK_PASS();
 	static const struct sl_dp_counters part_tag =
 		C_ACK_PASS(.acks_no_entry = 1);
-	struct sl_config cfg;
 	char tag[TAG_BUF];
 	__u32 suffix = suffix_of(&ack_case(ACK_LIVE)->tag);
 	size_t plen, cut, tag_at;
 	const char *to;
 
 	(void)state;
-	ack_config(&cfg);
-	apply_or_fail(&cfg, NULL, 0);
+	CONFIG(ACK_CONFIG);
 	make_tag(ack_case(ACK_LIVE), tag);
 	plen = sip_fmt(msg, sizeof(msg), true,
 		       ACK_LINE ACK_VIA_B ACK_CID_B ACK_TO, tag);
@@ -1717,16 +1948,20 @@ int main(void)
 		cmocka_unit_test_setup(test_ack_absorption, test_setup),
 		cmocka_unit_test_setup(test_ack_unsigned_config, test_setup),
 		cmocka_unit_test_setup(test_ack_other_signature, test_setup),
+		cmocka_unit_test_setup(test_ack_configured_seed, test_setup),
 		cmocka_unit_test_setup(test_ack_window_per_reply, test_setup),
 		cmocka_unit_test_setup(test_ack_then_rules, test_setup),
+		cmocka_unit_test_setup(test_ack_window_configured, test_setup),
+		cmocka_unit_test_setup(test_ack_window_bucket_ways, test_setup),
 		cmocka_unit_test_setup(test_rules, test_setup),
 		cmocka_unit_test_setup(test_rules_last_of_64, test_setup),
+		cmocka_unit_test_setup(test_rules_full_lists, test_setup),
 		cmocka_unit_test_setup(test_zeroed_config, test_setup),
 		cmocka_unit_test_setup(test_reload_flips_bank, test_setup),
 		cmocka_unit_test_setup(test_long_payloads, test_setup),
 		cmocka_unit_test_setup(test_scratch_leftovers, test_setup),
 	};
 
-	return cmocka_run_group_tests_name("xdp", tests, group_setup,
-					   group_teardown);
+	return cmocka_run_group_tests_name("xdp", tests, fx_group_setup,
+					   fx_group_teardown);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The XDP program under random and mutated frames (bpf_prog_test_run_opts):
- * every corpus message (RFC 4475, RFC 3261) and a few built-in ones in
+ * every corpus message (RFC 4475, RFC 3261; the corpus is required and its
+ * size pinned: without it test_corpus_messages fails) and a few built-in ones in
  * valid frames, mutated byte-wise, truncated at every length (payload cut
  * with consistent headers, and the frame itself cut), inside random
  * Ethernet / VLAN / IPv4 / IPv6 / UDP headers, and plain random bytes.
@@ -154,6 +155,13 @@ struct msg {
 static struct msg msgs[MAX_MSGS];
 static unsigned int n_msgs;
 static char corpus_dir[PATH_MAX];
+static bool corpus_found;
+
+/* The shared corpus, pinned: every file is loaded (none too long), so a
+ * corpus that is missing, moved or shrunk fails test_corpus_messages
+ * instead of leaving the built-in messages alone to be fuzzed. */
+#define CORPUS_RFC4475_DAT	50
+#define CORPUS_RFC3261_SIP	17
 
 static const char *const builtin[] = {
 	"OPTIONS sip:ping@198.18.0.1 SIP/2.0\r\n"
@@ -271,7 +279,8 @@ static void load_messages(void)
 		fmt(name, sizeof(name), "builtin/%u", i);
 		add_msg(name, builtin[i], strlen(builtin[i]));
 	}
-	if (locate_corpus()) {
+	corpus_found = locate_corpus();
+	if (corpus_found) {
 		load_dir("rfc4475", ".dat");
 		load_dir("rfc3261", ".sip");
 		printf("corpus: %s, %u messages with the built-in ones\n",
@@ -499,40 +508,21 @@ enum phase { PH_A, PH_B, PH_C };
 
 static enum phase cur_phase;
 
+/* The phases' config text; phase C's rules in RULE_* order. */
+static const char *const phase_conf[] = {
+	[PH_A] = FX_SL "default_action = reply\n",
+	[PH_B] = FX_SL "ack_window = 60s\n",	/* the whole run */
+	[PH_C] = FX_SL
+		"[rule drop-register]\nmethod = REGISTER\naction = drop\n"
+		"[rule drop-src]\nsrc = 198.18.0.99/32\naction = drop\n"
+		"[rule drop-ua]\nuser_agent = " DROP_UA "\naction = drop\n"
+		"[rule drop-ruri]\nruri_user_prefix = " DROP_RURI "\naction = drop\n"
+		"[rule options]\nmethod = OPTIONS\nreply = 200 OK\n",
+};
+
 static void set_phase(enum phase ph)
 {
-	struct sl_config cfg;
-	struct sl_rule rules[N_RULES_C];
-	unsigned int n = 0;
-
-	memset(rules, 0, sizeof(rules));
-	switch (ph) {
-	case PH_A:
-		fx_config_init(&cfg, SL_ACTION_REPLY);
-		break;
-	case PH_B:
-		fx_config_init(&cfg, SL_ACTION_PASS);
-		cfg.ack_window_ns = 60 * 1000000000ull;	/* the whole run */
-		break;
-	case PH_C:
-		fx_config_init(&cfg, SL_ACTION_PASS);
-		fx_rule_method(&rules[RULE_DROP_REGISTER], "REGISTER");
-		rules[RULE_DROP_REGISTER].action = SL_ACTION_DROP;
-		fx_rule_prefix(&rules[RULE_DROP_SRC], "198.18.0.99/32");
-		rules[RULE_DROP_SRC].action = SL_ACTION_DROP;
-		fx_rule_user_agent(&rules[RULE_DROP_UA], DROP_UA);
-		rules[RULE_DROP_UA].action = SL_ACTION_DROP;
-		fx_rule_ruri_user(&rules[RULE_DROP_RURI], DROP_RURI);
-		rules[RULE_DROP_RURI].action = SL_ACTION_DROP;
-		fx_rule_method(&rules[RULE_REPLY_OPTIONS], "OPTIONS");
-		rules[RULE_REPLY_OPTIONS].action = SL_ACTION_REPLY;
-		rules[RULE_REPLY_OPTIONS].reply_code = 200;
-		n = N_RULES_C;
-		cfg.rules_need_headers = 1;
-		cfg.n_rules = (__u8)n;
-		break;
-	}
-	if (fx_apply(&cfg, rules, n))
+	if (fx_config("%s", phase_conf[ph]))
 		fail_msg("cannot apply the phase %d config", (int)ph);
 	cur_phase = ph;
 }
@@ -1378,6 +1368,21 @@ static void test_fresh_seed(void **state)
 	end("fresh seed", seed, "SL_XDP_FUZZ_FRESH_SEED", seed);
 }
 
+/* The corpus was found and every message of it loaded. */
+static void test_corpus_messages(void **state)
+{
+	unsigned int want = ARRAY_SIZE(builtin) + CORPUS_RFC4475_DAT +
+			    CORPUS_RFC3261_SIP;
+
+	(void)state;
+	if (!corpus_found)
+		fail_msg("corpus not found (set SL_CORPUS_DIR): the built-in messages alone are not this test");
+	if (n_msgs != want)
+		fail_msg("%u messages loaded, want %u (%zu built-in, %d RFC 4475, %d RFC 3261)",
+			 n_msgs, want, ARRAY_SIZE(builtin), CORPUS_RFC4475_DAT,
+			 CORPUS_RFC3261_SIP);
+}
+
 /* ------------------------------------------------------------------ */
 
 static int group_setup(void **state)
@@ -1398,6 +1403,7 @@ static int group_teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_corpus_messages),
 		cmocka_unit_test(test_truncated_payloads),
 		cmocka_unit_test(test_truncated_frames),
 		cmocka_unit_test(test_mutated_payloads),

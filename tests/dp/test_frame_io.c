@@ -514,7 +514,7 @@ static void test_not_ours(void **state)
 	assert_int_equal(parse_spec(&s), -1);
 	s.proto = 0;
 
-	/* five extension headers: more than bpf/packet.h walks */
+	/* five extension headers: more than bpf/net/packet.h walks */
 	s.n_ext = 5;
 	assert_int_equal(parse_spec(&s), -1);
 	s.n_ext = 4;

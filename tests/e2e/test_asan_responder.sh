@@ -18,6 +18,7 @@ BENCH="$SL_ROOT/build/sl-bench"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 SIPP_DIR="$SL_ROOT/tests/e2e/sipp"
 . "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 15
 
 sl_need "$ASAN_CTL" "$BENCH"
 sl_setup "$ASAN_CTL"
@@ -91,5 +92,9 @@ reports=$(cat "$work"/san.* 2>/dev/null)
 check "no AddressSanitizer, UndefinedBehaviorSanitizer or LeakSanitizer report" \
 	test -z "$reports$(grep -E 'Sanitizer|runtime error' "$work/fg.err" "$work/stats.err")"
 [ -n "$reports" ] && printf '%s\n' "$reports" | head -n 60 | sed 's/^/#   /'
+# positive control: no report only means something if the runtime that
+# would have written one ran in that sl-ctl and read these options
+check "... positive control: the AddressSanitizer runtime is in $ASAN_CTL and reads ASAN_OPTIONS" \
+	bash -c "ASAN_OPTIONS=help=1 '$ASAN_CTL' --help 2>&1 | grep -q 'Available flags for AddressSanitizer'"
 check "nothing left: no XDP program, pins, pid file or responder" sl_nothing_left "$fg"
 tap_done

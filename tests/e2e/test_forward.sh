@@ -19,19 +19,24 @@
 # same address and port both times, Kamailio's script must see none of the
 # second round, and sl-xdp's counters must say what happened.  sl-xdp's
 # [forward] lists both of the proxy's sent-by addresses (dual stack).
+# Then `sl-ctl stats --reset`, with every counter family non-zero (two
+# reply rules answer the UAS's requests): sl:, dp:, resp:, rule and
+# rewrite hits must all read 0 afterwards, under the names
+# include/sl_counters.h lists.
 #
 # SL_KEEP=1 keeps the work directory in /tmp/slx-forward-last.
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/kamailio.sh"
+. "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 35
 SLCTL="$SL_ROOT/build/sl-ctl"
 KAM_CFG="$SL_ROOT/tests/e2e/kamailio/forward.cfg"
 PEERS="$SL_ROOT/tests/e2e/kamailio/forward_peers.py"
 
 if ! command -v kamailio >/dev/null 2>&1; then
-	echo "1..0 # SKIP kamailio not installed"
-	exit 0
+	tap_skip_all "kamailio not installed"
 fi
 
 netns_setup || { not_ok "namespace setup"; tap_done; }
@@ -123,6 +128,14 @@ default_action = pass
 [forward]
 via = 198.18.0.1:5060, [2001:2::1]:5060     ; dual stack: one per family
 
+[rule options]
+method = OPTIONS
+reply = 200 OK
+
+[rule invite]
+method = INVITE
+reply = 486 Busy Here
+
 [rewrite hide-unavailable]
 code = 480, 486, 487
 reply = 404 Not Found
@@ -175,11 +188,25 @@ round "$work/slxdp2" 4
 check "after the reload: forwarded as before" compare_round 4 "$work/slxdp2"
 
 sleep 0.2
-check "Kamailio's script saw none of sl-xdp's rounds" \
-	test "$(grep -c KAMAILIO-REPLY "$work/kamailio.log")" -eq "$kam_seen"
-
+# the counters before the positive control below
 json=$(nsenter_s "$SLCTL" stats "$IF_S" --json 2>&1)
 echo "$json" > "$work/stats.json"
+check "Kamailio's script saw none of sl-xdp's rounds" \
+	test "$(grep -c KAMAILIO-REPLY "$work/kamailio.log")" -eq "$kam_seen"
+# positive control: a reply with only our Via is addressed to us, the
+# stack gets it (Kamailio), so Kamailio's log was still being written
+only_ours() {
+	run_c /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.sendto(b"SIP/2.0 480 Temporarily Unavailable\r\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bK-x\r\n"
+         b"From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\nCall-ID: only-ours\r\n"
+         b"CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", ("2001:2::1", 5060))'
+	sleep 0.3
+	grep -q "KAMAILIO-REPLY 480 ci=only-ours" "$work/kamailio.log"
+}
+check "... positive control: a reply whose only Via is ours reaches the stack (Kamailio saw it)" only_ours
+
 jget() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)
 def find(o, k):
     if isinstance(o, dict):
@@ -200,21 +227,72 @@ check "dp:fwd_unresolvable = 0, dp:fwd_passed = 0" \
 check "Kamailio's sl counters do not move: sent_replies = 0" \
 	test "$(jget sent_replies)" = 0
 check "the responder saw no reply (dp:redirected = 0)" test "$(jget redirected)" = 0
-
-# a reply with only our Via is addressed to us: the stack gets it (Kamailio)
-only_ours() {
-	run_c /usr/bin/python3 -c '
-import socket
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.sendto(b"SIP/2.0 480 Temporarily Unavailable\r\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bK-x\r\n"
-         b"From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\nCall-ID: only-ours\r\n"
-         b"CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", ("2001:2::1", 5060))'
-	sleep 0.3
-	grep -q "KAMAILIO-REPLY 480 ci=only-ours" "$work/kamailio.log"
-}
-check "a reply whose only Via is ours reaches the stack (Kamailio saw it)" only_ours
 json=$(nsenter_s "$SLCTL" stats "$IF_S" --json 2>&1)
-check "... counted in dp:fwd_passed" test "$(jget fwd_passed)" = 1
+check "the reply whose only Via is ours: counted in dp:fwd_passed" test "$(jget fwd_passed)" = 1
+
+# ---- stats --reset zeroes every family: first give each a value
+# (rewrite hits are non-zero since the last round): an OPTIONS (200), an
+# INVITE (486, a reply-window entry), an OPTIONS without Via (the
+# responder cannot answer it) from the UAS to sl-xdp's rules
+requests() {
+	run_c /usr/bin/python3 - <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.18.0.2", 0))
+s.settimeout(3)
+def req(m, n, via=True):
+    v = "Via: SIP/2.0/UDP 198.18.0.2:%d;branch=z9hG4bK-reset-%d\r\n" % (s.getsockname()[1], n) if via else ""
+    return ("%s sip:x@198.18.0.1 SIP/2.0\r\n%sFrom: <sip:a@198.18.0.2>;tag=r%d\r\n"
+            "To: <sip:x@198.18.0.1>\r\nCall-ID: reset-%d\r\nCSeq: 1 %s\r\n"
+            "Content-Length: 0\r\n\r\n" % (m, v, n, n, m)).encode()
+got = []
+for m, n, via in (("OPTIONS", 1, True), ("INVITE", 2, True), ("OPTIONS", 3, False)):
+    s.sendto(req(m, n, via), ("198.18.0.1", 5060))
+    if via:
+        got.append(s.recv(65535).split(b"\r\n")[0].decode())
+print(got)
+sys.exit(got != ["SIP/2.0 200 OK", "SIP/2.0 486 Busy Here"])
+PY
+}
+check "sl-xdp's rules answer the UAS: OPTIONS 200, INVITE 486" requests
+sleep 0.3
+nsenter_s "$SLCTL" stats "$IF_S" --json > "$work/before-reset.json" 2>&1
+nsenter_s "$SLCTL" stats "$IF_S" --reset > "$work/reset.out" 2>&1
+reset_rc=$?
+nsenter_s "$SLCTL" stats "$IF_S" --json > "$work/after-reset.json" 2>&1
+names() { for g in sl dp resp; do sl_counter_names $g | sed "s/^/$g:/"; done; }
+# FILE ALL|SOME: every counter of every family in the JSON of FILE is 0
+# (ALL), or each family has a non-zero one (SOME); the names must be
+# exactly those of include/sl_counters.h, and both rule and rewrite hits
+# present
+families() {
+	names > "$work/names"
+	/usr/bin/python3 - "$1" "$2" "$work/names" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+want = [l.strip() for l in open(sys.argv[3])]
+have = ["%s:%s" % (g, k) for g in ("sl", "dp", "resp") for k in d[g]]
+if have != want:
+    print("names differ from include/sl_counters.h:", set(have) ^ set(want))
+    sys.exit(1)
+fam = {g: list(d[g].values()) for g in ("sl", "dp", "resp")}
+fam["rule hits"] = [r["hits"] for r in d["rules"]]
+fam["rewrite hits"] = [r["hits"] for r in d["rewrites"]]
+print({k: sum(v) for k, v in fam.items()})
+if sys.argv[2] == "SOME":
+    sys.exit(not all(len(v) and sum(v) > 0 for v in fam.values()))
+sys.exit(not all(len(v) and not any(v) for v in fam.values()))
+PY
+}
+check "before --reset every family has a non-zero counter: sl:, dp:, resp:, rule and rewrite hits" \
+	families "$work/before-reset.json" SOME
+check "stats --reset: exit 0, the counters printed before zeroing" \
+	bash -c "[ $reset_rc = 0 ] && grep -qx 'sl:200_replies = 1' '$work/reset.out'"
+check "after --reset every counter of every family is 0 (sl:, dp:, resp:, rule and rewrite hits)" \
+	families "$work/after-reset.json" ALL
+check "after --reset the data plane counts again: an OPTIONS is answered and counted once" \
+	bash -c "nsenter --net=/run/netns/$NS_C /usr/bin/python3 '$SL_ROOT/tests/tools/sip_udp.py' ping 198.18.0.1 5060 1 50 | grep -q '\"answered\": 1' &&
+		nsenter --net=/run/netns/$NS_S '$SLCTL' stats '$IF_S' | grep -qx 'sl:200_replies = 1'"
 
 # without IP forwarding on the interface the kernel's FIB helper refuses:
 # sl-ctl warns, status says so, replies go to the stack, counted

@@ -9,6 +9,7 @@
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
+tap_plan 15
 SLCTL="$SL_ROOT/build/sl-ctl"
 ROUNDS=${SL_HOSTILE_ROUNDS:-20000}
 

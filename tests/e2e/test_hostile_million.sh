@@ -17,6 +17,7 @@ BENCH="$SL_ROOT/build/sl-bench"
 COUNT=${SL_MILLION_COUNT:-1000000}
 RATE=${SL_MILLION_RATE:-40000}
 . "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 10
 
 sl_need "$BENCH"
 sl_setup "$SLCTL"

@@ -24,13 +24,13 @@ SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/kamailio.sh"
 . "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 44
 SLCTL="$SL_ROOT/build/sl-ctl"
 KAM_CFG="$SL_ROOT/tests/e2e/kamailio/front.cfg"
 CLIENT="$SL_ROOT/tests/e2e/kamailio/front_client.py"
 
 if ! command -v kamailio >/dev/null 2>&1 || ! command -v kamcmd >/dev/null 2>&1; then
-	echo "1..0 # SKIP kamailio/kamcmd not installed"
-	exit 0
+	tap_skip_all "kamailio/kamcmd not installed"
 fi
 
 netns_setup || { not_ok "namespace setup"; tap_done; }

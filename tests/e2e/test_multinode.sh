@@ -19,6 +19,7 @@ XCH="/usr/bin/python3 $SL_ROOT/tests/tools/sip_exchange.py"
 SEED="edge-cluster-1"
 VIP="198.18.0.100"
 
+tap_plan 12
 sl_need "$SLCTL"
 sl_setup "$SLCTL"		# node A: $NS_S/$IF_S 198.18.0.1, client $NS_C/$IF_C
 

@@ -3,12 +3,18 @@
 #
 # The responder end to end, sipp as the client, in two namespaces joined by
 # veth: OPTIONS -> 200; INVITE -> 486 -> ACK absorbed (the server's UDP
-# socket never sees it), the same ACK after ack_window passes; re-INVITE
-# with a To-tag -> 486 -> ACK absorbed; IPv6; a VLAN-tagged link (scapy); the
-# responder killed -> requests reach the stack; attach again -> answers.
+# socket never sees it), the same ACK 1.4 s later passes: ack_window is 1s
+# here, not the 2 s default, so a configured window that never reached the
+# data plane fails (and window_slots = 4096, not 1M, sizes the window
+# map); re-INVITE with a To-tag -> 486 -> ACK absorbed; IPv6; a
+# VLAN-tagged link (scapy); the responder killed -> requests reach the
+# stack; attach again -> answers.  Every "never reached the stack" check is
+# followed by a marker that must reach the same listener.
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
+. "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 42
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 SIPP_DIR="$SL_ROOT/tests/e2e/sipp"
@@ -28,7 +34,8 @@ cat > "$work/sl.conf" <<CONF
 ports = 5060
 server_header = Server: sl-xdp-test
 tag_addr = 198.18.0.1:5060
-ack_window = 2s
+ack_window = 1s
+window_slots = 4096
 default_action = pass
 
 [rule options]
@@ -57,6 +64,12 @@ reply = 486 Busy Here
 CONF
 
 check "attach: data plane and responder" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf"
+window_size() {
+	bpftool map show pinned "/sys/fs/bpf/sl-xdp/$IF_S/sl_window" -j |
+		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["max_entries"])'
+}
+check "window_slots = 4096 (not the default 1M) sized the reply-window map" \
+	test "$(window_size)" = 4096
 
 listen() {	# ADDR SECONDS FILE: record what the stack delivers on 5060
 	run_s $UDP listen "$1" 5060 "$2" "$3" &
@@ -68,7 +81,32 @@ listen() {	# ADDR SECONDS FILE: record what the stack delivers on 5060
 sipp_run() {	# NAME SCENARIO TARGET LOCAL_IP
 	run_c timeout 30 sipp -sf "$SIPP_DIR/$2" -i "$4" -p 5062 -m 1 \
 		-timeout 15s -timeout_error -nostdin -trace_err \
-		-error_file "$work/$1.err" "$3" > "$work/$1.out" 2>&1
+		-error_file "$work/$1.err" -trace_stat -stf "$work/$1.csv" \
+		"$3" > "$work/$1.out" 2>&1
+}
+# every sipp_run's statistics: one call, successful, and no message that
+# did not fit the scenario (unexpected, out of call, for a dead call: a
+# second reply to one request lands there)
+sipp_all_clean() {
+	local f n=0 bad=0
+	for f in "$work"/*.csv; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		/usr/bin/python3 - "$f" <<'PY' || bad=1
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1]), delimiter=";"))
+last = dict(zip(rows[0], rows[-1]))
+want = {"SuccessfulCall(C)": "1", "FailedCall(C)": "0",
+        "FailedUnexpectedMessage(C)": "0", "OutOfCallMsgs(C)": "0",
+        "DeadCallMsgs(C)": "0"}
+bad = {k: last.get(k) for k, v in want.items() if last.get(k) != v}
+if bad:
+    print(sys.argv[1], bad)
+    sys.exit(1)
+PY
+	done
+	echo "$n statistics files"
+	[ "$n" -eq "$1" ] && [ "$bad" -eq 0 ]
 }
 dp() { nsenter_s "$SLCTL" stats "$IF_S" | sed -n "s/^$1 = //p"; }
 
@@ -88,6 +126,8 @@ check "its ACK was absorbed (re-INVITE window entry)" \
 	bash -c "! grep -q 'X-Try: reinvite' '$work/rx4'"
 check "requests answered by us never reached the stack" \
 	bash -c "! grep -qE '^(OPTIONS|INVITE) ' '$work/rx4'"
+check "... positive control: a response sent now reaches that listener" \
+	sl_stack_marker 198.18.0.1 "$work/rx4" marker-rx4
 
 check "IPv6: OPTIONS -> 200 (sipp)" sipp_run opt6 options.xml '[2001:2::1]:5060' 2001:2::2
 check "IPv6: INVITE -> 486 -> ACK (sipp)" sipp_run inv6 invite_486.xml '[2001:2::1]:5060' 2001:2::2
@@ -138,8 +178,8 @@ check "sl:403_replies = 1, sl:302_replies = 1, sl:5xx_replies = 1" \
 	test "$(dp sl:403_replies) $(dp sl:302_replies) $(dp sl:5xx_replies)" = "1 1 1"
 check "the ACKs of the 302 and the 503 were absorbed" \
 	test "$(dp dp:acks_absorbed)" = $((absorbed_before + 2))
-check "sipp saw no unexpected message in any scenario" \
-	bash -c "! grep -l 'unexpected' '$work'/*.err 2>/dev/null | grep -q ."
+check "sipp's statistics of all 9 runs: one successful call each, no unexpected, out-of-call or dead-call message" \
+	sipp_all_clean 9
 
 pid=$(head -n1 "/run/sl-xdp/$IF_S.pid" 2>/dev/null)
 check "resumed responder has a pid file" test -n "$pid"

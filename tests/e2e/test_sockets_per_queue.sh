@@ -16,6 +16,7 @@ SLCTL="$SL_ROOT/build/sl-ctl"
 BENCH="$SL_ROOT/build/sl-bench"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 . "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 34
 
 sl_need "$BENCH"
 sl_setup "$SLCTL"

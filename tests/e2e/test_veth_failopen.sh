@@ -10,6 +10,8 @@
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
+. "$SL_ROOT/tests/lib/sl.sh"
+tap_plan 29
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 
@@ -105,6 +107,8 @@ if grep -q 'scan-1@198.18.0.2' "$work/rx5060"; then
 else
 	ok "scanner request dropped by rule"
 fi
+check "... positive control: a response sent after it reaches that listener" \
+	sl_stack_marker 198.18.0.1 "$work/rx5060" marker-scanner
 
 # Record the reply as the responder will (an entry in the mmap-able
 # window map), then the same ACK is absorbed; an entry older than the

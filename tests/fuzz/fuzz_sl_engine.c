@@ -23,6 +23,13 @@
  *    code, one Content-Length and a complete header section;
  *  - the to-tag suffix equals the reference sl_totag_suffix() over the
  *    request's top Via and Call-ID, and an added tag is in the reply;
+ *  - a well-formed top Via is well-formed in the reply too, with the
+ *    request's host, port and branch, rport (if the request had one) the
+ *    source port, and (with at most SIP_VIA_MAX_RECEIVED old ones) exactly
+ *    one received, the source address, when one was added (the byte edits
+ *    on the top Via are driven by parser offsets), and no continuation
+ *    line of the reply's top Via holds only blanks unless the request's
+ *    did (an old received is dropped with the fold in front of it);
  *  - deterministic: the same bytes again give the same reply, into a
  *    buffer of exactly res.len bytes; one byte less is -ENOSPC.
  */
@@ -35,6 +42,7 @@
 #include <strings.h>
 
 #include "sip/sl_engine.h"
+#include "sip/ip_text.h"
 #include "sip/sip_msg.h"
 #include "sip/totag.h"
 
@@ -152,6 +160,77 @@ static bool find_line(const char *out, size_t n, const char *s, size_t len)
 	return false;
 }
 
+static bool same_span(const struct sip_msg *a, struct sip_span sa,
+		      const struct sip_msg *b, struct sip_span sb)
+{
+	if (sip_span_present(sa) != sip_span_present(sb) || sa.len != sb.len)
+		return false;
+	return !sa.len || !memcmp(a->buf + sa.off, b->buf + sb.off, sa.len);
+}
+
+/* req_msg and reply_msg parsed: the top Via edits did what they should. */
+static void check_top_via(const struct variant *v)
+{
+	const struct sip_via *q = &req_msg.via, *r = &reply_msg.via;
+	char ip[SL_IP_TEXT_MAX], port[8];
+	size_t ip_len, port_len;
+	struct sl_str val;
+
+	/* what follows junk in a Via is not parsed, and the edits can join
+	 * the junk to what comes before it */
+	if (q->malformed)
+		return;
+	CHECK(r->usable && !r->malformed);
+	CHECK(same_span(&req_msg, q->host, &reply_msg, r->host));
+	CHECK(same_span(&req_msg, q->port, &reply_msg, r->port));
+	CHECK(same_span(&req_msg, q->branch, &reply_msg, r->branch));
+	CHECK(r->has_rport == q->has_rport);
+	if (q->has_rport) {
+		port_len = (size_t)snprintf(port, sizeof(port), "%u", v->src.port);
+		val = sip_str(&reply_msg, r->rport_value);
+		CHECK(val.len == port_len && !memcmp(val.s, port, port_len));
+	}
+	if (q->n_received > SIP_VIA_MAX_RECEIVED)
+		return;		/* the ones after the 4th are kept */
+	if (!q->has_rport && !q->n_received && r->n_received == 0)
+		return;		/* host is the source: nothing added */
+	CHECK(r->n_received == 1);
+	ip_len = sl_ip_text(&v->src, ip);
+	val = sip_str(&reply_msg, r->received_param[0]);
+	CHECK(val.len == 10 + ip_len && !memcmp(val.s, ";received=", 10) &&
+	      !memcmp(val.s + 10, ip, ip_len));
+}
+
+/* [s, e) holds a continuation line of SP/HT only (LF, SP/HT..., then a
+ * line end or e). */
+static bool has_empty_fold(const char *b, size_t s, size_t e)
+{
+	size_t i, j;
+
+	for (i = s; i + 1 < e; i++) {
+		if (b[i] != '\n' || (b[i + 1] != ' ' && b[i + 1] != '\t'))
+			continue;
+		for (j = i + 1; j < e && (b[j] == ' ' || b[j] == '\t'); j++)
+			;
+		if (j == e || b[j] == '\r' || b[j] == '\n')
+			return true;
+	}
+	return false;
+}
+
+/* Dropping an old received param leaves no empty continuation line in
+ * the top Via that the request's did not have (issue 15.2). */
+static void check_no_empty_fold(void)
+{
+	const struct sip_hdr *q = &req_msg.hdrs[req_msg.via.hdr];
+	const struct sip_hdr *r = &reply_msg.hdrs[reply_msg.via.hdr];
+
+	CHECK(reply_msg.via.hdr != SIP_NO_HDR);
+	if (has_empty_fold(req_msg.buf, q->name, q->body_end))
+		return;
+	CHECK(!has_empty_fold(reply_msg.buf, r->name, r->body_end));
+}
+
 static int answer(const struct variant *v, const char *req, size_t len,
 		  char **out, size_t cap, struct sl_result *res)
 {
@@ -209,6 +288,8 @@ static void check_reply(const struct variant *v, const char *req, size_t len,
 				 sip_str(&req_msg, req_msg.via.branch),
 				 sip_str(&req_msg, req_msg.callid));
 	CHECK(res->window_suffix == suffix);
+	check_no_empty_fold();
+	check_top_via(v);
 	if (res->added_tag) {
 		CHECK(res->code >= 180);
 		sl_totag_build(cfg.signature, suffix, tag);

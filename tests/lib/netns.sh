@@ -1,26 +1,44 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # shellcheck shell=bash
 #
-# Network-namespace fixture and TAP-like helpers for tests/e2e/test_*.sh.
+# Network-namespace fixture and the TAP helpers for tests/e2e/test_*.sh.
 #
 #   . "$(dirname "$0")/../lib/netns.sh"
+#   tap_plan 12                      # FIRST: this script reports 12 results
 #   netns_setup                      # NS_S, NS_C, IF_S, IF_C; cleanup trap set
 #   run_s CMD...  / run_c CMD...     # ip netns exec in the server / client ns
 #   nsenter_s CMD... / nsenter_c     # same via nsenter --net (keeps the host
 #                                    # /sys, so bpffs pins work: use for sl-ctl)
 #   CMD & netns_track_pid $!         # killed at cleanup
 #   netns_defer "shell code"         # run at cleanup, last registered first
-#   ok "desc" / not_ok "desc" [diag...] / check "desc" CMD...
-#                                    # check returns CMD's exit status
-#   tap_done                         # exit 1 if anything failed (or no test)
+#   ok "desc" / not_ok "desc" [diag...] / skip "desc" "reason" /
+#   check "desc" CMD...              # check returns CMD's exit status
+#   tap_done                         # the tally; exit 1 if anything failed,
+#                                    # nothing passed or the plan was missed
+#
+# The TAP helpers live in tests/lib/tap.sh, sourced here; read its header
+# for the rules tests/run_tests.sh enforces.  In short: every script
+# declares its plan with tap_plan N at the top and ends through tap_done;
+# the runner counts only what ok/not_ok/skip/check record (not "ok -"
+# lines in the log), fails a script whose count of results differs from
+# its plan or whose own tally differs from the runner's, counts skips as
+# skipped, and fails a script that skipped everything (tap_skip_all).
+# Negative checks ("X never reached the stack") need a positive control
+# right after them (the same listener did receive something it should),
+# or they also pass when the listener died.
 #
 # Server side: $IF_S in $NS_S, 198.18.0.1/24 and 2001:2::1/64.
 # Client side: $IF_C in $NS_C, 198.18.0.2/24 and 2001:2::2/64.
+# NETNS_QUEUES=N before netns_setup: both veth ends are created with N RX
+# and TX queues (default: the kernel's, one per possible CPU), so that
+# ethtool -L can set up to N whatever the machine.
 # Both ends have tx checksum offload off, so frames carry real checksums
 # (what AF_XDP and XDP see).  No XDP program is attached here.
 #
 # netns_cleanup runs on EXIT, INT and TERM, pass or fail; it is quiet and
 # may run more than once.
+
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 NETNS_ADDR_S=198.18.0.1
 NETNS_ADDR_C=198.18.0.2
@@ -33,8 +51,6 @@ IF_S=""
 IF_C=""
 NETNS_PIDS=()
 NETNS_DEFERRED=()
-NETNS_PASSED=0
-NETNS_FAILED=0
 NETNS_OWN_S=0
 NETNS_OWN_C=0
 
@@ -82,52 +98,6 @@ netns_kill_matching()
 	return 0
 }
 
-ok()
-{
-	NETNS_PASSED=$((NETNS_PASSED + 1))
-	echo "ok - $1"
-}
-
-not_ok()
-{
-	local line
-
-	NETNS_FAILED=$((NETNS_FAILED + 1))
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do
-		[ -n "$line" ] && printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-	return 0
-}
-
-# check "desc" CMD...: ok if CMD exits 0, else not ok with CMD's output.
-# CMD runs in this shell (variables it sets stay set).  Returns CMD's exit
-# status, so `check ... || tap_done` stops the script on a failure.
-check()
-{
-	local desc=$1 out rc
-
-	shift
-	out=$(mktemp /tmp/slx-check.XXXXXX) || return 1
-	if "$@" >"$out" 2>&1; then
-		rc=0
-		ok "$desc"
-	else
-		rc=$?
-		not_ok "$desc" "command: $*" "exit status: $rc" "$(tail -n 20 "$out")"
-	fi
-	rm -f "$out"
-	return "$rc"
-}
-
-tap_done()
-{
-	echo "# $NETNS_PASSED passed, $NETNS_FAILED failed"
-	[ "$NETNS_FAILED" -eq 0 ] && [ "$NETNS_PASSED" -gt 0 ] && exit 0
-	exit 1
-}
-
 _netns_run()
 {
 	local what=$1
@@ -140,7 +110,7 @@ _netns_run()
 
 netns_setup()
 {
-	local id
+	local id q
 
 	# $$ (<= 7 digits) + 3 hex digits: "slx-s" + id fits IFNAMSIZ (15).
 	printf -v id '%s%03x' "$$" $((RANDOM % 4096))
@@ -159,9 +129,13 @@ netns_setup()
 	NETNS_OWN_S=1
 	_netns_run "creating namespace $NS_C" ip netns add "$NS_C" || return 1
 	NETNS_OWN_C=1
+	# NETNS_QUEUES: that many queues on both ends, whatever the CPUs
+	q=()
+	[ -n "${NETNS_QUEUES:-}" ] &&
+		q=(numtxqueues "$NETNS_QUEUES" numrxqueues "$NETNS_QUEUES")
 	_netns_run "creating veth $IF_S/$IF_C" \
-		ip link add "$IF_S" netns "$NS_S" type veth \
-		peer name "$IF_C" netns "$NS_C" || return 1
+		ip link add "$IF_S" "${q[@]}" netns "$NS_S" type veth \
+		peer name "$IF_C" "${q[@]}" netns "$NS_C" || return 1
 
 	_netns_run "address on $IF_S" ip -n "$NS_S" addr add \
 		"$NETNS_ADDR_S/24" dev "$IF_S" || return 1

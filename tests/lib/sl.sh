@@ -25,7 +25,22 @@
 #   sl_nothing_left [PID]           exit 0 if nothing of sl-xdp is left on
 #                                   $IF_S: no XDP program, no pins, no pid
 #                                   file, PID (if given) not running; for
-#                                   check "..." sl_nothing_left
+#                                   check "..." sl_nothing_left.  A PID
+#                                   given but empty fails: "$pid" of a
+#                                   pid file that was never read must not
+#                                   turn into "no process to look for"
+#   sl_counter_names GROUP          the counter names of GROUP (sl, dp or
+#                                   resp), one a line, in `sl-ctl stats`
+#                                   order, read from the X-macro lists of
+#                                   include/sl_counters.h: no hand list
+#   sl_stack_marker ADDR FILE TAG   the positive control of a negative
+#                                   check on a listener: from the client
+#                                   namespace, a SIP response carrying TAG
+#                                   (Call-ID) to ADDR:5060, which the data
+#                                   plane passes to the stack (no reply
+#                                   forwarding configured); exit 0 once
+#                                   TAG is in FILE (3 s at most), so the
+#                                   listener was alive and recording
 
 sl_need()
 {
@@ -86,8 +101,45 @@ sl_kill_orphan_responder()
 
 sl_nothing_left()
 {
+	if [ $# -ge 1 ] && [ -z "$1" ]; then
+		echo "sl_nothing_left: the pid to look for is empty"
+		return 1
+	fi
 	! ip -n "$NS_S" link show "$IF_S" | grep -q xdp &&
 		[ ! -e "/sys/fs/bpf/sl-xdp/$IF_S" ] &&
 		[ ! -e "/run/sl-xdp/$IF_S.pid" ] &&
 		! { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+}
+
+sl_stack_marker()
+{
+	local addr=$1 file=$2 tag=$3 msg
+
+	msg=$(mktemp /tmp/slx-marker.XXXXXX) || return 1
+	printf 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bK-%s\r\nFrom: <sip:m@198.18.0.2>;tag=m\r\nTo: <sip:m@198.18.0.1>;tag=m\r\nCall-ID: %s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
+		"$tag" "$tag" > "$msg"
+	run_c /usr/bin/python3 "$SL_ROOT/tests/tools/sip_udp.py" send "$addr" 5060 "$msg"
+	rm -f "$msg"
+	for _ in $(seq 30); do
+		grep -q "Call-ID: $tag" "$file" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "the marker $tag never reached $file: the listener was not recording"
+	return 1
+}
+
+sl_counter_names()
+{
+	/usr/bin/python3 - "$SL_ROOT/include/sl_counters.h" "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+macro = {"sl": "SL_KAM_COUNTERS", "dp": "SL_DP_COUNTERS",
+         "resp": "SL_RESP_COUNTERS"}[sys.argv[2]]
+m = re.search(r"#define %s\(X\)((?:.*\\\n)*.*\n)" % macro, text)
+for args in re.findall(r"X\(([^\n]*)\)", m.group(1)):
+    first = args.split(",")[0].strip()
+    if sys.argv[2] == "sl":
+        first = args.split(",")[1].strip().strip('"')
+    print(first)
+PY
 }

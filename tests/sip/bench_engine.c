@@ -5,9 +5,7 @@
  * ~1 KB INVITE with SDP, IPv4 and IPv6 sources.  Median of RUNS runs of
  * ITERS replies each.  Target: < 500 ns per reply.
  *
- *   gcc -std=gnu11 -O2 -Iinclude -Iuser tests/sip/bench_engine.c \
- *       user/sl_engine.c user/sip_msg.c user/totag.c user/config.c \
- *       -o bench_engine -lmd -linih && ./bench_engine [iters]
+ *   make bench-engine      (build/tests/bench_engine [iters])
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -729,6 +729,64 @@ static void test_via_received_and_value_end(void **state)
 	assert_memory_equal(M.buf + M.via.value_end, "  ,", 3);
 }
 
+/* The continuation shapes of a top Via (issue 15.2): a fold before the
+ * first param, between params, inside a line of several values, tab and
+ * LF-only folds.  Param spans start at their ';' (the fold in front is
+ * not theirs), the value ends before the ',' and the LWS in front of it. */
+static void test_via_folds(void **state)
+{
+	(void)state;
+	parse_via_lit("SIP/2.0/TLS client.example.com:5061;branch=z9hG4bKnashds7\r\n"
+		      " ;received=192.0.2.201");
+	assert_false(M.via.malformed);
+	assert_span(M.via.branch, "z9hG4bKnashds7");
+	assert_span(M.via.received_param[0], ";received=192.0.2.201");
+	assert_int_equal(M.via.value_end, M.hdrs[0].body_end);
+
+	parse_via_lit("SIP/2.0/UDP h:5062\r\n ;received=1.2.3.4\r\n\t;branch=x\n ;rport");
+	assert_false(M.via.malformed);
+	assert_span(M.via.port, "5062");
+	assert_span(M.via.received_param[0], ";received=1.2.3.4");
+	assert_span(M.via.branch_param, ";branch=x");
+	assert_span(M.via.rport_param, ";rport");
+	assert_int_equal(M.via.value_end, M.hdrs[0].body_end);
+
+	/* a value-less param runs on over the fold after it */
+	parse_via_lit("SIP/2.0/UDP h;rport\r\n ;received\r\n\t;branch=x");
+	assert_span(M.via.rport_param, ";rport\r\n ");
+	assert_span(M.via.received_param[0], ";received\r\n\t");
+
+	/* several values on one folded line: only the first is parsed */
+	parse_via_lit("SIP/2.0/UDP a;branch=1\r\n ;received=1.1.1.1\r\n , SIP/2.0/UDP b"
+		      ";branch=2;received=2.2.2.2");
+	assert_int_equal(M.n_hdrs, 5);
+	assert_int_equal(M.via.n_received, 1);
+	assert_span(M.via.received_param[0], ";received=1.1.1.1");
+	assert_memory_equal(M.buf + M.via.value_end, "\r\n , SIP", 8);
+	parse_via_lit("SIP/2.0/UDP a\r\n ;branch=1,\r\n\tSIP/2.0/UDP b;branch=2");
+	assert_span(M.via.branch, "1");
+	assert_memory_equal(M.buf + M.via.value_end, ",\r\n\tSIP", 7);
+}
+
+/* Folded lines the reply drops or copies whole: one field each, from the
+ * name to after the LF of the last continuation line. */
+static void test_folded_fields(void **state)
+{
+	(void)state;
+	parse_lit("OPTIONS sip:x SIP/2.0\r\n" HDRS_OK
+		  "Contact: <sip:a@1.2.3.4>;expires=60,\r\n <sip:b@1.2.3.5>\r\n\t;q=0.5\r\n"
+		  "v: SIP/2.0/UDP c;branch=z9hG4bK-2,\n SIP/2.0/UDP d\n"
+		  "Content-Length: 0\r\n\r\n");
+	assert_int_equal(M.errors, 0);
+	assert_int_equal(M.n_hdrs, 8);
+	assert_hdr(5, "Contact", "<sip:a@1.2.3.4>;expires=60,\r\n <sip:b@1.2.3.5>\r\n\t;q=0.5");
+	assert_memory_equal(M.buf + M.hdrs[5].end, "v: ", 3);
+	assert_int_equal(M.hdrs[6].type, SIP_HDR_VIA);
+	assert_hdr(6, "v", "SIP/2.0/UDP c;branch=z9hG4bK-2,\n SIP/2.0/UDP d");
+	assert_int_equal(M.count[SIP_HDR_VIA], 2);
+	assert_int_equal(M.count[SIP_HDR_CONTACT], 1);
+}
+
 static void test_via_ipv6_and_ports(void **state)
 {
 	(void)state;
@@ -1060,6 +1118,8 @@ int main(void)
 		cmocka_unit_test(test_start_line),
 		cmocka_unit_test(test_via_rport_forms),
 		cmocka_unit_test(test_via_received_and_value_end),
+		cmocka_unit_test(test_via_folds),
+		cmocka_unit_test(test_folded_fields),
 		cmocka_unit_test(test_via_ipv6_and_ports),
 		cmocka_unit_test(test_to_forms),
 		cmocka_unit_test(test_cseq_forms),

@@ -31,7 +31,9 @@
 #include <unistd.h>
 
 #include "sip/sl_engine.h"
+#include "sip/ip_text.h"
 #include "sip/kam_stats.h"
+#include "sip/reasons.h"
 #include "sip/sip_msg.h"
 #include "sip/totag.h"
 
@@ -474,6 +476,118 @@ static void test_via_edits(void **state)
 	assert_int_equal(R.dst_port, 5060);
 }
 
+/* The reply's first Via field, its line end included. */
+static const char *reply_top_via(size_t *n)
+{
+	const char *v = strstr(out, "\nVia:"), *e;
+
+	assert_non_null(v);
+	v++;
+	for (e = v; (e = strchr(e, '\n')) && (e[1] == ' ' || e[1] == '\t'); e++)
+		;
+	assert_non_null(e);
+	*n = (size_t)(e + 1 - v);
+	return v;
+}
+
+/*
+ * Folded top Vias (issue 15.2): an old received param goes with the fold
+ * in front of it, so no empty continuation line is left; every other
+ * fold, tab and LF-only one included, stays where the request has it.
+ */
+static void test_via_folds(void **state)
+{
+	static const struct {
+		const char *via, *want;
+	} tab[] = {
+		/* the issue's request: received alone on the folded line */
+		{ "SIP/2.0/TLS client.example.com:5061;branch=z9hG4bKnashds7\r\n"
+		  " ;received=192.0.2.201",
+		  "SIP/2.0/TLS client.example.com:5061;branch=z9hG4bKnashds7;received=127.0.0.1" },
+		/* fold before the first param */
+		{ "SIP/2.0/UDP 10.0.0.1:5062\r\n ;branch=z9hG4bK-f;x=y",
+		  "SIP/2.0/UDP 10.0.0.1:5062\r\n ;branch=z9hG4bK-f;received=127.0.0.1;x=y" },
+		{ "SIP/2.0/UDP 10.0.0.1:5062\r\n ;received=1.2.3.4;branch=z9hG4bK-f",
+		  "SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bK-f;received=127.0.0.1" },
+		/* fold between params: the one before the dropped param goes */
+		{ "SIP/2.0/UDP h;branch=z9hG4bK-f\r\n ;received=1.2.3.4\r\n ;rport",
+		  "SIP/2.0/UDP h;branch=z9hG4bK-f\r\n ;rport=40000;received=127.0.0.1" },
+		{ "SIP/2.0/UDP h;received=1.2.3.4\r\n ;branch=z9hG4bK-f",
+		  "SIP/2.0/UDP h\r\n ;branch=z9hG4bK-f;received=127.0.0.1" },
+		{ "SIP/2.0/UDP h;branch=z9hG4bK-f\r\n ;received=1.1.1.1\r\n ;received=2.2.2.2",
+		  "SIP/2.0/UDP h;branch=z9hG4bK-f;received=127.0.0.1" },
+		/* a tab fold, blanks before the fold */
+		{ "SIP/2.0/UDP h;branch=z9hG4bK-f \t\r\n\t;received=1.2.3.4",
+		  "SIP/2.0/UDP h;branch=z9hG4bK-f;received=127.0.0.1" },
+		/* blanks without a fold stay */
+		{ "SIP/2.0/UDP h;branch=z9hG4bK-f ;received=1.2.3.4",
+		  "SIP/2.0/UDP h;branch=z9hG4bK-f;received=127.0.0.1 " },
+		/* a received without a value, alone on its line */
+		{ "SIP/2.0/UDP h;branch=z9hG4bK-f\r\n ;received",
+		  "SIP/2.0/UDP h;branch=z9hG4bK-f;received=127.0.0.1" },
+		/* rport without a value owns the fold after it */
+		{ "SIP/2.0/UDP h;rport\r\n ;received=1.2.3.4\r\n ;branch=z9hG4bK-f",
+		  "SIP/2.0/UDP h;rport=40000;received=127.0.0.1\r\n ;branch=z9hG4bK-f" },
+		/* folds inside a line of several Via values: only the first
+		 * value is edited, the second keeps its received */
+		{ "SIP/2.0/UDP 10.3.3.3;branch=z9hG4bK-m1\r\n ;received=1.2.3.4,\r\n"
+		  " SIP/2.0/UDP 10.8.8.8;branch=z9hG4bK-m2;received=5.6.7.8",
+		  "SIP/2.0/UDP 10.3.3.3;branch=z9hG4bK-m1;received=127.0.0.1,\r\n"
+		  " SIP/2.0/UDP 10.8.8.8;branch=z9hG4bK-m2;received=5.6.7.8" },
+		{ "SIP/2.0/UDP 10.3.3.3\r\n ;received=1.2.3.4\r\n , SIP/2.0/UDP 10.8.8.8",
+		  "SIP/2.0/UDP 10.3.3.3;received=127.0.0.1\r\n , SIP/2.0/UDP 10.8.8.8" },
+		/* a fold before the value */
+		{ "\r\n SIP/2.0/UDP h;branch=z9hG4bK-f\r\n ;received=1.2.3.4",
+		  "\r\n SIP/2.0/UDP h;branch=z9hG4bK-f;received=127.0.0.1" },
+	};
+	static const char lf_req[] =
+		"OPTIONS sip:r@x SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-lf\n"
+		" ;received=1.2.3.4\n\t;x=y\nFrom: <sip:a@x>;tag=1\nTo: <sip:b@x>\n"
+		"Call-ID: lf@x\nCSeq: 1 OPTIONS\n\n";
+	char req[1024], want[1024];
+	const char *via;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		snprintf(req, sizeof(req), REQ("OPTIONS", "%s", "<sip:r@x>", ""), tab[i].via);
+		answer(req, 200, "OK", &lo40000);
+		snprintf(want, sizeof(want), "Via: %s\r\n", tab[i].want);
+		via = reply_top_via(&n);
+		if (n != strlen(want) || memcmp(via, want, n)) {
+			print_esc("got ", via, n);
+			print_esc("want", want, strlen(want));
+			fail_msg("row %zu", i);
+		}
+	}
+	/* LF-only folds: the same, and the Via line still ends in CRLF */
+	answer(lf_req, 200, "OK", &lo40000);
+	assert_has("Via: SIP/2.0/UDP h;branch=z9hG4bK-lf;received=127.0.0.1\n\t;x=y\r\n");
+}
+
+/* Folded and multi-value lines the reply does not edit: a folded Contact
+ * is dropped whole, a further Via line is copied with its folds. */
+static void test_other_folded_lines(void **state)
+{
+	static const char req[] =
+		"REGISTER sip:x SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-o\r\n"
+		"Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK-o2\r\n"
+		" ;received=1.2.3.4,\r\n\tSIP/2.0/TCP b.example.com\r\n ;branch=z9hG4bK-o3\r\n"
+		"Contact: <sip:a@1.2.3.4>;expires=60,\r\n <sip:b@1.2.3.5>\r\n\t;q=0.5\r\n"
+		"From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: o\r\n"
+		"CSeq: 1 REGISTER\r\n\r\n";
+
+	(void)state;
+	answer(req, 403, "Forbidden", &lo40000);
+	assert_has("Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-o\r\n");
+	assert_has("Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK-o2\r\n"
+		   " ;received=1.2.3.4,\r\n\tSIP/2.0/TCP b.example.com\r\n ;branch=z9hG4bK-o3\r\n");
+	assert_null(strstr(out, "sip:b@1.2.3.5"));
+	assert_null(strstr(out, "q=0.5"));
+	assert_null(strstr(out, "Contact"));
+}
+
 /* An LF-only request: status, Via, Server, Content-Length lines end in
  * CRLF; From/To/Call-ID/CSeq/Record-Route keep their LF (as Kamailio). */
 static void test_lf_only_request(void **state)
@@ -662,11 +776,14 @@ static void test_error_replies(void **state)
 	{
 		__u16 code = 0;
 
-		assert_null(sl_engine_error_reason(0, &code));
-		assert_string_equal(sl_engine_error_reason(SIP_E_CLEN_MISMATCH | SIP_E_VERSION,
-							   &code), "Version Not Supported");
+		size_t len = 0;
+
+		assert_null(sl_error_reason(0, &code, &len));
+		assert_string_equal(sl_error_reason(SIP_E_CLEN_MISMATCH | SIP_E_VERSION,
+						    &code, &len), "Version Not Supported");
 		assert_int_equal(code, 505);
-		assert_string_equal(sl_engine_error_reason(SIP_E_CLEN_MISMATCH, &code),
+		assert_int_equal(len, strlen("Version Not Supported"));
+		assert_string_equal(sl_error_reason(SIP_E_CLEN_MISMATCH, &code, NULL),
 				    "Bad Request (Content-Length mismatch)");
 		assert_int_equal(code, 400);
 	}
@@ -1372,6 +1489,8 @@ int main(void)
 		cmocka_unit_test(test_record_route),
 		cmocka_unit_test(test_layout_extra_and_server),
 		cmocka_unit_test(test_via_edits),
+		cmocka_unit_test(test_via_folds),
+		cmocka_unit_test(test_other_folded_lines),
 		cmocka_unit_test(test_lf_only_request),
 		cmocka_unit_test(test_drops),
 		cmocka_unit_test(test_error_replies),

@@ -18,14 +18,19 @@ differences (README, DESIGN 4, spec 1.5):
   (a) the Server line: each must be its own configured line, then both are
       replaced by the same placeholder;
   (b) the placement of `received` in the top Via: every ;received=... of the
-      top Via header is removed from both replies, then separately
+      top Via header is removed from both replies, together with a line fold
+      right in front of it (sl-xdp drops an old received param with the fold
+      in front of it, so that no empty continuation line is left behind;
+      Kamailio keeps the old param where it is), then separately
         - Kamailio 5.6.3 has one iff ours has one,
         - Kamailio's LAST received (the one it appended) = the source IP,
         - ours has exactly ONE received (an old one replaced, never
           duplicated), with the source IP as value,
         - ours sits where Kamailio >= 5.8.5 puts it: right after the new
           rport, else right after the branch param, else at the end of the
-          first Via value.
+          first Via value;
+        - no continuation line of our top Via holds only blanks (unless the
+          request's did).
 The to-tags are compared as part of the bytes (and reported on mismatch).
 Nothing else is normalised: e.g. the line ends Kamailio keeps on an LF-only
 request, or the to-tag of a Via with two branch params (Kamailio hashes the
@@ -45,8 +50,9 @@ RFC 3261/4475 responses are not sent (not requests).
 
   SIP_COMPARE_ONLY=REGEX   run only the cases whose name matches
 
-Output: TAP lines, "ok - NAME: ..." / "not ok - NAME: ..." + "# " diagnostics.
-Exit 0 (the calling shell script counts the lines).
+Output: the plan ("1..N", N cases), then TAP lines, "ok - NAME: ..." /
+"not ok - NAME: ..." + "# " diagnostics.  Exit 0 if every case passed, else 1
+(the calling shell script checks both the count and the exit status).
 """
 import difflib
 import os
@@ -65,7 +71,7 @@ SERVER_KAM = b"Server: kamailio-ref"
 CORPUS_PORT = 5060              # the index.tsv observations were sent from 5060
 OWN_PORT = 40000                # our own requests: source port != Via port
 OWN_PORT_B = 40002              # from CLI6B
-RX_PORTS = (5060, 5050, 5062, OWN_PORT)
+RX_PORTS = (5060, 5050, 5061, 5062, OWN_PORT)
 WAIT_REPLY = 1.5                # s, for a reply that must come
 WAIT_QUIET = 0.3                # s, to call a peer silent
 
@@ -566,6 +572,155 @@ def own_cases(fam):
         cid("fold3"),
         "CSeq: 29 INVITE",
         "Content-Length: 0"))
+    # continuation shapes of the top Via (issue 15.2): an old received
+    # param is dropped with the fold in front of it, never leaving an
+    # empty continuation line; every other fold stays where it is
+    add("register 403: old received alone on a folded line (TLS, port 5061)", msg(
+        "REGISTER sip:%s SIP/2.0" % srv,
+        "Via: SIP/2.0/TLS client.example.com:5061;branch=z9hG4bKnashds7\r\n"
+        " ;received=192.0.2.201",
+        "From: <sip:bob@biloxi.example.com>;tag=456248",
+        "To: <sip:bob@biloxi.example.com>",
+        cid("fold-rcvd"),
+        "CSeq: 1826 REGISTER",
+        "Contact: <sips:bob@client.example.com:5061>",
+        "Content-Length: 0"))
+    add("options: fold before the first param", msg(
+        "OPTIONS sip:o@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.4.4.7:5062\r\n ;branch=z9hG4bK-fold4;rport",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:o@198.18.0.1>",
+        cid("fold4"),
+        "CSeq: 51 OPTIONS",
+        "Content-Length: 0"))
+    add("invite 486: fold before an old received, the first param", msg(
+        "INVITE sip:x@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.4.4.8:5062\r\n ;received=10.9.9.9;branch=z9hG4bK-fold5",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:x@198.18.0.1>",
+        cid("fold5"),
+        "CSeq: 52 INVITE",
+        "Content-Length: 0"))
+    add("options: old received between two folds, rport last", msg(
+        "OPTIONS sip:o@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.4.4.9:5062;branch=z9hG4bK-fold6\r\n"
+        " ;received=10.9.9.8\r\n ;rport",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:o@198.18.0.1>",
+        cid("fold6"),
+        "CSeq: 53 OPTIONS",
+        "Content-Length: 0"))
+    add("options: tab fold before an old received", msg(
+        "OPTIONS sip:o@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.4.4.10:5062;branch=z9hG4bK-fold7\r\n\t;received=10.9.9.7",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:o@198.18.0.1>",
+        cid("fold7"),
+        "CSeq: 54 OPTIONS",
+        "Content-Length: 0"))
+    add("options: blanks, then a tab fold, before an old received", msg(
+        "OPTIONS sip:o@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.4.4.11:5062;branch=z9hG4bK-fold8 \t\r\n"
+        "\t;received=10.9.9.6;x=y",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:o@198.18.0.1>",
+        cid("fold8"),
+        "CSeq: 55 OPTIONS",
+        "Content-Length: 0"))
+    add("invite 486: two old received params on folded lines", msg(
+        "INVITE sip:x@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.4.4.12:5062;branch=z9hG4bK-fold9\r\n"
+        " ;received=10.9.9.3\r\n ;received=10.9.9.2",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:x@198.18.0.1>",
+        cid("fold9"),
+        "CSeq: 56 INVITE",
+        "Content-Length: 0"))
+    add("options: rport without a value, a fold, an old received", msg(
+        "OPTIONS sip:o@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.4.4.13:5062;rport\r\n ;received=10.9.9.1\r\n"
+        " ;branch=z9hG4bK-fold10",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:o@198.18.0.1>",
+        cid("fold10"),
+        "CSeq: 57 OPTIONS",
+        "Content-Length: 0"))
+    add("options: fold right after the Via colon, old received", msg(
+        "OPTIONS sip:o@%s SIP/2.0" % srv,
+        "Via:\r\n SIP/2.0/UDP 10.4.4.14:5062;branch=z9hG4bK-fold11;received=10.9.9.0",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:o@198.18.0.1>",
+        cid("fold11"),
+        "CSeq: 58 OPTIONS",
+        "Content-Length: 0"))
+    add("publish 180: LF-only folds in the top Via, old received, rport", msg(
+        "PUBLISH sip:o@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.4.4.15:5062;branch=z9hG4bK-fold12\r\n"
+        " ;received=10.9.9.5\r\n\t;rport",
+        "Record-Route: <sip:a.example.com;lr>",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:o@198.18.0.1>",
+        cid("fold12"),
+        "CSeq: 59 PUBLISH",
+        "Content-Length: 0").replace(b"\r\n", b"\n"))
+    add("invite 486: fold inside a multi-value Via line, old received in both values", msg(
+        "INVITE sip:x@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.3.3.6:5062;branch=z9hG4bK-mv1\r\n ;received=10.1.1.2,\r\n"
+        " SIP/2.0/UDP 10.8.8.11:5060;branch=z9hG4bK-mv2;received=10.1.1.3",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:x@198.18.0.1>",
+        cid("mv1"),
+        "CSeq: 60 INVITE",
+        "Content-Length: 0"))
+    add("options: multi-value Via line, the comma on a continuation line", msg(
+        "OPTIONS sip:o@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.3.3.7:5062\r\n ;branch=z9hG4bK-mv3\r\n"
+        " , SIP/2.0/UDP 10.8.8.12;branch=z9hG4bK-mv4",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:o@198.18.0.1>",
+        cid("mv3"),
+        "CSeq: 61 OPTIONS",
+        "Content-Length: 0"))
+    add("subscribe 200: multi-value Via line, rport first, tab fold after the comma", msg(
+        "SUBSCRIBE sip:s@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP %s:%d;rport;branch=z9hG4bK-mv5,\r\n"
+        "\tSIP/2.0/UDP 10.8.8.13;branch=z9hG4bK-mv6" % (vh, OWN_PORT),
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:s@198.18.0.1>",
+        cid("mv5"),
+        "CSeq: 62 SUBSCRIBE",
+        "Event: presence",
+        "Content-Length: 0"))
+    add("options: a second Via header folded over several values", msg(
+        "OPTIONS sip:o@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-v2f" % (vh, OWN_PORT),
+        "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK-v2f-a\r\n"
+        " ;received=10.2.2.2,\r\n\tSIP/2.0/TCP b.example.com\r\n ;branch=z9hG4bK-v2f-b",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:o@198.18.0.1>",
+        cid("v2f"),
+        "CSeq: 63 OPTIONS",
+        "Content-Length: 0"))
+    add("register 403: folded Contact lines (dropped)", msg(
+        "REGISTER sip:%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.1.1.5:5062;branch=z9hG4bK-ct1",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:alice@example.com>",
+        cid("ct1"),
+        "CSeq: 64 REGISTER",
+        "Contact: <sip:alice@10.1.1.5:5062>;expires=60,\r\n <sip:alice@10.1.1.6:5062>\r\n"
+        "\t;q=0.5",
+        "m: <sip:alice@10.1.1.7>,\r\n <sip:alice@10.1.1.8>",
+        "Content-Length: 0"))
+    add("invite 302: folded Contact and folded top Via with an old received", msg(
+        "INVITE sip:redir-2@%s SIP/2.0" % srv,
+        "Via: SIP/2.0/UDP 10.1.1.9:5062;branch=z9hG4bK-ct2\r\n ;received=10.1.1.10",
+        "From: <sip:alice@example.com>;tag=ft1",
+        "To: <sip:redir-2@198.18.0.1>",
+        cid("ct2"),
+        "CSeq: 65 INVITE",
+        "Contact: <sip:alice@10.1.1.9:5062>,\r\n <sip:alice@10.1.1.11>",
+        "Content-Length: 0"))
     add("options: comma-separated Vias on the first line", msg(
         "OPTIONS sip:o@%s SIP/2.0" % srv,
         "Via: SIP/2.0/UDP 10.3.3.3:5062;branch=z9hG4bK-comma1, "
@@ -674,7 +829,15 @@ def own_cases(fam):
 # ---- normalisation and comparison ----------------------------------------
 
 LWS = rb"(?:[ \t]*\r?\n[ \t]+|[ \t]*)"
+FOLD = rb"(?:[ \t]*\r?\n[ \t]+)+"
 RECEIVED = re.compile(rb";" + LWS + rb"received" + LWS + rb"=" + LWS + rb"([^;,\s]*)", re.I)
+# a received param as normalise() drops it: with a line fold in front of it
+RECEIVED_DROP = re.compile(rb"(?:" + FOLD + rb")?" + RECEIVED.pattern, re.I)
+
+
+def empty_fold(field):
+    """A continuation line of the header field that holds only SP/HT."""
+    return re.search(rb"\n[ \t]+(?:\r?\n|$)", field) is not None
 
 
 def header_fields(reply):
@@ -732,8 +895,8 @@ def normalise(reply, server):
         return reply, [], problems + ["no Via in the reply"]
     s, e = tv
     field = reply[s:e]
-    vals = [m.group(1) for m in RECEIVED.finditer(field)]
-    field = RECEIVED.sub(b"", field)
+    vals = [m.group(1) for m in RECEIVED_DROP.finditer(field)]
+    field = RECEIVED_DROP.sub(b"", field)
     return reply[:s] + field + reply[e:], vals, problems
 
 
@@ -798,6 +961,10 @@ def compare(case, ours, kam, src_ip, src_port):
         ot, kt = to_tag(o_data), to_tag(k_data)
         if ot != kt:
             probs.append("to-tags: sl-xdp %r, Kamailio %r" % (ot, kt))
+    tv, rv = top_via(o_data), top_via(case.payload)
+    if tv and rv and empty_fold(o_data[tv[0]:tv[1]]) and \
+            not empty_fold(case.payload[rv[0]:rv[1]]):
+        probs.append("sl-xdp: an empty continuation line in the top Via")
     src = src_ip.encode()
     if bool(o_rcv) != bool(k_rcv):
         probs.append("received: sl-xdp %r, Kamailio %r" % (o_rcv, k_rcv))
@@ -944,17 +1111,19 @@ def main():
         cases += own_cases(fam)
     if only:
         cases = [c for c in cases if re.search(only, c.name)]
+    print("1..%d" % len(cases))
     client = Client()
     client.bind_all()
-    n_xdp = n_err = 0
+    n_xdp = n_err = failed = 0
     for c in cases:
-        run(c, client, save)
+        if not run(c, client, save):
+            failed += 1
         sys.stdout.flush()
         n_xdp += c.got_xdp
         n_err += c.got_xdp_err
     # for the caller's cross-check against sl-ctl stats
     print("# sl-xdp replies: %d, error replies: %d" % (n_xdp, n_err))
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -8,9 +8,16 @@
 
 #include "ctl/ctl.h"
 
+/* from the file VERSION: the Makefile passes -DSL_XDP_VERSION='"x.y.z"' */
+#ifndef SL_XDP_VERSION
+#error "SL_XDP_VERSION is not defined: build with make (it reads VERSION)"
+#endif
+
+const char ctl_version[] = SL_XDP_VERSION;
+
 static const struct ctl_cmd *const commands[] = {
 	&ctl_cmd_attach, &ctl_cmd_detach, &ctl_cmd_reload, &ctl_cmd_status,
-	&ctl_cmd_stats,
+	&ctl_cmd_stats, &ctl_cmd_serve_metrics,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -18,6 +25,7 @@ static void usage(FILE *f)
 {
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fputs(commands[i]->usage, f);
+	fprintf(f, "usage: sl-ctl --version\n");
 	fprintf(f, "Exit status: 0 success, 1 error, 2 usage.\n");
 }
 
@@ -29,6 +37,10 @@ int main(int argc, char **argv)
 	}
 	if (ctl_is_help(argv[1]) || !strcmp(argv[1], "help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("sl-ctl (sl-xdp) %s\n", SL_XDP_VERSION);
 		return 0;
 	}
 	for (size_t i = 0; i < N_COMMANDS; i++)

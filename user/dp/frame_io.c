@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Request parsing and reply header construction (see frame_io.h).
- * The parser accepts what bpf/packet.h accepts, plus the length sanity
+ * The parser accepts what bpf/net/packet.h accepts, plus the length sanity
  * the kernel stack applies; every read is checked against len.
  */
 #include <string.h>
@@ -22,7 +22,7 @@
 #define NEXTHDR_HOP	0
 #define NEXTHDR_ROUTING	43
 #define NEXTHDR_DEST	60
-#define IPV6_EXT_MAX	4	/* as bpf/packet.h */
+#define IPV6_EXT_MAX	4	/* as bpf/net/packet.h */
 #define IPV4_HLEN	20
 #define IPV6_HLEN	40
 #define UDP_HLEN	8

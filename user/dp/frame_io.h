@@ -25,7 +25,7 @@ struct frame_info {
 /*
  * 0 if frame[0..len) is an IPv4 or IPv6 UDP datagram that is not a
  * fragment, with fi filled in; -1 otherwise (fi then undefined).
- * Accepts what bpf/packet.h accepts: 802.1Q/802.1ad tags (up to two),
+ * Accepts what bpf/net/packet.h accepts: 802.1Q/802.1ad tags (up to two),
  * IPv4 with options, IPv6 with up to 4 hop-by-hop/routing/destination
  * options extension headers.  In addition, as the kernel stack would,
  * it requires the IP version field to match, the IP length to cover the

@@ -8,15 +8,14 @@
 #include <time.h>
 #include <sys/mman.h>
 #include "dp/bank.h"
-#include "dp/frame_io.h"
 #include "dp/iface.h"
 #include "dp/irq_cpus.h"
 #include "dp/maps.h"
 #include "dp/xsk_io.h"
+#include "run/answer.h"
 #include "run/prepare.h"
 #include "run/responder.h"
 #include "run/run_dir.h"
-#include "sip/kam_stats.h"
 #include "sip/sl_engine.h"
 
 /* What a bank's rules answer with: the settings applied to that bank,
@@ -79,13 +78,6 @@ static void window_record(struct responder *r, __u32 suffix, __u32 key_tag)
 	__atomic_store_n(&e->sent_ns, mono_ns(), __ATOMIC_RELEASE);
 }
 
-/* Single writer per slot: plain add, published with a store the reader
- * cannot see torn. */
-static void stat_add(__u64 *field, __u64 n)
-{
-	__atomic_store_n(field, *field + n, __ATOMIC_RELAXED);
-}
-
 /* The reply of rule i of s (i = SL_MAX_RULES: default_action = reply),
  * pointing into s. */
 static void reply_spec_make(const struct sl_settings *s, unsigned int rule,
@@ -123,65 +115,17 @@ static size_t handle_frame(void *user, unsigned int sock, const __u8 *frame,
 {
 	struct responder *r = user;
 	struct sl_kam_stats *st = &r->stats[sock % SL_STATS_SLOTS];
-	struct frame_info fi;
-	const struct sl_reply_spec *spec;
-	struct sl_result res;
-	struct sl_peer peer;
 	const struct bank_cfg *b;
-	size_t hdr, flen;
-	__u32 mtu;
+	struct sl_frame_answer a;
 
-	if (frame_parse(frame, len, &fi)) {
-		stat_add(&st->dropped_not_request, 1);
-		return 0;
-	}
-	hdr = frame_reply_hdr_len(&fi);
-	if (hdr >= tx_cap) {
-		stat_add(&st->failures, 1);
-		return 0;
-	}
-	peer.family = fi.family;
-	memcpy(peer.addr, fi.src, sizeof(peer.addr));
-	peer.port = fi.sport;
 	b = &r->bank[(meta ? meta->bank :
 		      __atomic_load_n(&r->cur_bank, __ATOMIC_ACQUIRE)) & 1];
-	spec = reply_spec_for(b, meta);
-
-	if (sl_engine_answer(&b->ecfg, spec, (const char *)frame + fi.payload_off,
-			     fi.payload_len, &peer, (char *)tx_buf + hdr,
-			     tx_cap - hdr, &res) < 0) {
-		stat_add(&st->failures, 1);
-		return 0;
-	}
-	if (res.outcome == SL_OUT_DROP_UNANSWERABLE) {
-		stat_add(&st->dropped_unanswerable, 1);
-		return 0;
-	}
-	if (res.outcome != SL_OUT_REPLY) {
-		/* Kamailio counts a reply attempt to an ACK as a failure */
-		stat_add(&st->dropped_not_request, 1);
-		return 0;
-	}
-	flen = frame_build_reply(frame, &fi, res.dst_port, res.len, tx_buf, tx_cap);
-	if (!flen) {
-		stat_add(&st->failures, 1);
-		return 0;
-	}
-	/* the interface would drop it (or send what the peer drops): count
-	 * it instead of sending an oversize frame as if it were sent */
-	mtu = __atomic_load_n(&r->mtu, __ATOMIC_RELAXED);
-	if (mtu && flen - fi.l2_len > mtu) {
-		stat_add(&st->oversize, 1);
-		return 0;
-	}
-	if (res.record_window) {
-		window_record(r, res.window_suffix, res.window_key_tag);
-		stat_add(&st->window_recorded, 1);
-	}
-	/* counted when handed to the TX ring; ring-full drops are counted
-	 * by xsk_io and folded into failures when reporting */
-	sl_stats_count(st, res.code, res.is_error_reply);
-	return flen;
+	sl_answer_frame(&b->ecfg, reply_spec_for(b, meta), frame, len, tx_buf,
+			tx_cap, __atomic_load_n(&r->mtu, __ATOMIC_RELAXED), st, &a);
+	/* before the reply goes to the TX ring: its ACK may come at once */
+	if (a.record_window)
+		window_record(r, a.window_suffix, a.window_key_tag);
+	return a.len;
 }
 
 /*
@@ -479,11 +423,6 @@ int responder_run(struct responder *r, volatile int *stop,
 	pthread_join(t, NULL);
 	publish_io_stats(r);
 	return a.ret;
-}
-
-int responder_active_map_fd(struct responder *r)
-{
-	return r->maps.fd[SL_M_ACTIVE];
 }
 
 const char *responder_mode(struct responder *r)

@@ -1,122 +1,170 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * SIP request parser working on the datagram in place (see sip_msg.h).
+ * SIP message parser working on the datagram in place (see sip_msg.h):
+ * the framing (start line, header fields, folds, the empty line), the
+ * header table, and the cross checks.  The parts have files of their own
+ * (sip_parts.h); the byte-level helpers are in sip_lex.h.
  *
  * Every index is checked against the end of the range it walks before the
  * byte is read: the start line against its line end, a header value
- * against body_end, the header scan against the datagram length.  Inside
- * a header value a CR or LF can only be part of a fold (the line scanner
- * only continues a field when the LF is followed by SP/HT), so the value
- * parsers treat CR and LF as whitespace.
+ * against body_end, the header scan against the datagram length.
  */
 #include <stddef.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "sip/sip_msg.h"
+#include "sip/sip_lex.h"
+#include "sip/sip_parts.h"
 
 #define CLEN_MAX	(1ULL << 40)	/* saturation of Content-Length values */
 
-/* Character classes, one table lookup per byte in the scanning loops. */
-enum {
-	C_TOKEN	= 1 << 0,	/* RFC 3261 token: alphanum -.!%*_+`'~ */
-	C_WS	= 1 << 1,	/* SP HT */
-	C_LWS	= 1 << 2,	/* SP HT CR LF (CR/LF inside a value: a fold) */
-	C_DIGIT	= 1 << 3,
-	C_PSTOP	= 1 << 4,	/* ends a param value: LWS ; , " */
-	C_HSTOP	= 1 << 5,	/* ends a Via host: LWS : ; , ( " [ ] */
+/* ---- header names ----------------------------------------------------- */
+
+/* Byte i of a literal (0 past its end) at its place in a word loaded
+ * from memory, so the table holds each name as the fast path sees it. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WSHIFT(i)	(8 * ((i) % 8))
+#else
+#define WSHIFT(i)	(8 * (7 - (i) % 8))
+#endif
+#define WBYTE(s, i)	((__u64)(unsigned char)(sizeof(s) - 1 > (i) ? (s)[i] : 0) \
+			 << WSHIFT(i))
+#define WORD(s, o)	(WBYTE(s, o) | WBYTE(s, o + 1) | WBYTE(s, o + 2) | \
+			 WBYTE(s, o + 3) | WBYTE(s, o + 4) | WBYTE(s, o + 5) | \
+			 WBYTE(s, o + 6) | WBYTE(s, o + 7))
+
+/* The names: type, long form (lower case, at most 16 bytes), compact
+ * form (0: none).  X(type, long, compact, arg) for each. */
+#define HDR_NAMES(X, arg) \
+	X(SIP_HDR_VIA,			"via",			'v', arg) \
+	X(SIP_HDR_FROM,			"from",			'f', arg) \
+	X(SIP_HDR_TO,			"to",			't', arg) \
+	X(SIP_HDR_CALLID,		"call-id",		'i', arg) \
+	X(SIP_HDR_CSEQ,			"cseq",			0, arg) \
+	X(SIP_HDR_CONTACT,		"contact",		'm', arg) \
+	X(SIP_HDR_MAX_FORWARDS,		"max-forwards",		0, arg) \
+	X(SIP_HDR_CONTENT_LENGTH,	"content-length",	'l', arg) \
+	X(SIP_HDR_USER_AGENT,		"user-agent",		0, arg) \
+	X(SIP_HDR_CONTENT_TYPE,		"content-type",		'c', arg) \
+	X(SIP_HDR_RECORD_ROUTE,		"record-route",		0, arg) \
+	X(SIP_HDR_ROUTE,		"route",		0, arg) \
+	X(SIP_HDR_SUPPORTED,		"supported",		'k', arg) \
+	X(SIP_HDR_SUBJECT,		"subject",		's', arg) \
+	X(SIP_HDR_CONTENT_ENCODING,	"content-encoding",	'e', arg) \
+	X(SIP_HDR_EVENT,		"event",		'o', arg) \
+	X(SIP_HDR_ALLOW_EVENTS,		"allow-events",		'u', arg) \
+	X(SIP_HDR_REFER_TO,		"refer-to",		'r', arg) \
+	X(SIP_HDR_REFERRED_BY,		"referred-by",		'b', arg) \
+	X(SIP_HDR_SESSION_EXPIRES,	"session-expires",	'x', arg)
+
+/* Each name's place in the table. */
+#define AS_INDEX(type, lit, compact, arg)	AT_##type,
+enum { HDR_NAMES(AS_INDEX, 0) N_NAMES };
+
+struct hdr_name {
+	__u64 w0, w1;		/* the name's bytes 0..7 and 8..15 */
+	__u8 type;		/* enum sip_hdr_type */
+	char compact;
 };
 
-#define C_SPACE	(C_WS | C_LWS | C_PSTOP | C_HSTOP)
+#define AS_NAME(type, lit, compact, arg) \
+	{ WORD(lit, 0), WORD(lit, 8), type, compact },
+static const struct hdr_name hdr_names[N_NAMES] = { HDR_NAMES(AS_NAME, 0) };
 
-static const unsigned char cc[256] = {
-	['0' ... '9'] = C_TOKEN | C_DIGIT,
-	['A' ... 'Z'] = C_TOKEN, ['a' ... 'z'] = C_TOKEN,
-	['-'] = C_TOKEN, ['.'] = C_TOKEN, ['!'] = C_TOKEN, ['%'] = C_TOKEN,
-	['*'] = C_TOKEN, ['_'] = C_TOKEN, ['+'] = C_TOKEN, ['`'] = C_TOKEN,
-	['\''] = C_TOKEN, ['~'] = C_TOKEN,
-	[' '] = C_SPACE, ['\t'] = C_SPACE,
-	['\r'] = C_LWS | C_PSTOP | C_HSTOP, ['\n'] = C_LWS | C_PSTOP | C_HSTOP,
-	[';'] = C_PSTOP | C_HSTOP, [','] = C_PSTOP | C_HSTOP,
-	['"'] = C_PSTOP | C_HSTOP,
-	[':'] = C_HSTOP, ['('] = C_HSTOP, ['['] = C_HSTOP, [']'] = C_HSTOP,
+/* Which names have len bytes (a bit per place): the candidates of a
+ * name are known from its length, without a search. */
+#define IF_LEN(type, lit, compact, len) \
+	| (sizeof(lit) - 1 == (len) ? 1u << AT_##type : 0u)
+#define OF_LEN(len)	(0u HDR_NAMES(IF_LEN, len))
+static const __u32 names_of_len[17] = {
+	OF_LEN(0), OF_LEN(1), OF_LEN(2), OF_LEN(3), OF_LEN(4), OF_LEN(5),
+	OF_LEN(6), OF_LEN(7), OF_LEN(8), OF_LEN(9), OF_LEN(10), OF_LEN(11),
+	OF_LEN(12), OF_LEN(13), OF_LEN(14), OF_LEN(15), OF_LEN(16),
 };
+_Static_assert(N_NAMES <= 32, "a bit per name in names_of_len");
 
-static inline bool is_cls(char c, unsigned cls)
+/* Up to 8 bytes at p as a word, in memory order (any endianness). */
+static inline __u64 word_at(const char *p)
 {
-	return cc[(unsigned char)c] & cls;
+	__u64 w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
 }
 
-static inline bool is_token(char c)
+/* The first n (0..8) bytes of a word loaded by word_at(). */
+static inline __u64 head_mask(size_t n)
 {
-	return is_cls(c, C_TOKEN);
+	if (n >= 8)
+		return ~0ULL;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (1ULL << (8 * n)) - 1;
+#else
+	return n ? ~0ULL << (8 * (8 - n)) : 0;
+#endif
 }
 
-static inline bool is_ws(char c)
+/* The name of len (2..16) bytes, lower case, as two words. */
+static inline enum sip_hdr_type by_words(size_t len, __u64 w0, __u64 w1)
 {
-	return is_cls(c, C_WS);
+	__u32 cand;
+	int i;
+
+	for (cand = names_of_len[len]; cand; cand &= cand - 1) {
+		i = __builtin_ctz(cand);
+		if (hdr_names[i].w0 == w0 && hdr_names[i].w1 == w1)
+			return hdr_names[i].type;
+	}
+	return SIP_HDR_OTHER;
 }
 
-/* Whitespace inside a header value: SP/HT and the CR/LF of a fold. */
-static inline bool is_lws(char c)
-{
-	return is_cls(c, C_LWS);
-}
-
-static inline bool is_digit(char c)
-{
-	return is_cls(c, C_DIGIT);
-}
-
-static inline char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-/* Case-insensitive compare with a lower-case literal. */
-static bool ci_eq(const char *a, const char *lit, size_t n)
+static enum sip_hdr_type compact_type(char c)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (lower(a[i]) != lit[i])
-			return false;
-	return true;
+	c = lower(c);
+	for (i = 0; i < N_NAMES; i++)
+		if (hdr_names[i].compact && hdr_names[i].compact == c)
+			return hdr_names[i].type;
+	return SIP_HDR_OTHER;
 }
 
-static inline struct sip_span mkspan(__u32 off, __u32 len)
+enum sip_hdr_type sip_hdr_type_of(const char *n, size_t len)
 {
-	struct sip_span sp = { off, len };
+	char lo[16];
+	size_t i;
 
-	return sp;
+	if (!n || !len || len > sizeof(lo))
+		return SIP_HDR_OTHER;
+	if (len == 1)
+		return compact_type(n[0]);
+	/* lower-case copy, then the words the table holds */
+	memset(lo, 0, sizeof(lo));
+	for (i = 0; i < len; i++)
+		lo[i] = lower(n[i]);
+	return by_words(len, word_at(lo), word_at(lo + 8));
 }
-
-static const struct sip_span no_span = { SIP_NONE, 0 };
 
 /*
- * First ch in [p, e), or e.  Inline 16 bytes at a time where SSE2 is
- * there: header lines are short, and a memchr() call per line costs more
- * than the scan.  Loads never pass e.
+ * sip_hdr_type_of() for a name of token characters with 16 readable
+ * bytes at n.  OR-ing 0x20 into each byte lower-cases a token character,
+ * and maps no other token character onto a lower-case letter or '-'
+ * (only control bytes would), so one masked word compare per 8 name
+ * bytes decides.
  */
-static inline __u32 find_byte(const char *b, __u32 p, __u32 e, char ch)
+static inline enum sip_hdr_type hdr_type_fast(const char *n, size_t len)
 {
-	const char *q;
+	const __u64 lo = 0x2020202020202020ULL;
+	__u64 w0, w1 = 0;
 
-#ifdef __SSE2__
-	const __m128i pat = _mm_set1_epi8(ch);
-	unsigned int mask;
-
-	for (; p + 16 <= e; p += 16) {
-		mask = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(b + p)), pat));
-		if (mask)
-			return p + (__u32)__builtin_ctz(mask);
-	}
-#endif
-	q = p < e ? memchr(b + p, ch, e - p) : NULL;
-	return q ? (__u32)(q - b) : e;
+	if (len == 1)
+		return compact_type(n[0]);
+	if (len > 16)
+		return SIP_HDR_OTHER;
+	w0 = (word_at(n) | lo) & head_mask(len < 8 ? len : 8);
+	if (len > 8)
+		w1 = (word_at(n + 8) | lo) & head_mask(len - 8);
+	return by_words(len, w0, w1);
 }
 
 /*
@@ -153,653 +201,7 @@ static inline __u32 simple_name(const char *b, __u32 p, __u32 e)
 #endif
 }
 
-/* Any byte <= 0x20 or DEL in [p, e)? */
-static inline bool has_ctl(const char *b, __u32 p, __u32 e)
-{
-#ifdef __SSE2__
-	const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
-	__m128i v;
-
-	for (; p + 16 <= e; p += 16) {
-		v = _mm_loadu_si128((const __m128i *)(b + p));
-		if (_mm_movemask_epi8(_mm_or_si128(
-			    _mm_cmpeq_epi8(_mm_min_epu8(v, sp), v),
-			    _mm_cmpeq_epi8(v, del))))
-			return true;
-	}
-#endif
-	for (; p < e; p++)
-		if ((unsigned char)b[p] <= ' ' || b[p] == 0x7f)
-			return true;
-	return false;
-}
-
-static inline __u32 skip_lws(const char *b, __u32 p, __u32 e)
-{
-	while (p < e && is_lws(b[p]))
-		p++;
-	return p;
-}
-
-static inline __u32 skip_ws(const char *b, __u32 p, __u32 e)
-{
-	while (p < e && is_ws(b[p]))
-		p++;
-	return p;
-}
-
-static inline __u32 scan_token(const char *b, __u32 p, __u32 e)
-{
-	while (p < e && is_token(b[p]))
-		p++;
-	return p;
-}
-
-/* p is at an opening '"': index of the closing one, SIP_NONE if the
- * string runs off the end.  A backslash escapes any next byte. */
-static __u32 quoted_end(const char *b, __u32 p, __u32 e)
-{
-	for (p++; p < e; p++) {
-		if (b[p] == '\\') {
-			if (++p >= e)
-				break;
-		} else if (b[p] == '"') {
-			return p;
-		}
-	}
-	return SIP_NONE;
-}
-
-/* A header param value (token or anything a sloppy peer puts there),
- * up to the next delimiter. */
-static inline bool is_pval(char c)
-{
-	return !is_cls(c, C_PSTOP);
-}
-
-enum sip_hdr_type sip_hdr_type_of(const char *n, size_t len)
-{
-	if (!n || !len)
-		return SIP_HDR_OTHER;
-	if (len == 1) {
-		switch (lower(n[0])) {
-		case 'v': return SIP_HDR_VIA;
-		case 'f': return SIP_HDR_FROM;
-		case 't': return SIP_HDR_TO;
-		case 'i': return SIP_HDR_CALLID;
-		case 'm': return SIP_HDR_CONTACT;
-		case 'l': return SIP_HDR_CONTENT_LENGTH;
-		case 'c': return SIP_HDR_CONTENT_TYPE;
-		case 'k': return SIP_HDR_SUPPORTED;
-		case 's': return SIP_HDR_SUBJECT;
-		case 'e': return SIP_HDR_CONTENT_ENCODING;
-		case 'o': return SIP_HDR_EVENT;
-		case 'u': return SIP_HDR_ALLOW_EVENTS;
-		case 'r': return SIP_HDR_REFER_TO;
-		case 'b': return SIP_HDR_REFERRED_BY;
-		case 'x': return SIP_HDR_SESSION_EXPIRES;
-		}
-		return SIP_HDR_OTHER;
-	}
-
-#define NAME_IS(lit) (len == sizeof(lit) - 1 && ci_eq(n, lit, len))
-	switch (lower(n[0])) {
-	case 'v':
-		if (NAME_IS("via"))
-			return SIP_HDR_VIA;
-		break;
-	case 'f':
-		if (NAME_IS("from"))
-			return SIP_HDR_FROM;
-		break;
-	case 't':
-		if (NAME_IS("to"))
-			return SIP_HDR_TO;
-		break;
-	case 'c':
-		if (NAME_IS("call-id"))
-			return SIP_HDR_CALLID;
-		if (NAME_IS("cseq"))
-			return SIP_HDR_CSEQ;
-		if (NAME_IS("contact"))
-			return SIP_HDR_CONTACT;
-		if (NAME_IS("content-length"))
-			return SIP_HDR_CONTENT_LENGTH;
-		if (NAME_IS("content-type"))
-			return SIP_HDR_CONTENT_TYPE;
-		if (NAME_IS("content-encoding"))
-			return SIP_HDR_CONTENT_ENCODING;
-		break;
-	case 'r':
-		if (NAME_IS("record-route"))
-			return SIP_HDR_RECORD_ROUTE;
-		if (NAME_IS("route"))
-			return SIP_HDR_ROUTE;
-		if (NAME_IS("refer-to"))
-			return SIP_HDR_REFER_TO;
-		if (NAME_IS("referred-by"))
-			return SIP_HDR_REFERRED_BY;
-		break;
-	case 'm':
-		if (NAME_IS("max-forwards"))
-			return SIP_HDR_MAX_FORWARDS;
-		break;
-	case 'u':
-		if (NAME_IS("user-agent"))
-			return SIP_HDR_USER_AGENT;
-		break;
-	case 's':
-		if (NAME_IS("supported"))
-			return SIP_HDR_SUPPORTED;
-		if (NAME_IS("subject"))
-			return SIP_HDR_SUBJECT;
-		if (NAME_IS("session-expires"))
-			return SIP_HDR_SESSION_EXPIRES;
-		break;
-	case 'e':
-		if (NAME_IS("event"))
-			return SIP_HDR_EVENT;
-		break;
-	case 'a':
-		if (NAME_IS("allow-events"))
-			return SIP_HDR_ALLOW_EVENTS;
-		break;
-	}
-#undef NAME_IS
-	return SIP_HDR_OTHER;
-}
-
-/* Up to 8 bytes at p as a word, in memory order (any endianness). */
-static inline __u64 word_at(const char *p)
-{
-	__u64 w;
-
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
-static inline __u64 lit_word(const char *lit, size_t n)
-{
-	__u64 w = 0;
-
-	memcpy(&w, lit, n);	/* constant-folded for a literal */
-	return w;
-}
-
-/* The first n (1..8) bytes of a word loaded by word_at(). */
-static inline __u64 head_mask(size_t n)
-{
-	if (n >= 8)
-		return ~0ULL;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return (1ULL << (8 * n)) - 1;
-#else
-	return ~0ULL << (8 * (8 - n));
-#endif
-}
-
-/*
- * sip_hdr_type_of() for a name already known to be token characters,
- * with 16 readable bytes at n: OR-ing 0x20 into each byte lower-cases a
- * token character, and maps no other token character onto a lower-case
- * letter or '-' (only control bytes would), so one masked word compare
- * per 8 name bytes decides.
- */
-static enum sip_hdr_type hdr_type_fast(const char *n, size_t len)
-{
-	const __u64 lo = 0x2020202020202020ULL;
-	__u64 w0, w1 = 0;
-
-	if (len == 1)
-		return sip_hdr_type_of(n, 1);
-	w0 = (word_at(n) | lo) & head_mask(len < 8 ? len : 8);
-	if (len > 8)
-		w1 = (word_at(n + 8) | lo) & head_mask(len - 8);
-
-#define IS(lit) (w0 == lit_word(lit, sizeof(lit) - 1))		/* <= 8 */
-#define IS2(lit) (w0 == lit_word(lit, 8) && w1 == lit_word(&(lit)[8], sizeof(lit) - 9))
-	switch (len) {
-	case 2:
-		return IS("to") ? SIP_HDR_TO : SIP_HDR_OTHER;
-	case 3:
-		return IS("via") ? SIP_HDR_VIA : SIP_HDR_OTHER;
-	case 4:
-		if (IS("from"))
-			return SIP_HDR_FROM;
-		return IS("cseq") ? SIP_HDR_CSEQ : SIP_HDR_OTHER;
-	case 5:
-		if (IS("route"))
-			return SIP_HDR_ROUTE;
-		return IS("event") ? SIP_HDR_EVENT : SIP_HDR_OTHER;
-	case 7:
-		if (IS("call-id"))
-			return SIP_HDR_CALLID;
-		if (IS("contact"))
-			return SIP_HDR_CONTACT;
-		return IS("subject") ? SIP_HDR_SUBJECT : SIP_HDR_OTHER;
-	case 8:
-		return IS("refer-to") ? SIP_HDR_REFER_TO : SIP_HDR_OTHER;
-	case 9:
-		return IS2("supported") ? SIP_HDR_SUPPORTED : SIP_HDR_OTHER;
-	case 10:
-		return IS2("user-agent") ? SIP_HDR_USER_AGENT : SIP_HDR_OTHER;
-	case 11:
-		return IS2("referred-by") ? SIP_HDR_REFERRED_BY : SIP_HDR_OTHER;
-	case 12:
-		if (IS2("record-route"))
-			return SIP_HDR_RECORD_ROUTE;
-		if (IS2("max-forwards"))
-			return SIP_HDR_MAX_FORWARDS;
-		if (IS2("content-type"))
-			return SIP_HDR_CONTENT_TYPE;
-		return IS2("allow-events") ? SIP_HDR_ALLOW_EVENTS : SIP_HDR_OTHER;
-	case 14:
-		return IS2("content-length") ? SIP_HDR_CONTENT_LENGTH : SIP_HDR_OTHER;
-	case 15:
-		return IS2("session-expires") ? SIP_HDR_SESSION_EXPIRES : SIP_HDR_OTHER;
-	case 16:
-		return IS2("content-encoding") ? SIP_HDR_CONTENT_ENCODING : SIP_HDR_OTHER;
-	}
-#undef IS
-#undef IS2
-	return SIP_HDR_OTHER;
-}
-
-/* ---- start line ------------------------------------------------------ */
-
-/* "SIP/" 1*DIGIT "." 1*DIGIT, "SIP" in any case (ABNF literals are
- * case-insensitive). */
-static bool version_form(const char *v, __u32 len)
-{
-	__u32 i = 4, d;
-
-	if (len < 7 || !ci_eq(v, "sip/", 4))
-		return false;
-	for (d = i; i < len && is_digit(v[i]); i++)
-		;
-	if (i == d || i >= len || v[i] != '.')
-		return false;
-	for (d = ++i; i < len && is_digit(v[i]); i++)
-		;
-	return i > d && i == len;
-}
-
-/* scheme ":" with scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
-static bool uri_ok(const char *u, __u32 len)
-{
-	__u32 i;
-
-	if (!len || u[0] == '<' || u[len - 1] == '>' || has_ctl(u, 0, len))
-		return false;
-	if (lower(u[0]) < 'a' || lower(u[0]) > 'z')
-		return false;
-	for (i = 1; i < len; i++) {
-		char c = lower(u[i]);
-
-		if (c == ':')
-			return true;
-		if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '+' ||
-		      c == '-' || c == '.'))
-			return false;
-	}
-	return false;
-}
-
-/*
- * [s, e) is the start line without its line end.  Liberal about extra SP
- * between the elements and SP/HT after the version (RFC 4475 3.1.2.9 and
- * 3.1.2.10 allow either answer); strict about anything that changes the
- * meaning: a fourth token (LWS inside the Request-URI), <>, no version.
- */
-static void parse_start_line(struct sip_msg *m, __u32 s, __u32 e)
-{
-	const char *b = m->buf;
-	__u32 p, ts, n = 0, t0s = 0, t0e = 0, t1s = 0, prev_e = 0, last_s = 0,
-	      last_e = 0, i;
-
-	if (e - s >= 4 && ci_eq(b + s, "sip/", 4)) {
-		m->is_response = true;
-		p = s;
-		while (p < e && !is_ws(b[p]))
-			p++;
-		p = skip_ws(b, p, e);
-		ts = p;
-		while (p < e && is_digit(b[p]))
-			p++;
-		if (p - ts == 3 && (p == e || is_ws(b[p])))
-			m->status = (__u16)((b[ts] - '0') * 100 +
-					    (b[ts + 1] - '0') * 10 + b[ts + 2] - '0');
-		return;
-	}
-
-	if (is_ws(b[s]))
-		m->errors |= SIP_E_START_LINE;
-	while (e > s && is_ws(b[e - 1]))
-		e--;		/* trailing SP/HT (RFC 4475 trws) */
-	for (p = skip_ws(b, s, e); p < e; p = skip_ws(b, p, e)) {
-		/* elements are separated by SP (one, or more: lwsstart);
-		 * an HT inside one makes it invalid below */
-		ts = p;
-		p = find_byte(b, p, e, ' ');
-		if (n == 0) {
-			t0s = ts;
-			t0e = p;
-		} else if (n == 1) {
-			t1s = ts;
-		}
-		prev_e = last_e;
-		last_s = ts;
-		last_e = p;
-		n++;
-	}
-	if (!n) {
-		m->errors |= SIP_E_START_LINE;
-		return;
-	}
-	m->method = mkspan(t0s, t0e - t0s);
-	for (i = t0s; i < t0e; i++)
-		if (!is_token(b[i])) {
-			m->errors |= SIP_E_START_LINE;
-			break;
-		}
-	if (n < 3) {
-		/* no SIP-Version: nothing to echo in a status line */
-		m->errors |= SIP_E_START_LINE;
-		if (n == 2)
-			m->uri = mkspan(t1s, last_e - t1s);
-		return;
-	}
-	m->uri = mkspan(t1s, prev_e - t1s);
-	m->version = mkspan(last_s, last_e - last_s);
-	if (n > 3 || !uri_ok(b + t1s, prev_e - t1s))
-		m->errors |= SIP_E_RURI;
-	if (!version_form(b + last_s, last_e - last_s))
-		m->errors |= SIP_E_START_LINE;
-	else if (last_e - last_s != 7 || memcmp(b + last_s + 4, "2.0", 3))
-		m->errors |= SIP_E_VERSION;
-}
-
-/* ---- header values --------------------------------------------------- */
-
-/* First ',' outside quotes at or after p, or e; then back over LWS. */
-static __u32 via_value_end(const char *b, __u32 p, __u32 e, __u32 floor)
-{
-	__u32 q;
-
-	while (p < e && b[p] != ',') {
-		if (b[p] == '"') {
-			q = quoted_end(b, p, e);
-			if (q == SIP_NONE)
-				return e;
-			p = q;
-		}
-		p++;
-	}
-	if (p >= e)
-		return e;
-	while (p > floor && is_lws(b[p - 1]))
-		p--;
-	return p;
-}
-
-static void via_param(struct sip_via *v, const char *b, __u32 semi,
-		      __u32 ns, __u32 ne, struct sip_span val, __u32 pend)
-{
-	__u32 nl = ne - ns;
-
-	if (nl == 6 && ci_eq(b + ns, "branch", 6)) {
-		/* the last one wins, as in Kamailio's parse_via (the
-		 * to-tag CRC and the XDP ACK check take the same) */
-		v->branch = val.off == SIP_NONE ? mkspan(pend, 0) : val;
-		v->branch_param = mkspan(semi, pend - semi);
-	} else if (nl == 5 && ci_eq(b + ns, "rport", 5)) {
-		if (!v->has_rport) {
-			v->has_rport = true;
-			v->rport_value = val;
-			v->rport_param = mkspan(semi, pend - semi);
-		}
-	} else if (nl == 8 && ci_eq(b + ns, "received", 8)) {
-		if (v->n_received < SIP_VIA_MAX_RECEIVED)
-			v->received_param[v->n_received] =
-				mkspan(semi, pend - semi);
-		if (v->n_received < 255)
-			v->n_received++;
-	}
-}
-
-/*
- * The first value of the top Via (spec 1.4, 1.5):
- *   sent-protocol LWS host [ ":" port ] *( ";" param ) [ "," ... ]
- * LWS (folds included) is allowed around '/', ':', ';', '='.
- * usable: protocol, host and port (if any) parse; what comes after the
- * host only sets malformed.
- */
-static void parse_via(struct sip_msg *m, const struct sip_hdr *h)
-{
-	const char *b = m->buf;
-	struct sip_via *v = &m->via;
-	__u32 p = h->body, e = h->body_end, t, ps, q, semi, ns, ne, pend;
-	__u32 port = 0;
-	struct sip_span val;
-
-	v->value_end = e;
-	/* sent-protocol: name LWS? "/" LWS? version LWS? "/" LWS? transport */
-	p = skip_lws(b, p, e);
-	ps = p;
-	p = scan_token(b, p, e);
-	if (p == ps)
-		return;
-	p = skip_lws(b, p, e);
-	if (p >= e || b[p] != '/')
-		return;
-	p = skip_lws(b, p + 1, e);
-	t = p;
-	p = scan_token(b, p, e);
-	if (p == t)
-		return;
-	p = skip_lws(b, p, e);
-	if (p >= e || b[p] != '/')
-		return;
-	p = skip_lws(b, p + 1, e);
-	t = p;
-	p = scan_token(b, p, e);
-	if (p == t)
-		return;
-	v->proto = mkspan(ps, p - ps);
-	v->transport = mkspan(t, p - t);
-
-	/* LWS, then sent-by host, as written */
-	if (p >= e || !is_lws(b[p]))
-		return;
-	p = skip_lws(b, p, e);
-	if (p >= e)
-		return;
-	t = p;
-	if (b[p] == '[') {
-		while (p < e && b[p] != ']' && !is_lws(b[p]) && b[p] != ';' &&
-		       b[p] != ',')
-			p++;
-		if (p >= e || b[p] != ']')
-			return;
-		p++;
-	} else {
-		while (p < e && !is_cls(b[p], C_HSTOP))
-			p++;
-	}
-	if (p == t)
-		return;
-	v->host = mkspan(t, p - t);
-
-	p = skip_lws(b, p, e);
-	if (p < e && b[p] == ':') {
-		p = skip_lws(b, p + 1, e);
-		t = p;
-		while (p < e && is_digit(b[p]) && p - t < 6) {
-			port = port * 10 + (__u32)(b[p] - '0');
-			p++;
-		}
-		/* Kamailio drops a Via whose port is no 16-bit number */
-		if (p == t || port > 65535 || (p < e && is_digit(b[p])))
-			return;
-		v->port = mkspan(t, p - t);
-		v->port_num = port;
-		p = skip_lws(b, p, e);
-	}
-	v->usable = true;
-
-	while (p < e) {
-		if (b[p] == ',') {
-			v->value_end = via_value_end(b, p, e, h->body);
-			return;
-		}
-		if (b[p] != ';')
-			goto bad;	/* junk, a comment */
-		semi = p;
-		p = skip_lws(b, p + 1, e);
-		ns = p;
-		p = scan_token(b, p, e);
-		ne = p;
-		if (ne == ns)
-			goto bad;	/* ";;", ";,", ";" at the end */
-		q = skip_lws(b, p, e);
-		val = no_span;
-		if (q < e && b[q] == '=') {
-			q = skip_lws(b, q + 1, e);
-			if (q < e && b[q] == '"') {
-				t = quoted_end(b, q, e);
-				if (t == SIP_NONE)
-					goto bad;
-				val = mkspan(q, t + 1 - q);
-				q = t + 1;
-				pend = q;
-			} else {
-				t = q;
-				while (q < e && is_pval(b[q]))
-					q++;
-				val = mkspan(t, q - t);
-				/* "name=" alone runs to the next delimiter,
-				 * like a param without a value */
-				pend = q;
-			}
-		} else {
-			/* no value: up to the next delimiter, LWS included */
-			pend = q;
-		}
-		via_param(v, b, semi, ns, ne, val, pend);
-		p = skip_lws(b, q, e);
-		if (p < e && b[p] != ';' && b[p] != ',')
-			goto bad;
-	}
-	v->value_end = e;
-	return;
-bad:
-	v->malformed = true;
-	v->value_end = via_value_end(b, p, e, h->body);
-}
-
-/*
- * To / From:  ( name-addr / addr-spec ) *( ";" param )
- * The display name is not checked beyond its quotes (Kamailio accepts
- * unquoted commas, RFC 4475 baddn): the reply only echoes it.
- */
-static void parse_nameaddr(struct sip_msg *m, const struct sip_hdr *h,
-			   struct sip_nameaddr *na)
-{
-	const char *b = m->buf;
-	__u32 p, e = h->body_end, t, q, ns, ne;
-	bool quoted = false;
-	struct sip_span val;
-
-	na->body_end = e;
-	p = skip_lws(b, h->body, e);
-	if (p >= e) {
-		na->malformed = true;
-		return;
-	}
-	t = p;
-	for (;;) {
-		if (p >= e) {
-			if (quoted) {
-				na->malformed = true;	/* "name" without <uri> */
-				return;
-			}
-			q = e;
-			while (q > t && is_lws(b[q - 1]))
-				q--;
-			na->uri = mkspan(t, q - t);
-			return;
-		}
-		if (b[p] == '"') {
-			q = quoted_end(b, p, e);
-			if (q == SIP_NONE) {
-				na->unterminated_quote = true;
-				return;
-			}
-			quoted = true;
-			p = q + 1;
-			continue;
-		}
-		if (b[p] == '<')
-			break;
-		if (b[p] == ';') {
-			if (quoted) {
-				na->malformed = true;
-				return;
-			}
-			/* addr-spec: params after it belong to the header */
-			q = p;
-			while (q > t && is_lws(b[q - 1]))
-				q--;
-			na->uri = mkspan(t, q - t);
-			goto params;
-		}
-		p++;
-	}
-
-	/* <uri> */
-	t = ++p;
-	p = find_byte(b, p, e, '>');
-	if (p >= e) {
-		na->malformed = true;
-		return;
-	}
-	na->uri = mkspan(t, p - t);
-	p = skip_lws(b, p + 1, e);
-
-params:
-	while (p < e && b[p] == ';') {
-		p = skip_lws(b, p + 1, e);
-		ns = p;
-		p = scan_token(b, p, e);
-		ne = p;
-		p = skip_lws(b, p, e);
-		val = no_span;
-		if (p < e && b[p] == '=') {
-			p = skip_lws(b, p + 1, e);
-			if (p < e && b[p] == '"') {
-				q = quoted_end(b, p, e);
-				if (q == SIP_NONE) {
-					na->unterminated_quote = true;
-					return;
-				}
-				val = mkspan(p, q + 1 - p);
-				p = q + 1;
-			} else {
-				t = p;
-				while (p < e && is_pval(b[p]))
-					p++;
-				val = mkspan(t, p - t);
-			}
-		}
-		if (ne - ns == 3 && ci_eq(b + ns, "tag", 3) && !na->has_tag) {
-			na->has_tag = true;
-			na->tag = val.off == SIP_NONE ? mkspan(p, 0) : val;
-		}
-		p = skip_lws(b, p, e);
-	}
-	if (p < e)
-		na->malformed = true;	/* ',' (a second value) or junk */
-}
+/* ---- CSeq and Content-Length ------------------------------------------ */
 
 /* CSeq: 1*DIGIT LWS Method */
 static void parse_cseq(struct sip_msg *m, const struct sip_hdr *h)
@@ -964,13 +366,13 @@ static void msg_finish(struct sip_msg *m)
 
 	if (m->first[SIP_HDR_VIA] != SIP_NO_HDR) {
 		m->via.hdr = m->first[SIP_HDR_VIA];
-		parse_via(m, &m->hdrs[m->via.hdr]);
+		sip_parse_via(m, &m->hdrs[m->via.hdr]);
 		if (m->via.usable && m->via.malformed)
 			m->errors |= SIP_E_VIA;
 	}
 	if (m->first[SIP_HDR_FROM] != SIP_NO_HDR) {
 		m->from.hdr = m->first[SIP_HDR_FROM];
-		parse_nameaddr(m, &m->hdrs[m->from.hdr], &m->from);
+		sip_parse_nameaddr(m, &m->hdrs[m->from.hdr], &m->from);
 		if (m->from.unterminated_quote)
 			m->errors |= SIP_E_FROM_QUOTE;
 		else if (m->from.malformed)
@@ -978,7 +380,7 @@ static void msg_finish(struct sip_msg *m)
 	}
 	if (m->first[SIP_HDR_TO] != SIP_NO_HDR) {
 		m->to.hdr = m->first[SIP_HDR_TO];
-		parse_nameaddr(m, &m->hdrs[m->to.hdr], &m->to);
+		sip_parse_nameaddr(m, &m->hdrs[m->to.hdr], &m->to);
 		if (m->to.unterminated_quote)
 			m->errors |= SIP_E_TO_QUOTE;
 		else if (m->to.malformed)
@@ -1062,7 +464,7 @@ int sip_msg_parse(struct sip_msg *m, const char *buf, size_t len)
 	q = le;
 	if (q > p && buf[q - 1] == '\r')
 		q--;
-	parse_start_line(m, p, q);
+	sip_parse_start_line(m, p, q);
 
 	for (p = m->start_end;;) {
 		if (p >= len) {

@@ -73,7 +73,7 @@ enum sip_hdr_type {
 
 /*
  * Problems found; the parse goes on after each one.  The responder turns
- * them into 400/505 replies (sl_engine.c has the reason texts).
+ * them into 400/505 replies (reasons.c has the reason texts).
  */
 enum sip_error {
 	SIP_E_START_LINE	= 1u << 0,	/* not METHOD SP URI SP SIP/x.y */

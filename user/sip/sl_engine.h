@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Stateless reply composer: one request in, one Kamailio-compatible reply
+ * Stateless reply engine: one request in, one Kamailio-compatible reply
  * (or a reason not to send one) out.  Plain C, no I/O, no allocation;
- * the request is parsed in place (sip_msg.h) and the reply is written
- * into the caller's buffer.
+ * the request is parsed in place (sip_msg.h), every decision below is
+ * taken in one step (reply_decide.h, a struct the tests assert on), and
+ * the reply is written from request + decision into the caller's buffer
+ * in another (reply_write.h).  sl_engine_answer() runs both.
  *
  * Reply layout (spec 1.2 - 1.6, DESIGN section 4):
  *
@@ -32,8 +34,10 @@
  *    has received or rport or its host text is not the source address
  *    text, right after the new rport, else right after the branch param,
  *    else at the end of the first Via value.  Old received params are
- *    removed (Kamailio keeps them and so sends two).  IPv6 is written by
- *    inet_ntop, without brackets.
+ *    removed (Kamailio keeps them and so sends two), each with the line
+ *    fold in front of it, so that no empty continuation line is left;
+ *    every other fold stays.  IPv6 is written by inet_ntop, without
+ *    brackets.
  *  - Only the first From, To, Call-ID and CSeq are copied.  A request with
  *    more than one of them is answered 400, and a reply with two To
  *    headers would itself be malformed.
@@ -41,9 +45,9 @@
  *    reply, ever), or no usable top Via (sent-protocol + host + 16-bit
  *    port) / From / To / Call-ID / CSeq -> no reply.
  *  - A request with all of those but broken otherwise gets 400 with a
- *    reason naming the first problem (table in sl_engine.c,
- *    sl_engine_error_reason()) or 505 for a SIP-Version other than 2.0;
- *    such replies are is_error_reply and their status line says SIP/2.0.
+ *    reason naming the first problem (sl_error_reason(), reasons.h) or
+ *    505 for a SIP-Version other than 2.0; such replies are
+ *    is_error_reply and their status line says SIP/2.0.
  *
  * Amplification bound: a reply is never longer than
  *     req_len + SL_REPLY_SLACK + extra_len + server_len
@@ -150,21 +154,5 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 		     const struct sl_peer *src,
 		     char *out, size_t out_cap,
 		     struct sl_result *res);
-
-#define SL_IP_TEXT_MAX	46	/* INET6_ADDRSTRLEN */
-
-/*
- * The source address as the received param shows it: dotted quad, or
- * exactly what inet_ntop(AF_INET6) writes (compressed, lower case, no
- * brackets).  Not NUL-terminated; returns the length.
- */
-size_t sl_ip_text(const struct sl_peer *src, char out[SL_IP_TEXT_MAX]);
-
-/*
- * The error reply for a set of enum sip_error bits: returns the reason
- * phrase (NULL if none of the bits asks for an error reply) and sets
- * *code to 400 or 505.
- */
-const char *sl_engine_error_reason(__u32 errors, __u16 *code);
 
 #endif /* SL_ENGINE_H */

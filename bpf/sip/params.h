@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Header parameters, *( SEMI name [ EQUAL value ] ), as the Via and To
+ * parsers read them (RFC 3261 25.1 generic-param; a value is a token or
+ * a quoted string).  Two ways, each header using both:
+ *  - params_fast(): the common shape, with no LWS around ';' and '=' and
+ *    no quoted value, token by token with the word-at-a-time search;
+ *  - param_step(): the rest, a byte at a time.  value_bytes_step() drives
+ *    a header's bpf_loop over its value: the header's own states (before
+ *    the parameters) go to the header's function, the parameter states to
+ *    param_step(), whose events the header turns into what it keeps.
+ */
+#ifndef SL_SIP_PARAMS_H
+#define SL_SIP_PARAMS_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "net/payload.h"
+#include "sip/scratch.h"
+#include "sip/lex.h"
+#include "sip/find.h"
+
+/* Does the name [s, e) equal word (lower case letters, len <= 8), in any
+ * case?  Or-ing 0x20 folds upper case onto lower case, and only letters
+ * land on letters. */
+static __always_inline int param_name_is(const __u8 *buf, __u32 s, __u32 e,
+					 __u64 word, __u32 len)
+{
+	return e - s == len &&
+	       ((sw(buf, s) | ONES64 * 0x20) & first_bytes(len)) == word;
+}
+
+/* Where the fast path accepts the end of a token value: the next
+ * parameter, the next value or the end of the line (not LWS or a quote,
+ * which the byte-wise parser reads). */
+static __always_inline int param_value_end(__u8 c)
+{
+	return c == ';' || c == ',' || c == '\r' || c == '\n';
+}
+
+#define PARAMS_FAST_MAX	8	/* parameters read before giving up */
+
+/*
+ * The parameters of a header value that ends at e, from q (a ';'; at e or
+ * a ',' there are none), looking for the one called name (see
+ * param_name_is()): its value goes to *value, the first one found if
+ * first_wins (the rest is not read), else the last.  Returns 1 when done,
+ * 0 when the parameters need the byte-wise parser (LWS, a quoted or empty
+ * value, more than PARAMS_FAST_MAX of them).
+ */
+static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
+				       __u64 name, __u32 name_len,
+				       int first_wins, struct span *value)
+{
+	const __u8 *buf = x->buf;
+	__u32 p;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < PARAMS_FAST_MAX; i++) {
+		q = opaque(x, q);
+		if (q >= e || sb(buf, q) == ',')
+			return 1;
+		if (sb(buf, q) != ';')
+			return 0;	/* LWS: leave it to the state machine */
+		p = q + 1;
+		q = find_token_end_or(x, p, e, '=', '"');
+		if (q == POS_NONE)
+			q = e;
+		if (q < e && sb(buf, q) == '"')
+			return 0;
+		if (q < e && sb(buf, q) == '=' &&
+		    param_name_is(buf, p, q, name, name_len)) {
+			p = q + 1;
+			q = find_token_end_or(x, p, e, '"', 0);
+			if (q == POS_NONE)
+				q = e;
+			if (q == p || (q < e && !param_value_end(sb(buf, q))))
+				return 0;	/* empty, quoted, LWS */
+			value->s = p;
+			value->e = q;
+			if (first_wins)
+				return 1;
+			continue;
+		}
+		if (q < e && sb(buf, q) == '=') {	/* skip a value */
+			q = find_token_end_or(x, q + 1, e, '"', 0);
+			if (q == POS_NONE)
+				q = e;
+			if (q < e && sb(buf, q) == '"')
+				return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The parameter states of a header's byte-wise parser.  The header's own
+ * states (enum via_state, enum to_state) come before PS_WS, so that both
+ * fit the one state byte; PS_DONE and PS_BAD end any of them.
+ */
+enum param_state {
+	PS_WS = 16,		/* after ';': LWS, then the name */
+	PS_NAME,
+	PS_AFTER_NAME,		/* LWS after the name */
+	PS_VALUE_WS,		/* after '=' */
+	PS_VALUE,
+	PS_QUOTED,		/* a quoted value */
+	PS_AFTER_VALUE,
+	PS_DONE,		/* the header value ended: ',' (or junk, To) */
+	PS_BAD,
+};
+
+/* What param_step() saw at a byte, for the header to act on. */
+enum param_event {
+	PARAM_NONE,
+	PARAM_NAME_END,		/* the name [mark, i) ended */
+	PARAM_VALUE_END,	/* the token value [mark, i) ended */
+};
+
+/* After a token, past any LWS: the byte c leads to the next parameter,
+ * the end of the value (','), more LWS (ws_state), or junk, which the
+ * header decides about (junk: PS_BAD or PS_DONE). */
+static __always_inline __u8 param_after(__u8 c, __u8 ws_state, __u8 junk)
+{
+	if (c == ';')
+		return PS_WS;
+	if (c == ',')
+		return PS_DONE;
+	if (is_lws(c))
+		return ws_state;
+	return junk;
+}
+
+/* Inside a quoted string: 1 at the closing quote. */
+static __always_inline int quoted_string_end(volatile struct value_parse *vp,
+					     __u8 c)
+{
+	if (vp->escaped)
+		vp->escaped = 0;
+	else if (c == '\\')
+		vp->escaped = 1;
+	else if (c == '"')
+		return 1;
+	return 0;
+}
+
+/*
+ * One byte c, at i, in parameter state st (read from vp->state by the
+ * caller).  vp is the header parser's state in the scratch value, read
+ * and written through a volatile view (see via_step()).  A quoted value
+ * is no token: vp->param goes back to 0.  With empty_value, a ';' or ','
+ * right after '=' ends an empty value; without, it starts the value, as
+ * the Via parser has always read it (userspace reads an empty value).
+ * Returns an enum param_event.
+ */
+static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
+				      __u8 c, __u32 i, __u8 junk,
+				      int empty_value)
+{
+	switch (st) {
+	case PS_WS:
+		if (is_lws(c))
+			break;
+		vp->mark = i;
+		vp->state = PS_NAME;
+		break;
+	case PS_NAME:
+		if (c == '=' || c == ';' || c == ',' || is_lws(c)) {
+			vp->state = c == '=' ? PS_VALUE_WS :
+					       param_after(c, PS_AFTER_NAME, junk);
+			return PARAM_NAME_END;
+		}
+		break;
+	case PS_AFTER_NAME:
+		if (c == '=')
+			vp->state = PS_VALUE_WS;
+		else if (!is_lws(c))
+			vp->state = param_after(c, PS_AFTER_NAME, junk);
+		break;
+	case PS_VALUE_WS:
+		if (is_lws(c))
+			break;
+		if (c == '"') {
+			vp->param = 0;
+			vp->escaped = 0;
+			vp->state = PS_QUOTED;
+			break;
+		}
+		if (empty_value && (c == ';' || c == ',')) {
+			vp->param = 0;
+			vp->state = param_after(c, PS_AFTER_VALUE, junk);
+			break;
+		}
+		vp->mark = i;
+		vp->state = PS_VALUE;
+		break;
+	case PS_VALUE:
+		if (c == ';' || c == ',' || is_lws(c)) {
+			vp->state = param_after(c, PS_AFTER_VALUE, junk);
+			return PARAM_VALUE_END;
+		}
+		break;
+	case PS_QUOTED:
+		if (quoted_string_end(vp, c))
+			vp->state = PS_AFTER_VALUE;
+		break;
+	case PS_AFTER_VALUE:
+		if (!is_lws(c))
+			vp->state = param_after(c, PS_AFTER_VALUE, junk);
+		break;
+	}
+	return PARAM_NONE;
+}
+
+/*
+ * Byte i of a header value read a byte at a time: the header's own states
+ * go to header_byte(), the parameter states to param_step() and what it
+ * sees to param_event().  junk and empty_value: see param_after() and
+ * param_step().  Returns 1 to stop: at the end of the value, at a ','
+ * (vp->end), on an error (PS_BAD), or when header_byte() says so.
+ */
+static __always_inline int
+value_byte(struct sl_scratch *x, volatile struct value_parse *vp, __u32 i,
+	   __u8 junk, int empty_value,
+	   int (*header_byte)(struct sl_scratch *x, __u8 st, __u8 c, __u32 i),
+	   void (*param_event)(struct sl_scratch *x, __u32 i, int ev))
+{
+	__u8 c, st;
+
+	if (i >= vp->e)
+		return 1;
+	c = sb(x->buf, i);
+	st = vp->state;
+	if (st >= PS_DONE)
+		return 1;
+	if (st >= PS_WS)
+		param_event(x, i, param_step(vp, st, c, i, junk, empty_value));
+	else if (header_byte(x, st, c, i))
+		return 1;
+	if (vp->state == PS_DONE) {
+		vp->end = i;
+		return 1;
+	}
+	return vp->state == PS_BAD;
+}
+
+/* The body of a header parser's bpf_loop callback: value_byte() on the
+ * BYTES_PER_STEP bytes of loop step idx.  The functions are constants at
+ * each call site: they compile to direct, inlined calls.  The state is
+ * read and written through a volatile view so that no value is carried
+ * in registers from one byte to the next: each byte starts from an
+ * unknown state for the verifier. */
+static __always_inline long
+value_bytes_step(struct sl_scratch *x, volatile struct value_parse *vp,
+		 __u32 idx, __u8 junk, int empty_value,
+		 int (*header_byte)(struct sl_scratch *x, __u8 st, __u8 c, __u32 i),
+		 void (*param_event)(struct sl_scratch *x, __u32 i, int ev))
+{
+	__u32 i = vp->s + idx * BYTES_PER_STEP;
+	int k;
+
+#pragma unroll
+	for (k = 0; k < BYTES_PER_STEP; k++)
+		if (value_byte(x, vp, i + k, junk, empty_value, header_byte,
+			       param_event))
+			return 1;
+	return 0;
+}
+
+/* The token that a header value ended inside of, as a param_step() event:
+ * the header closes it as it would at a delimiter. */
+static __always_inline int param_token_open(__u8 state)
+{
+	if (state == PS_NAME)
+		return PARAM_NAME_END;
+	if (state == PS_VALUE)
+		return PARAM_VALUE_END;
+	return PARAM_NONE;
+}
+
+#endif /* SL_SIP_PARAMS_H */

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The first value of the top Via (spec 1.4, 1.5):
+ *   sent-protocol LWS host [ ":" port ] *( ";" param ) [ "," ... ]
+ * in the detail the to-tag, the destination port and the rport/received
+ * edits of a reply need.  Param spans follow Kamailio's parse_via (see
+ * struct sip_via).
+ */
+#include "sip/sip_msg.h"
+#include "sip/sip_lex.h"
+#include "sip/sip_parts.h"
+
+/* First ',' outside quotes at or after p, or e; then back over LWS. */
+static __u32 via_value_end(const char *b, __u32 p, __u32 e, __u32 floor)
+{
+	__u32 q;
+
+	while (p < e && b[p] != ',') {
+		if (b[p] == '"') {
+			q = quoted_end(b, p, e);
+			if (q == SIP_NONE)
+				return e;
+			p = q;
+		}
+		p++;
+	}
+	if (p >= e)
+		return e;
+	return trim_end(b, floor, p, C_LWS);
+}
+
+/* The params a reply reads or edits; semi is the ';' before the name. */
+static void via_param(struct sip_via *v, const char *b, __u32 semi,
+		      const struct sip_param *pr)
+{
+	struct sip_span whole = mkspan(semi, pr->end - semi);
+
+	if (param_is(b, pr, "branch", 6)) {
+		/* the last one wins, as in Kamailio's parse_via (the
+		 * to-tag CRC and the XDP ACK check take the same) */
+		v->branch = sip_span_present(pr->value) ? pr->value :
+			    mkspan(pr->end, 0);
+		v->branch_param = whole;
+	} else if (param_is(b, pr, "rport", 5)) {
+		if (!v->has_rport) {
+			v->has_rport = true;
+			v->rport_value = pr->value;
+			v->rport_param = whole;
+		}
+	} else if (param_is(b, pr, "received", 8)) {
+		if (v->n_received < SIP_VIA_MAX_RECEIVED)
+			v->received_param[v->n_received] = whole;
+		if (v->n_received < 255)
+			v->n_received++;
+	}
+}
+
+/* sent-protocol: name LWS? "/" LWS? version LWS? "/" LWS? transport;
+ * returns where it ends, 0 if it does not parse. */
+static __u32 via_proto(struct sip_via *v, const char *b, __u32 p, __u32 e)
+{
+	__u32 ps, t = 0;
+	int i;
+
+	p = skip_lws(b, p, e);
+	ps = p;
+	p = scan_token(b, p, e);
+	if (p == ps)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		p = skip_lws(b, p, e);
+		if (p >= e || b[p] != '/')
+			return 0;
+		p = skip_lws(b, p + 1, e);
+		t = p;
+		p = scan_token(b, p, e);
+		if (p == t)
+			return 0;
+	}
+	v->proto = mkspan(ps, p - ps);
+	v->transport = mkspan(t, p - t);
+	return p;
+}
+
+/* LWS, host as written (IPv6 with its brackets), [ ":" port ]; returns
+ * where it ends, 0 if it does not parse. */
+static __u32 via_sent_by(struct sip_via *v, const char *b, __u32 p, __u32 e)
+{
+	__u32 t, port = 0;
+
+	if (p >= e || !is_lws(b[p]))
+		return 0;
+	p = skip_lws(b, p, e);
+	if (p >= e)
+		return 0;
+	t = p;
+	if (b[p] == '[') {
+		while (p < e && b[p] != ']' && !is_lws(b[p]) && b[p] != ';' &&
+		       b[p] != ',')
+			p++;
+		if (p >= e || b[p] != ']')
+			return 0;
+		p++;
+	} else {
+		while (p < e && !is_cls(b[p], C_HSTOP))
+			p++;
+	}
+	if (p == t)
+		return 0;
+	v->host = mkspan(t, p - t);
+
+	p = skip_lws(b, p, e);
+	if (p < e && b[p] == ':') {
+		p = skip_lws(b, p + 1, e);
+		t = p;
+		while (p < e && is_digit(b[p]) && p - t < 6) {
+			port = port * 10 + (__u32)(b[p] - '0');
+			p++;
+		}
+		/* Kamailio drops a Via whose port is no 16-bit number */
+		if (p == t || port > 65535 || (p < e && is_digit(b[p])))
+			return 0;
+		v->port = mkspan(t, p - t);
+		v->port_num = port;
+		p = skip_lws(b, p, e);
+	}
+	return p;
+}
+
+/*
+ * LWS (folds included) is allowed around '/', ':', ';', '='.
+ * usable: protocol, host and port (if any) parse; what comes after the
+ * host only sets malformed.
+ */
+void sip_parse_via(struct sip_msg *m, const struct sip_hdr *h)
+{
+	const char *b = m->buf;
+	struct sip_via *v = &m->via;
+	__u32 p, e = h->body_end, semi;
+	struct sip_param pr;
+
+	v->value_end = e;
+	p = via_proto(v, b, h->body, e);
+	if (!p)
+		return;
+	p = via_sent_by(v, b, p, e);
+	if (!p)
+		return;
+	v->usable = true;
+
+	while (p < e) {
+		if (b[p] == ',') {
+			v->value_end = via_value_end(b, p, e, h->body);
+			return;
+		}
+		if (b[p] != ';')
+			goto bad;	/* junk, a comment */
+		semi = p;
+		/* no name (";;", ";,", ";" at the end), or a quoted value
+		 * that does not end */
+		if (!param_parse(b, p, e, &pr) || pr.name_end == pr.name) {
+			p = pr.name_end;
+			goto bad;
+		}
+		via_param(v, b, semi, &pr);
+		p = skip_lws(b, pr.end, e);
+		if (p < e && b[p] != ';' && b[p] != ',')
+			goto bad;
+	}
+	v->value_end = e;
+	return;
+bad:
+	v->malformed = true;
+	v->value_end = via_value_end(b, p, e, h->body);
+}
