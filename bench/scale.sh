@@ -259,7 +259,8 @@ run_one() {	# MODE N: every server at this size
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "command: make bench-scale${QUEUES:+ QUEUES=\"$QUEUES\"}${SPREAD:+ SPREAD=\"$SPREAD\"} (or KIT/run-scale)"
-	echo "commit: $(cat "$SL_ROOT/VERSION" 2>/dev/null || git -C "$SL_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+	# a kit records the commit it was made from in VERSION
+	echo "commit: $(if [ "$BIN" = "$SL_ROOT/bin" ]; then cat "$SL_ROOT/VERSION"; else git -C "$SL_ROOT" describe --always --dirty; fi 2>/dev/null || echo unknown)"
 	echo "kernel: $(uname -r)"
 	echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) x $NCPU"
 	echo "kamailio: $(kamailio -v 2>/dev/null | head -n 1)"
