@@ -321,7 +321,7 @@ if [ "$systemd_checks" -eq 1 ]; then
 	check "removal: the running instance stopped (deb-systemd-invoke stop $FAKE_UNIT)" \
 		bash -c "grep -qx 'stop $FAKE_UNIT' '$P/tmp/systemctl.log' || { cat '$P/tmp/systemctl.log'; exit 1; }"
 	check "removal: nothing else stopped, started or disabled" \
-		bash -c "! grep -vE '^(list-units --plain --no-legend sl-xdp@\*\.service|stop $FAKE_UNIT|--system daemon-reload)\$' '$P/tmp/systemctl.log'"
+		bash -c "! grep -vE '^(list-units --plain --no-legend sl-xdp@\*\.service sl-xdp-metrics@\*\.service|stop $FAKE_UNIT|--system daemon-reload)\$' '$P/tmp/systemctl.log'"
 fi
 check "removal: says the interface attached by hand stays attached" grep -q "still attached on $IF_S" "$tmp/dpkg-r.log"
 check "removal detached nothing it did not start: the program is still on $IF_S" \
