@@ -68,6 +68,7 @@ struct xsk_q {
 	bool in_map;
 	bool started;
 	bool kick_pending;	/* the last kick left descriptors behind */
+	bool link_down;		/* ... because the interface is down */
 	bool tx_starved;	/* no free TX frame: completions outstanding */
 	struct xsk_socket *xsk;
 	int fd;

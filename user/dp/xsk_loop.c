@@ -146,6 +146,7 @@ static void q_kick(struct xsk_q *q)
 	int i;
 
 	q->kick_pending = false;
+	q->link_down = false;
 	for (i = 0; i < KICK_TRIES; i++) {
 		if (!xsk_ring_prod__needs_wakeup(&q->tx))
 			goto out;
@@ -156,6 +157,9 @@ static void q_kick(struct xsk_q *q)
 			break;
 	}
 	q->kick_pending = true;
+	/* nothing leaves until the link is back: no point in a retry
+	 * every 50 us meanwhile */
+	q->link_down = errno == ENETDOWN || errno == ENXIO;
 out:
 	stat_add(&q->st.tx_kicks, kicks);
 }
@@ -299,7 +303,7 @@ static void q_sleep(struct xsk_q *q)
 	struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
 	struct timespec ts = { POLL_MS / 1000, (POLL_MS % 1000) * 1000000L };
 
-	if (q->kick_pending || q->tx_starved) {
+	if ((q->kick_pending || q->tx_starved) && !q->link_down) {
 		ts.tv_sec = 0;
 		ts.tv_nsec = TX_WAIT_NS;
 		if (xsk_prod_nb_free(&q->tx, q->io->ring_size) <
