@@ -271,7 +271,8 @@ bench-forward: $(BENCH_DEPS)
 #                                  sl-ctl, sl-bench, xdp_pass.bpf.o, ip, ethtool,
 #                                  jq, nsenter, taskset, ps, Kamailio and its sl and
 #                                  pv modules with their libraries (../shared/tools/
-#                                  carry-kit.sh), bench/scale.sh and what it sources
+#                                  carry-kit.sh), bench/scale.sh, bench/capacity.sh and
+#                                  what they source (KIT/run-capacity: make bench there)
 #   make bench-scale QUEUES="1 2 4 8" [SPREAD="1 2 4 8"]   the kit's run-scale,
 #                                  results in bench/results-scale/
 #   there: tar xzf bench-kit.tar.gz && bench-kit/run-scale QUEUES="1 2 4 8"
@@ -298,7 +299,7 @@ bench-kit: $(BUILD)/sl-ctl $(BUILD)/sl-bench $(BUILD)/xdp_pass.bpf.o bench/scale
 	done; \
 	$(CARRY_KIT) $(KIT) $$carry
 	mkdir -p $(KIT)/bench $(KIT)/tests/lib
-	cp bench/scale.sh bench/lib.sh $(KIT)/bench/
+	cp bench/scale.sh bench/capacity.sh bench/lib.sh bench/report_capacity.py $(KIT)/bench/
 	cp tests/lib/netns.sh $(KIT)/tests/lib/
 	git describe --always --dirty > $(KIT)/VERSION 2>/dev/null || echo unknown > $(KIT)/VERSION
 	printf '%s\n' '#!/bin/bash' \
@@ -307,7 +308,10 @@ bench-kit: $(BUILD)/sl-ctl $(BUILD)/sl-bench $(BUILD)/xdp_pass.bpf.o bench/scale
 		'for a in "$$@"; do export "$$a"; done' \
 		'export SL_ROOT="$$kit" BENCH_OUT="$${BENCH_OUT:-$$PWD/results-scale}"' \
 		'exec bash "$$kit/bench/scale.sh"' > $(KIT)/run-scale
-	chmod +x $(KIT)/run-scale
+	sed -e 's|bench/scale.sh|bench/capacity.sh|' -e 's|results-scale|results-capacity|' -e 's|KIT/run-scale|KIT/run-capacity|' \
+		-e 's|QUEUES="1 2 4 8"\] \[SPREAD="1 2 4 8"\]|SRV_CPU=2] [CLI_CPUS="3,4"]|' \
+		$(KIT)/run-scale > $(KIT)/run-capacity
+	chmod +x $(KIT)/run-scale $(KIT)/run-capacity
 	tar czf $(KIT).tar.gz -C $(BUILD) bench-kit
 	@echo "bench-kit: $(KIT) and $(KIT).tar.gz ($$(du -sh $(KIT).tar.gz | cut -f1))"
 bench-scale: bench-kit

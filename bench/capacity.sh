@@ -6,7 +6,8 @@
 # (issue 12, DESIGN.md 7):
 #   - the server gets CPU SRV_CPU, all of its processes and threads
 #     pinned there (sl-xdp: cpus = SRV_CPU and taskset; Kamailio: taskset
-#     of every process); the client gets CPU CLI_CPU, one sl-bench thread;
+#     of every process); the client gets CPU CLI_CPU, one sl-bench thread
+#     (CLI_CPUS="a,b,..": one thread on each, for the many-flow runs);
 #   - the client is evenly paced (one request every 1/rate s, asleep in
 #     between: its CPU follows the rate, it never takes the server's);
 #   - per server and per flow mode (many: 16 source ports; one: a single
@@ -30,7 +31,9 @@
 #   BENCH_SERVERS="sl-xdp kamailio-n1"   which servers (kamailio-nN: N
 #                          children on the one server core)
 #   BENCH_FLOWS="many one" BENCH_OUT=DIR (default bench/results)
-#   SRV_CPU=0 CLI_CPU=1    the cores
+#   SRV_CPU=0 CLI_CPU=1    the cores (CLI_CPUS: several client cores)
+#
+# From a kit (make bench-kit; no compiler there): KIT/run-capacity [VAR=..]
 #
 # Needs root, jq, Kamailio for its rows.  Results in BENCH_OUT:
 # capacity.tsv (every point), results.md and capacity.png (bench/
@@ -39,11 +42,21 @@
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$SL_ROOT" || exit 1
+# a kit (make bench-kit) has bin/ with the programs and Kamailio's modules
+if [ -x "$SL_ROOT/bin/sl-ctl" ]; then
+	BIN=$SL_ROOT/bin
+	# shellcheck disable=SC1091
+	. "$SL_ROOT/env.sh"
+	export KAM_MPATH="$BIN/"
+else
+	BIN=$SL_ROOT/build
+fi
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/bench/lib.sh"
 
-SLCTL="$SL_ROOT/build/sl-ctl"
-BENCH="$SL_ROOT/build/sl-bench"
+SLCTL="$BIN/sl-ctl"
+BENCH="$BIN/sl-bench"
+XDP_PASS="$BIN/xdp_pass.bpf.o"
 OUT=${BENCH_OUT:-$SL_ROOT/bench/results}
 QUICK=${BENCH_QUICK:-0}
 ONLY=${BENCH_ONLY:-}
@@ -64,10 +77,12 @@ LAT_PCTS="25 50 75 90"
 SRV_CPU=${SRV_CPU:-0}
 CLI_CPU=${CLI_CPU:-1}
 [ "$(nproc)" -ge 2 ] || { SRV_CPU=0 CLI_CPU=0; }
+CLI_CPUS=${CLI_CPUS:-$CLI_CPU}
+CLI_N=$(echo "$CLI_CPUS" | tr ',' '\n' | grep -c .)
 SERVERS=${BENCH_SERVERS:-sl-xdp kamailio-n1}
 FLOWS=${BENCH_FLOWS:-many one}
 
-for f in "$SLCTL" "$BENCH" build/xdp_pass.bpf.o; do
+for f in "$SLCTL" "$BENCH" "$XDP_PASS"; do
 	[ -e "$f" ] || { echo "capacity: $f missing: run make first" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "capacity: needs root (namespaces, XDP)" >&2; exit 1; }
@@ -99,17 +114,17 @@ srv_mac=$(run_s cat "/sys/class/net/$IF_S/address")
 cli_mac=$(run_c cat "/sys/class/net/$IF_C/address")
 nsenter_c ip neigh replace 198.18.0.1 lladdr "$srv_mac" nud permanent dev "$IF_C" &&
 	nsenter_s ip neigh replace 198.18.0.2 lladdr "$cli_mac" nud permanent dev "$IF_S" &&
-	nsenter_c ip link set dev "$IF_C" xdp obj build/xdp_pass.bpf.o sec xdp ||
+	nsenter_c ip link set dev "$IF_C" xdp obj "$XDP_PASS" sec xdp ||
 	{ echo "capacity: cannot prepare the veth ends" >&2; exit 1; }
 
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "command: make bench$([ "$QUICK" = 1 ] && echo " BENCH_QUICK=1")${ONLY:+ BENCH_ONLY=$ONLY}"
-	echo "commit: $(git -C "$SL_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "commit: $(if [ "$BIN" = "$SL_ROOT/bin" ]; then cat "$SL_ROOT/VERSION"; else git -C "$SL_ROOT" describe --always --dirty; fi 2>/dev/null || echo unknown)"
 	echo "kernel: $(uname -r)"
 	echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) x $(nproc)"
 	echo "kamailio: $(kamailio -v 2>/dev/null | head -n 1)"
-	echo "server core: CPU $SRV_CPU; client core: CPU $CLI_CPU (one sl-bench thread)"
+	echo "server core: CPU $SRV_CPU; client cores: CPU $CLI_CPUS (one sl-bench thread each; one 5-tuple: one thread)"
 	echo "mode: $([ "$QUICK" = 1 ] && echo quick || echo full), repeats $REPS, step ${STEP}s"
 	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
@@ -143,7 +158,7 @@ sleeps() {	# sl-xdp's resp:sleeps (0 for others)
 
 CUR=""
 CLIENT_ARGS=""		# sl-bench thread/flow options of the current flow mode
-PIN_CLIENT="taskset -c $CLI_CPU"
+PIN_CLIENT="taskset -c $CLI_CPUS"
 # point FLOWS KIND REP RATE: one sl-bench run, one capacity.tsv line;
 # prints "offered reply_rate loss"
 point() {
@@ -215,8 +230,8 @@ search() {
 
 flow_args() {	# FLOWS -> sl-bench options
 	case $1 in
-	one) echo "-T 1 -f 1" ;;		# a single 5-tuple
-	many) echo "-T 1 -f 16" ;;		# 16 source ports
+	one) echo "-T 1 -f 1 --cpus ${CLI_CPUS%%,*}" ;;	# a single 5-tuple
+	many) echo "-T $CLI_N -f 16 --cpus $CLI_CPUS" ;;	# 16 source ports each
 	two-threads) echo "-T 2 -f 1" ;;	# explain: the old harness
 	esac
 }
