@@ -241,11 +241,8 @@ XSK_SRCS := user/dp/xsk_io.c user/dp/xsk_loop.c user/dp/frame_io.c user/dp/iface
 $(BUILD)/xsk_echo: tests/tools/xsk_echo.c $(XSK_SRCS) $(USER_HDRS) | $(BUILD)
 	$(CC) $(CFLAGS) tests/tools/xsk_echo.c $(XSK_SRCS) -o $@ -lxdp -lbpf -lpthread
 
-# SIP load generator and the sl-xdp vs Kamailio benchmark (bench/run.sh);
-# not part of 'all' nor of 'make test'.  BENCH_QUICK=1: ~2-minute smoke run;
-# BENCH_ONLY=flood: only the ACK flood against xdp_drop (~1 minute);
-# BENCH_ONLY=forward: only reply forwarding, sl-xdp against Kamailio's
-# sl_forward_reply (~3 minutes).
+# SIP load generator of the benchmarks (and of some e2e tests); the
+# benchmarks are not part of 'all' nor of 'make test' (docs/BENCHMARKS.md).
 $(BUILD)/sl-bench: $(wildcard bench/*.c) | $(BUILD)
 	$(CC) $(CFLAGS) $(filter %.c,$^) -o $@ -lpthread
 
