@@ -42,21 +42,9 @@
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$SL_ROOT" || exit 1
-# a kit (make bench-kit) has bin/ with the programs and Kamailio's modules
-if [ -x "$SL_ROOT/bin/sl-ctl" ]; then
-	BIN=$SL_ROOT/bin
-	# shellcheck disable=SC1091
-	. "$SL_ROOT/env.sh"
-	export KAM_MPATH="$BIN/"
-else
-	BIN=$SL_ROOT/build
-fi
-. "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/bench/lib.sh"
-
-SLCTL="$BIN/sl-ctl"
-BENCH="$BIN/sl-bench"
-XDP_PASS="$BIN/xdp_pass.bpf.o"
+bench_locate	# BIN, SLCTL, BENCH, XDP_PASS: the source tree's or a kit's
+. "$SL_ROOT/tests/lib/netns.sh"
 OUT=${BENCH_OUT:-$SL_ROOT/bench/results}
 QUICK=${BENCH_QUICK:-0}
 ONLY=${BENCH_ONLY:-}
@@ -120,7 +108,7 @@ nsenter_c ip neigh replace 198.18.0.1 lladdr "$srv_mac" nud permanent dev "$IF_C
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "command: make bench$([ "$QUICK" = 1 ] && echo " BENCH_QUICK=1")${ONLY:+ BENCH_ONLY=$ONLY}"
-	echo "commit: $(if [ "$BIN" = "$SL_ROOT/bin" ]; then cat "$SL_ROOT/VERSION"; else git -C "$SL_ROOT" describe --always --dirty; fi 2>/dev/null || echo unknown)"
+	echo "commit: $(bench_commit)"
 	echo "kernel: $(uname -r)"
 	echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) x $(nproc)"
 	echo "kamailio: $(kamailio -v 2>/dev/null | head -n 1)"

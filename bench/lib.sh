@@ -1,17 +1,25 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # shellcheck shell=bash
 #
-# What bench/capacity.sh and bench/scale.sh share, sourced after
-# tests/lib/netns.sh (NS_S, IF_S, run_s, nsenter_s, netns_track_pid).
-# Nothing here needs more than bash, coreutils, awk and what the caller
-# found (ip, jq, kamailio: from the machine or from the kit).
+# What bench/capacity.sh, bench/scale.sh and bench/run.sh share; the
+# functions that run things in the namespaces need tests/lib/netns.sh
+# (NS_S, IF_S, run_s, nsenter_s, netns_track_pid) sourced too.  Nothing
+# here needs more than bash, coreutils, awk and what the caller found
+# (ip, jq, kamailio: from the machine or from the kit).
 #
+#   bench_locate                      BIN, SLCTL, BENCH, XDP_PASS under
+#                                     SL_ROOT: a kit's bin/ (make bench-kit;
+#                                     its env.sh sourced, Kamailio's modules
+#                                     there too) or the tree's build/
+#   bench_commit                      the commit measured: a kit's VERSION,
+#                                     else git describe
 #   bench_kam_cfg CHILDREN MPATH [forward]   Kamailio's config on stdout:
 #                                     sl only, the same rules as sl-xdp's;
 #                                     forward: sl_forward_reply of responses
 #                                     too (480 as 404)
 #   bench_kam_start CHILDREN DIR CPUS start it in NS_S (taskset -a CPUS when
-#                                     not empty); KAM_PID
+#                                     not empty; KAM_FORWARD=1: with reply
+#                                     forwarding); KAM_PID
 #   bench_kam_stop
 #   bench_cpu_ticks CPULIST           "busy total" jiffies of those CPUs
 #                                     (/proc/stat: busy = all but idle and
@@ -26,6 +34,30 @@
 #   bench_json FILE FILTER            jq -r FILTER FILE (0 when unreadable)
 #   bench_load                        the 1-minute load average
 #   bench_median                      median of the numbers on stdin
+
+bench_locate()
+{
+	if [ -x "$SL_ROOT/bin/sl-ctl" ]; then
+		BIN=$SL_ROOT/bin
+		# shellcheck disable=SC1091
+		. "$SL_ROOT/env.sh"
+		export KAM_MPATH="$BIN/"
+	else
+		BIN=$SL_ROOT/build
+	fi
+	SLCTL="$BIN/sl-ctl"
+	BENCH="$BIN/sl-bench"
+	XDP_PASS="$BIN/xdp_pass.bpf.o"
+}
+
+bench_commit()
+{
+	if [ "$BIN" = "$SL_ROOT/bin" ]; then
+		cat "$SL_ROOT/VERSION"
+	else
+		git -C "$SL_ROOT" describe --always --dirty
+	fi 2>/dev/null || echo unknown
+}
 
 bench_kam_cfg()
 {
@@ -99,7 +131,7 @@ bench_kam_start()
 	local children=$1 dir=$2 cpus=${3:-} mpath i
 
 	mpath=${KAM_MPATH:-/usr/lib/x86_64-linux-gnu/kamailio/modules/}
-	bench_kam_cfg "$children" "$mpath" > "$dir/kam.cfg"
+	bench_kam_cfg "$children" "$mpath" ${KAM_FORWARD:+forward} > "$dir/kam.cfg"
 	mkdir -p "$dir/kamrun"
 	run_s kamailio -f "$dir/kam.cfg" -DD -E -Y "$dir/kamrun" -m 64 -M 8 \
 		> "$dir/kamailio.log" 2>&1 &

@@ -101,10 +101,6 @@ code = 480
 reply = 404 Not Found
 CONF
 
-kam_cfg() {	# CHILDREN: bench/lib.sh's, with reply forwarding
-	bench_kam_cfg "$1" /usr/lib/x86_64-linux-gnu/kamailio/modules/ forward
-}
-
 # The ACK flood's: the same, with the longest ACK window, so that the
 # entries of the flood's INVITEs stay live for the whole flood.
 sed 's/^ack_window = .*/ack_window = 60s/' "$work/sl.conf" > "$work/sl-flood.conf"
@@ -129,27 +125,14 @@ nsenter_s ip neigh replace 198.18.0.2 lladdr "$cli_mac" nud permanent dev "$IF_S
 nsenter_c ip link set dev "$IF_C" xdp obj build/xdp_pass.bpf.o sec xdp ||
 	{ echo "bench: cannot attach xdp_pass on the client end" >&2; exit 1; }
 
-KAM_PID=""
-start_kamailio() {	# CHILDREN
-	kam_cfg "$1" > "$work/kam.cfg"
-	mkdir -p "$work/kamrun"
-	run_s kamailio -f "$work/kam.cfg" -DD -E -Y "$work/kamrun" -m 64 -M 8 \
-		> "$work/kamailio.log" 2>&1 &
-	KAM_PID=$!
-	netns_track_pid "$KAM_PID"
-	for _ in $(seq 100); do
-		run_s ss -Hlun 2>/dev/null | grep -q '198.18.0.1:5060 ' && return 0
-		sleep 0.05
-	done
-	say "kamailio did not start: $(tail -n 5 "$work/kamailio.log")"
-	return 1
+start_kamailio() {	# CHILDREN: bench/lib.sh's, unpinned, with forwarding
+	KAM_FORWARD=1 bench_kam_start "$1" "$work" "" || {
+		say "kamailio did not start: $(tail -n 5 "$work/kamailio.log")"
+		return 1
+	}
 }
 stop_kamailio() {
-	[ -n "$KAM_PID" ] && _netns_kill "$KAM_PID"
-	KAM_PID=""
-	# children were forked by the main process: any left in the namespace
-	netns_kill_matching "$NS_S" kamailio
-	sleep 0.3
+	bench_kam_stop
 }
 
 # CPU: user+system ticks of every process in the server namespace

@@ -33,21 +33,9 @@
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$SL_ROOT" || exit 1
-# a kit has bin/ (programs, BPF object, Kamailio's modules), lib/, env.sh
-if [ -x "$SL_ROOT/bin/sl-ctl" ]; then
-	BIN=$SL_ROOT/bin
-	# shellcheck disable=SC1091
-	. "$SL_ROOT/env.sh"
-	export KAM_MPATH="$BIN/"
-else
-	BIN=$SL_ROOT/build
-fi
-. "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/bench/lib.sh"
-
-SLCTL="$BIN/sl-ctl"
-BENCH="$BIN/sl-bench"
-XDP_PASS="$BIN/xdp_pass.bpf.o"
+bench_locate	# BIN, SLCTL, BENCH, XDP_PASS: the source tree's or a kit's
+. "$SL_ROOT/tests/lib/netns.sh"
 OUT=${BENCH_OUT:-$SL_ROOT/bench/results-scale}
 QUEUES=${QUEUES:-}
 SPREAD=${SPREAD:-}
@@ -259,8 +247,7 @@ run_one() {	# MODE N: every server at this size
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "command: make bench-scale${QUEUES:+ QUEUES=\"$QUEUES\"}${SPREAD:+ SPREAD=\"$SPREAD\"} (or KIT/run-scale)"
-	# a kit records the commit it was made from in VERSION
-	echo "commit: $(if [ "$BIN" = "$SL_ROOT/bin" ]; then cat "$SL_ROOT/VERSION"; else git -C "$SL_ROOT" describe --always --dirty; fi 2>/dev/null || echo unknown)"
+	echo "commit: $(bench_commit)"
 	echo "kernel: $(uname -r)"
 	echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) x $NCPU"
 	echo "kamailio: $(kamailio -v 2>/dev/null | head -n 1)"
