@@ -144,15 +144,16 @@ struct sl_config {
 	__u8 pad[3];
 	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part; 8-aligned */
 	/* Per-source reply rate limit (GCRA): a request a rule would answer
-	 * is dropped when its source's theoretical arrival time is more than
-	 * rate_burst_ns ahead.  rate_interval_ns = 1 s / rate_limit; 0 = off;
+	 * is dropped when its source's (IPv6: its /64's) theoretical arrival
+	 * time is more than rate_burst_ns ahead.  rate_interval_ns = 1 s / rate_limit; 0 = off;
 	 * rate_burst_ns = (burst - 1) * rate_interval_ns. */
 	__u64 rate_interval_ns;
 	__u64 rate_burst_ns;
 	struct sl_fwd_config fwd;	/* reply forwarding; zero = off */
 };
 
-/* Key of the per-source rate-limit state (LRU hash sl_rate). */
+/* Key of a per-address rate-limit state (LRU hash sl_rate):
+ * IPv4 the address, IPv6 its /64 (the rest zero). */
 struct sl_rate_key {
 	__u8 family;
 	__u8 pad[3];

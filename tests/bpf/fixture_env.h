@@ -32,8 +32,12 @@
 #define FX_SIG			"df673b98c9e0bd9172cfc0d849035098"
 
 /* Opens the [sl] section of a test's config text with that signature's
- * tag address; more [sl] keys may follow, then other sections. */
-#define FX_SL			"[sl]\ntag_addr = " FX_SIG_IP ":" FX_SIG_PORT "\n"
+ * tag address; more [sl] keys may follow, then other sections.  FX_SL
+ * switches the per-source rate limit off (rate_limit = 0): the tests send
+ * hundreds of requests from one address and measure something else;
+ * tests/bpf/test_ratelimit.c starts from FX_SL_TAG and tests the default. */
+#define FX_SL_TAG		"[sl]\ntag_addr = " FX_SIG_IP ":" FX_SIG_PORT "\n"
+#define FX_SL			FX_SL_TAG "rate_limit = 0\n"
 
 #define FX_WINDOW_MASK		1023u	/* window slots the tests use */
 

@@ -135,8 +135,9 @@ static void check_defaults(const struct sl_settings *s)
 	assert_false(s->tag_addr_set);
 	assert_string_equal(s->tag_addr_ip, "");
 	assert_string_equal(s->tag_addr_port, "");
-	assert_int_equal(s->rate_limit, 0);
-	assert_int_equal(s->burst, 0);
+	/* reflection safety is on unless the file says rate_limit = 0 */
+	assert_int_equal(s->rate_limit, 50);
+	assert_int_equal(s->burst, 100);
 }
 
 static void test_defaults(void **state)
@@ -154,6 +155,25 @@ static void test_defaults(void **state)
 
 	load_ok("; nothing but comments\n# here\n\n[sl]\n");
 	assert_memory_equal(&st, &d, sizeof(d));
+}
+
+/* rate_limit: 50/s and burst 100 unless the file says otherwise; 0 (or
+ * 0/s) switches it off and leaves burst as it is. */
+static void test_rate_limit_default_and_off(void **state)
+{
+	(void)state;
+	load_ok("[sl]\nports = 5060\n");
+	assert_int_equal(st.rate_limit, SL_RATE_LIMIT_DEFAULT);
+	assert_int_equal(st.burst, SL_BURST_DEFAULT);
+	load_ok("[sl]\nrate_limit = 0\n");
+	assert_int_equal(st.rate_limit, 0);
+	assert_int_equal(st.burst, SL_BURST_DEFAULT);
+	load_ok("[sl]\nrate_limit = 0/s\nburst = 0\n");
+	assert_int_equal(st.rate_limit, 0);
+	assert_int_equal(st.burst, 0);
+	load_ok("[sl]\nburst = 7\n");
+	assert_int_equal(st.rate_limit, SL_RATE_LIMIT_DEFAULT);
+	assert_int_equal(st.burst, 7);
 }
 
 /* ---- [sl] ---- */
@@ -1668,7 +1688,8 @@ static void test_example_file(void **state)
 	assert_string_equal(st.server_header, "Server: sl-xdp");
 	assert_string_equal(st.tag_seed, "KAMAILIO-stateless");
 	assert_false(st.tag_addr_set);
-	assert_int_equal(st.rate_limit, 0);
+	assert_int_equal(st.rate_limit, 50);
+	assert_int_equal(st.burst, 100);
 	assert_int_equal(st.window_slots, 1048576);
 	assert_int_equal(st.dp.rules_need_headers, 1);
 	assert_int_equal(st.dp.n_rules, 4);
@@ -1709,6 +1730,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_rate_limit_default_and_off),
 		cmocka_unit_test(test_sl_all_keys),
 		cmocka_unit_test(test_sl_errors),
 		cmocka_unit_test(test_tag_addr),

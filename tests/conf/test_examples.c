@@ -366,6 +366,9 @@ static void test_every_example_loads(void **state)
 		check_generic(path, s);
 		text = read_text(path);
 		check_text_addresses(base, text);
+		/* every example shows the reflection limit, and none turns it off */
+		if (!strstr(text, "\nrate_limit = ") || !s->rate_limit)
+			fail_msg("%s: no rate_limit line, or rate_limit = 0", path);
 		free(text);
 		for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
 			if (!strcmp(base, known[k]))
@@ -400,6 +403,8 @@ static void test_sl_xdp_conf(void **state)
 	assert_true(s->dp.ack_window_ns == 2000000000ULL);
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
 	assert_int_equal(s->window_slots, SL_WINDOW_SLOTS_DEFAULT);
+	assert_int_equal(s->rate_limit, SL_RATE_LIMIT_DEFAULT);
+	assert_int_equal(s->burst, SL_BURST_DEFAULT);
 
 	i = need_rule(s, "blocked");
 	assert_int_equal(s->rules[i].action, SL_ACTION_DROP);

@@ -22,7 +22,8 @@ nsenter_c ip link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xd
 
 conf() {	# FILE CODE REASON [RETRY_AFTER]
 	{
-		printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\n'
+		# rate_limit = 0: a flood of 1500 pings from one address
+		printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\nrate_limit = 0\n'
 		printf 'server_header = Server: sl-xdp-lifecycle\n\n'
 		printf '[rule options]\nmethod = OPTIONS\nreply = %s %s\n' "$2" "$3"
 		[ -n "${4:-}" ] && printf 'header = Retry-After: %s\n' "$4"

@@ -92,6 +92,11 @@
 #define SL_WINDOW_SLOTS_MIN	1024u
 #define SL_WINDOW_SLOTS_MAX	16777216u
 #define SL_ACK_WINDOW_MAX_NS	60000000000ULL
+/* Reflection safety by default: a normal peer (keep-alives, a PBX's
+ * calls) never reaches 50 answers a second from one address, a spoofed
+ * flood aimed at a victim does; rate_limit = 0 switches it off. */
+#define SL_RATE_LIMIT_DEFAULT	50u		/* replies/s per source */
+#define SL_BURST_DEFAULT	100u
 
 struct sl_rule_reply {          /* userspace-only part of a rule, same index as dp rule */
 	char name[64];
@@ -119,13 +124,14 @@ struct sl_settings {
 	char tag_addr_ip[64];   /* IP text as written, IPv6 without brackets */
 	char tag_addr_port[8];  /* decimal text; if tag_addr had no port: the first configured port */
 	bool tag_addr_set;      /* false: caller uses the interface's first IPv4 address + first port */
-	__u32 rate_limit;       /* replies/s per source, 0 = unlimited */
-	__u32 burst;
+	__u32 rate_limit;       /* replies/s per source (IPv6: per /64), default SL_RATE_LIMIT_DEFAULT, 0 = unlimited */
+	__u32 burst;            /* default SL_BURST_DEFAULT; 0 counts as 1 */
 	__u32 window_slots;     /* reply-window store size, power of two, default SL_WINDOW_SLOTS_DEFAULT */
 };
 
 /* Defaults of DESIGN.md section 5: port 5060, no rules, default_action
- * pass, 2 s ack_window, 500 Internal Server Error, "Server: sl-xdp". */
+ * pass, 2 s ack_window, 500 Internal Server Error, "Server: sl-xdp",
+ * rate_limit 50/s with a burst of 100 per source. */
 void sl_settings_defaults(struct sl_settings *s);
 
 /*

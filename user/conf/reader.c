@@ -45,6 +45,8 @@ void sl_settings_defaults(struct sl_settings *s)
 	strcpy(s->default_reason, "Internal Server Error");
 	strcpy(s->server_header, "Server: sl-xdp");
 	strcpy(s->tag_seed, "KAMAILIO-stateless");
+	s->rate_limit = SL_RATE_LIMIT_DEFAULT;
+	s->burst = SL_BURST_DEFAULT;
 }
 
 /* What handle_key() needs to know about each kind of section. */
