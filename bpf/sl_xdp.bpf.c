@@ -195,6 +195,10 @@ int sl_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	cnt->sip_udp++;
+	if (kind == PKT_UDP_LEN) {	/* the stack decides, as without us */
+		cnt->udp_len_mismatch++;
+		return XDP_PASS;
+	}
 	if (kind == PKT_MALFORMED || p.payload_len == 0) {
 		cnt->parse_failures++;
 		return XDP_PASS;

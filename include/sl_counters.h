@@ -32,6 +32,7 @@
 	X(passed_by_rule, "Requests passed by a rule or default_action.") \
 	X(passed_not_sip, "Frames passed: not UDP to a SIP port, or IP fragments.") \
 	X(parse_failures, "Malformed SIP datagrams, passed.") \
+	X(udp_len_mismatch, "UDP datagrams to a SIP port whose UDP length is not their IP payload length, passed.") \
 	X(truncated, "SIP datagrams longer than the XDP parser reads.") \
 	X(rate_limited, "Requests dropped: their source exceeded rate_limit.") \
 	X(fwd_forwarded, "Responses forwarded (XDP_TX or redirect).") \
