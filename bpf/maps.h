@@ -109,6 +109,25 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_names SEC(".maps");
 
+/* This host's MACs and addresses (include/sl_edge.h): the interface's,
+ * kept by the responder's netlink sync, and each bank's `addresses =`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SL_LOCAL_MAX);
+	__type(key, struct sl_local_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_local SEC(".maps");
+
+/* What the netlink sync did last (struct sl_sync_state). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_sync_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_sync SEC(".maps");
+
 /* The payload copy and parser state (sip/scratch.h); not pinned: nothing
  * outside the program reads it. */
 struct {

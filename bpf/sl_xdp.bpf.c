@@ -10,7 +10,8 @@
  * This file only classifies, counts and dispatches.  Includes run one
  * way: net/ (frames, checksums) <- sip/ (the SIP bytes: scan, request
  * line, Via, To, to-tag) <- maps.h and the actions, one header each
- * (ack_absorb.h, rules.h, ratelimit.h, reply_forward.h) <- this file.
+ * (local_dst.h, ack_absorb.h, rules.h, ratelimit.h, reply_forward.h) <-
+ * this file.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,6 +22,7 @@
 #include "sip/scratch.h"
 #include "sip/scan.h"
 #include "sip/request_line.h"
+#include "local_dst.h"
 #include "ack_absorb.h"
 #include "rules.h"
 #include "ratelimit.h"
@@ -195,6 +197,12 @@ int sl_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	cnt->sip_udp++;
+	/* not for us (broadcast, another host, transit): not ours to
+	 * answer, absorb or forward */
+	if (cfg->local_only && !frame_is_local(ctx, &p, bank)) {
+		cnt->passed_not_ours++;
+		return XDP_PASS;
+	}
 	if (kind == PKT_UDP_LEN) {	/* the stack decides, as without us */
 		cnt->udp_len_mismatch++;
 		return XDP_PASS;

@@ -19,6 +19,7 @@
 #define SL_DP_COUNTERS(X) \
 	X(packets, "Frames the XDP program saw.") \
 	X(sip_udp, "UDP datagrams to a served SIP port.") \
+	X(passed_not_ours, "Datagrams to a SIP port not addressed to this host (MAC or IP), passed.") \
 	X(sip_requests, "SIP requests among them (ACKs included).") \
 	X(sip_responses, "SIP responses among them.") \
 	X(acks_absorbed, "ACKs to our own replies dropped in XDP (Kamailio's received_ACKs).") \

@@ -141,7 +141,10 @@ struct sl_config {
 	__u8 has_signature;		/* ACK absorption armed */
 	__u8 n_rules;
 	__u8 rules_need_headers;	/* some rule has a user_agent key */
-	__u8 pad[3];
+	__u8 local_only;		/* answer, absorb, forward only frames to
+					 * this host (map sl_local); sl-ctl sets
+					 * it, a zeroed config checks nothing */
+	__u8 pad[2];
 	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part; 8-aligned */
 	/* Per-source reply rate limit (GCRA): a request a rule would answer
 	 * is dropped when its source's (IPv6: its /64's) theoretical arrival
@@ -244,6 +247,7 @@ static inline unsigned int sl_window_way(const struct sl_window_entry *b,
 }
 
 #include "sl_counters.h"
+#include "sl_edge.h"
 
 /* Metadata in front of a redirected frame (bpf_xdp_adjust_meta): tells
  * the responder which rule matched. */

@@ -96,6 +96,13 @@ int fx_compile(struct sl_bank_image *img, const char *fmt, ...)
 int fx_write(const struct sl_bank_image *img);
 /* fx_compile() then fx_write(): the text is what the maps run with. */
 int fx_config(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An entry of the interface (SL_LOCAL_IFACE) in sl_local, as the
+ * responder's netlink sync writes it: family 4 or 6, or 0 for a MAC.
+ * fx_load() puts the frame builder's destination MAC and addresses
+ * there (FRAME_MAC_DST, FRAME_V4_DST, FRAME_V6_DST): the frames are for
+ * this host.  0 or -errno. */
+int fx_local_put(int family, const void *addr);
+int fx_local_del(int family, const void *addr);
 /* Both banks, all rules and the active bank zeroed: the state of a
  * program that iproute2 loaded and nobody configured. */
 int fx_zero_config(void);

@@ -176,6 +176,60 @@ static void test_rate_limit_default_and_off(void **state)
 	assert_int_equal(st.burst, 7);
 }
 
+/* addresses: VIPs answered like the interface's own addresses */
+static void test_sl_addresses(void **state)
+{
+	static const struct err_case errs[] = {
+		{ "[sl]\naddresses = 198.18.0.0/24\n", 2, "'198.18.0.0/24' is not an IP address (no prefix" },
+		{ "[sl]\naddresses = 198.18.0.7:5060\n", 2, "'198.18.0.7:5060' has a port" },
+		{ "[sl]\naddresses = [2001:2::7]\n", 2, "is not an IP address (no prefix, no port, no brackets)" },
+		{ "[sl]\naddresses = vip.example.com\n", 2, "is a host name" },
+		{ "[sl]\naddresses = 198.18.0.300\n", 2, "'198.18.0.300' is not an IPv4 address" },
+		{ "[sl]\naddresses = 198.18.0.7,,198.18.0.8\n", 2, "empty item" },
+		{ "[sl]\naddresses = 198.18.0.7, 198.18.0.7\n", 2, "'198.18.0.7' is listed twice" },
+		{ "[sl]\naddresses = 2001:2::7, 2001:2:0::7\n", 2, "'2001:2:0::7' is listed twice" },
+		{ "[sl]\naddresses = 0.0.0.0\n", 2, "is the unspecified address" },
+		{ "[sl]\naddresses = ::\n", 2, "is the unspecified address" },
+		{ "[sl]\naddresses = 127.0.0.1\n", 2, "is a loopback address" },
+		{ "[sl]\naddresses = ::1\n", 2, "is the loopback address" },
+		{ "[sl]\naddresses = 224.0.0.1\n", 2, "a multicast, reserved or broadcast address" },
+		{ "[sl]\naddresses = 255.255.255.255\n", 2, "a multicast, reserved or broadcast address" },
+		{ "[sl]\naddresses = ff02::1\n", 2, "is a multicast address" },
+		{ "[sl]\naddresses = 169.254.0.1\n", 2, "is a link-local address" },
+		{ "[sl]\naddresses = fe80::1\n", 2, "is a link-local address" },
+		{ "[sl]\naddresses = ::ffff:198.18.0.7\n", 2, "IPv4-mapped" },
+		{ "[sl]\naddresses = 198.18.0.1\naddresses = 198.18.0.2\n", 3, "already set" },
+		{ "[rule r]\naddresses = 198.18.0.1\n", 2, "addresses" },
+	};
+	char text[1024];
+	size_t o;
+
+	(void)state;
+	load_ok("[sl]\naddresses = 198.18.0.77, 2001:2::77 ,198.19.255.254\n");
+	assert_int_equal(st.addresses.n, 3);
+	assert_int_equal(st.addresses.a[0].family, 4);
+	assert_memory_equal(st.addresses.a[0].addr, "\xc6\x12\x00\x4d", 4);
+	assert_int_equal(st.addresses.a[1].family, 6);
+	assert_memory_equal(st.addresses.a[1].addr,
+			    "\x20\x01\x00\x02\0\0\0\0\0\0\0\0\0\0\x00\x77", 16);
+	assert_int_equal(st.addresses.a[2].family, 4);
+	load_ok("[sl]\naddresses =\n");
+	assert_int_equal(st.addresses.n, 0);
+	load_ok("[sl]\nports = 5060\n");
+	assert_int_equal(st.addresses.n, 0);
+	/* SL_MAX_ADDRESSES, and one more (short ones: a line is at most 197) */
+	o = (size_t)snprintf(text, sizeof(text), "[sl]\naddresses = 2001:2::1");
+	for (unsigned int i = 2; i <= SL_MAX_ADDRESSES; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, ",2001:2::%x", i);
+	snprintf(text + o, sizeof(text) - o, "\n");
+	load_ok(text);
+	assert_int_equal(st.addresses.n, SL_MAX_ADDRESSES);
+	snprintf(text + o, sizeof(text) - o, ",2001:2::99\n");
+	assert_int_equal(load(text), -1);
+	assert_non_null(strstr(err, "more than 16 addresses"));
+	run_err_cases(errs, sizeof(errs) / sizeof(errs[0]));
+}
+
 /* ---- [sl] ---- */
 
 static void test_sl_all_keys(void **state)
@@ -1731,6 +1785,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_rate_limit_default_and_off),
+		cmocka_unit_test(test_sl_addresses),
 		cmocka_unit_test(test_sl_all_keys),
 		cmocka_unit_test(test_sl_errors),
 		cmocka_unit_test(test_tag_addr),

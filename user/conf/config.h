@@ -38,6 +38,12 @@
  *  - Everything is case-sensitive: section names, keys, action words,
  *    method names.
  *
+ * addresses (in [sl]): up to SL_MAX_ADDRESSES unicast IPv4/IPv6 addresses
+ * (no port, no prefix; not 0.0.0.0/::, loopback, multicast, broadcast,
+ * link-local or IPv4-mapped; each once), for which requests are answered
+ * like for the interface's own (a VIP that lives on a loopback device or
+ * another host of a cluster).  Empty: none.
+ *
  * Match semantics stored for the data plane:
  *  - method = *  sets SL_KEY_METHOD and method_any = 1, n_methods = 0.
  *  - src: addr is stored already masked; a prefix with host bits set is
@@ -127,6 +133,7 @@ struct sl_settings {
 	__u32 rate_limit;       /* replies/s per source (IPv6: per /64), default SL_RATE_LIMIT_DEFAULT, 0 = unlimited */
 	__u32 burst;            /* default SL_BURST_DEFAULT; 0 counts as 1 */
 	__u32 window_slots;     /* reply-window store size, power of two, default SL_WINDOW_SLOTS_DEFAULT */
+	struct sl_addr_list addresses; /* [sl] addresses: more local addresses (VIPs), default none */
 };
 
 /* Defaults of DESIGN.md section 5: port 5060, no rules, default_action

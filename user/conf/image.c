@@ -30,6 +30,8 @@ int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
 	}
 	sl_totag_signature(s->tag_seed, ip, port, (char *)img->cfg.signature);
 	img->cfg.has_signature = 1;
+	img->cfg.local_only = 1;
+	img->addresses = s->addresses;
 	/* rate_limit N/s, burst B: one reply per 1/N s, B at once */
 	if (s->rate_limit) {
 		__u32 b = s->burst ? s->burst : 1;

@@ -35,6 +35,7 @@ enum sl_key_idx {
 	K_RATE_LIMIT,
 	K_BURST,
 	K_WINDOW_SLOTS,
+	K_ADDRESSES,
 	K_SL_N,
 };
 
