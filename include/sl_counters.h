@@ -38,8 +38,12 @@
 	X(rate_limited, "Requests dropped: their source exceeded rate_limit.") \
 	X(fwd_forwarded, "Responses forwarded (XDP_TX or redirect).") \
 	X(fwd_rewritten, "Forwarded responses whose code and reason were rewritten.") \
-	X(fwd_unresolvable, "Responses to forward passed: host name, no route or no neighbour.") \
-	X(fwd_passed, "Responses to forward passed: one Via, malformed or unsupported.")
+	X(fwd_unresolvable, "Responses to forward passed: host name, no route or neighbour known, or the next-hop tables not current.") \
+	X(fwd_passed, "Responses to forward passed: one Via, malformed, unsupported or over the MTU.") \
+	X(fwd_not_peer, "Responses with our top Via from a source not in [forward] peers, passed.") \
+	X(fwd_loop, "Responses to forward to this host, one of our Vias or their own sender, passed.") \
+	X(fwd_other_iface, "Responses to forward out of another interface (allow_redirect = no), passed.") \
+	X(fwd_rate_limited, "Responses dropped: their destination exceeded the [forward] rate_limit.")
 
 /*
  * Kamailio's sl counters, in the (alphabetical) order in which

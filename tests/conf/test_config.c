@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "conf/config.h"
+#include "conf/image.h"
 #include "sip/reasons.h"
 
 static struct sl_settings st;
@@ -712,10 +713,10 @@ static const struct {
 	/* [sl] ports = 5060 here; test_list_limits lists them all */
 	[L_RULE_PORTS]	= { SL_MAX_PORTS, "port: more than %u ports", 4,
 			    "[sl]\nports = 5060\n[rule p]\nport = ", "%u", 5060, ", " },
-	[L_VIAS]	= { SL_FWD_VIAS, "via: more than %u addresses", 2,
-			    "[forward]\nvia = ", "198.18.0.%u:5060", 1, ", " },
-	[L_CODES]	= { SL_REWRITE_CODES, "code: more than %u codes", 5,
-			    "[forward]\nvia = 198.18.0.1\n[rewrite r]\nreply = 400 Nope\ncode = ",
+	[L_VIAS]	= { SL_FWD_VIAS, "via: more than %u addresses", 3,
+			    "[forward]\npeers = 198.18.0.0/15\nvia = ", "198.18.0.%u:5060", 1, ", " },
+	[L_CODES]	= { SL_REWRITE_CODES, "code: more than %u codes", 6,
+			    "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/15\n[rewrite r]\nreply = 400 Nope\ncode = ",
 			    "%u", 400, " " },
 };
 
@@ -1126,7 +1127,8 @@ static void test_forward_via(void **state)
 	check_fwd_off(&st);
 
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		snprintf(text, sizeof(text), "[forward]\nvia = %s\n", ok[i].via);
+		snprintf(text, sizeof(text), "[forward]\nvia = %s\npeers = 198.18.0.2\n",
+			 ok[i].via);
 		load_ok(text);
 		n = ok[i].family == 4 ? 4 : 16;
 		assert_int_equal(st.dp.fwd.enabled, 1);
@@ -1137,13 +1139,16 @@ static void test_forward_via(void **state)
 		assert_int_equal(st.dp.fwd.vias[0].port, ok[i].port);
 		assert_int_equal(st.dp.fwd.n_rewrites, 0);
 		assert_memory_equal(st.dp.fwd.pad, zeros, sizeof(st.dp.fwd.pad));
+		assert_int_equal(st.dp.fwd.n_peers, 1);
+		assert_int_equal(st.dp.fwd.allow_redirect, 0);
 		/* the rest of the settings is untouched */
 		assert_int_equal(st.dp.n_ports, 1);
 		assert_int_equal(st.dp.n_rules, 0);
 	}
 
 	/* A dual-stack proxy: one sent-by per family, in file order. */
-	load_ok("[forward]\nvia = 198.18.0.1:5062 ,[2001:2::1], 198.18.0.2\n");
+	load_ok("[forward]\nvia = 198.18.0.1:5062 ,[2001:2::1], 198.18.0.2\n"
+		"peers = 198.18.0.0/24\n");
 	assert_int_equal(st.dp.fwd.n_vias, 3);
 	assert_int_equal(st.dp.fwd.vias[0].family, 4);
 	assert_int_equal(st.dp.fwd.vias[0].port, 5062);
@@ -1160,7 +1165,7 @@ static void test_forward_via(void **state)
 
 	/* [forward] anywhere in the file, between other sections. */
 	load_ok("[rule a]\nmethod = OPTIONS\n[forward]\nvia = 198.18.0.2\n"
-		"[sl]\nports = 5070\n");
+		"peers = 198.18.0.0/24\n[sl]\nports = 5070\n");
 	assert_int_equal(st.dp.fwd.enabled, 1);
 	assert_bytes(st.dp.fwd.vias[0].addr, "c6120002", 4);
 	assert_int_equal(st.dp.fwd.vias[0].port, 5060);
@@ -1211,7 +1216,84 @@ static void test_forward_errors(void **state)
 	RUN_ERR_CASES(cases);
 }
 
+/* Who may use us as a relay: peers (required), allow_redirect, the
+ * per-destination rate; and the GCRA terms the image gets from them. */
+static void test_forward_limits(void **state)
+{
+	static const struct err_case errs[] = {
+		{ "[forward]\nvia = 198.18.0.1\n", 1, "[forward] has no 'peers' (the upstreams whose responses may be forwarded" },
+		{ "[sl]\n[forward]\nvia = 198.18.0.1\n[rule a]\n", 2, "without it anyone could make us relay" },
+		{ "[forward]\nvia = 198.18.0.1\npeers =\n", 3, "'peers' needs a value" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.1/24\n", 3, "host bits" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = gw.example.net\n", 3, "peers" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24, 198.18.0.0/24\n", 3, "is listed twice" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24,\n", 3, "empty item" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nallow_redirect = maybe\n", 4, "allow_redirect: 'maybe' is not yes or no" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nallow_redirect = Yes\n", 4, "is not yes or no" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nrate_limit = 10/m\n", 4, "rate_limit: '10/m' is not a rate" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nburst = -1\n", 4, "burst: '-1' is not a number" },
+		{ "[sl]\npeers = 198.18.0.0/24\n", 2, "'peers' belongs in [forward], not in [sl]" },
+		{ "[sl]\nallow_redirect = yes\n", 2, "'allow_redirect' belongs in [forward]" },
+	};
+	static struct sl_bank_image img;
+	char text[1024], err2[256];
+	size_t o;
+
+	(void)state;
+	load_ok("[forward]\nvia = 198.18.0.1\npeers = 198.51.100.0/24, 2001:db8:1::/48, 198.18.0.2\n");
+	assert_int_equal(st.dp.fwd.n_peers, 3);
+	assert_int_equal(st.dp.fwd.peers[0].family, 4);
+	assert_int_equal(st.dp.fwd.peers[0].plen, 24);
+	assert_int_equal(st.dp.fwd.peers[1].family, 6);
+	assert_int_equal(st.dp.fwd.peers[1].plen, 48);
+	assert_int_equal(st.dp.fwd.peers[2].plen, 32);
+	/* defaults: this interface only, 2000/s per destination, burst 4000 */
+	assert_int_equal(st.dp.fwd.allow_redirect, 0);
+	assert_int_equal(st.fwd_rate_limit, SL_FWD_RATE_DEFAULT);
+	assert_int_equal(st.fwd_burst, SL_FWD_BURST_DEFAULT);
+	assert_int_equal(sl_image_compile(&st, "198.18.0.1", "t", &img, err2,
+					  sizeof(err2)), 0);
+	assert_int_equal(img.cfg.fwd.rate_interval_ns, 500000);
+	assert_int_equal(img.cfg.fwd.rate_burst_ns, 3999ULL * 500000);
+	load_ok("[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\n"
+		"allow_redirect = yes\nrate_limit = 100/s\nburst = 10\n");
+	assert_int_equal(st.dp.fwd.allow_redirect, 1);
+	assert_int_equal(st.fwd_rate_limit, 100);
+	assert_int_equal(st.fwd_burst, 10);
+	assert_int_equal(sl_image_compile(&st, "198.18.0.1", "t", &img, err2,
+					  sizeof(err2)), 0);
+	assert_int_equal(img.cfg.fwd.rate_interval_ns, 10000000);
+	assert_int_equal(img.cfg.fwd.rate_burst_ns, 9ULL * 10000000);
+	/* and [sl]'s own rate limit is another one */
+	assert_int_equal(img.cfg.rate_interval_ns, 20000000);
+	load_ok("[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nallow_redirect = no\n"
+		"rate_limit = 0\n");
+	assert_int_equal(st.fwd_rate_limit, 0);
+	assert_int_equal(sl_image_compile(&st, "198.18.0.1", "t", &img, err2,
+					  sizeof(err2)), 0);
+	assert_int_equal(img.cfg.fwd.rate_interval_ns, 0);
+	/* without [forward] no terms at all */
+	load_ok("[sl]\nports = 5060\n");
+	assert_int_equal(sl_image_compile(&st, "198.18.0.1", "t", &img, err2,
+					  sizeof(err2)), 0);
+	assert_int_equal(img.cfg.fwd.rate_interval_ns, 0);
+	/* SL_FWD_PEERS prefixes, and one more */
+	o = (size_t)snprintf(text, sizeof(text), "[forward]\nvia = 198.18.0.1\npeers = 2001:2::1");
+	for (unsigned int i = 2; i <= SL_FWD_PEERS; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, ",2001:2::%x", i);
+	snprintf(text + o, sizeof(text) - o, "\n");
+	load_ok(text);
+	assert_int_equal(st.dp.fwd.n_peers, SL_FWD_PEERS);
+	snprintf(text + o, sizeof(text) - o, ",2001:2::99\n");
+	assert_int_equal(load(text), -1);
+	assert_non_null(strstr(err, "more than 16 prefixes"));
+	run_err_cases(errs, sizeof(errs) / sizeof(errs[0]));
+}
+
 #define FWD "[forward]\nvia = 198.18.0.1\n"	/* two lines */
+/* what a whole file needs: FWD and the peers (three lines); FWD alone is
+ * enough where the error comes before the end of the file */
+#define FWDP FWD "peers = 198.18.0.0/15\n"
 
 static void assert_reason(const struct sl_fwd_rewrite *w, const char *want)
 {
@@ -1226,13 +1308,13 @@ static void test_rewrite_forms(void **state)
 	unsigned d;
 
 	(void)state;
-	load_ok(FWD
-		"[rewrite hide-480]\n"		/* 3 */
+	load_ok(FWDP
+		"[rewrite hide-480]\n"		/* 4 */
 		"code = 480\n"
 		"reply = 404 Not Found\n");
 	assert_int_equal(st.dp.fwd.n_rewrites, 1);
 	assert_string_equal(st.rewrite_names[0].name, "hide-480");
-	assert_int_equal(st.rewrite_names[0].line, 3);
+	assert_int_equal(st.rewrite_names[0].line, 4);
 	w = &st.dp.fwd.rewrites[0];
 	assert_int_equal(w->n_codes, 1);
 	assert_int_equal(w->codes[0], 480);
@@ -1247,7 +1329,7 @@ static void test_rewrite_forms(void **state)
 	load_ok("[rewrite busy]\n"
 		"reply = 486\n"
 		"code = 480, 486 487,488 ,\t410\n"
-		FWD);
+		FWDP);
 	w = &st.dp.fwd.rewrites[0];
 	assert_int_equal(w->n_codes, 5);
 	assert_int_equal(w->codes[0], 480);
@@ -1262,7 +1344,7 @@ static void test_rewrite_forms(void **state)
 	/* A class, every class 1xx..6xx. */
 	for (d = 1; d <= 6; d++) {
 		snprintf(text, sizeof(text),
-			 FWD "[rewrite c]\ncode = %uxx\nreply = %u99 Class %u\n",
+			 FWDP "[rewrite c]\ncode = %uxx\nreply = %u99 Class %u\n",
 			 d, d, d);
 		load_ok(text);
 		w = &st.dp.fwd.rewrites[0];
@@ -1275,12 +1357,12 @@ static void test_rewrite_forms(void **state)
 
 	/* Reason: as written, inner blanks kept, trailing ones trimmed,
 	 * ';' without a blank before it is part of it. */
-	load_ok(FWD "[rewrite r]\ncode = 503\n"
+	load_ok(FWDP "[rewrite r]\ncode = 503\n"
 		"reply = 500   Down for  maintenance;see-www   \n");
 	assert_reason(&st.dp.fwd.rewrites[0], "Down for  maintenance;see-www");
 
 	/* SL_FWD_REASON_MAX bytes fit. */
-	snprintf(text, sizeof(text), FWD "[rewrite r]\ncode = 4xx\nreply = 400 %s\n",
+	snprintf(text, sizeof(text), FWDP "[rewrite r]\ncode = 4xx\nreply = 400 %s\n",
 		 rep('r', SL_FWD_REASON_MAX));
 	load_ok(text);
 	assert_int_equal(st.dp.fwd.rewrites[0].reason_len, SL_FWD_REASON_MAX);
@@ -1288,13 +1370,13 @@ static void test_rewrite_forms(void **state)
 			    SL_FWD_REASON_MAX);
 
 	/* Pointless but allowed: the reply is the only code it matches. */
-	load_ok(FWD "[rewrite same]\ncode = 480\nreply = 480\n");
+	load_ok(FWDP "[rewrite same]\ncode = 480\nreply = 480\n");
 	assert_int_equal(st.dp.fwd.rewrites[0].codes[0], 480);
 	assert_memory_equal(st.dp.fwd.rewrites[0].new_code, "480", 4);
 	assert_reason(&st.dp.fwd.rewrites[0], "Temporarily Unavailable");
 
 	/* Rule and rewrite names are separate: the same name in both. */
-	load_ok("[rule x]\n" FWD "[rewrite x]\ncode = 480\nreply = 404\n");
+	load_ok("[rule x]\n" FWDP "[rewrite x]\ncode = 480\nreply = 404\n");
 	assert_string_equal(st.replies[0].name, "x");
 	assert_string_equal(st.rewrite_names[0].name, "x");
 }
@@ -1314,8 +1396,8 @@ static void test_rewrite_order(void **state)
 		"[rewrite all-5xx]\n"		/* 6 */
 		"code = 5xx\n"
 		"reply = 500 Server Error\n"
-		FWD				/* 9, 10 */
-		"[rewrite catch-4xx]\n"		/* 11 */
+		FWDP				/* 9, 10, 11 */
+		"[rewrite catch-4xx]\n"		/* 12 */
 		"reply = 403 Forbidden\n"
 		"code = 4xx\n");
 	f = &st.dp.fwd;
@@ -1330,7 +1412,7 @@ static void test_rewrite_order(void **state)
 	assert_int_equal(f->rewrites[1].class_digit, 5);
 	assert_memory_equal(f->rewrites[1].new_code, "500", 4);
 	assert_string_equal(st.rewrite_names[2].name, "catch-4xx");
-	assert_int_equal(st.rewrite_names[2].line, 11);
+	assert_int_equal(st.rewrite_names[2].line, 12);
 	assert_int_equal(f->rewrites[2].class_digit, 4);
 	assert_reason(&f->rewrites[2], "Forbidden");
 	/* Unused slots stay zero. */
@@ -1345,7 +1427,7 @@ static void test_max_rewrites(void **state)
 	int i;
 
 	(void)state;
-	off = snprintf(text, sizeof(text), FWD);
+	off = snprintf(text, sizeof(text), FWDP);
 	for (i = 0; i < SL_MAX_REWRITES; i++)
 		off += snprintf(text + off, sizeof(text) - off,
 				"[rewrite w%d]\ncode = %d\nreply = 404\n",
@@ -1354,11 +1436,11 @@ static void test_max_rewrites(void **state)
 	assert_int_equal(st.dp.fwd.n_rewrites, SL_MAX_REWRITES);
 	assert_string_equal(st.rewrite_names[SL_MAX_REWRITES - 1].name, "w15");
 	assert_int_equal(st.rewrite_names[SL_MAX_REWRITES - 1].line,
-			 2 + 3 * (SL_MAX_REWRITES - 1) + 1);
+			 3 + 3 * (SL_MAX_REWRITES - 1) + 1);
 	assert_int_equal(st.dp.fwd.rewrites[SL_MAX_REWRITES - 1].codes[0], 415);
 
 	snprintf(text + off, sizeof(text) - off, "[rewrite one-too-many]\n");
-	expect_err(text, 2 + 3 * SL_MAX_REWRITES + 1,
+	expect_err(text, 3 + 3 * SL_MAX_REWRITES + 1,
 		   "too many rewrites (at most 16)");
 }
 
@@ -1422,9 +1504,9 @@ static void test_rewrite_errors(void **state)
 		{ FWD "[rewrite a]\nreason = Gone\n", 4, "unknown key 'reason' in a [rewrite NAME] section" },
 		{ "[rule a]\ncode = 480\n", 2, "'code' belongs in a [rewrite NAME] section, not in a [rule NAME] section" },
 		/* both keys are required (reported at the section line) */
-		{ FWD "[rewrite a]\nreply = 404\n", 3, "rewrite 'a' has no 'code' (the status codes or the class it rewrites)" },
-		{ FWD "[rewrite a]\ncode = 480\n", 3, "rewrite 'a' has no 'reply' (the CODE REASON put in their place)" },
-		{ FWD "[rewrite ok]\ncode = 480\nreply = 404\n[rewrite empty]\n", 6, "rewrite 'empty' has no 'code'" },
+		{ FWDP "[rewrite a]\nreply = 404\n", 4, "rewrite 'a' has no 'code' (the status codes or the class it rewrites)" },
+		{ FWDP "[rewrite a]\ncode = 480\n", 4, "rewrite 'a' has no 'reply' (the CODE REASON put in their place)" },
+		{ FWDP "[rewrite ok]\ncode = 480\nreply = 404\n[rewrite empty]\n", 7, "rewrite 'empty' has no 'code'" },
 		/* a rewrite needs [forward] */
 		{ "[sl]\n[rewrite a]\ncode = 480\nreply = 404\n", 2, "rewrite 'a' needs a [forward] section (without one no reply is forwarded)" },
 		/* names */
@@ -1444,7 +1526,7 @@ static void test_rewrite_errors(void **state)
 		 rep('r', SL_FWD_REASON_MAX + 1));
 	expect_err(text, 5, "reply: the reason is too long (65 bytes, at most 64)");
 
-	snprintf(text, sizeof(text), FWD "[rewrite %s]\ncode = 480\nreply = 404\n",
+	snprintf(text, sizeof(text), FWDP "[rewrite %s]\ncode = 480\nreply = 404\n",
 		 rep('n', 63));
 	load_ok(text);
 	assert_int_equal(strlen(st.rewrite_names[0].name), 63);
@@ -1810,6 +1892,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_design_example),
 		cmocka_unit_test(test_forward_via),
 		cmocka_unit_test(test_forward_errors),
+		cmocka_unit_test(test_forward_limits),
 		cmocka_unit_test(test_rewrite_forms),
 		cmocka_unit_test(test_rewrite_order),
 		cmocka_unit_test(test_max_rewrites),

@@ -10,6 +10,10 @@
       from each SRC_IP in turn (a bound UDP socket), COUNT OPTIONS as fast
       as the socket takes them; then 1 s for the replies; print the
       number answered of each source, in order
+  edge_probe.py respond SRC_IP DST_IP VIAS TAG [COUNT]
+      COUNT (default 1) copies of a "480 Temporarily Unavailable" from
+      SRC_IP:5060 to DST_IP:5060 whose Via headers are VIAS, a comma list
+      of HOST:PORT (one Via line each, top first); Call-ID TAG-N
 
 Addresses from the test ranges only; run inside the client namespace.
 """
@@ -96,11 +100,28 @@ def burst(srcs, dst, count):
     print(" ".join(str(len(g)) for g in got))
 
 
+def respond(src, dst, vias, tag, count):
+    fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind((src, 5060))
+    via_lines = "".join("Via: SIP/2.0/UDP %s;branch=z9hG4bK-%s-%d\r\n" % (v, tag, k)
+                        for k, v in enumerate(vias.split(",")))
+    for i in range(count):
+        msg = ("SIP/2.0 480 Temporarily Unavailable\r\n%s"
+               "From: <sip:a@198.18.2.2>;tag=1\r\nTo: <sip:b@198.18.0.1>;tag=2\r\n"
+               "Call-ID: %s-%d\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"
+               % (via_lines, tag, i))
+        s.sendto(msg.encode(), (dst, 5060))
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "ask":
         ask(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6],
             int(sys.argv[7]) if len(sys.argv) > 7 else 0)
+    elif cmd == "respond":
+        respond(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5],
+                int(sys.argv[6]) if len(sys.argv) > 6 else 1)
     elif cmd == "burst":
         burst(sys.argv[2].split(","), sys.argv[3], int(sys.argv[4]))
     else:

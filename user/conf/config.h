@@ -70,6 +70,16 @@
  *    Stored as enabled = 1, n_vias, vias[] (family 4/6, addr in network
  *    order with v4 in the first 4 bytes, port in host order).  Without
  *    [forward], fwd stays zero (off).
+ *  - peers (required): up to SL_FWD_PEERS source prefixes (as a rule's
+ *    src), the upstreams whose responses may be forwarded; a response
+ *    from any other source passes to the stack.  Stored pre-masked in
+ *    fwd.peers, n_peers.
+ *  - allow_redirect = yes | no (default no): next hops out of another
+ *    interface than the one the response came in on (bpf_redirect).
+ *  - rate_limit = N[/s] (default SL_FWD_RATE_DEFAULT, 0 = unlimited) and
+ *    burst = N (default SL_FWD_BURST_DEFAULT): forwarded responses per
+ *    destination address (IPv6: /64); over it, dropped.  In
+ *    fwd_rate_limit and fwd_burst; the image holds the GCRA terms.
  *  - [rewrite NAME], up to SL_MAX_REWRITES, names unique among the
  *    rewrites (the same characters as rule names), kept in
  *    rewrite_names[] for stats.  Rewrites are tried in file order; the
@@ -103,6 +113,11 @@
  * flood aimed at a victim does; rate_limit = 0 switches it off. */
 #define SL_RATE_LIMIT_DEFAULT	50u		/* replies/s per source */
 #define SL_BURST_DEFAULT	100u
+/* Reply forwarding: a destination (a UAC, a downstream proxy) that gets
+ * 2000 responses a second is a trunk of some 400 calls a second; one
+ * that gets more from a spoofed peer is a victim. */
+#define SL_FWD_RATE_DEFAULT	2000u		/* forwards/s per destination */
+#define SL_FWD_BURST_DEFAULT	4000u
 
 struct sl_rule_reply {          /* userspace-only part of a rule, same index as dp rule */
 	char name[64];
@@ -134,6 +149,8 @@ struct sl_settings {
 	__u32 burst;            /* default SL_BURST_DEFAULT; 0 counts as 1 */
 	__u32 window_slots;     /* reply-window store size, power of two, default SL_WINDOW_SLOTS_DEFAULT */
 	struct sl_addr_list addresses; /* [sl] addresses: more local addresses (VIPs), default none */
+	__u32 fwd_rate_limit;   /* [forward] rate_limit: forwards/s per destination (IPv6: /64), default SL_FWD_RATE_DEFAULT, 0 = unlimited */
+	__u32 fwd_burst;        /* [forward] burst, default SL_FWD_BURST_DEFAULT */
 };
 
 /* Defaults of DESIGN.md section 5: port 5060, no rules, default_action

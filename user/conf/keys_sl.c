@@ -120,32 +120,12 @@ static int sl_default_action(struct parse_ctx *c, const char *key,
 
 static int sl_rate_limit(struct parse_ctx *c, const char *key, const char *val)
 {
-	const char *slash = strchr(val, '/'), *unit = "s";
-	size_t len = slash ? (size_t)(slash - val) : strlen(val);
-	unsigned long long v;
-
-	if (slash) {
-		while (len && conf_is_blank(val[len - 1]))
-			len--;
-		for (unit = slash + 1; conf_is_blank(*unit); unit++)
-			;
-	}
-	if (!conf_parse_num(val, len, 0xffffffffULL, &v) || strcmp(unit, "s"))
-		return conf_fail(c, "%s: '%s' is not a rate (N or N/s, N up to 4294967295)",
-			    key, val);
-	c->s->rate_limit = v;
-	return 0;
+	return conf_parse_rate(c, key, val, &c->s->rate_limit);
 }
 
 static int sl_burst(struct parse_ctx *c, const char *key, const char *val)
 {
-	unsigned long long v;
-
-	if (!conf_parse_num(val, strlen(val), 0xffffffffULL, &v))
-		return conf_fail(c, "%s: '%s' is not a number (0..4294967295)",
-			    key, val);
-	c->s->burst = v;
-	return 0;
+	return conf_parse_u32(c, key, val, &c->s->burst);
 }
 
 static int sl_window_slots(struct parse_ctx *c, const char *key,

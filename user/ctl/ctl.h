@@ -38,7 +38,5 @@ bool ctl_ifname_ok(const char *ifname);
 int ctl_open_iface(const char *ifname, struct sl_maps *m);
 /* Stops the responder, detaches the program, removes the pins. */
 int ctl_detach(const char *ifname, char *err, size_t errlen);
-/* Warns when [forward] is configured but the kernel will not route. */
-void ctl_warn_forwarding(const char *ifname, const struct sl_fwd_config *f);
 
 #endif /* SL_CTL_CTL_H */

@@ -56,19 +56,3 @@ int sl_iface_mtu(const char *ifname)
 	close(fd);
 	return ret;
 }
-
-int sl_iface_ip_forwarding(const char *ifname, int family)
-{
-	char path[128];
-	int c;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding",
-		 family == 6 ? 6 : 4, ifname);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	c = fgetc(f);
-	fclose(f);
-	return c == EOF ? -1 : c != '0';
-}

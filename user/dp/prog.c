@@ -68,6 +68,8 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_NAMES] = bpf_map__fd(skel->maps.sl_names);
 	m->fd[SL_M_LOCAL] = bpf_map__fd(skel->maps.sl_local);
 	m->fd[SL_M_SYNC] = bpf_map__fd(skel->maps.sl_sync);
+	m->fd[SL_M_ROUTES] = bpf_map__fd(skel->maps.sl_routes);
+	m->fd[SL_M_NEIGH] = bpf_map__fd(skel->maps.sl_neigh);
 }
 
 /* the program's maps: the pinned ones, scratch, rate limits, .rodata */

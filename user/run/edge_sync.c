@@ -13,6 +13,7 @@
 
 #include "dp/local_addrs.h"
 #include "dp/maps.h"
+#include "dp/nexthop.h"
 #include "dp/rtnl.h"
 #include "run/edge_sync.h"
 
@@ -24,8 +25,11 @@ struct edge_sync {
 	struct sl_rtnl dump;		/* requests and their answers */
 	int ifindex;
 	struct sl_sync_state st;
+	struct sl_nh nh;		/* routes, neighbours, devices */
 	/* what the events since the last pass made stale */
 	int dirty_local;
+	int dirty_links;		/* then routes and neighbours too */
+	int dirty_routes;
 	int dirty_all;
 	volatile int stop;
 	pthread_t thread;
@@ -58,32 +62,69 @@ static void publish(struct edge_sync *es)
 	bpf_map_update_elem(es->maps.fd[SL_M_SYNC], &zero, &es->st, BPF_ANY);
 }
 
-/* Reads again what the events made stale.  0 or -errno. */
+/* Reads again what the events made stale; what fails stays stale and is
+ * read again next tick.  0 or the first -errno. */
 static int resync(struct edge_sync *es)
 {
 	unsigned int n = 0;
-	int ret = 0;
+	int ret = 0, r;
 
-	if (es->dirty_local || es->dirty_all) {
-		ret = sl_local_sync_iface(&es->maps, &es->dump, es->ifindex, &n);
-		if (!ret) {
-			es->st.local = n;
-			es->dirty_local = 0;
-		}
-	}
-	if (!ret && es->dirty_all) {
+	if (es->dirty_all) {
+		es->dirty_local = es->dirty_links = 1;
 		es->st.resyncs++;
 		es->dirty_all = 0;
 	}
+	if (es->nh.links_stale)
+		es->dirty_links = 1;
+	if (es->dirty_local) {
+		r = sl_local_sync_iface(&es->maps, &es->dump, es->ifindex, &n);
+		if (!r) {
+			es->st.local = n;
+			es->dirty_local = 0;
+		}
+		ret = ret ? ret : r;
+	}
+	if (es->dirty_links) {
+		/* a device's MAC or MTU is in routes and neighbours */
+		r = sl_nh_sync_links(&es->nh);
+		if (!r)
+			r = sl_nh_sync_neigh(&es->nh);
+		if (!r) {
+			es->dirty_links = 0;
+			es->dirty_routes = 1;
+		}
+		ret = ret ? ret : r;
+	}
+	if (es->dirty_routes) {
+		r = sl_nh_sync_routes(&es->nh);
+		if (!r)
+			es->dirty_routes = 0;
+		ret = ret ? ret : r;
+	}
+	es->st.flags = es->nh.flags;
+	es->st.routes = es->nh.routes;
+	es->st.neighbours = es->nh.neighbours;
+	es->st.not_stored = es->nh.routes_not_stored + es->nh.neigh_not_stored;
 	return ret;
 }
 
-/* One event: which table it makes stale. */
+/* One event: a neighbour is written at once; the rest says which table
+ * to read again. */
 static int on_event(const struct nlmsghdr *h, void *arg)
 {
 	struct edge_sync *es = arg;
 
 	switch (h->nlmsg_type) {
+	case RTM_NEWNEIGH:
+	case RTM_DELNEIGH:
+		sl_nh_neigh_event(&es->nh, h);
+		break;
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+	case RTM_NEWRULE:
+	case RTM_DELRULE:
+		es->dirty_routes = 1;
+		break;
 	case RTM_NEWADDR:
 	case RTM_DELADDR: {
 		const struct rtattr *tb[IFA_MAX + 1];
@@ -98,6 +139,7 @@ static int on_event(const struct nlmsghdr *h, void *arg)
 		const struct rtattr *tb[IFLA_MAX + 1];
 		const struct ifinfomsg *ifi = sl_rtnl_parse(h, sizeof(*ifi), tb, IFLA_MAX);
 
+		es->dirty_links = 1;
 		if (ifi && ifi->ifi_index == es->ifindex)
 			es->dirty_local = 1;	/* its MAC may have changed */
 		break;
@@ -149,6 +191,7 @@ int edge_sync_open(const char *ifname, const char *pin_dir,
 	ret = sl_rtnl_open(&es->events, SL_RTNL_GROUPS);
 	if (!ret)
 		ret = sl_rtnl_open(&es->dump, 0);
+	sl_nh_init(&es->nh, &es->maps, &es->dump);
 	if (ret) {
 		edge_sync_close(es);
 		return fail(err, errlen, "cannot open a netlink socket to follow %s's addresses: %s",
@@ -156,9 +199,11 @@ int edge_sync_open(const char *ifname, const char *pin_dir,
 	}
 	es->dirty_all = 1;
 	ret = resync(es);
+	if (ret == -EAGAIN)	/* a table changed while it was read */
+		ret = resync(es);
 	if (ret) {
 		edge_sync_close(es);
-		return fail(err, errlen, "cannot read %s's addresses into the sl_local map: %s",
+		return fail(err, errlen, "cannot read %s's addresses, the routes or the neighbours into the data plane's maps: %s",
 			    ifname, strerror(-ret));
 	}
 	publish(es);

@@ -2,10 +2,14 @@
 /*
  * The responder's netlink sync: keeps what the XDP program knows about
  * this host current (include/sl_edge.h): the interface's MAC and
- * addresses in sl_local.  A thread of its own follows the kernel's change
- * events (rtnetlink groups, user/dp/rtnl.h) and, every 100 ms, writes a
- * heartbeat into sl_sync; an event lost to a full socket buffer makes it
- * read every table again.
+ * addresses in sl_local, the routes and neighbours reply forwarding uses
+ * (user/dp/nexthop.h).  A thread of its own follows the kernel's change
+ * events (rtnetlink groups, user/dp/rtnl.h): a neighbour is written as
+ * its event comes, an address, route, rule or device change makes the
+ * table read again (at most once a tick), and every 100 ms it writes a
+ * heartbeat into sl_sync (the data plane forwards nothing on tables
+ * older than 3 s).  An event lost to a full socket buffer makes it read
+ * every table again.
  *
  * Everything that needs a privilege or a new file descriptor happens in
  * edge_sync_open(), before the sandbox: the maps are opened, both netlink
