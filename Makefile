@@ -56,7 +56,8 @@ DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	     debhelper lintian debootstrap
 
 .PHONY: all deps test clean install bench-xdp check-layers
-all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo
+all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo \
+     $(BUILD)/unit_seccomp
 
 deps:
 	@missing=""; for p in $(DEPS_PKGS); do \
@@ -236,6 +237,11 @@ bench-engine: $(BUILD)/tests/bench_engine
 # AF_XDP echo driver of tests/e2e/test_xsk_echo.sh
 $(BUILD)/xsk_echo: tests/tools/xsk_echo.c user/dp/xsk_io.c user/dp/frame_io.c $(USER_HDRS) | $(BUILD)
 	$(CC) $(CFLAGS) tests/tools/xsk_echo.c user/dp/xsk_io.c user/dp/frame_io.c -o $@ -lxdp -lbpf -lpthread
+
+# the seccomp directives of packaging/sl-xdp@.service.in without systemd,
+# for tests/e2e/test_unit_hardening.sh
+$(BUILD)/unit_seccomp: tests/tools/unit_seccomp.c | $(BUILD)
+	$(CC) $(CFLAGS) $< -o $@ -lseccomp
 
 # SIP load generator and the sl-xdp vs Kamailio benchmark (bench/run.sh);
 # not part of 'all' nor of 'make test'.  BENCH_QUICK=1: ~2-minute smoke run;
