@@ -284,12 +284,13 @@ export SL_FUZZ_SECONDS ?= $(FUZZ_CI_SECONDS)
 SAN_FLAGS       := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
-FUZZ_TARGETS    := sip_msg sl_engine config
+FUZZ_TARGETS    := sip_msg sl_engine config answer_frame
 FUZZ_BINS       := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c user/sip/start_line.c user/sip/via.c \
 		       user/sip/name_addr.c
 FUZZ_SRCS_sl_engine := $(wildcard user/sip/*.c)
 FUZZ_SRCS_config    := $(wildcard user/conf/*.c) $(wildcard user/sip/*.c)
+FUZZ_SRCS_answer_frame := user/run/answer.c user/dp/frame_io.c $(wildcard user/sip/*.c)
 SAN_CORE_OBJS   := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CORE_SRCS))
 SAN_OPTS_OBJ    := $(BUILD)/asan/tests/sanitizer_options.o
 SAN_HELPER_OBJS := $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(TEST_HELPERS))
