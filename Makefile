@@ -290,7 +290,8 @@ FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c user/sip/start_line.c user/sip/via.c \
 		       user/sip/name_addr.c
 FUZZ_SRCS_sl_engine := $(wildcard user/sip/*.c)
 FUZZ_SRCS_config    := $(wildcard user/conf/*.c) $(wildcard user/sip/*.c)
-FUZZ_SRCS_answer_frame := user/run/answer.c user/dp/frame_io.c $(wildcard user/sip/*.c)
+FUZZ_SRCS_answer_frame := user/run/answer.c user/dp/frame_io.c $(wildcard user/sip/*.c) \
+			  tests/bpf/frame.c
 SAN_CORE_OBJS   := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CORE_SRCS))
 SAN_OPTS_OBJ    := $(BUILD)/asan/tests/sanitizer_options.o
 SAN_HELPER_OBJS := $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(TEST_HELPERS))
@@ -299,9 +300,9 @@ SAN_TEST_BINS   := $(patsubst %.c,$(BUILD)/asan/%,$(notdir $(UNIT_SRCS))) \
 SAN_TEST_LINKS  := $(patsubst $(BUILD)/asan/test_%,$(BUILD)/tests/test_asan_%,$(SAN_TEST_BINS))
 SAN_CTL_OBJS    := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CTL_SRCS))
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(USER_HDRS)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(USER_HDRS) tests/bpf/frame.c tests/bpf/frame.h
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer $< $(FUZZ_SRCS_$*) -o $@ -linih -lmd
+	$(SAN_CC) $(SAN_FLAGS) $(TEST_INC) -fsanitize=fuzzer $< $(FUZZ_SRCS_$*) -o $@ -linih -lmd
 
 $(BUILD)/tests/test_fuzz: tests/fuzz/test_fuzz.c | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ -lcmocka

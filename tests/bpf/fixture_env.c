@@ -174,6 +174,15 @@ int fx_config(const char *fmt, ...)
 	return err ? err : fx_write(&img);
 }
 
+int fx_sh(const char *cmd)
+{
+	int rc = system(cmd);
+
+	if (rc != 0)
+		fprintf(stderr, "fixture: '%s' failed (%d)\n", cmd, rc);
+	return rc;
+}
+
 int fx_local_put(int family, const void *addr)
 {
 	struct sl_local_key k;
@@ -349,6 +358,21 @@ int fx_run(const void *frame, size_t len, struct fx_result *res)
 		res->has_meta = true;
 	}
 	return 0;
+}
+
+int fx_run_counted(const void *frame, size_t len, struct fx_result *res,
+		   struct sl_dp_counters *delta)
+{
+	struct sl_dp_counters before, after;
+	int err = fx_counters(&before);
+
+	if (!err)
+		err = fx_run(frame, len, res);
+	if (!err)
+		err = fx_counters(&after);
+	if (!err)
+		fx_counters_sub(&after, &before, delta);
+	return err;
 }
 
 int fx_counters(struct sl_dp_counters *c)

@@ -110,6 +110,10 @@ int fx_zero_config(void);
 int fx_reset(void);
 
 
+/* system(cmd) (ip, sysctl in a test's own namespace); its status, and
+ * the command on stderr when that is not 0. */
+int fx_sh(const char *cmd);
+
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
 __u64 fx_now_ns(void);
 
@@ -121,6 +125,9 @@ int fx_window_clear(void);
 
 /* One test run of the frame (repeat 1). */
 int fx_run(const void *frame, size_t len, struct fx_result *res);
+/* fx_run, and what it added to the counters into *delta.  0 or -errno. */
+int fx_run_counted(const void *frame, size_t len, struct fx_result *res,
+		   struct sl_dp_counters *delta);
 
 int fx_counters(struct sl_dp_counters *c);
 int fx_rule_hits(__u64 hits[SL_MAX_RULES]);

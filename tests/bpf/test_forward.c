@@ -364,15 +364,6 @@ static void configure(__u8 family, bool enabled)
 	sync_tables();
 }
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	if (rc != 0)
-		fprintf(stderr, "test_forward: '%s' failed (%d)\n", cmd, rc);
-	return rc;
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -382,16 +373,16 @@ static int setup(void **state)
 		perror("test_forward: unshare(CLONE_NEWNET)");
 		return -1;
 	}
-	if (sh("ip link set lo up") ||
-	    sh("ip link add fa0 address " FA0_MAC " type veth peer name fa1 address " UAS_MAC) ||
-	    sh("ip link add fb0 address " FB0_MAC " type veth peer name fb1 address " UAC_MAC) ||
-	    sh("ip link set fa0 up && ip link set fa1 up && ip link set fb0 up && ip link set fb1 up") ||
-	    sh("ip addr add 198.18.0.1/24 dev fa0 && ip addr add 198.18.2.1/24 dev fb0") ||
-	    sh("ip -6 addr add 2001:2::1/64 dev fa0 nodad && ip -6 addr add 2001:2:0:2::1/64 dev fb0 nodad") ||
-	    sh("ip neigh replace 198.18.2.2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
-	    sh("ip neigh replace 198.18.0.2 lladdr " UAS_MAC " dev fa0 nud permanent") ||
-	    sh("ip neigh replace 198.18.0.3 lladdr " UAS_MAC " dev fa0 nud permanent") ||
-	    sh("ip -6 neigh replace 2001:2:0:2::2 lladdr " UAC_MAC " dev fb0 nud permanent"))
+	if (fx_sh("ip link set lo up") ||
+	    fx_sh("ip link add fa0 address " FA0_MAC " type veth peer name fa1 address " UAS_MAC) ||
+	    fx_sh("ip link add fb0 address " FB0_MAC " type veth peer name fb1 address " UAC_MAC) ||
+	    fx_sh("ip link set fa0 up && ip link set fa1 up && ip link set fb0 up && ip link set fb1 up") ||
+	    fx_sh("ip addr add 198.18.0.1/24 dev fa0 && ip addr add 198.18.2.1/24 dev fb0") ||
+	    fx_sh("ip -6 addr add 2001:2::1/64 dev fa0 nodad && ip -6 addr add 2001:2:0:2::1/64 dev fb0 nodad") ||
+	    fx_sh("ip neigh replace 198.18.2.2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    fx_sh("ip neigh replace 198.18.0.2 lladdr " UAS_MAC " dev fa0 nud permanent") ||
+	    fx_sh("ip neigh replace 198.18.0.3 lladdr " UAS_MAC " dev fa0 nud permanent") ||
+	    fx_sh("ip -6 neigh replace 2001:2:0:2::2 lladdr " UAC_MAC " dev fb0 nud permanent"))
 		return -1;
 	if_fa0 = if_nametoindex("fa0");
 	if_fb0 = if_nametoindex("fb0");
@@ -790,7 +781,7 @@ static void test_no_ip_forwarding_needed(void **state)
  * interface is not ours to send to; out of the one it came in on is. */
 static void test_ingress_only(void **state)
 {
-	struct sl_dp_counters before, after, d;
+	struct sl_dp_counters d;
 	size_t len;
 
 	(void)state;
@@ -798,10 +789,7 @@ static void test_ingress_only(void **state)
 				   FWD_PEERS "rate_limit = 0\n"), 0);
 	sync_tables();
 	len = build_in(&cases[0]);		/* to the UAC, out of fb0 */
-	assert_int_equal(fx_counters(&before), 0);
-	assert_int_equal(fx_run(frame, len, &res), 0);
-	assert_int_equal(fx_counters(&after), 0);
-	fx_counters_sub(&after, &before, &d);
+	assert_int_equal(fx_run_counted(frame, len, &res, &d), 0);
 	assert_int_equal(res.verdict, XDP_PASS);
 	assert_int_equal(d.fwd_other_iface, 1);
 	assert_int_equal(d.fwd_forwarded, 0);
@@ -866,7 +854,7 @@ static void test_tables_not_current(void **state)
 		{ "policy routing", SL_SYNC_ROUTES_COMPLETE | SL_SYNC_POLICY_ROUTING, 0 },
 		{ "incomplete", 0, 0 },
 	};
-	struct sl_dp_counters before, after, d;
+	struct sl_dp_counters d;
 	size_t len;
 
 	(void)state;
@@ -874,10 +862,7 @@ static void test_tables_not_current(void **state)
 	len = build_in(&cases[0]);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put_sync_state(bad[i].flags, bad[i].age);
-		assert_int_equal(fx_counters(&before), 0);
-		assert_int_equal(fx_run(frame, len, &res), 0);
-		assert_int_equal(fx_counters(&after), 0);
-		fx_counters_sub(&after, &before, &d);
+			assert_int_equal(fx_run_counted(frame, len, &res, &d), 0);
 		if (res.verdict != XDP_PASS || d.fwd_unresolvable != 1)
 			fail_msg("%s: verdict %s, unresolvable +%llu", bad[i].what,
 				 fx_verdict_name(res.verdict),
@@ -894,10 +879,10 @@ static void test_tables_not_current(void **state)
 static void test_policy_rule_detected(void **state)
 {
 	(void)state;
-	assert_int_equal(sh("ip rule add from 198.18.7.0/24 table 100 pref 100"), 0);
+	assert_int_equal(fx_sh("ip rule add from 198.18.7.0/24 table 100 pref 100"), 0);
 	assert_int_equal(sl_nh_sync_routes(&nh), 0);
 	assert_true(nh.flags & SL_SYNC_POLICY_ROUTING);
-	assert_int_equal(sh("ip rule del from 198.18.7.0/24 table 100 pref 100"), 0);
+	assert_int_equal(fx_sh("ip rule del from 198.18.7.0/24 table 100 pref 100"), 0);
 	assert_int_equal(sl_nh_sync_routes(&nh), 0);
 	assert_false(nh.flags & SL_SYNC_POLICY_ROUTING);
 	assert_true(nh.flags & SL_SYNC_ROUTES_COMPLETE);
@@ -912,12 +897,12 @@ static void test_over_mtu(void **state)
 	(void)state;
 	configure(4, true);
 	len = build_in(&cases[0]);
-	assert_int_equal(sh("ip link set fb0 mtu 200"), 0);
+	assert_int_equal(fx_sh("ip link set fb0 mtu 200"), 0);
 	sync_tables();		/* the sync reads a device's MTU into its routes */
 	assert_int_equal(fx_counters(&before), 0);
 	assert_int_equal(fx_run(frame, len, &res), 0);
 	assert_int_equal(fx_counters(&after), 0);
-	assert_int_equal(sh("ip link set fb0 mtu 1500"), 0);
+	assert_int_equal(fx_sh("ip link set fb0 mtu 1500"), 0);
 	sync_tables();
 	fx_counters_sub(&after, &before, &d);
 	assert_true(len - 14 > 200);

@@ -93,17 +93,14 @@ static void configure(const char *more_sl)
 static void run_frame(const char *name, const struct frame_spec *fs,
 		      const char *msg, bool ours)
 {
-	struct sl_dp_counters before, after, d;
+	struct sl_dp_counters d;
 	char sip[1024];
 	size_t len = sip_fmt(sip, sizeof(sip), true, "%s", msg);
 
 	assert_true(len > 0);
 	len = frame_build(frame, sizeof(frame), fs, sip, len);
 	assert_true(len > 0);
-	assert_int_equal(fx_counters(&before), 0);
-	assert_int_equal(fx_run(frame, len, &res), 0);
-	assert_int_equal(fx_counters(&after), 0);
-	fx_counters_sub(&after, &before, &d);
+	assert_int_equal(fx_run_counted(frame, len, &res, &d), 0);
 	if (d.sip_udp != 1 || d.passed_not_ours != !ours ||
 	    (ours && !d.sip_requests && !d.sip_responses) ||
 	    (!ours && (d.sip_requests || d.sip_responses || d.udp_len_mismatch ||
@@ -197,17 +194,14 @@ static void test_addresses(void **state)
 static void test_unconfigured(void **state)
 {
 	struct frame_spec fs = { .dmac = BCAST, .dst4 = 0xc6120007u };
-	struct sl_dp_counters before, after, d;
+	struct sl_dp_counters d;
 	char sip[1024];
 	size_t len = sip_fmt(sip, sizeof(sip), true, "%s", OPTIONS);
 
 	(void)state;
 	assert_int_equal(fx_zero_config(), 0);
 	len = frame_build(frame, sizeof(frame), &fs, sip, len);
-	assert_int_equal(fx_counters(&before), 0);
-	assert_int_equal(fx_run(frame, len, &res), 0);
-	assert_int_equal(fx_counters(&after), 0);
-	fx_counters_sub(&after, &before, &d);
+	assert_int_equal(fx_run_counted(frame, len, &res, &d), 0);
 	assert_int_equal(res.verdict, XDP_PASS);
 	assert_int_equal(d.passed_not_ours, 0);
 	assert_int_equal(d.sip_requests, 1);
@@ -215,15 +209,6 @@ static void test_unconfigured(void **state)
 }
 
 /* ---- the responder's sync: sl_local_sync_iface ---- */
-
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	if (rc != 0)
-		fprintf(stderr, "test_local: '%s' failed (%d)\n", cmd, rc);
-	return rc;
-}
 
 /* Is there an SL_LOCAL_IFACE entry for it? */
 static bool has(int family, const char *text)
@@ -264,7 +249,7 @@ static void test_sync_iface(void **state)
 	(void)state;
 	assert_int_equal(unshare(CLONE_NEWNET), 0);
 	/* veth: this kernel has no dummy module */
-	assert_int_equal(sh("ip link add sl0 address 02:00:00:00:5a:01 type veth peer name sl0p && "
+	assert_int_equal(fx_sh("ip link add sl0 address 02:00:00:00:5a:01 type veth peer name sl0p && "
 			    "ip link add sl1 address 02:00:00:00:5a:02 type veth peer name sl1p && "
 			    "ip link set sl0 up && ip link set sl1 up && "
 			    "ip addr add 198.18.9.1/24 dev sl0 && "
@@ -288,7 +273,7 @@ static void test_sync_iface(void **state)
 	assert_true(n >= 4);
 
 	/* changes: an address goes, one comes, the MAC changes */
-	assert_int_equal(sh("ip addr del 198.18.9.2/32 dev sl0 && "
+	assert_int_equal(fx_sh("ip addr del 198.18.9.2/32 dev sl0 && "
 			    "ip addr add 198.18.9.3/32 dev sl0 && "
 			    "ip link set sl0 address 02:00:00:00:5a:03"), 0);
 	assert_int_equal(sl_local_sync_iface(&fx.maps, &dump, ifindex, &n), 0);

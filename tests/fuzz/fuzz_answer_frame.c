@@ -31,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "frame.h"
 #include "dp/frame_io.h"
 #include "run/answer.h"
 
@@ -71,37 +72,30 @@ static __u16 rd16(const __u8 *p)
 	return (__u16)(p[0] << 8 | p[1]);
 }
 
-static __u32 sum16(const __u8 *p, size_t n, __u32 s)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += rd16(p + i);
-	if (n & 1)
-		s += (__u32)p[n - 1] << 8;
-	return s;
-}
-
-static __u16 fold(__u32 s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (__u16)s;
-}
-
-/* The reply's checksums, IP header (v4) and UDP with its pseudo header. */
+/* The reply's checksums, IP header (v4) and UDP with its pseudo header,
+ * summed by the test frame builder's code, not the product's. */
 static void check_sums(const __u8 *f, const struct frame_info *fi)
 {
 	const __u8 *ip = f + fi->l3_off, *udp = f + fi->l4_off;
-	size_t ulen = rd16(udp + 4);
-	__u32 s;
+	size_t ulen = rd16(udp + 4), n;
+	__u8 pseudo[40] = { 0 };
 
 	if (fi->family == 4) {
-		CHECK(fold(sum16(ip, (size_t)(ip[0] & 15) * 4, 0)) == 0xffff);
-		s = sum16(ip + 12, 8, 0) + 17 + (__u32)ulen;
+		CHECK(frame_csum(ip, (size_t)(ip[0] & 15) * 4, 0) == 0);
+		memcpy(pseudo, ip + 12, 8);
+		pseudo[9] = 17;
+		pseudo[10] = ulen >> 8;
+		pseudo[11] = ulen & 0xff;
+		n = 12;
 	} else {
-		s = sum16(ip + 8, 32, 0) + 17 + (__u32)ulen;
+		memcpy(pseudo, ip + 8, 32);
+		pseudo[34] = ulen >> 8;
+		pseudo[35] = ulen & 0xff;
+		pseudo[39] = 17;
+		n = 40;
 	}
 	CHECK(rd16(udp + 6) != 0);		/* computed, never "none" */
-	CHECK(fold(sum16(udp, ulen, s)) == 0xffff);
+	CHECK(frame_csum(udp, ulen, (__u16)~frame_csum(pseudo, n, 0)) == 0);
 }
 
 /* The outcome counters of a slot, and the rest, as sums. */

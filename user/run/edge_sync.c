@@ -3,7 +3,6 @@
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +34,6 @@ struct edge_sync {
 	pthread_t thread;
 	int running;
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static __u64 mono_ns(void)
 {
@@ -175,14 +164,17 @@ int edge_sync_open(const char *ifname, const char *pin_dir,
 	int ret;
 
 	*out = NULL;
-	if (!es)
-		return fail(err, errlen, "out of memory");
+	if (!es) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	es->events.fd = es->dump.fd = -1;
 	sl_maps_init(&es->maps);
 	es->ifindex = (int)if_nametoindex(ifname);
 	if (!es->ifindex) {
+		snprintf(err, errlen, "no such interface: %s", ifname);
 		edge_sync_close(es);
-		return fail(err, errlen, "no such interface: %s", ifname);
+		return -1;
 	}
 	if (sl_maps_open_pinned(&es->maps, pin_dir, err, errlen)) {
 		edge_sync_close(es);
@@ -193,18 +185,20 @@ int edge_sync_open(const char *ifname, const char *pin_dir,
 		ret = sl_rtnl_open(&es->dump, 0);
 	sl_nh_init(&es->nh, &es->maps, &es->dump);
 	if (ret) {
+		snprintf(err, errlen, "cannot open a netlink socket to follow %s's addresses: %s",
+			 ifname, strerror(-ret));
 		edge_sync_close(es);
-		return fail(err, errlen, "cannot open a netlink socket to follow %s's addresses: %s",
-			    ifname, strerror(-ret));
+		return -1;
 	}
 	es->dirty_all = 1;
 	ret = resync(es);
 	if (ret == -EAGAIN)	/* a table changed while it was read */
 		ret = resync(es);
 	if (ret) {
+		snprintf(err, errlen, "cannot read %s's addresses, the routes or the neighbours into the data plane's maps: %s",
+			 ifname, strerror(-ret));
 		edge_sync_close(es);
-		return fail(err, errlen, "cannot read %s's addresses, the routes or the neighbours into the data plane's maps: %s",
-			    ifname, strerror(-ret));
+		return -1;
 	}
 	publish(es);
 	*out = es;
