@@ -37,6 +37,23 @@ static __always_inline int nh_tables_current(void)
 	return age < (__s64)SL_SYNC_STALE_NS;
 }
 
+/* Only a global unicast destination has a next hop here: not 0.0.0.0/8,
+ * loopback, multicast or 240/4 and broadcast, nor ::, ::1, fe80::/10
+ * (link-local: which link?) or ff00::/8.  The routes that cover them
+ * (a default route does) would otherwise send them on as unicast. */
+static __always_inline int nh_unicast(__u8 family, const __u8 dst[16])
+{
+	__u64 hi, lo;
+
+	if (family == 4)
+		return dst[0] != 0 && dst[0] != 127 && dst[0] < 224;
+	__builtin_memcpy(&hi, dst, 8);
+	__builtin_memcpy(&lo, dst + 8, 8);
+	if (!hi && (!lo || lo == 0x0100000000000000ULL))	/* ::, ::1 */
+		return 0;
+	return dst[0] != 0xff && !(dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80);
+}
+
 /*
  * family 4/6, dst (network order, v4 in the first 4 bytes), ip_len: the
  * IP packet to send.  NH_OK with out->ifindex, dmac and smac filled in.
@@ -50,7 +67,7 @@ static __always_inline int nh_resolve(__u8 family, const __u8 dst[16],
 	const struct sl_neigh *nb;
 	int i;
 
-	if (!nh_tables_current())
+	if (!nh_tables_current() || !nh_unicast(family, dst))
 		return NH_MISS;
 	if (family == 4) {
 		rk.prefixlen = 32 + 32;

@@ -310,6 +310,22 @@ static const struct fwd_case cases[] = {
 	  "Via: SIP/2.0/UDP 198.18.2.1:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
 	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1,
 	  0, 0, 0, 0, NULL },
+	{ "to a multicast group (a route covers it): passed", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 224.0.1.75:5060;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1, 0, 0, 0, 0, NULL },
+	{ "to 255.255.255.255: passed", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 255.255.255.255:5060;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1, 0, 0, 0, 0, NULL },
+	{ "IPv6 to a link-local address (which link?): passed", 6,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bKa\n"
+	  "Via: SIP/2.0/UDP [fe80::2]:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1, 0, 0, 0, 0, NULL },
+	{ "IPv6 to ff02::1: passed", 6,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bKa\n"
+	  "Via: SIP/2.0/UDP [ff02::1]:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1, 0, 0, 0, 0, NULL },
 	{ "to the subnet broadcast address: not a unicast route, passed", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
 	  "Via: SIP/2.0/UDP 198.18.2.255:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
@@ -382,7 +398,14 @@ static int setup(void **state)
 	    fx_sh("ip neigh replace 198.18.2.2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
 	    fx_sh("ip neigh replace 198.18.0.2 lladdr " UAS_MAC " dev fa0 nud permanent") ||
 	    fx_sh("ip neigh replace 198.18.0.3 lladdr " UAS_MAC " dev fa0 nud permanent") ||
-	    fx_sh("ip -6 neigh replace 2001:2:0:2::2 lladdr " UAC_MAC " dev fb0 nud permanent"))
+	    fx_sh("ip -6 neigh replace 2001:2:0:2::2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    /* routes and neighbours that would carry a multicast, broadcast
+	     * or link-local destination if the program let them */
+	    fx_sh("ip route add 224.0.0.0/4 dev fb0 && ip route add 240.0.0.0/4 dev fb0") ||
+	    fx_sh("ip neigh replace 224.0.1.75 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    fx_sh("ip neigh replace 255.255.255.255 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    fx_sh("ip -6 neigh replace fe80::2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    fx_sh("ip -6 neigh replace fe80::2 lladdr " UAS_MAC " dev fa0 nud permanent"))
 		return -1;
 	if_fa0 = if_nametoindex("fa0");
 	if_fb0 = if_nametoindex("fb0");
