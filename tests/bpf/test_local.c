@@ -13,6 +13,7 @@
  * to them, read again).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -301,6 +302,40 @@ static void test_sync_iface(void **state)
 	}
 }
 
+/* More addresses than sl_local holds: as many as fit are written, the
+ * others reported (-E2BIG), the owner's stale ones still removed; the
+ * next pass with fewer fits again. */
+static void test_local_full(void **state)
+{
+	static const __u8 mac[6] = FRAME_MAC_DST;
+	struct sl_local_key *keys = calloc(SL_LOCAL_MAX + 8, sizeof(*keys));
+	unsigned int n = SL_LOCAL_MAX + 8, i;
+	__u32 v4 = htonl(FRAME_V4_DST);
+	__u8 v6[16];
+
+	(void)state;
+	assert_non_null(keys);
+	for (i = 0; i < n; i++) {
+		__u32 a = htonl(0xc6130000u + i);	/* 198.19.x.y */
+
+		sl_local_key(&keys[i], 4, &a, SL_LOCAL_IFACE);
+	}
+	configure("");
+	assert_int_equal(sl_local_replace(&fx.maps, SL_LOCAL_IFACE, keys, n), -E2BIG);
+	assert_true(iface_entries() > SL_LOCAL_MAX - 8 && iface_entries() <= SL_LOCAL_MAX);
+	/* the fixture's own were stale: gone, so the frame is not ours */
+	run_frame("after a full replace", &(struct frame_spec){}, OPTIONS, false);
+	/* back to three */
+	inet_pton(AF_INET6, FRAME_V6_DST, v6);
+	sl_local_key(&keys[0], 0, mac, SL_LOCAL_IFACE);
+	sl_local_key(&keys[1], 4, &v4, SL_LOCAL_IFACE);
+	sl_local_key(&keys[2], 6, v6, SL_LOCAL_IFACE);
+	assert_int_equal(sl_local_replace(&fx.maps, SL_LOCAL_IFACE, keys, 3), 0);
+	assert_int_equal(iface_entries(), 3);
+	run_frame("after the replace with three", &(struct frame_spec){}, OPTIONS, true);
+	free(keys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_ack_to_another_host),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_unconfigured),
+		cmocka_unit_test(test_local_full),
 		/* last: it replaces the fixture's own entries */
 		cmocka_unit_test(test_sync_iface),
 	};

@@ -92,7 +92,8 @@ static void print_sync(const struct sl_maps *m, bool forwarding)
 	else if (!(st.flags & SL_SYNC_ROUTES_COMPLETE))
 		printf("; routes incomplete: nothing forwarded");
 	if (st.not_stored)
-		printf("; %u route(s) or neighbour(s) did not fit", st.not_stored);
+		printf("; %u route(s), neighbour(s) or local address(es) did not fit",
+		       st.not_stored);
 	printf("\n");
 }
 

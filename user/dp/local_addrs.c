@@ -32,14 +32,18 @@ int sl_local_replace(const struct sl_maps *m, __u8 owner,
 		     const struct sl_local_key *keys, unsigned int n)
 {
 	struct sl_local_key *stale, k, next;
-	int fd = m->fd[SL_M_LOCAL], ret = 0;
+	int fd = m->fd[SL_M_LOCAL], ret = 0, full = 0;
 	unsigned int n_stale = 0;
 	__u32 one = 1;
 	void *prev = NULL;
 
-	for (unsigned int i = 0; i < n; i++)
-		if (bpf_map_update_elem(fd, &keys[i], &one, BPF_ANY))
+	for (unsigned int i = 0; i < n; i++) {
+		if (!bpf_map_update_elem(fd, &keys[i], &one, BPF_ANY))
+			continue;
+		if (errno != E2BIG)
 			return -errno;
+		full = 1;	/* the others still go in, the stale still go */
+	}
 	stale = calloc(SL_LOCAL_MAX, sizeof(*stale));
 	if (!stale)
 		return -ENOMEM;
@@ -54,7 +58,7 @@ int sl_local_replace(const struct sl_maps *m, __u8 owner,
 		if (bpf_map_delete_elem(fd, &stale[i]) && errno != ENOENT)
 			ret = -errno;
 	free(stale);
-	return ret;
+	return ret ? ret : full ? -E2BIG : 0;
 }
 
 int sl_local_write_bank(const struct sl_maps *m, __u32 bank,

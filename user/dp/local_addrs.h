@@ -17,7 +17,9 @@ void sl_local_key(struct sl_local_key *k, int family, const void *addr,
 
 /* The entries of owner become keys[0..n) (all of the same owner): the new
  * ones are written first, then the owner's others deleted, so an address
- * kept is never missing.  0, or -errno (-E2BIG: the map is full). */
+ * kept is never missing.  0, or -errno; -E2BIG: the map (SL_LOCAL_MAX)
+ * was full for some of them, all the others were written (those missing
+ * are not answered for). */
 int sl_local_replace(const struct sl_maps *m, __u8 owner,
 		     const struct sl_local_key *keys, unsigned int n);
 

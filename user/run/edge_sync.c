@@ -30,6 +30,7 @@ struct edge_sync {
 	int dirty_links;		/* then routes and neighbours too */
 	int dirty_routes;
 	int dirty_all;
+	int local_not_stored;		/* sl_local was full */
 	volatile int stop;
 	pthread_t thread;
 	int running;
@@ -67,9 +68,13 @@ static int resync(struct edge_sync *es)
 		es->dirty_links = 1;
 	if (es->dirty_local) {
 		r = sl_local_sync_iface(&es->maps, &es->dump, es->ifindex, &n);
-		if (!r) {
+		/* a full map stays full until an address goes: not read
+		 * again every tick for that */
+		es->local_not_stored = r == -E2BIG;
+		if (!r || r == -E2BIG) {
 			es->st.local = n;
 			es->dirty_local = 0;
+			r = 0;
 		}
 		ret = ret ? ret : r;
 	}
@@ -93,7 +98,8 @@ static int resync(struct edge_sync *es)
 	es->st.flags = es->nh.flags;
 	es->st.routes = es->nh.routes;
 	es->st.neighbours = es->nh.neighbours;
-	es->st.not_stored = es->nh.routes_not_stored + es->nh.neigh_not_stored;
+	es->st.not_stored = es->nh.routes_not_stored + es->nh.neigh_not_stored +
+			    es->local_not_stored;
 	return ret;
 }
 
