@@ -56,7 +56,8 @@ DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	     debhelper lintian debootstrap
 
 .PHONY: all deps test clean install bench-xdp check-layers
-all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo
+all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo \
+     $(BUILD)/unit_seccomp
 
 deps:
 	@missing=""; for p in $(DEPS_PKGS); do \
@@ -241,6 +242,11 @@ XSK_SRCS := user/dp/xsk_io.c user/dp/xsk_loop.c user/dp/frame_io.c user/dp/iface
 $(BUILD)/xsk_echo: tests/tools/xsk_echo.c $(XSK_SRCS) $(USER_HDRS) | $(BUILD)
 	$(CC) $(CFLAGS) tests/tools/xsk_echo.c $(XSK_SRCS) -o $@ -lxdp -lbpf -lpthread
 
+# the seccomp directives of packaging/sl-xdp@.service.in without systemd,
+# for tests/e2e/test_unit_hardening.sh
+$(BUILD)/unit_seccomp: tests/tools/unit_seccomp.c | $(BUILD)
+	$(CC) $(CFLAGS) $< -o $@ -lseccomp
+
 # SIP load generator of the benchmarks (and of some e2e tests); the
 # benchmarks are not part of 'all' nor of 'make test' (docs/BENCHMARKS.md).
 $(BUILD)/sl-bench: $(wildcard bench/*.c) | $(BUILD)
@@ -345,12 +351,14 @@ export SL_FUZZ_SECONDS ?= $(FUZZ_CI_SECONDS)
 SAN_FLAGS       := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
-FUZZ_TARGETS    := sip_msg sl_engine config
+FUZZ_TARGETS    := sip_msg sl_engine config answer_frame
 FUZZ_BINS       := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SRCS_sip_msg   := user/sip/sip_msg.c user/sip/start_line.c user/sip/via.c \
 		       user/sip/name_addr.c
 FUZZ_SRCS_sl_engine := $(wildcard user/sip/*.c)
 FUZZ_SRCS_config    := $(wildcard user/conf/*.c) $(wildcard user/sip/*.c)
+FUZZ_SRCS_answer_frame := user/run/answer.c user/dp/frame_io.c $(wildcard user/sip/*.c) \
+			  tests/bpf/frame.c
 SAN_CORE_OBJS   := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CORE_SRCS))
 SAN_OPTS_OBJ    := $(BUILD)/asan/tests/sanitizer_options.o
 SAN_HELPER_OBJS := $(patsubst tests/bpf/%.c,$(BUILD)/asan/tests/%.o,$(TEST_HELPERS))
@@ -359,9 +367,9 @@ SAN_TEST_BINS   := $(patsubst %.c,$(BUILD)/asan/%,$(notdir $(UNIT_SRCS))) \
 SAN_TEST_LINKS  := $(patsubst $(BUILD)/asan/test_%,$(BUILD)/tests/test_asan_%,$(SAN_TEST_BINS))
 SAN_CTL_OBJS    := $(patsubst user/%.c,$(BUILD)/asan/user/%.o,$(CTL_SRCS))
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(USER_HDRS)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(USER_HDRS) tests/bpf/frame.c tests/bpf/frame.h
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer $< $(FUZZ_SRCS_$*) -o $@ -linih -lmd
+	$(SAN_CC) $(SAN_FLAGS) $(TEST_INC) -fsanitize=fuzzer $< $(FUZZ_SRCS_$*) -o $@ -linih -lmd
 
 $(BUILD)/tests/test_fuzz: tests/fuzz/test_fuzz.c | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ -lcmocka

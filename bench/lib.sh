@@ -109,6 +109,7 @@ server_header = Server: sl-xdp
 tag_addr = 198.18.0.1:5060
 ack_window = 2s
 default_action = pass
+rate_limit = 0                    ; one load generator address: no per-source limit
 ${2:-}
 
 [rule options]

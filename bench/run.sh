@@ -95,6 +95,8 @@ cat >> "$work/sl.conf" <<CONF
 # reply forwarding (sl-bench -m reply): our Via on top, the client's below
 [forward]
 via = 198.18.0.1:5060
+peers = 198.18.0.2                ; the load generator plays the UAS
+rate_limit = 0                    ; and the UAC: one destination, no limit
 
 [rewrite hide-480]
 code = 480
@@ -115,12 +117,11 @@ sed 's/^ack_window = .*/ack_window = 60s/' "$work/sl.conf" > "$work/sl-flood.con
 srv_mac=$(run_s cat "/sys/class/net/$IF_S/address")
 nsenter_c ip neigh replace 198.18.0.1 lladdr "$srv_mac" nud permanent dev "$IF_C" ||
 	{ echo "bench: cannot set the client's neighbour entry" >&2; exit 1; }
-# reply forwarding: bpf_fib_lookup needs IP forwarding on the server end,
-# and the client's MAC in the server's neighbour table (permanent, for the
-# same reason as above)
+# reply forwarding: the client's MAC in the server's neighbour table
+# (permanent, for the same reason as above; sl-xdp's sync reads it from
+# there, no IP forwarding needed)
 cli_mac=$(run_c cat "/sys/class/net/$IF_C/address")
-nsenter_s ip neigh replace 198.18.0.2 lladdr "$cli_mac" nud permanent dev "$IF_S" &&
-	run_s sysctl -qw net.ipv4.conf.all.forwarding=1 "net.ipv4.conf.$IF_S.forwarding=1" ||
+nsenter_s ip neigh replace 198.18.0.2 lladdr "$cli_mac" nud permanent dev "$IF_S" ||
 	{ echo "bench: cannot prepare the server end for reply forwarding" >&2; exit 1; }
 nsenter_c ip link set dev "$IF_C" xdp obj build/xdp_pass.bpf.o sec xdp ||
 	{ echo "bench: cannot attach xdp_pass on the client end" >&2; exit 1; }

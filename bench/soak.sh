@@ -21,7 +21,7 @@ work=$(mktemp -d)
 netns_defer "rm -rf '$work'"
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
 nsenter_c ip link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
-printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\n[rule options]\nmethod = OPTIONS\nreply = 200 OK\n' > "$work/sl.conf"
+printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\nrate_limit = 0\n[rule options]\nmethod = OPTIONS\nreply = 200 OK\n' > "$work/sl.conf"
 nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" || exit 1
 pid=$(head -n1 "/run/sl-xdp/$IF_S.pid")
 

@@ -109,6 +109,55 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_names SEC(".maps");
 
+/* This host's MACs and addresses (include/sl_edge.h): the interface's,
+ * kept by the responder's netlink sync, and each bank's `addresses =`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SL_LOCAL_MAX);
+	__type(key, struct sl_local_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_local SEC(".maps");
+
+/* What the netlink sync did last (struct sl_sync_state). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_sync_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_sync SEC(".maps");
+
+/* Next hops for reply forwarding (include/sl_edge.h), kept by the
+ * responder's netlink sync: routes of the tables local and main, both
+ * families in one trie (the family byte leads the key) ... */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SL_ROUTES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct sl_route_key);
+	__type(value, struct sl_route);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_routes SEC(".maps");
+
+/* ... and resolved neighbours, with the MAC of their device. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SL_NEIGH_MAX);
+	__type(key, struct sl_neigh_key);
+	__type(value, struct sl_neigh);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_neigh SEC(".maps");
+
+/* Per-destination GCRA state of reply forwarding ([forward] rate_limit),
+ * as sl_rate. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SL_RATE_SOURCES);
+	__type(key, struct sl_rate_key);
+	__type(value, __u64);
+} sl_fwd_rate SEC(".maps");
+
 /* The payload copy and parser state (sip/scratch.h); not pinned: nothing
  * outside the program reads it. */
 struct {

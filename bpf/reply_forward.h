@@ -4,8 +4,16 @@
  * whose top Via is ours loses that Via (the whole header line, or only the
  * first value of a comma-separated one), may get a new code and reason,
  * and goes to the second Via: its received/rport if present, else its
- * sent-by (an IP literal) and port, 5060 by default.  The next hop comes
- * from the kernel's FIB and neighbour table.
+ * sent-by (an IP literal) and port, 5060 by default.
+ *
+ * Never an open relay: only a response from one of the configured peers
+ * is forwarded; never to this host or one of our sent-by addresses, nor
+ * to a destination whose own next hop would be us (the Via below its Via
+ * is ours: two forwarders cannot play ping-pong with it); only out of the
+ * interface it came in on unless allow_redirect; and within a
+ * per-destination rate.  The next hop comes
+ * from the routes and neighbours the responder's netlink sync keeps
+ * (nexthop.h), so the interface needs no IP forwarding.
  *
  * The rest of the message stays where it is in the frame: only the front
  * (status line and the headers before the removed Via) is written again,
@@ -30,13 +38,16 @@
 #include "sip/via.h"
 #include "sip/ip_literal.h"
 #include "maps.h"
+#include "local_dst.h"
+#include "nexthop.h"
+#include "ratelimit.h"
 
 #define FWD_FRONT_MAX	512	/* headers between status line and top Via */
 #define FWD_OK		0
 #define FWD_PASS	1	/* counted in fwd_passed */
 #define FWD_UNRESOLVABLE 2	/* counted in fwd_unresolvable */
-#define AF_INET		2
-#define AF_INET6	10
+#define FWD_OTHER_IFACE	3	/* counted in fwd_other_iface */
+#define FWD_LOOP	4	/* counted in fwd_loop */
 #define SL_ETH_HLEN	14
 
 #define CSUM_CHUNK	256	/* sl_scratch's csum_slack covers 2x */
@@ -176,6 +187,24 @@ __noinline int fwd_via_value(struct sl_scratch *x, __u32 s, __u32 e)
 	return via_parse_full(x, val);
 }
 
+/* Is fam/addr one of our sent-by addresses, whatever the port? */
+static __always_inline int fwd_addr_is_via(const struct sl_fwd_config *f,
+					   int fam, const __u64 a[2])
+{
+	int i, hit = 0;
+
+#pragma unroll
+	for (i = 0; i < SL_FWD_VIAS; i++) {
+		const struct sl_fwd_via *w = &f->vias[i];
+		const __u64 *b = (const __u64 *)w->addr;
+
+		if (i < f->n_vias && w->family == fam && a[0] == b[0] &&
+		    a[1] == b[1])
+			hit = 1;
+	}
+	return hit;
+}
+
 /* Is fam/x->ip.addr/port one of our sent-by addresses? */
 static __always_inline int fwd_is_ours(struct sl_scratch *x,
 				       const struct sl_fwd_config *f,
@@ -204,7 +233,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 {
 	struct sip_scan *sc = &x->scan;
 	struct via_parse *v = &x->via;
-	struct span via1, body2;
+	struct span via1, body2, via3;
 	__u32 code, port, comma, e, lf;
 	int fam;
 
@@ -276,6 +305,33 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	pl->family = fam;
 	pl->dport = port;
 
+	/* the Via below the destination's: if it is ours, the destination
+	 * would send the response straight back to us (two forwarders that
+	 * are each other's peers and an A, B, A, B... Via list): it is in
+	 * the destination's own header after a comma, else in the next Via
+	 * header line */
+	if (v->parse.end != POS_NONE) {
+		via3.s = skip_lws(x->buf, v->parse.end + 1, body2.e);
+		via3.e = body2.e;
+	} else if (comma != POS_NONE) {
+		via3 = (sc->seen & (1u << HDR_VIA2)) ? sc->hdr[HDR_VIA2] :
+						       (struct span){ 0, 0 };
+	} else {
+		via3 = (sc->seen & (1u << HDR_VIA3)) ? sc->hdr[HDR_VIA3] :
+						       (struct span){ 0, 0 };
+	}
+	if (via3.s < via3.e && !fwd_via_value(x, via3.s, via3.e)) {
+		__u64 a3[2];
+		int fam3;
+
+		fam3 = v->received.e > v->received.s ?
+		       ip_literal_parse(x, v->received.s, v->received.e) :
+		       ip_literal_parse(x, v->host.s, v->host.e);
+		__builtin_memcpy(a3, x->ip.addr, 16);
+		if (fam3 && fwd_addr_is_via(f, fam3, a3))
+			return FWD_LOOP;
+	}
+
 	/* code and reason */
 	pl->rewrite = fwd_find_rewrite(x, f, code);
 	if (pl->rewrite < SL_MAX_REWRITES) {
@@ -290,7 +346,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	    pl->cut_s < pl->keep_s || pl->cut_s - pl->keep_s > FWD_FRONT_MAX ||
 	    pl->cut_e < pl->cut_s || pl->cut_e > len)
 		return FWD_PASS;
-	pl->hdr_len = SL_ETH_HLEN + (fam == 4 ? 20 : 40) + 8;
+	pl->hdr_len = SL_ETH_HLEN + (pl->family == 4 ? 20 : 40) + 8;
 	pl->payload_len = pl->line_len + (pl->cut_s - pl->keep_s) +
 			  (len - pl->cut_e);
 	return FWD_OK;
@@ -394,37 +450,85 @@ static __always_inline int fwd_build_headers(struct sl_scratch *x,
 	return 0;
 }
 
-/* The next hop: FWD_OK with fib filled in, FWD_UNRESOLVABLE (no route,
- * no neighbour entry, IP forwarding off), or FWD_PASS (over the MTU). */
+/* Is the response's source one of the peers?  Prefixes are pre-masked. */
+static __always_inline int fwd_from_peer(const struct sl_fwd_config *f,
+					 const struct pkt *p)
+{
+	int i, hit = 0;
+
+#pragma unroll
+	for (i = 0; i < SL_FWD_PEERS; i++) {
+		const struct sl_prefix *pf = &f->peers[i];
+		const __u64 *a = (const __u64 *)pf->addr;
+		const __u64 *m = (const __u64 *)pf->mask;
+
+		if (i < f->n_peers && pf->family == p->family &&
+		    (p->src[0] & m[0]) == a[0] && (p->src[1] & m[1]) == a[1])
+			hit = 1;
+	}
+	return hit;
+}
+
+/*
+ * Is the destination this host: an address of the interface or of the
+ * bank's, or one of our sent-by addresses (any port: a forwarder sharing
+ * our Vias, a spiral through us)?  Such a response is left to the stack,
+ * whose proxy decides.
+ */
+static __always_inline int fwd_to_us(struct sl_scratch *x,
+				     const struct sl_fwd_config *f,
+				     const struct fwd_plan *pl, __u32 bank)
+{
+	struct sl_local_key k = {};
+	int loop;
+	__u64 d[2];
+
+	__builtin_memcpy(d, pl->dst, 16);
+	loop = fwd_addr_is_via(f, pl->family, d);
+	k.kind = pl->family == 4 ? SL_LOCAL_IP4 : SL_LOCAL_IP6;
+	__builtin_memcpy(k.addr, pl->dst, 16);
+	if (local_has(&k, SL_LOCAL_IFACE) ||
+	    local_has(&k, SL_LOCAL_BANK0 + (bank & 1)))
+		loop = 1;
+	return opaque(x, loop);
+}
+
+/* The next hop: FWD_OK with fib's ifindex and MACs filled in,
+ * FWD_UNRESOLVABLE (no route or neighbour known, tables not current),
+ * FWD_OTHER_IFACE (out of another interface, not allowed), or FWD_PASS
+ * (over the MTU: the stack can fragment it). */
 static __always_inline int fwd_route(struct xdp_md *ctx,
 				     struct bpf_fib_lookup *fib,
 				     const struct fwd_plan *pl,
-				     const __u8 src[16], __u16 sport)
+				     const struct sl_fwd_config *f)
 {
-	long rc;
+	__u32 ip_len = (pl->family == 4 ? 20 : 40) + 8 + pl->payload_len;
+	int r;
 
 	__builtin_memset(fib, 0, sizeof(*fib));
-	fib->family = pl->family == 4 ? AF_INET : AF_INET6;
-	fib->l4_protocol = IPPROTO_UDP;
-	fib->sport = bpf_htons(sport);
-	fib->dport = bpf_htons(pl->dport);
-	fib->ifindex = ctx->ingress_ifindex;
-	if (pl->family == 4) {
-		fib->tot_len = 20 + 8 + pl->payload_len;
-		__builtin_memcpy(&fib->ipv4_src, src, 4);
-		__builtin_memcpy(&fib->ipv4_dst, pl->dst, 4);
-	} else {
-		fib->tot_len = 40 + 8 + pl->payload_len;
-		__builtin_memcpy(fib->ipv6_src, src, 16);
-		__builtin_memcpy(fib->ipv6_dst, pl->dst, 16);
-	}
-	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
-		return FWD_OK;
-	/* larger than the egress MTU: the stack can fragment it */
-	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+	r = nh_resolve(pl->family, pl->dst, ip_len, fib);
+	if (r == NH_OVER_MTU)
 		return FWD_PASS;
-	return FWD_UNRESOLVABLE;
+	if (r != NH_OK)
+		return FWD_UNRESOLVABLE;
+	if (fib->ifindex != ctx->ingress_ifindex && !f->allow_redirect)
+		return FWD_OTHER_IFACE;
+	return FWD_OK;
+}
+
+/* Is the destination (IPv6: its /64) within [forward] rate_limit? */
+static __always_inline int fwd_rate_allows(const struct sl_fwd_config *f,
+					   const struct fwd_plan *pl)
+{
+	struct sl_rate_key key;
+	__u64 addr[2];
+
+	if (!f->rate_interval_ns)
+		return 1;
+	__builtin_memcpy(addr, pl->dst, 16);
+	rate_key_of(&key, pl->family, addr);
+	return gcra_allows(&sl_fwd_rate, &key, f->rate_interval_ns,
+			   f->rate_burst_ns);
 }
 
 /*
@@ -501,8 +605,25 @@ __noinline int sl_reply_forward(struct xdp_md *ctx, __u32 bank)
 	src = (const __u8 *)p->dst;
 	sport = p->dport;
 	r = fwd_plan_reply(x, &cfg->fwd, len, p->family, pl);
+	/* ours to forward (the top Via is ours): now whether we may */
+	if ((r == FWD_OK || r == FWD_LOOP) && !fwd_from_peer(&cfg->fwd, p)) {
+		cnt->fwd_not_peer++;
+		return XDP_PASS;
+	}
+	if (r == FWD_LOOP || (r == FWD_OK && fwd_to_us(x, &cfg->fwd, pl, key))) {
+		cnt->fwd_loop++;
+		return XDP_PASS;
+	}
 	if (r == FWD_OK)
-		r = fwd_route(ctx, fib, pl, src, sport);
+		r = fwd_route(ctx, fib, pl, &cfg->fwd);
+	if (r == FWD_OTHER_IFACE) {
+		cnt->fwd_other_iface++;
+		return XDP_PASS;
+	}
+	if (r == FWD_OK && !fwd_rate_allows(&cfg->fwd, pl)) {
+		cnt->fwd_rate_limited++;
+		return XDP_DROP;
+	}
 	if (r == FWD_OK && fwd_build_headers(x, pl, fib, src, sport, len))
 		r = FWD_PASS;
 	if (r == FWD_UNRESOLVABLE) {

@@ -10,8 +10,8 @@
  * This file only classifies, counts and dispatches.  Includes run one
  * way: net/ (frames, checksums) <- sip/ (the SIP bytes: scan, request
  * line, Via, To, to-tag) <- maps.h and the actions, one header each
- * (ack_absorb.h, rules.h, ratelimit.h, reply_forward.h, xsk_dispatch.h)
- * <- this file.
+ * (local_dst.h, ack_absorb.h, rules.h, ratelimit.h, reply_forward.h,
+ * xsk_dispatch.h) <- this file.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -22,6 +22,7 @@
 #include "sip/scratch.h"
 #include "sip/scan.h"
 #include "sip/request_line.h"
+#include "local_dst.h"
 #include "ack_absorb.h"
 #include "rules.h"
 #include "ratelimit.h"
@@ -49,9 +50,10 @@ static __always_inline int port_served(const struct sl_config *cfg, __u16 port)
 static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 						 struct sl_dp_counters *cnt,
 						 const struct sl_config *cfg,
+						 struct sl_scratch *scr,
 						 __u32 rule, __u32 bank)
 {
-	__u32 xsk = ctx->rx_queue_index;
+	__u32 xsk;
 	struct sl_xdp_meta *meta;
 	void *data;
 	long ret;
@@ -62,8 +64,7 @@ static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 		cnt->redirect_too_big++;
 		return XDP_PASS;
 	}
-	if (cfg->xsk_per_queue > 1)
-		xsk = sl_xsk_spread(xsk, cfg->xsk_per_queue);
+	xsk = xsk_pick(scr, ctx->rx_queue_index, cfg->xsk_per_queue);
 	/* tell the responder which rule matched; without metadata room it
 	 * evaluates the rules itself */
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)) == 0) {
@@ -168,7 +169,7 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank)
 			cnt->rate_limited++;
 			return XDP_DROP;
 		}
-		return redirect_to_responder(ctx, cnt, cfg, rule, bank);
+		return redirect_to_responder(ctx, cnt, cfg, scr, rule, bank);
 	}
 	cnt->passed_by_rule++;
 	return XDP_PASS;
@@ -207,6 +208,16 @@ int sl_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	cnt->sip_udp++;
+	/* not for us (broadcast, another host, transit): not ours to
+	 * answer, absorb or forward */
+	if (cfg->local_only && !frame_is_local(ctx, &p, bank)) {
+		cnt->passed_not_ours++;
+		return XDP_PASS;
+	}
+	if (kind == PKT_UDP_LEN) {	/* the stack decides, as without us */
+		cnt->udp_len_mismatch++;
+		return XDP_PASS;
+	}
 	if (kind == PKT_MALFORMED || p.payload_len == 0) {
 		cnt->parse_failures++;
 		return XDP_PASS;

@@ -60,8 +60,10 @@ static __always_inline __u32 callid_hash(const struct sl_scratch *x)
 /*
  * The sl_xsks entry of socket hash(Call-ID) % n of RX queue `queue`,
  * n >= 2.  A global function: verified once, on its own, whatever the
- * caller's state.  The request's payload and scan state are in the
- * per-CPU scratch value.
+ * caller's state.  The request's payload and its header scan (the
+ * caller ran it over the headers, see xsk_pick) are in the per-CPU
+ * scratch value.  It calls nothing: its frame is the last of the chain
+ * entry -> sl_request -> here, within the 512-byte stack.
  */
 __noinline __u32 sl_xsk_spread(__u32 queue, __u32 n)
 {
@@ -73,12 +75,23 @@ __noinline __u32 sl_xsk_spread(__u32 queue, __u32 n)
 	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
 	if (!scr)
 		return queue * n;
+	return queue * n + callid_hash(scr) % n;
+}
+
+/* The sl_xsks entry for a request to redirect: the queue's, or with
+ * sockets_per_queue = n one of its n by the Call-ID.  When the rules did
+ * not need the headers the scan stopped at the request line: it runs
+ * again, over them, here, only for a request about to be redirected. */
+static __always_inline __u32 xsk_pick(struct sl_scratch *scr, __u32 queue,
+				      __u32 n)
+{
+	if (n < 2)
+		return queue;
 	if (!scr->scan.want_headers) {
-		/* the scan stopped at the request line */
 		scr->scan.want_headers = 1;
 		sip_scan_run(scr);
 	}
-	return queue * n + callid_hash(scr) % n;
+	return sl_xsk_spread(queue, n);
 }
 
 #endif /* SL_XSK_DISPATCH_H */

@@ -19,6 +19,7 @@
 #define SL_DP_COUNTERS(X) \
 	X(packets, "Frames the XDP program saw.") \
 	X(sip_udp, "UDP datagrams to a served SIP port.") \
+	X(passed_not_ours, "Datagrams to a SIP port not addressed to this host (MAC or IP), passed.") \
 	X(sip_requests, "SIP requests among them (ACKs included).") \
 	X(sip_responses, "SIP responses among them.") \
 	X(acks_absorbed, "ACKs to our own replies dropped in XDP (Kamailio's received_ACKs).") \
@@ -32,12 +33,17 @@
 	X(passed_by_rule, "Requests passed by a rule or default_action.") \
 	X(passed_not_sip, "Frames passed: not UDP to a SIP port, or IP fragments.") \
 	X(parse_failures, "Malformed SIP datagrams, passed.") \
+	X(udp_len_mismatch, "UDP datagrams to a SIP port whose UDP length is not their IP payload length, passed.") \
 	X(truncated, "SIP datagrams longer than the XDP parser reads.") \
 	X(rate_limited, "Requests dropped: their source exceeded rate_limit.") \
 	X(fwd_forwarded, "Responses forwarded (XDP_TX or redirect).") \
 	X(fwd_rewritten, "Forwarded responses whose code and reason were rewritten.") \
-	X(fwd_unresolvable, "Responses to forward passed: host name, no route or no neighbour.") \
-	X(fwd_passed, "Responses to forward passed: one Via, malformed or unsupported.") \
+	X(fwd_unresolvable, "Responses to forward passed: host name, no route or neighbour known, or the next-hop tables not current.") \
+	X(fwd_passed, "Responses to forward passed: one Via, malformed, unsupported or over the MTU.") \
+	X(fwd_not_peer, "Responses with our top Via from a source not in [forward] peers, passed.") \
+	X(fwd_loop, "Responses to forward to this host, one of our Vias or their own sender, passed.") \
+	X(fwd_other_iface, "Responses to forward out of another interface (allow_redirect = no), passed.") \
+	X(fwd_rate_limited, "Responses dropped: their destination exceeded the [forward] rate_limit.") \
 	X(redirect_too_big, "Requests to answer passed to the stack: larger than an AF_XDP frame holds.")
 
 /*

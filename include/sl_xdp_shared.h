@@ -129,13 +129,29 @@ struct sl_fwd_via {
 } __attribute__((aligned(8)));	/* BPF compares addr 8 bytes at a time */
 #define SL_FWD_VIAS		4
 
+#define SL_FWD_PEERS		16	/* prefixes in [forward] peers */
+
+/*
+ * Who may use us as a relay, and how much: a response is forwarded only
+ * when its source is in peers (the upstreams the proxy sends requests
+ * to), its destination is not this host, one of our sent-by addresses or
+ * the response's own sender (no loop, no ping-pong), its next hop is out
+ * of the interface it came in on (unless allow_redirect), and its
+ * destination (IPv6: /64) is within the per-destination rate (GCRA, as
+ * sl_config's rate_limit; 0 = off).
+ */
 struct sl_fwd_config {
 	__u8 enabled;			/* a [forward] section exists */
 	__u8 n_vias;			/* 1..SL_FWD_VIAS */
 	__u8 n_rewrites;
-	__u8 pad[5];
+	__u8 n_peers;			/* 1..SL_FWD_PEERS */
+	__u8 allow_redirect;		/* next hops out of other interfaces */
+	__u8 pad[3];
+	__u64 rate_interval_ns;		/* per destination; 0 = no limit */
+	__u64 rate_burst_ns;
 	struct sl_fwd_via vias[SL_FWD_VIAS];
 	struct sl_fwd_rewrite rewrites[SL_MAX_REWRITES];
+	struct sl_prefix peers[SL_FWD_PEERS];	/* pre-masked */
 };
 
 /* Settings of one bank.  A zeroed config (program loaded by iproute2,
@@ -153,18 +169,23 @@ struct sl_config {
 	__u8 xsk_per_queue;		/* sockets_per_queue; 0 = 1: the XDP
 					 * program picks sl_xsks entry
 					 * queue * n + hash(Call-ID) % n */
-	__u8 pad[2];
+	__u8 local_only;		/* answer, absorb, forward only frames to
+					 * this host (map sl_local); sl-ctl sets
+					 * it, a zeroed config checks nothing */
+	__u8 pad[1];
 	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part; 8-aligned */
 	/* Per-source reply rate limit (GCRA): a request a rule would answer
-	 * is dropped when its source's theoretical arrival time is more than
-	 * rate_burst_ns ahead.  rate_interval_ns = 1 s / rate_limit; 0 = off;
+	 * is dropped when its source's (IPv6: its /64's) theoretical arrival
+	 * time is more than rate_burst_ns ahead.  rate_interval_ns = 1 s / rate_limit; 0 = off;
 	 * rate_burst_ns = (burst - 1) * rate_interval_ns. */
 	__u64 rate_interval_ns;
 	__u64 rate_burst_ns;
 	struct sl_fwd_config fwd;	/* reply forwarding; zero = off */
 };
 
-/* Key of the per-source rate-limit state (LRU hash sl_rate). */
+/* Key of a per-address rate-limit state (LRU hashes sl_rate, by
+ * source, and sl_fwd_rate, by forwarding destination): IPv4 the
+ * address, IPv6 its /64 (the rest zero). */
 struct sl_rate_key {
 	__u8 family;
 	__u8 pad[3];
@@ -255,6 +276,7 @@ static inline unsigned int sl_window_way(const struct sl_window_entry *b,
 }
 
 #include "sl_counters.h"
+#include "sl_edge.h"
 
 /* Metadata in front of a redirected frame (bpf_xdp_adjust_meta): tells
  * the responder which rule matched. */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Ethernet, up to two VLAN tags (802.1Q / 802.1ad), IPv4 with options or
- * IPv6 with the common extension headers, UDP.  Fragments are not ours.
+ * IPv6 with the common extension headers, UDP.  Fragments are not ours,
+ * and neither is a datagram whose UDP length is not the length of the IP
+ * payload that carries it (PKT_UDP_LEN).
  */
 #ifndef SL_NET_PACKET_H
 #define SL_NET_PACKET_H
@@ -26,6 +28,7 @@ enum pkt_kind {
 	PKT_UDP,		/* UDP; payload fields valid */
 	PKT_OTHER,		/* not IP/UDP, or a fragment */
 	PKT_MALFORMED,		/* truncated headers, bad lengths */
+	PKT_UDP_LEN,		/* UDP length != IP payload length; dport valid */
 };
 
 struct pkt {
@@ -43,7 +46,11 @@ struct vlan_hdr_s {
 	__be16 proto;
 };
 
-static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p)
+/* l4: the UDP header; ip_plen: the bytes the IP header says follow it
+ * (IPv4 total length - header length, IPv6 payload length - extension
+ * headers). */
+static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p,
+				     __u32 ip_plen)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -57,6 +64,10 @@ static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p
 	p->payload_off = (void *)(udp + 1) - data;
 	if (ulen < sizeof(*udp))
 		return PKT_MALFORMED;
+	/* a datagram cut short of its packet, or said to run past it: the
+	 * stack drops the one and trims the other; not SIP we answer */
+	if (ulen != ip_plen)
+		return PKT_UDP_LEN;
 	avail = data_end - (void *)(udp + 1);
 	if (ulen - sizeof(*udp) > avail) {
 		/* the whole frame, fragments included: bpf_xdp_load_bytes
@@ -113,12 +124,14 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 			return PKT_OTHER;
 		if (cur + ihl > data_end)
 			return PKT_OTHER;
+		if (bpf_ntohs(ip->tot_len) < ihl)
+			return PKT_MALFORMED;
 		p->family = 4;
 		p->src[0] = ip->saddr;	/* network order in the low bytes */
 		p->src[1] = 0;
 		p->dst[0] = ip->daddr;
 		p->dst[1] = 0;
-		return parse_udp(ctx, cur + ihl, p);
+		return parse_udp(ctx, cur + ihl, p, bpf_ntohs(ip->tot_len) - ihl);
 	}
 	if (proto == ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = cur;
@@ -145,7 +158,9 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		}
 		if (nexthdr != IPPROTO_UDP)	/* fragments included */
 			return PKT_OTHER;
-		return parse_udp(ctx, cur, p);
+		/* wraps to a mismatch if the extension headers claim more */
+		return parse_udp(ctx, cur, p, bpf_ntohs(ip6->payload_len) -
+					      (__u32)(cur - (void *)(ip6 + 1)));
 	}
 	return PKT_OTHER;
 }

@@ -102,6 +102,8 @@ static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
 	sc->cur = HDR_NONE;
 	if (type == HDR_VIA && (sc->seen & (1u << HDR_VIA)))
 		type = HDR_VIA2;
+	if (type == HDR_VIA2 && (sc->seen & (1u << HDR_VIA2)))
+		type = HDR_VIA3;
 	if (type == HDR_NONE || (sc->seen & (1u << type)))
 		return;
 	p = s + name_len;

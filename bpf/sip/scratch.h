@@ -27,6 +27,7 @@ enum hdr_type {
 	HDR_CALLID,
 	HDR_UA,
 	HDR_VIA2,		/* the second Via header line (reply forwarding) */
+	HDR_VIA3,		/* the third (reply forwarding's loop check) */
 	HDR_TYPES,
 };
 #define HDR_SLOTS	8	/* power of two: indexes are masked */

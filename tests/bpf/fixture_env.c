@@ -15,6 +15,7 @@
 #include "fixture_env.h"
 #include "conf/config.h"
 #include "dp/bank.h"
+#include "dp/local_addrs.h"
 #include "sl_xdp.skel.h"
 #include "sip/totag.h"
 
@@ -84,6 +85,20 @@ int fx_load(void)
 		}
 	}
 	fx.n_window_slots = 0;
+	{
+		static const __u8 mac[6] = FRAME_MAC_DST;
+		__u32 v4 = htonl(FRAME_V4_DST);
+		__u8 v6[16];
+
+		inet_pton(AF_INET6, FRAME_V6_DST, v6);
+		err = fx_local_put(0, mac);
+		if (!err)
+			err = fx_local_put(4, &v4);
+		if (!err)
+			err = fx_local_put(6, v6);
+		if (err)
+			goto fail;
+	}
 	return 0;
 fail:
 	sl_maps_init(&fx.maps);
@@ -157,6 +172,36 @@ int fx_config(const char *fmt, ...)
 	err = fx_vcompile(&img, fmt, ap);
 	va_end(ap);
 	return err ? err : fx_write(&img);
+}
+
+int fx_sh(const char *cmd)
+{
+	int rc = system(cmd);
+
+	if (rc != 0)
+		fprintf(stderr, "fixture: '%s' failed (%d)\n", cmd, rc);
+	return rc;
+}
+
+int fx_local_put(int family, const void *addr)
+{
+	struct sl_local_key k;
+	__u32 one = 1;
+
+	sl_local_key(&k, family, addr, SL_LOCAL_IFACE);
+	if (bpf_map_update_elem(fx.maps.fd[SL_M_LOCAL], &k, &one, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int fx_local_del(int family, const void *addr)
+{
+	struct sl_local_key k;
+
+	sl_local_key(&k, family, addr, SL_LOCAL_IFACE);
+	if (bpf_map_delete_elem(fx.maps.fd[SL_M_LOCAL], &k))
+		return -errno;
+	return 0;
 }
 
 /* ---- the old encoder, for tests/bpf/bench_xdp.c only (see the header) */
@@ -313,6 +358,21 @@ int fx_run(const void *frame, size_t len, struct fx_result *res)
 		res->has_meta = true;
 	}
 	return 0;
+}
+
+int fx_run_counted(const void *frame, size_t len, struct fx_result *res,
+		   struct sl_dp_counters *delta)
+{
+	struct sl_dp_counters before, after;
+	int err = fx_counters(&before);
+
+	if (!err)
+		err = fx_run(frame, len, res);
+	if (!err)
+		err = fx_counters(&after);
+	if (!err)
+		fx_counters_sub(&after, &before, delta);
+	return err;
 }
 
 int fx_counters(struct sl_dp_counters *c)

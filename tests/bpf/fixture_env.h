@@ -32,8 +32,12 @@
 #define FX_SIG			"df673b98c9e0bd9172cfc0d849035098"
 
 /* Opens the [sl] section of a test's config text with that signature's
- * tag address; more [sl] keys may follow, then other sections. */
-#define FX_SL			"[sl]\ntag_addr = " FX_SIG_IP ":" FX_SIG_PORT "\n"
+ * tag address; more [sl] keys may follow, then other sections.  FX_SL
+ * switches the per-source rate limit off (rate_limit = 0): the tests send
+ * hundreds of requests from one address and measure something else;
+ * tests/bpf/test_ratelimit.c starts from FX_SL_TAG and tests the default. */
+#define FX_SL_TAG		"[sl]\ntag_addr = " FX_SIG_IP ":" FX_SIG_PORT "\n"
+#define FX_SL			FX_SL_TAG "rate_limit = 0\n"
 
 #define FX_WINDOW_MASK		1023u	/* window slots the tests use */
 
@@ -92,12 +96,23 @@ int fx_compile(struct sl_bank_image *img, const char *fmt, ...)
 int fx_write(const struct sl_bank_image *img);
 /* fx_compile() then fx_write(): the text is what the maps run with. */
 int fx_config(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An entry of the interface (SL_LOCAL_IFACE) in sl_local, as the
+ * responder's netlink sync writes it: family 4 or 6, or 0 for a MAC.
+ * fx_load() puts the frame builder's destination MAC and addresses
+ * there (FRAME_MAC_DST, FRAME_V4_DST, FRAME_V6_DST): the frames are for
+ * this host.  0 or -errno. */
+int fx_local_put(int family, const void *addr);
+int fx_local_del(int family, const void *addr);
 /* Both banks, all rules and the active bank zeroed: the state of a
  * program that iproute2 loaded and nobody configured. */
 int fx_zero_config(void);
 /* Counters and rule hits zeroed, window slots written by us cleared. */
 int fx_reset(void);
 
+
+/* system(cmd) (ip, sysctl in a test's own namespace); its status, and
+ * the command on stderr when that is not 0. */
+int fx_sh(const char *cmd);
 
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
 __u64 fx_now_ns(void);
@@ -110,6 +125,9 @@ int fx_window_clear(void);
 
 /* One test run of the frame (repeat 1). */
 int fx_run(const void *frame, size_t len, struct fx_result *res);
+/* fx_run, and what it added to the counters into *delta.  0 or -errno. */
+int fx_run_counted(const void *frame, size_t len, struct fx_result *res,
+		   struct sl_dp_counters *delta);
 
 int fx_counters(struct sl_dp_counters *c);
 int fx_rule_hits(__u64 hits[SL_MAX_RULES]);

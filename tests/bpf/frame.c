@@ -21,8 +21,8 @@
 #define TCP_HLEN	20
 #define EXT6_HLEN	8
 
-static const __u8 mac_dst[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
-static const __u8 mac_src[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+static const __u8 mac_dst[6] = FRAME_MAC_DST;
+static const __u8 mac_src[6] = FRAME_MAC_SRC;
 
 static void put16(__u8 *p, __u16 v)
 {
@@ -77,7 +77,7 @@ static size_t put_l2(__u8 *p, const struct frame_spec *fs, __u16 l3)
 	size_t off = 0;
 	int i, n = fs->n_vlans > 3 ? 3 : fs->n_vlans;
 
-	memcpy(p, mac_dst, 6);
+	memcpy(p, fs->dmac ? fs->dmac : mac_dst, 6);
 	memcpy(p + 6, mac_src, 6);
 	off = 12;
 	for (i = 0; i < n; i++) {

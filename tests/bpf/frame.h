@@ -28,6 +28,8 @@
 #define FRAME_V4_DST		0xc6120001u	/* 198.18.0.1 */
 #define FRAME_V6_SRC		"2001:2::2"
 #define FRAME_V6_DST		"2001:2::1"
+#define FRAME_MAC_DST		{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 }
+#define FRAME_MAC_SRC		{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 }
 #define FRAME_SPORT		5062
 #define FRAME_DPORT		5060
 
@@ -60,6 +62,7 @@ struct frame_spec {
 	__u16 udp_len;		/* if not 0: the UDP length field as is */
 	bool udp_csum;		/* IPv4: compute (IPv6 always computes) */
 	/* L2 */
+	const __u8 *dmac;	/* 6 bytes; NULL: FRAME_MAC_DST */
 	size_t trailer;		/* zero bytes after the IP packet (padding) */
 	size_t truncate_to;	/* if not 0: keep only this many bytes */
 };

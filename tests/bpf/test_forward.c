@@ -10,7 +10,16 @@
  * The test runs in a network namespace of its own with two veth pairs:
  * fa0 (198.18.0.1/24, 2001:2::1/64) is where replies arrive, fb0
  * (198.18.2.1/24, 2001:2:0:2::1/64) leads to the UAC; permanent
- * neighbour entries make the next hops resolvable without traffic.
+ * neighbour entries make the next hops resolvable without traffic.  IP
+ * forwarding stays off: the next hops come from the tables the
+ * responder's netlink sync keeps (user/dp/nexthop.c, read here with the
+ * same functions), not from the kernel's FIB helper.
+ *
+ * Not an open relay: a response from a source outside [forward] peers,
+ * one to this host, to our own Via or back to its sender (two forwarders
+ * that are each other's peers would play ping-pong), one whose next hop
+ * is out of another interface without allow_redirect, and one over the
+ * per-destination rate are not forwarded.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -28,6 +37,8 @@
 #include <bpf/bpf.h>
 #include "fixture_env.h"
 #include "frame.h"
+#include "dp/nexthop.h"
+#include "dp/rtnl.h"
 #include "sl_xdp.skel.h"
 
 #define UAC_MAC		"02:00:00:00:0c:02"
@@ -56,6 +67,9 @@ struct fwd_case {
 	/* counter deltas */
 	__u64 forwarded, rewritten, unresolvable, passed;
 	int rewrite_hit;		/* index of the rewrite counted, -1: none */
+	__u64 not_peer, loop, other_iface;
+	__u32 src4;			/* the frame's source, 0: 198.18.0.2 */
+	const char *src6;		/* NULL: 2001:2::2 */
 };
 
 #define TAIL	"From: <sip:a@198.18.2.2>;tag=1\nTo: <sip:b@198.18.0.9>;tag=2\n" \
@@ -67,94 +81,113 @@ static const struct fwd_case cases[] = {
 	{ "single Via line, 480 rewritten to 404", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "comma-separated, spaces around the comma", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n"
 	  "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa , SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n"
 	  TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n" TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "compact v:, three values, only the first removed", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n"
 	  "v: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa,SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb,SIP/2.0/UDP 198.18.3.3\n"
 	  TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nv: SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb,SIP/2.0/UDP 198.18.3.3\n" TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "folded after the comma", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n"
 	  "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa,\n  SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n"
 	  TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n" TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "folded single value: the whole header goes", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP\n 198.18.0.1:5060;branch=z9hG4bKa\n" VIA_UAC TAIL,
 	  false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "space before the colon, header after the top Via", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\nVia : SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa\n"
 	  "CSeq: 1 INVITE\n" VIA_UAC TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nCSeq: 1 INVITE\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "headers before the top Via are kept", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\nServer: uas\nX-A: 1\n" VIA_US VIA_UAC TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nServer: uas\nX-A: 1\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "received and rport of the second Via win", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
 	  "Via: SIP/2.0/UDP 198.18.9.9:7777;rport=5099;received=198.18.2.2;branch=z9hG4bKb\n" TAIL,
 	  false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n"
 	  "Via: SIP/2.0/UDP 198.18.9.9:7777;rport=5099;received=198.18.2.2;branch=z9hG4bKb\n" TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "rport without a value: the sent-by port", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
 	  "Via: SIP/2.0/UDP 198.18.2.2:5070;rport;branch=z9hG4bKb\n" TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.2.2:5070;rport;branch=z9hG4bKb\n" TAIL,
-	  "198.18.2.2", 5070, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5070, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "port-less second Via: 5060", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP 198.18.2.2;branch=z9hG4bKb\n" TAIL,
 	  false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.2.2;branch=z9hG4bKb\n" TAIL,
-	  "198.18.2.2", 5060, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5060, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "no rewrite matches: code and reason kept", 4,
 	  "SIP/2.0 200 OK\n" VIA_US VIA_UAC TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 200 OK\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 0, 0, 0, -1 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 0, 0, 0, -1,
+	  0, 0, 0, 0, NULL },
 	{ "class rewrite 6xx: same code, new reason (longer)", 4,
 	  "SIP/2.0 603 Decline\n" VIA_US VIA_UAC TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 603 Declined By The Callee Everywhere\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 2 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 2,
+	  0, 0, 0, 0, NULL },
 	{ "second code of a list", 4,
 	  "SIP/2.0 486 Busy Here\n" VIA_US VIA_UAC TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "first matching rewrite wins (487 in the list and in 4xx)", 4,
 	  "SIP/2.0 487 Request Terminated\n" VIA_US VIA_UAC TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "class rewrite 4xx", 4,
 	  "SIP/2.0 403 Forbidden\n" VIA_US VIA_UAC TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 400 Bad Request Upstream\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 1 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 1,
+	  0, 0, 0, 0, NULL },
 	{ "empty reason is replaced too", 4,
 	  "SIP/2.0 480 \n" VIA_US VIA_UAC TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "LF-only line ends are kept", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, true, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC TAIL,
-	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "next hop on the interface it came in on: XDP_TX", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
-	  "Via: SIP/2.0/UDP 198.18.0.2:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
-	  XDP_TX, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.0.2:5099;branch=z9hG4bKb\n" TAIL,
-	  "198.18.0.2", 5099, OUT_TX, 1, 1, 0, 0, 0 },
+	  "Via: SIP/2.0/UDP 198.18.0.3:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_TX, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.0.3:5099;branch=z9hG4bKb\n" TAIL,
+	  "198.18.0.3", 5099, OUT_TX, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "IPv6", 6,
 	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bKa\n"
 	  "Via: SIP/2.0/UDP [2001:2:0:2::2]:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP [2001:2:0:2::2]:5099;branch=z9hG4bKb\n" TAIL,
-	  "2001:2:0:2::2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "2001:2:0:2::2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	{ "IPv6, uncompressed top Via, received without brackets", 6,
 	  "SIP/2.0 480 Temporarily Unavailable\n"
 	  "Via: SIP/2.0/UDP [2001:0002:0000:0000:0000:0000:0000:0001]:5060;branch=z9hG4bKa\n"
@@ -162,73 +195,189 @@ static const struct fwd_case cases[] = {
 	  false, 0, 0,
 	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n"
 	  "Via: SIP/2.0/UDP [2001:2::99]:5000;received=2001:2:0:2::2;rport=5099;branch=z9hG4bKb\n" TAIL,
-	  "2001:2:0:2::2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0 },
+	  "2001:2:0:2::2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0,
+	  0, 0, 0, 0, NULL },
 	/* passed to the stack */
 	{ "only our Via: addressed to us", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US TAIL, false, 0, 0,
-	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "top Via is not ours (port)", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP 198.18.0.1:5070;branch=z9hG4bKa\n" VIA_UAC TAIL,
-	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "top Via is not ours (address)", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP 198.18.0.3:5060;branch=z9hG4bKa\n" VIA_UAC TAIL,
-	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "top Via is a host name", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP proxy.example:5060;branch=z9hG4bKa\n" VIA_UAC TAIL,
-	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "second Via is a host name: unresolvable", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP uac.example:5099;branch=z9hG4bKb\n" TAIL,
-	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1 },
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1,
+	  0, 0, 0, 0, NULL },
 	{ "no neighbour entry for the next hop: unresolvable", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP 198.18.2.77:5099;branch=z9hG4bKb\n" TAIL,
-	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1 },
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1,
+	  0, 0, 0, 0, NULL },
 	{ "no route: unresolvable", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP 198.19.200.1:5099;branch=z9hG4bKb\n" TAIL,
-	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1 },
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1,
+	  0, 0, 0, 0, NULL },
 	{ "second Via over TCP", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/TCP 198.18.2.2:5099;branch=z9hG4bKb\n" TAIL,
-	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "second Via of the other family", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US "Via: SIP/2.0/UDP [2001:2:0:2::2]:5099;branch=z9hG4bKb\n" TAIL,
-	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "trailing comma, nothing after it", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa,  \n" TAIL,
-	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "VLAN-tagged reply", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, false, 0, 1,
-	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "bad status line", 4,
 	  "SIP/2.0 48 Short\n" VIA_US VIA_UAC TAIL, false, 0, 0,
-	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1 },
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "not a served port: not looked at", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, false, 5080, 0,
-	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1 },
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1,
+	  0, 0, 0, 0, NULL },
 	{ "a request with our Via on top is never forwarded", 4,
 	  "INVITE sip:b@198.18.0.9 SIP/2.0\n" VIA_US VIA_UAC TAIL, false, 0, 0,
-	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1 },
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1,
+	  0, 0, 0, 0, NULL },
+	/* not an open relay */
+	{ "from a source outside peers (198.18.3.3)", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 1, 0, 0, 0xc6120303u, NULL },
+	{ "IPv6 from outside peers (2001:2:0:3::3 is not in 2001:2::/64)", 6,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bKa\n"
+	  "Via: SIP/2.0/UDP [2001:2:0:2::2]:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 1, 0, 0, 0, "2001:2:0:3::3" },
+	{ "to one of our own Vias (another port): a loop", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.0.1:5070;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 0, 1, 0, 0, NULL },
+	{ "to our own Via with received: a loop", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.2.2:5099;received=198.18.0.1;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 0, 1, 0, 0, NULL },
+	{ "A, B, A... Vias (two forwarders): the next hop would send it back", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.0.2:5060;branch=z9hG4bKb\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.0.2:5060;branch=z9hG4bKd\n" VIA_US TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 0, 1, 0, 0, NULL },
+	{ "IPv6, A, B, A", 6,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bKa\n"
+	  "Via: SIP/2.0/UDP [2001:2::2]:5099;branch=z9hG4bKb\n"
+	  "Via: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bKc\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 0, 1, 0, 0, NULL },
+	{ "A, B, A in one header line", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n"
+	  "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa, SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb,"
+	  " SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKc\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 0, 1, 0, 0, NULL },
+	{ "A, B in one line, A in the next Via line", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n"
+	  "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa, SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n"
+	  "v: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKc\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 0, 1, 0, 0, NULL },
+	{ "A, B, then A by received", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC
+	  "Via: SIP/2.0/UDP 198.18.9.9:5060;received=198.18.0.1;branch=z9hG4bKc\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 0, 1, 0, 0, NULL },
+	{ "A, B, C: the third Via is not ours, forwarded", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC
+	  "Via: SIP/2.0/UDP 198.18.9.9:5060;branch=z9hG4bKc\n" TAIL, false, 0, 0,
+	  XDP_REDIRECT, "SIP/2.0 404 Not Found\n" VIA_UAC
+	  "Via: SIP/2.0/UDP 198.18.9.9:5060;branch=z9hG4bKc\n" TAIL,
+	  "198.18.2.2", 5099, OUT_REDIRECT, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL },
+	{ "hairpin: back to the host that sent it (a PBX calling itself), forwarded", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_TX, "SIP/2.0 404 Not Found\nVia: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bKb\n" TAIL,
+	  "198.18.0.2", 5062, OUT_TX, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL },
+	{ "to this host's address on another interface: a local route, passed", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.2.1:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1,
+	  0, 0, 0, 0, NULL },
+	{ "to a multicast group (a route covers it): passed", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 224.0.1.75:5060;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1, 0, 0, 0, 0, NULL },
+	{ "to 255.255.255.255: passed", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 255.255.255.255:5060;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1, 0, 0, 0, 0, NULL },
+	{ "IPv6 to a link-local address (which link?): passed", 6,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bKa\n"
+	  "Via: SIP/2.0/UDP [fe80::2]:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1, 0, 0, 0, 0, NULL },
+	{ "IPv6 to ff02::1: passed", 6,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP [2001:2::1]:5060;branch=z9hG4bKa\n"
+	  "Via: SIP/2.0/UDP [ff02::1]:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1, 0, 0, 0, 0, NULL },
+	{ "to the subnet broadcast address: not a unicast route, passed", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US
+	  "Via: SIP/2.0/UDP 198.18.2.255:5099;branch=z9hG4bKb\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 1, 0, -1,
+	  0, 0, 0, 0, NULL },
 };
 
-/* A dual-stack proxy: both sent-by addresses; rewrites tried in order. */
+/* A dual-stack proxy: both sent-by addresses; rewrites tried in order;
+ * its UAS side is the peer, fb0 another interface, no rate limit (the
+ * cases send many replies to one UAC). */
+#define FWD_PEERS	"peers = 198.18.0.0/24, 2001:2::/64\n"
 #define FWD_CONF							\
 	"[forward]\nvia = 198.18.0.1:5060, [2001:2::1]:5060\n"		\
+	FWD_PEERS "allow_redirect = yes\nrate_limit = 0\n"		\
 	"[rewrite hide]\ncode = 480 486 487\nreply = 404 Not Found\n"	\
 	"[rewrite upstream]\ncode = 4xx\nreply = 400 Bad Request Upstream\n" \
 	"[rewrite decline]\ncode = 6xx\nreply = 603 Declined By The Callee Everywhere\n"
+
+static struct sl_rtnl dump;
+static struct sl_nh nh;
+
+/* sl_sync as the responder's sync writes it after a pass: flags, and a
+ * heartbeat age_ns ago. */
+static void put_sync_state(__u32 flags, __u64 age_ns)
+{
+	struct sl_sync_state st = { .heartbeat_ns = fx_now_ns() - age_ns,
+				    .flags = flags, .routes = nh.routes,
+				    .neighbours = nh.neighbours };
+	__u32 zero = 0;
+
+	assert_int_equal(bpf_map_update_elem(fx.maps.fd[SL_M_SYNC], &zero, &st,
+					     BPF_ANY), 0);
+}
+
+/* The next-hop tables read from this namespace's devices, routes and
+ * neighbours, as the responder's sync reads them; a fresh heartbeat. */
+static void sync_tables(void)
+{
+	assert_int_equal(sl_nh_sync_links(&nh), 0);
+	assert_int_equal(sl_nh_sync_neigh(&nh), 0);
+	assert_int_equal(sl_nh_sync_routes(&nh), 0);
+	assert_true(nh.flags & SL_SYNC_ROUTES_COMPLETE);
+	assert_false(nh.flags & SL_SYNC_POLICY_ROUTING);
+	put_sync_state(nh.flags, 0);
+}
 
 /* enabled: FWD_CONF; else no [forward] (forwarding off). */
 static void configure(__u8 family, bool enabled)
 {
 	(void)family;
 	assert_int_equal(fx_config(FX_SL "%s", enabled ? FWD_CONF : ""), 0);
-}
-
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	if (rc != 0)
-		fprintf(stderr, "test_forward: '%s' failed (%d)\n", cmd, rc);
-	return rc;
+	sync_tables();
 }
 
 static int setup(void **state)
@@ -240,21 +389,29 @@ static int setup(void **state)
 		perror("test_forward: unshare(CLONE_NEWNET)");
 		return -1;
 	}
-	if (sh("ip link set lo up") ||
-	    sh("ip link add fa0 address " FA0_MAC " type veth peer name fa1 address " UAS_MAC) ||
-	    sh("ip link add fb0 address " FB0_MAC " type veth peer name fb1 address " UAC_MAC) ||
-	    sh("ip link set fa0 up && ip link set fa1 up && ip link set fb0 up && ip link set fb1 up") ||
-	    sh("ip addr add 198.18.0.1/24 dev fa0 && ip addr add 198.18.2.1/24 dev fb0") ||
-	    sh("ip -6 addr add 2001:2::1/64 dev fa0 nodad && ip -6 addr add 2001:2:0:2::1/64 dev fb0 nodad") ||
-	    sh("ip neigh replace 198.18.2.2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
-	    sh("ip neigh replace 198.18.0.2 lladdr " UAS_MAC " dev fa0 nud permanent") ||
-	    sh("ip -6 neigh replace 2001:2:0:2::2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
-	    sh("sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1"))
+	if (fx_sh("ip link set lo up") ||
+	    fx_sh("ip link add fa0 address " FA0_MAC " type veth peer name fa1 address " UAS_MAC) ||
+	    fx_sh("ip link add fb0 address " FB0_MAC " type veth peer name fb1 address " UAC_MAC) ||
+	    fx_sh("ip link set fa0 up && ip link set fa1 up && ip link set fb0 up && ip link set fb1 up") ||
+	    fx_sh("ip addr add 198.18.0.1/24 dev fa0 && ip addr add 198.18.2.1/24 dev fb0") ||
+	    fx_sh("ip -6 addr add 2001:2::1/64 dev fa0 nodad && ip -6 addr add 2001:2:0:2::1/64 dev fb0 nodad") ||
+	    fx_sh("ip neigh replace 198.18.2.2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    fx_sh("ip neigh replace 198.18.0.2 lladdr " UAS_MAC " dev fa0 nud permanent") ||
+	    fx_sh("ip neigh replace 198.18.0.3 lladdr " UAS_MAC " dev fa0 nud permanent") ||
+	    fx_sh("ip -6 neigh replace 2001:2:0:2::2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    /* routes and neighbours that would carry a multicast, broadcast
+	     * or link-local destination if the program let them */
+	    fx_sh("ip route add 224.0.0.0/4 dev fb0 && ip route add 240.0.0.0/4 dev fb0") ||
+	    fx_sh("ip neigh replace 224.0.1.75 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    fx_sh("ip neigh replace 255.255.255.255 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    fx_sh("ip -6 neigh replace fe80::2 lladdr " UAC_MAC " dev fb0 nud permanent") ||
+	    fx_sh("ip -6 neigh replace fe80::2 lladdr " UAS_MAC " dev fa0 nud permanent"))
 		return -1;
 	if_fa0 = if_nametoindex("fa0");
 	if_fb0 = if_nametoindex("fb0");
-	if (!if_fa0 || !if_fb0 || fx_load())
+	if (!if_fa0 || !if_fb0 || fx_load() || sl_rtnl_open(&dump, 0))
 		return -1;
+	sl_nh_init(&nh, &fx.maps, &dump);
 	fx.ingress_ifindex = if_fa0;
 	return 0;
 }
@@ -262,6 +419,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	sl_rtnl_close(&dump);
 	fx_unload();
 	return 0;
 }
@@ -269,7 +427,8 @@ static int teardown(void **state)
 static size_t build_in(const struct fwd_case *c)
 {
 	struct frame_spec fs = { .family = c->family, .n_vlans = c->n_vlans,
-				 .sport = 5070, .dport = c->dport, .udp_csum = true };
+				 .sport = 5070, .dport = c->dport, .udp_csum = true,
+				 .src4 = c->src4, .src6 = c->src6 };
 	char sip[2048];
 	size_t len = sip_fmt(sip, sizeof(sip), !c->lf_only, "%s", c->in);
 
@@ -393,16 +552,24 @@ static void run_case(const struct fwd_case *c)
 	assert_int_equal(fx_counters(&after), 0);
 	fx_counters_sub(&after, &before, &d);
 	if (res.verdict != c->verdict)
-		fail_msg("%s: verdict %s, want %s (fwd %llu/%llu/%llu/%llu)", c->name,
-			 fx_verdict_name(res.verdict), fx_verdict_name(c->verdict),
+		fail_msg("%s: verdict %s, want %s (fwd %llu/%llu/%llu/%llu, not_peer %llu, loop %llu, other_iface %llu)",
+			 c->name, fx_verdict_name(res.verdict),
+			 fx_verdict_name(c->verdict),
 			 (unsigned long long)d.fwd_forwarded,
 			 (unsigned long long)d.fwd_rewritten,
 			 (unsigned long long)d.fwd_unresolvable,
-			 (unsigned long long)d.fwd_passed);
+			 (unsigned long long)d.fwd_passed,
+			 (unsigned long long)d.fwd_not_peer,
+			 (unsigned long long)d.fwd_loop,
+			 (unsigned long long)d.fwd_other_iface);
 	assert_int_equal(d.fwd_forwarded, c->forwarded);
 	assert_int_equal(d.fwd_rewritten, c->rewritten);
 	assert_int_equal(d.fwd_unresolvable, c->unresolvable);
 	assert_int_equal(d.fwd_passed, c->passed);
+	assert_int_equal(d.fwd_not_peer, c->not_peer);
+	assert_int_equal(d.fwd_loop, c->loop);
+	assert_int_equal(d.fwd_other_iface, c->other_iface);
+	assert_int_equal(d.fwd_rate_limited, 0);
 	for (unsigned int i = 0; i < 3; i++) {
 		hits_after[i] = rewrite_hits(i);
 		assert_int_equal(hits_after[i] - hits_before[i],
@@ -444,7 +611,8 @@ static void test_full_lists(void **state)
 	c.name = "full lists: last via, last rewrite, last code";
 	c.in = "SIP/2.0 486 Busy Here\n" VIA_US VIA_UAC TAIL;
 	c.out = "SIP/2.0 404 Not Found\n" VIA_UAC TAIL;
-	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "[forward]\nvia = ");
+	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "[forward]\n" FWD_PEERS
+			     "allow_redirect = yes\nvia = ");
 	for (i = 0; i + 1 < SL_FWD_VIAS; i++)
 		o += (size_t)snprintf(conf + o, sizeof(conf) - o,
 				      "198.18.0.%u:5060, ", 11 + i);
@@ -460,6 +628,7 @@ static void test_full_lists(void **state)
 	o += (size_t)snprintf(conf + o, sizeof(conf) - o, " 486\n");
 	assert_true(o < sizeof(conf));
 	assert_int_equal(fx_config("%s", conf), 0);
+	sync_tables();
 
 	len = build_in(&c);
 	assert_true(len > 0);
@@ -608,26 +777,138 @@ static void test_mutated(void **state)
 	assert_true(forwarded > 0 && forwarded < runs);
 }
 
-/* The kernel's FIB helper refuses lookups for a device without IP
- * forwarding: the reply goes to the stack, counted as unresolvable. */
-static void test_forwarding_disabled(void **state)
+/* Never a router: with IP forwarding off (this namespace never turned it
+ * on) replies are forwarded all the same, out of both interfaces. */
+static void test_no_ip_forwarding_needed(void **state)
+{
+	char v[8] = "";
+	FILE *f = fopen("/proc/sys/net/ipv4/conf/fa0/forwarding", "r");
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(fgets(v, sizeof(v), f));
+	fclose(f);
+	assert_string_equal(v, "0\n");
+	f = fopen("/proc/sys/net/ipv6/conf/fa0/forwarding", "r");
+	assert_non_null(f);
+	assert_non_null(fgets(v, sizeof(v), f));
+	fclose(f);
+	assert_string_equal(v, "0\n");
+	run_case(&cases[0]);				/* redirect, IPv4 */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (cases[i].out_if == OUT_TX || cases[i].family == 6)
+			run_case(&cases[i]);		/* XDP_TX, IPv6 */
+}
+
+/* allow_redirect = no (the default): a next hop out of another
+ * interface is not ours to send to; out of the one it came in on is. */
+static void test_ingress_only(void **state)
+{
+	struct sl_dp_counters d;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(fx_config(FX_SL "[forward]\nvia = 198.18.0.1:5060\n"
+				   FWD_PEERS "rate_limit = 0\n"), 0);
+	sync_tables();
+	len = build_in(&cases[0]);		/* to the UAC, out of fb0 */
+	assert_int_equal(fx_run_counted(frame, len, &res, &d), 0);
+	assert_int_equal(res.verdict, XDP_PASS);
+	assert_int_equal(d.fwd_other_iface, 1);
+	assert_int_equal(d.fwd_forwarded, 0);
+	assert_memory_equal(res.out, frame, len);
+	/* positive control: out of fa0, where it came in */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fwd_case c = cases[i];
+
+		if (c.out_if != OUT_TX || strcmp(c.dst, "198.18.0.3"))
+			continue;
+		c.rewritten = 0;
+		c.rewrite_hit = -1;
+		c.out = "SIP/2.0 480 Temporarily Unavailable\n"
+			"Via: SIP/2.0/UDP 198.18.0.3:5099;branch=z9hG4bKb\n" TAIL;
+		len = build_in(&c);
+		assert_int_equal(fx_run(frame, len, &res), 0);
+		assert_int_equal(res.verdict, XDP_TX);
+		check_frame(&c, res.out + res.meta_len, res.out_len - res.meta_len);
+	}
+}
+
+/* [forward] rate_limit = 2/s, burst = 2: two replies to the UAC at once,
+ * the third dropped; another destination has its own allowance. */
+static void test_rate_per_destination(void **state)
 {
 	struct sl_dp_counters before, after, d;
+	struct fwd_case tx = cases[0];
+	size_t len;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_config(FX_SL "[forward]\nvia = 198.18.0.1:5060, [2001:2::1]:5060\n"
+				   FWD_PEERS "allow_redirect = yes\n"
+				   "rate_limit = 2/s\nburst = 2\n"), 0);
+	sync_tables();
+	assert_int_equal(fx_counters(&before), 0);
+	for (i = 0; i < 3; i++) {
+		len = build_in(&cases[0]);
+		assert_int_equal(fx_run(frame, len, &res), 0);
+		assert_int_equal(res.verdict, i < 2 ? XDP_REDIRECT : XDP_DROP);
+	}
+	assert_int_equal(fx_counters(&after), 0);
+	fx_counters_sub(&after, &before, &d);
+	assert_int_equal(d.fwd_forwarded, 2);
+	assert_int_equal(d.fwd_rate_limited, 1);
+	/* 198.18.0.3 is another destination */
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+		if (cases[k].out_if == OUT_TX && !strcmp(cases[k].dst, "198.18.0.3"))
+			tx = cases[k];
+	len = build_in(&tx);
+	assert_int_equal(fx_run(frame, len, &res), 0);
+	assert_int_equal(res.verdict, XDP_TX);
+}
+
+/* Tables that are not current, or not the whole story, forward nothing:
+ * a heartbeat older than SL_SYNC_STALE_NS (the responder died), policy
+ * routing, a route table that did not fit. */
+static void test_tables_not_current(void **state)
+{
+	static const struct { const char *what; __u32 flags; __u64 age; } bad[] = {
+		{ "stale heartbeat", SL_SYNC_ROUTES_COMPLETE, SL_SYNC_STALE_NS + 1000000000ULL },
+		{ "policy routing", SL_SYNC_ROUTES_COMPLETE | SL_SYNC_POLICY_ROUTING, 0 },
+		{ "incomplete", 0, 0 },
+	};
+	struct sl_dp_counters d;
 	size_t len;
 
 	(void)state;
 	configure(4, true);
 	len = build_in(&cases[0]);
-	assert_int_equal(sh("sysctl -qw net.ipv4.conf.fa0.forwarding=0"), 0);
-	assert_int_equal(fx_counters(&before), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		put_sync_state(bad[i].flags, bad[i].age);
+			assert_int_equal(fx_run_counted(frame, len, &res, &d), 0);
+		if (res.verdict != XDP_PASS || d.fwd_unresolvable != 1)
+			fail_msg("%s: verdict %s, unresolvable +%llu", bad[i].what,
+				 fx_verdict_name(res.verdict),
+				 (unsigned long long)d.fwd_unresolvable);
+	}
+	/* positive control: a fresh heartbeat forwards again */
+	put_sync_state(SL_SYNC_ROUTES_COMPLETE, 0);
 	assert_int_equal(fx_run(frame, len, &res), 0);
-	assert_int_equal(fx_counters(&after), 0);
-	assert_int_equal(sh("sysctl -qw net.ipv4.conf.fa0.forwarding=1"), 0);
-	fx_counters_sub(&after, &before, &d);
-	assert_int_equal(res.verdict, XDP_PASS);
-	assert_int_equal(d.fwd_unresolvable, 1);
-	assert_int_equal(d.fwd_forwarded, 0);
-	assert_memory_equal(res.out, frame, len);
+	assert_int_equal(res.verdict, XDP_REDIRECT);
+}
+
+/* The sync's view of policy routing: one more ip rule marks the tables,
+ * its removal clears the mark. */
+static void test_policy_rule_detected(void **state)
+{
+	(void)state;
+	assert_int_equal(fx_sh("ip rule add from 198.18.7.0/24 table 100 pref 100"), 0);
+	assert_int_equal(sl_nh_sync_routes(&nh), 0);
+	assert_true(nh.flags & SL_SYNC_POLICY_ROUTING);
+	assert_int_equal(fx_sh("ip rule del from 198.18.7.0/24 table 100 pref 100"), 0);
+	assert_int_equal(sl_nh_sync_routes(&nh), 0);
+	assert_false(nh.flags & SL_SYNC_POLICY_ROUTING);
+	assert_true(nh.flags & SL_SYNC_ROUTES_COMPLETE);
 }
 
 /* Larger than the egress MTU: the stack gets it (and can fragment). */
@@ -639,11 +920,13 @@ static void test_over_mtu(void **state)
 	(void)state;
 	configure(4, true);
 	len = build_in(&cases[0]);
-	assert_int_equal(sh("ip link set fb0 mtu 200"), 0);
+	assert_int_equal(fx_sh("ip link set fb0 mtu 200"), 0);
+	sync_tables();		/* the sync reads a device's MTU into its routes */
 	assert_int_equal(fx_counters(&before), 0);
 	assert_int_equal(fx_run(frame, len, &res), 0);
 	assert_int_equal(fx_counters(&after), 0);
-	assert_int_equal(sh("ip link set fb0 mtu 1500"), 0);
+	assert_int_equal(fx_sh("ip link set fb0 mtu 1500"), 0);
+	sync_tables();
 	fx_counters_sub(&after, &before, &d);
 	assert_true(len - 14 > 200);
 	assert_int_equal(res.verdict, XDP_PASS);
@@ -659,7 +942,11 @@ int main(void)
 		cmocka_unit_test(test_full_lists),
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_forwarding_disabled),
+		cmocka_unit_test(test_no_ip_forwarding_needed),
+		cmocka_unit_test(test_ingress_only),
+		cmocka_unit_test(test_rate_per_destination),
+		cmocka_unit_test(test_tables_not_current),
+		cmocka_unit_test(test_policy_rule_detected),
 		cmocka_unit_test(test_mutated),
 		cmocka_unit_test(test_over_mtu),
 	};

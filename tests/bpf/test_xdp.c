@@ -42,6 +42,8 @@ static struct fx_result res;
 #define C_REQ_BASE	C_BASE, .sip_udp = 1, .sip_requests = 1
 #define C_NOT_SIP	{ C_BASE, .passed_not_sip = 1 }
 #define C_PARSE_FAIL	{ C_BASE, .sip_udp = 1, .parse_failures = 1 }
+/* UDP length != IP payload length: passed, counted, not parsed */
+#define C_UDP_LEN	{ C_BASE, .sip_udp = 1, .udp_len_mismatch = 1 }
 #define C_RESPONSE	{ C_BASE, .sip_udp = 1, .sip_responses = 1 }
 #define C_REPLY		{ C_REQ_BASE, .redirect_fallback = 1 }
 #define C_DROP		{ C_REQ_BASE, .dropped_by_rule = 1 }
@@ -295,18 +297,31 @@ static const struct l2l3_case not_sip_cases[] = {
 	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
 	{ "Ethernet header only", FK_SPEC, { .truncate_to = 14 }, OPTIONS_MSG,
 	  XDP_PASS, C_NOT_SIP },
-	/* SIP port, broken UDP length */
-	{ "UDP length beyond the frame", FK_SPEC, { .udp_len_adj = 10 },
-	  OPTIONS_MSG, XDP_PASS, C_PARSE_FAIL },
-	{ "UDP length beyond the frame, IPv6", FK_SPEC,
+	/* SIP port, a UDP length that is not the IP payload's: the stack
+	 * drops a longer one and trims a shorter one; not ours either way */
+	{ "UDP length beyond the IP packet", FK_SPEC, { .udp_len_adj = 10 },
+	  OPTIONS_MSG, XDP_PASS, C_UDP_LEN },
+	{ "UDP length beyond the IP packet, IPv6", FK_SPEC,
 	  { .family = 6, .udp_len_adj = 1 }, OPTIONS_MSG, XDP_PASS,
-	  C_PARSE_FAIL },
+	  C_UDP_LEN },
+	{ "UDP length one short of the IP payload", FK_SPEC,
+	  { .udp_len_adj = -1 }, OPTIONS_MSG, XDP_PASS, C_UDP_LEN },
+	{ "UDP length short of the IP payload, IPv6", FK_SPEC,
+	  { .family = 6, .udp_len_adj = -20 }, OPTIONS_MSG, XDP_PASS,
+	  C_UDP_LEN },
+	{ "UDP length short of the IP payload, 2 VLAN tags", FK_SPEC,
+	  { .n_vlans = 2, .vid = { 7, 8 }, .udp_len_adj = -8 }, OPTIONS_MSG,
+	  XDP_PASS, C_UDP_LEN },
+	{ "UDP length 8 (no payload) in a longer packet", FK_SPEC,
+	  { .udp_len = 8 }, OPTIONS_MSG, XDP_PASS, C_UDP_LEN },
+	{ "UDP length 65535", FK_SPEC, { .udp_len = 0xffff },
+	  OPTIONS_MSG, XDP_PASS, C_UDP_LEN },
 	{ "UDP length 4 (< header)", FK_SPEC, { .udp_len = 4 },
 	  OPTIONS_MSG, XDP_PASS, C_PARSE_FAIL },
-	{ "UDP length 8 (no payload)", FK_SPEC, { .udp_len = 8 },
-	  OPTIONS_MSG, XDP_PASS, C_PARSE_FAIL },
-	{ "UDP length 65535", FK_SPEC, { .udp_len = 0xffff },
-	  OPTIONS_MSG, XDP_PASS, C_PARSE_FAIL },
+	/* the lengths agree, the frame is shorter than both */
+	{ "frame cut short of its IP length", FK_SPEC,
+	  { .truncate_to = 14 + 20 + 8 + 10 }, OPTIONS_MSG, XDP_PASS,
+	  C_PARSE_FAIL },
 	{ "not a request line", FK_SPEC, {}, "hello world\n\n", XDP_PASS,
 	  C_PARSE_FAIL },
 	{ "request line without SIP version", FK_SPEC, {},

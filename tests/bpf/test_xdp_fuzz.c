@@ -14,7 +14,8 @@
  *    as XDP_PASS with redirect_fallback), and the frame comes out
  *    unchanged, behind the responder's metadata only when redirected;
  *  - the counters add up, per frame: packets = passed_not_sip + sip_udp,
- *    sip_udp = parse_failures + sip_responses + sip_requests, sip_requests
+ *    sip_udp = passed_not_ours + udp_len_mismatch + parse_failures +
+ *    sip_responses + sip_requests, sip_requests
  *    = acks_absorbed + dropped_by_rule + rate_limited + redirected +
  *    redirect_fallback + passed_by_rule, acks_passed >= acks_bad_tag +
  *    acks_no_entry + acks_expired, ACK counters only for an ACK, XDP_DROP
@@ -22,7 +23,10 @@
  *  - the frame model (Ethernet, two VLAN tags, IPv4 without fragments,
  *    IPv6 with up to four hop-by-hop / routing / destination headers,
  *    UDP within the frame) says "not SIP" exactly when passed_not_sip
- *    counts, a response exactly when sip_responses counts, a request
+ *    counts, a frame not for this host (destination MAC and address
+ *    the fixture's) exactly when passed_not_ours counts (the random
+ *    headers are for it most of the time), a UDP length other than the
+ *    IP payload's exactly when udp_len_mismatch counts, a response exactly when sip_responses counts, a request
  *    only for a first line "METHOD SP ... SIP/", truncated exactly for
  *    payloads over SL_SCRATCH_LEN;
  *  - never redirected (answered) unless it is a request and not an ACK;
@@ -67,6 +71,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "corpus_files.h"
@@ -294,12 +299,13 @@ static void load_messages(void)
 /* ------------------------------------------------------------------ */
 /* the frame model */
 
-enum mkind { MK_OTHER, MK_MALFORMED, MK_UDP };
+enum mkind { MK_OTHER, MK_MALFORMED, MK_UDP, MK_UDP_LEN };
 
 struct model {
 	enum mkind kind;
 	__u8 family;
 	__u8 src[16];
+	bool local;		/* to this host's MAC and address */
 	__u16 dport;		/* 0 when the UDP header is cut */
 	size_t payload_off;
 	size_t payload_len;
@@ -319,6 +325,7 @@ static void model_frame(const __u8 *f, size_t len, struct model *m)
 {
 	size_t lin = len < FX_LINEAR_MAX ? len : FX_LINEAR_MAX;
 	size_t off = 14, udp, ihl, avail, ulen;
+	__u32 ip_plen;		/* what the IP header says follows it */
 	__u16 proto;
 	__u8 nh;
 	int i;
@@ -346,14 +353,27 @@ static void model_frame(const __u8 *f, size_t len, struct model *m)
 			return;
 		if (f[off + 9] != 17 || off + ihl > lin)
 			return;
+		if (get16(f + off + 2) < ihl) {
+			m->kind = MK_MALFORMED;
+			return;
+		}
+		ip_plen = get16(f + off + 2) - (__u32)ihl;
 		m->family = 4;
 		memcpy(m->src, f + off + 12, 4);
+		m->local = get16(f + off + 16) == FRAME_V4_DST >> 16 &&
+			   get16(f + off + 18) == (FRAME_V4_DST & 0xffff);
 		udp = off + ihl;
 	} else if (proto == 0x86dd) {
 		if (off + 40 > lin)
 			return;
 		m->family = 6;
 		memcpy(m->src, f + off + 8, 16);
+		{
+			__u8 dst[16];
+
+			inet_pton(AF_INET6, FRAME_V6_DST, dst);
+			m->local = !memcmp(f + off + 24, dst, 16);
+		}
 		nh = f[off + 6];
 		udp = off + 40;
 		for (i = 0; i < 4; i++) {
@@ -366,8 +386,14 @@ static void model_frame(const __u8 *f, size_t len, struct model *m)
 		}
 		if (nh != 17)
 			return;
+		ip_plen = get16(f + off + 4) - (__u32)(udp - off - 40);
 	} else {
 		return;
+	}
+	{
+		static const __u8 mac[6] = FRAME_MAC_DST;
+
+		m->local = m->local && !memcmp(f, mac, 6);
 	}
 	m->kind = MK_MALFORMED;
 	if (udp + 8 > lin)
@@ -378,7 +404,13 @@ static void model_frame(const __u8 *f, size_t len, struct model *m)
 	if (len < m->payload_off)
 		return;
 	avail = len - m->payload_off;
-	if (ulen < 8 || ulen - 8 > avail)
+	if (ulen < 8)
+		return;
+	if (ulen != ip_plen) {
+		m->kind = MK_UDP_LEN;
+		return;
+	}
+	if (ulen - 8 > avail)
 		return;
 	m->payload_len = ulen - 8;
 	m->kind = MK_UDP;
@@ -664,8 +696,9 @@ static void check_frame(const __u8 *f, size_t len)
 	       "passed_not_sip +%llu, sip_udp +%llu",
 	       (unsigned long long)d.passed_not_sip,
 	       (unsigned long long)d.sip_udp);
-	EXPECT(d.sip_udp == d.parse_failures + d.sip_responses + d.sip_requests,
-	       "sip_udp != parse_failures + sip_responses + sip_requests");
+	EXPECT(d.sip_udp == d.passed_not_ours + d.udp_len_mismatch +
+			    d.parse_failures + d.sip_responses + d.sip_requests,
+	       "sip_udp != passed_not_ours + udp_len_mismatch + parse_failures + sip_responses + sip_requests");
 	req_out = d.acks_absorbed + d.dropped_by_rule + d.rate_limited +
 		  d.redirected + d.redirect_fallback + d.passed_by_rule +
 		  d.redirect_too_big;
@@ -698,7 +731,18 @@ static void check_frame(const __u8 *f, size_t len)
 	EXPECT(d.passed_not_sip == !served, "model: %s, passed_not_sip +%llu",
 	       served ? "UDP to 5060" : "not SIP",
 	       (unsigned long long)d.passed_not_sip);
-	if (served && (m.kind == MK_MALFORMED || m.payload_len == 0))
+	EXPECT(d.passed_not_ours == (served && !m.local),
+	       "model: %s, passed_not_ours +%llu",
+	       m.local ? "for this host" : "not for this host",
+	       (unsigned long long)d.passed_not_ours);
+	if (served && !m.local)
+		served = false;	/* nothing more is looked at */
+	EXPECT(d.udp_len_mismatch == (served && m.kind == MK_UDP_LEN),
+	       "model: UDP length %s the IP payload's, udp_len_mismatch +%llu",
+	       m.kind == MK_UDP_LEN ? "is not" : "is",
+	       (unsigned long long)d.udp_len_mismatch);
+	if (served && (m.kind == MK_MALFORMED ||
+		       (m.kind == MK_UDP && m.payload_len == 0)))
 		EXPECT(d.parse_failures == 1,
 		       "model: malformed UDP or empty payload, parse_failures +%llu",
 		       (unsigned long long)d.parse_failures);
@@ -1029,12 +1073,18 @@ static size_t random_headers(const struct msg *src)
 	__u8 *f = frame;
 	size_t off = 12, l3, l4, pl, len, i;
 	unsigned int nv, k, ver;
+	__u32 ip_len;
 	bool v4;
 	__u16 et;
 
 	pl = chance(4) ? rnd_below(200) : src->len;
 	for (i = 0; i < 12; i++)
 		f[i] = (__u8)rnd();
+	if (!chance(8)) {	/* for this host, most of the time */
+		static const __u8 mac[6] = FRAME_MAC_DST;
+
+		memcpy(f, mac, 6);
+	}
 	nv = chance(3) ? rnd_below(4) : 0;
 	for (k = 0; k < nv; k++) {
 		et = chance(2) ? FRAME_TPID_8021Q : FRAME_TPID_8021AD;
@@ -1070,6 +1120,11 @@ static size_t random_headers(const struct msg *src)
 		}
 		if (!chance(8))
 			f[l3 + 9] = 17;
+		if (!chance(8)) {
+			__u32 dst = htonl(FRAME_V4_DST);
+
+			memcpy(f + l3 + 16, &dst, 4);
+		}
 		l4 = l3 + (size_t)(f[l3] & 15) * 4;
 		if ((f[l3] & 15) < 5)
 			l4 = l3 + 20;
@@ -1079,6 +1134,8 @@ static size_t random_headers(const struct msg *src)
 		for (i = 0; i < 40; i++)
 			f[l3 + i] = (__u8)rnd();
 		f[l3] = chance(8) ? (__u8)rnd() : 0x60;
+		if (!chance(8))
+			inet_pton(AF_INET6, FRAME_V6_DST, f + l3 + 24);
 		l4 = l3 + 40;
 		f[l3 + 6] = ne ? nexthdrs[1 + rnd_below(3)] : 17;
 		for (k = 0; k < ne; k++) {
@@ -1116,6 +1173,13 @@ static size_t random_headers(const struct msg *src)
 			ulen = (__u32)rnd();
 		f[l4 + 4] = (__u8)(ulen >> 8);
 		f[l4 + 5] = (__u8)ulen;
+		/* the IP length says the same, most of the time (an
+		 * ethertype drawn at random writes it somewhere harmless) */
+		ip_len = (__u32)(l4 - l3 - (v4 ? 0 : 40)) + ulen;
+		if (chance(16))
+			ip_len = (__u32)rnd();
+		f[l3 + (v4 ? 2 : 4)] = (__u8)(ip_len >> 8);
+		f[l3 + (v4 ? 3 : 5)] = (__u8)ip_len;
 	}
 	f[l4 + 6] = 0;
 	f[l4 + 7] = 0;

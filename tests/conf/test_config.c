@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "conf/config.h"
+#include "conf/image.h"
 #include "sip/reasons.h"
 
 static struct sl_settings st;
@@ -135,8 +136,9 @@ static void check_defaults(const struct sl_settings *s)
 	assert_false(s->tag_addr_set);
 	assert_string_equal(s->tag_addr_ip, "");
 	assert_string_equal(s->tag_addr_port, "");
-	assert_int_equal(s->rate_limit, 0);
-	assert_int_equal(s->burst, 0);
+	/* reflection safety is on unless the file says rate_limit = 0 */
+	assert_int_equal(s->rate_limit, 50);
+	assert_int_equal(s->burst, 100);
 }
 
 static void test_defaults(void **state)
@@ -154,6 +156,79 @@ static void test_defaults(void **state)
 
 	load_ok("; nothing but comments\n# here\n\n[sl]\n");
 	assert_memory_equal(&st, &d, sizeof(d));
+}
+
+/* rate_limit: 50/s and burst 100 unless the file says otherwise; 0 (or
+ * 0/s) switches it off and leaves burst as it is. */
+static void test_rate_limit_default_and_off(void **state)
+{
+	(void)state;
+	load_ok("[sl]\nports = 5060\n");
+	assert_int_equal(st.rate_limit, SL_RATE_LIMIT_DEFAULT);
+	assert_int_equal(st.burst, SL_BURST_DEFAULT);
+	load_ok("[sl]\nrate_limit = 0\n");
+	assert_int_equal(st.rate_limit, 0);
+	assert_int_equal(st.burst, SL_BURST_DEFAULT);
+	load_ok("[sl]\nrate_limit = 0/s\nburst = 0\n");
+	assert_int_equal(st.rate_limit, 0);
+	assert_int_equal(st.burst, 0);
+	load_ok("[sl]\nburst = 7\n");
+	assert_int_equal(st.rate_limit, SL_RATE_LIMIT_DEFAULT);
+	assert_int_equal(st.burst, 7);
+}
+
+/* addresses: VIPs answered like the interface's own addresses */
+static void test_sl_addresses(void **state)
+{
+	static const struct err_case errs[] = {
+		{ "[sl]\naddresses = 198.18.0.0/24\n", 2, "'198.18.0.0/24' is not an IP address (no prefix" },
+		{ "[sl]\naddresses = 198.18.0.7:5060\n", 2, "'198.18.0.7:5060' has a port" },
+		{ "[sl]\naddresses = [2001:2::7]\n", 2, "is not an IP address (no prefix, no port, no brackets)" },
+		{ "[sl]\naddresses = vip.example.com\n", 2, "is a host name" },
+		{ "[sl]\naddresses = 198.18.0.300\n", 2, "'198.18.0.300' is not an IPv4 address" },
+		{ "[sl]\naddresses = 198.18.0.7,,198.18.0.8\n", 2, "empty item" },
+		{ "[sl]\naddresses = 198.18.0.7, 198.18.0.7\n", 2, "'198.18.0.7' is listed twice" },
+		{ "[sl]\naddresses = 2001:2::7, 2001:2:0::7\n", 2, "'2001:2:0::7' is listed twice" },
+		{ "[sl]\naddresses = 0.0.0.0\n", 2, "is the unspecified address" },
+		{ "[sl]\naddresses = ::\n", 2, "is the unspecified address" },
+		{ "[sl]\naddresses = 127.0.0.1\n", 2, "is a loopback address" },
+		{ "[sl]\naddresses = ::1\n", 2, "is the loopback address" },
+		{ "[sl]\naddresses = 224.0.0.1\n", 2, "a multicast, reserved or broadcast address" },
+		{ "[sl]\naddresses = 255.255.255.255\n", 2, "a multicast, reserved or broadcast address" },
+		{ "[sl]\naddresses = ff02::1\n", 2, "is a multicast address" },
+		{ "[sl]\naddresses = 169.254.0.1\n", 2, "is a link-local address" },
+		{ "[sl]\naddresses = fe80::1\n", 2, "is a link-local address" },
+		{ "[sl]\naddresses = ::ffff:198.18.0.7\n", 2, "IPv4-mapped" },
+		{ "[sl]\naddresses = 198.18.0.1\naddresses = 198.18.0.2\n", 3, "already set" },
+		{ "[rule r]\naddresses = 198.18.0.1\n", 2, "addresses" },
+	};
+	char text[1024];
+	size_t o;
+
+	(void)state;
+	load_ok("[sl]\naddresses = 198.18.0.77, 2001:2::77 ,198.19.255.254\n");
+	assert_int_equal(st.addresses.n, 3);
+	assert_int_equal(st.addresses.a[0].family, 4);
+	assert_memory_equal(st.addresses.a[0].addr, "\xc6\x12\x00\x4d", 4);
+	assert_int_equal(st.addresses.a[1].family, 6);
+	assert_memory_equal(st.addresses.a[1].addr,
+			    "\x20\x01\x00\x02\0\0\0\0\0\0\0\0\0\0\x00\x77", 16);
+	assert_int_equal(st.addresses.a[2].family, 4);
+	load_ok("[sl]\naddresses =\n");
+	assert_int_equal(st.addresses.n, 0);
+	load_ok("[sl]\nports = 5060\n");
+	assert_int_equal(st.addresses.n, 0);
+	/* SL_MAX_ADDRESSES, and one more (short ones: a line is at most 197) */
+	o = (size_t)snprintf(text, sizeof(text), "[sl]\naddresses = 2001:2::1");
+	for (unsigned int i = 2; i <= SL_MAX_ADDRESSES; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, ",2001:2::%x", i);
+	snprintf(text + o, sizeof(text) - o, "\n");
+	load_ok(text);
+	assert_int_equal(st.addresses.n, SL_MAX_ADDRESSES);
+	snprintf(text + o, sizeof(text) - o, ",2001:2::99\n");
+	assert_int_equal(load(text), -1);
+	assert_non_null(strstr(err, "more than 16 addresses"));
+	run_err_cases(errs, sizeof(errs) / sizeof(errs[0]));
 }
 
 /* ---- [sl] ---- */
@@ -638,10 +713,10 @@ static const struct {
 	/* [sl] ports = 5060 here; test_list_limits lists them all */
 	[L_RULE_PORTS]	= { SL_MAX_PORTS, "port: more than %u ports", 4,
 			    "[sl]\nports = 5060\n[rule p]\nport = ", "%u", 5060, ", " },
-	[L_VIAS]	= { SL_FWD_VIAS, "via: more than %u addresses", 2,
-			    "[forward]\nvia = ", "198.18.0.%u:5060", 1, ", " },
-	[L_CODES]	= { SL_REWRITE_CODES, "code: more than %u codes", 5,
-			    "[forward]\nvia = 198.18.0.1\n[rewrite r]\nreply = 400 Nope\ncode = ",
+	[L_VIAS]	= { SL_FWD_VIAS, "via: more than %u addresses", 3,
+			    "[forward]\npeers = 198.18.0.0/15\nvia = ", "198.18.0.%u:5060", 1, ", " },
+	[L_CODES]	= { SL_REWRITE_CODES, "code: more than %u codes", 6,
+			    "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/15\n[rewrite r]\nreply = 400 Nope\ncode = ",
 			    "%u", 400, " " },
 };
 
@@ -1052,7 +1127,8 @@ static void test_forward_via(void **state)
 	check_fwd_off(&st);
 
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		snprintf(text, sizeof(text), "[forward]\nvia = %s\n", ok[i].via);
+		snprintf(text, sizeof(text), "[forward]\nvia = %s\npeers = 198.18.0.2\n",
+			 ok[i].via);
 		load_ok(text);
 		n = ok[i].family == 4 ? 4 : 16;
 		assert_int_equal(st.dp.fwd.enabled, 1);
@@ -1063,13 +1139,16 @@ static void test_forward_via(void **state)
 		assert_int_equal(st.dp.fwd.vias[0].port, ok[i].port);
 		assert_int_equal(st.dp.fwd.n_rewrites, 0);
 		assert_memory_equal(st.dp.fwd.pad, zeros, sizeof(st.dp.fwd.pad));
+		assert_int_equal(st.dp.fwd.n_peers, 1);
+		assert_int_equal(st.dp.fwd.allow_redirect, 0);
 		/* the rest of the settings is untouched */
 		assert_int_equal(st.dp.n_ports, 1);
 		assert_int_equal(st.dp.n_rules, 0);
 	}
 
 	/* A dual-stack proxy: one sent-by per family, in file order. */
-	load_ok("[forward]\nvia = 198.18.0.1:5062 ,[2001:2::1], 198.18.0.2\n");
+	load_ok("[forward]\nvia = 198.18.0.1:5062 ,[2001:2::1], 198.18.0.2\n"
+		"peers = 198.18.0.0/24\n");
 	assert_int_equal(st.dp.fwd.n_vias, 3);
 	assert_int_equal(st.dp.fwd.vias[0].family, 4);
 	assert_int_equal(st.dp.fwd.vias[0].port, 5062);
@@ -1086,7 +1165,7 @@ static void test_forward_via(void **state)
 
 	/* [forward] anywhere in the file, between other sections. */
 	load_ok("[rule a]\nmethod = OPTIONS\n[forward]\nvia = 198.18.0.2\n"
-		"[sl]\nports = 5070\n");
+		"peers = 198.18.0.0/24\n[sl]\nports = 5070\n");
 	assert_int_equal(st.dp.fwd.enabled, 1);
 	assert_bytes(st.dp.fwd.vias[0].addr, "c6120002", 4);
 	assert_int_equal(st.dp.fwd.vias[0].port, 5060);
@@ -1165,7 +1244,84 @@ static void test_forward_errors(void **state)
 	RUN_ERR_CASES(cases);
 }
 
+/* Who may use us as a relay: peers (required), allow_redirect, the
+ * per-destination rate; and the GCRA terms the image gets from them. */
+static void test_forward_limits(void **state)
+{
+	static const struct err_case errs[] = {
+		{ "[forward]\nvia = 198.18.0.1\n", 1, "[forward] has no 'peers' (the upstreams whose responses may be forwarded" },
+		{ "[sl]\n[forward]\nvia = 198.18.0.1\n[rule a]\n", 2, "without it anyone could make us relay" },
+		{ "[forward]\nvia = 198.18.0.1\npeers =\n", 3, "'peers' needs a value" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.1/24\n", 3, "host bits" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = gw.example.net\n", 3, "peers" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24, 198.18.0.0/24\n", 3, "is listed twice" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24,\n", 3, "empty item" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nallow_redirect = maybe\n", 4, "allow_redirect: 'maybe' is not yes or no" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nallow_redirect = Yes\n", 4, "is not yes or no" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nrate_limit = 10/m\n", 4, "rate_limit: '10/m' is not a rate" },
+		{ "[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nburst = -1\n", 4, "burst: '-1' is not a number" },
+		{ "[sl]\npeers = 198.18.0.0/24\n", 2, "'peers' belongs in [forward], not in [sl]" },
+		{ "[sl]\nallow_redirect = yes\n", 2, "'allow_redirect' belongs in [forward]" },
+	};
+	static struct sl_bank_image img;
+	char text[1024], err2[256];
+	size_t o;
+
+	(void)state;
+	load_ok("[forward]\nvia = 198.18.0.1\npeers = 198.51.100.0/24, 2001:db8:1::/48, 198.18.0.2\n");
+	assert_int_equal(st.dp.fwd.n_peers, 3);
+	assert_int_equal(st.dp.fwd.peers[0].family, 4);
+	assert_int_equal(st.dp.fwd.peers[0].plen, 24);
+	assert_int_equal(st.dp.fwd.peers[1].family, 6);
+	assert_int_equal(st.dp.fwd.peers[1].plen, 48);
+	assert_int_equal(st.dp.fwd.peers[2].plen, 32);
+	/* defaults: this interface only, 2000/s per destination, burst 4000 */
+	assert_int_equal(st.dp.fwd.allow_redirect, 0);
+	assert_int_equal(st.fwd_rate_limit, SL_FWD_RATE_DEFAULT);
+	assert_int_equal(st.fwd_burst, SL_FWD_BURST_DEFAULT);
+	assert_int_equal(sl_image_compile(&st, "198.18.0.1", "t", &img, err2,
+					  sizeof(err2)), 0);
+	assert_int_equal(img.cfg.fwd.rate_interval_ns, 500000);
+	assert_int_equal(img.cfg.fwd.rate_burst_ns, 3999ULL * 500000);
+	load_ok("[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\n"
+		"allow_redirect = yes\nrate_limit = 100/s\nburst = 10\n");
+	assert_int_equal(st.dp.fwd.allow_redirect, 1);
+	assert_int_equal(st.fwd_rate_limit, 100);
+	assert_int_equal(st.fwd_burst, 10);
+	assert_int_equal(sl_image_compile(&st, "198.18.0.1", "t", &img, err2,
+					  sizeof(err2)), 0);
+	assert_int_equal(img.cfg.fwd.rate_interval_ns, 10000000);
+	assert_int_equal(img.cfg.fwd.rate_burst_ns, 9ULL * 10000000);
+	/* and [sl]'s own rate limit is another one */
+	assert_int_equal(img.cfg.rate_interval_ns, 20000000);
+	load_ok("[forward]\nvia = 198.18.0.1\npeers = 198.18.0.0/24\nallow_redirect = no\n"
+		"rate_limit = 0\n");
+	assert_int_equal(st.fwd_rate_limit, 0);
+	assert_int_equal(sl_image_compile(&st, "198.18.0.1", "t", &img, err2,
+					  sizeof(err2)), 0);
+	assert_int_equal(img.cfg.fwd.rate_interval_ns, 0);
+	/* without [forward] no terms at all */
+	load_ok("[sl]\nports = 5060\n");
+	assert_int_equal(sl_image_compile(&st, "198.18.0.1", "t", &img, err2,
+					  sizeof(err2)), 0);
+	assert_int_equal(img.cfg.fwd.rate_interval_ns, 0);
+	/* SL_FWD_PEERS prefixes, and one more */
+	o = (size_t)snprintf(text, sizeof(text), "[forward]\nvia = 198.18.0.1\npeers = 2001:2::1");
+	for (unsigned int i = 2; i <= SL_FWD_PEERS; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, ",2001:2::%x", i);
+	snprintf(text + o, sizeof(text) - o, "\n");
+	load_ok(text);
+	assert_int_equal(st.dp.fwd.n_peers, SL_FWD_PEERS);
+	snprintf(text + o, sizeof(text) - o, ",2001:2::99\n");
+	assert_int_equal(load(text), -1);
+	assert_non_null(strstr(err, "more than 16 prefixes"));
+	run_err_cases(errs, sizeof(errs) / sizeof(errs[0]));
+}
+
 #define FWD "[forward]\nvia = 198.18.0.1\n"	/* two lines */
+/* what a whole file needs: FWD and the peers (three lines); FWD alone is
+ * enough where the error comes before the end of the file */
+#define FWDP FWD "peers = 198.18.0.0/15\n"
 
 static void assert_reason(const struct sl_fwd_rewrite *w, const char *want)
 {
@@ -1180,13 +1336,13 @@ static void test_rewrite_forms(void **state)
 	unsigned d;
 
 	(void)state;
-	load_ok(FWD
-		"[rewrite hide-480]\n"		/* 3 */
+	load_ok(FWDP
+		"[rewrite hide-480]\n"		/* 4 */
 		"code = 480\n"
 		"reply = 404 Not Found\n");
 	assert_int_equal(st.dp.fwd.n_rewrites, 1);
 	assert_string_equal(st.rewrite_names[0].name, "hide-480");
-	assert_int_equal(st.rewrite_names[0].line, 3);
+	assert_int_equal(st.rewrite_names[0].line, 4);
 	w = &st.dp.fwd.rewrites[0];
 	assert_int_equal(w->n_codes, 1);
 	assert_int_equal(w->codes[0], 480);
@@ -1201,7 +1357,7 @@ static void test_rewrite_forms(void **state)
 	load_ok("[rewrite busy]\n"
 		"reply = 486\n"
 		"code = 480, 486 487,488 ,\t410\n"
-		FWD);
+		FWDP);
 	w = &st.dp.fwd.rewrites[0];
 	assert_int_equal(w->n_codes, 5);
 	assert_int_equal(w->codes[0], 480);
@@ -1216,7 +1372,7 @@ static void test_rewrite_forms(void **state)
 	/* A class, every class 1xx..6xx. */
 	for (d = 1; d <= 6; d++) {
 		snprintf(text, sizeof(text),
-			 FWD "[rewrite c]\ncode = %uxx\nreply = %u99 Class %u\n",
+			 FWDP "[rewrite c]\ncode = %uxx\nreply = %u99 Class %u\n",
 			 d, d, d);
 		load_ok(text);
 		w = &st.dp.fwd.rewrites[0];
@@ -1229,12 +1385,12 @@ static void test_rewrite_forms(void **state)
 
 	/* Reason: as written, inner blanks kept, trailing ones trimmed,
 	 * ';' without a blank before it is part of it. */
-	load_ok(FWD "[rewrite r]\ncode = 503\n"
+	load_ok(FWDP "[rewrite r]\ncode = 503\n"
 		"reply = 500   Down for  maintenance;see-www   \n");
 	assert_reason(&st.dp.fwd.rewrites[0], "Down for  maintenance;see-www");
 
 	/* SL_FWD_REASON_MAX bytes fit. */
-	snprintf(text, sizeof(text), FWD "[rewrite r]\ncode = 4xx\nreply = 400 %s\n",
+	snprintf(text, sizeof(text), FWDP "[rewrite r]\ncode = 4xx\nreply = 400 %s\n",
 		 rep('r', SL_FWD_REASON_MAX));
 	load_ok(text);
 	assert_int_equal(st.dp.fwd.rewrites[0].reason_len, SL_FWD_REASON_MAX);
@@ -1242,13 +1398,13 @@ static void test_rewrite_forms(void **state)
 			    SL_FWD_REASON_MAX);
 
 	/* Pointless but allowed: the reply is the only code it matches. */
-	load_ok(FWD "[rewrite same]\ncode = 480\nreply = 480\n");
+	load_ok(FWDP "[rewrite same]\ncode = 480\nreply = 480\n");
 	assert_int_equal(st.dp.fwd.rewrites[0].codes[0], 480);
 	assert_memory_equal(st.dp.fwd.rewrites[0].new_code, "480", 4);
 	assert_reason(&st.dp.fwd.rewrites[0], "Temporarily Unavailable");
 
 	/* Rule and rewrite names are separate: the same name in both. */
-	load_ok("[rule x]\n" FWD "[rewrite x]\ncode = 480\nreply = 404\n");
+	load_ok("[rule x]\n" FWDP "[rewrite x]\ncode = 480\nreply = 404\n");
 	assert_string_equal(st.replies[0].name, "x");
 	assert_string_equal(st.rewrite_names[0].name, "x");
 }
@@ -1268,8 +1424,8 @@ static void test_rewrite_order(void **state)
 		"[rewrite all-5xx]\n"		/* 6 */
 		"code = 5xx\n"
 		"reply = 500 Server Error\n"
-		FWD				/* 9, 10 */
-		"[rewrite catch-4xx]\n"		/* 11 */
+		FWDP				/* 9, 10, 11 */
+		"[rewrite catch-4xx]\n"		/* 12 */
 		"reply = 403 Forbidden\n"
 		"code = 4xx\n");
 	f = &st.dp.fwd;
@@ -1284,7 +1440,7 @@ static void test_rewrite_order(void **state)
 	assert_int_equal(f->rewrites[1].class_digit, 5);
 	assert_memory_equal(f->rewrites[1].new_code, "500", 4);
 	assert_string_equal(st.rewrite_names[2].name, "catch-4xx");
-	assert_int_equal(st.rewrite_names[2].line, 11);
+	assert_int_equal(st.rewrite_names[2].line, 12);
 	assert_int_equal(f->rewrites[2].class_digit, 4);
 	assert_reason(&f->rewrites[2], "Forbidden");
 	/* Unused slots stay zero. */
@@ -1299,7 +1455,7 @@ static void test_max_rewrites(void **state)
 	int i;
 
 	(void)state;
-	off = snprintf(text, sizeof(text), FWD);
+	off = snprintf(text, sizeof(text), FWDP);
 	for (i = 0; i < SL_MAX_REWRITES; i++)
 		off += snprintf(text + off, sizeof(text) - off,
 				"[rewrite w%d]\ncode = %d\nreply = 404\n",
@@ -1308,11 +1464,11 @@ static void test_max_rewrites(void **state)
 	assert_int_equal(st.dp.fwd.n_rewrites, SL_MAX_REWRITES);
 	assert_string_equal(st.rewrite_names[SL_MAX_REWRITES - 1].name, "w15");
 	assert_int_equal(st.rewrite_names[SL_MAX_REWRITES - 1].line,
-			 2 + 3 * (SL_MAX_REWRITES - 1) + 1);
+			 3 + 3 * (SL_MAX_REWRITES - 1) + 1);
 	assert_int_equal(st.dp.fwd.rewrites[SL_MAX_REWRITES - 1].codes[0], 415);
 
 	snprintf(text + off, sizeof(text) - off, "[rewrite one-too-many]\n");
-	expect_err(text, 2 + 3 * SL_MAX_REWRITES + 1,
+	expect_err(text, 3 + 3 * SL_MAX_REWRITES + 1,
 		   "too many rewrites (at most 16)");
 }
 
@@ -1376,9 +1532,9 @@ static void test_rewrite_errors(void **state)
 		{ FWD "[rewrite a]\nreason = Gone\n", 4, "unknown key 'reason' in a [rewrite NAME] section" },
 		{ "[rule a]\ncode = 480\n", 2, "'code' belongs in a [rewrite NAME] section, not in a [rule NAME] section" },
 		/* both keys are required (reported at the section line) */
-		{ FWD "[rewrite a]\nreply = 404\n", 3, "rewrite 'a' has no 'code' (the status codes or the class it rewrites)" },
-		{ FWD "[rewrite a]\ncode = 480\n", 3, "rewrite 'a' has no 'reply' (the CODE REASON put in their place)" },
-		{ FWD "[rewrite ok]\ncode = 480\nreply = 404\n[rewrite empty]\n", 6, "rewrite 'empty' has no 'code'" },
+		{ FWDP "[rewrite a]\nreply = 404\n", 4, "rewrite 'a' has no 'code' (the status codes or the class it rewrites)" },
+		{ FWDP "[rewrite a]\ncode = 480\n", 4, "rewrite 'a' has no 'reply' (the CODE REASON put in their place)" },
+		{ FWDP "[rewrite ok]\ncode = 480\nreply = 404\n[rewrite empty]\n", 7, "rewrite 'empty' has no 'code'" },
 		/* a rewrite needs [forward] */
 		{ "[sl]\n[rewrite a]\ncode = 480\nreply = 404\n", 2, "rewrite 'a' needs a [forward] section (without one no reply is forwarded)" },
 		/* names */
@@ -1398,7 +1554,7 @@ static void test_rewrite_errors(void **state)
 		 rep('r', SL_FWD_REASON_MAX + 1));
 	expect_err(text, 5, "reply: the reason is too long (65 bytes, at most 64)");
 
-	snprintf(text, sizeof(text), FWD "[rewrite %s]\ncode = 480\nreply = 404\n",
+	snprintf(text, sizeof(text), FWDP "[rewrite %s]\ncode = 480\nreply = 404\n",
 		 rep('n', 63));
 	load_ok(text);
 	assert_int_equal(strlen(st.rewrite_names[0].name), 63);
@@ -1696,7 +1852,8 @@ static void test_example_file(void **state)
 	assert_string_equal(st.server_header, "Server: sl-xdp");
 	assert_string_equal(st.tag_seed, "KAMAILIO-stateless");
 	assert_false(st.tag_addr_set);
-	assert_int_equal(st.rate_limit, 0);
+	assert_int_equal(st.rate_limit, 50);
+	assert_int_equal(st.burst, 100);
 	assert_int_equal(st.window_slots, 1048576);
 	assert_int_equal(st.dp.rules_need_headers, 1);
 	assert_int_equal(st.dp.n_rules, 4);
@@ -1737,6 +1894,8 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_rate_limit_default_and_off),
+		cmocka_unit_test(test_sl_addresses),
 		cmocka_unit_test(test_sl_all_keys),
 		cmocka_unit_test(test_sl_errors),
 		cmocka_unit_test(test_tag_addr),
@@ -1762,6 +1921,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_forward_via),
 		cmocka_unit_test(test_forward_errors),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_forward_limits),
 		cmocka_unit_test(test_rewrite_forms),
 		cmocka_unit_test(test_rewrite_order),
 		cmocka_unit_test(test_max_rewrites),

@@ -333,6 +333,16 @@ static void check_generic(const char *path, const struct sl_settings *s)
 			      s->dp.fwd.vias[i].family == 6 ? 128 : 32))
 			fail_msg("%s: [forward] via %u is outside the example ranges",
 				 path, i + 1);
+	for (unsigned i = 0; i < s->dp.fwd.n_peers; i++)
+		if (!in_range(s->dp.fwd.peers[i].family, s->dp.fwd.peers[i].addr,
+			      s->dp.fwd.peers[i].plen))
+			fail_msg("%s: [forward] peers prefix %u is outside the example ranges",
+				 path, i + 1);
+	for (unsigned i = 0; i < s->addresses.n; i++)
+		if (!in_range(s->addresses.a[i].family, s->addresses.a[i].addr,
+			      s->addresses.a[i].family == 6 ? 128 : 32))
+			fail_msg("%s: addresses %u is outside the example ranges",
+				 path, i + 1);
 	for (unsigned i = 0; i < s->dp.fwd.n_rewrites; i++) {
 		const struct sl_fwd_rewrite *w = &s->dp.fwd.rewrites[i];
 
@@ -366,6 +376,9 @@ static void test_every_example_loads(void **state)
 		check_generic(path, s);
 		text = read_text(path);
 		check_text_addresses(base, text);
+		/* every example shows the reflection limit, and none turns it off */
+		if (!strstr(text, "\nrate_limit = ") || !s->rate_limit)
+			fail_msg("%s: no rate_limit line, or rate_limit = 0", path);
 		free(text);
 		for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
 			if (!strcmp(base, known[k]))
@@ -400,6 +413,8 @@ static void test_sl_xdp_conf(void **state)
 	assert_true(s->dp.ack_window_ns == 2000000000ULL);
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
 	assert_int_equal(s->window_slots, SL_WINDOW_SLOTS_DEFAULT);
+	assert_int_equal(s->rate_limit, SL_RATE_LIMIT_DEFAULT);
+	assert_int_equal(s->burst, SL_BURST_DEFAULT);
 
 	i = need_rule(s, "blocked");
 	assert_int_equal(s->rules[i].action, SL_ACTION_DROP);
@@ -617,6 +632,16 @@ static void test_reply_forward(void **state)
 	assert_int_equal(f->vias[1].family, 6);
 	assert_memory_equal(f->vias[1].addr, via6, 16);
 	assert_int_equal(f->vias[1].port, 5060);
+
+	/* not an open relay: the upstreams, this interface, the default rate */
+	assert_int_equal(f->n_peers, 2);
+	assert_int_equal(f->peers[0].family, 4);
+	assert_int_equal(f->peers[0].plen, 24);
+	assert_int_equal(f->peers[1].family, 6);
+	assert_int_equal(f->peers[1].plen, 48);
+	assert_int_equal(f->allow_redirect, 0);
+	assert_int_equal(s->fwd_rate_limit, SL_FWD_RATE_DEFAULT);
+	assert_int_equal(s->fwd_burst, SL_FWD_BURST_DEFAULT);
 
 	/* file order; each within its class */
 	assert_int_equal(f->n_rewrites, 3);

@@ -17,8 +17,9 @@ work=$(mktemp -d)
 netns_defer "rm -rf '$work'"
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
 nsenter_c ip link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
-printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\n[rule options]\nmethod = OPTIONS\nreply = 200 OK\n' > "$work/a.conf"
-printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\n[rule options]\nmethod = OPTIONS\nreply = 200 Fine\n' > "$work/b.conf"
+# rate_limit = 0: pings of hundreds a second from one address
+printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\nrate_limit = 0\n[rule options]\nmethod = OPTIONS\nreply = 200 OK\n' > "$work/a.conf"
+printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\nrate_limit = 0\n[rule options]\nmethod = OPTIONS\nreply = 200 Fine\n' > "$work/b.conf"
 json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 answered() { run_c $UDP ping 198.18.0.1 5060 "$1" 200 | json 'd["answered"]'; }
 rpid() { head -n1 "/run/sl-xdp/$IF_S.pid" 2>/dev/null; }

@@ -24,6 +24,7 @@ cat > "$work/sl.conf" <<CONF
 ports = 5060
 tag_addr = 198.18.0.1:5060
 default_action = reply
+rate_limit = 0			; thousands of requests from one address
 default_code = 404
 default_reason = Not Found
 

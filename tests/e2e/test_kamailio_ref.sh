@@ -67,6 +67,7 @@ cat > "$work/sl.conf" <<'CONF'
 [sl]
 ports = 5060
 default_action = reply
+rate_limit = 0			; Kamailio has no limit: the same answers to every request
 default_code = 404
 default_reason = Not Found
 server_header = Server: sl-xdp-ref

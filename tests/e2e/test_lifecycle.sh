@@ -17,12 +17,13 @@ netns_setup
 work=$(mktemp -d)
 netns_defer "rm -rf '$work'"
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
-netns_defer "rm -f $GLOBALS/sl_active $GLOBALS/sl_config $GLOBALS/sl_rules $GLOBALS/sl_rule_hits $GLOBALS/sl_fwd_hits $GLOBALS/sl_counters $GLOBALS/sl_window $GLOBALS/sl_xsks $GLOBALS/sl_stats $GLOBALS/sl_names"
+netns_defer "rm -f $GLOBALS/sl_active $GLOBALS/sl_config $GLOBALS/sl_rules $GLOBALS/sl_rule_hits $GLOBALS/sl_fwd_hits $GLOBALS/sl_counters $GLOBALS/sl_window $GLOBALS/sl_xsks $GLOBALS/sl_stats $GLOBALS/sl_names $GLOBALS/sl_local $GLOBALS/sl_sync"
 nsenter_c ip link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
 
 conf() {	# FILE CODE REASON [RETRY_AFTER]
 	{
-		printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\n'
+		# rate_limit = 0: a flood of 1500 pings from one address
+		printf '[sl]\nports = 5060\ntag_addr = 198.18.0.1:5060\nrate_limit = 0\n'
 		printf 'server_header = Server: sl-xdp-lifecycle\n\n'
 		printf '[rule options]\nmethod = OPTIONS\nreply = %s %s\n' "$2" "$3"
 		[ -n "${4:-}" ] && printf 'header = Retry-After: %s\n' "$4"
@@ -32,7 +33,7 @@ conf "$work/a.conf" 200 OK
 conf "$work/b.conf" 503 "Service Unavailable" 30
 printf '[sl]\nports = 5060\n[rule broken]\nmethod = OPTIONS\nreply = 999 Nope\n' > "$work/bad.conf"
 conf "$work/fwd.conf" 200 OK
-printf '\n[forward]\nvia = [2001:2::1]:5070\n[rewrite hide-480]\ncode = 480\nreply = 404 Not Found\n' >> "$work/fwd.conf"
+printf '\n[forward]\nvia = [2001:2::1]:5070\npeers = 2001:2::/64\n[rewrite hide-480]\ncode = 480\nreply = 404 Not Found\n' >> "$work/fwd.conf"
 json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # --- take over a program loaded by iproute2
@@ -104,9 +105,13 @@ check "... and changes nothing: still 200 OK" \
 
 # --- reply forwarding settings and per-rewrite counters
 check "reload with [forward] and a [rewrite]" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/fwd.conf"
-# IPv6 forwarding is off in the test namespace: status says what that means
-check "status: reply forwarding on, with its via (and that IP forwarding is off)" \
-	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' status '$IF_S' | grep -qx '  reply forwarding: on, via \[2001:2::1\]:5070, 1 rewrite(s) (IP forwarding is off on the interface: replies go to the stack)'"
+# IP forwarding is off in the test namespace, and need not be on: status
+# shows the via, the limits and what the responder's sync keeps
+check "status: reply forwarding on, with its via, peers, limits and the sync" \
+	bash -c "nsenter --net=/run/netns/$NS_S '$SLCTL' status '$IF_S' > '$work/status.fwd' &&
+		grep -qx '  reply forwarding: on, via \[2001:2::1\]:5070, 1 rewrite(s)' '$work/status.fwd' &&
+		grep -qx '  forwarding limits: peers 2001:2::/64; out of $IF_S only; 2000/s per destination, burst 4000' '$work/status.fwd' &&
+		grep -q '^  sync: [1-9][0-9]* local address(es), [1-9][0-9]* route(s), [0-9]* neighbour(s), 0\.[0-9] s ago$' '$work/status.fwd'"
 nsenter_s "$SLCTL" stats "$IF_S" > "$work/stats.txt"
 check "stats: rewrite hits by name" grep -qx 'rewrite:hide-480:hits = 0' "$work/stats.txt"
 check "stats: fwd_ counters" grep -qx 'dp:fwd_forwarded = 0' "$work/stats.txt"

@@ -37,6 +37,8 @@ tag_addr = 198.18.0.1:5060
 ack_window = 1s
 window_slots = 4096
 default_action = pass
+; the VLAN 100 probe's address: no VLAN device here to have it
+addresses = 198.18.1.1
 
 [rule options]
 method = OPTIONS

@@ -362,6 +362,7 @@ cat > "$work/sl.conf" <<CONF
 ports = 5060
 tag_addr = 198.18.0.1:5060
 default_action = reply
+rate_limit = 0		; bursts of 5000 from one address: no per-source limit
 
 [rule options]
 method = OPTIONS

@@ -6,7 +6,7 @@
 #   tests/fuzz/run_fuzz.sh [-t SECONDS] [--replay | --no-replay] [--save]
 #                          [--keep] [TARGET...]
 #
-#   TARGET     sip_msg, sl_engine, config (default: all three)
+#   TARGET     sip_msg, sl_engine, config, answer_frame (default: all)
 #   --replay   only run every regression input (tests/fuzz/regressions/TARGET/)
 #              and every seed once; no fuzzing (not ok if a target has no
 #              regression input or no seed)
@@ -22,8 +22,9 @@
 #
 # Seeds are made at run time in build/fuzz/seeds/TARGET: the shared corpus
 # ($SL_CORPUS_DIR, else ../shared/corpus next to the repository: RFC 4475
-# *.dat, RFC 3261 *.sip) for sip_msg and sl_engine, examples/*.conf for
-# config.  Nothing of the shared corpus is copied into the repository.
+# *.dat, RFC 3261 *.sip) for sip_msg and sl_engine, the same messages in
+# Ethernet frames (tests/fuzz/frames.py) for answer_frame, examples/*.conf
+# for config.  Nothing of the shared corpus is copied into the repository.
 #
 # Prints one TAP-like line per step ("ok - ..." / "not ok - ..."), the
 # libFuzzer log of a failed step, and exits 1 if any step failed.
@@ -39,7 +40,7 @@ usage()
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${SL_BUILD:-$ROOT/build}
 FUZZ=$BUILD/fuzz
-ALL_TARGETS="sip_msg sl_engine config"
+ALL_TARGETS="sip_msg sl_engine config answer_frame"
 
 seconds=${FUZZ_SECONDS:-60}
 replay_only=0
@@ -99,6 +100,16 @@ make_seeds()
 	case "$t" in
 	config)
 		cp "$ROOT"/examples/*.conf "$dir"/ 2>/dev/null
+		;;
+	answer_frame)
+		if croot=$(corpus_root); then
+			mkdir -p "$dir.msgs" &&
+			cp "$croot"/rfc4475/*.dat "$croot"/rfc3261/*.sip "$dir.msgs"/ 2>/dev/null
+			/usr/bin/python3 "$ROOT/tests/fuzz/frames.py" "$dir.msgs" "$dir"
+			rm -rf "$dir.msgs"
+		else
+			echo "# no shared corpus found (set SL_CORPUS_DIR): $t starts from its regressions only" >&2
+		fi
 		;;
 	*)
 		if croot=$(corpus_root); then

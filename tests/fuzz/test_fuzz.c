@@ -4,7 +4,8 @@
  * (which runs every build/tests/test_* and counts cmocka's PASSED and
  * FAILED lines) runs them in `make test` and counts them in its summary.
  *
- * Per target (sip_msg, sl_engine, config) two tests, each one run of
+ * Per target (sip_msg, sl_engine, config, answer_frame) two tests, each
+ * one run of
  * tests/fuzz/run_fuzz.sh, whose output goes to this suite's log:
  *   <target>_replay  every input in tests/fuzz/regressions/<target>/ and
  *                    every seed, once (run_fuzz.sh --replay);
@@ -138,6 +139,18 @@ static void test_config_replay(void **state)
 	replay("config");
 }
 
+static void test_answer_frame_replay(void **state)
+{
+	(void)state;
+	replay("answer_frame");
+}
+
+static void test_answer_frame_fuzz(void **state)
+{
+	(void)state;
+	fuzz("answer_frame");
+}
+
 static void test_config_fuzz(void **state)
 {
 	(void)state;
@@ -160,9 +173,11 @@ int main(void)
 		cmocka_unit_test(test_sip_msg_replay),
 		cmocka_unit_test(test_sl_engine_replay),
 		cmocka_unit_test(test_config_replay),
+		cmocka_unit_test(test_answer_frame_replay),
 		cmocka_unit_test(test_sip_msg_fuzz),
 		cmocka_unit_test(test_sl_engine_fuzz),
 		cmocka_unit_test(test_config_fuzz),
+		cmocka_unit_test(test_answer_frame_fuzz),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

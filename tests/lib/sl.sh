@@ -13,6 +13,9 @@
 #                                   into the veth need a program there)
 #   sl_conf FILE [REASON [LINES]]   a config: [sl] on port 5060, tag_addr
 #                                   198.18.0.1:5060, default_action pass,
+#                                   rate_limit = 0 (the tests send hundreds
+#                                   of requests a second from one address;
+#                                   test_edge.sh tests the default),
 #                                   LINES (more [sl] keys); rules options
 #                                   (OPTIONS -> 200 REASON, default OK) and
 #                                   invite (INVITE -> 486 Busy Here)
@@ -70,6 +73,7 @@ sl_conf()
 ports = 5060
 tag_addr = 198.18.0.1:5060
 default_action = pass
+rate_limit = 0
 ${3:-}
 
 [rule options]

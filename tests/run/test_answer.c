@@ -313,12 +313,47 @@ static void test_mtu(void **state)
 	assert_int_equal(st.replies_4xx, 1);
 }
 
+/* rport in a request sent from port 0: a reply to port 0 could not be
+ * delivered (Kamailio's send fails): counted as a failure, not sent; the
+ * same request from port 5062 is answered there. */
+static void test_rport_port_0(void **state)
+{
+	struct frame_spec fs = { .sport = 0 };
+	struct sl_kam_stats st;
+	struct sl_frame_answer a;
+	struct frame_info fi;
+	size_t n = sip_fmt(msg, sizeof(msg), true, "OPTIONS sip:bob@198.18.0.1 SIP/2.0\n"
+			   "Via: SIP/2.0/UDP 198.18.0.2:5062;rport;branch=z9hG4bK-p0\n"
+			   FROM TO CID "CSeq: 1 OPTIONS\n" END), len;
+
+	(void)state;
+	/* frame_build takes 0 for the default port: write port 0 after */
+	len = frame_build(frame, sizeof(frame), &fs, msg, n);
+	assert_int_equal(frame_parse(frame, len, &fi), 0);
+	frame[fi.l4_off] = 0;
+	frame[fi.l4_off + 1] = 0;
+	memset(&st, 0, sizeof(st));
+	sl_answer_frame(&ecfg, &spec200, frame, len, tx, sizeof(tx), 0, &st, &a);
+	assert_int_equal(a.len, 0);
+	assert_int_equal(st.failures, 1);
+	assert_int_equal(st.replies_200, 0);
+	frame[fi.l4_off] = 5062 >> 8;
+	frame[fi.l4_off + 1] = 5062 & 0xff;
+	memset(&st, 0, sizeof(st));
+	sl_answer_frame(&ecfg, &spec200, frame, len, tx, sizeof(tx), 0, &st, &a);
+	assert_true(a.len > 0);
+	assert_int_equal(st.replies_200, 1);
+	assert_int_equal(frame_parse(tx, a.len, &fi), 0);
+	assert_int_equal(fi.dport, 5062);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_mtu),
 		cmocka_unit_test(test_slot_accumulates),
+		cmocka_unit_test(test_rport_port_0),
 	};
 
 	return cmocka_run_group_tests_name("answer", tests, NULL, NULL);

@@ -38,6 +38,12 @@
  *  - Everything is case-sensitive: section names, keys, action words,
  *    method names.
  *
+ * addresses (in [sl]): up to SL_MAX_ADDRESSES unicast IPv4/IPv6 addresses
+ * (no port, no prefix; not 0.0.0.0/::, loopback, multicast, broadcast,
+ * link-local or IPv4-mapped; each once), for which requests are answered
+ * like for the interface's own (a VIP that lives on a loopback device or
+ * another host of a cluster).  Empty: none.
+ *
  * Match semantics stored for the data plane:
  *  - method = *  sets SL_KEY_METHOD and method_any = 1, n_methods = 0.
  *  - src: addr is stored already masked; a prefix with host bits set is
@@ -64,6 +70,16 @@
  *    Stored as enabled = 1, n_vias, vias[] (family 4/6, addr in network
  *    order with v4 in the first 4 bytes, port in host order).  Without
  *    [forward], fwd stays zero (off).
+ *  - peers (required): up to SL_FWD_PEERS source prefixes (as a rule's
+ *    src), the upstreams whose responses may be forwarded; a response
+ *    from any other source passes to the stack.  Stored pre-masked in
+ *    fwd.peers, n_peers.
+ *  - allow_redirect = yes | no (default no): next hops out of another
+ *    interface than the one the response came in on (bpf_redirect).
+ *  - rate_limit = N[/s] (default SL_FWD_RATE_DEFAULT, 0 = unlimited) and
+ *    burst = N (default SL_FWD_BURST_DEFAULT): forwarded responses per
+ *    destination address (IPv6: /64); over it, dropped.  In
+ *    fwd_rate_limit and fwd_burst; the image holds the GCRA terms.
  *  - [rewrite NAME], up to SL_MAX_REWRITES, names unique among the
  *    rewrites (the same characters as rule names), kept in
  *    rewrite_names[] for stats.  Rewrites are tried in file order; the
@@ -92,6 +108,16 @@
 #define SL_WINDOW_SLOTS_MIN	1024u
 #define SL_WINDOW_SLOTS_MAX	16777216u
 #define SL_ACK_WINDOW_MAX_NS	60000000000ULL
+/* Reflection safety by default: a normal peer (keep-alives, a PBX's
+ * calls) never reaches 50 answers a second from one address, a spoofed
+ * flood aimed at a victim does; rate_limit = 0 switches it off. */
+#define SL_RATE_LIMIT_DEFAULT	50u		/* replies/s per source */
+#define SL_BURST_DEFAULT	100u
+/* Reply forwarding: a destination (a UAC, a downstream proxy) that gets
+ * 2000 responses a second is a trunk of some 400 calls a second; one
+ * that gets more from a spoofed peer is a victim. */
+#define SL_FWD_RATE_DEFAULT	2000u		/* forwards/s per destination */
+#define SL_FWD_BURST_DEFAULT	4000u
 
 /* Limits of the responder's [sl] keys (keys_responder.c). */
 #define SL_RING_SIZE_MIN	64u
@@ -173,15 +199,19 @@ struct sl_settings {
 	char tag_addr_ip[64];   /* IP text as written, IPv6 without brackets */
 	char tag_addr_port[8];  /* decimal text; if tag_addr had no port: the first configured port */
 	bool tag_addr_set;      /* false: caller uses the interface's first IPv4 address + first port */
-	__u32 rate_limit;       /* replies/s per source, 0 = unlimited */
-	__u32 burst;
+	__u32 rate_limit;       /* replies/s per source (IPv6: per /64), default SL_RATE_LIMIT_DEFAULT, 0 = unlimited */
+	__u32 burst;            /* default SL_BURST_DEFAULT; 0 counts as 1 */
 	__u32 window_slots;     /* reply-window store size, power of two, default SL_WINDOW_SLOTS_DEFAULT */
 	char metrics_listen[64]; /* [metrics] listen = ADDR:PORT as written, "" = off */
 	struct sl_responder_settings resp;
+	struct sl_addr_list addresses; /* [sl] addresses: more local addresses (VIPs), default none */
+	__u32 fwd_rate_limit;   /* [forward] rate_limit: forwards/s per destination (IPv6: /64), default SL_FWD_RATE_DEFAULT, 0 = unlimited */
+	__u32 fwd_burst;        /* [forward] burst, default SL_FWD_BURST_DEFAULT */
 };
 
 /* Defaults of DESIGN.md section 5: port 5060, no rules, default_action
- * pass, 2 s ack_window, 500 Internal Server Error, "Server: sl-xdp". */
+ * pass, 2 s ack_window, 500 Internal Server Error, "Server: sl-xdp",
+ * rate_limit 50/s with a burst of 100 per source. */
 void sl_settings_defaults(struct sl_settings *s);
 
 /*

@@ -5,6 +5,22 @@
 #include "conf/image.h"
 #include "sip/totag.h"
 
+/* rate N/s, burst B: one per 1/N s, B at once (GCRA); N = 0: off */
+static void gcra_terms(__u32 rate, __u32 burst, __u64 *interval_ns,
+		       __u64 *burst_ns)
+{
+	__u32 b = burst ? burst : 1;
+
+	*interval_ns = 0;
+	*burst_ns = 0;
+	if (!rate)
+		return;
+	*interval_ns = 1000000000ULL / rate;
+	if (!*interval_ns)
+		*interval_ns = 1;
+	*burst_ns = (__u64)(b - 1) * *interval_ns;
+}
+
 int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
 		     const char *ifname, struct sl_bank_image *img, char *err,
 		     size_t errlen)
@@ -30,15 +46,14 @@ int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
 	}
 	sl_totag_signature(s->tag_seed, ip, port, (char *)img->cfg.signature);
 	img->cfg.has_signature = 1;
-	/* rate_limit N/s, burst B: one reply per 1/N s, B at once */
-	if (s->rate_limit) {
-		__u32 b = s->burst ? s->burst : 1;
-
-		img->cfg.rate_interval_ns = 1000000000ULL / s->rate_limit;
-		if (!img->cfg.rate_interval_ns)
-			img->cfg.rate_interval_ns = 1;
-		img->cfg.rate_burst_ns = (__u64)(b - 1) * img->cfg.rate_interval_ns;
-	}
+	img->cfg.local_only = 1;
+	img->addresses = s->addresses;
+	gcra_terms(s->rate_limit, s->burst, &img->cfg.rate_interval_ns,
+		   &img->cfg.rate_burst_ns);
+	if (img->cfg.fwd.enabled)
+		gcra_terms(s->fwd_rate_limit, s->fwd_burst,
+			   &img->cfg.fwd.rate_interval_ns,
+			   &img->cfg.fwd.rate_burst_ns);
 	for (unsigned int i = 0; i < s->dp.n_rules && i < SL_MAX_RULES; i++)
 		snprintf(img->names.rules[i], SL_NAME_MAX, "%s", s->replies[i].name);
 	for (unsigned int i = 0; i < s->dp.fwd.n_rewrites && i < SL_MAX_REWRITES; i++)

@@ -12,17 +12,20 @@
 
 #include "conf/config.h"
 
-/* One bank of the maps sl_config, sl_rules and sl_names. */
+/* One bank of the maps sl_config, sl_rules and sl_names, and the bank's
+ * entries of sl_local (`addresses =`). */
 struct sl_bank_image {
 	struct sl_config cfg;
 	struct sl_rule rules[SL_MAX_RULES];
 	struct sl_bank_names names;
+	struct sl_addr_list addresses;
 };
 
 /*
  * Fills img from s: config and rules as parsed, the to-tag signature
  * (MD5 of tag_seed + tag address + port, spec 1.4) and ACK absorption
- * armed, the rate limit as GCRA intervals, the rule and rewrite names.
+ * armed, only frames to this host acted on (local_only), the rate limit
+ * as GCRA intervals, the rule and rewrite names, `addresses =`.
  * iface_ipv4: the interface's first IPv4 address as text, used with the
  * first port when the file has no tag_addr; NULL if it has none.  0, or
  * -1 with a message in err (no address to derive the signature from).

@@ -175,8 +175,38 @@ static int rewrite_reply(struct parse_ctx *c, const char *key, const char *val)
 	return check_rewrite_class(c, W_REPLY);
 }
 
+/* peers = PREFIXES: the sources whose responses may be forwarded (the
+ * upstreams the proxy sends its requests to). */
+static int fwd_peers(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_fwd_config *f = &c->s->dp.fwd;
+
+	return conf_parse_prefix_list(c, key, val, f->peers, SL_FWD_PEERS,
+				      &f->n_peers);
+}
+
+static int fwd_allow_redirect(struct parse_ctx *c, const char *key,
+			      const char *val)
+{
+	return conf_parse_bool(c, key, val, &c->s->dp.fwd.allow_redirect);
+}
+
+static int fwd_rate_limit(struct parse_ctx *c, const char *key, const char *val)
+{
+	return conf_parse_rate(c, key, val, &c->s->fwd_rate_limit);
+}
+
+static int fwd_burst(struct parse_ctx *c, const char *key, const char *val)
+{
+	return conf_parse_u32(c, key, val, &c->s->fwd_burst);
+}
+
 const struct key_def conf_fwd_keys[F_N] = {
-	[F_VIA]		= { "via", fwd_via, false },
+	[F_VIA]			= { "via", fwd_via, false },
+	[F_PEERS]		= { "peers", fwd_peers, false },
+	[F_ALLOW_REDIRECT]	= { "allow_redirect", fwd_allow_redirect, false },
+	[F_RATE_LIMIT]		= { "rate_limit", fwd_rate_limit, false },
+	[F_BURST]		= { "burst", fwd_burst, false },
 };
 
 const struct key_def conf_rewrite_keys[W_N] = {

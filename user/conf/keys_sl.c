@@ -120,32 +120,12 @@ static int sl_default_action(struct parse_ctx *c, const char *key,
 
 static int sl_rate_limit(struct parse_ctx *c, const char *key, const char *val)
 {
-	const char *slash = strchr(val, '/'), *unit = "s";
-	size_t len = slash ? (size_t)(slash - val) : strlen(val);
-	unsigned long long v;
-
-	if (slash) {
-		while (len && conf_is_blank(val[len - 1]))
-			len--;
-		for (unit = slash + 1; conf_is_blank(*unit); unit++)
-			;
-	}
-	if (!conf_parse_num(val, len, 0xffffffffULL, &v) || strcmp(unit, "s"))
-		return conf_fail(c, "%s: '%s' is not a rate (N or N/s, N up to 4294967295)",
-			    key, val);
-	c->s->rate_limit = v;
-	return 0;
+	return conf_parse_rate(c, key, val, &c->s->rate_limit);
 }
 
 static int sl_burst(struct parse_ctx *c, const char *key, const char *val)
 {
-	unsigned long long v;
-
-	if (!conf_parse_num(val, strlen(val), 0xffffffffULL, &v))
-		return conf_fail(c, "%s: '%s' is not a number (0..4294967295)",
-			    key, val);
-	c->s->burst = v;
-	return 0;
+	return conf_parse_u32(c, key, val, &c->s->burst);
 }
 
 static int sl_window_slots(struct parse_ctx *c, const char *key,
@@ -158,6 +138,78 @@ static int sl_window_slots(struct parse_ctx *c, const char *key,
 		return conf_fail(c, "%s: '%s' is not a power of two in %u..%u",
 			    key, val, SL_WINDOW_SLOTS_MIN, SL_WINDOW_SLOTS_MAX);
 	c->s->window_slots = v;
+	return 0;
+}
+
+/* Why family/bin (network order) cannot be a local address to answer
+ * for, or NULL. */
+static const char *not_unicast(int family, const unsigned char *b)
+{
+	static const unsigned char zero[16], v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (family == AF_INET) {
+		if (!memcmp(b, zero, 4))
+			return "the unspecified address";
+		if (b[0] == 127)
+			return "a loopback address";
+		if (b[0] >= 224)
+			return "a multicast, reserved or broadcast address";
+		if (b[0] == 169 && b[1] == 254)
+			return "a link-local address";
+		return NULL;
+	}
+	if (!memcmp(b, zero, 15))
+		return b[15] == 1 ? "the loopback address" :
+		       b[15] == 0 ? "the unspecified address" : NULL;
+	if (b[0] == 0xff)
+		return "a multicast address";
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+		return "a link-local address";
+	if (!memcmp(b, v4mapped, 12))
+		return "an IPv4-mapped address (write the IPv4 address)";
+	return NULL;
+}
+
+/* addresses = IP, IP...: local addresses besides the interface's (VIPs). */
+static int sl_addresses(struct parse_ctx *c, const char *key, const char *val)
+{
+	struct sl_addr_list *l = &c->s->addresses;
+	struct conf_addr_port ap;
+	const char *p = val, *it, *why;
+	char item[64];
+	size_t len;
+
+	memset(l, 0, sizeof(*l));
+	if (!*val)
+		return 0;	/* addresses = : none */
+	while (conf_next_item(&p, &it, &len)) {
+		if (!len)
+			return conf_fail(c, "%s: empty item in the list", key);
+		if (len >= sizeof(item) || memchr(it, '/', len) || memchr(it, '[', len))
+			return conf_fail(c, "%s: '%.*s' is not an IP address (no prefix, no port, no brackets)",
+				    key, (int)len, it);
+		memcpy(item, it, len);
+		item[len] = '\0';
+		if (conf_parse_addr_port(c, key, item, true, &ap))
+			return -1;
+		if (ap.port)
+			return conf_fail(c, "%s: '%s' has a port; the addresses are for every served port",
+				    key, item);
+		why = not_unicast(ap.family, ap.bin);
+		if (why)
+			return conf_fail(c, "%s: '%s' is %s, not one to answer for",
+				    key, item, why);
+		for (unsigned int i = 0; i < l->n; i++)
+			if (l->a[i].family == (ap.family == AF_INET ? 4 : 6) &&
+			    !memcmp(l->a[i].addr, ap.bin, 16))
+				return conf_fail(c, "%s: '%s' is listed twice", key, item);
+		if (l->n == SL_MAX_ADDRESSES)
+			return conf_fail(c, "%s: more than %d addresses", key,
+				    SL_MAX_ADDRESSES);
+		l->a[l->n].family = ap.family == AF_INET ? 4 : 6;
+		memcpy(l->a[l->n].addr, ap.bin, 16);
+		l->n++;
+	}
 	return 0;
 }
 
@@ -179,4 +231,5 @@ const struct key_def conf_sl_keys[K_SL_N] = {
 	[K_BUSY_POLL]		= { "busy_poll", conf_sl_busy_poll, false },
 	[K_RING_SIZE]		= { "ring_size", conf_sl_ring_size, false },
 	[K_UMEM_FRAMES]		= { "umem_frames", conf_sl_umem_frames, false },
+	[K_ADDRESSES]		= { "addresses", sl_addresses, true },
 };

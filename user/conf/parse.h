@@ -42,6 +42,7 @@ enum sl_key_idx {
 	K_BUSY_POLL,
 	K_RING_SIZE,
 	K_UMEM_FRAMES,
+	K_ADDRESSES,
 	K_SL_N,
 };
 
@@ -59,6 +60,10 @@ enum rule_key_idx {
 
 enum fwd_key_idx {
 	F_VIA,
+	F_PEERS,
+	F_ALLOW_REDIRECT,
+	F_RATE_LIMIT,
+	F_BURST,
 	F_N,
 };
 
@@ -173,6 +178,19 @@ int conf_parse_addr_port(struct parse_ctx *c, const char *key,
 /* "a/len" or a bare address (a host prefix); host bits set: an error. */
 int conf_parse_prefix(struct parse_ctx *c, const char *key, const char *it,
 		      size_t len, struct sl_prefix *pfx);
+/* A comma list of 1..max prefixes, none twice, into out[0..*n). */
+int conf_parse_prefix_list(struct parse_ctx *c, const char *key,
+			   const char *val, struct sl_prefix *out,
+			   unsigned int max, __u8 *n);
+/* "N" or "N/s", N up to 2^32 - 1 (rate_limit keys). */
+int conf_parse_rate(struct parse_ctx *c, const char *key, const char *val,
+		    __u32 *out);
+/* A number 0..2^32 - 1 (burst keys). */
+int conf_parse_u32(struct parse_ctx *c, const char *key, const char *val,
+		   __u32 *out);
+/* yes or no. */
+int conf_parse_bool(struct parse_ctx *c, const char *key, const char *val,
+		    __u8 *out);
 int conf_set_match_str(struct parse_ctx *c, const char *key,
 		       const char *val, struct sl_match_str *m, bool lower);
 /* "CODE [REASON]" of a reply key (rules and rewrites).  *reason points

@@ -45,6 +45,10 @@ void sl_settings_defaults(struct sl_settings *s)
 	strcpy(s->default_reason, "Internal Server Error");
 	strcpy(s->server_header, "Server: sl-xdp");
 	strcpy(s->tag_seed, "KAMAILIO-stateless");
+	s->rate_limit = SL_RATE_LIMIT_DEFAULT;
+	s->burst = SL_BURST_DEFAULT;
+	s->fwd_rate_limit = SL_FWD_RATE_DEFAULT;
+	s->fwd_burst = SL_FWD_BURST_DEFAULT;
 }
 
 /* What handle_key() needs to know about each kind of section. */
@@ -412,6 +416,9 @@ static int finish(struct parse_ctx *c)
 	if (c->fwd_line && !c->fwd_seen[F_VIA])
 		return conf_fail_at(c, c->fwd_line,
 			       "[forward] has no 'via' (our sent-by: the replies whose top Via is this address are forwarded)");
+	if (c->fwd_line && !c->fwd_seen[F_PEERS])
+		return conf_fail_at(c, c->fwd_line,
+			       "[forward] has no 'peers' (the upstreams whose responses may be forwarded, e.g. peers = 198.51.100.0/24): without it anyone could make us relay");
 	for (i = 0; i < s->dp.fwd.n_rewrites; i++) {
 		const struct sl_rewrite_name *rn = &s->rewrite_names[i];
 

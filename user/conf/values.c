@@ -397,3 +397,73 @@ int conf_parse_reply(struct parse_ctx *c, const char *key, const char *val,
 	*reason = r;
 	return 0;
 }
+
+int conf_parse_prefix_list(struct parse_ctx *c, const char *key,
+			   const char *val, struct sl_prefix *out,
+			   unsigned int max, __u8 *n)
+{
+	const char *p = val, *it;
+	struct sl_prefix pfx;
+	unsigned int k = 0;
+	size_t len;
+
+	while (conf_next_item(&p, &it, &len)) {
+		if (!len)
+			return conf_fail(c, "%s: empty item in the list", key);
+		if (conf_parse_prefix(c, key, it, len, &pfx))
+			return -1;
+		for (unsigned int i = 0; i < k; i++)
+			if (!memcmp(&out[i], &pfx, sizeof(pfx)))
+				return conf_fail(c, "%s: %.*s is listed twice",
+					    key, (int)len, it);
+		if (k == max)
+			return conf_fail(c, "%s: more than %u prefixes", key, max);
+		out[k++] = pfx;
+	}
+	*n = k;
+	return 0;
+}
+
+int conf_parse_rate(struct parse_ctx *c, const char *key, const char *val,
+		    __u32 *out)
+{
+	const char *slash = strchr(val, '/'), *unit = "s";
+	size_t len = slash ? (size_t)(slash - val) : strlen(val);
+	unsigned long long v;
+
+	if (slash) {
+		while (len && conf_is_blank(val[len - 1]))
+			len--;
+		for (unit = slash + 1; conf_is_blank(*unit); unit++)
+			;
+	}
+	if (!conf_parse_num(val, len, 0xffffffffULL, &v) || strcmp(unit, "s"))
+		return conf_fail(c, "%s: '%s' is not a rate (N or N/s, N up to 4294967295)",
+			    key, val);
+	*out = v;
+	return 0;
+}
+
+int conf_parse_u32(struct parse_ctx *c, const char *key, const char *val,
+		   __u32 *out)
+{
+	unsigned long long v;
+
+	if (!conf_parse_num(val, strlen(val), 0xffffffffULL, &v))
+		return conf_fail(c, "%s: '%s' is not a number (0..4294967295)",
+			    key, val);
+	*out = v;
+	return 0;
+}
+
+int conf_parse_bool(struct parse_ctx *c, const char *key, const char *val,
+		    __u8 *out)
+{
+	if (!strcmp(val, "yes"))
+		*out = 1;
+	else if (!strcmp(val, "no"))
+		*out = 0;
+	else
+		return conf_fail(c, "%s: '%s' is not yes or no", key, val);
+	return 0;
+}

@@ -136,7 +136,6 @@ static int cmd_attach(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	static struct sl_settings pre;
 	const char *config = CTL_DEFAULT_CONFIG;
 	struct attach_opts o = { 0 };
 	char err[1024], abs[PATH_MAX];
@@ -172,9 +171,6 @@ static int cmd_attach(int argc, char **argv)
 	 * here, relative to where the command was given (a missing file
 	 * is reported by attach(), in its turn) */
 	o.config_path = realpath(config, abs) ? abs : config;
-	/* attach reports a bad file; this only looks for a warning */
-	if (!sl_settings_load_file(o.config_path, &pre, NULL, 0))
-		ctl_warn_forwarding(o.ifname, &pre.dp.fwd);
 	if (attach(&o, err, sizeof(err))) {
 		fprintf(stderr, "sl-ctl: %s\n", err);
 		return CTL_EXIT_ERR;

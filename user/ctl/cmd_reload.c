@@ -143,7 +143,6 @@ static int cmd_reload(int argc, char **argv)
 	}
 	printf("sl-xdp on %s reloaded from %s: %u rule(s)%s\n", ifname, cfg,
 	       s.dp.n_rules, pid ? "" : " (no responder running: data plane only)");
-	ctl_warn_forwarding(ifname, &s.dp.fwd);
 	ret = 0;
 out:
 	sl_maps_close(&m);

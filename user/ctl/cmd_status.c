@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_link.h>
@@ -18,12 +19,24 @@
 #include "run/proc.h"
 #include "run/run_dir.h"
 
-/* "reply forwarding: on, via ADDR:PORT, N rewrite(s)" from the active bank. */
+static void print_addr(int family, const __u8 *addr, bool brackets)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, ip, sizeof(ip)))
+		snprintf(ip, sizeof(ip), "?");
+	printf("%s%s%s", brackets && family == 6 ? "[" : "", ip,
+	       brackets && family == 6 ? "]" : "");
+}
+
+/*
+ * From the active bank:
+ *   reply forwarding: on, via ADDR:PORT, N rewrite(s)
+ *   forwarding limits: peers P, ...; out of IFACE only; 2000/s per destination, burst 4000
+ */
 static void print_forwarding(const char *ifname, const struct sl_config *cfg)
 {
 	const struct sl_fwd_config *f = &cfg->fwd;
-	char ip[INET6_ADDRSTRLEN];
-	bool off = false;
 
 	if (!f->enabled) {
 		printf("  reply forwarding: off\n");
@@ -33,15 +46,55 @@ static void print_forwarding(const char *ifname, const struct sl_config *cfg)
 	for (unsigned int i = 0; i < f->n_vias && i < SL_FWD_VIAS; i++) {
 		const struct sl_fwd_via *w = &f->vias[i];
 
-		if (!inet_ntop(w->family == 6 ? AF_INET6 : AF_INET, w->addr, ip,
-			       sizeof(ip)))
-			snprintf(ip, sizeof(ip), "?");
-		printf("%s %s%s%s:%u", i ? "," : "", w->family == 6 ? "[" : "",
-		       ip, w->family == 6 ? "]" : "", w->port);
-		off |= sl_iface_ip_forwarding(ifname, w->family) == 0;
+		printf("%s ", i ? "," : "");
+		print_addr(w->family, w->addr, true);
+		printf(":%u", w->port);
 	}
-	printf(", %u rewrite(s)%s\n", f->n_rewrites,
-	       off ? " (IP forwarding is off on the interface: replies go to the stack)" : "");
+	printf(", %u rewrite(s)\n", f->n_rewrites);
+	printf("  forwarding limits: peers");
+	for (unsigned int i = 0; i < f->n_peers && i < SL_FWD_PEERS; i++) {
+		printf("%s ", i ? "," : "");
+		print_addr(f->peers[i].family, f->peers[i].addr, false);
+		printf("/%u", f->peers[i].plen);
+	}
+	if (f->allow_redirect)
+		printf("; out of any interface (allow_redirect)");
+	else
+		printf("; out of %s only", ifname);
+	if (f->rate_interval_ns)
+		printf("; %llu/s per destination, burst %llu\n",
+		       (unsigned long long)(1000000000ULL / f->rate_interval_ns),
+		       (unsigned long long)(f->rate_burst_ns / f->rate_interval_ns + 1));
+	else
+		printf("; no rate limit\n");
+}
+
+/* "sync: ..." from sl_sync: what the responder's netlink sync keeps. */
+static void print_sync(const struct sl_maps *m, bool forwarding)
+{
+	struct sl_sync_state st;
+	struct timespec now;
+	__u64 now_ns;
+
+	if (sl_maps_read_sync(m, &st) || !st.heartbeat_ns) {
+		printf("  sync: never ran (no responder since attach): no frame is known to be ours\n");
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	now_ns = (__u64)now.tv_sec * 1000000000ULL + now.tv_nsec;
+	printf("  sync: %u local address(es), %u route(s), %u neighbour(s), %.1f s ago",
+	       st.local, st.routes, st.neighbours,
+	       now_ns > st.heartbeat_ns ? (now_ns - st.heartbeat_ns) / 1e9 : 0.0);
+	if (now_ns > st.heartbeat_ns + SL_SYNC_STALE_NS && forwarding)
+		printf("; stale: nothing forwarded");
+	if (st.flags & SL_SYNC_POLICY_ROUTING)
+		printf("; policy routing (ip rule) in use: nothing forwarded");
+	else if (!(st.flags & SL_SYNC_ROUTES_COMPLETE))
+		printf("; routes incomplete: nothing forwarded");
+	if (st.not_stored)
+		printf("; %u route(s), neighbour(s) or local address(es) did not fit",
+		       st.not_stored);
+	printf("\n");
 }
 
 /* Seconds a process has run, from /proc; -1 if unknown. */
@@ -139,11 +192,12 @@ static void status_one(const char *ifname)
 	if (sl_maps_open_pinned(&m, dir, err, sizeof(err)) == 0) {
 		sl_maps_read_active(&m, &act);
 		have_dp = sl_maps_read_config(&m, &dp) == 0;
-		sl_maps_close(&m);
 		printf("  pins: %s, rule bank %u, generation %u\n", dir,
 		       act.bank & 1, act.generation);
 		if (have_dp)
 			print_forwarding(ifname, &dp);
+		print_sync(&m, have_dp && dp.fwd.enabled);
+		sl_maps_close(&m);
 	} else {
 		printf("  pins: %s unusable: %s\n", dir, err);
 	}

@@ -58,20 +58,3 @@ int ctl_detach(const char *ifname, char *err, size_t errlen)
 	sl_pin_dir(ifname, dir, sizeof(dir));
 	return sl_prog_detach(ifname, dir, err, errlen);
 }
-
-void ctl_warn_forwarding(const char *ifname, const struct sl_fwd_config *f)
-{
-	for (int v = 4; v <= 6; v += 2) {
-		bool used = false;
-
-		for (unsigned int i = 0; i < f->n_vias && i < SL_FWD_VIAS; i++)
-			used |= f->vias[i].family == v;
-		if (!f->enabled || !used || sl_iface_ip_forwarding(ifname, v) != 0)
-			continue;
-		fprintf(stderr,
-			"sl-ctl: warning: reply forwarding is configured but IPv%d forwarding is off on %s:\n"
-			"  the kernel's FIB lookup refuses to route for it, so replies go to the stack\n"
-			"  (counted in fwd_unresolvable). Turn it on: sysctl -w net.ipv%d.conf.%s.forwarding=1\n",
-			v, ifname, v, ifname);
-	}
-}

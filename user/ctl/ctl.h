@@ -48,7 +48,5 @@ enum ctl_stats_format { CTL_FMT_TEXT, CTL_FMT_JSON, CTL_FMT_PROM };
  * read. */
 int ctl_stats_render(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 		     const struct sl_maps *m);
-/* Warns when [forward] is configured but the kernel will not route. */
-void ctl_warn_forwarding(const char *ifname, const struct sl_fwd_config *f);
 
 #endif /* SL_CTL_CTL_H */

@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 
 #include "dp/bank.h"
+#include "dp/local_addrs.h"
 
 int sl_bank_write(const struct sl_maps *m, const struct sl_bank_image *img)
 {
@@ -36,6 +37,10 @@ int sl_bank_write(const struct sl_maps *m, const struct sl_bank_image *img)
 	if (bpf_map_update_elem(m->fd[SL_M_CONFIG], &bank, &cfg, BPF_ANY) ||
 	    bpf_map_update_elem(m->fd[SL_M_NAMES], &bank, &img->names, BPF_ANY))
 		return -errno;
+	/* the bank's own local addresses, switched with it */
+	err = sl_local_write_bank(m, bank, &img->addresses);
+	if (err)
+		return err;
 	/* the hits of a bank count for the configuration in it: start the
 	 * new one at zero (it may hold the counts of two reloads ago) */
 	err = sl_maps_zero_percpu(m, SL_M_RULE_HITS, bank * SL_MAX_RULES,

@@ -12,8 +12,9 @@
 #include "conf/image.h"
 #include "dp/maps.h"
 
-/* Writes img into the bank not in use (config, rules, names; its rule
- * and rewrite hits start at zero), then flips to it.  The reply-window
+/* Writes img into the bank not in use (config, rules, names, its
+ * `addresses =` in sl_local; its rule and rewrite hits start at zero),
+ * then flips to it.  The reply-window
  * mask is the map's own size, not the file's (both sides must hash into
  * the same slots).  0 or -errno; on failure the active bank is unchanged. */
 int sl_bank_write(const struct sl_maps *m, const struct sl_bank_image *img);

@@ -61,22 +61,6 @@ int sl_iface_mtu(const char *ifname)
 	return ret;
 }
 
-int sl_iface_ip_forwarding(const char *ifname, int family)
-{
-	char path[128];
-	int c;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding",
-		 family == 6 ? 6 : 4, ifname);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	c = fgetc(f);
-	fclose(f);
-	return c == EOF ? -1 : c != '0';
-}
-
 unsigned int sl_iface_rx_queues(const char *ifname)
 {
 	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };

@@ -32,9 +32,4 @@ int sl_iface_vlan_stripped(const char *ifname, char *vlans, size_t vlans_len);
 /* The interface's MTU (the largest IP packet it sends), -1 if unknown. */
 int sl_iface_mtu(const char *ifname);
 
-/* 1 if IP forwarding (family 4 or 6) is on for ifname in this network
- * namespace, 0 if off, -1 if unknown.  The kernel's FIB helper
- * (bpf_fib_lookup) refuses to route for an interface without it. */
-int sl_iface_ip_forwarding(const char *ifname, int family);
-
 #endif /* SL_DP_IFACE_H */

@@ -284,6 +284,15 @@ int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank)
 	return 0;
 }
 
+int sl_maps_read_sync(const struct sl_maps *m, struct sl_sync_state *st)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->fd[SL_M_SYNC], &zero, st))
+		return -errno;
+	return 0;
+}
+
 int sl_maps_read_config(const struct sl_maps *m, struct sl_config *cfg)
 {
 	__u32 bank;

@@ -13,14 +13,16 @@
 /* Map names, as pinned. */
 #define SL_MAP_NAMES { "sl_active", "sl_config", "sl_rules", "sl_rule_hits", \
 		       "sl_fwd_hits", "sl_counters", "sl_window", "sl_xsks", \
-		       "sl_stats", "sl_names" }
-#define SL_N_MAPS 10
+		       "sl_stats", "sl_names", "sl_local", "sl_sync", \
+		       "sl_routes", "sl_neigh" }
+#define SL_N_MAPS 14
 
 struct sl_maps {
 	int fd[SL_N_MAPS];	/* in SL_MAP_NAMES order; -1 = not open */
 };
 enum { SL_M_ACTIVE, SL_M_CONFIG, SL_M_RULES, SL_M_RULE_HITS, SL_M_FWD_HITS,
-       SL_M_COUNTERS, SL_M_WINDOW, SL_M_XSKS, SL_M_STATS, SL_M_NAMES };
+       SL_M_COUNTERS, SL_M_WINDOW, SL_M_XSKS, SL_M_STATS, SL_M_NAMES,
+       SL_M_LOCAL, SL_M_SYNC, SL_M_ROUTES, SL_M_NEIGH };
 
 extern const char *const sl_map_names[SL_N_MAPS];
 
@@ -50,6 +52,8 @@ void sl_maps_close(struct sl_maps *m);
 /* The sl_active entry (bank and generation); -errno on failure. */
 int sl_maps_read_active(const struct sl_maps *m, struct sl_active *act);
 int sl_maps_active_bank(const struct sl_maps *m, __u32 *bank);
+/* What the responder's netlink sync did last (include/sl_edge.h). */
+int sl_maps_read_sync(const struct sl_maps *m, struct sl_sync_state *st);
 /* The settings of the active bank (what the data plane runs with). */
 int sl_maps_read_config(const struct sl_maps *m, struct sl_config *cfg);
 

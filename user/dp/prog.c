@@ -66,7 +66,14 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_XSKS] = bpf_map__fd(skel->maps.sl_xsks);
 	m->fd[SL_M_STATS] = bpf_map__fd(skel->maps.sl_stats);
 	m->fd[SL_M_NAMES] = bpf_map__fd(skel->maps.sl_names);
+	m->fd[SL_M_LOCAL] = bpf_map__fd(skel->maps.sl_local);
+	m->fd[SL_M_SYNC] = bpf_map__fd(skel->maps.sl_sync);
+	m->fd[SL_M_ROUTES] = bpf_map__fd(skel->maps.sl_routes);
+	m->fd[SL_M_NEIGH] = bpf_map__fd(skel->maps.sl_neigh);
 }
+
+/* the program's maps: the pinned ones, scratch, rate limits, .rodata */
+#define TAKE_OVER_MAPS	32
 
 /*
  * The interface runs our program, loaded by iproute2 ('ip link set dev IF
@@ -77,7 +84,7 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 static int take_over(__u32 prog_id, const char *dir,
 		     const struct sl_bank_image *img, char *err, size_t errlen)
 {
-	__u32 map_ids[16], len, n;
+	__u32 map_ids[TAKE_OVER_MAPS], len, n;
 	struct bpf_prog_info info = {};
 	char path[PATH_MAX + 32];
 	struct sl_maps m;
@@ -87,7 +94,7 @@ static int take_over(__u32 prog_id, const char *dir,
 	if (prog_fd < 0)
 		return 0;
 	len = sizeof(info);
-	info.nr_map_ids = 16;
+	info.nr_map_ids = TAKE_OVER_MAPS;
 	info.map_ids = (__u64)(unsigned long)map_ids;
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) ||
 	    strcmp(info.name, "sl_xdp")) {
@@ -95,7 +102,7 @@ static int take_over(__u32 prog_id, const char *dir,
 		return 0;
 	}
 	sl_maps_init(&m);
-	n = info.nr_map_ids < 16 ? info.nr_map_ids : 16;
+	n = info.nr_map_ids < TAKE_OVER_MAPS ? info.nr_map_ids : TAKE_OVER_MAPS;
 	for (__u32 i = 0; i < n; i++) {
 		struct bpf_map_info mi = {};
 		__u32 mlen = sizeof(mi);

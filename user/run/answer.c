@@ -51,6 +51,12 @@ void sl_answer_frame(const struct sl_engine_cfg *ecfg,
 		stat_add(&st->dropped_not_request, 1);
 		return;
 	}
+	/* port 0 (rport of a datagram from port 0): nowhere to deliver it;
+	 * Kamailio's sendto fails there, counted as a failure */
+	if (!res.dst_port) {
+		stat_add(&st->failures, 1);
+		return;
+	}
 	flen = frame_build_reply(frame, &fi, res.dst_port, res.len, tx_buf, tx_cap);
 	if (!flen) {
 		stat_add(&st->failures, 1);

@@ -6,7 +6,8 @@
  * in a responder slot of sl_stats (Kamailio's counters and resp:
  * dropped_not_request, dropped_unanswerable, failures, window_recorded,
  * oversize).  mtu: the interface's, 0 if unknown: a reply frame whose IP
- * packet is longer is not sent but counted (resp:oversize).
+ * packet is longer is not sent but counted (resp:oversize).  A reply to
+ * port 0 (rport of a datagram sent from port 0) is not sent: a failure.
  * Pure: no I/O, no clock, no map; the caller writes the reply-window entry
  * it is told to (before it transmits the frame).
  */

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "run/edge_sync.h"
 #include "run/proc.h"
 #include "run/responder.h"
 #include "run/run_dir.h"
@@ -49,6 +50,7 @@ static int serve(const char *ifname, const char *pin_dir,
 		 char *err, size_t errlen)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct edge_sync *es = NULL;
 	struct responder *r;
 	bool kept_bpf;
 	int ret;
@@ -81,12 +83,33 @@ static int serve(const char *ifname, const char *pin_dir,
 		responder_close(r);
 		return -1;
 	}
+	/* what the data plane knows of this host, read before it answers;
+	 * the netlink sockets are made and bound here, before the sandbox
+	 * (a sandbox that fails ends the process: es is not closed then) */
+	if (edge_sync_open(ifname, pin_dir, &es, err, errlen)) {
+		sl_run_remove(ifname);
+		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
+			ret = -1;
+		responder_close(r);
+		return -1;
+	}
 	/* everything that needed privileges is done: sockets bound, maps
 	 * open and mapped, run files written */
 	if (sl_sandbox_enter(SL_SANDBOX_RESPONDER, &kept_bpf, err, errlen)) {
 		sl_run_remove(ifname);
 		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
 			ret = -1;
+		responder_close(r);
+		return -1;
+	}
+	ret = edge_sync_start(es);
+	if (ret) {
+		snprintf(err, errlen, "cannot start the netlink sync thread: %s",
+			 strerror(-ret));
+		sl_run_remove(ifname);
+		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
+			ret = -1;
+		edge_sync_close(es);
 		responder_close(r);
 		return -1;
 	}
@@ -103,6 +126,7 @@ static int serve(const char *ifname, const char *pin_dir,
 				   "no capabilities");
 	}
 	ret = responder_run(r, &stop_flag, &reload_flag);
+	edge_sync_close(es);
 	responder_close(r);
 	sl_run_remove(ifname);
 	return ret;
