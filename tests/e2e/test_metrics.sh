@@ -20,9 +20,9 @@ URL=http://198.18.0.1:9494
 
 sl_need "$SLCTL"
 sl_setup "$SLCTL"
-sl_conf "$work/a.conf" OK "rate_limit = 0"
+sl_conf "$work/a.conf" OK
 printf '\n[metrics]\nlisten = 198.18.0.1:9494\n' >> "$work/a.conf"
-sl_conf "$work/none.conf" OK "rate_limit = 0"
+sl_conf "$work/none.conf" OK
 answers() { run_c $UDP ping 198.18.0.1 5060 "$1" 200 | sl_json /dev/stdin 'd["answered"]'; }
 
 # --- refused without an address to listen on

@@ -118,7 +118,7 @@ bad() {	# DESC LINE EXPECTED
 	check "... and nothing attached" sl_nothing_left
 }
 bad "sockets_per_queue = 0" "sockets_per_queue = 0" \
-	'bad.conf:5: sockets_per_queue: .0. is not a number of sockets from 1 to 16'
+	'bad.conf:[0-9]*: sockets_per_queue: .0. is not a number of sockets from 1 to 16'
 bad "sockets_per_queue = 17" "sockets_per_queue = 17" 'from 1 to 16'
 bad "cpus = 3-1" "cpus = 3-1" 'cpus: .3-1. is a range that runs backwards'
 bad "cpus = 0,0" "cpus = 0,0" 'CPU 0 is listed twice'
