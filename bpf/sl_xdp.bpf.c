@@ -25,6 +25,7 @@
 #include "rules.h"
 #include "ratelimit.h"
 #include "reply_forward.h"
+#include "window.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -74,20 +75,22 @@ static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 
 /*
  * A request (ACK included) whose payload is in the scratch buffer and
- * whose addresses are in scratch->pkt.  A global function: the verifier
- * checks it on its own, and its stack frame does not add to the one of
- * the reply-forwarding path.
+ * whose addresses are in scratch->pkt; partial: the message goes on past
+ * the copy (a longer payload, a first fragment).  A global function: the
+ * verifier checks it on its own, and its stack frame does not add to the
+ * one of the reply-forwarding path.
  */
-__noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank)
+__noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
+			  __u32 partial)
 {
 	struct sl_dp_counters *cnt;
 	struct sl_config *cfg;
 	struct sl_scratch *scr;
-	struct req_info ri = {};
+	struct req_info *ri;
 	const struct pkt *p;
-	__u32 zero = 0, rule;
+	__u32 zero = 0;
+	int is_ack, rule = -1;
 	__u8 action;
-	int is_ack;
 
 	bank &= 1;
 	cnt = bpf_map_lookup_elem(&sl_counters, &zero);
@@ -96,20 +99,21 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank)
 	if (!cnt || !scr || !cfg)
 		return XDP_PASS;
 	p = &scr->pkt;
+	ri = &scr->ri;
 	is_ack = copy >= 4 && (*(__u32 *)scr->buf) == W3('A', 'C', 'K') + (' ' << 24);
 
 	scr->scan.len = copy;
 	scr->scan.want_headers = (is_ack && cfg->has_signature) ||
-				 cfg->rules_need_headers;
+				 (cfg->rules_need & SL_NEED_HEADERS);
 	sip_scan_run(scr);
 
-	ri.scr = scr;
-	ri.len = copy;
-	if (parse_request_line(scr, &ri)) {
+	if (parse_request_line(scr, copy, partial)) {
 		cnt->parse_failures++;
 		return XDP_PASS;
 	}
 	cnt->sip_requests++;
+	if (p->unanswerable)
+		cnt->unanswerable++;
 
 	if (is_ack) {
 		int v = cfg->has_signature ? ack_check(scr, cfg) : ACK_PASS_NO_TAG;
@@ -127,38 +131,60 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank)
 			cnt->acks_expired++;
 	}
 
-	ri.family = p->family;
-	ri.dport = p->dport;
-	ri.src[0] = p->src[0];
-	ri.src[1] = p->src[1];
-	if (scr->scan.seen & (1u << HDR_UA))
-		ri.ua = scr->scan.hdr[HDR_UA];
-	rule = rules_eval(&ri, bank, cfg->n_rules);
-	if (rule != POS_NONE) {
-		__u32 hk = bank * SL_MAX_RULES + rule;
-		__u64 *hits = bpf_map_lookup_elem(&sl_rule_hits, &hk);
-
-		if (hits)
-			(*hits)++;
-		action = ri.matched_action;	/* no second rule lookup */
-	} else {
-		action = cfg->default_action;
+	ri->family = p->family;
+	ri->dport = p->dport;
+	ri->src[0] = p->src[0];
+	ri->src[1] = p->src[1];
+	ri->src_only = 0;
+	if (cfg->n_rules) {
+		if (rules_prepare(scr, cfg, bank, copy, partial))
+			cnt->unseen++;
+		rule = sl_rules_eval(bank, cfg->n_rules);
 	}
+	/* the matched rule's action, without a second rule lookup */
+	action = rule >= 0 ? scr->ri.matched_action : cfg->default_action;
 
 	if (action == SL_ACTION_DROP) {
 		cnt->dropped_by_rule++;
 		return XDP_DROP;
 	}
 	/* an ACK is never answered (Kamailio counts a failure): the stack
-	 * may still want it */
-	if (action == SL_ACTION_REPLY && !is_ack) {
+	 * may still want it; nor is what the responder cannot read back */
+	if (action == SL_ACTION_REPLY && !is_ack && !p->unanswerable) {
 		if (!rate_allows(cfg, p)) {
 			cnt->rate_limited++;
 			return XDP_DROP;
 		}
-		return redirect_to_responder(ctx, cnt, rule, bank);
+		return redirect_to_responder(ctx, cnt,
+					     rule >= 0 ? (__u32)rule : POS_NONE,
+					     bank);
 	}
 	cnt->passed_by_rule++;
+	return XDP_PASS;
+}
+
+/* An IPv6 frame whose extension headers run past what is read: only
+ * the rules with no key but src can be decided (ri.src_only). */
+static __always_inline int src_only(struct sl_dp_counters *cnt,
+				    const struct sl_config *cfg,
+				    const struct pkt *p, __u32 bank)
+{
+	struct sl_scratch *scr;
+	__u32 zero = 0;
+
+	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
+	if (!scr)
+		return XDP_PASS;
+	scr->ri.family = p->family;
+	scr->ri.src[0] = p->src[0];
+	scr->ri.src[1] = p->src[1];
+	scr->ri.src_only = 1;
+	if (cfg->n_rules && sl_rules_eval(bank, cfg->n_rules) >= 0 &&
+	    scr->ri.matched_action == SL_ACTION_DROP) {
+		cnt->dropped_unreadable++;
+		return XDP_DROP;
+	}
+	cnt->passed_not_sip++;
 	return XDP_PASS;
 }
 
@@ -170,7 +196,8 @@ int sl_xdp(struct xdp_md *ctx)
 	struct sl_active *act;
 	struct sl_scratch *scr;
 	struct pkt p = {};
-	__u32 zero = 0, bank, copy;
+	const struct pkt *pp;
+	__u32 zero = 0, bank, copy, skip = 0;
 	int kind;
 
 	cnt = bpf_map_lookup_elem(&sl_counters, &zero);
@@ -185,42 +212,61 @@ int sl_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 
+	/* one verifier state from here on, whatever the frame's shape
+	 * (VLAN tags, extension headers): the addresses and offsets go
+	 * through the map value, which the verifier does not track */
+	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
+	if (!scr)
+		return XDP_PASS;
+	scr->pkt = p;
+	pp = &scr->pkt;
+	kind = opaque(scr, kind);
+
 	act = bpf_map_lookup_elem(&sl_active, &zero);
 	bank = act ? act->bank & 1 : 0;
 	cfg = bpf_map_lookup_elem(&sl_config, &bank);
 	if (!cfg)
 		return XDP_PASS;
-	if (!port_served(cfg, p.dport)) {
+	if (kind == PKT_SRC_ONLY)
+		return src_only(cnt, cfg, pp, bank);
+	if (!port_served(cfg, pp->dport)) {
 		cnt->passed_not_sip++;
 		return XDP_PASS;
 	}
 	cnt->sip_udp++;
-	if (kind == PKT_MALFORMED || p.payload_len == 0) {
+	if (kind == PKT_MALFORMED || pp->payload_len == 0) {
 		cnt->parse_failures++;
 		return XDP_PASS;
 	}
-
-	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
-	if (!scr)
+	copy = load_window(ctx, scr, pp->payload_off, pp->payload_len);
+	if (!copy) {
+		cnt->parse_failures++;
 		return XDP_PASS;
-	copy = p.payload_len;
-	if (copy > SL_SCRATCH_LEN) {
-		copy = SL_SCRATCH_LEN;
+	}
+	/* CR/LF in front of the start line: the window starts after them */
+	if (scr->buf[0] == '\r' || scr->buf[0] == '\n') {
+		skip = sl_crlf_skip(ctx, pp->payload_off, pp->payload_len);
+		if (skip >= pp->payload_len) {
+			cnt->parse_failures++;
+			return XDP_PASS;
+		}
+		copy = load_window(ctx, scr, pp->payload_off + skip,
+				   pp->payload_len - skip);
+		if (!copy) {
+			cnt->parse_failures++;
+			return XDP_PASS;
+		}
+	}
+	if (pp->payload_len - skip > SL_SCRATCH_LEN)
 		cnt->truncated++;
-	}
-	if (copy < 1 ||
-	    bpf_xdp_load_bytes(ctx, p.payload_off, scr->buf, copy) < 0) {
-		cnt->parse_failures++;
-		return XDP_PASS;
-	}
 
 	if (copy >= 4 && (*(__u32 *)scr->buf) == W3('S', 'I', 'P') + ('/' << 24)) {
 		cnt->sip_responses++;
-		if (!cfg->fwd.enabled)
+		/* forwarded only in the shape its rewrite expects */
+		if (!cfg->fwd.enabled || skip || pp->unanswerable)
 			return XDP_PASS;
-		scr->pkt = p;
 		return sl_reply_forward(ctx, bank);
 	}
-	scr->pkt = p;
-	return sl_request(ctx, copy, bank);
+	return sl_request(ctx, copy, bank,
+			  pp->more || pp->payload_len - skip > SL_SCRATCH_LEN);
 }

@@ -30,9 +30,12 @@
 	X(redirect_fallback, "Requests to answer passed to the stack: no responder socket.") \
 	X(dropped_by_rule, "Requests dropped by a rule or default_action.") \
 	X(passed_by_rule, "Requests passed by a rule or default_action.") \
-	X(passed_not_sip, "Frames passed: not UDP to a SIP port, or IP fragments.") \
+	X(passed_not_sip, "Frames passed: not UDP to a SIP port, or IP fragments after the first.") \
 	X(parse_failures, "Malformed SIP datagrams, passed.") \
 	X(truncated, "SIP datagrams longer than the XDP parser reads.") \
+	X(unseen, "Requests with a part the rules use (Request-URI, User-Agent, From, To) past what XDP reads: drop and reply rules take it as matching.") \
+	X(unanswerable, "Requests read but not answerable here (IP first fragments, 3+ VLAN tags, 5+ IPv6 extension headers): a reply rule passes them.") \
+	X(dropped_unreadable, "Frames dropped by a src rule though unreadable past the IPv6 header (more than 8 extension headers).") \
 	X(rate_limited, "Requests dropped: their source exceeded rate_limit.") \
 	X(fwd_forwarded, "Responses forwarded (XDP_TX or redirect).") \
 	X(fwd_rewritten, "Forwarded responses whose code and reason were rewritten.") \
@@ -85,7 +88,8 @@
 	X(tx_ring_full, "Requests not answered: the AF_XDP TX ring was full (part of failures).") \
 	X(umem_exhausted, "Requests not answered: no free UMEM frame to reply in (part of failures).") \
 	X(oversize, "Replies not sent: longer than the interface's MTU (part of failures).") \
-	X(window_recorded, "Reply-window entries written for the ACK filter.")
+	X(window_recorded, "Reply-window entries written for the ACK filter.") \
+	X(not_answered_by_rule, "Requests without XDP metadata whose rule, evaluated here, does not reply (a reload in between): not answered.")
 
 #define SL_COUNTER_FIELD(name, help) __u64 name;
 #define SL_KAM_FIELD_BUCKET(f) __u64 f;

@@ -1,7 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Ethernet, up to two VLAN tags (802.1Q / 802.1ad), IPv4 with options or
- * IPv6 with the common extension headers, UDP.  Fragments are not ours.
+ * Ethernet, VLAN tags (802.1Q / 802.1ad), IPv4 with options or IPv6 with
+ * the common extension headers, UDP.
+ *
+ * What the responder can answer (frame_parse(), user/dp/frame_io.c) is
+ * the common shape: up to VLAN_TAGS_ANSWERED tags, up to
+ * IPV6_EXT_ANSWERED extension headers, no fragment.  Beyond it, a frame
+ * is still read for the rules, so that they cannot be evaded by its
+ * shape (p->unanswerable: a reply rule passes it): up to VLAN_TAGS_READ
+ * tags and IPV6_EXT_READ extension headers, and the first fragment of a
+ * datagram (p->more: the message goes on in later fragments).  A later
+ * fragment carries no UDP header: it passes, and the kernel cannot
+ * reassemble its datagram without the first.  An IPv6 header chain
+ * longer than IPV6_EXT_READ gives only the source (PKT_SRC_ONLY).
  */
 #ifndef SL_NET_PACKET_H
 #define SL_NET_PACKET_H
@@ -20,16 +31,25 @@
 #define NEXTHDR_ROUTING	43
 #define NEXTHDR_FRAGMENT 44
 #define NEXTHDR_DEST	60
-#define IPV6_EXT_MAX	4
+#define IP6_MF		0x0001
+#define IP6_OFFSET	0xfff8
+#define VLAN_TAGS_ANSWERED 2
+#define VLAN_TAGS_READ	8	/* more: passed (no stack takes it without
+				 * as many nested VLAN devices) */
+#define IPV6_EXT_ANSWERED 4
+#define IPV6_EXT_READ	8
 
 enum pkt_kind {
 	PKT_UDP,		/* UDP; payload fields valid */
-	PKT_OTHER,		/* not IP/UDP, or a fragment */
+	PKT_OTHER,		/* not IP/UDP, or a later fragment */
 	PKT_MALFORMED,		/* truncated headers, bad lengths */
+	PKT_SRC_ONLY,		/* IPv6 read up to its source only */
 };
 
 struct pkt {
 	__u8 family;
+	__u8 unanswerable;	/* read, but the responder cannot answer it */
+	__u8 more;		/* a first fragment: the datagram goes on */
 	__u16 dport;		/* host order */
 	__u64 src[2];
 	__u64 dst[2];		/* our address: reply forwarding sends from it */
@@ -73,6 +93,34 @@ static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p
 	return PKT_UDP;
 }
 
+/* The UDP header of a first fragment, and the payload bytes it carries:
+ * l4_len bytes of IP payload by the IP header, within the frame. */
+static __always_inline int parse_udp_first_fragment(struct xdp_md *ctx,
+						    void *l4, __u32 l4_len,
+						    struct pkt *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct udphdr *udp = l4;
+	__u32 ulen, avail;
+
+	if ((void *)(udp + 1) > data_end)
+		return PKT_MALFORMED;
+	ulen = bpf_ntohs(udp->len);
+	p->dport = bpf_ntohs(udp->dest);
+	p->payload_off = (void *)(udp + 1) - data;
+	if (ulen < sizeof(*udp) || l4_len < sizeof(*udp))
+		return PKT_MALFORMED;
+	avail = bpf_xdp_get_buff_len(ctx);
+	if (avail < p->payload_off)
+		return PKT_MALFORMED;
+	avail -= p->payload_off;
+	if (avail > l4_len - sizeof(*udp))
+		avail = l4_len - sizeof(*udp);
+	p->payload_len = ulen - sizeof(*udp) < avail ? ulen - sizeof(*udp) : avail;
+	return PKT_UDP;
+}
+
 static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 {
 	void *data = (void *)(long)ctx->data;
@@ -86,7 +134,7 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		return PKT_OTHER;
 	proto = bpf_ntohs(eth->h_proto);
 #pragma unroll
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < VLAN_TAGS_READ; i++) {
 		struct vlan_hdr_s *vh = cur;
 
 		if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
@@ -95,6 +143,8 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 			return PKT_OTHER;
 		proto = bpf_ntohs(vh->proto);
 		cur = vh + 1;
+		if (i >= VLAN_TAGS_ANSWERED)
+			p->unanswerable = 1;
 	}
 
 	p->l3_off = cur - data;
@@ -107,8 +157,8 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		ihl = ip->ihl * 4;
 		if (ip->version != 4 || ihl < sizeof(*ip))
 			return PKT_OTHER;
-		if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
-			return PKT_OTHER;
+		if (ip->frag_off & bpf_htons(IP_OFFSET))
+			return PKT_OTHER;	/* a later fragment */
 		if (ip->protocol != IPPROTO_UDP)
 			return PKT_OTHER;
 		if (cur + ihl > data_end)
@@ -118,6 +168,14 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		p->src[1] = 0;
 		p->dst[0] = ip->daddr;
 		p->dst[1] = 0;
+		if (ip->frag_off & bpf_htons(IP_MF)) {
+			__u32 tot = bpf_ntohs(ip->tot_len);
+
+			p->more = 1;
+			p->unanswerable = 1;
+			return parse_udp_first_fragment(ctx, cur + ihl,
+							tot > ihl ? tot - ihl : 0, p);
+		}
 		return parse_udp(ctx, cur + ihl, p);
 	}
 	if (proto == ETH_P_IPV6) {
@@ -132,19 +190,45 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		nexthdr = ip6->nexthdr;
 		cur = ip6 + 1;
 #pragma unroll
-		for (i = 0; i < IPV6_EXT_MAX; i++) {
+		for (i = 0; i < IPV6_EXT_READ; i++) {
 			struct ipv6_opt_hdr *eh = cur;
 
 			if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_ROUTING &&
-			    nexthdr != NEXTHDR_DEST)
+			    nexthdr != NEXTHDR_DEST && nexthdr != NEXTHDR_FRAGMENT)
 				break;
+			if (i >= IPV6_EXT_ANSWERED)
+				p->unanswerable = 1;
+			if (nexthdr == NEXTHDR_FRAGMENT) {
+				struct frag_hdr *fh = cur;
+
+				if ((void *)(fh + 1) > data_end)
+					return PKT_OTHER;
+				if (fh->frag_off & bpf_htons(IP6_OFFSET))
+					return PKT_OTHER;	/* a later fragment */
+				if (fh->frag_off & bpf_htons(IP6_MF))
+					p->more = 1;
+				p->unanswerable = 1;
+				nexthdr = fh->nexthdr;
+				cur = fh + 1;
+				continue;
+			}
 			if ((void *)(eh + 1) > data_end)
 				return PKT_OTHER;
 			nexthdr = eh->nexthdr;
 			cur += (eh->hdrlen + 1) * 8;
 		}
-		if (nexthdr != IPPROTO_UDP)	/* fragments included */
+		if (nexthdr == NEXTHDR_HOP || nexthdr == NEXTHDR_ROUTING ||
+		    nexthdr == NEXTHDR_DEST || nexthdr == NEXTHDR_FRAGMENT)
+			return PKT_SRC_ONLY;
+		if (nexthdr != IPPROTO_UDP)
 			return PKT_OTHER;
+		if (p->more) {
+			__u32 l4 = bpf_ntohs(ip6->payload_len),
+			      ext = cur - (void *)(ip6 + 1);
+
+			return parse_udp_first_fragment(ctx, cur,
+							l4 > ext ? l4 - ext : 0, p);
+		}
 		return parse_udp(ctx, cur, p);
 	}
 	return PKT_OTHER;

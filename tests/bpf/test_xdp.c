@@ -47,6 +47,9 @@ static struct fx_result res;
 #define C_DROP		{ C_REQ_BASE, .dropped_by_rule = 1 }
 #define C_PASS		{ C_REQ_BASE, .passed_by_rule = 1 }
 #define C_ABSORBED	{ C_REQ_BASE, .acks_absorbed = 1 }
+/* read, not answerable (a fragment, 3+ VLAN tags, 5+ IPv6 extension
+ * headers): a reply passes */
+#define C_UNANSWERABLE	{ C_REQ_BASE, .passed_by_rule = 1, .unanswerable = 1 }
 /* an ACK that was not absorbed and then passed by the rules */
 #define C_ACK_PASS(...)	{ C_REQ_BASE, .acks_passed = 1, .passed_by_rule = 1, \
 			  __VA_ARGS__ }
@@ -269,23 +272,49 @@ static const struct l2l3_case not_sip_cases[] = {
 	  C_NOT_SIP },
 	{ "UDP from 5060 to 5062", FK_SPEC, { .sport = 5060, .dport = 5062 },
 	  RESPONSE_MSG, XDP_PASS, C_NOT_SIP },
-	{ "IPv4 first fragment (MF)", FK_SPEC, { .ip_frag = FRAME_IP_MF },
-	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
 	{ "IPv4 later fragment (offset 185)", FK_SPEC, { .ip_frag = 185 },
 	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
 	{ "IPv4 last fragment (offset, no MF)", FK_SPEC,
 	  { .ip_frag = 1 }, OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
-	{ "IPv6 fragment header, first (MF)", FK_SPEC,
-	  { .family = 6, .frag6 = true, .frag6_mf = true }, OPTIONS_MSG,
-	  XDP_PASS, C_NOT_SIP },
 	{ "IPv6 fragment header, offset 185", FK_SPEC,
 	  { .family = 6, .frag6 = true, .frag6_off = 185 }, OPTIONS_MSG,
 	  XDP_PASS, C_NOT_SIP },
+	{ "IPv6 hop-by-hop + fragment header, offset 185", FK_SPEC,
+	  { .family = 6, .hbh = true, .frag6 = true, .frag6_off = 185 },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	{ "nine VLAN tags (more than are read)", FK_SPEC, { .n_vlans = 9 },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	/* read for the rules, but no reply can be built for them: a reply
+	 * passes */
+	{ "IPv4 first fragment (MF)", FK_SPEC, { .ip_frag = FRAME_IP_MF },
+	  OPTIONS_MSG, XDP_PASS, C_UNANSWERABLE },
+	{ "IPv6 fragment header, first (MF)", FK_SPEC,
+	  { .family = 6, .frag6 = true, .frag6_mf = true }, OPTIONS_MSG,
+	  XDP_PASS, C_UNANSWERABLE },
+	{ "IPv6 atomic fragment (offset 0, no MF)", FK_SPEC,
+	  { .family = 6, .frag6 = true }, OPTIONS_MSG,
+	  XDP_PASS, C_UNANSWERABLE },
 	{ "IPv6 hop-by-hop + fragment header", FK_SPEC,
 	  { .family = 6, .hbh = true, .frag6 = true, .frag6_mf = true },
-	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	  OPTIONS_MSG, XDP_PASS, C_UNANSWERABLE },
 	{ "three VLAN tags", FK_SPEC, { .n_vlans = 3, .vid = { 10, 20, 30 } },
-	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	  OPTIONS_MSG, XDP_PASS, C_UNANSWERABLE },
+	{ "eight VLAN tags", FK_SPEC, { .n_vlans = 8 },
+	  OPTIONS_MSG, XDP_PASS, C_UNANSWERABLE },
+	{ "IPv6, five extension headers", FK_SPEC,
+	  { .family = 6, .hbh = true, .n_dest6 = 4 }, OPTIONS_MSG,
+	  XDP_PASS, C_UNANSWERABLE },
+	{ "IPv6, eight extension headers", FK_SPEC,
+	  { .family = 6, .hbh = true, .n_dest6 = 7 }, OPTIONS_MSG,
+	  XDP_PASS, C_UNANSWERABLE },
+	/* up to four: answered */
+	{ "IPv6, four extension headers", FK_SPEC,
+	  { .family = 6, .hbh = true, .n_dest6 = 3 }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+	/* longer chains: the source only (no rules here: passed) */
+	{ "IPv6, nine extension headers", FK_SPEC,
+	  { .family = 6, .hbh = true, .n_dest6 = 8 }, OPTIONS_MSG,
+	  XDP_PASS, C_NOT_SIP },
 	{ "truncated IPv4 header", FK_SPEC, { .truncate_to = 14 + 12 },
 	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
 	{ "truncated IPv6 header", FK_SPEC,
@@ -1558,7 +1587,9 @@ static void test_rules(void **state)
 	table_done("rules", bad, i);
 }
 
-/* Rule n of a full table of SL_MAX_RULES: the loop reaches the end. */
+/* Rule n of a full table of SL_MAX_RULES: the loop reaches the end.
+ * A file names at most SL_METHOD_NAMES methods: the last rule matches
+ * by its R-URI user. */
 static void test_rules_last_of_64(void **state)
 {
 	static const struct sl_dp_counters want = C_REPLY;
@@ -1568,21 +1599,28 @@ static void test_rules_last_of_64(void **state)
 
 	(void)state;
 	o = (size_t)snprintf(conf, sizeof(conf), FX_SL);
-	for (i = 0; i < SL_MAX_RULES; i++)
+	for (i = 0; i < SL_MAX_RULES - 1; i++)
 		o += (size_t)snprintf(conf + o, sizeof(conf) - o,
 				      "[rule m%02d]\nmethod = M%02d\naction = reply\n",
 				      i, i);
+	o += (size_t)snprintf(conf + o, sizeof(conf) - o,
+			      "[rule last]\nruri_user_prefix = last\naction = reply\n");
 	assert_true(o < sizeof(conf));
 	CONFIG("%s", conf);
 	reset_or_fail();
-	expect_run("M63", build(&(struct frame_spec){}, msg,
-				text(REQ("M63", "sip:b@198.18.0.1", ""))),
+	expect_run("M62", build(&(struct frame_spec){}, msg,
+				text(REQ("M62", "sip:b@198.18.0.1", ""))),
+		   XDP_PASS, &want, SL_MAX_RULES - 2);
+	expect_hits("M62", SL_MAX_RULES - 2);
+	reset_or_fail();
+	expect_run("the last rule", build(&(struct frame_spec){}, msg,
+					  text(REQ("M63", "sip:last@198.18.0.1", ""))),
 		   XDP_PASS, &want, SL_MAX_RULES - 1);
-	expect_hits("M63", SL_MAX_RULES - 1);
+	expect_hits("the last rule", SL_MAX_RULES - 1);
 }
 
 /*
- * Every list of a rule filled to its limit (SL_MAX_METHODS methods,
+ * Every list of a rule filled to its limit (SL_METHOD_NAMES methods,
  * SL_MAX_PREFIXES src prefixes, SL_MAX_PORTS ports, the [sl] ports as
  * well), and a request for each entry, the last one included: an entry
  * past some shorter bound would pass.  Written against the constants,
@@ -1598,16 +1636,18 @@ static void test_rules_full_lists(void **state)
 	int bad = 0, rows = 0;
 
 	(void)state;
-	/* methods: M0 .. M7 */
-	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "[rule methods]\naction = drop\nmethod = ");
-	for (i = 0; i < SL_MAX_METHODS; i++)
-		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "%sM%u",
-				      i ? ", " : "", i);
+	/* methods: M0 .. M62 on method lines of 8 (the key repeats), each
+	 * one dropped, M63 (named by no rule) passed */
+	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "[rule methods]\naction = drop\n");
+	for (i = 0; i < SL_METHOD_NAMES; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "%sM%u%s",
+				      i % 8 ? "" : "method = ", i,
+				      i % 8 == 7 || i + 1 == SL_METHOD_NAMES ? "\n" : ", ");
 	assert_true(o < sizeof(conf));
-	CONFIG("%s\n", conf);
-	for (i = 0; i <= SL_MAX_METHODS; i++, rows++) {
+	CONFIG("%s", conf);
+	for (i = 0; i <= SL_METHOD_NAMES; i++, rows++) {
 		snprintf(method, sizeof(method), "M%u", i);
-		snprintf(name, sizeof(name), "%u methods, request %s", SL_MAX_METHODS, method);
+		snprintf(name, sizeof(name), "%u methods, request %s", SL_METHOD_NAMES, method);
 		reset_or_fail();
 		/* REQ() takes literals: build the request here */
 		plen = sip_fmt(msg, sizeof(msg), true,
@@ -1616,9 +1656,9 @@ static void test_rules_full_lists(void **state)
 			       method, method);
 		assert_true(plen > 0);
 		bad += check_run(name, build(&(struct frame_spec){}, msg, plen),
-				 i < SL_MAX_METHODS ? XDP_DROP : XDP_PASS,
-				 i < SL_MAX_METHODS ? &drop : &pass, 0) ||
-		       check_hits(name, i < SL_MAX_METHODS ? 0 : -1);
+				 i < SL_METHOD_NAMES ? XDP_DROP : XDP_PASS,
+				 i < SL_METHOD_NAMES ? &drop : &pass, 0) ||
+		       check_hits(name, i < SL_METHOD_NAMES ? 0 : -1);
 	}
 
 	/* src: 198.18.10.0/24 .. and the last one IPv6 */

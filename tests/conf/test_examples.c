@@ -108,25 +108,17 @@ static unsigned need_rule(const struct sl_settings *s, const char *name)
 	return (unsigned)i;
 }
 
-static int has_method(const struct sl_rule *r, const char *m)
+/* The rule's only method is m (of the file's method names s). */
+static void assert_method_of(const struct sl_settings *s,
+			     const struct sl_rule *r, const char *m)
 {
-	size_t len = strlen(m);
+	unsigned n = sl_method_number(s, m);
 
-	for (unsigned i = 0; i < r->n_methods; i++)
-		if (r->methods[i].len == len && !memcmp(r->methods[i].name, m, len))
-			return 1;
-	return 0;
-}
-
-/* The rule's only method is m. */
-static void assert_method(const struct sl_rule *r, const char *m)
-{
 	assert_true(r->keys & SL_KEY_METHOD);
-	assert_int_equal(r->method_any, 0);
-	assert_int_equal(r->n_methods, 1);
-	if (!has_method(r, m))
-		fail_msg("method is not %s", m);
+	if (n == SL_METHOD_OTHER || r->method_mask != 1ULL << n)
+		fail_msg("method is not %s alone", m);
 }
+#define assert_method(r, m)	assert_method_of(s, r, m)
 
 static int has_prefix(const struct sl_rule *r, const char *text, unsigned plen)
 {
@@ -428,7 +420,7 @@ static void test_options_keepalive(void **state)
 	/* in front of a SIP server: everything else passes */
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
 	assert_int_equal(s->dp.n_rules, 1);
-	assert_int_equal(s->dp.rules_need_headers, 0);
+	assert_int_equal(s->dp.rules_need, 0);
 
 	i = need_rule(s, "options-ping");
 	r = &s->rules[i];
@@ -464,7 +456,7 @@ static void test_scanner_reject(void **state)
 	assert_string_equal(s->server_header, "");	/* tell scanners nothing */
 	assert_true(s->dp.ack_window_ns == 4000000000ULL);
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
-	assert_int_equal(s->dp.rules_need_headers, 1);
+	assert_int_equal(s->dp.rules_need, SL_NEED_USER_AGENT);
 	assert_int_equal(s->dp.n_rules, 2 + sizeof(scanners) / sizeof(scanners[0]));
 
 	/* brute-force REGISTER from these networks: dropped, and first */

@@ -137,9 +137,9 @@ static int handle_key(struct parse_ctx *c, const char *name, const char *val)
 			    sects[c->sect].in);
 	}
 	seen = section_seen(c);
-	if (seen[k] && !(in_rule && k == R_HEADER))
+	if (seen[k] && !keys[k].may_repeat)
 		return conf_fail(c, "'%s' is already set at line %u%s", name,
-			    seen[k], in_rule ? " (only 'header' may repeat)" : "");
+			    seen[k], in_rule ? " (only 'header' and 'method' may repeat)" : "");
 	if (!*val && !keys[k].may_be_empty)
 		return conf_fail(c, "'%s' needs a value", name);
 	if (keys[k].parse(c, name, val))

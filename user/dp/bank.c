@@ -34,7 +34,8 @@ int sl_bank_write(const struct sl_maps *m, const struct sl_bank_image *img)
 			return -errno;
 	}
 	if (bpf_map_update_elem(m->fd[SL_M_CONFIG], &bank, &cfg, BPF_ANY) ||
-	    bpf_map_update_elem(m->fd[SL_M_NAMES], &bank, &img->names, BPF_ANY))
+	    bpf_map_update_elem(m->fd[SL_M_NAMES], &bank, &img->names, BPF_ANY) ||
+	    bpf_map_update_elem(m->fd[SL_M_UA_DFA], &bank, &img->ua, BPF_ANY))
 		return -errno;
 	/* the hits of a bank count for the configuration in it: start the
 	 * new one at zero (it may hold the counts of two reloads ago) */

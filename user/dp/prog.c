@@ -66,6 +66,7 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_XSKS] = bpf_map__fd(skel->maps.sl_xsks);
 	m->fd[SL_M_STATS] = bpf_map__fd(skel->maps.sl_stats);
 	m->fd[SL_M_NAMES] = bpf_map__fd(skel->maps.sl_names);
+	m->fd[SL_M_UA_DFA] = bpf_map__fd(skel->maps.sl_ua_dfa);
 }
 
 /*
