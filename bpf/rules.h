@@ -117,7 +117,8 @@ static __always_inline int rule_matches(struct sl_scratch *x,
 	if (ri->src_only && (keys & ~SL_KEY_SRC))
 		return 0;
 	if ((keys & SL_KEY_METHOD) &&
-	    !((r->method_mask >> (ri->method_id & SL_METHOD_OTHER)) & 1))
+	    !STR_KEY(unseen & UNSEEN_METHOD, strict,
+		     (r->method_mask >> (ri->method_id & SL_METHOD_OTHER)) & 1))
 		return 0;
 	if ((keys & SL_KEY_SRC) && !src_matches(r, ri))
 		return 0;
@@ -194,7 +195,7 @@ __noinline int sl_rules_eval(__u32 bank, __u32 n_rules)
 	struct sl_config *cfg;
 	struct req_info *ri;
 	__u32 zero = 0, hk;
-	__u64 *hits, ua_ok;
+	__u64 *hits, ua_ok, method_ok;
 
 	bank &= 1;
 	x = bpf_map_lookup_elem(&sl_scratch, &zero);
@@ -210,8 +211,10 @@ __noinline int sl_rules_eval(__u32 bank, __u32 n_rules)
 	ri->cand = n_rules >= SL_MAX_RULES ? ~0ULL : (1ULL << n_rules) - 1;
 	if (!ri->src_only) {
 		ua_ok = ri->unseen & UNSEEN_UA ? cfg->strict : ri->ua_hits;
-		ri->cand &= cfg->method_rules[ri->method_id & SL_METHOD_OTHER] &
-			    (cfg->ua_free | ua_ok);
+		method_ok = ri->unseen & UNSEEN_METHOD ?
+			    cfg->method_free | cfg->strict :
+			    cfg->method_rules[ri->method_id & SL_METHOD_OTHER];
+		ri->cand &= method_ok & (cfg->ua_free | ua_ok);
 	}
 	bpf_loop(SL_MAX_RULES, rule_cb, &lc, 0);
 	if (ri->matched >= SL_MAX_RULES)
@@ -283,8 +286,11 @@ static __always_inline __u32 rules_prepare(struct sl_scratch *x,
 		used |= UNSEEN_FROM;
 	if (need & SL_NEED_TO)
 		used |= UNSEEN_TO;
+	if (need & SL_NEED_METHOD)
+		used |= UNSEEN_METHOD;
 	if (ri->line_cut) {
-		ri->unseen = UNSEEN_RURI | UNSEEN_UA | UNSEEN_FROM | UNSEEN_TO;
+		ri->unseen = UNSEEN_ALL |
+			     (ri->line_cut == 2 ? UNSEEN_METHOD : 0);
 		return ri->unseen & used;
 	}
 	ri->unseen = 0;

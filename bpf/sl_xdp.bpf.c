@@ -247,6 +247,10 @@ int sl_xdp(struct xdp_md *ctx)
 	if (scr->buf[0] == '\r' || scr->buf[0] == '\n') {
 		skip = sl_crlf_skip(ctx, pp->payload_off, pp->payload_len);
 		if (skip >= pp->payload_len) {
+			/* a first fragment of CR/LF: the request line is
+			 * in a later one; a whole datagram: keep-alives */
+			if (pp->more)
+				return sl_request(ctx, 0, bank, 1);
 			cnt->parse_failures++;
 			return XDP_PASS;
 		}

@@ -138,6 +138,7 @@ enum sl_rules_need {
 	SL_NEED_FROM		= 1u << 1,
 	SL_NEED_TO		= 1u << 2,
 	SL_NEED_RURI_USER	= 1u << 3,	/* no header: the request line */
+	SL_NEED_METHOD		= 1u << 4,	/* ditto */
 };
 #define SL_NEED_HEADERS	(SL_NEED_USER_AGENT | SL_NEED_FROM | SL_NEED_TO)
 
@@ -230,11 +231,13 @@ struct sl_config {
 	struct sl_method_slot methods[SL_METHOD_SLOTS];
 	/* What the rule loop takes once per packet (compiled by user/conf),
 	 * bit r for rule r: method_rules[m], the rules that method m
-	 * passes (every rule without a method key); ua_free, the rules
-	 * without a user_agent key; strict, the rules that drop or reply.
+	 * passes (every rule without a method key); method_free and
+	 * ua_free, the rules without a method or user_agent key; strict,
+	 * the rules that drop or reply.
 	 * The loop then visits only the rules both the method and the
 	 * User-Agent let through. */
 	__u64 method_rules[SL_METHOD_OTHER + 1];
+	__u64 method_free;
 	__u64 ua_free;
 	__u64 strict;
 };

@@ -5,7 +5,8 @@
  * URI, trailing whitespace).  On a message that goes on past the window
  * (a longer payload, a first IP fragment), a request line without its
  * LF still gives the method: a long Request-URI must not hide a REGISTER
- * from the rules.  What the rules match a request against is gathered in
+ * from the rules; without even a method, it is a request of which
+ * nothing is known.  What the rules match a request against is gathered in
  * x->ri (struct req_info, sip/scratch.h).
  */
 #ifndef SL_SIP_REQUEST_LINE_H
@@ -57,8 +58,13 @@ static __always_inline int parse_request_line(struct sl_scratch *x, __u32 len,
 		if (!partial)
 			return -1;
 		msp = find_byte(x, 0, len, ' ');
-		if (msp == POS_NONE || msp == 0)
-			return -1;
+		if (msp == POS_NONE || msp == 0) {
+			/* not even the method (a first fragment of CR/LF, a
+			 * method longer than the window): nothing is known */
+			ri->line_cut = 2;
+			method_words(x, 0);
+			return 0;
+		}
 		ri->line_cut = 1;
 		method_words(x, msp);
 		return 0;

@@ -180,7 +180,9 @@ enum unseen {
 	UNSEEN_UA	= 1u << 1,
 	UNSEEN_FROM	= 1u << 2,
 	UNSEEN_TO	= 1u << 3,
+	UNSEEN_METHOD	= 1u << 4,	/* not even a method in the window */
 };
+#define UNSEEN_ALL	(UNSEEN_RURI | UNSEEN_UA | UNSEEN_FROM | UNSEEN_TO)
 
 /*
  * The request as the rules see it (rules.h): the request line's pieces
@@ -192,7 +194,8 @@ struct req_info {
 	__u32 method_len;
 	__u64 method[SL_METHOD_MAX_LEN / 8];	/* zero padded */
 	struct span ruri_user;	/* e == POS_NONE: none */
-	__u8 line_cut;		/* the request line runs past the window */
+	__u8 line_cut;		/* the request line runs past the window;
+				 * 2: its method too */
 	__u8 family;		/* 4 or 6 */
 	__u8 unseen;		/* enum unseen bits */
 	__u8 src_only;		/* only src keys can be decided */

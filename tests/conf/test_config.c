@@ -1139,7 +1139,8 @@ static void test_all_keys_in_rule(void **state)
 			 SL_KEY_RURI_USER | SL_KEY_USER_AGENT);
 	assert_int_equal(st.rules[0].reply_code, 503);
 	assert_string_equal(st.replies[0].headers, "Retry-After: 60\r\n");
-	assert_int_equal(st.dp.rules_need, SL_NEED_USER_AGENT | SL_NEED_RURI_USER);
+	assert_int_equal(st.dp.rules_need, SL_NEED_USER_AGENT | SL_NEED_RURI_USER |
+			 SL_NEED_METHOD);
 }
 
 /* DESIGN.md section 5, verbatim. */
@@ -1844,7 +1845,7 @@ static void test_example_file(void **state)
 	assert_false(st.tag_addr_set);
 	assert_int_equal(st.rate_limit, 0);
 	assert_int_equal(st.window_slots, 1048576);
-	assert_int_equal(st.dp.rules_need, SL_NEED_USER_AGENT);
+	assert_int_equal(st.dp.rules_need, SL_NEED_USER_AGENT | SL_NEED_METHOD);
 	assert_int_equal(st.dp.n_rules, 4);
 
 	r = &st.rules[0];

@@ -420,7 +420,7 @@ static void test_options_keepalive(void **state)
 	/* in front of a SIP server: everything else passes */
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
 	assert_int_equal(s->dp.n_rules, 1);
-	assert_int_equal(s->dp.rules_need, 0);
+	assert_int_equal(s->dp.rules_need, SL_NEED_METHOD);
 
 	i = need_rule(s, "options-ping");
 	r = &s->rules[i];
@@ -456,7 +456,7 @@ static void test_scanner_reject(void **state)
 	assert_string_equal(s->server_header, "");	/* tell scanners nothing */
 	assert_true(s->dp.ack_window_ns == 4000000000ULL);
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
-	assert_int_equal(s->dp.rules_need, SL_NEED_USER_AGENT);
+	assert_int_equal(s->dp.rules_need, SL_NEED_USER_AGENT | SL_NEED_METHOD);
 	assert_int_equal(s->dp.n_rules, 2 + sizeof(scanners) / sizeof(scanners[0]));
 
 	/* brute-force REGISTER from these networks: dropped, and first */

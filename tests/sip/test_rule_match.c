@@ -99,6 +99,13 @@ static void test_window(void **state)
 
 	strcpy(msg, "\r\n\r\n");
 	assert_int_equal(read_view(4, false), -1);		/* only CR/LF */
+	/* ... of a first fragment: the request line is in a later one */
+	assert_int_equal(read_view(4, true), 0);
+	assert_int_equal(v.unseen, SL_UNSEEN_ALL);
+	strcpy(msg, "REGISTERsip:h");			/* no SP, more follows */
+	assert_int_equal(read_view(strlen(msg), true), 0);
+	assert_int_equal(v.unseen, SL_UNSEEN_ALL);
+	assert_int_equal(read_view(strlen(msg), false), -1);
 	strcpy(msg, "\nSIP/2.0 200 OK\r\n\r\n");
 	assert_int_equal(read_view(strlen(msg), false), -1);	/* a response */
 	strcpy(msg, "OPTIONS sip:bob@h\r\n\r\n");
@@ -289,6 +296,17 @@ static void test_unseen(void **state)
 	assert_int_equal(read_view(strlen(msg), false), 0);
 	assert_int_equal(match(&action), 1);
 	assert_int_equal(action, SL_ACTION_DROP);
+	/* not even the method seen (a first fragment of CR/LF): a drop
+	 * rule's method key matches, a pass rule's does not */
+	config("[sl]\n[rule any]\nmethod = *\naction = pass\n"
+	       "[rule reg]\nmethod = REGISTER\nfrom_user = 100\naction = drop\n");
+	strcpy(msg, "\r\n\r\n\r\n");
+	assert_int_equal(read_view(6, true), 0);
+	assert_int_equal(match(&action), 1);
+	assert_int_equal(action, SL_ACTION_DROP);
+	config("[sl]\n"
+	       "[rule trusted]\nuser_agent = trusted-pbx\naction = pass\n"
+	       "[rule scanner]\nuser_agent = friendly-scanner\naction = drop\n");
 	/* seen: the pass rule takes it */
 	snprintf(msg, sizeof(msg), "REGISTER sip:h SIP/2.0\r\n"
 		 "User-Agent: trusted-pbx\r\nX-Pad: %s\r\n\r\n", pad);

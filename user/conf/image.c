@@ -29,6 +29,8 @@ int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
 		for (unsigned int m = 0; m <= SL_METHOD_OTHER; m++)
 			if (!(r->keys & SL_KEY_METHOD) || ((r->method_mask >> m) & 1))
 				img->cfg.method_rules[m] |= 1ULL << i;
+		if (!(r->keys & SL_KEY_METHOD))
+			img->cfg.method_free |= 1ULL << i;
 		if (!(r->keys & SL_KEY_USER_AGENT))
 			img->cfg.ua_free |= 1ULL << i;
 		if (r->action != SL_ACTION_PASS)

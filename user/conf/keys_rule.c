@@ -90,6 +90,7 @@ static int rule_method(struct parse_ctx *c, const char *key, const char *val)
 		*form = METHOD_ANY;
 		r->method_mask = ~0ULL;
 		r->keys |= SL_KEY_METHOD;
+		c->s->dp.rules_need |= SL_NEED_METHOD;
 		return 0;
 	}
 	if (*p == '!') {
@@ -132,6 +133,7 @@ static int rule_method(struct parse_ctx *c, const char *key, const char *val)
 		*form = METHOD_LIST;
 	r->method_mask = *form == METHOD_NOT ? ~*bits : *bits;
 	r->keys |= SL_KEY_METHOD;
+	c->s->dp.rules_need |= SL_NEED_METHOD;
 	return 0;
 }
 

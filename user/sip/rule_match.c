@@ -99,9 +99,11 @@ bool sl_rule_matches(const struct sl_config *cfg, const struct sl_rule *r,
 	bool strict = r->action != SL_ACTION_PASS;
 	__u32 keys = r->keys;
 
-	if ((keys & SL_KEY_METHOD) &&
-	    !((r->method_mask >> sl_rule_method_number(cfg, v)) & 1))
-		return false;
+	if (keys & SL_KEY_METHOD) {
+		if (v->unseen & SL_UNSEEN_METHOD ? !strict :
+		    !((r->method_mask >> sl_rule_method_number(cfg, v)) & 1))
+			return false;
+	}
 	if ((keys & SL_KEY_SRC) && !src_matches(r, v))
 		return false;
 	if ((keys & SL_KEY_PORT) && !port_matches(r, v))

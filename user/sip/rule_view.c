@@ -370,8 +370,18 @@ int sl_rule_view_read(struct sl_rule_view *v, const __u8 *payload, size_t len,
 	/* crlf.h */
 	while (skip < len && (payload[skip] == '\r' || payload[skip] == '\n'))
 		skip++;
-	if (skip >= len)
-		return -1;
+	if (skip >= len) {
+		/* sl_xdp.bpf.c: keep-alives, or a first fragment whose
+		 * request line is in a later one */
+		if (!more)
+			return -1;
+		v->skipped = skip;
+		v->w = payload + skip;
+		v->partial = true;
+		v->request = true;
+		v->unseen = SL_UNSEEN_ALL;
+		return 0;
+	}
 	v->skipped = skip;
 	v->w = payload + skip;
 	v->wlen = len - skip > SL_SCRATCH_LEN ? SL_SCRATCH_LEN : (__u32)(len - skip);
@@ -387,12 +397,14 @@ int sl_rule_view_read(struct sl_rule_view *v, const __u8 *payload, size_t len,
 		 * names the method */
 		__u32 msp = find_byte(v->w, 0, v->wlen, ' ');
 
-		if (!v->partial || msp == SL_VIEW_NONE || msp == 0)
+		if (!v->partial)
 			return -1;
-		v->method_len = msp;
 		v->request = true;
-		v->unseen = SL_UNSEEN_RURI | SL_UNSEEN_UA | SL_UNSEEN_FROM |
-			    SL_UNSEEN_TO;
+		v->unseen = SL_UNSEEN_ALL;
+		if (msp == SL_VIEW_NONE || msp == 0)
+			return 0;	/* not even the method */
+		v->method_len = msp;
+		v->unseen &= ~SL_UNSEEN_METHOD;
 		return 0;
 	}
 	if (request_line(v, sc.req_line_end))

@@ -17,7 +17,9 @@
  *    user part: after the scheme's ':' (within the first 6 bytes) up to
  *    '@', or for tel: up to ';' or the end.  Trailing CR, SP and HT are
  *    trimmed first.  A partial window without an LF still gives the
- *    method (up to its SP); everything after it is unseen;
+ *    method (up to its SP); everything after it is unseen.  A partial
+ *    message with not even that (a first fragment of CR/LF, a method
+ *    longer than the window) is a request of which nothing is seen;
  *  - the first User-Agent, From (f) and To (t) header: names in any
  *    case, up to 4 SP/HT before the colon, up to 8 after it, then up to
  *    64 bytes of LWS; the value runs to the end of its last line (folded
@@ -54,7 +56,10 @@ enum sl_view_unseen {
 	SL_UNSEEN_UA	= 1u << 1,
 	SL_UNSEEN_FROM	= 1u << 2,
 	SL_UNSEEN_TO	= 1u << 3,
+	SL_UNSEEN_METHOD = 1u << 4,	/* not even a method in the window */
 };
+#define SL_UNSEEN_ALL	(SL_UNSEEN_RURI | SL_UNSEEN_UA | SL_UNSEEN_FROM | \
+			 SL_UNSEEN_TO | SL_UNSEEN_METHOD)
 
 struct sl_rule_view {
 	/* the frame */
