@@ -1860,6 +1860,135 @@ static size_t long_request(size_t total, const char *method, const char *tail)
 	return n;
 }
 
+/* ------------------------------------------------------------------ */
+/* rules that cannot be evaded: by CR/LF, the frame's shape, the window */
+
+struct evasion_case {
+	const char *name;
+	const char *conf;		/* rules after FX_SL */
+	struct frame_spec fs;
+	size_t crlf;			/* CR LF pairs in front */
+	size_t pad_before_ua;		/* X-Pad bytes before the User-Agent */
+	size_t ruri_len;		/* bytes of R-URI user part, 0: "bob" */
+	size_t carried;			/* first fragment: payload bytes in it */
+	__u32 verdict;
+	struct sl_dp_counters cnt;
+	int hit;
+};
+
+#define DROP_REGISTER	"[rule r]\nmethod = REGISTER\naction = drop\n"
+#define DROP_SRC	"[rule s]\nsrc = 198.18.0.99, 2001:2::99\naction = drop\n"
+#define BLOCKED4	.src4 = SRC4(0, 99)
+#define BLOCKED6	.family = 6, .src6 = "2001:2::99"
+#define C_DROP_UNANS	{ C_REQ_BASE, .dropped_by_rule = 1, .unanswerable = 1 }
+
+static const struct evasion_case evasion_cases[] = {
+	/* CR/LF in front of the request line */
+	{ "REGISTER after one CR/LF", DROP_REGISTER, {}, 1, 0, 0, 0,
+	  XDP_DROP, C_DROP, 0 },
+	{ "REGISTER after 1500 CR/LF (past the window)", DROP_REGISTER, {},
+	  1500, 0, 0, 0, XDP_DROP, C_DROP, 0 },
+	{ "OPTIONS after 1500 CR/LF: not the rule's", DROP_REGISTER, {},
+	  1500, 0, 0, 0, XDP_PASS, C_PASS, -1 },
+	/* a src drop rule, whatever the frame's shape */
+	{ "first IPv4 fragment from a blocked source", DROP_SRC,
+	  { BLOCKED4, .ip_frag = FRAME_IP_MF }, 0, 0, 0, 100, XDP_DROP,
+	  C_DROP_UNANS, 0 },
+	{ "first IPv6 fragment from a blocked source", DROP_SRC,
+	  { BLOCKED6, .frag6 = true, .frag6_mf = true }, 0, 0, 0, 100,
+	  XDP_DROP, C_DROP_UNANS, 0 },
+	{ "three VLAN tags from a blocked source", DROP_SRC,
+	  { BLOCKED4, .n_vlans = 3 }, 0, 0, 0, 0, XDP_DROP, C_DROP_UNANS, 0 },
+	{ "eight VLAN tags from a blocked source", DROP_SRC,
+	  { BLOCKED4, .n_vlans = 8 }, 0, 0, 0, 0, XDP_DROP, C_DROP_UNANS, 0 },
+	{ "six IPv6 extension headers from a blocked source", DROP_SRC,
+	  { BLOCKED6, .hbh = true, .n_dest6 = 5 }, 0, 0, 0, 0, XDP_DROP,
+	  C_DROP_UNANS, 0 },
+	{ "nine IPv6 extension headers from a blocked source: the source only",
+	  DROP_SRC, { BLOCKED6, .hbh = true, .n_dest6 = 8 }, 0, 0, 0, 0,
+	  XDP_DROP, { C_BASE, .dropped_unreadable = 1 }, 0 },
+	{ "nine IPv6 extension headers, another source", DROP_SRC,
+	  { .family = 6, .hbh = true, .n_dest6 = 8 }, 0, 0, 0, 0, XDP_PASS,
+	  C_NOT_SIP, -1 },
+	{ "nine IPv6 extension headers: a rule with a method cannot tell",
+	  "[rule s]\nsrc = 2001:2::99\nmethod = REGISTER\naction = drop\n",
+	  { BLOCKED6, .hbh = true, .n_dest6 = 8 }, 0, 0, 0, 0, XDP_PASS,
+	  C_NOT_SIP, -1 },
+	{ "nine VLAN tags: not read (no stack takes them either)", DROP_SRC,
+	  { BLOCKED4, .n_vlans = 9 }, 0, 0, 0, 0, XDP_PASS, C_NOT_SIP, -1 },
+	{ "a later fragment: passes (no datagram without the first)", DROP_SRC,
+	  { BLOCKED4, .ip_frag = 185 }, 0, 0, 0, 0, XDP_PASS, C_NOT_SIP, -1 },
+	/* a reply rule cannot answer what the responder cannot read */
+	{ "first fragment, reply rule: passed", "[rule o]\nmethod = REGISTER\nreply = 403 Forbidden\n",
+	  { .ip_frag = FRAME_IP_MF }, 0, 0, 0, 100, XDP_PASS,
+	  { C_REQ_BASE, .passed_by_rule = 1, .unanswerable = 1 }, 0 },
+	/* the window: what lies past byte 2048 */
+	{ "User-Agent past the window, drop rule: taken",
+	  "[rule ua]\nuser_agent = friendly-scanner\naction = drop\n", {}, 0,
+	  2100, 0, 0, XDP_DROP,
+	  { C_REQ_BASE, .dropped_by_rule = 1, .truncated = 1, .unseen = 1 }, 0 },
+	{ "User-Agent past the window, pass rule: not taken",
+	  "[rule ua]\nuser_agent = friendly-scanner\naction = pass\n"
+	  "[rule rest]\nmethod = REGISTER\naction = drop\n", {}, 0, 2100, 0, 0,
+	  XDP_DROP,
+	  { C_REQ_BASE, .dropped_by_rule = 1, .truncated = 1, .unseen = 1 }, 1 },
+	{ "User-Agent in a first fragment's headers: seen",
+	  "[rule ua]\nuser_agent = friendly-scanner\naction = pass\n"
+	  "[rule rest]\nmethod = REGISTER\naction = drop\n",
+	  { .ip_frag = FRAME_IP_MF }, 0, 0, 0, 300, XDP_PASS,
+	  { C_REQ_BASE, .passed_by_rule = 1, .unanswerable = 1 }, 0 },
+	{ "a Request-URI past the window: the method still seen",
+	  DROP_REGISTER, {}, 0, 0, 2100, 0, XDP_DROP,
+	  { C_REQ_BASE, .dropped_by_rule = 1, .truncated = 1 }, 0 },
+	{ "a first fragment of CR/LF only: a drop rule's method matches",
+	  DROP_REGISTER, { .ip_frag = FRAME_IP_MF }, 700, 0, 0, 1400,
+	  XDP_DROP, { C_REQ_BASE, .dropped_by_rule = 1, .unanswerable = 1,
+		      .unseen = 1 }, 0 },
+};
+
+static void test_rules_evasion(void **state)
+{
+	static char pad[2200], user[2200];
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(evasion_cases); i++) {
+		const struct evasion_case *c = &evasion_cases[i];
+		struct frame_spec fs = c->fs;
+		size_t n, k, len;
+
+		CONFIG(FX_SL "%s", c->conf);
+		reset_or_fail();
+		memset(pad, 'p', c->pad_before_ua);
+		pad[c->pad_before_ua] = '\0';
+		memset(user, 'u', c->ruri_len);
+		user[c->ruri_len] = '\0';
+		for (k = 0; k < c->crlf; k++)
+			memcpy(msg + 2 * k, "\r\n", 2);
+		n = 2 * c->crlf;
+		n += sip_fmt(msg + n, sizeof(msg) - n, true,
+			     "REGISTER sip:%s@198.18.0.1 SIP/2.0\n" VIA_LOCAL
+			     FROM_LOCAL TO_LOCAL CID_LOCAL "CSeq: 1 REGISTER\n"
+			     "%s%s%sUser-Agent: friendly-scanner\n"
+			     "Content-Length: 0\n\n",
+			     c->ruri_len ? user : "bob",
+			     c->pad_before_ua ? "X-Pad: " : "", pad,
+			     c->pad_before_ua ? "\n" : "");
+		if (strstr(c->name, "OPTIONS"))
+			memcpy(strstr(msg, "REGISTER sip"), "OPTIONS  sip", 12);
+		if (c->carried) {
+			fs.udp_len = (__u16)(8 + n);	/* the whole datagram's */
+			n = c->carried;
+		}
+		len = build(&fs, msg, n);
+		bad += check_run(c->name, len, c->verdict, &c->cnt,
+				 SL_META_DEFAULT_RULE) ||
+		       check_hits(c->name, c->hit);
+	}
+	table_done("rules that cannot be evaded", bad, i);
+}
+
 static void test_long_payloads(void **state)
 {
 	static const struct sl_dp_counters trunc_reply = {
@@ -1998,6 +2127,7 @@ int main(void)
 		cmocka_unit_test_setup(test_rules_full_lists, test_setup),
 		cmocka_unit_test_setup(test_zeroed_config, test_setup),
 		cmocka_unit_test_setup(test_reload_flips_bank, test_setup),
+		cmocka_unit_test_setup(test_rules_evasion, test_setup),
 		cmocka_unit_test_setup(test_long_payloads, test_setup),
 		cmocka_unit_test_setup(test_scratch_leftovers, test_setup),
 	};
