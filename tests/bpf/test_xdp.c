@@ -1989,6 +1989,46 @@ static void test_rules_evasion(void **state)
 	table_done("rules that cannot be evaded", bad, i);
 }
 
+/* The User-Agent automaton walks a long value in parts: a pattern at
+ * every position of a 1200-byte value is found, across the parts'
+ * boundaries included, and one byte short of it nowhere. */
+static void test_ua_every_position(void **state)
+{
+	static const char pat[] = "friendly-scanner";
+	static const struct sl_dp_counters drop = C_DROP, pass = C_PASS;
+	static char ua[1201], name[64];
+	size_t plen = sizeof(pat) - 1, o, len;
+	int bad = 0, rows = 0;
+
+	(void)state;
+	CONFIG(FX_SL "[rule ua]\nuser_agent = %s\naction = drop\n", pat);
+	for (o = 0; o + plen <= sizeof(ua) - 1; o++, rows++) {
+		memset(ua, 'x', sizeof(ua) - 1);
+		ua[sizeof(ua) - 1] = '\0';
+		memcpy(ua + o, pat, plen);
+		if (o % 2)	/* any case */
+			ua[o] = 'F';
+		snprintf(name, sizeof(name), "pattern at byte %zu", o);
+		reset_or_fail();
+		len = build(&(struct frame_spec){}, msg,
+			    sip_fmt(msg, sizeof(msg), true,
+				    "OPTIONS sip:bob@198.18.0.1 SIP/2.0\n" VIA_LOCAL
+				    FROM_LOCAL TO_LOCAL CID_LOCAL
+				    "CSeq: 1 OPTIONS\nUser-Agent: %s\n\n", ua));
+		bad += check_run(name, len, XDP_DROP, &drop, 0);
+		/* the last byte missing: nowhere */
+		ua[o + plen - 1] = 'x';
+		reset_or_fail();
+		len = build(&(struct frame_spec){}, msg,
+			    sip_fmt(msg, sizeof(msg), true,
+				    "OPTIONS sip:bob@198.18.0.1 SIP/2.0\n" VIA_LOCAL
+				    FROM_LOCAL TO_LOCAL CID_LOCAL
+				    "CSeq: 1 OPTIONS\nUser-Agent: %s\n\n", ua));
+		bad += check_run(name, len, XDP_PASS, &pass, 0);
+	}
+	table_done("User-Agent pattern at every position", bad, (size_t)rows);
+}
+
 static void test_long_payloads(void **state)
 {
 	static const struct sl_dp_counters trunc_reply = {
@@ -2128,6 +2168,7 @@ int main(void)
 		cmocka_unit_test_setup(test_zeroed_config, test_setup),
 		cmocka_unit_test_setup(test_reload_flips_bank, test_setup),
 		cmocka_unit_test_setup(test_rules_evasion, test_setup),
+		cmocka_unit_test_setup(test_ua_every_position, test_setup),
 		cmocka_unit_test_setup(test_long_payloads, test_setup),
 		cmocka_unit_test_setup(test_scratch_leftovers, test_setup),
 	};
