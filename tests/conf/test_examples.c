@@ -398,7 +398,7 @@ static void test_sl_xdp_conf(void **state)
 	assert_true(s->rules[i].keys & SL_KEY_SRC);
 	i = need_rule(s, "friendly-scanner");
 	assert_match_str(&s->rules[i].user_agent, "friendly-scanner");
-	assert_reply(s, i, 403, "Forbidden", "");
+	assert_int_equal(s->rules[i].action, SL_ACTION_DROP);	/* silently */
 	i = need_rule(s, "options-ping");
 	assert_method(&s->rules[i], "OPTIONS");
 	assert_reply(s, i, 200, "OK", "");
@@ -447,17 +447,22 @@ static void test_scanner_reject(void **state)
 		{ "vaxsip", "vaxsipuseragent" },	/* stored lower case */
 		{ "sundayddr", "sundayddr" },
 		{ "pplsip", "pplsip" },
+		{ "iwar", "iwar" },
+		{ "sip-scan", "sip-scan" },
+	};
+	static const char *const served[] = {
+		"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK",
+		"UPDATE", "INFO", "REFER", "NOTIFY", "SUBSCRIBE", "MESSAGE",
 	};
 	struct sl_settings *s = load_example("scanner-reject.conf");
 	const struct sl_rule *r;
-	unsigned i, bf, reg;
+	unsigned i, bf, reg, odd;
 
 	(void)state;
-	assert_string_equal(s->server_header, "");	/* tell scanners nothing */
-	assert_true(s->dp.ack_window_ns == 4000000000ULL);
+	assert_string_equal(s->server_header, "");	/* tell nothing */
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
 	assert_int_equal(s->dp.rules_need, SL_NEED_USER_AGENT | SL_NEED_METHOD);
-	assert_int_equal(s->dp.n_rules, 2 + sizeof(scanners) / sizeof(scanners[0]));
+	assert_int_equal(s->dp.n_rules, 3 + sizeof(scanners) / sizeof(scanners[0]));
 
 	/* brute-force REGISTER from these networks: dropped, and first */
 	bf = need_rule(s, "bruteforce");
@@ -471,15 +476,28 @@ static void test_scanner_reject(void **state)
 	assert_prefix(r, "203.0.113.128", 25);
 	assert_prefix(r, "2001:db8:bad::", 48);
 
-	/* scanners: 403, any method, by User-Agent substring */
+	/* scanners: dropped without a reply, any method, by User-Agent */
 	for (size_t k = 0; k < sizeof(scanners) / sizeof(scanners[0]); k++) {
 		i = need_rule(s, scanners[k].rule);
 		r = &s->rules[i];
 		assert_int_equal(r->keys, SL_KEY_USER_AGENT);
 		assert_match_str(&r->user_agent, scanners[k].ua);
-		assert_reply(s, i, 403, "Forbidden", "");
+		assert_int_equal(r->action, SL_ACTION_DROP);
+		assert_int_equal(s->replies[i].headers_len, 0);
 		assert_true(i > bf);
 	}
+
+	/* every method but those the PBX serves: dropped */
+	odd = need_rule(s, "odd-methods");
+	r = &s->rules[odd];
+	assert_int_equal(r->keys, SL_KEY_METHOD);
+	assert_int_equal(r->action, SL_ACTION_DROP);
+	for (size_t k = 0; k < sizeof(served) / sizeof(served[0]); k++)
+		if (sl_rule_takes_method(s, r, served[k]))
+			fail_msg("odd-methods takes %s", served[k]);
+	assert_true(sl_rule_takes_method(s, r, "PUBLISH"));
+	assert_true(sl_rule_takes_method(s, r, "FOO"));
+	assert_true(sl_rule_takes_method(s, r, "invite"));
 
 	/* every other REGISTER passes to the PBX, explicitly and last */
 	reg = need_rule(s, "register");
