@@ -332,15 +332,15 @@ static int rule_action(struct parse_ctx *c, const char *key, const char *val)
 }
 
 const struct key_def conf_rule_keys[R_N] = {
-	[R_METHOD]	= { "method", rule_method, false, true },
-	[R_SRC]		= { "src", rule_src, false, false },
-	[R_PORT]	= { "port", rule_port, false, false },
-	[R_RURI_USER]	= { "ruri_user_prefix", rule_ruri_user, false, false },
-	[R_USER_AGENT]	= { "user_agent", rule_user_agent, false, false },
-	[R_FROM_USER]	= { "from_user", rule_from_user, false, false },
-	[R_FROM_DOMAIN]	= { "from_domain", rule_from_domain, false, false },
-	[R_TO_USER]	= { "to_user", rule_to_user, false, false },
-	[R_REPLY]	= { "reply", rule_reply, false, false },
-	[R_HEADER]	= { "header", rule_header, false, true },
-	[R_ACTION]	= { "action", rule_action, false, false },
+	[R_METHOD]	= { "method", rule_method, false },
+	[R_SRC]		= { "src", rule_src, false },
+	[R_PORT]	= { "port", rule_port, false },
+	[R_RURI_USER]	= { "ruri_user_prefix", rule_ruri_user, false },
+	[R_USER_AGENT]	= { "user_agent", rule_user_agent, false },
+	[R_FROM_USER]	= { "from_user", rule_from_user, false },
+	[R_FROM_DOMAIN]	= { "from_domain", rule_from_domain, false },
+	[R_TO_USER]	= { "to_user", rule_to_user, false },
+	[R_REPLY]	= { "reply", rule_reply, false },
+	[R_HEADER]	= { "header", rule_header, false },
+	[R_ACTION]	= { "action", rule_action, false },
 };

@@ -101,7 +101,6 @@ struct key_def {
 	const char *name;
 	int (*parse)(struct parse_ctx *c, const char *key, const char *val);
 	bool may_be_empty;
-	bool may_repeat;	/* each line adds to the value (header, method) */
 };
 
 /* The key tables, indexed by the enums above. */
