@@ -12,7 +12,7 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
 	      -Wno-unused-parameter -Iinclude -I. -Ibpf
-LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lseccomp -lpthread
+LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lseccomp -lmicrohttpd -lpthread
 TEST_LIBS := $(LIBS) -lcmocka
 
 # The version lives in one place: VERSION (one line).  sl-ctl --version
@@ -50,7 +50,7 @@ BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPFT_SRCS))
 TEST_HELPERS := tests/bpf/frame.c tests/bpf/fixture_env.c
 
 DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
-	     libinih-dev libcmocka-dev libmd-dev libseccomp-dev pkg-config make gcc \
+	     libinih-dev libcmocka-dev libmd-dev libseccomp-dev libmicrohttpd-dev pkg-config make gcc \
 	     iproute2 ethtool tshark python3-scapy python3-prometheus-client sip-tester kamailio \
 	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq \
 	     debhelper lintian debootstrap
@@ -173,14 +173,17 @@ INSTALL    = install
 EXAMPLES  := $(wildcard examples/*.conf)
 
 .PHONY: uninstall
-install: $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o packaging/sl-xdp@.service.in doc/sl-ctl.8 $(EXAMPLES)
+UNITS     := sl-xdp@.service sl-xdp-metrics@.service
+
+install: $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(UNITS:%=packaging/%.in) doc/sl-ctl.8 $(EXAMPLES)
 	$(INSTALL) -D -m 0755 $(BUILD)/sl-ctl "$(DESTDIR)$(SBINDIR)/sl-ctl"
 	$(INSTALL) -D -m 0644 $(BUILD)/sl_xdp.bpf.o "$(DESTDIR)$(PKGLIBDIR)/sl_xdp.bpf.o"
 	$(INSTALL) -d -m 0755 "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(MANDIR)/man8" \
 		"$(DESTDIR)$(DOCDIR)/examples" "$(DESTDIR)$(CONFDIR)"
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' packaging/sl-xdp@.service.in \
-		> "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
-	chmod 0644 "$(DESTDIR)$(UNITDIR)/sl-xdp@.service"
+	for u in $(UNITS); do \
+		sed -e 's|@SBINDIR@|$(SBINDIR)|g' packaging/$$u.in > "$(DESTDIR)$(UNITDIR)/$$u" && \
+		chmod 0644 "$(DESTDIR)$(UNITDIR)/$$u" || exit 1; \
+	done
 	sed -e 's|^\.ds pf .*|.ds pf $(PREFIX)|' -e 's|^\.ds ud .*|.ds ud $(UNITDIR)|' \
 		-e 's|^\.ds ol .*|.ds ol $(subst -,\\-,$(PKGLIBDIR))|' \
 		doc/sl-ctl.8 > "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8"
@@ -196,7 +199,7 @@ install: $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o packaging/sl-xdp@.service.in doc/
 
 uninstall:
 	rm -f "$(DESTDIR)$(SBINDIR)/sl-ctl" "$(DESTDIR)$(PKGLIBDIR)/sl_xdp.bpf.o" \
-		"$(DESTDIR)$(UNITDIR)/sl-xdp@.service" "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8.gz"
+		$(UNITS:%="$(DESTDIR)$(UNITDIR)/%") "$(DESTDIR)$(MANDIR)/man8/sl-ctl.8.gz"
 	rm -f $(addprefix "$(DESTDIR)$(DOCDIR)/examples/,$(addsuffix ",$(notdir $(EXAMPLES))))
 	for d in "$(DESTDIR)$(PKGLIBDIR)" "$(DESTDIR)$(DOCDIR)/examples" "$(DESTDIR)$(DOCDIR)"; do \
 		if [ -d "$$d" ]; then rmdir --ignore-fail-on-non-empty "$$d"; fi; \

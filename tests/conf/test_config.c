@@ -1269,6 +1269,34 @@ static void test_forward_via(void **state)
 	assert_string_equal(mask_names(&st.rules[0]), "OPTIONS");
 }
 
+/* [metrics] listen: where serve-metrics listens; off without it */
+static void test_metrics(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[metrics]\nlisten = 127.0.0.1\n", 2, "listen: '127.0.0.1' has no port" },
+		{ "[metrics]\nlisten = [::1]\n", 2, "listen: '[::1]' has no port" },
+		{ "[metrics]\nlisten = localhost:9494\n", 2, "is a host name" },
+		{ "[metrics]\nlisten = 127.0.0.1:0\n", 2, "is not a port number" },
+		{ "[metrics]\nlisten = 127.0.0.1:9494\nlisten = 127.0.0.1:9495\n", 3, "'listen' is already set at line 2" },
+		{ "[metrics]\n[metrics]\n", 2, "second [metrics] section (the first is at line 1)" },
+		{ "[metrics]\nbind = 9494\n", 2, "unknown key 'bind' in [metrics]" },
+		{ "[sl]\nlisten = 127.0.0.1:9494\n", 2, "'listen' belongs in [metrics], not in [sl]" },
+	};
+	static struct sl_settings s;
+	char err[256];
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+	assert_int_equal(sl_settings_load_string("[sl]\n", "t.conf", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.metrics_listen, "");
+	assert_int_equal(sl_settings_load_string("[metrics]\nlisten = 198.18.0.1:9494\n",
+						 "t.conf", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.metrics_listen, "198.18.0.1:9494");
+	assert_int_equal(sl_settings_load_string("[metrics]\nlisten = [2001:2::1]:9494 ; v6\n",
+						 "t.conf", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.metrics_listen, "[2001:2::1]:9494");
+}
+
 static void test_forward_errors(void **state)
 {
 	static const struct err_case cases[] = {
@@ -1559,7 +1587,7 @@ static void test_rewrite_errors(void **state)
 static void test_section_errors(void **state)
 {
 	static const struct err_case cases[] = {
-		{ "[sl]\n[kamailio]\n", 2, "unknown section [kamailio] (expected [sl], [rule NAME], [forward] or [rewrite NAME])" },
+		{ "[sl]\n[kamailio]\n", 2, "unknown section [kamailio] (expected [sl], [rule NAME], [forward], [rewrite NAME] or [metrics])" },
 		{ "[SL]\n", 1, "unknown section [SL]" },
 		{ "[rules x]\n", 1, "unknown section [rules x]" },
 		{ "[]\n", 1, "unknown section []" },
@@ -1595,7 +1623,7 @@ static void test_syntax_errors(void **state)
 		{ "[sl]\nports 5060\n", 2, "expected 'key = value', a [section] or a comment, not 'ports 5060'" },
 		{ "[sl]\nports ;= 5060\n", 2, "expected 'key = value'" },
 		{ "[sl]\n= 5060\n", 2, "missing key name before '='" },
-		{ "bogus = 1\n", 1, "'bogus' is outside any section (put it under [sl], [rule NAME], [forward] or [rewrite NAME])" },
+		{ "bogus = 1\n", 1, "'bogus' is outside any section (put it under [sl], [rule NAME], [forward], [rewrite NAME] or [metrics])" },
 		{ "reply = 404\n", 1, "'reply' is outside any section (put it under [rule NAME] or [rewrite NAME])" },
 		{ "[sl]\nport = 5060\n", 2, "'port' belongs in a [rule NAME] section, not in [sl]" },
 		{ "[sl]\nserver = x\n", 2, "unknown key 'server' in [sl]" },
@@ -1908,6 +1936,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_design_example),
 		cmocka_unit_test(test_forward_via),
 		cmocka_unit_test(test_forward_errors),
+		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_rewrite_forms),
 		cmocka_unit_test(test_rewrite_order),
 		cmocka_unit_test(test_max_rewrites),

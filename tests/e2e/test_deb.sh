@@ -39,6 +39,7 @@ ARCH=$(dpkg --print-architecture)
 SBIN=/usr/sbin/sl-ctl
 OBJ=/usr/lib/$TRIPLET/sl-xdp/sl_xdp.bpf.o
 UNIT=/lib/systemd/system/sl-xdp@.service
+MUNIT=/lib/systemd/system/sl-xdp-metrics@.service
 MAN=/usr/share/man/man8/sl-ctl.8.gz
 EXDIR=/usr/share/doc/sl-xdp/examples
 CONF=/etc/sl-xdp/sl-xdp.conf
@@ -128,6 +129,7 @@ has()	# MODE PATH
 check "$SBIN, mode 755" has -rwxr-xr-x "$SBIN"
 check "the XDP object in $(dirname "$OBJ")/" has -rw-r--r-- "$OBJ"
 check "$UNIT" has -rw-r--r-- "$UNIT"
+check "$MUNIT" has -rw-r--r-- "$MUNIT"
 check "$MAN" has -rw-r--r-- "$MAN"
 check "$CONF" has -rw-r--r-- "$CONF"
 for f in "$SL_ROOT"/examples/*.conf; do
@@ -186,14 +188,14 @@ if [ "$mode" = host ]; then
 	fi
 	echo "# no fresh root: installing on this machine (dpkg -i, then dpkg -P)"
 fi
-# The plan, now that the kind of root is known: 13 checks of the
+# The plan, now that the kind of root is known: 14 checks of the
 # package plus one per example file before this point (and the
 # debootstrap one), then 34 in a fresh root or 28 on this machine.
 n_examples=$(find "$SL_ROOT/examples" -maxdepth 1 -name '*.conf' | wc -l)
 if [ "$mode" = chroot ]; then
-	tap_plan $((13 + n_examples + 1 + 34))
+	tap_plan $((14 + n_examples + 1 + 34))
 else
-	tap_plan $((13 + n_examples + 28))
+	tap_plan $((14 + n_examples + 28))
 fi
 P=${R%/}	# prefix of the root's paths as seen from here
 
@@ -319,7 +321,7 @@ if [ "$systemd_checks" -eq 1 ]; then
 	check "removal: the running instance stopped (deb-systemd-invoke stop $FAKE_UNIT)" \
 		bash -c "grep -qx 'stop $FAKE_UNIT' '$P/tmp/systemctl.log' || { cat '$P/tmp/systemctl.log'; exit 1; }"
 	check "removal: nothing else stopped, started or disabled" \
-		bash -c "! grep -vE '^(list-units --plain --no-legend sl-xdp@\*\.service|stop $FAKE_UNIT|--system daemon-reload)\$' '$P/tmp/systemctl.log'"
+		bash -c "! grep -vE '^(list-units --plain --no-legend sl-xdp@\*\.service sl-xdp-metrics@\*\.service|stop $FAKE_UNIT|--system daemon-reload)\$' '$P/tmp/systemctl.log'"
 fi
 check "removal: says the interface attached by hand stays attached" grep -q "still attached on $IF_S" "$tmp/dpkg-r.log"
 check "removal detached nothing it did not start: the program is still on $IF_S" \

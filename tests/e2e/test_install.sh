@@ -17,7 +17,7 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/tap.sh"	# tap_plan / ok / not_ok / check / tap_done
 n_examples=$(find "$SL_ROOT/examples" -maxdepth 1 -name '*.conf' | wc -l)
-tap_plan $((50 + n_examples))
+tap_plan $((51 + n_examples))
 
 tmp=$(mktemp -d /tmp/slx-install.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -29,6 +29,7 @@ L=$tmp/local		# DESTDIR, PREFIX=/usr/local
 SBIN=/usr/sbin/sl-ctl
 BPFO=/usr/lib/sl-xdp/sl_xdp.bpf.o
 UNIT=/lib/systemd/system/sl-xdp@.service
+MUNIT=/lib/systemd/system/sl-xdp-metrics@.service
 MAN=/usr/share/man/man8/sl-ctl.8.gz
 EXDIR=/usr/share/doc/sl-xdp/examples
 CONF=/etc/sl-xdp/sl-xdp.conf
@@ -69,6 +70,8 @@ check "the BPF object is a BPF ELF file with an xdp section" \
 	bash -c "readelf -h '$D$BPFO' | grep -q 'Linux BPF' && readelf -S '$D$BPFO' | grep -qw xdp"
 check "the installed sl-ctl runs (--help)" bash -c "'$D$SBIN' --help | grep -q 'sl-ctl attach'"
 check "unit in /lib/systemd/system (PREFIX=/usr), mode 644" mode_is "$D$UNIT" 644
+check "metrics unit in /lib/systemd/system, mode 644, runs the installed serve-metrics" \
+	bash -c "$(declare -f mode_is); mode_is '$D$MUNIT' 644 && grep -qF 'exec $SBIN serve-metrics' '$D$MUNIT' && ! grep -n '@[A-Z]*@' '$D$MUNIT'"
 check "man page sl-ctl.8.gz, mode 644" mode_is "$D$MAN" 644
 check "config $CONF installed, mode 644" mode_is "$D$CONF" 644
 check "config is examples/sl-xdp.conf" cmp "$SL_ROOT/examples/sl-xdp.conf" "$D$CONF"
@@ -82,7 +85,7 @@ done
 check "at least the five shipped examples" test "$n_ex" -ge 5
 check "nothing installed but those files" bash -c "
 	cd '$D' && find . -type f -o -type l | sort > '$tmp/files' &&
-	test \$(wc -l < '$tmp/files') -eq $((n_ex + 5))"
+	test \$(wc -l < '$tmp/files') -eq $((n_ex + 6))"
 
 # ---- the unit
 unit=$D$UNIT
@@ -133,16 +136,18 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	# verify wants the binaries it names to exist: point them into DESTDIR
 	mkdir -p "$tmp/verify"
 	sed "s|$SBIN|$D$SBIN|g" "$unit" > "$tmp/verify/sl-xdp@.service"
+	sed "s|$SBIN|$D$SBIN|g" "$D$MUNIT" > "$tmp/verify/sl-xdp-metrics@.service"
 	verify()
 	{
 		local out
 		out=$(cd "$tmp/verify" && systemd-analyze verify --man=no \
-			"$tmp/verify/sl-xdp@eth0.service" 2>&1) && [ -z "$out" ] || {
+			"$tmp/verify/sl-xdp@eth0.service" \
+			"$tmp/verify/sl-xdp-metrics@eth0.service" 2>&1) && [ -z "$out" ] || {
 			echo "$out"
 			return 1
 		}
 	}
-	check "systemd-analyze verify sl-xdp@eth0.service: no complaint" verify
+	check "systemd-analyze verify sl-xdp@eth0.service, sl-xdp-metrics@eth0.service: no complaint" verify
 else
 	skip "systemd-analyze verify" "systemd-analyze not installed"
 fi

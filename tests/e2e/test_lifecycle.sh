@@ -8,7 +8,7 @@
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
-tap_plan 39
+tap_plan 40
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 GLOBALS=/sys/fs/bpf/xdp/globals

@@ -6,7 +6,8 @@
 
 Parses FILE with prometheus_client's text parser (the Python client's own,
 from Debian's python3-prometheus-client) and fails unless every family has
-a HELP text and is a counter whose samples end in _total, no family is
+a HELP text and is a counter whose samples end in _total (or a gauge, whose
+name does not), no family is
 declared twice, every metric and label name follows the Prometheus naming
 rules, and each SAMPLE{LABELS}=VALUE given is present with that value
 (labels as k="v" pairs, comma-separated, order free).  Prints what is
@@ -26,19 +27,26 @@ def main():
     errors = []
     # the parser renames a counter sample without _total: check the text
     helped = set()
+    types = {}
     for line in text.splitlines():
         m = re.match(r'^# (HELP|TYPE) (\S+)', line)
         if m and m.group(1) == 'HELP':
             helped.add(m.group(2))
         elif m:
-            if not m.group(2).endswith('_total'):
+            kind = line.split()[-1]
+            if kind == 'counter' and not m.group(2).endswith('_total'):
                 errors.append(f'{m.group(2)}: TYPE of a counter without _total')
+            if kind == 'gauge' and m.group(2).endswith('_total'):
+                errors.append(f'{m.group(2)}: a gauge named _total')
+            types[m.group(2)] = kind
             if m.group(2) not in helped:
                 errors.append(f'{m.group(2)}: TYPE without a HELP before it')
         elif line and not line.startswith('#'):
             name = re.split(r'[{ ]', line, 1)[0]
-            if not name.endswith('_total'):
+            if types.get(name) == 'counter' and not name.endswith('_total'):
                 errors.append(f'{name}: a counter sample without _total')
+            if name not in types:
+                errors.append(f'{name}: a sample without a TYPE before it')
     samples = {}
     seen = set()
     for fam in text_string_to_metric_families(text):
@@ -47,12 +55,12 @@ def main():
         seen.add(fam.name)
         if not fam.documentation:
             errors.append(f'{fam.name}: no HELP text')
-        if fam.type != 'counter':
-            errors.append(f'{fam.name}: type {fam.type}, not counter')
+        if fam.type not in ('counter', 'gauge'):
+            errors.append(f'{fam.name}: type {fam.type}, not counter or gauge')
         if not NAME.match(fam.name) or fam.name != fam.name.lower():
             errors.append(f'{fam.name}: not a lower-case Prometheus name')
         for s in fam.samples:
-            if not s.name.endswith('_total'):
+            if fam.type == 'counter' and not s.name.endswith('_total'):
                 errors.append(f'{s.name}: a counter sample without _total')
             for k in s.labels:
                 if not LABEL.match(k):

@@ -134,6 +134,7 @@ struct sl_settings {
 	__u32 rate_limit;       /* replies/s per source, 0 = unlimited */
 	__u32 burst;
 	__u32 window_slots;     /* reply-window store size, power of two, default SL_WINDOW_SLOTS_DEFAULT */
+	char metrics_listen[64]; /* [metrics] listen = ADDR:PORT as written, "" = off */
 };
 
 /* Defaults of DESIGN.md section 5: port 5060, no rules, default_action

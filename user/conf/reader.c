@@ -57,6 +57,7 @@ static const struct {
 	[SECT_SL]	= { "[sl]", "[sl]", conf_sl_keys, K_SL_N },
 	[SECT_RULE]	= { "a [rule NAME] section", "[rule NAME]", conf_rule_keys, R_N },
 	[SECT_FORWARD]	= { "[forward]", "[forward]", conf_fwd_keys, F_N },
+	[SECT_METRICS]	= { "[metrics]", "[metrics]", conf_metrics_keys, M_N },
 	[SECT_REWRITE]	= { "a [rewrite NAME] section", "[rewrite NAME]",
 			    conf_rewrite_keys, W_N },
 };
@@ -106,6 +107,8 @@ static unsigned *section_seen(struct parse_ctx *c)
 		return c->rule_seen[c->rule];
 	case SECT_FORWARD:
 		return c->fwd_seen;
+	case SECT_METRICS:
+		return c->metrics_seen;
 	default:
 		return c->rewrite_seen[c->rewrite];
 	}
@@ -125,7 +128,7 @@ static int handle_key(struct parse_ctx *c, const char *name, const char *val)
 		sections_with_key(name, SECT_NONE, true, where, sizeof(where));
 		return conf_fail(c, "'%s' is outside any section (put it under %s)",
 			    name, where[0] ? where :
-			    "[sl], [rule NAME], [forward] or [rewrite NAME]");
+			    "[sl], [rule NAME], [forward], [rewrite NAME] or [metrics]");
 	}
 	k = find_key(keys, sects[c->sect].n, name);
 	if (k < 0) {
@@ -287,11 +290,19 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 		c->sect = SECT_FORWARD;
 		return 0;
 	}
+	if (same_name("metrics", in, in_len)) {
+		if (c->metrics_line)
+			return conf_fail(c, "second [metrics] section (the first is at line %u)",
+				    c->metrics_line);
+		c->metrics_line = c->lineno;
+		c->sect = SECT_METRICS;
+		return 0;
+	}
 	if (same_name("rule", in, word))
 		return new_rule(c, nm, nm_len);
 	if (same_name("rewrite", in, word))
 		return new_rewrite(c, nm, nm_len);
-	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward] or [rewrite NAME])",
+	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward], [rewrite NAME] or [metrics])",
 		    (int)in_len, in);
 }
 

@@ -14,8 +14,6 @@
 #include "dp/bank.h"
 #include "sip/kam_stats.h"
 
-enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROM };
-
 /* Everything one `stats` prints, read at once. */
 struct stats_snapshot {
 	struct sl_dp_counters dp;
@@ -45,100 +43,100 @@ static int read_snapshot(const struct sl_maps *m, struct stats_snapshot *s)
  * escape backslash and double quote; JSON also control characters,
  * Prometheus newlines.  An interface name is no path or quote today, but
  * a name is text that reached us from outside. */
-static void print_escaped(const char *s, bool json)
+static void print_escaped(FILE *out, const char *s, bool json)
 {
 	for (; *s; s++) {
 		unsigned char ch = *s;
 
 		if (ch == '\\' || ch == '"')
-			printf("\\%c", ch);
+			fprintf(out, "\\%c", ch);
 		else if (ch == '\n')
-			fputs("\\n", stdout);
+			fputs("\\n", out);
 		else if (json && ch < 0x20)
-			printf("\\u%04x", ch);
+			fprintf(out, "\\u%04x", ch);
 		else
-			putchar(ch);
+			fputc(ch, out);
 	}
 }
 
 /* A Prometheus metric name: sl_xdp_GROUP_NAME, lower case (Kamailio's
  * received_ACKs becomes received_acks), then the suffix. */
-static void print_metric_name(const char *group, const char *name,
+static void print_metric_name(FILE *out, const char *group, const char *name,
 			      const char *suffix)
 {
-	printf("sl_xdp_%s_", group);
+	fprintf(out, "sl_xdp_%s_", group);
 	for (; *name; name++)
-		putchar(*name >= 'A' && *name <= 'Z' ? *name - 'A' + 'a' : *name);
-	fputs(suffix, stdout);
+		fputc(*name >= 'A' && *name <= 'Z' ? *name - 'A' + 'a' : *name, out);
+	fputs(suffix, out);
 }
 
 /* # HELP and # TYPE of a counter family, as the exposition format has
  * them: the family's sample name, a help text with \\ and \n escaped. */
-static void print_prom_family(const char *group, const char *name,
+static void print_prom_family(FILE *out, const char *group, const char *name,
 			      const char *help)
 {
-	fputs("# HELP ", stdout);
-	print_metric_name(group, name, "_total ");
+	fputs("# HELP ", out);
+	print_metric_name(out, group, name, "_total ");
 	for (; *help; help++) {
 		if (*help == '\\')
-			fputs("\\\\", stdout);
+			fputs("\\\\", out);
 		else if (*help == '\n')
-			fputs("\\n", stdout);
+			fputs("\\n", out);
 		else
-			putchar(*help);
+			fputc(*help, out);
 	}
-	fputs("\n# TYPE ", stdout);
-	print_metric_name(group, name, "_total counter\n");
+	fputs("\n# TYPE ", out);
+	print_metric_name(out, group, name, "_total counter\n");
 }
 
 /* One counter in fmt; *sep: the JSON separator state. */
-static void print_counter(enum stats_format fmt, const char *ifname,
+static void print_counter(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 			  const char *group, const char *name, const char *help,
 			  __u64 v, const char **sep)
 {
-	if (fmt == FMT_JSON) {
-		printf("%s\"%s\":%llu", *sep, name, (unsigned long long)v);
+	if (fmt == CTL_FMT_JSON) {
+		fprintf(out, "%s\"%s\":%llu", *sep, name, (unsigned long long)v);
 		*sep = ",";
-	} else if (fmt == FMT_PROM) {
-		print_prom_family(group, name, help);
-		print_metric_name(group, name, "_total{interface=\"");
-		print_escaped(ifname, false);
-		printf("\"} %llu\n", (unsigned long long)v);
+	} else if (fmt == CTL_FMT_PROM) {
+		print_prom_family(out, group, name, help);
+		print_metric_name(out, group, name, "_total{interface=\"");
+		print_escaped(out, ifname, false);
+		fprintf(out, "\"} %llu\n", (unsigned long long)v);
 	} else {
-		printf("%s:%s = %llu\n", group, name, (unsigned long long)v);
+		fprintf(out, "%s:%s = %llu\n", group, name, (unsigned long long)v);
 	}
 }
 
-static void print_counters(enum stats_format fmt, const char *ifname,
+static void print_counters(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 			   const struct stats_snapshot *s)
 {
 	const char *sep = "";
 
 	/* Kamailio's names and order first: scripts that parse kamcmd's
 	 * output parse this */
-	if (fmt == FMT_JSON)
-		printf("\"sl\":{");
+	if (fmt == CTL_FMT_JSON)
+		fprintf(out, "\"sl\":{");
 	for (size_t i = 0; i < sl_stat_table_len; i++)
-		print_counter(fmt, ifname, "sl", sl_stat_table[i].name,
+		print_counter(out, fmt, ifname, "sl", sl_stat_table[i].name,
 			      sl_stat_table[i].help,
 			      sl_stat_value(&sl_stat_table[i], &s->kam,
 					    s->dp.acks_absorbed), &sep);
-	if (fmt == FMT_JSON)
-		printf("},\"dp\":{");
+	if (fmt == CTL_FMT_JSON)
+		fprintf(out, "},\"dp\":{");
 	sep = "";
 #define DP_COUNTER(name, help) \
-	print_counter(fmt, ifname, "dp", #name, help, s->dp.name, &sep);
+	print_counter(out, fmt, ifname, "dp", #name, help, s->dp.name, &sep);
 	SL_DP_COUNTERS(DP_COUNTER)
 #undef DP_COUNTER
-	if (fmt == FMT_JSON)
-		printf("},\"resp\":{");
+	if (fmt == CTL_FMT_JSON)
+		fprintf(out, "},\"resp\":{");
 	sep = "";
 #define RESP_COUNTER(name, help) \
-	print_counter(fmt, ifname, "resp", #name, help, s->kam.name, &sep);
+	print_counter(out, fmt, ifname, "resp", #name, help, s->kam.name, &sep);
 	SL_RESP_COUNTERS(RESP_COUNTER)
 #undef RESP_COUNTER
-	if (fmt == FMT_JSON)
-		printf("}");
+	if (fmt == CTL_FMT_JSON)
+		fprintf(out, "}");
 }
 
 /*
@@ -146,58 +144,69 @@ static void print_counters(enum stats_format fmt, const char *ifname,
  * fmt: "KIND:NAME:hits = N" lines, JSON array elements, or the
  * sl_xdp_KIND_hits_total family (its HELP and TYPE lines always).
  */
-static void print_hits(enum stats_format fmt, const char *ifname,
+static void print_hits(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 		       const char *kind, const char (*names)[SL_NAME_MAX],
 		       const __u64 *hits, int n)
 {
 	const char *sep = "";
 
-	if (fmt == FMT_PROM) {
-		printf("# HELP sl_xdp_%s_hits_total Requests (rules) or responses (rewrites) matched, by name in the active configuration.\n",
+	if (fmt == CTL_FMT_PROM) {
+		fprintf(out, "# HELP sl_xdp_%s_hits_total Requests (rules) or responses (rewrites) matched, by name in the active configuration.\n",
 		       kind);
-		printf("# TYPE sl_xdp_%s_hits_total counter\n", kind);
+		fprintf(out, "# TYPE sl_xdp_%s_hits_total counter\n", kind);
 	}
 	for (int i = 0; i < n; i++) {
 		if (!names[i][0] && !hits[i])
 			continue;
-		if (fmt == FMT_JSON) {
-			printf("%s{\"index\":%d,\"name\":\"", sep, i);
-			print_escaped(names[i], true);
-			printf("\",\"hits\":%llu}", (unsigned long long)hits[i]);
-		} else if (fmt == FMT_PROM) {
-			printf("sl_xdp_%s_hits_total{interface=\"", kind);
-			print_escaped(ifname, false);
-			printf("\",%s=\"", kind);
-			print_escaped(names[i], false);
-			printf("\",index=\"%d\"} %llu\n", i,
+		if (fmt == CTL_FMT_JSON) {
+			fprintf(out, "%s{\"index\":%d,\"name\":\"", sep, i);
+			print_escaped(out, names[i], true);
+			fprintf(out, "\",\"hits\":%llu}", (unsigned long long)hits[i]);
+		} else if (fmt == CTL_FMT_PROM) {
+			fprintf(out, "sl_xdp_%s_hits_total{interface=\"", kind);
+			print_escaped(out, ifname, false);
+			fprintf(out, "\",%s=\"", kind);
+			print_escaped(out, names[i], false);
+			fprintf(out, "\",index=\"%d\"} %llu\n", i,
 			       (unsigned long long)hits[i]);
 		} else {
-			printf("%s:%s:hits = %llu\n", kind,
+			fprintf(out, "%s:%s:hits = %llu\n", kind,
 			       names[i][0] ? names[i] : "?", (unsigned long long)hits[i]);
 		}
 		sep = ",";
 	}
 }
 
-static void print_stats(enum stats_format fmt, const char *ifname,
+static void print_stats(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 			const struct stats_snapshot *s)
 {
-	if (fmt == FMT_JSON) {
-		fputs("{\"interface\":\"", stdout);
-		print_escaped(ifname, true);
-		fputs("\",", stdout);
+	if (fmt == CTL_FMT_JSON) {
+		fputs("{\"interface\":\"", out);
+		print_escaped(out, ifname, true);
+		fputs("\",", out);
 	}
-	print_counters(fmt, ifname, s);
-	if (fmt == FMT_JSON)
-		printf(",\"rules\":[");
-	print_hits(fmt, ifname, "rule", s->names.rules, s->rule_hits,
+	print_counters(out, fmt, ifname, s);
+	if (fmt == CTL_FMT_JSON)
+		fprintf(out, ",\"rules\":[");
+	print_hits(out, fmt, ifname, "rule", s->names.rules, s->rule_hits,
 		   SL_MAX_RULES);
-	if (fmt == FMT_JSON)
-		printf("],\"rewrites\":[");
-	print_hits(fmt, ifname, "rewrite", s->names.rewrites, s->rewrite_hits,
+	if (fmt == CTL_FMT_JSON)
+		fprintf(out, "],\"rewrites\":[");
+	print_hits(out, fmt, ifname, "rewrite", s->names.rewrites, s->rewrite_hits,
 		   SL_MAX_REWRITES);
-	if (fmt == FMT_JSON)
-		printf("]}\n");
+	if (fmt == CTL_FMT_JSON)
+		fprintf(out, "]}\n");
+}
+
+int ctl_stats_render(FILE *out, enum ctl_stats_format fmt, const char *ifname,
+		     const struct sl_maps *m)
+{
+	static struct stats_snapshot snap;
+
+	if (read_snapshot(m, &snap))
+		return -1;
+	print_stats(out, fmt, ifname, &snap);
+	return ferror(out) ? -1 : 0;
 }
 
 static int cmd_stats(int argc, char **argv)
@@ -210,7 +219,7 @@ static int cmd_stats(int argc, char **argv)
 		{ 0 },
 	};
 	static struct stats_snapshot snap;
-	enum stats_format fmt = FMT_TEXT;
+	enum ctl_stats_format fmt = CTL_FMT_TEXT;
 	const char *ifname;
 	struct sl_maps m;
 	int opt, reset = 0;
@@ -218,10 +227,10 @@ static int cmd_stats(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
-			fmt = FMT_JSON;
+			fmt = CTL_FMT_JSON;
 			break;
 		case 'p':
-			fmt = FMT_PROM;
+			fmt = CTL_FMT_PROM;
 			break;
 		case 'r':
 			reset = 1;
@@ -248,7 +257,7 @@ static int cmd_stats(int argc, char **argv)
 		sl_maps_close(&m);
 		return CTL_EXIT_ERR;
 	}
-	print_stats(fmt, ifname, &snap);
+	print_stats(stdout, fmt, ifname, &snap);
 	if (reset && sl_maps_reset_counters(&m)) {
 		fprintf(stderr, "sl-ctl: cannot reset the counters of %s\n", ifname);
 		sl_maps_close(&m);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "conf/config.h"
 #include "dp/maps.h"
@@ -27,7 +28,10 @@ struct ctl_cmd {
 };
 
 extern const struct ctl_cmd ctl_cmd_attach, ctl_cmd_detach, ctl_cmd_reload,
-	ctl_cmd_status, ctl_cmd_stats;
+	ctl_cmd_status, ctl_cmd_stats, ctl_cmd_serve_metrics;
+
+/* sl-xdp's version (the file VERSION) */
+extern const char ctl_version[];
 
 bool ctl_is_help(const char *arg);
 /* IFACE as the kernel names devices; else says why and returns false
@@ -38,6 +42,12 @@ bool ctl_ifname_ok(const char *ifname);
 int ctl_open_iface(const char *ifname, struct sl_maps *m);
 /* Stops the responder, detaches the program, removes the pins. */
 int ctl_detach(const char *ifname, char *err, size_t errlen);
+enum ctl_stats_format { CTL_FMT_TEXT, CTL_FMT_JSON, CTL_FMT_PROM };
+/* Every counter of an interface in fmt, as `sl-ctl stats` prints them
+ * (serve-metrics serves CTL_FMT_PROM); 0, or -1 if the maps cannot be
+ * read. */
+int ctl_stats_render(FILE *out, enum ctl_stats_format fmt, const char *ifname,
+		     const struct sl_maps *m);
 /* Warns when [forward] is configured but the kernel will not route. */
 void ctl_warn_forwarding(const char *ifname, const struct sl_fwd_config *f);
 

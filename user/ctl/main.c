@@ -13,9 +13,11 @@
 #error "SL_XDP_VERSION is not defined: build with make (it reads VERSION)"
 #endif
 
+const char ctl_version[] = SL_XDP_VERSION;
+
 static const struct ctl_cmd *const commands[] = {
 	&ctl_cmd_attach, &ctl_cmd_detach, &ctl_cmd_reload, &ctl_cmd_status,
-	&ctl_cmd_stats,
+	&ctl_cmd_stats, &ctl_cmd_serve_metrics,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -362,11 +362,6 @@ int responder_run(struct responder *r, volatile int *stop,
 	return a.ret;
 }
 
-int responder_active_map_fd(struct responder *r)
-{
-	return r->maps.fd[SL_M_ACTIVE];
-}
-
 const char *responder_mode(struct responder *r)
 {
 	return xsk_io_mode(r->xio);

@@ -31,9 +31,6 @@ int responder_run(struct responder *r, volatile int *stop,
  * the old configuration kept and err set. */
 int responder_reload(struct responder *r, char *err, size_t errlen);
 const char *responder_mode(struct responder *r);
-/* The fd of the sl_active map the responder keeps (for the sandbox's
- * probe of what bpf() still allows). */
-int responder_active_map_fd(struct responder *r);
 unsigned int responder_queues(struct responder *r);
 void responder_close(struct responder *r);
 

@@ -26,34 +26,29 @@
 #endif
 
 /*
- * What the responder does after the sandbox is entered, and the system
- * calls that needs (each found with strace over the e2e tests):
- *  - queue threads: poll, sendto/recvfrom (AF_XDP kicks), clock_nanosleep,
- *    futex; started with clone (CLONE_THREAD only; clone3 gets ENOSYS so
- *    that glibc falls back to clone, whose flags a filter can see), with
- *    mmap/mprotect/munmap/madvise/set_robust_list/rseq;
- *  - the main loop every 100 ms: the MTU (socket + ioctl SIOCGIFMTU +
- *    close), nanosleep;
- *  - a reload (SIGHUP): the config path and lock files in /run/sl-xdp
- *    (openat, read, mkdir, flock), the config file (openat, read,
- *    newfstatat, lseek, readlink for realpath), the interface's address
+ * The system calls each profile makes after the sandbox is entered (each
+ * found with strace over the e2e tests), on top of what any process
+ * needs (memory, threads' futexes, time, signals, exit, and files:
+ * config, run-dir, sysfs reads):
+ *  - the responder's queue threads: poll, sendto/recvfrom (AF_XDP kicks);
+ *    the main loop every 100 ms: the MTU (socket AF_INET + ioctl
+ *    SIOCGIFMTU), nanosleep; a reload: the run-dir lock and files (mkdir,
+ *    flock, openat, read, readlink for realpath), the interface's address
  *    (getifaddrs: a netlink socket, bind, getsockname, sendto, recvmsg),
- *    the maps (bpf), the CPU count (openat/read of sysfs), malloc (brk,
- *    mmap);
- *  - stopping: the sockets leave the xsks map (bpf) and their rings are
- *    unmapped (getsockopt for the offsets, munmap), unlink of the pid
- *    files, write of a message to stderr, exit/exit_group; signals
- *    (rt_sigreturn, rt_sigprocmask).
+ *    the maps (bpf); stopping: the sockets leave the xsks map (bpf), their
+ *    rings are unmapped (getsockopt for the offsets, munmap), the pid files
+ *    are unlinked;
+ *  - serve-metrics' server thread: epoll, accept4, recv/send, setsockopt
+ *    and getsockopt on accepted sockets, shutdown, fcntl, and for each
+ *    scrape the pins (bpf, newfstatat); its main thread sigwaits.
+ * Threads only ever through clone with CLONE_THREAD (clone3 gets ENOSYS so
+ * that glibc falls back to clone, whose flags a filter can see).
  */
-static const int allowed[] = {
+static const int allowed_common[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(openat),
 	SCMP_SYS(lseek), SCMP_SYS(newfstatat), SCMP_SYS(fstat),
-	SCMP_SYS(readlink), SCMP_SYS(mkdir), SCMP_SYS(unlink), SCMP_SYS(flock),
-	SCMP_SYS(faccessat2), SCMP_SYS(access),
-	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(sendto), SCMP_SYS(recvfrom),
-	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(bind),
-	SCMP_SYS(getsockname), SCMP_SYS(getsockopt), SCMP_SYS(ioctl),
-	SCMP_SYS(bpf),
+	SCMP_SYS(readlink), SCMP_SYS(faccessat2), SCMP_SYS(access),
+	SCMP_SYS(bpf), SCMP_SYS(getsockopt),
 	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep), SCMP_SYS(clock_gettime),
 	SCMP_SYS(gettimeofday), SCMP_SYS(futex), SCMP_SYS(sched_yield),
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(madvise),
@@ -62,6 +57,23 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction),
 	SCMP_SYS(sigaltstack),
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(exit), SCMP_SYS(exit_group),
+	SCMP_SYS(restart_syscall),	/* a sleep a signal interrupted */
+};
+
+static const int allowed_responder[] = {
+	SCMP_SYS(mkdir), SCMP_SYS(unlink), SCMP_SYS(flock),
+	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(sendto), SCMP_SYS(recvfrom),
+	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(bind),
+	SCMP_SYS(getsockname), SCMP_SYS(ioctl),
+};
+
+static const int allowed_metrics[] = {
+	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
+	SCMP_SYS(accept4), SCMP_SYS(accept), SCMP_SYS(recvfrom),
+	SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(writev),
+	SCMP_SYS(setsockopt), SCMP_SYS(shutdown), SCMP_SYS(fcntl),
+	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(rt_sigtimedwait),
+	SCMP_SYS(eventfd2),
 };
 
 static int fail(char *err, size_t errlen, const char *what, int e)
@@ -102,22 +114,37 @@ static int drop_capabilities(int keep)
 }
 
 /* Whether a process with no capability at all may still use bpf() on a
- * map fd it holds: a child drops everything and tries. */
-static bool bpf_needs_cap(int map_fd)
+ * map fd it holds: a child drops everything and tries, on a map made for
+ * the question. */
+static bool bpf_needs_cap(void)
 {
-	int status;
-	pid_t pid = fork();
+	int status, map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "sl_probe",
+					    sizeof(__u32), 8, 1, NULL);
+	pid_t pid;
 
+	if (map_fd < 0)
+		return true;
+	pid = fork();
 	if (pid == 0) {
 		__u32 zero = 0;
-		char value[64];
+		__u64 value;
 
 		_exit(drop_capabilities(-1) ? 2 :
-		      bpf_map_lookup_elem(map_fd, &zero, value) ? 1 : 0);
+		      bpf_map_lookup_elem(map_fd, &zero, &value) ? 1 : 0);
 	}
+	close(map_fd);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return true;
 	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}
+
+static int allow_list(scmp_filter_ctx ctx, const int *list, size_t n)
+{
+	int ret = 0;
+
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, list[i], 0);
+	return ret;
 }
 
 /* allow syscall when its first argument compares (op) with a (and b) */
@@ -130,13 +157,21 @@ static int allow_if_arg0(scmp_filter_ctx ctx, int syscall, enum scmp_compare op,
 }
 
 __attribute__((unused))	/* not called in sanitizer builds */
-static int install_filter(char *err, size_t errlen)
+static int install_filter(enum sl_sandbox_profile profile, char *err,
+			  size_t errlen)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int ret = ctx ? 0 : -ENOMEM;
 
-	for (size_t i = 0; !ret && i < sizeof(allowed) / sizeof(allowed[0]); i++)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	if (!ret)
+		ret = allow_list(ctx, allowed_common,
+				 sizeof(allowed_common) / sizeof(allowed_common[0]));
+	if (!ret && profile == SL_SANDBOX_RESPONDER)
+		ret = allow_list(ctx, allowed_responder,
+				 sizeof(allowed_responder) / sizeof(allowed_responder[0]));
+	if (!ret && profile == SL_SANDBOX_METRICS)
+		ret = allow_list(ctx, allowed_metrics,
+				 sizeof(allowed_metrics) / sizeof(allowed_metrics[0]));
 	/* threads only: clone with CLONE_THREAD, never a new process */
 	if (!ret)
 		ret = allow_if_arg0(ctx, SCMP_SYS(clone), SCMP_CMP_MASKED_EQ,
@@ -144,11 +179,12 @@ static int install_filter(char *err, size_t errlen)
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				       SCMP_SYS(clone3), 0);
-	/* sockets: netlink (getifaddrs) and inet datagram (the MTU) only */
-	if (!ret)
+	/* the responder's sockets: netlink (getifaddrs) and inet datagram
+	 * (the MTU) only; serve-metrics makes none */
+	if (!ret && profile == SL_SANDBOX_RESPONDER)
 		ret = allow_if_arg0(ctx, SCMP_SYS(socket), SCMP_CMP_EQ,
 				    AF_NETLINK, 0);
-	if (!ret)
+	if (!ret && profile == SL_SANDBOX_RESPONDER)
 		ret = allow_if_arg0(ctx, SCMP_SYS(socket), SCMP_CMP_EQ, AF_INET, 0);
 	if (!ret)	/* every thread, should one exist already */
 		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
@@ -159,11 +195,12 @@ static int install_filter(char *err, size_t errlen)
 	return ret ? fail(err, errlen, "seccomp", -ret) : 0;
 }
 
-int sl_sandbox_enter(int map_fd, bool *kept_bpf, char *err, size_t errlen)
+int sl_sandbox_enter(enum sl_sandbox_profile profile, bool *kept_bpf,
+		     char *err, size_t errlen)
 {
 	int ret;
 
-	*kept_bpf = bpf_needs_cap(map_fd);
+	*kept_bpf = bpf_needs_cap();
 	ret = drop_capabilities(*kept_bpf ? CAP_BPF : -1);
 	if (ret)
 		return fail(err, errlen, "capabilities", -ret);
@@ -173,8 +210,9 @@ int sl_sandbox_enter(int map_fd, bool *kept_bpf, char *err, size_t errlen)
 	/* the sanitizers' reports and LeakSanitizer's exit scan need system
 	 * calls the responder itself never makes: no filter in those builds
 	 * (capabilities and no_new_privs still apply) */
+	(void)profile;
 	return 0;
 #else
-	return install_filter(err, errlen);
+	return install_filter(profile, err, errlen);
 #endif
 }
