@@ -212,6 +212,16 @@ int sl_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 
+	act = bpf_map_lookup_elem(&sl_active, &zero);
+	bank = act ? act->bank & 1 : 0;
+	cfg = bpf_map_lookup_elem(&sl_config, &bank);
+	if (!cfg)
+		return XDP_PASS;
+	if (kind != PKT_SRC_ONLY && !port_served(cfg, p.dport)) {
+		cnt->passed_not_sip++;
+		return XDP_PASS;
+	}
+
 	/* one verifier state from here on, whatever the frame's shape
 	 * (VLAN tags, extension headers): the addresses and offsets go
 	 * through the map value, which the verifier does not track */
@@ -221,18 +231,8 @@ int sl_xdp(struct xdp_md *ctx)
 	scr->pkt = p;
 	pp = &scr->pkt;
 	kind = opaque(scr, kind);
-
-	act = bpf_map_lookup_elem(&sl_active, &zero);
-	bank = act ? act->bank & 1 : 0;
-	cfg = bpf_map_lookup_elem(&sl_config, &bank);
-	if (!cfg)
-		return XDP_PASS;
 	if (kind == PKT_SRC_ONLY)
 		return src_only(cnt, cfg, pp, bank);
-	if (!port_served(cfg, pp->dport)) {
-		cnt->passed_not_sip++;
-		return XDP_PASS;
-	}
 	cnt->sip_udp++;
 	if (kind == PKT_MALFORMED || pp->payload_len == 0) {
 		cnt->parse_failures++;
