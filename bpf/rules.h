@@ -256,6 +256,18 @@ __noinline int sl_uri_parts(__u32 which)
 	return uri_parts(x, which);
 }
 
+/* The URI parts of the From or To header (which) into ri; 1 when they
+ * lie past the window of len bytes of a partial message: the header not
+ * there before the headers' end, or its URI cut by the window. */
+static __always_inline int uri_unseen(struct sip_scan *sc, __u32 which,
+				      __u32 len, __u32 partial)
+{
+	if (!(sc->seen & (1u << which)))
+		return partial && !sc->headers_ended;
+	return !sl_uri_parts(which) && partial &&
+	       sc->hdr[which & (HDR_SLOTS - 1)].e >= len;
+}
+
 /*
  * What the rules of cfg need beyond the request line, once per packet,
  * into x->ri: the method's number, the User-Agent automaton's hits, the
@@ -271,7 +283,6 @@ static __always_inline __u32 rules_prepare(struct sl_scratch *x,
 	struct req_info *ri = &x->ri;
 	struct sip_scan *sc = &x->scan;
 	__u32 need = cfg->rules_need, used = 0;
-	int whole;
 
 	ri->method_id = method_number(cfg, ri);
 	ri->ua_hits = 0;
@@ -304,24 +315,10 @@ static __always_inline __u32 rules_prepare(struct sl_scratch *x,
 			ri->unseen |= UNSEEN_UA;
 		}
 	}
-	if (need & SL_NEED_FROM) {
-		if (sc->seen & (1u << HDR_FROM)) {
-			whole = sl_uri_parts(HDR_FROM);
-			if (partial && sc->hdr[HDR_FROM].e >= len && !whole)
-				ri->unseen |= UNSEEN_FROM;
-		} else if (partial && !sc->headers_ended) {
-			ri->unseen |= UNSEEN_FROM;
-		}
-	}
-	if (need & SL_NEED_TO) {
-		if (sc->seen & (1u << HDR_TO)) {
-			whole = sl_uri_parts(HDR_TO);
-			if (partial && sc->hdr[HDR_TO].e >= len && !whole)
-				ri->unseen |= UNSEEN_TO;
-		} else if (partial && !sc->headers_ended) {
-			ri->unseen |= UNSEEN_TO;
-		}
-	}
+	if (need & SL_NEED_FROM)
+		ri->unseen |= uri_unseen(sc, HDR_FROM, len, partial) ? UNSEEN_FROM : 0;
+	if (need & SL_NEED_TO)
+		ri->unseen |= uri_unseen(sc, HDR_TO, len, partial) ? UNSEEN_TO : 0;
 	return ri->unseen & used;
 }
 

@@ -63,7 +63,14 @@ struct vlan_hdr_s {
 	__be16 proto;
 };
 
-static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p)
+/*
+ * The UDP header at l4 and the payload after it.  A whole datagram: the
+ * UDP length must fit in the frame.  The first fragment of one (more):
+ * the payload is what it carries, up to l4_len bytes of IP payload by
+ * the IP header, within the frame.
+ */
+static __always_inline int parse_udp(struct xdp_md *ctx, void *l4,
+				     __u32 l4_len, int more, struct pkt *p)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -78,7 +85,7 @@ static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p
 	if (ulen < sizeof(*udp))
 		return PKT_MALFORMED;
 	avail = data_end - (void *)(udp + 1);
-	if (ulen - sizeof(*udp) > avail) {
+	if (more || ulen - sizeof(*udp) > avail) {
 		/* the whole frame, fragments included: bpf_xdp_load_bytes
 		 * reads past data_end (multi-buffer frames, test_run beyond
 		 * a page); asked only then, not for every UDP packet */
@@ -86,38 +93,19 @@ static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p
 		if (avail < p->payload_off)
 			return PKT_MALFORMED;
 		avail -= p->payload_off;
+		if (more) {
+			if (l4_len < sizeof(*udp))
+				return PKT_MALFORMED;
+			if (avail > l4_len - sizeof(*udp))
+				avail = l4_len - sizeof(*udp);
+			p->payload_len = ulen - sizeof(*udp) < avail ?
+					 ulen - sizeof(*udp) : avail;
+			return PKT_UDP;
+		}
 		if (ulen - sizeof(*udp) > avail)
 			return PKT_MALFORMED;
 	}
 	p->payload_len = ulen - sizeof(*udp);
-	return PKT_UDP;
-}
-
-/* The UDP header of a first fragment, and the payload bytes it carries:
- * l4_len bytes of IP payload by the IP header, within the frame. */
-static __always_inline int parse_udp_first_fragment(struct xdp_md *ctx,
-						    void *l4, __u32 l4_len,
-						    struct pkt *p)
-{
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct udphdr *udp = l4;
-	__u32 ulen, avail;
-
-	if ((void *)(udp + 1) > data_end)
-		return PKT_MALFORMED;
-	ulen = bpf_ntohs(udp->len);
-	p->dport = bpf_ntohs(udp->dest);
-	p->payload_off = (void *)(udp + 1) - data;
-	if (ulen < sizeof(*udp) || l4_len < sizeof(*udp))
-		return PKT_MALFORMED;
-	avail = bpf_xdp_get_buff_len(ctx);
-	if (avail < p->payload_off)
-		return PKT_MALFORMED;
-	avail -= p->payload_off;
-	if (avail > l4_len - sizeof(*udp))
-		avail = l4_len - sizeof(*udp);
-	p->payload_len = ulen - sizeof(*udp) < avail ? ulen - sizeof(*udp) : avail;
 	return PKT_UDP;
 }
 
@@ -173,10 +161,10 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 
 			p->more = 1;
 			p->unanswerable = 1;
-			return parse_udp_first_fragment(ctx, cur + ihl,
-							tot > ihl ? tot - ihl : 0, p);
+			return parse_udp(ctx, cur + ihl, tot > ihl ? tot - ihl : 0,
+					 1, p);
 		}
-		return parse_udp(ctx, cur + ihl, p);
+		return parse_udp(ctx, cur + ihl, 0, 0, p);
 	}
 	if (proto == ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = cur;
@@ -226,10 +214,9 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 			__u32 l4 = bpf_ntohs(ip6->payload_len),
 			      ext = cur - (void *)(ip6 + 1);
 
-			return parse_udp_first_fragment(ctx, cur,
-							l4 > ext ? l4 - ext : 0, p);
+			return parse_udp(ctx, cur, l4 > ext ? l4 - ext : 0, 1, p);
 		}
-		return parse_udp(ctx, cur, p);
+		return parse_udp(ctx, cur, 0, 0, p);
 	}
 	return PKT_OTHER;
 }

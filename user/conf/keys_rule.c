@@ -235,39 +235,36 @@ static int uri_part(struct parse_ctx *c, const char *key, const char *val,
 	return 0;
 }
 
+/* A from_user / from_domain / to_user key of the current rule. */
+static int uri_key(struct parse_ctx *c, const char *key, const char *val,
+		   struct sl_match_str *m, bool domain, __u32 key_bit,
+		   __u8 need)
+{
+	if (uri_part(c, key, val, m, domain))
+		return -1;
+	cur_rule(c)->keys |= key_bit;
+	c->s->dp.rules_need |= need;
+	return 0;
+}
+
 static int rule_from_user(struct parse_ctx *c, const char *key,
 			  const char *val)
 {
-	struct sl_rule *r = cur_rule(c);
-
-	if (uri_part(c, key, val, &r->from_user, false))
-		return -1;
-	r->keys |= SL_KEY_FROM_USER;
-	c->s->dp.rules_need |= SL_NEED_FROM;
-	return 0;
+	return uri_key(c, key, val, &cur_rule(c)->from_user, false,
+		       SL_KEY_FROM_USER, SL_NEED_FROM);
 }
 
 static int rule_from_domain(struct parse_ctx *c, const char *key,
 			    const char *val)
 {
-	struct sl_rule *r = cur_rule(c);
-
-	if (uri_part(c, key, val, &r->from_domain, true))
-		return -1;
-	r->keys |= SL_KEY_FROM_DOMAIN;
-	c->s->dp.rules_need |= SL_NEED_FROM;
-	return 0;
+	return uri_key(c, key, val, &cur_rule(c)->from_domain, true,
+		       SL_KEY_FROM_DOMAIN, SL_NEED_FROM);
 }
 
 static int rule_to_user(struct parse_ctx *c, const char *key, const char *val)
 {
-	struct sl_rule *r = cur_rule(c);
-
-	if (uri_part(c, key, val, &r->to_user, false))
-		return -1;
-	r->keys |= SL_KEY_TO_USER;
-	c->s->dp.rules_need |= SL_NEED_TO;
-	return 0;
+	return uri_key(c, key, val, &cur_rule(c)->to_user, false,
+		       SL_KEY_TO_USER, SL_NEED_TO);
 }
 
 /* reply and header only make sense when the rule replies. */
