@@ -322,4 +322,25 @@ static __always_inline __u32 rules_prepare(struct sl_scratch *x,
 	return ri->unseen & used;
 }
 
+/* A frame read only up to its source address (an IPv6 header chain
+ * longer than parse_packet() follows): only the rules with no key but src
+ * can be decided (ri.src_only); one that drops, drops it. */
+static __always_inline int rules_source_only(struct sl_scratch *x,
+					     struct sl_dp_counters *cnt,
+					     const struct sl_config *cfg,
+					     __u32 bank)
+{
+	x->ri.family = x->pkt.family;
+	x->ri.src[0] = x->pkt.src[0];
+	x->ri.src[1] = x->pkt.src[1];
+	x->ri.src_only = 1;
+	if (cfg->n_rules && sl_rules_eval(bank, cfg->n_rules) >= 0 &&
+	    x->ri.matched_action == SL_ACTION_DROP) {
+		cnt->dropped_unreadable++;
+		return XDP_DROP;
+	}
+	cnt->passed_not_sip++;
+	return XDP_PASS;
+}
+
 #endif /* SL_RULES_H */

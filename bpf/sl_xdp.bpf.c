@@ -163,31 +163,6 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
 	return XDP_PASS;
 }
 
-/* An IPv6 frame whose extension headers run past what is read: only
- * the rules with no key but src can be decided (ri.src_only). */
-static __always_inline int src_only(struct sl_dp_counters *cnt,
-				    const struct sl_config *cfg,
-				    const struct pkt *p, __u32 bank)
-{
-	struct sl_scratch *scr;
-	__u32 zero = 0;
-
-	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
-	if (!scr)
-		return XDP_PASS;
-	scr->ri.family = p->family;
-	scr->ri.src[0] = p->src[0];
-	scr->ri.src[1] = p->src[1];
-	scr->ri.src_only = 1;
-	if (cfg->n_rules && sl_rules_eval(bank, cfg->n_rules) >= 0 &&
-	    scr->ri.matched_action == SL_ACTION_DROP) {
-		cnt->dropped_unreadable++;
-		return XDP_DROP;
-	}
-	cnt->passed_not_sip++;
-	return XDP_PASS;
-}
-
 SEC("xdp")
 int sl_xdp(struct xdp_md *ctx)
 {
@@ -232,7 +207,7 @@ int sl_xdp(struct xdp_md *ctx)
 	pp = &scr->pkt;
 	kind = opaque(scr, kind);
 	if (kind == PKT_SRC_ONLY)
-		return src_only(cnt, cfg, pp, bank);
+		return rules_source_only(scr, cnt, cfg, bank);
 	cnt->sip_udp++;
 	if (kind == PKT_MALFORMED || pp->payload_len == 0) {
 		cnt->parse_failures++;

@@ -63,7 +63,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
@@ -625,7 +624,6 @@ static bool ack_absorbable(const __u8 *p, size_t n, const char *why_not[1])
 
 enum phase { PH_A, PH_B, PH_C, PH_D };
 
-#define RULE_REPLY_OPTIONS	6	/* phase C */
 #define DROP_SRC4		0xc6120063u	/* 198.18.0.99 */
 
 static enum phase cur_phase;
