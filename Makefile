@@ -55,9 +55,12 @@ DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq \
 	     debhelper lintian debootstrap
 
+# XDP programs the tests load next to the product's (tests/bpf/*.bpf.c)
+TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
+
 .PHONY: all deps test clean install bench-xdp check-layers
 all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo \
-     $(BUILD)/unit_seccomp
+     $(BUILD)/unit_seccomp $(TEST_BPF_OBJS)
 
 deps:
 	@missing=""; for p in $(DEPS_PKGS); do \
@@ -72,6 +75,10 @@ deps:
 BPF_HDRS  := $(shell find bpf include -name '*.h')
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) vmlinux.h | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.bpf.o: tests/bpf/%.bpf.c $(BPF_HDRS) vmlinux.h | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o

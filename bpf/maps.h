@@ -157,6 +157,15 @@ struct {
 	__type(key, struct sl_rate_key);
 	__type(value, __u64);
 } sl_fwd_rate SEC(".maps");
+/* The user_agent automaton of each bank (include/sl_xdp_shared.h),
+ * written by sl-ctl with the bank. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_RULE_BANKS);
+	__type(key, __u32);
+	__type(value, struct sl_ua_dfa);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_ua_dfa SEC(".maps");
 
 /* The payload copy and parser state (sip/scratch.h); not pinned: nothing
  * outside the program reads it. */

@@ -11,7 +11,7 @@
  * way: net/ (frames, checksums) <- sip/ (the SIP bytes: scan, request
  * line, Via, To, to-tag) <- maps.h and the actions, one header each
  * (local_dst.h, ack_absorb.h, rules.h, ratelimit.h, reply_forward.h,
- * xsk_dispatch.h) <- this file.
+ * xsk_dispatch.h, window.h) <- this file.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -28,6 +28,7 @@
 #include "ratelimit.h"
 #include "reply_forward.h"
 #include "xsk_dispatch.h"
+#include "window.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -50,7 +51,6 @@ static __always_inline int port_served(const struct sl_config *cfg, __u16 port)
 static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 						 struct sl_dp_counters *cnt,
 						 const struct sl_config *cfg,
-						 struct sl_scratch *scr,
 						 __u32 rule, __u32 bank)
 {
 	__u32 xsk;
@@ -64,7 +64,7 @@ static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 		cnt->redirect_too_big++;
 		return XDP_PASS;
 	}
-	xsk = xsk_pick(scr, ctx->rx_queue_index, cfg->xsk_per_queue);
+	xsk = xsk_pick(ctx->rx_queue_index, cfg->xsk_per_queue);
 	/* tell the responder which rule matched; without metadata room it
 	 * evaluates the rules itself */
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)) == 0) {
@@ -87,20 +87,22 @@ static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 
 /*
  * A request (ACK included) whose payload is in the scratch buffer and
- * whose addresses are in scratch->pkt.  A global function: the verifier
- * checks it on its own, and its stack frame does not add to the one of
- * the reply-forwarding path.
+ * whose addresses are in scratch->pkt; partial: the message goes on past
+ * the copy (a longer payload, a first fragment).  A global function: the
+ * verifier checks it on its own, and its stack frame does not add to the
+ * one of the reply-forwarding path.
  */
-__noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank)
+__noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
+			  __u32 partial)
 {
 	struct sl_dp_counters *cnt;
 	struct sl_config *cfg;
 	struct sl_scratch *scr;
-	struct req_info ri = {};
+	struct req_info *ri;
 	const struct pkt *p;
-	__u32 zero = 0, rule;
+	__u32 zero = 0;
+	int is_ack, rule = -1;
 	__u8 action;
-	int is_ack;
 
 	bank &= 1;
 	cnt = bpf_map_lookup_elem(&sl_counters, &zero);
@@ -109,20 +111,24 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank)
 	if (!cnt || !scr || !cfg)
 		return XDP_PASS;
 	p = &scr->pkt;
+	ri = &scr->ri;
 	is_ack = copy >= 4 && (*(__u32 *)scr->buf) == W3('A', 'C', 'K') + (' ' << 24);
 
 	scr->scan.len = copy;
+	/* the headers: for the ACK filter, the rules, or the Call-ID that
+	 * picks one of a queue's sockets */
 	scr->scan.want_headers = (is_ack && cfg->has_signature) ||
-				 cfg->rules_need_headers;
+				 (cfg->rules_need & SL_NEED_HEADERS) ||
+				 cfg->xsk_per_queue > 1;
 	sip_scan_run(scr);
 
-	ri.scr = scr;
-	ri.len = copy;
-	if (parse_request_line(scr, &ri)) {
+	if (parse_request_line(scr, copy, partial)) {
 		cnt->parse_failures++;
 		return XDP_PASS;
 	}
 	cnt->sip_requests++;
+	if (p->unanswerable)
+		cnt->unanswerable++;
 
 	if (is_ack) {
 		int v = cfg->has_signature ? ack_check(scr, cfg) : ACK_PASS_NO_TAG;
@@ -140,36 +146,33 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank)
 			cnt->acks_expired++;
 	}
 
-	ri.family = p->family;
-	ri.dport = p->dport;
-	ri.src[0] = p->src[0];
-	ri.src[1] = p->src[1];
-	if (scr->scan.seen & (1u << HDR_UA))
-		ri.ua = scr->scan.hdr[HDR_UA];
-	rule = rules_eval(&ri, bank, cfg->n_rules);
-	if (rule != POS_NONE) {
-		__u32 hk = bank * SL_MAX_RULES + rule;
-		__u64 *hits = bpf_map_lookup_elem(&sl_rule_hits, &hk);
-
-		if (hits)
-			(*hits)++;
-		action = ri.matched_action;	/* no second rule lookup */
-	} else {
-		action = cfg->default_action;
+	ri->family = p->family;
+	ri->dport = p->dport;
+	ri->src[0] = p->src[0];
+	ri->src[1] = p->src[1];
+	ri->src_only = 0;
+	if (cfg->n_rules) {
+		if (rules_prepare(scr, cfg, bank, copy, partial))
+			cnt->unseen++;
+		rule = sl_rules_eval(bank, cfg->n_rules);
 	}
+	/* the matched rule's action, without a second rule lookup */
+	action = rule >= 0 ? scr->ri.matched_action : cfg->default_action;
 
 	if (action == SL_ACTION_DROP) {
 		cnt->dropped_by_rule++;
 		return XDP_DROP;
 	}
 	/* an ACK is never answered (Kamailio counts a failure): the stack
-	 * may still want it */
-	if (action == SL_ACTION_REPLY && !is_ack) {
+	 * may still want it; nor is what the responder cannot read back */
+	if (action == SL_ACTION_REPLY && !is_ack && !p->unanswerable) {
 		if (!rate_allows(cfg, p)) {
 			cnt->rate_limited++;
 			return XDP_DROP;
 		}
-		return redirect_to_responder(ctx, cnt, cfg, scr, rule, bank);
+		return redirect_to_responder(ctx, cnt, cfg,
+					     rule >= 0 ? (__u32)rule : POS_NONE,
+					     bank);
 	}
 	cnt->passed_by_rule++;
 	return XDP_PASS;
@@ -183,7 +186,8 @@ int sl_xdp(struct xdp_md *ctx)
 	struct sl_active *act;
 	struct sl_scratch *scr;
 	struct pkt p = {};
-	__u32 zero = 0, bank, copy;
+	const struct pkt *pp;
+	__u32 zero = 0, bank, copy, skip = 0;
 	int kind;
 
 	cnt = bpf_map_lookup_elem(&sl_counters, &zero);
@@ -203,47 +207,72 @@ int sl_xdp(struct xdp_md *ctx)
 	cfg = bpf_map_lookup_elem(&sl_config, &bank);
 	if (!cfg)
 		return XDP_PASS;
-	if (!port_served(cfg, p.dport)) {
+	if (kind != PKT_SRC_ONLY && !port_served(cfg, p.dport)) {
 		cnt->passed_not_sip++;
 		return XDP_PASS;
 	}
-	cnt->sip_udp++;
 	/* not for us (broadcast, another host, transit): not ours to
-	 * answer, absorb or forward */
+	 * answer, absorb, forward or drop by a rule */
 	if (cfg->local_only && !frame_is_local(ctx, &p, bank)) {
+		if (kind != PKT_SRC_ONLY)
+			cnt->sip_udp++;
 		cnt->passed_not_ours++;
 		return XDP_PASS;
 	}
+
+	/* one verifier state from here on, whatever the frame's shape
+	 * (VLAN tags, extension headers): the addresses and offsets go
+	 * through the map value, which the verifier does not track */
+	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
+	if (!scr)
+		return XDP_PASS;
+	scr->pkt = p;
+	pp = &scr->pkt;
+	kind = opaque(scr, kind);
+	if (kind == PKT_SRC_ONLY)
+		return rules_source_only(scr, cnt, cfg, bank);
+	cnt->sip_udp++;
 	if (kind == PKT_UDP_LEN) {	/* the stack decides, as without us */
 		cnt->udp_len_mismatch++;
 		return XDP_PASS;
 	}
-	if (kind == PKT_MALFORMED || p.payload_len == 0) {
+	if (kind == PKT_MALFORMED || pp->payload_len == 0) {
 		cnt->parse_failures++;
 		return XDP_PASS;
 	}
-
-	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
-	if (!scr)
+	copy = load_window(ctx, scr, pp->payload_off, pp->payload_len);
+	if (!copy) {
+		cnt->parse_failures++;
 		return XDP_PASS;
-	copy = p.payload_len;
-	if (copy > SL_SCRATCH_LEN) {
-		copy = SL_SCRATCH_LEN;
+	}
+	/* CR/LF in front of the start line: the window starts after them */
+	if (scr->buf[0] == '\r' || scr->buf[0] == '\n') {
+		skip = sl_crlf_skip(ctx, pp->payload_off, pp->payload_len);
+		if (skip >= pp->payload_len) {
+			/* a first fragment of CR/LF: the request line is
+			 * in a later one; a whole datagram: keep-alives */
+			if (pp->more)
+				return sl_request(ctx, 0, bank, 1);
+			cnt->parse_failures++;
+			return XDP_PASS;
+		}
+		copy = load_window(ctx, scr, pp->payload_off + skip,
+				   pp->payload_len - skip);
+		if (!copy) {
+			cnt->parse_failures++;
+			return XDP_PASS;
+		}
+	}
+	if (pp->payload_len - skip > SL_SCRATCH_LEN)
 		cnt->truncated++;
-	}
-	if (copy < 1 ||
-	    bpf_xdp_load_bytes(ctx, p.payload_off, scr->buf, copy) < 0) {
-		cnt->parse_failures++;
-		return XDP_PASS;
-	}
 
 	if (copy >= 4 && (*(__u32 *)scr->buf) == W3('S', 'I', 'P') + ('/' << 24)) {
 		cnt->sip_responses++;
-		if (!cfg->fwd.enabled)
+		/* forwarded only in the shape its rewrite expects */
+		if (!cfg->fwd.enabled || skip || pp->unanswerable)
 			return XDP_PASS;
-		scr->pkt = p;
 		return sl_reply_forward(ctx, bank);
 	}
-	scr->pkt = p;
-	return sl_request(ctx, copy, bank);
+	return sl_request(ctx, copy, bank,
+			  pp->more || pp->payload_len - skip > SL_SCRATCH_LEN);
 }

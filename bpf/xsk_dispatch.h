@@ -8,11 +8,12 @@
  * every retransmission of a request, which carries its Call-ID, reaches
  * the same socket as the first copy.
  *
- * The Call-ID's position comes from the header scan (sip/scan.h); when
- * the rules did not need the headers the scan is run again, now over
- * them, only for a request about to be redirected.  The hash reads at
- * most CALLID_HASH_WORDS words of the value: the cost per packet is
- * bounded by the scan's own bound plus 16 multiplications.
+ * The Call-ID's position comes from the header scan (sip/scan.h), which
+ * with sockets_per_queue > 1 reads the headers of every request: one
+ * scan call site in sl_request (a second one, only for the requests
+ * about to be redirected, cost the verifier some 250 k instructions).
+ * The hash reads at most CALLID_HASH_WORDS words of the value: the cost
+ * per packet is bounded by the scan's own bound plus 16 multiplications.
  */
 #ifndef SL_XSK_DISPATCH_H
 #define SL_XSK_DISPATCH_H
@@ -60,9 +61,8 @@ static __always_inline __u32 callid_hash(const struct sl_scratch *x)
 /*
  * The sl_xsks entry of socket hash(Call-ID) % n of RX queue `queue`,
  * n >= 2.  A global function: verified once, on its own, whatever the
- * caller's state.  The request's payload and its header scan (the
- * caller ran it over the headers, see xsk_pick) are in the per-CPU
- * scratch value.  It calls nothing: its frame is the last of the chain
+ * caller's state.  The request's payload and its header scan are in
+ * the per-CPU scratch value.  It calls nothing: its frame is the last of the chain
  * entry -> sl_request -> here, within the 512-byte stack.
  */
 __noinline __u32 sl_xsk_spread(__u32 queue, __u32 n)
@@ -79,19 +79,11 @@ __noinline __u32 sl_xsk_spread(__u32 queue, __u32 n)
 }
 
 /* The sl_xsks entry for a request to redirect: the queue's, or with
- * sockets_per_queue = n one of its n by the Call-ID.  When the rules did
- * not need the headers the scan stopped at the request line: it runs
- * again, over them, here, only for a request about to be redirected. */
-static __always_inline __u32 xsk_pick(struct sl_scratch *scr, __u32 queue,
-				      __u32 n)
+ * sockets_per_queue = n one of its n by the Call-ID (sl_request then
+ * scanned the headers). */
+static __always_inline __u32 xsk_pick(__u32 queue, __u32 n)
 {
-	if (n < 2)
-		return queue;
-	if (!scr->scan.want_headers) {
-		scr->scan.want_headers = 1;
-		sip_scan_run(scr);
-	}
-	return sl_xsk_spread(queue, n);
+	return n < 2 ? queue : sl_xsk_spread(queue, n);
 }
 
 #endif /* SL_XSK_DISPATCH_H */

@@ -31,10 +31,13 @@
 	X(redirect_fallback, "Requests to answer passed to the stack: no responder socket.") \
 	X(dropped_by_rule, "Requests dropped by a rule or default_action.") \
 	X(passed_by_rule, "Requests passed by a rule or default_action.") \
-	X(passed_not_sip, "Frames passed: not UDP to a SIP port, or IP fragments.") \
+	X(passed_not_sip, "Frames passed: not UDP to a SIP port, or IP fragments after the first.") \
 	X(parse_failures, "Malformed SIP datagrams, passed.") \
 	X(udp_len_mismatch, "UDP datagrams to a SIP port whose UDP length is not their IP payload length, passed.") \
 	X(truncated, "SIP datagrams longer than the XDP parser reads.") \
+	X(unseen, "Requests with a part the rules use (Request-URI, User-Agent, From, To) past what XDP reads: drop and reply rules take it as matching.") \
+	X(unanswerable, "Requests read but not answerable here (IP first fragments, 3+ VLAN tags, 5+ IPv6 extension headers): a reply rule passes them.") \
+	X(dropped_unreadable, "Frames dropped by a src rule though unreadable past the IPv6 header (more than 8 extension headers).") \
 	X(rate_limited, "Requests dropped: their source exceeded rate_limit.") \
 	X(fwd_forwarded, "Responses forwarded (XDP_TX or redirect).") \
 	X(fwd_rewritten, "Forwarded responses whose code and reason were rewritten.") \
@@ -90,7 +93,7 @@
  *   dp:redirected = resp:rx_frames + resp:rx_ring_full + resp:rx_dropped
  *   resp:rx_frames = sl:sent_replies + sl:failures
  *                    + resp:dropped_unanswerable + resp:dropped_not_request
- *                    + resp:rx_bad_desc
+ *                    + resp:not_answered_by_rule + resp:rx_bad_desc
  * (sl:failures includes tx_ring_full, umem_exhausted and oversize).  The
  * kernel's XDP_STATISTICS of each socket are read by the responder and
  * added to its slot as they grow, so they survive a restart of the
@@ -103,6 +106,7 @@
 	X(umem_exhausted, "Requests not answered: no free UMEM frame to reply in (part of failures).") \
 	X(oversize, "Replies not sent: longer than the interface's MTU (part of failures).") \
 	X(window_recorded, "Reply-window entries written for the ACK filter.") \
+	X(not_answered_by_rule, "Requests without XDP metadata whose rule, evaluated here, does not reply (a reload in between): not answered.") \
 	X(rx_frames, "Frames the responder read from its AF_XDP RX rings.") \
 	X(rx_ring_full, "Requests lost in the kernel: the socket's RX ring was full (XDP_STATISTICS rx_ring_full).") \
 	X(rx_dropped, "Requests lost in the kernel: no free frame on the fill ring, or too large (XDP_STATISTICS rx_dropped).") \

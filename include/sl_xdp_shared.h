@@ -11,10 +11,9 @@
 #define SL_MAX_PORTS		8
 #define SL_MAX_RULES		64	/* per bank */
 #define SL_RULE_BANKS		2	/* double buffer for atomic reload */
-#define SL_MAX_METHODS		8	/* method names per rule */
 #define SL_METHOD_MAX_LEN	32	/* bytes of a method name, 4 words */
 #define SL_MAX_PREFIXES		8	/* src prefixes per rule */
-#define SL_MATCH_STR_MAX	32	/* ruri_user_prefix / user_agent bytes */
+#define SL_MATCH_STR_MAX	32	/* bytes of a string a rule matches */
 #define SL_SIG_LEN		32	/* hex MD5 part of the to-tag */
 #define SL_SUFFIX_LEN		8	/* hex CRC part of the to-tag */
 #define SL_TOTAG_LEN		41	/* SIG '.' SUFFIX */
@@ -57,13 +56,48 @@ enum sl_rule_key {
 	SL_KEY_PORT		= 1u << 2,
 	SL_KEY_RURI_USER	= 1u << 3,
 	SL_KEY_USER_AGENT	= 1u << 4,
+	SL_KEY_FROM_USER	= 1u << 5,
+	SL_KEY_FROM_DOMAIN	= 1u << 6,
+	SL_KEY_TO_USER		= 1u << 7,
 };
 
-struct sl_method_name {
-	__u8 len;			/* 0 = unused */
-	__u8 pad[7];
-	__u8 name[SL_METHOD_MAX_LEN];	/* zero padded */
-} __attribute__((aligned(8)));	/* BPF compares it a word at a time */
+/*
+ * Methods.  Every method name the rules of a bank use gets a number,
+ * 0..SL_METHOD_NAMES - 1, in the order the file first names it; every
+ * other method is SL_METHOD_OTHER.  A request's method is looked up once
+ * per packet (sl_method_hash() into the bank's table of
+ * SL_METHOD_SLOTS, at most SL_METHOD_PROBES slots compared), and each
+ * rule is one bit test of its method_mask: bit i set = method i matches
+ * ("method = *" sets all 64 bits, "method = !A, B" all but A's and B's).
+ */
+#define SL_METHOD_NAMES		63	/* distinct names per bank */
+#define SL_METHOD_OTHER		63	/* any method no rule names */
+#define SL_METHOD_SLOTS		128	/* power of two, > 2 x SL_METHOD_NAMES */
+#define SL_METHOD_PROBES	4	/* slots compared per lookup */
+
+/* A method name as the data plane compares it: zero-padded words. */
+struct sl_method_slot {
+	__u8 len;			/* 1..SL_METHOD_MAX_LEN; 0 = empty */
+	__u8 id;			/* 0..SL_METHOD_NAMES - 1 */
+	__u8 pad[6];
+	__u64 name[SL_METHOD_MAX_LEN / 8];
+} __attribute__((aligned(8)));
+
+/* Slot of the name's first probe: the same function on both sides
+ * (user/conf places the names, bpf/sip/method.h finds them). */
+static inline __u32 sl_method_hash(const __u64 name[SL_METHOD_MAX_LEN / 8],
+				   __u32 len, __u32 seed)
+{
+	__u64 h = (__u64)seed << 32 | len;
+	int i;
+
+	for (i = 0; i < SL_METHOD_MAX_LEN / 8; i++) {
+		h = (h ^ name[i]) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return (__u32)(h >> 32) & (SL_METHOD_SLOTS - 1);
+}
 
 struct sl_prefix {
 	__u8 family;			/* 4 or 6 */
@@ -73,10 +107,17 @@ struct sl_prefix {
 	__u8 mask[16];			/* precomputed from plen */
 } __attribute__((aligned(8)));
 
+/* A string a rule compares a part of the request with.  ruri_user_prefix
+ * is always a prefix; from_user, from_domain and to_user are a prefix
+ * when written with a trailing '*', else the whole part; user_agent is
+ * a substring (the automaton, struct sl_ua_dfa, matches it in XDP).
+ * Case-insensitive ones (user_agent, from_domain) are stored lower
+ * case. */
 struct sl_match_str {
 	__u8 len;			/* 0 = unused */
-	__u8 pad[7];
-	__u8 bytes[SL_MATCH_STR_MAX];	/* user_agent stored lower case */
+	__u8 prefix;			/* 1: a prefix of the part; 0: all of it */
+	__u8 pad[6];
+	__u8 bytes[SL_MATCH_STR_MAX];	/* zero padded */
 } __attribute__((aligned(8)));
 
 /* One rule as the XDP program evaluates it.  Reply text (code, reason,
@@ -84,18 +125,51 @@ struct sl_match_str {
 struct sl_rule {
 	__u32 keys;			/* enum sl_rule_key bits */
 	__u8 action;			/* enum sl_action */
-	__u8 method_any;		/* method = * */
-	__u8 n_methods;
 	__u8 n_prefixes;
 	__u8 n_ports;
-	__u8 pad[3];
+	__u8 pad;
+	__u64 method_mask;		/* bit per method number, see above */
 	__u16 reply_code;		/* informational for the data plane */
 	__u16 ports[SL_MAX_PORTS];
 	__u16 pad2[3];
-	struct sl_method_name methods[SL_MAX_METHODS];
 	struct sl_prefix prefixes[SL_MAX_PREFIXES];
 	struct sl_match_str ruri_user_prefix;
-	struct sl_match_str user_agent;
+	struct sl_match_str user_agent;	/* the automaton's pattern for it */
+	struct sl_match_str from_user;
+	struct sl_match_str from_domain;
+	struct sl_match_str to_user;
+};
+
+/* What the rules of a bank need parsed beyond the request line
+ * (sl_config.rules_need). */
+enum sl_rules_need {
+	SL_NEED_USER_AGENT	= 1u << 0,
+	SL_NEED_FROM		= 1u << 1,
+	SL_NEED_TO		= 1u << 2,
+	SL_NEED_RURI_USER	= 1u << 3,	/* no header: the request line */
+	SL_NEED_METHOD		= 1u << 4,	/* ditto */
+};
+#define SL_NEED_HEADERS	(SL_NEED_USER_AGENT | SL_NEED_FROM | SL_NEED_TO)
+
+/*
+ * The User-Agent patterns of a bank as one automaton (Aho-Corasick,
+ * compiled by user/conf into map sl_ua_dfa, one entry per bank): the
+ * XDP program walks the User-Agent value once, a table step per byte,
+ * and ORs the out mask of each state it enters that has one; bit r of
+ * the result says that rule r's pattern occurs.  The cost is one step
+ * per byte of the value, whatever the number of rules.
+ *
+ * A state's row has an entry for each byte value (upper and lower case
+ * letters alike): the next state, with SL_UA_OUT set when that state
+ * has an out mask.  A step is a shift, an OR with the byte and a load.
+ */
+#define SL_UA_STATES		4096	/* > SL_MAX_RULES * SL_MATCH_STR_MAX */
+#define SL_UA_OUT		0x8000	/* entry flag: out[state] != 0 */
+struct sl_ua_dfa {
+	__u32 n_states;			/* 0: no user_agent rule */
+	__u32 pad;
+	__u64 out[SL_UA_STATES];
+	__u16 next[SL_UA_STATES * 256];	/* [state << 8 | byte] */
 };
 
 /*
@@ -165,14 +239,16 @@ struct sl_config {
 	__u8 default_action;		/* enum sl_action */
 	__u8 has_signature;		/* ACK absorption armed */
 	__u8 n_rules;
-	__u8 rules_need_headers;	/* some rule has a user_agent key */
+	__u8 rules_need;		/* enum sl_rules_need bits */
+	__u8 n_method_names;		/* in methods[], 0..SL_METHOD_NAMES */
 	__u8 xsk_per_queue;		/* sockets_per_queue; 0 = 1: the XDP
 					 * program picks sl_xsks entry
 					 * queue * n + hash(Call-ID) % n */
 	__u8 local_only;		/* answer, absorb, forward only frames to
 					 * this host (map sl_local); sl-ctl sets
 					 * it, a zeroed config checks nothing */
-	__u8 pad[1];
+	__u32 method_seed;		/* of sl_method_hash() for methods[] */
+	__u32 pad1;
 	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part; 8-aligned */
 	/* Per-source reply rate limit (GCRA): a request a rule would answer
 	 * is dropped when its source's (IPv6: its /64's) theoretical arrival
@@ -181,6 +257,19 @@ struct sl_config {
 	__u64 rate_interval_ns;
 	__u64 rate_burst_ns;
 	struct sl_fwd_config fwd;	/* reply forwarding; zero = off */
+	/* the method names of the rules, placed by sl_method_hash(seed) */
+	struct sl_method_slot methods[SL_METHOD_SLOTS];
+	/* What the rule loop takes once per packet (compiled by user/conf),
+	 * bit r for rule r: method_rules[m], the rules that method m
+	 * passes (every rule without a method key); method_free and
+	 * ua_free, the rules without a method or user_agent key; strict,
+	 * the rules that drop or reply.
+	 * The loop then visits only the rules both the method and the
+	 * User-Agent let through. */
+	__u64 method_rules[SL_METHOD_OTHER + 1];
+	__u64 method_free;
+	__u64 ua_free;
+	__u64 strict;
 };
 
 /* Key of a per-address rate-limit state (LRU hashes sl_rate, by

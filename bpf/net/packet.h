@@ -1,9 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Ethernet, up to two VLAN tags (802.1Q / 802.1ad), IPv4 with options or
- * IPv6 with the common extension headers, UDP.  Fragments are not ours,
- * and neither is a datagram whose UDP length is not the length of the IP
- * payload that carries it (PKT_UDP_LEN).
+ * Ethernet, VLAN tags (802.1Q / 802.1ad), IPv4 with options or IPv6 with
+ * the common extension headers, UDP.
+ *
+ * What the responder can answer (frame_parse(), user/dp/frame_io.c) is
+ * the common shape: up to VLAN_TAGS_ANSWERED tags, up to
+ * IPV6_EXT_ANSWERED extension headers, no fragment.  Beyond it, a frame
+ * is still read for the rules, so that they cannot be evaded by its
+ * shape (p->unanswerable: a reply rule passes it): up to VLAN_TAGS_READ
+ * tags and IPV6_EXT_READ extension headers, and the first fragment of a
+ * datagram (p->more: the message goes on in later fragments).  A later
+ * fragment carries no UDP header: it passes, and the kernel cannot
+ * reassemble its datagram without the first.  An IPv6 header chain
+ * longer than IPV6_EXT_READ gives only the source (PKT_SRC_ONLY).  A
+ * whole datagram whose UDP length is not the length of the IP payload
+ * that carries it is not ours either (PKT_UDP_LEN).
  */
 #ifndef SL_NET_PACKET_H
 #define SL_NET_PACKET_H
@@ -22,17 +33,26 @@
 #define NEXTHDR_ROUTING	43
 #define NEXTHDR_FRAGMENT 44
 #define NEXTHDR_DEST	60
-#define IPV6_EXT_MAX	4
+#define IP6_MF		0x0001
+#define IP6_OFFSET	0xfff8
+#define VLAN_TAGS_ANSWERED 2
+#define VLAN_TAGS_READ	8	/* more: passed (no stack takes it without
+				 * as many nested VLAN devices) */
+#define IPV6_EXT_ANSWERED 4
+#define IPV6_EXT_READ	8
 
 enum pkt_kind {
 	PKT_UDP,		/* UDP; payload fields valid */
-	PKT_OTHER,		/* not IP/UDP, or a fragment */
+	PKT_OTHER,		/* not IP/UDP, or a later fragment */
 	PKT_MALFORMED,		/* truncated headers, bad lengths */
+	PKT_SRC_ONLY,		/* IPv6 read up to its source only */
 	PKT_UDP_LEN,		/* UDP length != IP payload length; dport valid */
 };
 
 struct pkt {
 	__u8 family;
+	__u8 unanswerable;	/* read, but the responder cannot answer it */
+	__u8 more;		/* a first fragment: the datagram goes on */
 	__u16 dport;		/* host order */
 	__u64 src[2];
 	__u64 dst[2];		/* our address: reply forwarding sends from it */
@@ -46,11 +66,16 @@ struct vlan_hdr_s {
 	__be16 proto;
 };
 
-/* l4: the UDP header; ip_plen: the bytes the IP header says follow it
- * (IPv4 total length - header length, IPv6 payload length - extension
- * headers). */
-static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p,
-				     __u32 ip_plen)
+/*
+ * The UDP header at l4 and the payload after it; l4_len: the bytes the
+ * IP header says follow it (IPv4 total length - header length, IPv6
+ * payload length - extension headers).  A whole datagram: the UDP length
+ * must be l4_len and fit in the frame.  The first fragment of one
+ * (more): the payload is what it carries, up to l4_len bytes of IP
+ * payload, within the frame.
+ */
+static __always_inline int parse_udp(struct xdp_md *ctx, void *l4,
+				     __u32 l4_len, int more, struct pkt *p)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -66,10 +91,10 @@ static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p
 		return PKT_MALFORMED;
 	/* a datagram cut short of its packet, or said to run past it: the
 	 * stack drops the one and trims the other; not SIP we answer */
-	if (ulen != ip_plen)
+	if (!more && ulen != l4_len)
 		return PKT_UDP_LEN;
 	avail = data_end - (void *)(udp + 1);
-	if (ulen - sizeof(*udp) > avail) {
+	if (more || ulen - sizeof(*udp) > avail) {
 		/* the whole frame, fragments included: bpf_xdp_load_bytes
 		 * reads past data_end (multi-buffer frames, test_run beyond
 		 * a page); asked only then, not for every UDP packet */
@@ -77,6 +102,15 @@ static __always_inline int parse_udp(struct xdp_md *ctx, void *l4, struct pkt *p
 		if (avail < p->payload_off)
 			return PKT_MALFORMED;
 		avail -= p->payload_off;
+		if (more) {
+			if (l4_len < sizeof(*udp))
+				return PKT_MALFORMED;
+			if (avail > l4_len - sizeof(*udp))
+				avail = l4_len - sizeof(*udp);
+			p->payload_len = ulen - sizeof(*udp) < avail ?
+					 ulen - sizeof(*udp) : avail;
+			return PKT_UDP;
+		}
 		if (ulen - sizeof(*udp) > avail)
 			return PKT_MALFORMED;
 	}
@@ -97,7 +131,7 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		return PKT_OTHER;
 	proto = bpf_ntohs(eth->h_proto);
 #pragma unroll
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < VLAN_TAGS_READ; i++) {
 		struct vlan_hdr_s *vh = cur;
 
 		if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
@@ -106,6 +140,8 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 			return PKT_OTHER;
 		proto = bpf_ntohs(vh->proto);
 		cur = vh + 1;
+		if (i >= VLAN_TAGS_ANSWERED)
+			p->unanswerable = 1;
 	}
 
 	p->l3_off = cur - data;
@@ -118,8 +154,8 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		ihl = ip->ihl * 4;
 		if (ip->version != 4 || ihl < sizeof(*ip))
 			return PKT_OTHER;
-		if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
-			return PKT_OTHER;
+		if (ip->frag_off & bpf_htons(IP_OFFSET))
+			return PKT_OTHER;	/* a later fragment */
 		if (ip->protocol != IPPROTO_UDP)
 			return PKT_OTHER;
 		if (cur + ihl > data_end)
@@ -131,7 +167,12 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		p->src[1] = 0;
 		p->dst[0] = ip->daddr;
 		p->dst[1] = 0;
-		return parse_udp(ctx, cur + ihl, p, bpf_ntohs(ip->tot_len) - ihl);
+		if (ip->frag_off & bpf_htons(IP_MF)) {
+			p->more = 1;
+			p->unanswerable = 1;
+		}
+		return parse_udp(ctx, cur + ihl, bpf_ntohs(ip->tot_len) - ihl,
+				 p->more, p);
 	}
 	if (proto == ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = cur;
@@ -145,22 +186,50 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		nexthdr = ip6->nexthdr;
 		cur = ip6 + 1;
 #pragma unroll
-		for (i = 0; i < IPV6_EXT_MAX; i++) {
+		for (i = 0; i < IPV6_EXT_READ; i++) {
 			struct ipv6_opt_hdr *eh = cur;
 
 			if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_ROUTING &&
-			    nexthdr != NEXTHDR_DEST)
+			    nexthdr != NEXTHDR_DEST && nexthdr != NEXTHDR_FRAGMENT)
 				break;
+			if (i >= IPV6_EXT_ANSWERED)
+				p->unanswerable = 1;
+			if (nexthdr == NEXTHDR_FRAGMENT) {
+				struct frag_hdr *fh = cur;
+
+				if ((void *)(fh + 1) > data_end)
+					return PKT_OTHER;
+				if (fh->frag_off & bpf_htons(IP6_OFFSET))
+					return PKT_OTHER;	/* a later fragment */
+				if (fh->frag_off & bpf_htons(IP6_MF))
+					p->more = 1;
+				p->unanswerable = 1;
+				nexthdr = fh->nexthdr;
+				cur = fh + 1;
+				continue;
+			}
 			if ((void *)(eh + 1) > data_end)
 				return PKT_OTHER;
 			nexthdr = eh->nexthdr;
 			cur += (eh->hdrlen + 1) * 8;
 		}
-		if (nexthdr != IPPROTO_UDP)	/* fragments included */
+		if (nexthdr == NEXTHDR_HOP || nexthdr == NEXTHDR_ROUTING ||
+		    nexthdr == NEXTHDR_DEST || nexthdr == NEXTHDR_FRAGMENT)
+			return PKT_SRC_ONLY;
+		if (nexthdr != IPPROTO_UDP)
 			return PKT_OTHER;
-		/* wraps to a mismatch if the extension headers claim more */
-		return parse_udp(ctx, cur, p, bpf_ntohs(ip6->payload_len) -
-					      (__u32)(cur - (void *)(ip6 + 1)));
+		{
+			__u32 l4 = bpf_ntohs(ip6->payload_len),
+			      ext = cur - (void *)(ip6 + 1);
+
+			/* extension headers that claim more than the payload:
+			 * a whole datagram's length mismatch, a fragment's
+			 * nothing to read */
+			if (p->more)
+				return parse_udp(ctx, cur, l4 > ext ? l4 - ext : 0,
+						 1, p);
+			return parse_udp(ctx, cur, l4 - ext, 0, p);
+		}
 	}
 	return PKT_OTHER;
 }

@@ -74,6 +74,25 @@ static __always_inline __u32 find_byte(struct sl_scratch *x, __u32 from,
 	return find_run(x, from, to);
 }
 
+/* The first of up to four bytes (0: not used); constant at each call
+ * site. */
+static __always_inline __u32 find_any(struct sl_scratch *x, __u32 from,
+				      __u32 to, __u8 a, __u8 b, __u8 c, __u8 d)
+{
+	__u32 n = 0;
+
+	if (a)
+		x->fb.pattern[n++] = ONES64 * a;
+	if (b)
+		x->fb.pattern[n++] = ONES64 * b;
+	if (c)
+		x->fb.pattern[n++] = ONES64 * c;
+	if (d)
+		x->fb.pattern[n++] = ONES64 * d;
+	x->fb.n = n;
+	return find_run(x, from, to);
+}
+
 /* Ends of a token in a header value: ';' ',' and LWS, plus up to two
  * more bytes a caller wants (0: none).  Constant at each call site. */
 static __always_inline __u32 find_token_end_or(struct sl_scratch *x, __u32 from,

@@ -2,8 +2,12 @@
 /*
  * The request line: method, Request-URI user part and the "SIP/" version
  * token, with the leniency of the userspace parser (extra SP around the
- * URI, trailing whitespace).  What the rule table matches a request
- * against is gathered in struct req_info.
+ * URI, trailing whitespace).  On a message that goes on past the window
+ * (a longer payload, a first IP fragment), a request line without its
+ * LF still gives the method: a long Request-URI must not hide a REGISTER
+ * from the rules; without even a method, it is a request of which
+ * nothing is known.  What the rules match a request against is gathered in
+ * x->ri (struct req_info, sip/scratch.h).
  */
 #ifndef SL_SIP_REQUEST_LINE_H
 #define SL_SIP_REQUEST_LINE_H
@@ -15,39 +19,56 @@
 #include "sip/scratch.h"
 #include "sip/lex.h"
 #include "sip/find.h"
+#include "sip/uri.h"
 
-/* The request as the rules see it: the request line's pieces (here), the
- * addresses and User-Agent (the entry), and the state of the rule loop,
- * whose bpf_loop context it is (rules.h). */
-struct req_info {
-	struct sl_scratch *scr;
-	__u32 len;
-	__u32 method_len;
-	__u64 method[SL_METHOD_MAX_LEN / 8];	/* zero padded */
-	__u32 user_s;		/* R-URI user part, e == POS_NONE: none */
-	__u32 user_e;
-	struct span ua;	/* s == e: no User-Agent */
-	__u8 family;		/* 4 or 6 */
-	__u16 dport;
-	__u64 src[2];		/* source address, v4 in the first 4 bytes */
-	/* rule loop */
-	__u32 rule_base;
-	__u32 n_rules;
-	__u32 matched;		/* rule index, POS_NONE: none */
-	__u8 matched_action;	/* that rule's action */
-};
-
-/* The line that sip_scan_run() found first: fills ri's method and user
- * part.  Returns 0 when it is a request line. */
-static __always_inline int parse_request_line(struct sl_scratch *x,
-					      struct req_info *ri)
+/* The method [0, msp) as zero-padded words (longer than
+ * SL_METHOD_MAX_LEN: no rule can name it, the words stay zero). */
+static __always_inline void method_words(struct sl_scratch *x, __u32 msp)
 {
-	const __u8 *buf = x->buf;
-	__u32 end = x->scan.req_line_end, msp, vsp = POS_NONE, rs, re, colon;
+	struct req_info *ri = &x->ri;
 	int i;
 
-	if (end == POS_NONE)
-		return -1;
+	ri->method_len = msp;
+#pragma unroll
+	for (i = 0; i < SL_METHOD_MAX_LEN / 8; i++) {
+		__u32 n = (__u32)i * 8 < msp ? msp - i * 8 : 0;
+
+		ri->method[i] = n && msp <= SL_METHOD_MAX_LEN ?
+				sw(x->buf, i * 8) & first_bytes(n) : 0;
+	}
+}
+
+/* The line that sip_scan_run() found first, in a window of len bytes;
+ * partial: the message goes on past it.  Fills x->ri's method and user
+ * part.  Returns 0 when it is a request line (or the start of one that
+ * runs past the window: line_cut, the method only). */
+static __always_inline int parse_request_line(struct sl_scratch *x, __u32 len,
+					      __u32 partial)
+{
+	const __u8 *buf = x->buf;
+	struct req_info *ri = &x->ri;
+	__u32 end = x->scan.req_line_end, msp, vsp = POS_NONE, rs, re, hs;
+	int i;
+
+	ri->line_cut = 0;
+	ri->method_len = 0;
+	ri->ruri_user.s = 0;
+	ri->ruri_user.e = POS_NONE;
+	if (end == POS_NONE) {
+		if (!partial)
+			return -1;
+		msp = find_byte(x, 0, len, ' ');
+		if (msp == POS_NONE || msp == 0) {
+			/* not even the method (a first fragment of CR/LF, a
+			 * method longer than the window): nothing is known */
+			ri->line_cut = 2;
+			method_words(x, 0);
+			return 0;
+		}
+		ri->line_cut = 1;
+		method_words(x, msp);
+		return 0;
+	}
 	if (end > 0 && sb(buf, end - 1) == '\r')
 		end--;
 #pragma unroll
@@ -58,15 +79,7 @@ static __always_inline int parse_request_line(struct sl_scratch *x,
 	msp = find_byte(x, 0, end, ' ');
 	if (msp == POS_NONE || msp == 0)
 		return -1;
-	ri->method_len = msp;
-	if (msp <= SL_METHOD_MAX_LEN) {
-#pragma unroll
-		for (i = 0; i < SL_METHOD_MAX_LEN / 8; i++) {
-			__u32 n = (__u32)i * 8 < msp ? msp - i * 8 : 0;
-
-			ri->method[i] = n ? sw(buf, i * 8) & first_bytes(n) : 0;
-		}
-	}
+	method_words(x, msp);
 
 	/* the version is the last token: look back at most 16 bytes */
 #pragma unroll
@@ -96,31 +109,7 @@ static __always_inline int parse_request_line(struct sl_scratch *x,
 	re = opaque(x, re);
 	if (rs >= re)
 		return -1;
-
-	/* user part: after the scheme, up to '@' (sip:, sips:) or, for
-	 * tel:, the number up to its first parameter */
-	ri->user_e = POS_NONE;
-	colon = POS_NONE;
-#pragma unroll
-	for (i = 0; i < 6; i++) {
-		if (colon == POS_NONE && rs + i < re && sb(buf, rs + i) == ':')
-			colon = rs + i;
-	}
-	colon = opaque(x, colon);
-	if (colon != POS_NONE) {
-		__u32 at = find_byte(x, colon + 1, re, '@');
-
-		ri->user_s = colon + 1;
-		if (at != POS_NONE) {
-			ri->user_e = at;
-		} else if (colon - rs == 3 &&
-			   ((sw(buf, rs) | 0x202020) & 0xffffff) ==
-				   W3('t', 'e', 'l')) {
-			__u32 semi = find_byte(x, colon + 1, re, ';');
-
-			ri->user_e = semi == POS_NONE ? re : semi;
-		}
-	}
+	uri_user(x, rs, re, &ri->ruri_user, &hs);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Finding lines and the few headers the data plane needs (top Via, To,
- * Call-ID, User-Agent).  Line ends are found a word at a time; at each
+ * Call-ID, User-Agent, From).  Line ends are found a word at a time; at each
  * line start the header name is compared case-insensitively in long and
  * compact form, with optional whitespace before the colon.  A line that
  * starts with SP/HT continues the previous header (folding); LF-only line
@@ -16,14 +16,14 @@
 #include "sip/scratch.h"
 #include "sip/lex.h"
 
-#define SCAN_WORDS_PER_STEP	4
+#define SCAN_WORDS_PER_STEP	16
 
 static __always_inline int is_name_end(__u8 c)
 {
 	return c == ':' || c == ' ' || c == '\t';
 }
 
-/* Which header starts at s; sets *name_len.  Only our four matter. */
+/* Which header starts at s; sets *name_len.  Only ours matter. */
 static __always_inline __u8 classify_name(const __u8 *buf, struct sip_scan *sc,
 					  __u32 s, __u32 *name_len)
 {
@@ -61,6 +61,17 @@ static __always_inline __u8 classify_name(const __u8 *buf, struct sip_scan *sc,
 		    is_name_end(sb(buf, s + 2))) {
 			*name_len = 2;
 			return HDR_TO;
+		}
+		break;
+	case 'f':
+		if (avail > 1 && is_name_end(sb(buf, s + 1))) {
+			*name_len = 1;
+			return HDR_FROM;
+		}
+		if (avail > 4 && (l0 & 0xffffffffULL) == W4('f', 'r', 'o', 'm') &&
+		    is_name_end(sb(buf, s + 4))) {
+			*name_len = 4;
+			return HDR_FROM;
 		}
 		break;
 	case 'i':

@@ -28,6 +28,7 @@ enum hdr_type {
 	HDR_UA,
 	HDR_VIA2,		/* the second Via header line (reply forwarding) */
 	HDR_VIA3,		/* the third (reply forwarding's loop check) */
+	HDR_FROM,
 	HDR_TYPES,
 };
 #define HDR_SLOTS	8	/* power of two: indexes are masked */
@@ -154,10 +155,63 @@ struct crc_run {
 	__u16 state;
 };
 
-struct ua_search {
-	__u32 s;
-	__u32 last;		/* last start position that still fits */
-	__u8 found;
+/* The user_agent automaton walking the User-Agent value (ua_automaton.h),
+ * in UA_WALKS parts at once: [pos, end) of each, and the table entry of
+ * the state each has reached. */
+#define UA_WALKS	4
+struct ua_run {
+	__u32 pos[UA_WALKS];
+	__u32 end[UA_WALKS];
+	__u32 entry[UA_WALKS];
+	__u64 hits;		/* bit r: rule r's pattern occurs */
+};
+
+/* A quoted string being read a byte at a time (uri.h). */
+struct quote_scan {
+	__u32 pos;
+	__u32 end;
+	__u32 found;		/* the closing quote, POS_NONE: none yet */
+	__u8 escaped;
+};
+
+/* Parts of a request the window does not show in full: the rules take
+ * them as matching when they drop or reply, not when they pass. */
+enum unseen {
+	UNSEEN_RURI	= 1u << 0,	/* the request line runs past the window */
+	UNSEEN_UA	= 1u << 1,
+	UNSEEN_FROM	= 1u << 2,
+	UNSEEN_TO	= 1u << 3,
+	UNSEEN_METHOD	= 1u << 4,	/* not even a method in the window */
+};
+#define UNSEEN_ALL	(UNSEEN_RURI | UNSEEN_UA | UNSEEN_FROM | UNSEEN_TO)
+
+/*
+ * The request as the rules see it (rules.h): the request line's pieces
+ * (request_line.h), the addresses (the entry), the parts the rules need
+ * beyond the request line (method.h, ua_automaton.h, uri.h), and the
+ * rule loop's state.  In the map value, like the parsers' state.
+ */
+struct req_info {
+	__u32 method_len;
+	__u64 method[SL_METHOD_MAX_LEN / 8];	/* zero padded */
+	struct span ruri_user;	/* e == POS_NONE: none */
+	__u8 line_cut;		/* the request line runs past the window;
+				 * 2: its method too */
+	__u8 family;		/* 4 or 6 */
+	__u8 unseen;		/* enum unseen bits */
+	__u8 src_only;		/* only src keys can be decided */
+	__u16 dport;
+	__u32 method_id;	/* SL_METHOD_OTHER: no rule names it */
+	__u64 src[2];		/* source address, v4 in the first 4 bytes */
+	__u64 ua_hits;		/* bit r: rule r's user_agent occurs */
+	struct span from_user;	/* e == POS_NONE: none */
+	struct span from_host;
+	struct span to_user;
+	/* rule loop */
+	__u64 cand;		/* rules still to try, bit per rule */
+	__u32 rule_base;
+	__u32 matched;		/* rule index, POS_NONE: none */
+	__u8 matched_action;	/* that rule's action */
 };
 
 /* Per-CPU copy of the SIP payload, parsed there with masked indexes. */
@@ -168,7 +222,9 @@ struct sl_scratch {
 	struct via_parse via;
 	struct to_parse to;
 	struct crc_run crc;
-	struct ua_search ua;
+	struct ua_run ua;
+	struct quote_scan qs;
+	struct req_info ri;
 	struct ip_parse ip;
 	struct fwd_out fwd;
 	struct pkt pkt;		/* the frame's addresses and offsets */
@@ -180,13 +236,13 @@ struct sl_scratch {
 	__u8 csum_slack[512];
 };
 
-/* bpf_loop context: the scratch pointer, and the rule or forwarding
+/* bpf_loop context: the scratch pointer, and the automaton or forwarding
  * configuration a callback reads.  Parser state lives in the map value,
  * which the verifier does not track by value, so every loop step looks the
  * same to it and verification stays small. */
 struct loop_ctx {
 	struct sl_scratch *scr;
-	const struct sl_rule *rule;
+	const struct sl_ua_dfa *dfa;
 	const struct sl_fwd_config *fwd;
 };
 

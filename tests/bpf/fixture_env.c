@@ -204,8 +204,6 @@ int fx_local_del(int family, const void *addr)
 	return 0;
 }
 
-/* ---- the old encoder, for tests/bpf/bench_xdp.c only (see the header) */
-
 int fx_group_setup(void **state)
 {
 	(void)state;
@@ -217,20 +215,6 @@ int fx_group_teardown(void **state)
 	(void)state;
 	fx_unload();
 	return 0;
-}
-
-int fx_apply(const struct sl_config *cfg, const struct sl_rule *rules,
-	     unsigned int n_rules)
-{
-	static struct sl_bank_image img;
-
-	if (n_rules > SL_MAX_RULES || cfg->n_rules != n_rules)
-		return -EINVAL;
-	memset(&img, 0, sizeof(img));
-	img.cfg = *cfg;
-	if (n_rules)
-		memcpy(img.rules, rules, n_rules * sizeof(*rules));
-	return sl_bank_write(&fx.maps, &img);
 }
 
 int fx_zero_config(void)
@@ -455,106 +439,4 @@ const char *fx_verdict_name(__u32 verdict)
 	case XDP_REDIRECT:	return "XDP_REDIRECT";
 	}
 	return "XDP_?";
-}
-
-void fx_config_init(struct sl_config *cfg, __u8 default_action)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->ack_window_ns = SL_DEFAULT_ACK_WINDOW_NS;
-	cfg->window_mask = FX_WINDOW_MASK;
-	cfg->n_ports = 0;
-	cfg->default_action = default_action;
-	cfg->has_signature = 1;
-	sl_totag_signature(FX_SEED, FX_SIG_IP, FX_SIG_PORT,
-			   (char *)cfg->signature);
-}
-
-void fx_rule_method(struct sl_rule *r, const char *method)
-{
-	struct sl_method_name *m;
-	size_t len = strlen(method);
-
-	r->keys |= SL_KEY_METHOD;
-	if (!strcmp(method, "*")) {
-		r->method_any = 1;
-		return;
-	}
-	if (r->n_methods >= SL_MAX_METHODS || len > SL_METHOD_MAX_LEN)
-		abort();
-	m = &r->methods[r->n_methods++];
-	memset(m, 0, sizeof(*m));
-	m->len = (__u8)len;
-	memcpy(m->name, method, len);
-}
-
-void fx_rule_prefix(struct sl_rule *r, const char *text)
-{
-	struct sl_prefix *p;
-	char addr[64];
-	const char *slash = strchr(text, '/');
-	size_t alen = slash ? (size_t)(slash - text) : strlen(text);
-	int plen, i, bytes;
-
-	if (r->n_prefixes >= SL_MAX_PREFIXES || alen >= sizeof(addr))
-		abort();
-	p = &r->prefixes[r->n_prefixes++];
-	memset(p, 0, sizeof(*p));
-	memcpy(addr, text, alen);
-	addr[alen] = '\0';
-	if (inet_pton(AF_INET, addr, p->addr) == 1) {
-		p->family = 4;
-		bytes = 4;
-	} else if (inet_pton(AF_INET6, addr, p->addr) == 1) {
-		p->family = 6;
-		bytes = 16;
-	} else {
-		abort();
-	}
-	plen = slash ? atoi(slash + 1) : bytes * 8;
-	p->plen = (__u8)plen;
-	for (i = 0; i < bytes; i++) {
-		int bits = plen - i * 8;
-
-		p->mask[i] = bits >= 8 ? 0xff :
-			     bits <= 0 ? 0 : (__u8)(0xff << (8 - bits));
-		p->addr[i] &= p->mask[i];
-	}
-	r->keys |= SL_KEY_SRC;
-}
-
-void fx_rule_port(struct sl_rule *r, __u16 port)
-{
-	if (r->n_ports >= SL_MAX_PORTS)
-		abort();
-	r->ports[r->n_ports++] = port;
-	r->keys |= SL_KEY_PORT;
-}
-
-static void set_match_str(struct sl_match_str *s, const char *text, bool lower)
-{
-	size_t i, len = strlen(text);
-
-	if (len > SL_MATCH_STR_MAX)
-		abort();
-	memset(s, 0, sizeof(*s));
-	s->len = (__u8)len;
-	for (i = 0; i < len; i++) {
-		char c = text[i];
-
-		if (lower && c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		s->bytes[i] = (__u8)c;
-	}
-}
-
-void fx_rule_ruri_user(struct sl_rule *r, const char *prefix)
-{
-	set_match_str(&r->ruri_user_prefix, prefix, false);
-	r->keys |= SL_KEY_RURI_USER;
-}
-
-void fx_rule_user_agent(struct sl_rule *r, const char *substr)
-{
-	set_match_str(&r->user_agent, substr, true);
-	r->keys |= SL_KEY_USER_AGENT;
 }

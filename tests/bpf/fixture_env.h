@@ -143,18 +143,4 @@ void fx_counters_sub(const struct sl_dp_counters *after,
 
 const char *fx_verdict_name(__u32 verdict);
 
-/*
- * The old second encoder, kept only until tests/bpf/bench_xdp.c moves to
- * fx_config(): no test may use it (the tests build every rule from
- * config text).  fx_apply: the structs as given into a bank.
- */
-int fx_apply(const struct sl_config *cfg, const struct sl_rule *rules,
-	     unsigned int n_rules);
-void fx_config_init(struct sl_config *cfg, __u8 default_action);
-void fx_rule_method(struct sl_rule *r, const char *method);
-void fx_rule_prefix(struct sl_rule *r, const char *text);	/* "a/len" */
-void fx_rule_port(struct sl_rule *r, __u16 port);
-void fx_rule_ruri_user(struct sl_rule *r, const char *prefix);
-void fx_rule_user_agent(struct sl_rule *r, const char *substr);
-
 #endif /* SL_TEST_FIXTURE_ENV_H */

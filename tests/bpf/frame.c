@@ -75,7 +75,7 @@ static void parse6(const char *text, const char *def, __u8 out[16])
 static size_t put_l2(__u8 *p, const struct frame_spec *fs, __u16 l3)
 {
 	size_t off = 0;
-	int i, n = fs->n_vlans > 3 ? 3 : fs->n_vlans;
+	int i, n = fs->n_vlans > FRAME_VLANS_MAX ? FRAME_VLANS_MAX : fs->n_vlans;
 
 	memcpy(p, fs->dmac ? fs->dmac : mac_dst, 6);
 	memcpy(p + 6, mac_src, 6);
@@ -126,8 +126,9 @@ size_t frame_build(__u8 *buf, size_t cap, const struct frame_spec *fs,
 		   const void *payload, size_t len)
 {
 	__u8 proto = fs->proto ? fs->proto : IPPROTO_UDP;
-	size_t need = ETH_HLEN + 3 * VLAN_HLEN + IP6_HLEN + 2 * EXT6_HLEN +
-		      TCP_HLEN + len + fs->trailer + 40;
+	size_t need = ETH_HLEN + FRAME_VLANS_MAX * VLAN_HLEN + IP6_HLEN +
+		      (2 + FRAME_DEST6_MAX) * EXT6_HLEN + TCP_HLEN + len +
+		      fs->trailer + 40;
 	size_t off, l4len, total;
 	__u8 *ip, *l4;
 
@@ -146,16 +147,30 @@ size_t frame_build(__u8 *buf, size_t cap, const struct frame_spec *fs,
 		parse6(fs->src6, FRAME_V6_SRC, ip + 8);
 		parse6(fs->dst6, FRAME_V6_DST, ip + 24);
 		ext = ip + IP6_HLEN;
-		/* headers in order: hop-by-hop, fragment, L4 */
-		if (fs->hbh) {
-			ip[6] = 0;		/* NEXTHDR_HOP */
-			ext[0] = fs->frag6 ? 44 : next;
-			ext[1] = 0;		/* 8 bytes */
-			ext[2] = 1;		/* PadN, 4 bytes of zeros */
-			ext[3] = 4;
-			ext += EXT6_HLEN;
-		} else {
-			ip[6] = fs->frag6 ? 44 : next;
+		/* headers in order: hop-by-hop, destination options,
+		 * fragment, L4; each says what follows it */
+		{
+			__u8 *nh = ip + 6;
+			int d, n_dest = fs->n_dest6 > FRAME_DEST6_MAX ?
+					FRAME_DEST6_MAX : fs->n_dest6;
+
+			if (fs->hbh) {
+				*nh = 0;	/* NEXTHDR_HOP */
+				nh = ext;
+				ext[1] = 0;	/* 8 bytes */
+				ext[2] = 1;	/* PadN, 4 bytes of zeros */
+				ext[3] = 4;
+				ext += EXT6_HLEN;
+			}
+			for (d = 0; d < n_dest; d++) {
+				*nh = 60;	/* NEXTHDR_DEST */
+				nh = ext;
+				ext[1] = 0;
+				ext[2] = 1;
+				ext[3] = 4;
+				ext += EXT6_HLEN;
+			}
+			*nh = fs->frag6 ? 44 : next;
 		}
 		if (fs->frag6) {
 			ext[0] = next;

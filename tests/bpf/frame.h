@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Test frame builder: Ethernet, 0..2 VLAN tags, IPv4 (options, fragment
- * bits) or IPv6 (hop-by-hop, fragment header), UDP or a TCP stub, and a
- * payload; plus ARP and IPv6 neighbour solicitation stubs and a printf
+ * Test frame builder: Ethernet, 0..FRAME_VLANS_MAX VLAN tags, IPv4
+ * (options, fragment bits) or IPv6 (hop-by-hop, destination options,
+ * fragment header), UDP or a TCP stub, and a payload; plus ARP and IPv6 neighbour solicitation stubs and a printf
  * style SIP message helper.  Addresses come from the benchmarking ranges
  * 198.18.0.0/15 and 2001:2::/48 only.
  */
@@ -19,6 +19,9 @@
 
 #define FRAME_IP_MF		0x2000	/* IPv4 frag_off: more fragments */
 #define FRAME_IP_OFFSET		0x1fff	/* IPv4 frag_off: offset / 8 */
+
+#define FRAME_VLANS_MAX		9	/* the program reads 8, answers 2 */
+#define FRAME_DEST6_MAX		16	/* destination options headers */
 
 #define FRAME_TPID_8021Q	0x8100
 #define FRAME_TPID_8021AD	0x88a8
@@ -39,9 +42,9 @@
  */
 struct frame_spec {
 	__u8 family;		/* 4 (also 0) or 6 */
-	__u8 n_vlans;		/* 0..3 (the program takes up to 2) */
-	__u16 tpid[3];		/* outer first; 0: 88a8 outer of several, else 8100 */
-	__u16 vid[3];
+	__u8 n_vlans;		/* 0..FRAME_VLANS_MAX */
+	__u16 tpid[FRAME_VLANS_MAX];	/* outer first; 0: 88a8 outer of several, else 8100 */
+	__u16 vid[FRAME_VLANS_MAX];
 	__u8 proto;		/* IPPROTO_UDP (also 0) or IPPROTO_TCP */
 	/* IPv4 */
 	__u8 ip_opt_len;	/* option bytes (NOPs), multiple of 4, <= 40 */
@@ -50,6 +53,7 @@ struct frame_spec {
 	__u32 dst4;		/* host order; 0: FRAME_V4_DST */
 	/* IPv6 */
 	bool hbh;		/* hop-by-hop options header first */
+	__u8 n_dest6;		/* destination options headers next, 8 bytes each */
 	bool frag6;		/* fragment header before the L4 header */
 	__u16 frag6_off;	/* offset in 8-byte units */
 	bool frag6_mf;
@@ -59,7 +63,8 @@ struct frame_spec {
 	__u16 sport;		/* 0: FRAME_SPORT */
 	__u16 dport;		/* 0: FRAME_DPORT */
 	int udp_len_adj;	/* added to the true UDP length field */
-	__u16 udp_len;		/* if not 0: the UDP length field as is */
+	__u16 udp_len;		/* if not 0: the UDP length field as is (a
+				 * first fragment: the whole datagram's) */
 	bool udp_csum;		/* IPv4: compute (IPv6 always computes) */
 	/* L2 */
 	const __u8 *dmac;	/* 6 bytes; NULL: FRAME_MAC_DST */

@@ -49,6 +49,9 @@ static struct fx_result res;
 #define C_DROP		{ C_REQ_BASE, .dropped_by_rule = 1 }
 #define C_PASS		{ C_REQ_BASE, .passed_by_rule = 1 }
 #define C_ABSORBED	{ C_REQ_BASE, .acks_absorbed = 1 }
+/* read, not answerable (a fragment, 3+ VLAN tags, 5+ IPv6 extension
+ * headers): a reply passes */
+#define C_UNANSWERABLE	{ C_REQ_BASE, .passed_by_rule = 1, .unanswerable = 1 }
 /* an ACK that was not absorbed and then passed by the rules */
 #define C_ACK_PASS(...)	{ C_REQ_BASE, .acks_passed = 1, .passed_by_rule = 1, \
 			  __VA_ARGS__ }
@@ -271,23 +274,49 @@ static const struct l2l3_case not_sip_cases[] = {
 	  C_NOT_SIP },
 	{ "UDP from 5060 to 5062", FK_SPEC, { .sport = 5060, .dport = 5062 },
 	  RESPONSE_MSG, XDP_PASS, C_NOT_SIP },
-	{ "IPv4 first fragment (MF)", FK_SPEC, { .ip_frag = FRAME_IP_MF },
-	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
 	{ "IPv4 later fragment (offset 185)", FK_SPEC, { .ip_frag = 185 },
 	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
 	{ "IPv4 last fragment (offset, no MF)", FK_SPEC,
 	  { .ip_frag = 1 }, OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
-	{ "IPv6 fragment header, first (MF)", FK_SPEC,
-	  { .family = 6, .frag6 = true, .frag6_mf = true }, OPTIONS_MSG,
-	  XDP_PASS, C_NOT_SIP },
 	{ "IPv6 fragment header, offset 185", FK_SPEC,
 	  { .family = 6, .frag6 = true, .frag6_off = 185 }, OPTIONS_MSG,
 	  XDP_PASS, C_NOT_SIP },
+	{ "IPv6 hop-by-hop + fragment header, offset 185", FK_SPEC,
+	  { .family = 6, .hbh = true, .frag6 = true, .frag6_off = 185 },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	{ "nine VLAN tags (more than are read)", FK_SPEC, { .n_vlans = 9 },
+	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	/* read for the rules, but no reply can be built for them: a reply
+	 * passes */
+	{ "IPv4 first fragment (MF)", FK_SPEC, { .ip_frag = FRAME_IP_MF },
+	  OPTIONS_MSG, XDP_PASS, C_UNANSWERABLE },
+	{ "IPv6 fragment header, first (MF)", FK_SPEC,
+	  { .family = 6, .frag6 = true, .frag6_mf = true }, OPTIONS_MSG,
+	  XDP_PASS, C_UNANSWERABLE },
+	{ "IPv6 atomic fragment (offset 0, no MF)", FK_SPEC,
+	  { .family = 6, .frag6 = true }, OPTIONS_MSG,
+	  XDP_PASS, C_UNANSWERABLE },
 	{ "IPv6 hop-by-hop + fragment header", FK_SPEC,
 	  { .family = 6, .hbh = true, .frag6 = true, .frag6_mf = true },
-	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	  OPTIONS_MSG, XDP_PASS, C_UNANSWERABLE },
 	{ "three VLAN tags", FK_SPEC, { .n_vlans = 3, .vid = { 10, 20, 30 } },
-	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
+	  OPTIONS_MSG, XDP_PASS, C_UNANSWERABLE },
+	{ "eight VLAN tags", FK_SPEC, { .n_vlans = 8 },
+	  OPTIONS_MSG, XDP_PASS, C_UNANSWERABLE },
+	{ "IPv6, five extension headers", FK_SPEC,
+	  { .family = 6, .hbh = true, .n_dest6 = 4 }, OPTIONS_MSG,
+	  XDP_PASS, C_UNANSWERABLE },
+	{ "IPv6, eight extension headers", FK_SPEC,
+	  { .family = 6, .hbh = true, .n_dest6 = 7 }, OPTIONS_MSG,
+	  XDP_PASS, C_UNANSWERABLE },
+	/* up to four: answered */
+	{ "IPv6, four extension headers", FK_SPEC,
+	  { .family = 6, .hbh = true, .n_dest6 = 3 }, OPTIONS_MSG,
+	  XDP_PASS, C_REPLY },
+	/* longer chains: the source only (no rules here: passed) */
+	{ "IPv6, nine extension headers", FK_SPEC,
+	  { .family = 6, .hbh = true, .n_dest6 = 8 }, OPTIONS_MSG,
+	  XDP_PASS, C_NOT_SIP },
 	{ "truncated IPv4 header", FK_SPEC, { .truncate_to = 14 + 12 },
 	  OPTIONS_MSG, XDP_PASS, C_NOT_SIP },
 	{ "truncated IPv6 header", FK_SPEC,
@@ -1573,7 +1602,9 @@ static void test_rules(void **state)
 	table_done("rules", bad, i);
 }
 
-/* Rule n of a full table of SL_MAX_RULES: the loop reaches the end. */
+/* Rule n of a full table of SL_MAX_RULES: the loop reaches the end.
+ * A file names at most SL_METHOD_NAMES methods: the last rule matches
+ * by its R-URI user. */
 static void test_rules_last_of_64(void **state)
 {
 	static const struct sl_dp_counters want = C_REPLY;
@@ -1583,21 +1614,28 @@ static void test_rules_last_of_64(void **state)
 
 	(void)state;
 	o = (size_t)snprintf(conf, sizeof(conf), FX_SL);
-	for (i = 0; i < SL_MAX_RULES; i++)
+	for (i = 0; i < SL_MAX_RULES - 1; i++)
 		o += (size_t)snprintf(conf + o, sizeof(conf) - o,
 				      "[rule m%02d]\nmethod = M%02d\naction = reply\n",
 				      i, i);
+	o += (size_t)snprintf(conf + o, sizeof(conf) - o,
+			      "[rule last]\nruri_user_prefix = last\naction = reply\n");
 	assert_true(o < sizeof(conf));
 	CONFIG("%s", conf);
 	reset_or_fail();
-	expect_run("M63", build(&(struct frame_spec){}, msg,
-				text(REQ("M63", "sip:b@198.18.0.1", ""))),
+	expect_run("M62", build(&(struct frame_spec){}, msg,
+				text(REQ("M62", "sip:b@198.18.0.1", ""))),
+		   XDP_PASS, &want, SL_MAX_RULES - 2);
+	expect_hits("M62", SL_MAX_RULES - 2);
+	reset_or_fail();
+	expect_run("the last rule", build(&(struct frame_spec){}, msg,
+					  text(REQ("M63", "sip:last@198.18.0.1", ""))),
 		   XDP_PASS, &want, SL_MAX_RULES - 1);
-	expect_hits("M63", SL_MAX_RULES - 1);
+	expect_hits("the last rule", SL_MAX_RULES - 1);
 }
 
 /*
- * Every list of a rule filled to its limit (SL_MAX_METHODS methods,
+ * Every list of a rule filled to its limit (SL_METHOD_NAMES methods,
  * SL_MAX_PREFIXES src prefixes, SL_MAX_PORTS ports, the [sl] ports as
  * well), and a request for each entry, the last one included: an entry
  * past some shorter bound would pass.  Written against the constants,
@@ -1613,16 +1651,18 @@ static void test_rules_full_lists(void **state)
 	int bad = 0, rows = 0;
 
 	(void)state;
-	/* methods: M0 .. M7 */
-	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "[rule methods]\naction = drop\nmethod = ");
-	for (i = 0; i < SL_MAX_METHODS; i++)
-		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "%sM%u",
-				      i ? ", " : "", i);
+	/* methods: M0 .. M62 on method lines of 8 (the key repeats), each
+	 * one dropped, M63 (named by no rule) passed */
+	o = (size_t)snprintf(conf, sizeof(conf), FX_SL "[rule methods]\naction = drop\n");
+	for (i = 0; i < SL_METHOD_NAMES; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o, "%sM%u%s",
+				      i % 8 ? "" : "method = ", i,
+				      i % 8 == 7 || i + 1 == SL_METHOD_NAMES ? "\n" : ", ");
 	assert_true(o < sizeof(conf));
-	CONFIG("%s\n", conf);
-	for (i = 0; i <= SL_MAX_METHODS; i++, rows++) {
+	CONFIG("%s", conf);
+	for (i = 0; i <= SL_METHOD_NAMES; i++, rows++) {
 		snprintf(method, sizeof(method), "M%u", i);
-		snprintf(name, sizeof(name), "%u methods, request %s", SL_MAX_METHODS, method);
+		snprintf(name, sizeof(name), "%u methods, request %s", SL_METHOD_NAMES, method);
 		reset_or_fail();
 		/* REQ() takes literals: build the request here */
 		plen = sip_fmt(msg, sizeof(msg), true,
@@ -1631,9 +1671,9 @@ static void test_rules_full_lists(void **state)
 			       method, method);
 		assert_true(plen > 0);
 		bad += check_run(name, build(&(struct frame_spec){}, msg, plen),
-				 i < SL_MAX_METHODS ? XDP_DROP : XDP_PASS,
-				 i < SL_MAX_METHODS ? &drop : &pass, 0) ||
-		       check_hits(name, i < SL_MAX_METHODS ? 0 : -1);
+				 i < SL_METHOD_NAMES ? XDP_DROP : XDP_PASS,
+				 i < SL_METHOD_NAMES ? &drop : &pass, 0) ||
+		       check_hits(name, i < SL_METHOD_NAMES ? 0 : -1);
 	}
 
 	/* src: 198.18.10.0/24 .. and the last one IPv6 */
@@ -1835,6 +1875,174 @@ static size_t long_request(size_t total, const char *method, const char *tail)
 	return n;
 }
 
+/* ------------------------------------------------------------------ */
+/* rules that cannot be evaded: by CR/LF, the frame's shape, the window */
+
+struct evasion_case {
+	const char *name;
+	const char *conf;		/* rules after FX_SL */
+	struct frame_spec fs;
+	size_t crlf;			/* CR LF pairs in front */
+	size_t pad_before_ua;		/* X-Pad bytes before the User-Agent */
+	size_t ruri_len;		/* bytes of R-URI user part, 0: "bob" */
+	size_t carried;			/* first fragment: payload bytes in it */
+	__u32 verdict;
+	struct sl_dp_counters cnt;
+	int hit;
+};
+
+#define DROP_REGISTER	"[rule r]\nmethod = REGISTER\naction = drop\n"
+#define DROP_SRC	"[rule s]\nsrc = 198.18.0.99, 2001:2::99\naction = drop\n"
+#define BLOCKED4	.src4 = SRC4(0, 99)
+#define BLOCKED6	.family = 6, .src6 = "2001:2::99"
+#define C_DROP_UNANS	{ C_REQ_BASE, .dropped_by_rule = 1, .unanswerable = 1 }
+
+static const struct evasion_case evasion_cases[] = {
+	/* CR/LF in front of the request line */
+	{ "REGISTER after one CR/LF", DROP_REGISTER, {}, 1, 0, 0, 0,
+	  XDP_DROP, C_DROP, 0 },
+	{ "REGISTER after 1500 CR/LF (past the window)", DROP_REGISTER, {},
+	  1500, 0, 0, 0, XDP_DROP, C_DROP, 0 },
+	{ "OPTIONS after 1500 CR/LF: not the rule's", DROP_REGISTER, {},
+	  1500, 0, 0, 0, XDP_PASS, C_PASS, -1 },
+	/* a src drop rule, whatever the frame's shape */
+	{ "first IPv4 fragment from a blocked source", DROP_SRC,
+	  { BLOCKED4, .ip_frag = FRAME_IP_MF }, 0, 0, 0, 100, XDP_DROP,
+	  C_DROP_UNANS, 0 },
+	{ "first IPv6 fragment from a blocked source", DROP_SRC,
+	  { BLOCKED6, .frag6 = true, .frag6_mf = true }, 0, 0, 0, 100,
+	  XDP_DROP, C_DROP_UNANS, 0 },
+	{ "three VLAN tags from a blocked source", DROP_SRC,
+	  { BLOCKED4, .n_vlans = 3 }, 0, 0, 0, 0, XDP_DROP, C_DROP_UNANS, 0 },
+	{ "eight VLAN tags from a blocked source", DROP_SRC,
+	  { BLOCKED4, .n_vlans = 8 }, 0, 0, 0, 0, XDP_DROP, C_DROP_UNANS, 0 },
+	{ "six IPv6 extension headers from a blocked source", DROP_SRC,
+	  { BLOCKED6, .hbh = true, .n_dest6 = 5 }, 0, 0, 0, 0, XDP_DROP,
+	  C_DROP_UNANS, 0 },
+	{ "nine IPv6 extension headers from a blocked source: the source only",
+	  DROP_SRC, { BLOCKED6, .hbh = true, .n_dest6 = 8 }, 0, 0, 0, 0,
+	  XDP_DROP, { C_BASE, .dropped_unreadable = 1 }, 0 },
+	{ "nine IPv6 extension headers, another source", DROP_SRC,
+	  { .family = 6, .hbh = true, .n_dest6 = 8 }, 0, 0, 0, 0, XDP_PASS,
+	  C_NOT_SIP, -1 },
+	{ "nine IPv6 extension headers: a rule with a method cannot tell",
+	  "[rule s]\nsrc = 2001:2::99\nmethod = REGISTER\naction = drop\n",
+	  { BLOCKED6, .hbh = true, .n_dest6 = 8 }, 0, 0, 0, 0, XDP_PASS,
+	  C_NOT_SIP, -1 },
+	{ "nine VLAN tags: not read (no stack takes them either)", DROP_SRC,
+	  { BLOCKED4, .n_vlans = 9 }, 0, 0, 0, 0, XDP_PASS, C_NOT_SIP, -1 },
+	{ "a later fragment: passes (no datagram without the first)", DROP_SRC,
+	  { BLOCKED4, .ip_frag = 185 }, 0, 0, 0, 0, XDP_PASS, C_NOT_SIP, -1 },
+	/* a reply rule cannot answer what the responder cannot read */
+	{ "first fragment, reply rule: passed", "[rule o]\nmethod = REGISTER\nreply = 403 Forbidden\n",
+	  { .ip_frag = FRAME_IP_MF }, 0, 0, 0, 100, XDP_PASS,
+	  { C_REQ_BASE, .passed_by_rule = 1, .unanswerable = 1 }, 0 },
+	/* the window: what lies past byte 2048 */
+	{ "User-Agent past the window, drop rule: taken",
+	  "[rule ua]\nuser_agent = friendly-scanner\naction = drop\n", {}, 0,
+	  2100, 0, 0, XDP_DROP,
+	  { C_REQ_BASE, .dropped_by_rule = 1, .truncated = 1, .unseen = 1 }, 0 },
+	{ "User-Agent past the window, pass rule: not taken",
+	  "[rule ua]\nuser_agent = friendly-scanner\naction = pass\n"
+	  "[rule rest]\nmethod = REGISTER\naction = drop\n", {}, 0, 2100, 0, 0,
+	  XDP_DROP,
+	  { C_REQ_BASE, .dropped_by_rule = 1, .truncated = 1, .unseen = 1 }, 1 },
+	{ "User-Agent in a first fragment's headers: seen",
+	  "[rule ua]\nuser_agent = friendly-scanner\naction = pass\n"
+	  "[rule rest]\nmethod = REGISTER\naction = drop\n",
+	  { .ip_frag = FRAME_IP_MF }, 0, 0, 0, 300, XDP_PASS,
+	  { C_REQ_BASE, .passed_by_rule = 1, .unanswerable = 1 }, 0 },
+	{ "a Request-URI past the window: the method still seen",
+	  DROP_REGISTER, {}, 0, 0, 2100, 0, XDP_DROP,
+	  { C_REQ_BASE, .dropped_by_rule = 1, .truncated = 1 }, 0 },
+	{ "a first fragment of CR/LF only: a drop rule's method matches",
+	  DROP_REGISTER, { .ip_frag = FRAME_IP_MF }, 700, 0, 0, 1400,
+	  XDP_DROP, { C_REQ_BASE, .dropped_by_rule = 1, .unanswerable = 1,
+		      .unseen = 1 }, 0 },
+};
+
+static void test_rules_evasion(void **state)
+{
+	static char pad[2200], user[2200];
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(evasion_cases); i++) {
+		const struct evasion_case *c = &evasion_cases[i];
+		struct frame_spec fs = c->fs;
+		size_t n, k, len;
+
+		CONFIG(FX_SL "%s", c->conf);
+		reset_or_fail();
+		memset(pad, 'p', c->pad_before_ua);
+		pad[c->pad_before_ua] = '\0';
+		memset(user, 'u', c->ruri_len);
+		user[c->ruri_len] = '\0';
+		for (k = 0; k < c->crlf; k++)
+			memcpy(msg + 2 * k, "\r\n", 2);
+		n = 2 * c->crlf;
+		n += sip_fmt(msg + n, sizeof(msg) - n, true,
+			     "REGISTER sip:%s@198.18.0.1 SIP/2.0\n" VIA_LOCAL
+			     FROM_LOCAL TO_LOCAL CID_LOCAL "CSeq: 1 REGISTER\n"
+			     "%s%s%sUser-Agent: friendly-scanner\n"
+			     "Content-Length: 0\n\n",
+			     c->ruri_len ? user : "bob",
+			     c->pad_before_ua ? "X-Pad: " : "", pad,
+			     c->pad_before_ua ? "\n" : "");
+		if (strstr(c->name, "OPTIONS"))
+			memcpy(strstr(msg, "REGISTER sip"), "OPTIONS  sip", 12);
+		if (c->carried) {
+			fs.udp_len = (__u16)(8 + n);	/* the whole datagram's */
+			n = c->carried;
+		}
+		len = build(&fs, msg, n);
+		bad += check_run(c->name, len, c->verdict, &c->cnt,
+				 SL_META_DEFAULT_RULE) ||
+		       check_hits(c->name, c->hit);
+	}
+	table_done("rules that cannot be evaded", bad, i);
+}
+
+/* The User-Agent automaton walks a long value in parts: a pattern at
+ * every position of a 1200-byte value is found, across the parts'
+ * boundaries included, and one byte short of it nowhere. */
+static size_t ua_frame(const char *ua)
+{
+	return build(&(struct frame_spec){}, msg,
+		     sip_fmt(msg, sizeof(msg), true,
+			     "OPTIONS sip:bob@198.18.0.1 SIP/2.0\n" VIA_LOCAL
+			     FROM_LOCAL TO_LOCAL CID_LOCAL
+			     "CSeq: 1 OPTIONS\nUser-Agent: %s\n\n", ua));
+}
+
+static void test_ua_every_position(void **state)
+{
+	static const char pat[] = "friendly-scanner";
+	static const struct sl_dp_counters drop = C_DROP, pass = C_PASS;
+	static char ua[1201], name[64];
+	size_t plen = sizeof(pat) - 1, o;
+	int bad = 0, rows = 0;
+
+	(void)state;
+	CONFIG(FX_SL "[rule ua]\nuser_agent = %s\naction = drop\n", pat);
+	for (o = 0; o + plen <= sizeof(ua) - 1; o++, rows++) {
+		memset(ua, 'x', sizeof(ua) - 1);
+		ua[sizeof(ua) - 1] = '\0';
+		memcpy(ua + o, pat, plen);
+		if (o % 2)	/* any case */
+			ua[o] = 'F';
+		snprintf(name, sizeof(name), "pattern at byte %zu", o);
+		reset_or_fail();
+		bad += check_run(name, ua_frame(ua), XDP_DROP, &drop, 0);
+		/* the last byte missing: nowhere */
+		ua[o + plen - 1] = 'x';
+		reset_or_fail();
+		bad += check_run(name, ua_frame(ua), XDP_PASS, &pass, 0);
+	}
+	table_done("User-Agent pattern at every position", bad, (size_t)rows);
+}
+
 static void test_long_payloads(void **state)
 {
 	static const struct sl_dp_counters trunc_reply = {
@@ -1973,6 +2181,8 @@ int main(void)
 		cmocka_unit_test_setup(test_rules_full_lists, test_setup),
 		cmocka_unit_test_setup(test_zeroed_config, test_setup),
 		cmocka_unit_test_setup(test_reload_flips_bank, test_setup),
+		cmocka_unit_test_setup(test_rules_evasion, test_setup),
+		cmocka_unit_test_setup(test_ua_every_position, test_setup),
 		cmocka_unit_test_setup(test_long_payloads, test_setup),
 		cmocka_unit_test_setup(test_scratch_leftovers, test_setup),
 	};

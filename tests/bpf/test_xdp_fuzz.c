@@ -26,7 +26,8 @@
  *    counts, a frame not for this host (destination MAC and address
  *    the fixture's) exactly when passed_not_ours counts (the random
  *    headers are for it most of the time), a UDP length other than the
- *    IP payload's exactly when udp_len_mismatch counts, a response exactly when sip_responses counts, a request
+ *    IP payload's exactly when udp_len_mismatch counts, a response
+ *    exactly when sip_responses counts, a request
  *    only for a first line "METHOD SP ... SIP/", truncated exactly for
  *    payloads over SL_SCRATCH_LEN;
  *  - never redirected (answered) unless it is a request and not an ACK;
@@ -56,6 +57,7 @@
  * is printed in hex, its UDP payload as a C string.
  */
 #define _GNU_SOURCE	/* memmem */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -67,16 +69,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
-#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "corpus_files.h"
 #include "fixture_env.h"
 #include "frame.h"
+#include "sip/rule_match.h"
+#include "sip/rule_view.h"
 #include "sip/sip_msg.h"
 #include "sip/totag.h"
 
@@ -205,7 +207,37 @@ static const char *const builtin[] = {
 	"To: <sip:bob@198.18.0.1>;tag=" FX_SIG ".00000000\r\n"
 	"Call-ID: b5\r\n"
 	"CSeq: 1 ACK\r\n\r\n",
+	/* CR/LF keep-alives in front: read after them */
+	"\r\n\r\nREGISTER sip:198.18.0.1 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bK-b6\r\n"
+	"From: <sip:6666@198.18.0.1>;tag=b6\r\n"
+	"To: <sip:6666@198.18.0.1>\r\n"
+	"Call-ID: b6\r\nCSeq: 1 REGISTER\r\n"
+	"User-Agent: friendly-scanner\r\nContent-Length: 0\r\n\r\n",
+	/* From / To shapes: quoted display name with escapes, an IPv6 host,
+	 * tel: URIs, addr-spec forms, compact names, a folded value */
+	"MESSAGE sip:+4930123@198.18.0.1 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP [2001:2::2]:5062;branch=z9hG4bK-b7\r\n"
+	"From: \"Al\\\"ice <x> \\\\\" <sip:+4930123@[2001:2::5]:5060;user=phone>;tag=b7\r\n"
+	"To: tel:+4930555;phone-context=example.com\r\n"
+	"Call-ID: b7\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n",
+	"SUBSCRIBE sips:bob@Example.COM SIP/2.0\n"
+	"v: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bK-b8\n"
+	"f: sip:100@Example.COM;tag=b8\n"
+	"t: Bob\n <sips:bob@Example.COM:5061>\n"
+	"i: b8\nCSeq: 1 SUBSCRIBE\nEvent: presence\nl: 0\n\n",
+	"INFO sip:6666@198.18.0.1 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bK-b9\r\n"
+	"From   :   sipvicious <sip:6666@198.18.0.2>;tag=b9\r\n"
+	"To: <tel:+49301234>\r\n"
+	"User-Agent: VaxSIPUserAgent/3.1\r\n"
+	"Call-ID: b9\r\nCSeq: 1 INFO\r\nContent-Length: 0\r\n\r\n",
 };
+
+/* Messages longer than the window, made at start (long_msg()): a
+ * User-Agent after byte 2048, one running past it, a Request-URI
+ * running past it. */
+#define N_LONG_MSGS	3
 
 static void add_msg(const char *name, const void *data, size_t len)
 {
@@ -217,6 +249,47 @@ static void add_msg(const char *name, const void *data, size_t len)
 	fmt(m->name, sizeof(m->name), "%s", name);
 	memcpy(m->data, data, len);
 	m->len = len;
+}
+
+/* Long message k of N_LONG_MSGS into buf; its length. */
+static size_t long_msg(unsigned int k, char *buf, size_t cap)
+{
+	char pad[2200];
+	int n;
+
+	memset(pad, 'p', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	switch (k) {
+	case 0:		/* the User-Agent after the window */
+		n = snprintf(buf, cap,
+			     "INVITE sip:bob@198.18.0.1 SIP/2.0\r\n"
+			     "Via: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bK-l0\r\n"
+			     "From: <sip:6666@198.18.0.2>;tag=l0\r\nTo: <sip:bob@198.18.0.1>\r\n"
+			     "Call-ID: l0\r\nCSeq: 1 INVITE\r\nX-Pad: %s\r\n"
+			     "User-Agent: friendly-scanner\r\nContent-Length: 0\r\n\r\n",
+			     pad);
+		break;
+	case 1:		/* a User-Agent running past the window */
+		n = snprintf(buf, cap,
+			     "OPTIONS sip:bob@198.18.0.1 SIP/2.0\r\n"
+			     "Via: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bK-l1\r\n"
+			     "From: <sip:alice@198.18.0.2>;tag=l1\r\nTo: <sip:bob@198.18.0.1>\r\n"
+			     "Call-ID: l1\r\nCSeq: 1 OPTIONS\r\n"
+			     "User-Agent: %s friendly-scanner\r\nContent-Length: 0\r\n\r\n",
+			     pad);
+		break;
+	default:	/* a Request-URI running past the window */
+		n = snprintf(buf, cap,
+			     "REGISTER sip:%s@198.18.0.1 SIP/2.0\r\n"
+			     "Via: SIP/2.0/UDP 198.18.0.2:5062;branch=z9hG4bK-l2\r\n"
+			     "From: <sip:6666@198.18.0.2>;tag=l2\r\nTo: <sip:6666@198.18.0.1>\r\n"
+			     "Call-ID: l2\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n",
+			     pad);
+		break;
+	}
+	if (n <= 0 || (size_t)n >= cap)
+		fail_msg("long message %u does not fit", k);
+	return (size_t)n;
 }
 
 /* The corpus root, by tests/lib/corpus_files.h's search. */
@@ -284,6 +357,14 @@ static void load_messages(void)
 		fmt(name, sizeof(name), "builtin/%u", i);
 		add_msg(name, builtin[i], strlen(builtin[i]));
 	}
+	for (i = 0; i < N_LONG_MSGS; i++) {
+		static char text[MAX_MSG_LEN];
+		char name[32];
+		size_t n = long_msg(i, text, sizeof(text));
+
+		fmt(name, sizeof(name), "long/%u", i);
+		add_msg(name, text, n);
+	}
 	corpus_found = locate_corpus();
 	if (corpus_found) {
 		load_dir("rfc4475", ".dat");
@@ -299,14 +380,16 @@ static void load_messages(void)
 /* ------------------------------------------------------------------ */
 /* the frame model */
 
-enum mkind { MK_OTHER, MK_MALFORMED, MK_UDP, MK_UDP_LEN };
+enum mkind { MK_OTHER, MK_MALFORMED, MK_UDP, MK_SRC_ONLY, MK_UDP_LEN };
 
 struct model {
 	enum mkind kind;
 	__u8 family;
 	__u8 src[16];
-	bool local;		/* to this host's MAC and address */
 	__u16 dport;		/* 0 when the UDP header is cut */
+	bool unanswerable;	/* 3+ VLAN tags, 5+ extension headers, a fragment */
+	bool more;		/* a first fragment: the datagram goes on */
+	bool local;		/* to this host's MAC and address */
 	size_t payload_off;
 	size_t payload_len;
 };
@@ -316,32 +399,83 @@ static __u16 get16(const __u8 *p)
 	return (__u16)(p[0] << 8 | p[1]);
 }
 
+/* The UDP header at udp of a frame of len bytes (lin of them linear),
+ * behind l4_len bytes of IP payload by the IP header: a whole datagram
+ * (its UDP length must be l4_len), or with more the first fragment of
+ * one. */
+static void model_udp(const __u8 *f, size_t len, size_t lin, size_t udp,
+		      __u32 l4_len, bool more, struct model *m)
+{
+	size_t avail, ulen;
+
+	m->kind = MK_MALFORMED;
+	if (udp + 8 > lin)
+		return;
+	m->dport = get16(f + udp + 2);
+	ulen = get16(f + udp + 4);
+	m->payload_off = udp + 8;
+	if (len < m->payload_off || ulen < 8)
+		return;
+	if (!more && ulen != l4_len) {
+		m->kind = MK_UDP_LEN;
+		return;
+	}
+	avail = len - m->payload_off;
+	if (more) {
+		if (l4_len < 8)
+			return;
+		if (avail > (size_t)l4_len - 8)
+			avail = (size_t)l4_len - 8;
+		m->payload_len = ulen - 8 < avail ? ulen - 8 : avail;
+	} else {
+		if (ulen - 8 > avail)
+			return;
+		m->payload_len = ulen - 8;
+	}
+	m->kind = MK_UDP;
+}
+
+static bool ext6(__u8 nh)
+{
+	return nh == 0 || nh == 43 || nh == 60 || nh == 44;
+}
+
 /*
- * What the README says the data plane parses.  Headers must be in the
+ * What the README says the data plane reads: Ethernet, up to 8 VLAN
+ * tags (more than 2: not answerable), IPv4 without a later fragment,
+ * IPv6 with up to 8 hop-by-hop / routing / destination / fragment
+ * headers (more than 4, or a fragment header: not answerable; a longer
+ * chain: the source only), the first fragment of a datagram with the
+ * payload it carries, UDP within the frame.  Headers must be in the
  * linear part of the frame (what bpf_prog_test_run keeps linear: the
- * program reads them directly); the UDP length may reach into the rest.
+ * program reads them directly); the payload may reach into the rest.
  */
 static void model_frame(const __u8 *f, size_t len, struct model *m)
 {
 	size_t lin = len < FX_LINEAR_MAX ? len : FX_LINEAR_MAX;
-	size_t off = 14, udp, ihl, avail, ulen;
-	__u32 ip_plen;		/* what the IP header says follows it */
-	__u16 proto;
+	size_t off = 14, udp, ihl;
+	__u16 proto, frag;
 	__u8 nh;
 	int i;
+
+	static const __u8 mac[6] = FRAME_MAC_DST;
+	bool mac_ours;
 
 	memset(m, 0, sizeof(*m));
 	m->kind = MK_OTHER;
 	if (lin < 14)
 		return;
+	mac_ours = !memcmp(f, mac, 6);
 	proto = get16(f + 12);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 8; i++) {
 		if (proto != FRAME_TPID_8021Q && proto != FRAME_TPID_8021AD)
 			break;
 		if (off + 4 > lin)
 			return;
 		proto = get16(f + off + 2);
 		off += 4;
+		if (i >= 2)
+			m->unanswerable = true;
 	}
 	if (proto == 0x0800) {
 		if (off + 20 > lin)
@@ -349,7 +483,8 @@ static void model_frame(const __u8 *f, size_t len, struct model *m)
 		ihl = (size_t)(f[off] & 15) * 4;
 		if (f[off] >> 4 != 4 || ihl < 20)
 			return;
-		if (get16(f + off + 6) & (FRAME_IP_MF | FRAME_IP_OFFSET))
+		frag = get16(f + off + 6);
+		if (frag & FRAME_IP_OFFSET)
 			return;
 		if (f[off + 9] != 17 || off + ihl > lin)
 			return;
@@ -357,81 +492,67 @@ static void model_frame(const __u8 *f, size_t len, struct model *m)
 			m->kind = MK_MALFORMED;
 			return;
 		}
-		ip_plen = get16(f + off + 2) - (__u32)ihl;
 		m->family = 4;
 		memcpy(m->src, f + off + 12, 4);
-		m->local = get16(f + off + 16) == FRAME_V4_DST >> 16 &&
+		m->local = mac_ours && get16(f + off + 16) == FRAME_V4_DST >> 16 &&
 			   get16(f + off + 18) == (FRAME_V4_DST & 0xffff);
 		udp = off + ihl;
-	} else if (proto == 0x86dd) {
-		if (off + 40 > lin)
-			return;
-		m->family = 6;
-		memcpy(m->src, f + off + 8, 16);
-		{
-			__u8 dst[16];
-
-			inet_pton(AF_INET6, FRAME_V6_DST, dst);
-			m->local = !memcmp(f + off + 24, dst, 16);
-		}
-		nh = f[off + 6];
-		udp = off + 40;
-		for (i = 0; i < 4; i++) {
-			if (nh != 0 && nh != 43 && nh != 60)
-				break;
-			if (udp + 2 > lin)
-				return;
-			nh = f[udp];
-			udp += ((size_t)f[udp + 1] + 1) * 8;
-		}
-		if (nh != 17)
-			return;
-		ip_plen = get16(f + off + 4) - (__u32)(udp - off - 40);
-	} else {
+		if (frag & FRAME_IP_MF)
+			m->more = m->unanswerable = true;
+		model_udp(f, len, lin, udp, get16(f + off + 2) - (__u32)ihl,
+			  m->more, m);
 		return;
 	}
+	if (proto != 0x86dd)
+		return;
+	if (off + 40 > lin)
+		return;
+	m->family = 6;
+	memcpy(m->src, f + off + 8, 16);
 	{
-		static const __u8 mac[6] = FRAME_MAC_DST;
+		__u8 dst[16];
 
-		m->local = m->local && !memcmp(f, mac, 6);
+		inet_pton(AF_INET6, FRAME_V6_DST, dst);
+		m->local = mac_ours && !memcmp(f + off + 24, dst, 16);
 	}
-	m->kind = MK_MALFORMED;
-	if (udp + 8 > lin)
-		return;
-	m->dport = get16(f + udp + 2);
-	ulen = get16(f + udp + 4);
-	m->payload_off = udp + 8;
-	if (len < m->payload_off)
-		return;
-	avail = len - m->payload_off;
-	if (ulen < 8)
-		return;
-	if (ulen != ip_plen) {
-		m->kind = MK_UDP_LEN;
+	nh = f[off + 6];
+	udp = off + 40;
+	for (i = 0; i < 8; i++) {
+		if (!ext6(nh))
+			break;
+		if (i >= 4)
+			m->unanswerable = true;
+		if (nh == 44) {
+			if (udp + 8 > lin)
+				return;
+			if (get16(f + udp + 2) & 0xfff8)
+				return;		/* a later fragment */
+			if (get16(f + udp + 2) & 1)
+				m->more = true;
+			m->unanswerable = true;
+			nh = f[udp];
+			udp += 8;
+			continue;
+		}
+		if (udp + 2 > lin)
+			return;
+		nh = f[udp];
+		udp += ((size_t)f[udp + 1] + 1) * 8;
+	}
+	if (ext6(nh)) {
+		m->kind = MK_SRC_ONLY;
 		return;
 	}
-	if (ulen - 8 > avail)
+	if (nh != 17)
 		return;
-	m->payload_len = ulen - 8;
-	m->kind = MK_UDP;
-}
+	{
+		__u32 l4 = get16(f + off + 4), ext = (__u32)(udp - (off + 40));
 
-/* A first line "METHOD SP ... SP SIP/..." is possible: LF in the copied
- * payload, a SP after a non-empty method, "sip/" after a SP. */
-static bool plausible_request(const __u8 *p, size_t n)
-{
-	const __u8 *lf = memchr(p, '\n', n);
-	size_t i, ll;
-
-	if (!lf || n == 0 || p[0] == ' ')
-		return false;
-	ll = (size_t)(lf - p);
-	if (!memchr(p, ' ', ll))
-		return false;
-	for (i = 1; i + 4 <= ll; i++)
-		if (p[i - 1] == ' ' && !strncasecmp((const char *)p + i, "sip/", 4))
-			return true;
-	return false;
+		/* a whole datagram: wraps to a mismatch if the extension
+		 * headers claim more than the payload */
+		model_udp(f, len, lin, udp,
+			  m->more ? (l4 > ext ? l4 - ext : 0) : l4 - ext, m->more, m);
+	}
 }
 
 static bool starts_with(const __u8 *p, size_t n, const char *lit)
@@ -524,59 +645,211 @@ static bool ack_absorbable(const __u8 *p, size_t n, const char *why_not[1])
 }
 
 /* ------------------------------------------------------------------ */
-/* phases and the rules of phase C */
+/* phases, their configuration, and random rule sets (phase D) */
 
-enum phase { PH_A, PH_B, PH_C };
+enum phase { PH_A, PH_B, PH_C, PH_D };
 
-#define RULE_DROP_REGISTER	0
-#define RULE_DROP_SRC		1
-#define RULE_DROP_UA		2
-#define RULE_DROP_RURI		3
-#define RULE_REPLY_OPTIONS	4
-#define N_RULES_C		5
 #define DROP_SRC4		0xc6120063u	/* 198.18.0.99 */
-#define DROP_UA			"friendly-scanner"
-#define DROP_RURI		"6666"
 
 static enum phase cur_phase;
+/* what the maps run with, compiled from the phase's config text: the
+ * reference matcher reads the same image */
+static struct sl_bank_image img;
 
-/* The phases' config text; phase C's rules in RULE_* order. */
+/* The phases' config text (phase D's is made by random_rules()). */
 static const char *const phase_conf[] = {
 	[PH_A] = FX_SL "default_action = reply\n",
 	[PH_B] = FX_SL "ack_window = 60s\n",	/* the whole run */
 	[PH_C] = FX_SL
 		"[rule drop-register]\nmethod = REGISTER\naction = drop\n"
 		"[rule drop-src]\nsrc = 198.18.0.99/32\naction = drop\n"
-		"[rule drop-ua]\nuser_agent = " DROP_UA "\naction = drop\n"
-		"[rule drop-ruri]\nruri_user_prefix = " DROP_RURI "\naction = drop\n"
+		"[rule drop-ua]\nuser_agent = friendly-scanner\naction = drop\n"
+		"[rule drop-ruri]\nruri_user_prefix = 6666\naction = drop\n"
+		"[rule drop-from]\nfrom_user = 66*\nfrom_domain = 198.18.0.1\naction = drop\n"
+		"[rule not-invite]\nmethod = !INVITE, ACK, OPTIONS\nto_user = bob\naction = drop\n"
 		"[rule options]\nmethod = OPTIONS\nreply = 200 OK\n",
 };
 
+static __u64 last_hits[SL_MAX_RULES];
+
+static void apply_conf(const char *text)
+{
+	if (fx_compile(&img, "%s", text) || fx_write(&img))
+		fail_msg("cannot apply the config:\n%s", text);
+	/* a new bank starts with its hits at zero */
+	memset(last_hits, 0, sizeof(last_hits));
+}
+
 static void set_phase(enum phase ph)
 {
-	if (fx_config("%s", phase_conf[ph]))
-		fail_msg("cannot apply the phase %d config", (int)ph);
+	apply_conf(phase_conf[ph]);
 	cur_phase = ph;
 }
 
-/* Could a drop rule of phase C match?  Necessary conditions only. */
-static bool rule_drop_possible(const struct model *m, const __u8 *p, size_t n)
-{
-	const __u8 *lf = memchr(p, '\n', n);
-	size_t ll = lf ? (size_t)(lf - p) : n, i, k = strlen(DROP_UA);
-	__u8 src4[4] = { 0xc6, 0x12, 0x00, 0x63 };
+/* Values the random rules draw from: the parts of the messages as the
+ * reference reads them, so that rules match a good share of them. */
+#define POOL_MAX	512
+struct pool {
+	char v[POOL_MAX][SL_MATCH_STR_MAX + 1];
+	unsigned int n;
+};
+static struct pool p_method, p_ruri, p_ua, p_from_user, p_from_host, p_to_user;
 
-	if (starts_with(p, n, "REGISTER "))
-		return true;
-	if (m->family == 4 && !memcmp(m->src, src4, 4))
-		return true;
-	for (i = 0; i + k <= n; i++)
-		if (!strncasecmp((const char *)p + i, DROP_UA, k))
-			return true;
-	for (i = 0; i + 4 <= ll; i++)
-		if (!memcmp(p + i, DROP_RURI, 4))
-			return true;
-	return false;
+/* Bytes a value of this key may have in a config line: never " ;" (an
+ * inline comment), '#', control bytes or what the key refuses. */
+static bool value_byte_ok(__u8 c, bool uri_part)
+{
+	if (c < 0x21 || c > 0x7e || c == ';' || c == '#' || c == '\\')
+		return false;
+	return !uri_part || !strchr("@<>\",*", c);
+}
+
+static void pool_add(struct pool *pl, const __u8 *p, __u32 s, __u32 e,
+		     bool uri_part)
+{
+	char v[SL_MATCH_STR_MAX + 1];
+	__u32 i, n = 0;
+
+	if (e == SL_VIEW_NONE || e <= s || pl->n >= POOL_MAX)
+		return;
+	for (i = s; i < e && n < SL_MATCH_STR_MAX; i++) {
+		if (!value_byte_ok(p[i], uri_part))
+			break;
+		v[n++] = (char)p[i];
+	}
+	if (!n)
+		return;
+	v[n] = '\0';
+	for (i = 0; i < pl->n; i++)
+		if (!strcmp(pl->v[i], v))
+			return;
+	memcpy(pl->v[pl->n++], v, n + 1);
+}
+
+static void pools_fill(void)
+{
+	static const __u8 src[16] = { 198, 18, 0, 2 };
+	struct sl_rule_view v;
+	unsigned int i;
+
+	for (i = 0; i < n_msgs; i++) {
+		if (sl_rule_view_read(&v, msgs[i].data, msgs[i].len, false, 4,
+				      src, 5060))
+			continue;
+		pool_add(&p_method, v.w, 0, v.method_len, false);
+		pool_add(&p_ruri, v.w, v.ruri_user.s, v.ruri_user.e, true);
+		pool_add(&p_ua, v.w, v.ua.s, v.ua.e, false);
+		pool_add(&p_from_user, v.w, v.from_user.s, v.from_user.e, true);
+		pool_add(&p_from_host, v.w, v.from_host.s, v.from_host.e, true);
+		pool_add(&p_to_user, v.w, v.to_user.s, v.to_user.e, true);
+	}
+}
+
+/* A piece of a pool value: the start (prefix) or, for substrings, any
+ * run of it; sometimes a random token instead. */
+static const char *pick(const struct pool *pl, bool substring)
+{
+	static char out[SL_MATCH_STR_MAX + 1];
+	const char *v;
+	size_t len, s = 0, n;
+
+	if (!pl->n || chance(8)) {
+		n = 1 + rnd_below(6);
+		for (len = 0; len < n; len++)
+			out[len] = "aZ09-._x"[rnd_below(8)];
+		out[n] = '\0';
+		return out;
+	}
+	v = pl->v[rnd_below(pl->n)];
+	len = strlen(v);
+	if (substring && len > 1)
+		s = rnd_below((__u32)len);
+	n = chance(2) ? len - s : 1 + rnd_below((__u32)(len - s));
+	memcpy(out, v + s, n);
+	out[n] = '\0';
+	return out;
+}
+
+static const char *const methods_extra[] = {
+	"INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "PRACK",
+	"SUBSCRIBE", "NOTIFY", "UPDATE", "MESSAGE", "REFER", "PUBLISH",
+	"INFO", "invite", "X-EXT",
+};
+
+/* A method list "A, B" of 1..5 distinct names; neg: "!" in front. */
+static void method_list(char *buf, size_t cap, bool neg)
+{
+	const char *names[5];
+	unsigned int n = 1 + rnd_below(5), k = 0, i, j;
+	size_t o = (size_t)snprintf(buf, cap, "%s", neg ? "!" : "");
+
+	for (i = 0; i < n; i++) {
+		const char *m = chance(2) && p_method.n ?
+			p_method.v[rnd_below(p_method.n)] :
+			methods_extra[rnd_below(ARRAY_SIZE(methods_extra))];
+
+		for (j = 0; j < k; j++)
+			if (!strcmp(names[j], m))
+				break;
+		if (j < k || m[0] == '!' || !strcmp(m, "*"))
+			continue;
+		names[k++] = m;
+		o += (size_t)snprintf(buf + o, cap - o, "%s%s", k > 1 ? ", " : "", m);
+	}
+	if (!k)
+		snprintf(buf, cap, "%sINVITE", neg ? "!" : "");
+}
+
+/* A random rule set as config text: 1..64 rules of random keys and
+ * actions, values drawn from the messages.  The method names stay far
+ * below the per-file limit (the pools are small). */
+static const char *random_rules(void)
+{
+	static const char *const actions[] = { "drop", "pass", "reply" };
+	static const char *const prefixes[] = {
+		"198.18.0.2/32", "198.18.0.0/24", "198.18.0.99/32", "198.18.0.0/15",
+		"2001:2::/32", "2001:2::2/128", "0.0.0.0/0", "::/0", "203.0.113.0/24",
+	};
+	static char conf[32768];
+	unsigned int n = chance(4) ? 1 + rnd_below(SL_MAX_RULES) : 1 + rnd_below(8);
+	unsigned int i;
+	size_t o;
+	char list[256];
+
+#define ADD(...) (o += (size_t)snprintf(conf + o, sizeof(conf) - o, __VA_ARGS__))
+	o = 0;
+	ADD("%sdefault_action = %s\n", FX_SL, actions[rnd_below(3)]);
+	for (i = 0; i < n; i++) {
+		const char *v;
+
+		ADD("[rule r%u]\naction = %s\n", i, actions[rnd_below(3)]);
+		if (chance(2)) {
+			if (chance(10)) {
+				ADD("method = *\n");
+			} else {
+				method_list(list, sizeof(list), chance(4));
+				ADD("method = %s\n", list);
+				if (chance(6))	/* the key repeats */
+					ADD("method = X-LINE-%u\n", i);
+			}
+		}
+		if (chance(6))
+			ADD("src = %s\n", prefixes[rnd_below(ARRAY_SIZE(prefixes))]);
+		if (chance(12))
+			ADD("port = 5060\n");
+		if (chance(4) && *(v = pick(&p_ruri, false)))
+			ADD("ruri_user_prefix = %s\n", v);
+		if (chance(3) && *(v = pick(&p_ua, true)))
+			ADD("user_agent = %s\n", v);
+		if (chance(5) && *(v = pick(&p_from_user, false)))
+			ADD("from_user = %s%s\n", v, chance(2) ? "*" : "");
+		if (chance(5) && *(v = pick(&p_from_host, false)))
+			ADD("from_domain = %s%s\n", v, chance(2) ? "*" : "");
+		if (chance(5) && *(v = pick(&p_to_user, false)))
+			ADD("to_user = %s%s\n", v, chance(2) ? "*" : "");
+	}
+#undef ADD
+	return conf;
 }
 
 /* ------------------------------------------------------------------ */
@@ -584,6 +857,8 @@ static bool rule_drop_possible(const struct model *m, const __u8 *p, size_t n)
 
 struct stats {
 	unsigned long runs, pass, drop, redirect, requests, not_sip, absorbed;
+	unsigned long hits;	/* requests a rule took */
+	unsigned long unseen, unanswerable, crlf;
 	unsigned long lenient;	/* absorbed, headers rejected by sip_msg.c */
 	unsigned long missed;	/* well-formed, absorbable here, passed */
 };
@@ -660,15 +935,64 @@ static void problem(const __u8 *f, size_t len, const char *fmt, ...)
 	}								\
 } while (0)
 
+/* The rule with a hit since the last call (one at most), -1 if none;
+ * -2 when the hits do not add up. */
+static int hit_rule(void)
+{
+	__u64 *last = last_hits;
+	__u64 hits[SL_MAX_RULES];
+	int i, hit = -1;
+
+	if (!img.cfg.n_rules)
+		return -1;
+	if (fx_rule_hits(hits))
+		return -2;
+	for (i = 0; i < SL_MAX_RULES; i++) {
+		if (hits[i] == last[i])
+			continue;
+		if (hit != -1 || hits[i] != last[i] + 1)
+			hit = -2;
+		else
+			hit = i;
+		last[i] = hits[i];
+	}
+	return hit;
+}
+
+/* The unseen bits of the parts the rules of img use. */
+static __u8 unseen_used(const struct sl_rule_view *v)
+{
+	__u8 used = 0, need = img.cfg.rules_need;
+
+	if (!img.cfg.n_rules)
+		return 0;
+	if (need & SL_NEED_RURI_USER)
+		used |= SL_UNSEEN_RURI;
+	if (need & SL_NEED_USER_AGENT)
+		used |= SL_UNSEEN_UA;
+	if (need & SL_NEED_FROM)
+		used |= SL_UNSEEN_FROM;
+	if (need & SL_NEED_TO)
+		used |= SL_UNSEEN_TO;
+	if (need & SL_NEED_METHOD)
+		used |= SL_UNSEEN_METHOD;
+	return v->unseen & used;
+}
+
 static void check_frame(const __u8 *f, size_t len)
 {
+	static struct sl_rule_view v;
 	struct sl_dp_counters after, d;
 	struct model m;
 	const __u8 *pl = NULL;
-	size_t copy = 0;
+	size_t n = 0, skip = 0;
 	bool served, dropped, redirected, response = false, is_ack = false;
-	__u64 req_out;
+	bool request = false;
+	__u32 want_rule = SL_RULE_NONE;
+	__u8 want_action = 0;
+	__u64 req_out, not_ours_src_only;
 	const char *why;
+	int hit;
 
 	st.runs++;
 	if (fx_run(f, len, &res)) {
@@ -681,6 +1005,7 @@ static void check_frame(const __u8 *f, size_t len)
 	}
 	fx_counters_sub(&after, &before, &d);
 	before = after;
+	hit = hit_rule();
 
 	/* verdict and frame */
 	EXPECT(res.verdict == XDP_PASS || res.verdict == XDP_DROP,
@@ -689,15 +1014,23 @@ static void check_frame(const __u8 *f, size_t len)
 	       !memcmp(res.out + res.meta_len, f, len),
 	       "the frame changed (out %u bytes, meta %u)", res.out_len,
 	       res.meta_len);
+	EXPECT(hit != -2, "rule hits do not add up to one rule");
 
 	/* counters add up */
 	EXPECT(d.packets == 1, "packets +%llu", (unsigned long long)d.packets);
-	EXPECT(d.passed_not_sip + d.sip_udp == 1,
-	       "passed_not_sip +%llu, sip_udp +%llu",
+	/* a frame read up to its source only and not for this host counts
+	 * in passed_not_ours alone, any other in sip_udp too */
+	not_ours_src_only = d.sip_udp ? 0 : d.passed_not_ours;
+	EXPECT(d.passed_not_sip + d.sip_udp + d.dropped_unreadable +
+	       not_ours_src_only == 1,
+	       "passed_not_sip +%llu, sip_udp +%llu, dropped_unreadable +%llu, passed_not_ours +%llu",
 	       (unsigned long long)d.passed_not_sip,
-	       (unsigned long long)d.sip_udp);
-	EXPECT(d.sip_udp == d.passed_not_ours + d.udp_len_mismatch +
-			    d.parse_failures + d.sip_responses + d.sip_requests,
+	       (unsigned long long)d.sip_udp,
+	       (unsigned long long)d.dropped_unreadable,
+	       (unsigned long long)d.passed_not_ours);
+	EXPECT(d.sip_udp == d.passed_not_ours - not_ours_src_only +
+			    d.udp_len_mismatch + d.parse_failures +
+			    d.sip_responses + d.sip_requests,
 	       "sip_udp != passed_not_ours + udp_len_mismatch + parse_failures + sip_responses + sip_requests");
 	req_out = d.acks_absorbed + d.dropped_by_rule + d.rate_limited +
 		  d.redirected + d.redirect_fallback + d.passed_by_rule +
@@ -711,7 +1044,10 @@ static void check_frame(const __u8 *f, size_t len)
 	EXPECT(d.acks_absorbed + d.acks_passed <= d.sip_requests,
 	       "ACK counted without a request");
 	EXPECT(d.truncated <= d.sip_udp, "truncated without sip_udp");
-	dropped = d.acks_absorbed + d.dropped_by_rule + d.rate_limited;
+	EXPECT(d.unanswerable <= d.sip_requests && d.unseen <= d.sip_requests,
+	       "unanswerable or unseen without a request");
+	dropped = d.acks_absorbed + d.dropped_by_rule + d.rate_limited +
+		  d.dropped_unreadable;
 	EXPECT((res.verdict == XDP_DROP) == dropped,
 	       "XDP_DROP does not match the drop counters");
 	EXPECT(d.redirected == 0, "redirected without a socket");
@@ -727,6 +1063,28 @@ static void check_frame(const __u8 *f, size_t len)
 
 	/* the model */
 	model_frame(f, len, &m);
+	if (m.kind == MK_SRC_ONLY && !m.local) {
+		EXPECT(d.passed_not_ours == 1 && d.dropped_unreadable == 0 &&
+		       hit == -1, "source only, not for this host: passed_not_ours +%llu, dropped_unreadable +%llu, rule %d hit",
+		       (unsigned long long)d.passed_not_ours,
+		       (unsigned long long)d.dropped_unreadable, hit);
+		goto count;
+	}
+	if (m.kind == MK_SRC_ONLY) {
+		/* the source only: the rules with no key but src */
+		want_rule = sl_rule_match_source(&img.cfg, img.rules, m.family,
+						 m.src, &want_action);
+		EXPECT(d.dropped_unreadable ==
+		       (want_rule != SL_RULE_NONE && want_action == SL_ACTION_DROP),
+		       "source only: reference rule %d (%s), dropped_unreadable +%llu",
+		       (int)want_rule, sl_action_name(want_action),
+		       (unsigned long long)d.dropped_unreadable);
+		EXPECT(hit == (int)want_rule,
+		       "source only: rule %d hit, the reference says %d", hit,
+		       (int)want_rule);
+		goto count;
+	}
+	EXPECT(d.dropped_unreadable == 0, "dropped_unreadable for a readable frame");
 	served = m.kind != MK_OTHER && m.dport == SL_DEFAULT_PORT;
 	EXPECT(d.passed_not_sip == !served, "model: %s, passed_not_sip +%llu",
 	       served ? "UDP to 5060" : "not SIP",
@@ -748,54 +1106,94 @@ static void check_frame(const __u8 *f, size_t len)
 		       (unsigned long long)d.parse_failures);
 	if (served && m.kind == MK_UDP && m.payload_len) {
 		pl = f + m.payload_off;
-		copy = m.payload_len < SL_SCRATCH_LEN ? m.payload_len :
-							SL_SCRATCH_LEN;
-		response = starts_with(pl, copy, "SIP/");
-		is_ack = starts_with(pl, copy, "ACK ");
-		EXPECT(d.truncated == (m.payload_len > SL_SCRATCH_LEN),
-		       "model: payload %zu bytes, truncated +%llu",
-		       m.payload_len, (unsigned long long)d.truncated);
+		n = m.payload_len;
+		while (skip < n && (pl[skip] == '\r' || pl[skip] == '\n'))
+			skip++;
+		if (skip == n && !m.more) {
+			EXPECT(d.parse_failures == 1 && d.truncated == 0,
+			       "model: nothing but CR/LF, parse_failures +%llu",
+			       (unsigned long long)d.parse_failures);
+			goto count;
+		}
+		response = starts_with(pl + skip, n - skip, "SIP/");
+		EXPECT(d.truncated == (n - skip > SL_SCRATCH_LEN),
+		       "model: payload %zu bytes after %zu CR/LF, truncated +%llu",
+		       n, skip, (unsigned long long)d.truncated);
 		EXPECT(d.sip_responses == response,
 		       "model: response %d, sip_responses +%llu", response,
 		       (unsigned long long)d.sip_responses);
+		/* the reference reads it as the rules see it */
+		request = !sl_rule_view_read(&v, pl, n, m.more, m.family,
+					     m.src, m.dport);
+		is_ack = request && v.is_ack;
+		EXPECT(response || request == (d.sip_requests == 1),
+		       "the reference %s a request, the data plane %s",
+		       request ? "reads" : "does not read",
+		       d.sip_requests ? "does" : "does not");
 	} else {
 		EXPECT(d.truncated == 0 && d.sip_responses == 0 &&
 		       d.sip_requests == 0, "model: no payload, yet counted");
 	}
-	if (d.sip_requests) {
+	if (request) {
 		st.requests++;
-		EXPECT(plausible_request(pl, copy),
-		       "counted as a request without a request line");
 		EXPECT((d.acks_absorbed + d.acks_passed == 1) == is_ack,
 		       "ACK counters for a non-ACK or none for an ACK");
+		EXPECT(d.unanswerable == m.unanswerable,
+		       "model: unanswerable %d, counted %llu", m.unanswerable,
+		       (unsigned long long)d.unanswerable);
 	}
-	EXPECT(!redirected || (d.sip_requests && !is_ack),
-	       "redirected (answered) but not a request, or an ACK");
+	EXPECT(!redirected || (request && !is_ack && !m.unanswerable),
+	       "redirected (answered) but not an answerable request, or an ACK");
 
-	/* the phase: who may be dropped, who must be answered */
-	switch (cur_phase) {
-	case PH_A:
-		EXPECT(!dropped, "dropped without drop rules or window entries");
-		/* one an AF_XDP frame cannot hold goes to the stack */
-		if (d.sip_requests && !is_ack && len > SL_XSK_RX_MAX) {
+	/* the rules: the data plane's decision is the reference's */
+	if (request && !d.acks_absorbed) {
+		want_rule = sl_rule_match(&img.cfg, img.rules, &v, &want_action);
+		EXPECT(d.unseen == (unseen_used(&v) ? 1u : 0u),
+		       "unseen +%llu, the reference's unseen parts %#x",
+		       (unsigned long long)d.unseen, unseen_used(&v));
+		EXPECT(hit == (want_rule == SL_RULE_NONE ? -1 : (int)want_rule),
+		       "rule %d hit, the reference says %d (method number %u, unseen %#x)",
+		       hit, want_rule == SL_RULE_NONE ? -1 : (int)want_rule,
+		       sl_rule_method_number(&img.cfg, &v), v.unseen);
+		if (want_action == SL_ACTION_DROP) {
+			EXPECT(d.dropped_by_rule == 1,
+			       "the reference drops (rule %d)", (int)want_rule);
+		} else if (want_action == SL_ACTION_REPLY && !is_ack &&
+			   !m.unanswerable && len > SL_XSK_RX_MAX) {
+			/* one an AF_XDP frame cannot hold goes to the stack */
 			EXPECT(d.redirect_too_big == 1 && !redirected,
 			       "a request of %zu bytes redirected (AF_XDP frames hold %u)",
 			       len, SL_XSK_RX_MAX);
-		} else if (d.sip_requests && !is_ack) {
-			EXPECT(redirected, "a request not redirected under default reply");
-			EXPECT(res.meta.rule == SL_META_DEFAULT_RULE,
-			       "metadata rule %u, want the default",
-			       res.meta.rule);
+		} else if (want_action == SL_ACTION_REPLY && !is_ack &&
+			   !m.unanswerable) {
+			EXPECT(redirected, "the reference answers (rule %d)",
+			       (int)want_rule);
+			EXPECT(res.meta.rule == (want_rule == SL_RULE_NONE ?
+						 SL_META_DEFAULT_RULE : want_rule),
+			       "metadata rule %u, the reference says %d",
+			       res.meta.rule, (int)want_rule);
+		} else {
+			EXPECT(d.passed_by_rule == 1,
+			       "the reference passes (rule %d, action %s)",
+			       (int)want_rule, sl_action_name(want_action));
 		}
-		break;
-	case PH_B:
-		EXPECT(!redirected, "redirected under default pass");
-		EXPECT(!d.dropped_by_rule, "dropped by a rule without rules");
+	} else {
+		EXPECT(hit == -1, "rule %d hit without a request meeting the rules",
+		       hit);
+	}
+
+	/* the phase: ACKs (read after their leading CR/LF, as the data
+	 * plane and user/sip/sip_msg.c read them) */
+	if (pl) {
+		pl += skip;
+		n -= skip;
+	}
+	if (cur_phase == PH_B) {
 		if (d.acks_absorbed) {
-			EXPECT(carries_live_tag(pl, copy),
+			EXPECT(carries_live_tag(pl, n),
 			       "absorbed an ACK without the tag of a live window entry");
-			if (ack_wellformed(pl, copy)) {
-				EXPECT(ack_absorbable(pl, copy, &why),
+			if (ack_wellformed(pl, n)) {
+				EXPECT(ack_absorbable(pl, n, &why),
 				       "ACK absorbed, but here: %s", why);
 			} else {
 				/* Kamailio drops a message whose top Via or
@@ -805,43 +1203,24 @@ static void check_frame(const __u8 *f, size_t len)
 				if (st.lenient <= 3) {
 					printf("note: %s: absorbed an ACK whose headers user/sip/sip_msg.c rejects: \"",
 					       ctx_name);
-					escaped(pl, copy);
+					escaped(pl, n);
 					printf("\"\n");
 				}
 			}
-		} else if (is_ack && d.sip_requests && ack_wellformed(pl, copy) &&
-			   ack_absorbable(pl, copy, &why)) {
+		} else if (is_ack && ack_wellformed(pl, n) &&
+			   ack_absorbable(pl, n, &why)) {
 			st.missed++;
 			if (st.missed <= 3) {
 				printf("note: %s: not absorbed, but here absorbable: \"",
 				       ctx_name);
-				escaped(pl, copy);
+				escaped(pl, n);
 				printf("\"\n");
 			}
 		}
-		break;
-	case PH_C:
+	} else {
 		EXPECT(!d.acks_absorbed, "ACK absorbed without window entries");
-		if (d.dropped_by_rule)
-			EXPECT(rule_drop_possible(&m, pl, copy),
-			       "dropped, but no drop rule can match");
-		if (redirected) {
-			EXPECT(starts_with(pl, copy, "OPTIONS "),
-			       "redirected, but only OPTIONS has a reply rule");
-			EXPECT(res.meta.rule == RULE_REPLY_OPTIONS,
-			       "metadata rule %u, want %u", res.meta.rule,
-			       RULE_REPLY_OPTIONS);
-		}
-		/* no drop rule can match: OPTIONS is answered, the rest
-		 * passes (default pass) */
-		if (d.sip_requests && !is_ack && !rule_drop_possible(&m, pl, copy)) {
-			if (starts_with(pl, copy, "OPTIONS "))
-				EXPECT(redirected, "OPTIONS not answered by its rule");
-			else
-				EXPECT(d.passed_by_rule, "request not passed by default");
-		}
-		break;
 	}
+count:
 	if (res.verdict == XDP_DROP)
 		st.drop++;
 	else
@@ -849,6 +1228,10 @@ static void check_frame(const __u8 *f, size_t len)
 	st.redirect += redirected;
 	st.absorbed += d.acks_absorbed;
 	st.not_sip += d.passed_not_sip;
+	st.hits += hit >= 0;
+	st.unseen += d.unseen;
+	st.unanswerable += d.unanswerable;
+	st.crlf += request && v.skipped;
 }
 
 #undef EXPECT
@@ -861,25 +1244,61 @@ static size_t build(const struct frame_spec *fs, const void *p, size_t n)
 	return frame_build(frame, sizeof(frame), fs, p, n);
 }
 
-/* A valid-looking frame around the payload, varied L2/L3. */
-static size_t build_random_valid(const void *p, size_t n)
+/* A valid-looking frame around the payload, varied L2/L3: sometimes in
+ * a shape the responder cannot answer (3..9 VLAN tags, up to 10 IPv6
+ * extension headers) and, if partial, the first fragment of a longer
+ * datagram. */
+static size_t build_random_shape(const void *p, size_t n, bool partial)
 {
+	static const __u32 src4s[] = {
+		FRAME_V4_SRC, DROP_SRC4, 0xc6120105u, 0xcb007105u,
+	};
+	static const char *const src6s[] = {
+		FRAME_V6_SRC, "2001:2::99", "2001:2:0:1::5",
+	};
 	struct frame_spec fs;
+	size_t carried = n;
 
 	memset(&fs, 0, sizeof(fs));
 	fs.family = chance(3) ? 6 : 4;
 	fs.n_vlans = (__u8)(chance(4) ? rnd_below(3) : 0);
+	/* !partial: every shape is read whole (up to 8 tags, 8 headers) */
+	if (chance(40))
+		fs.n_vlans = (__u8)(3 + rnd_below(FRAME_VLANS_MAX - (partial ? 2 : 3)));
 	if (fs.family == 4 && chance(5))
 		fs.ip_opt_len = (__u8)(4 * rnd_below(11));
 	if (fs.family == 6 && chance(5))
 		fs.hbh = true;
+	if (fs.family == 6 && chance(12))
+		fs.n_dest6 = (__u8)rnd_below(partial ? 10 : 8);
 	if (chance(8))
 		fs.udp_csum = true;
 	if (chance(10))
 		fs.trailer = rnd_below(64);
-	if (cur_phase == PH_C && fs.family == 4 && chance(4))
-		fs.src4 = DROP_SRC4;
-	return build(&fs, p, n);
+	if (cur_phase >= PH_C) {
+		fs.src4 = src4s[rnd_below(ARRAY_SIZE(src4s))];
+		fs.src6 = src6s[rnd_below(ARRAY_SIZE(src6s))];
+	}
+	if (partial && chance(20)) {
+		/* the first fragment: part of the datagram, its UDP length
+		 * the whole one's */
+		if (fs.family == 4) {
+			fs.ip_frag = FRAME_IP_MF;
+		} else {
+			fs.frag6 = true;
+			fs.frag6_mf = !chance(4);	/* else atomic */
+		}
+		if (n && (fs.family == 4 || fs.frag6_mf)) {
+			carried = 1 + rnd_below((__u32)n);
+			fs.udp_len = (__u16)(8 + n);
+		}
+	}
+	return build(&fs, p, carried);
+}
+
+static size_t build_random_valid(const void *p, size_t n)
+{
+	return build_random_shape(p, n, true);
 }
 
 static const __u8 interesting[] = {
@@ -938,9 +1357,12 @@ static size_t mutate(__u8 *p, size_t n, size_t cap)
 static void summary(const char *what, __u64 seed)
 {
 	printf("%s: seed 0x%llx, %lu frames: %lu passed, %lu dropped (%lu ACKs absorbed), "
-	       "%lu redirected, %lu requests, %lu not SIP\n",
+	       "%lu redirected, %lu requests (%lu taken by a rule), %lu not SIP\n",
 	       what, (unsigned long long)seed, st.runs, st.pass, st.drop,
-	       st.absorbed, st.redirect, st.requests, st.not_sip);
+	       st.absorbed, st.redirect, st.requests, st.hits, st.not_sip);
+	printf("%s: %lu with an unseen part the rules use, %lu not answerable, "
+	       "%lu after leading CR/LF\n", what, st.unseen, st.unanswerable,
+	       st.crlf);
 	if (st.lenient || st.missed)
 		printf("%s: %lu absorbed ACKs with headers user/sip/sip_msg.c rejects, "
 		       "%lu well-formed absorbable ACKs passed\n", what,
@@ -1033,9 +1455,22 @@ static void test_truncated_frames(void **state)
 
 /* 3. mutated payloads in valid frames (phase A) */
 
+/* CR/LF in front of the message, up to max bytes of them. */
+static size_t crlf_prefix(__u8 *buf, size_t n, size_t cap, size_t max)
+{
+	size_t k = 1 + rnd_below((__u32)max), i;
+
+	if (n + k > cap)
+		k = cap - n;
+	memmove(buf + k, buf, n);
+	for (i = 0; i < k; i++)
+		buf[i] = chance(3) ? '\n' : '\r';
+	return n + k;
+}
+
 static void run_mutations(unsigned long count)
 {
-	static __u8 buf[MAX_MSG_LEN + 64];
+	static __u8 buf[MAX_MSG_LEN + 4096];
 	const struct msg *src;
 	unsigned long k;
 	size_t n, fl;
@@ -1043,9 +1478,11 @@ static void run_mutations(unsigned long count)
 	for (k = 0; k < count; k++) {
 		src = &msgs[rnd_below(n_msgs)];
 		memcpy(buf, src->data, src->len);
-		n = mutate(buf, src->len, sizeof(buf));
+		n = chance(8) ? src->len : mutate(buf, src->len, sizeof(buf));
 		if (chance(6))
 			n = rnd_below((__u32)n + 1);	/* and cut */
+		if (chance(10))
+			n = crlf_prefix(buf, n, sizeof(buf), chance(20) ? 3000 : 8);
 		fl = build_random_valid(buf, n);
 		fmt(ctx_name, sizeof(ctx_name), "mutation %lu of %s",
 			 k, src->name);
@@ -1073,9 +1510,9 @@ static size_t random_headers(const struct msg *src)
 	__u8 *f = frame;
 	size_t off = 12, l3, l4, pl, len, i;
 	unsigned int nv, k, ver;
-	__u32 ip_len;
 	bool v4;
 	__u16 et;
+	__u32 ip_len;
 
 	pl = chance(4) ? rnd_below(200) : src->len;
 	for (i = 0; i < 12; i++)
@@ -1346,9 +1783,9 @@ static void run_acks(unsigned long count)
 	unsigned int i;
 	size_t n, fl;
 
-	/* unmutated: absorbed exactly when there is an entry */
+	/* unmutated (and whole): absorbed exactly when there is an entry */
 	for (i = 0; i < N_ACKS; i++) {
-		fl = build_random_valid(acks[i].text, acks[i].len);
+		fl = build_random_shape(acks[i].text, acks[i].len, false);
 		fmt(ctx_name, sizeof(ctx_name), "ACK %u (%s entry)", i,
 			 wentries[i].put ? "with" : "without");
 		want_before = before;
@@ -1408,7 +1845,30 @@ static void test_rules(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* 7. a fresh seed every run */
+/* 7. random rule sets from config text (phase D) */
+
+static void run_rule_sets(unsigned long sets, unsigned long per_set)
+{
+	unsigned long k;
+
+	cur_phase = PH_D;
+	for (k = 0; k < sets; k++) {
+		apply_conf(random_rules());
+		run_mutations(per_set);
+	}
+}
+
+static void test_random_rule_sets(void **state)
+{
+	(void)state;
+	begin(PH_A, fixed_seed() + 5);
+	run_rule_sets(env_count("SL_XDP_FUZZ_RULE_SETS", 40),
+		      env_count("SL_XDP_FUZZ_PER_SET", 400));
+	END_FIXED("random rule sets", 5);
+}
+
+/* ------------------------------------------------------------------ */
+/* 8. a fresh seed every run */
 
 static void test_fresh_seed(void **state)
 {
@@ -1429,22 +1889,23 @@ static void test_fresh_seed(void **state)
 	n_wentries = 0;
 	set_phase(PH_C);
 	run_mutations(count / 6);
+	run_rule_sets(count / 600 + 1, 400);
 	end("fresh seed", seed, "SL_XDP_FUZZ_FRESH_SEED", seed);
 }
 
 /* The corpus was found and every message of it loaded. */
 static void test_corpus_messages(void **state)
 {
-	unsigned int want = ARRAY_SIZE(builtin) + CORPUS_RFC4475_DAT +
-			    CORPUS_RFC3261_SIP;
+	unsigned int want = ARRAY_SIZE(builtin) + N_LONG_MSGS +
+			    CORPUS_RFC4475_DAT + CORPUS_RFC3261_SIP;
 
 	(void)state;
 	if (!corpus_found)
 		fail_msg("corpus not found (set SL_CORPUS_DIR): the built-in messages alone are not this test");
 	if (n_msgs != want)
-		fail_msg("%u messages loaded, want %u (%zu built-in, %d RFC 4475, %d RFC 3261)",
-			 n_msgs, want, ARRAY_SIZE(builtin), CORPUS_RFC4475_DAT,
-			 CORPUS_RFC3261_SIP);
+		fail_msg("%u messages loaded, want %u (%zu built-in, %d long, %d RFC 4475, %d RFC 3261)",
+			 n_msgs, want, ARRAY_SIZE(builtin), N_LONG_MSGS,
+			 CORPUS_RFC4475_DAT, CORPUS_RFC3261_SIP);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1453,6 +1914,7 @@ static int group_setup(void **state)
 {
 	(void)state;
 	load_messages();
+	pools_fill();
 	printf("fixed seed 0x%llx\n", (unsigned long long)fixed_seed());
 	return fx_load() ? -1 : 0;
 }
@@ -1474,6 +1936,7 @@ int main(void)
 		cmocka_unit_test(test_random_headers),
 		cmocka_unit_test(test_ack_absorption),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_random_rule_sets),
 		cmocka_unit_test(test_fresh_seed),
 	};
 

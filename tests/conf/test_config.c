@@ -97,7 +97,7 @@ static void assert_padded(__u8 len, const __u8 *bytes, size_t max,
 }
 
 #define assert_method(m, want) \
-	assert_padded((m)->len, (m)->name, SL_METHOD_MAX_LEN, want)
+	assert_padded((m)->len, (const __u8 *)(m)->name, SL_METHOD_MAX_LEN, want)
 #define assert_match(m, want) \
 	assert_padded((m)->len, (m)->bytes, SL_MATCH_STR_MAX, want)
 
@@ -125,7 +125,8 @@ static void check_defaults(const struct sl_settings *s)
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
 	assert_true(s->dp.ack_window_ns == 2000000000ULL);
 	assert_int_equal(s->dp.n_rules, 0);
-	assert_int_equal(s->dp.rules_need_headers, 0);
+	assert_int_equal(s->dp.rules_need, 0);
+	assert_int_equal(s->dp.n_method_names, 0);
 	assert_int_equal(s->dp.has_signature, 0);
 	assert_int_equal(s->window_slots, SL_WINDOW_SLOTS_DEFAULT);
 	assert_int_equal(s->dp.window_mask, SL_WINDOW_SLOTS_DEFAULT - 1);
@@ -542,6 +543,26 @@ static void test_max_rules(void **state)
 	expect_err(text, SL_MAX_RULES + 1, "too many rules (at most 64)");
 }
 
+/* The names the rule's method_mask takes, "A B C" in number order, and
+ * "+other" when methods no rule names match too. */
+static const char *mask_names(const struct sl_rule *r)
+{
+	static char out[2048];
+	size_t o = 0;
+	unsigned i;
+
+	out[0] = '\0';
+	for (i = 0; i < st.dp.n_method_names; i++)
+		if ((r->method_mask >> i) & 1)
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%.*s",
+					      o ? " " : "",
+					      (int)st.method_names[i].len,
+					      (const char *)st.method_names[i].name);
+	if ((r->method_mask >> SL_METHOD_OTHER) & 1)
+		snprintf(out + o, sizeof(out) - o, "%s+other", o ? " " : "");
+	return out;
+}
+
 static void test_method(void **state)
 {
 	static const struct err_case cases[] = {
@@ -553,42 +574,204 @@ static void test_method(void **state)
 		{ "[rule m]\nmethod = INVITE,\n", 2, "empty item" },
 		{ "[rule m]\nmethod = INVITE, BYE, INVITE\n", 2, "INVITE is listed twice" },
 		{ "[rule m]\nmethod =\n", 2, "'method' needs a value" },
+		/* negation: one '!' in front of the whole list */
+		{ "[rule m]\nmethod = !\n", 2, "'!' needs the methods it excludes" },
+		{ "[rule m]\nmethod = !*\n", 2, "'*' (any method) cannot be combined" },
+		{ "[rule m]\nmethod = INVITE, !ACK\n", 2, "'!ACK': '!' negates the whole list" },
+		{ "[rule m]\nmethod = !!INVITE\n", 2, "'!INVITE': '!' negates the whole list" },
+		/* the key repeats: its lines make one list */
+		{ "[rule m]\nmethod = INVITE\nmethod = !ACK\n", 3, "'!' may only start the first method line" },
+		{ "[rule m]\nmethod = *\nmethod = INVITE\n", 3, "already takes any method ('*', line 2)" },
+		{ "[rule m]\nmethod = INVITE\nmethod = *\n", 3, "'*' (any method) cannot be combined with method names (line 2)" },
+		{ "[rule m]\nmethod = INVITE\nmethod = BYE, INVITE\n", 3, "INVITE is listed twice" },
 	};
-	char text[128];
+	char text[256];
 
 	(void)state;
 	load_ok("[rule m]\nmethod = OPTIONS, INVITE,REGISTER , x-Custom.1\n");
 	assert_int_equal(st.rules[0].keys, SL_KEY_METHOD);
-	assert_int_equal(st.rules[0].method_any, 0);
-	assert_int_equal(st.rules[0].n_methods, 4);
-	assert_method(&st.rules[0].methods[0], "OPTIONS");
-	assert_method(&st.rules[0].methods[1], "INVITE");
-	assert_method(&st.rules[0].methods[2], "REGISTER");
-	assert_method(&st.rules[0].methods[3], "x-Custom.1");
-	assert_method(&st.rules[0].methods[4], "");
+	assert_int_equal(st.dp.n_method_names, 4);
+	assert_method(&st.method_names[0], "OPTIONS");
+	assert_method(&st.method_names[1], "INVITE");
+	assert_method(&st.method_names[2], "REGISTER");
+	assert_method(&st.method_names[3], "x-Custom.1");
+	assert_true(st.rules[0].method_mask == 0xf);
+	assert_string_equal(mask_names(&st.rules[0]),
+			    "OPTIONS INVITE REGISTER x-Custom.1");
+	assert_int_equal(sl_method_number(&st, "REGISTER"), 2);
+	assert_int_equal(sl_method_number(&st, "BYE"), SL_METHOD_OTHER);
 
-	/* Case-sensitive (RFC 3261): stored exactly as written. */
-	load_ok("[rule m]\nmethod = invite\n");
-	assert_method(&st.rules[0].methods[0], "invite");
+	/* Case-sensitive (RFC 3261): "invite" is another method. */
+	load_ok("[rule m]\nmethod = invite, INVITE\n");
+	assert_int_equal(st.dp.n_method_names, 2);
+	assert_method(&st.method_names[0], "invite");
+	assert_true(sl_rule_takes_method(&st, &st.rules[0], "INVITE"));
+	assert_false(sl_rule_takes_method(&st, &st.rules[0], "Invite"));
+	assert_false(sl_rule_takes_method(&st, &st.rules[0], "RE%47IST%45R"));
 
 	load_ok("[rule m]\nmethod = *\n");
 	assert_int_equal(st.rules[0].keys, SL_KEY_METHOD);
-	assert_int_equal(st.rules[0].method_any, 1);
-	assert_int_equal(st.rules[0].n_methods, 0);
+	assert_true(st.rules[0].method_mask == ~0ULL);
+	assert_int_equal(st.dp.n_method_names, 0);
+
+	/* every method but these: the names of other rules, and methods no
+	 * rule names, included */
+	load_ok("[rule a]\nmethod = REGISTER\n[rule b]\nmethod = !INVITE, ACK\n");
+	assert_int_equal(st.rules[1].keys, SL_KEY_METHOD);
+	assert_string_equal(mask_names(&st.rules[1]), "REGISTER +other");
+	assert_true(st.rules[1].method_mask == ~0x6ULL);
+	assert_false(sl_rule_takes_method(&st, &st.rules[1], "INVITE"));
+	assert_false(sl_rule_takes_method(&st, &st.rules[1], "ACK"));
+	assert_true(sl_rule_takes_method(&st, &st.rules[1], "BYE"));
+	assert_true(sl_rule_takes_method(&st, &st.rules[1], "invite"));
+	load_ok("[rule m]\nmethod = ! INVITE\n");	/* blanks after '!' */
+	assert_true(st.rules[0].method_mask == ~1ULL);
+
+	/* rules share the numbers of the names */
+	load_ok("[rule a]\nmethod = INVITE, BYE\n[rule b]\nmethod = BYE, REGISTER\n");
+	assert_int_equal(st.dp.n_method_names, 3);
+	assert_true(st.rules[0].method_mask == 0x3);
+	assert_true(st.rules[1].method_mask == 0x6);
+
+	/* every RFC 3261/3262/3265/3311/3428/3515/3903/6086 method and
+	 * extension methods in one rule (issue 15.3's list and more) */
+	load_ok("[rule all]\nmethod = REGISTER, BYE, CANCEL, SUBSCRIBE, NOTIFY, "
+		"MESSAGE, INFO, PRACK, UPDATE, REFER, PUBLISH, INVITE, ACK, "
+		"OPTIONS, X-ONE, X-TWO, X-THREE\n");
+	assert_int_equal(st.dp.n_method_names, 17);
+	assert_true(st.rules[0].method_mask == 0x1ffff);
+	assert_true(sl_rule_takes_method(&st, &st.rules[0], "X-THREE"));
+
+	/* the key repeats: one list */
+	load_ok("[rule m]\nmethod = INVITE\nmethod = BYE, CANCEL\n");
+	assert_string_equal(mask_names(&st.rules[0]), "INVITE BYE CANCEL");
+	load_ok("[rule m]\nmethod = !INVITE\nmethod = ACK\n");
+	assert_string_equal(mask_names(&st.rules[0]), "+other");
+	assert_false(sl_rule_takes_method(&st, &st.rules[0], "ACK"));
 
 	/* '*' is a token character: part of a longer name it is a name. */
 	load_ok("[rule m]\nmethod = X*\n");
-	assert_int_equal(st.rules[0].method_any, 0);
-	assert_int_equal(st.rules[0].methods[0].len, 2);
+	assert_int_equal(st.method_names[0].len, 2);
+	assert_true(st.rules[0].method_mask == 1);
 
 	snprintf(text, sizeof(text), "[rule m]\nmethod = %s\n",
 		 rep('M', SL_METHOD_MAX_LEN));
 	load_ok(text);
-	assert_int_equal(st.rules[0].methods[0].len, SL_METHOD_MAX_LEN);
+	assert_int_equal(st.method_names[0].len, SL_METHOD_MAX_LEN);
 	snprintf(text, sizeof(text), "[rule m]\nmethod = %s\n",
 		 rep('M', SL_METHOD_MAX_LEN + 1));
 	expect_err(text, 2, "is longer than 32 bytes");
 
+	RUN_ERR_CASES(cases);
+}
+
+/* n method names METHOD-0 .. in rules of 16, lines of 8; *last_line:
+ * the line of the last name. */
+static const char *many_methods(unsigned n, unsigned *last_line)
+{
+	static char text[8192];
+	unsigned i, line = 0;
+	size_t o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i % 16 == 0) {
+			o += (size_t)snprintf(text + o, sizeof(text) - o,
+					      "%s[rule r%u]\nmethod = ",
+					      i ? "\n" : "", i / 16);
+			line += 2;
+		} else if (i % 8 == 0) {
+			o += (size_t)snprintf(text + o, sizeof(text) - o,
+					      "\nmethod = ");
+			line++;
+		} else {
+			o += (size_t)snprintf(text + o, sizeof(text) - o, ", ");
+		}
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "METHOD-%u", i);
+	}
+	snprintf(text + o, sizeof(text) - o, "\n");
+	assert_true(o + 1 < sizeof(text));
+	*last_line = line;
+	return text;
+}
+
+/* SL_METHOD_NAMES distinct names in a file, over several lines and
+ * rules, the last one kept and matched; one more is refused. */
+static void test_method_names_limit(void **state)
+{
+	char want[96];
+	unsigned line;
+
+	(void)state;
+	load_ok(many_methods(SL_METHOD_NAMES, &line));
+	assert_int_equal(st.dp.n_method_names, SL_METHOD_NAMES);
+	assert_int_equal(sl_method_number(&st, "METHOD-62"), 62);
+	assert_true(sl_rule_takes_method(&st, &st.rules[3], "METHOD-62"));
+	assert_false(sl_rule_takes_method(&st, &st.rules[3], "METHOD-0"));
+	assert_true(sl_rule_takes_method(&st, &st.rules[0], "METHOD-0"));
+	snprintf(want, sizeof(want), "'METHOD-%u' would be the %uth distinct method name",
+		 SL_METHOD_NAMES, SL_METHOD_NAMES + 1);
+	expect_err(many_methods(SL_METHOD_NAMES + 1, &line), line, want);
+}
+
+/* from_user, from_domain, to_user: exact, or a prefix with '*'. */
+static void test_uri_part_keys(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[rule f]\nfrom_user = *\n", 2, "matches every user: leave the key out" },
+		{ "[rule f]\nfrom_domain = *\n", 2, "matches every domain" },
+		{ "[rule f]\nfrom_user = a b\n", 2, "cannot be in a URI user part" },
+		{ "[rule f]\nfrom_user = alice@example.com\n", 2, "cannot be in a URI user part" },
+		{ "[rule f]\nto_user = <100>\n", 2, "cannot be in a URI user part" },
+		{ "[rule f]\nfrom_domain = a;b\n", 2, "cannot be in a URI host part" },
+		{ "[rule f]\nfrom_user =\n", 2, "'from_user' needs a value" },
+		{ "[rule f]\nfrom_user = 1\nfrom_user = 2\n", 3, "'from_user' is already set at line 2" },
+	};
+	char text[128];
+
+	(void)state;
+	load_ok("[rule f]\nfrom_user = 100\naction = drop\n");
+	assert_int_equal(st.rules[0].keys, SL_KEY_FROM_USER);
+	assert_match(&st.rules[0].from_user, "100");
+	assert_int_equal(st.rules[0].from_user.prefix, 0);
+	assert_int_equal(st.dp.rules_need, SL_NEED_FROM);
+
+	load_ok("[rule f]\nfrom_user = +49*\n");	/* a prefix */
+	assert_match(&st.rules[0].from_user, "+49");
+	assert_int_equal(st.rules[0].from_user.prefix, 1);
+	load_ok("[rule f]\nfrom_user = *67*\n");	/* '*' inside is a byte */
+	assert_match(&st.rules[0].from_user, "*67");
+	assert_int_equal(st.rules[0].from_user.prefix, 1);
+	load_ok("[rule f]\nfrom_user = Alice\n");	/* users: as written */
+	assert_match(&st.rules[0].from_user, "Alice");
+
+	load_ok("[rule f]\nfrom_domain = Example.COM\n");	/* domains: any case */
+	assert_int_equal(st.rules[0].keys, SL_KEY_FROM_DOMAIN);
+	assert_match(&st.rules[0].from_domain, "example.com");
+	assert_int_equal(st.rules[0].from_domain.prefix, 0);
+	assert_int_equal(st.dp.rules_need, SL_NEED_FROM);
+	load_ok("[rule f]\nfrom_domain = [2001:2::1]\n");
+	assert_match(&st.rules[0].from_domain, "[2001:2::1]");
+
+	load_ok("[rule t]\nto_user = 6666*\n");
+	assert_int_equal(st.rules[0].keys, SL_KEY_TO_USER);
+	assert_match(&st.rules[0].to_user, "6666");
+	assert_int_equal(st.rules[0].to_user.prefix, 1);
+	assert_int_equal(st.dp.rules_need, SL_NEED_TO);
+
+	load_ok("[rule all]\nfrom_user = 1*\nfrom_domain = d\nto_user = 2\n"
+		"user_agent = x\n");
+	assert_int_equal(st.rules[0].keys, SL_KEY_FROM_USER | SL_KEY_FROM_DOMAIN |
+			 SL_KEY_TO_USER | SL_KEY_USER_AGENT);
+	assert_int_equal(st.dp.rules_need,
+			 SL_NEED_FROM | SL_NEED_TO | SL_NEED_USER_AGENT);
+
+	snprintf(text, sizeof(text), "[rule f]\nto_user = %s*\n",
+		 rep('7', SL_MATCH_STR_MAX));
+	load_ok(text);
+	assert_int_equal(st.rules[0].to_user.len, SL_MATCH_STR_MAX);
+	snprintf(text, sizeof(text), "[rule f]\nto_user = %s\n",
+		 rep('7', SL_MATCH_STR_MAX + 1));
+	expect_err(text, 2, "to_user: value is too long (33 bytes, at most 32)");
 	RUN_ERR_CASES(cases);
 }
 
@@ -691,7 +874,7 @@ static void test_src_errors(void **state)
  * may grow): N entries are all kept, in order, the last one included;
  * N + 1 are refused with the limit named.
  */
-enum list_kind { L_SL_PORTS, L_METHODS, L_SRC, L_RULE_PORTS, L_VIAS, L_CODES };
+enum list_kind { L_SL_PORTS, L_SRC, L_RULE_PORTS, L_VIAS, L_CODES };
 
 /* Each list as a file writes it: head, then items (item % (first + i)),
  * separated by sep. */
@@ -706,8 +889,6 @@ static const struct {
 } lists[] = {
 	[L_SL_PORTS]	= { SL_MAX_PORTS, "ports: more than %u ports", 2,
 			    "[sl]\nports = ", "%u", 5060, ", " },
-	[L_METHODS]	= { SL_MAX_METHODS, "method: more than %u methods", 2,
-			    "[rule m]\nmethod = ", "M%u", 0, ", " },
 	[L_SRC]		= { SL_MAX_PREFIXES, "src: more than %u prefixes", 2,
 			    "[rule s]\nsrc = ", "198.18.%u.0/24", 0, ", " },
 	/* [sl] ports = 5060 here; test_list_limits lists them all */
@@ -763,14 +944,6 @@ static void test_list_limits(void **state)
 			assert_int_equal(st.dp.n_ports, n);
 			assert_int_equal(st.dp.ports[n - 1], 5060 + n - 1);
 			break;
-		case L_METHODS: {
-			char last[16];
-
-			snprintf(last, sizeof(last), "M%u", n - 1);
-			assert_int_equal(st.rules[0].n_methods, n);
-			assert_method(&st.rules[0].methods[n - 1], last);
-			break;
-		}
 		case L_SRC:
 			assert_int_equal(st.rules[0].n_prefixes, n);
 			assert_int_equal(st.rules[0].prefixes[n - 1].addr[2], n - 1);
@@ -832,7 +1005,8 @@ static void test_ruri_user_prefix(void **state)
 	load_ok("[rule r]\nruri_user_prefix = +49\n");
 	assert_int_equal(st.rules[0].keys, SL_KEY_RURI_USER);
 	assert_match(&st.rules[0].ruri_user_prefix, "+49");
-	assert_int_equal(st.dp.rules_need_headers, 0);
+	assert_int_equal(st.rules[0].ruri_user_prefix.prefix, 1);
+	assert_int_equal(st.dp.rules_need, SL_NEED_RURI_USER);
 
 	load_ok("[rule r]\nruri_user_prefix = Alice%20\n");	/* as written */
 	assert_match(&st.rules[0].ruri_user_prefix, "Alice%20");
@@ -854,7 +1028,7 @@ static void test_user_agent(void **state)
 	(void)state;
 	load_ok("[rule ua]\nuser_agent = Friendly-Scanner 1.0\n");
 	assert_int_equal(st.rules[0].keys, SL_KEY_USER_AGENT);
-	assert_int_equal(st.dp.rules_need_headers, 1);
+	assert_int_equal(st.dp.rules_need, SL_NEED_USER_AGENT);
 	assert_match(&st.rules[0].user_agent, "friendly-scanner 1.0");
 	/* Non-ASCII bytes are kept as they are. */
 	load_ok("[rule ua]\nuser_agent = \xc3\x84X\n");
@@ -883,7 +1057,7 @@ static void test_reply(void **state)
 		{ "[rule r]\nreply = 299\n", 2, "299 has no standard reason phrase; write 'reply = 299 REASON'" },
 		{ "[rule r]\nreply = 499 ; no reason\n", 2, "499 has no standard reason phrase" },
 		{ "[rule r]\nreply =\n", 2, "'reply' needs a value" },
-		{ "[rule r]\nreply = 200 OK\nreply = 404\n", 3, "'reply' is already set at line 2 (only 'header' may repeat)" },
+		{ "[rule r]\nreply = 200 OK\nreply = 404\n", 3, "'reply' is already set at line 2 (only 'header' and 'method' may repeat)" },
 	};
 	char text[256];
 
@@ -1040,7 +1214,8 @@ static void test_all_keys_in_rule(void **state)
 			 SL_KEY_RURI_USER | SL_KEY_USER_AGENT);
 	assert_int_equal(st.rules[0].reply_code, 503);
 	assert_string_equal(st.replies[0].headers, "Retry-After: 60\r\n");
-	assert_int_equal(st.dp.rules_need_headers, 1);
+	assert_int_equal(st.dp.rules_need, SL_NEED_USER_AGENT | SL_NEED_RURI_USER |
+			 SL_NEED_METHOD);
 }
 
 /* DESIGN.md section 5, verbatim. */
@@ -1170,7 +1345,7 @@ static void test_forward_via(void **state)
 	assert_bytes(st.dp.fwd.vias[0].addr, "c6120002", 4);
 	assert_int_equal(st.dp.fwd.vias[0].port, 5060);
 	assert_int_equal(st.dp.ports[0], 5070);
-	assert_int_equal(st.rules[0].n_methods, 1);
+	assert_string_equal(mask_names(&st.rules[0]), "OPTIONS");
 }
 
 /* [metrics] listen: where serve-metrics listens; off without it */
@@ -1613,7 +1788,7 @@ static void test_syntax_errors(void **state)
 		{ "[rule a]\nmethods = INVITE\n", 2, "unknown key 'methods' in a [rule NAME] section" },
 		{ "[sl]\nPorts = 5060\n", 2, "unknown key 'Ports'" },
 		{ "[sl]\nports = 5060\n\n; c\nports = 5070\n", 5, "'ports' is already set at line 2" },
-		{ "[rule a]\nsrc = 198.18.0.0/15\nsrc = 2001:2::/48\n", 3, "'src' is already set at line 2 (only 'header' may repeat)" },
+		{ "[rule a]\nsrc = 198.18.0.0/15\nsrc = 2001:2::/48\n", 3, "'src' is already set at line 2 (only 'header' and 'method' may repeat)" },
 		{ "[sl]\nports = 50\r60\n", 2, "control character 0x0d in column 11" },
 		{ "[sl]\nports = 5060\x7f\n", 2, "control character 0x7f" },
 		{ "[sl]\nports = 5060\x01\n", 2, "control character 0x01" },
@@ -1698,7 +1873,7 @@ static void test_syntax_features(void **state)
 		"\n"
 		"    reply = 200 OK\n"
 		"\theader = X-A: 1\n");
-	assert_int_equal(st.rules[0].n_methods, 1);
+	assert_string_equal(mask_names(&st.rules[0]), "OPTIONS");
 	assert_int_equal(st.replies[0].code, 200);
 	assert_string_equal(st.replies[0].headers, "X-A: 1\r\n");
 
@@ -1855,7 +2030,7 @@ static void test_example_file(void **state)
 	assert_int_equal(st.rate_limit, 50);
 	assert_int_equal(st.burst, 100);
 	assert_int_equal(st.window_slots, 1048576);
-	assert_int_equal(st.dp.rules_need_headers, 1);
+	assert_int_equal(st.dp.rules_need, SL_NEED_USER_AGENT | SL_NEED_METHOD);
 	assert_int_equal(st.dp.n_rules, 4);
 
 	r = &st.rules[0];
@@ -1872,19 +2047,17 @@ static void test_example_file(void **state)
 	assert_string_equal(st.replies[1].name, "friendly-scanner");
 	assert_int_equal(r->keys, SL_KEY_USER_AGENT);
 	assert_match(&r->user_agent, "friendly-scanner");
-	assert_int_equal(r->reply_code, 403);
-	assert_string_equal(st.replies[1].reason, "Forbidden");
+	assert_int_equal(r->action, SL_ACTION_DROP);	/* no reply: silence */
 
 	r = &st.rules[2];
 	assert_string_equal(st.replies[2].name, "sipvicious");
 	assert_match(&r->user_agent, "sipvicious");
-	assert_int_equal(r->reply_code, 403);
+	assert_int_equal(r->action, SL_ACTION_DROP);
 
 	r = &st.rules[3];
 	assert_string_equal(st.replies[3].name, "options-ping");
 	assert_int_equal(r->keys, SL_KEY_METHOD);
-	assert_int_equal(r->n_methods, 1);
-	assert_method(&r->methods[0], "OPTIONS");
+	assert_string_equal(mask_names(r), "OPTIONS");
 	assert_int_equal(r->reply_code, 200);
 	assert_string_equal(st.replies[3].reason, "OK");
 	assert_int_equal(st.replies[3].headers_len, 0);
@@ -1905,6 +2078,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_default_reply_order_independent),
 		cmocka_unit_test(test_max_rules),
 		cmocka_unit_test(test_method),
+		cmocka_unit_test(test_method_names_limit),
+		cmocka_unit_test(test_uri_part_keys),
 		cmocka_unit_test(test_src_v4),
 		cmocka_unit_test(test_src_v6),
 		cmocka_unit_test(test_src_errors),

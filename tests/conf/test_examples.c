@@ -108,25 +108,17 @@ static unsigned need_rule(const struct sl_settings *s, const char *name)
 	return (unsigned)i;
 }
 
-static int has_method(const struct sl_rule *r, const char *m)
+/* The rule's only method is m (of the file's method names s). */
+static void assert_method_of(const struct sl_settings *s,
+			     const struct sl_rule *r, const char *m)
 {
-	size_t len = strlen(m);
+	unsigned n = sl_method_number(s, m);
 
-	for (unsigned i = 0; i < r->n_methods; i++)
-		if (r->methods[i].len == len && !memcmp(r->methods[i].name, m, len))
-			return 1;
-	return 0;
-}
-
-/* The rule's only method is m. */
-static void assert_method(const struct sl_rule *r, const char *m)
-{
 	assert_true(r->keys & SL_KEY_METHOD);
-	assert_int_equal(r->method_any, 0);
-	assert_int_equal(r->n_methods, 1);
-	if (!has_method(r, m))
-		fail_msg("method is not %s", m);
+	if (n == SL_METHOD_OTHER || r->method_mask != 1ULL << n)
+		fail_msg("method is not %s alone", m);
 }
+#define assert_method(r, m)	assert_method_of(s, r, m)
 
 static int has_prefix(const struct sl_rule *r, const char *text, unsigned plen)
 {
@@ -421,7 +413,7 @@ static void test_sl_xdp_conf(void **state)
 	assert_true(s->rules[i].keys & SL_KEY_SRC);
 	i = need_rule(s, "friendly-scanner");
 	assert_match_str(&s->rules[i].user_agent, "friendly-scanner");
-	assert_reply(s, i, 403, "Forbidden", "");
+	assert_int_equal(s->rules[i].action, SL_ACTION_DROP);	/* silently */
 	i = need_rule(s, "options-ping");
 	assert_method(&s->rules[i], "OPTIONS");
 	assert_reply(s, i, 200, "OK", "");
@@ -443,7 +435,7 @@ static void test_options_keepalive(void **state)
 	/* in front of a SIP server: everything else passes */
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
 	assert_int_equal(s->dp.n_rules, 1);
-	assert_int_equal(s->dp.rules_need_headers, 0);
+	assert_int_equal(s->dp.rules_need, SL_NEED_METHOD);
 
 	i = need_rule(s, "options-ping");
 	r = &s->rules[i];
@@ -470,17 +462,22 @@ static void test_scanner_reject(void **state)
 		{ "vaxsip", "vaxsipuseragent" },	/* stored lower case */
 		{ "sundayddr", "sundayddr" },
 		{ "pplsip", "pplsip" },
+		{ "iwar", "iwar" },
+		{ "sip-scan", "sip-scan" },
+	};
+	static const char *const served[] = {
+		"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK",
+		"UPDATE", "INFO", "REFER", "NOTIFY", "SUBSCRIBE", "MESSAGE",
 	};
 	struct sl_settings *s = load_example("scanner-reject.conf");
 	const struct sl_rule *r;
-	unsigned i, bf, reg;
+	unsigned i, bf, reg, odd;
 
 	(void)state;
-	assert_string_equal(s->server_header, "");	/* tell scanners nothing */
-	assert_true(s->dp.ack_window_ns == 4000000000ULL);
+	assert_string_equal(s->server_header, "");	/* tell nothing */
 	assert_int_equal(s->dp.default_action, SL_ACTION_PASS);
-	assert_int_equal(s->dp.rules_need_headers, 1);
-	assert_int_equal(s->dp.n_rules, 2 + sizeof(scanners) / sizeof(scanners[0]));
+	assert_int_equal(s->dp.rules_need, SL_NEED_USER_AGENT | SL_NEED_METHOD);
+	assert_int_equal(s->dp.n_rules, 3 + sizeof(scanners) / sizeof(scanners[0]));
 
 	/* brute-force REGISTER from these networks: dropped, and first */
 	bf = need_rule(s, "bruteforce");
@@ -494,15 +491,28 @@ static void test_scanner_reject(void **state)
 	assert_prefix(r, "203.0.113.128", 25);
 	assert_prefix(r, "2001:db8:bad::", 48);
 
-	/* scanners: 403, any method, by User-Agent substring */
+	/* scanners: dropped without a reply, any method, by User-Agent */
 	for (size_t k = 0; k < sizeof(scanners) / sizeof(scanners[0]); k++) {
 		i = need_rule(s, scanners[k].rule);
 		r = &s->rules[i];
 		assert_int_equal(r->keys, SL_KEY_USER_AGENT);
 		assert_match_str(&r->user_agent, scanners[k].ua);
-		assert_reply(s, i, 403, "Forbidden", "");
+		assert_int_equal(r->action, SL_ACTION_DROP);
+		assert_int_equal(s->replies[i].headers_len, 0);
 		assert_true(i > bf);
 	}
+
+	/* every method but those the PBX serves: dropped */
+	odd = need_rule(s, "odd-methods");
+	r = &s->rules[odd];
+	assert_int_equal(r->keys, SL_KEY_METHOD);
+	assert_int_equal(r->action, SL_ACTION_DROP);
+	for (size_t k = 0; k < sizeof(served) / sizeof(served[0]); k++)
+		if (sl_rule_takes_method(s, r, served[k]))
+			fail_msg("odd-methods takes %s", served[k]);
+	assert_true(sl_rule_takes_method(s, r, "PUBLISH"));
+	assert_true(sl_rule_takes_method(s, r, "FOO"));
+	assert_true(sl_rule_takes_method(s, r, "invite"));
 
 	/* every other REGISTER passes to the PBX, explicitly and last */
 	reg = need_rule(s, "register");

@@ -200,18 +200,15 @@ static void check_ok(const struct sl_settings *s)
 		}
 		check_headers(rep);
 
-		CHECK(r->n_methods <= SL_MAX_METHODS);
-		if (r->method_any)
-			CHECK(r->n_methods == 0);
-		if (r->n_methods || r->method_any)
-			CHECK(r->keys & SL_KEY_METHOD);
-		for (j = 0; j < r->n_methods; j++) {
-			const struct sl_method_name *mn = &r->methods[j];
-
-			CHECK(mn->len >= 1 && mn->len <= SL_METHOD_MAX_LEN);
-			for (k = mn->len; k < SL_METHOD_MAX_LEN; k++)
-				CHECK(mn->name[k] == 0);	/* BPF compares words */
-		}
+		/* the mask names only methods the file numbered, or any
+		 * other (SL_METHOD_OTHER) */
+		if (r->keys & SL_KEY_METHOD)
+			CHECK(r->method_mask);
+		else
+			CHECK(r->method_mask == 0);
+		for (j = dp->n_method_names; j < SL_METHOD_OTHER; j++)
+			CHECK(((r->method_mask >> j) & 1) ==
+			      ((r->method_mask >> SL_METHOD_OTHER) & 1));
 		CHECK(r->n_prefixes <= SL_MAX_PREFIXES);
 		for (j = 0; j < r->n_prefixes; j++) {
 			const struct sl_prefix *p = &r->prefixes[j];
@@ -234,7 +231,27 @@ static void check_ok(const struct sl_settings *s)
 			CHECK(r->user_agent.bytes[j] < 'A' ||
 			      r->user_agent.bytes[j] > 'Z');
 		if (r->user_agent.len)
-			CHECK(dp->rules_need_headers);
+			CHECK(dp->rules_need & SL_NEED_USER_AGENT);
+		for (j = 0; j < r->from_domain.len; j++)
+			CHECK(r->from_domain.bytes[j] < 'A' ||
+			      r->from_domain.bytes[j] > 'Z');
+		if (r->from_user.len || r->from_domain.len)
+			CHECK(dp->rules_need & SL_NEED_FROM);
+		if (r->to_user.len)
+			CHECK(dp->rules_need & SL_NEED_TO);
+	}
+	CHECK(dp->n_method_names <= SL_METHOD_NAMES);
+	for (i = 0; i < dp->n_method_names; i++) {
+		const struct sl_method_slot *mn = &s->method_names[i];
+
+		CHECK(mn->len >= 1 && mn->len <= SL_METHOD_MAX_LEN);
+		CHECK(mn->id == i);
+		for (k = mn->len; k < SL_METHOD_MAX_LEN; k++)
+			CHECK(((const __u8 *)mn->name)[k] == 0);	/* BPF compares words */
+		for (j = 0; j < i; j++)
+			CHECK(mn->len != s->method_names[j].len ||
+			      memcmp(mn->name, s->method_names[j].name,
+				     sizeof(mn->name)));
 	}
 	check_fwd(s);
 }

@@ -45,7 +45,18 @@
  * another host of a cluster).  Empty: none.
  *
  * Match semantics stored for the data plane:
- *  - method = *  sets SL_KEY_METHOD and method_any = 1, n_methods = 0.
+ *  - method: every distinct method name of the file's rules gets a
+ *    number in file order (method_names[], dp.n_method_names, at most
+ *    SL_METHOD_NAMES); a rule's method_mask has bit i set when method i
+ *    matches, bit SL_METHOD_OTHER for methods no rule names.
+ *    "method = A, B" sets A's and B's bits, "method = !A, B" every bit
+ *    but those, "method = *" all 64.  The key may repeat: its lines make
+ *    one list ('!' only at the start of the first).  The compile step
+ *    places the names in dp.methods[] for the data plane's lookup.
+ *  - from_user, from_domain, to_user: struct sl_match_str with prefix = 1
+ *    when written with a trailing '*' (not stored); from_domain lower
+ *    case.  ruri_user_prefix always has prefix = 1.  rules_need says
+ *    which headers the data plane must read (User-Agent, From, To).
  *  - src: addr is stored already masked; a prefix with host bits set is
  *    an error, not silently masked.
  *  - A rule's port must be one of [sl] ports (it could never match
@@ -188,8 +199,9 @@ struct sl_rewrite_name {        /* userspace-only part of a rewrite, same index 
 };
 
 struct sl_settings {
-	struct sl_config dp;    /* ports, n_ports, default_action, ack_window_ns, n_rules, rules_need_headers, window_mask, fwd; signature/has_signature left zero (the caller computes them) */
+	struct sl_config dp;    /* ports, n_ports, default_action, ack_window_ns, n_rules, rules_need, n_method_names, window_mask, fwd; signature/has_signature and methods[] left zero (sl_image_compile fills them) */
 	struct sl_rule rules[SL_MAX_RULES];
+	struct sl_method_slot method_names[SL_METHOD_NAMES]; /* method number i: [i], id = i */
 	struct sl_rule_reply replies[SL_MAX_RULES];
 	struct sl_rewrite_name rewrite_names[SL_MAX_REWRITES];
 	__u16 default_code;     /* 500 */
@@ -225,5 +237,18 @@ int sl_settings_load_file(const char *path, struct sl_settings *s, char *err, si
 int sl_settings_load_string(const char *text, const char *name, struct sl_settings *s, char *err, size_t errlen);
 
 const char *sl_action_name(__u8 action);   /* "pass" "drop" "reply" */
+
+/* The number the rules of s gave method name (case-sensitive), or
+ * SL_METHOD_OTHER when no rule names it. */
+unsigned sl_method_number(const struct sl_settings *s, const char *name);
+
+/* Does method name match rule r of s? */
+static inline bool sl_rule_takes_method(const struct sl_settings *s,
+					const struct sl_rule *r,
+					const char *name)
+{
+	return !(r->keys & SL_KEY_METHOD) ||
+	       ((r->method_mask >> sl_method_number(s, name)) & 1);
+}
 
 #endif /* SL_CONFIG_H */

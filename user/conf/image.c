@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "conf/image.h"
+#include "conf/method_table.h"
+#include "conf/ua_automaton.h"
 #include "sip/totag.h"
 
 /* rate N/s, burst B: one per 1/N s, B at once (GCRA); N = 0: off */
@@ -31,6 +33,25 @@ int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
 	memset(img, 0, sizeof(*img));
 	img->cfg = s->dp;
 	memcpy(img->rules, s->rules, sizeof(img->rules));
+	if (sl_method_table_place(s->method_names, s->dp.n_method_names,
+				  &img->cfg, err, errlen) ||
+	    sl_ua_automaton_build(s->rules, s->dp.n_rules, &img->ua, err,
+				  errlen))
+		return -1;
+	/* the rule loop's prefilters (include/sl_xdp_shared.h) */
+	for (unsigned int i = 0; i < s->dp.n_rules && i < SL_MAX_RULES; i++) {
+		const struct sl_rule *r = &s->rules[i];
+
+		for (unsigned int m = 0; m <= SL_METHOD_OTHER; m++)
+			if (!(r->keys & SL_KEY_METHOD) || ((r->method_mask >> m) & 1))
+				img->cfg.method_rules[m] |= 1ULL << i;
+		if (!(r->keys & SL_KEY_METHOD))
+			img->cfg.method_free |= 1ULL << i;
+		if (!(r->keys & SL_KEY_USER_AGENT))
+			img->cfg.ua_free |= 1ULL << i;
+		if (r->action != SL_ACTION_PASS)
+			img->cfg.strict |= 1ULL << i;
+	}
 	if (!s->tag_addr_set) {
 		if (!iface_ipv4) {
 			snprintf(err, errlen,

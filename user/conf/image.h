@@ -12,23 +12,27 @@
 
 #include "conf/config.h"
 
-/* One bank of the maps sl_config, sl_rules and sl_names, and the bank's
- * entries of sl_local (`addresses =`). */
+/* One bank of the maps sl_config, sl_rules, sl_names and sl_ua_dfa, and
+ * the bank's entries of sl_local (`addresses =`). */
 struct sl_bank_image {
 	struct sl_config cfg;
 	struct sl_rule rules[SL_MAX_RULES];
 	struct sl_bank_names names;
 	struct sl_addr_list addresses;
+	struct sl_ua_dfa ua;		/* ~1 MiB: keep images off the stack */
 };
 
 /*
  * Fills img from s: config and rules as parsed, the to-tag signature
  * (MD5 of tag_seed + tag address + port, spec 1.4) and ACK absorption
  * armed, only frames to this host acted on (local_only), the rate limit
- * as GCRA intervals, the rule and rewrite names, `addresses =`.
+ * as GCRA intervals, the rule and rewrite names, `addresses =`, the
+ * method names placed for the lookup (method_table.h) and the
+ * user_agent automaton (ua_automaton.h).
  * iface_ipv4: the interface's first IPv4 address as text, used with the
  * first port when the file has no tag_addr; NULL if it has none.  0, or
- * -1 with a message in err (no address to derive the signature from).
+ * -1 with a message in err (no address to derive the signature from,
+ * user_agent patterns the automaton cannot take).
  */
 int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
 		     const char *ifname, struct sl_bank_image *img, char *err,

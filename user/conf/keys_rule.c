@@ -21,17 +21,87 @@ static struct sl_rule_reply *cur_reply(struct parse_ctx *c)
 	return &c->s->replies[c->rule];
 }
 
+unsigned sl_method_number(const struct sl_settings *s, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (unsigned i = 0; i < s->dp.n_method_names && i < SL_METHOD_NAMES; i++)
+		if (s->method_names[i].len == len &&
+		    !memcmp(s->method_names[i].name, name, len))
+			return i;
+	return SL_METHOD_OTHER;
+}
+
+/* The number of method name [it, it + len) in this file's table of
+ * names (s->method_names, in the order the file first names them),
+ * added if new. */
+static int method_number(struct parse_ctx *c, const char *key,
+			 const char *it, size_t len, unsigned *id)
+{
+	struct sl_settings *s = c->s;
+	struct sl_method_slot *m;
+	unsigned i;
+
+	for (i = 0; i < s->dp.n_method_names; i++) {
+		m = &s->method_names[i];
+		if (m->len == len && !memcmp(m->name, it, len)) {
+			*id = i;
+			return 0;
+		}
+	}
+	if (s->dp.n_method_names == SL_METHOD_NAMES)
+		return conf_fail(c, "%s: '%.*s' would be the %dth distinct method name of the rules (at most %d in a file)",
+			    key, (int)len, it, SL_METHOD_NAMES + 1,
+			    SL_METHOD_NAMES);
+	m = &s->method_names[s->dp.n_method_names];
+	memset(m, 0, sizeof(*m));
+	m->len = (__u8)len;
+	m->id = (__u8)s->dp.n_method_names;
+	memcpy(m->name, it, len);
+	*id = s->dp.n_method_names++;
+	return 0;
+}
+
+/*
+ * method = NAME, NAME...   these methods
+ * method = !NAME, NAME...  every method but these
+ * method = *               any method
+ * The key may repeat: its lines make one list, and a '!' at the start of
+ * the first line negates all of it.  Names are case-sensitive (RFC 3261
+ * 7.1): "invite" is not INVITE.
+ */
 static int rule_method(struct parse_ctx *c, const char *key, const char *val)
 {
 	struct sl_rule *r = cur_rule(c);
+	__u8 *form = &c->method_form[c->rule];
+	__u64 *bits = &c->method_bits[c->rule];
 	const char *p = val, *it;
-	unsigned n = 0, i;
+	bool neg = false;
+	unsigned id = 0;
 	size_t len, j;
 
+	if (*form == METHOD_ANY)
+		return conf_fail(c, "%s: the rule already takes any method ('*', line %u)",
+			    key, c->rule_seen[c->rule][R_METHOD]);
 	if (!strcmp(val, "*")) {
-		r->method_any = 1;
+		if (*form)
+			return conf_fail(c, "%s: '*' (any method) cannot be combined with method names (line %u)",
+				    key, c->rule_seen[c->rule][R_METHOD]);
+		*form = METHOD_ANY;
+		r->method_mask = ~0ULL;
 		r->keys |= SL_KEY_METHOD;
+		c->s->dp.rules_need |= SL_NEED_METHOD;
 		return 0;
+	}
+	if (*p == '!') {
+		if (*form)
+			return conf_fail(c, "%s: '!' may only start the first method line of a rule (line %u); it negates the whole list",
+				    key, c->rule_seen[c->rule][R_METHOD]);
+		neg = true;
+		for (p++; conf_is_blank(*p); p++)
+			;
+		if (!*p)
+			return conf_fail(c, "%s: '!' needs the methods it excludes", key);
 	}
 	while (conf_next_item(&p, &it, &len)) {
 		if (!len)
@@ -39,6 +109,10 @@ static int rule_method(struct parse_ctx *c, const char *key, const char *val)
 		if (len == 1 && *it == '*')
 			return conf_fail(c, "%s: '*' (any method) cannot be combined with method names",
 				    key);
+		/* a token character, but here it negates: never a name */
+		if (*it == '!')
+			return conf_fail(c, "%s: '%.*s': '!' negates the whole list, only at the start of the first method line",
+				    key, (int)len, it);
 		for (j = 0; j < len; j++)
 			if (!conf_is_token_char(it[j]))
 				return conf_fail(c, "%s: '%.*s' is not a method name (RFC 3261 token characters only)",
@@ -46,21 +120,20 @@ static int rule_method(struct parse_ctx *c, const char *key, const char *val)
 		if (len > SL_METHOD_MAX_LEN)
 			return conf_fail(c, "%s: '%.*s' is longer than %d bytes",
 				    key, (int)len, it, SL_METHOD_MAX_LEN);
-		for (i = 0; i < n; i++)
-			if (r->methods[i].len == len &&
-			    !memcmp(r->methods[i].name, it, len))
-				return conf_fail(c, "%s: %.*s is listed twice",
-					    key, (int)len, it);
-		if (n == SL_MAX_METHODS)
-			return conf_fail(c, "%s: more than %d methods", key,
-				    SL_MAX_METHODS);
-		memset(&r->methods[n], 0, sizeof(r->methods[n]));
-		r->methods[n].len = len;
-		memcpy(r->methods[n].name, it, len);
-		n++;
+		if (method_number(c, key, it, len, &id))
+			return -1;
+		if (*bits & (1ULL << id))
+			return conf_fail(c, "%s: %.*s is listed twice", key,
+				    (int)len, it);
+		*bits |= 1ULL << id;
 	}
-	r->n_methods = n;
+	if (neg)
+		*form = METHOD_NOT;
+	else if (!*form)
+		*form = METHOD_LIST;
+	r->method_mask = *form == METHOD_NOT ? ~*bits : *bits;
 	r->keys |= SL_KEY_METHOD;
+	c->s->dp.rules_need |= SL_NEED_METHOD;
 	return 0;
 }
 
@@ -111,7 +184,9 @@ static int rule_ruri_user(struct parse_ctx *c, const char *key, const char *val)
 			    key, val);
 	if (conf_set_match_str(c, key, val, &r->ruri_user_prefix, false))
 		return -1;
+	r->ruri_user_prefix.prefix = 1;
 	r->keys |= SL_KEY_RURI_USER;
+	c->s->dp.rules_need |= SL_NEED_RURI_USER;
 	return 0;
 }
 
@@ -123,8 +198,73 @@ static int rule_user_agent(struct parse_ctx *c, const char *key,
 	if (conf_set_match_str(c, key, val, &r->user_agent, true))
 		return -1;
 	r->keys |= SL_KEY_USER_AGENT;
-	c->s->dp.rules_need_headers = 1;
+	c->s->dp.rules_need |= SL_NEED_USER_AGENT;
 	return 0;
+}
+
+/*
+ * from_user, from_domain, to_user: the whole user part (host part) of
+ * the URI in From (To), or with a trailing '*' a prefix of it.  Users are
+ * case-sensitive, domains are not (RFC 3261 19.1.4).  Bytes as written
+ * in the message: no %-unescaping.
+ */
+static int uri_part(struct parse_ctx *c, const char *key, const char *val,
+		    struct sl_match_str *m, bool domain)
+{
+	static const char never[] = " \t@<>\";,";
+	size_t len = strlen(val);
+	char buf[SL_MATCH_STR_MAX + 2];
+	bool prefix = len && val[len - 1] == '*';
+
+	if (prefix)
+		len--;
+	if (!len)
+		return conf_fail(c, "%s: '%s' matches every %s: leave the key out",
+			    key, val, domain ? "domain" : "user");
+	if (len > SL_MATCH_STR_MAX)
+		return conf_fail(c, "%s: value is too long (%zu bytes, at most %d)",
+			    key, len, SL_MATCH_STR_MAX);
+	if (strcspn(val, never) < len)
+		return conf_fail(c, "%s: '%s' cannot be in a URI %s part (blank, '@', '<', '>', '\"', ';' or ',')",
+			    key, val, domain ? "host" : "user");
+	memcpy(buf, val, len);
+	buf[len] = '\0';
+	if (conf_set_match_str(c, key, buf, m, domain))
+		return -1;
+	m->prefix = prefix;
+	return 0;
+}
+
+/* A from_user / from_domain / to_user key of the current rule. */
+static int uri_key(struct parse_ctx *c, const char *key, const char *val,
+		   struct sl_match_str *m, bool domain, __u32 key_bit,
+		   __u8 need)
+{
+	if (uri_part(c, key, val, m, domain))
+		return -1;
+	cur_rule(c)->keys |= key_bit;
+	c->s->dp.rules_need |= need;
+	return 0;
+}
+
+static int rule_from_user(struct parse_ctx *c, const char *key,
+			  const char *val)
+{
+	return uri_key(c, key, val, &cur_rule(c)->from_user, false,
+		       SL_KEY_FROM_USER, SL_NEED_FROM);
+}
+
+static int rule_from_domain(struct parse_ctx *c, const char *key,
+			    const char *val)
+{
+	return uri_key(c, key, val, &cur_rule(c)->from_domain, true,
+		       SL_KEY_FROM_DOMAIN, SL_NEED_FROM);
+}
+
+static int rule_to_user(struct parse_ctx *c, const char *key, const char *val)
+{
+	return uri_key(c, key, val, &cur_rule(c)->to_user, false,
+		       SL_KEY_TO_USER, SL_NEED_TO);
 }
 
 /* reply and header only make sense when the rule replies. */
@@ -194,6 +334,9 @@ const struct key_def conf_rule_keys[R_N] = {
 	[R_PORT]	= { "port", rule_port, false },
 	[R_RURI_USER]	= { "ruri_user_prefix", rule_ruri_user, false },
 	[R_USER_AGENT]	= { "user_agent", rule_user_agent, false },
+	[R_FROM_USER]	= { "from_user", rule_from_user, false },
+	[R_FROM_DOMAIN]	= { "from_domain", rule_from_domain, false },
+	[R_TO_USER]	= { "to_user", rule_to_user, false },
 	[R_REPLY]	= { "reply", rule_reply, false },
 	[R_HEADER]	= { "header", rule_header, false },
 	[R_ACTION]	= { "action", rule_action, false },

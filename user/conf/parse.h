@@ -52,6 +52,9 @@ enum rule_key_idx {
 	R_PORT,
 	R_RURI_USER,
 	R_USER_AGENT,
+	R_FROM_USER,
+	R_FROM_DOMAIN,
+	R_TO_USER,
 	R_REPLY,
 	R_HEADER,
 	R_ACTION,
@@ -101,6 +104,16 @@ struct parse_ctx {
 	unsigned fwd_seen[F_N];
 	unsigned metrics_seen[M_N];
 	unsigned rewrite_seen[SL_MAX_REWRITES][W_N];
+	/* method lines of each rule so far (keys_rule.c) */
+	__u64 method_bits[SL_MAX_RULES];	/* bit per method number */
+	__u8 method_form[SL_MAX_RULES];		/* enum method_form */
+};
+
+enum method_form {
+	METHOD_NONE,
+	METHOD_LIST,		/* method = A, B */
+	METHOD_NOT,		/* method = !A, B */
+	METHOD_ANY,		/* method = * */
 };
 
 struct key_def {

@@ -144,9 +144,10 @@ static int handle_key(struct parse_ctx *c, const char *name, const char *val)
 			    sects[c->sect].in);
 	}
 	seen = section_seen(c);
-	if (seen[k] && !(in_rule && k == R_HEADER))
+	/* each header or method line adds to the rule's list */
+	if (seen[k] && !(in_rule && (k == R_HEADER || k == R_METHOD)))
 		return conf_fail(c, "'%s' is already set at line %u%s", name,
-			    seen[k], in_rule ? " (only 'header' may repeat)" : "");
+			    seen[k], in_rule ? " (only 'header' and 'method' may repeat)" : "");
 	if (!*val && !keys[k].may_be_empty)
 		return conf_fail(c, "'%s' needs a value", name);
 	if (keys[k].parse(c, name, val))

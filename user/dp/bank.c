@@ -35,7 +35,8 @@ int sl_bank_write(const struct sl_maps *m, const struct sl_bank_image *img)
 			return -errno;
 	}
 	if (bpf_map_update_elem(m->fd[SL_M_CONFIG], &bank, &cfg, BPF_ANY) ||
-	    bpf_map_update_elem(m->fd[SL_M_NAMES], &bank, &img->names, BPF_ANY))
+	    bpf_map_update_elem(m->fd[SL_M_NAMES], &bank, &img->names, BPF_ANY) ||
+	    bpf_map_update_elem(m->fd[SL_M_UA_DFA], &bank, &img->ua, BPF_ANY))
 		return -errno;
 	/* the bank's own local addresses, switched with it */
 	err = sl_local_write_bank(m, bank, &img->addresses);

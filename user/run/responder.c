@@ -13,6 +13,7 @@
 #include "dp/maps.h"
 #include "dp/xsk_io.h"
 #include "run/answer.h"
+#include "run/frame_rule.h"
 #include "run/prepare.h"
 #include "run/responder.h"
 #include "run/run_dir.h"
@@ -23,6 +24,7 @@
  * worked out once when the bank is set, not per reply. */
 struct bank_cfg {
 	struct sl_settings s;
+	struct sl_config cfg;	/* as compiled: a frame without metadata */
 	struct sl_engine_cfg ecfg;
 	struct sl_reply_spec spec[SL_MAX_RULES + 1];
 };
@@ -93,7 +95,7 @@ static void reply_spec_make(const struct sl_settings *s, unsigned int rule,
 		spec->extra_len = rr->headers_len;
 		return;
 	}
-	/* default_action = reply (or no metadata): Kamailio's default */
+	/* default_action = reply: Kamailio's default */
 	spec->code = s->default_code;
 	spec->reason = s->default_reason;
 	spec->reason_len = strlen(s->default_reason);
@@ -115,13 +117,23 @@ static size_t handle_frame(void *user, unsigned int sock, const __u8 *frame,
 {
 	struct responder *r = user;
 	struct sl_kam_stats *st = &r->stats[sock % SL_STATS_SLOTS];
+	const struct sl_reply_spec *spec;
 	const struct bank_cfg *b;
 	struct sl_frame_answer a;
 
 	b = &r->bank[(meta ? meta->bank :
 		      __atomic_load_n(&r->cur_bank, __ATOMIC_ACQUIRE)) & 1];
-	sl_answer_frame(&b->ecfg, reply_spec_for(b, meta), frame, len, tx_buf,
-			tx_cap, __atomic_load_n(&r->mtu, __ATOMIC_RELAXED), st, &a);
+	spec = reply_spec_for(b, meta);
+	if (!meta) {
+		/* no metadata: the rules are evaluated here */
+		int rule = sl_frame_rule(&b->cfg, b->s.rules, frame, len, st);
+
+		if (rule < 0)
+			return 0;
+		spec = &b->spec[rule];
+	}
+	sl_answer_frame(&b->ecfg, spec, frame, len, tx_buf, tx_cap,
+			__atomic_load_n(&r->mtu, __ATOMIC_RELAXED), st, &a);
 	/* before the reply goes to the TX ring: its ACK may come at once */
 	if (a.record_window)
 		window_record(r, a.window_suffix, a.window_key_tag);
@@ -195,6 +207,7 @@ static void bank_set(struct bank_cfg *b, const struct sl_settings *s,
 		     const struct sl_bank_image *img)
 {
 	b->s = *s;
+	b->cfg = img->cfg;
 	memcpy(b->ecfg.signature, img->cfg.signature, SL_SIG_LEN);
 	b->ecfg.server_hdr = b->s.server_header;
 	b->ecfg.server_len = strlen(b->s.server_header);

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The User-Agent value against every user_agent pattern of the bank at
+ * once: the automaton of map sl_ua_dfa (user/conf/ua_automaton.c) takes
+ * one table step per byte, and the out masks of the states it enters
+ * say which rules' patterns occur.  Per packet: one step per byte of the
+ * value (at most SL_SCRATCH_LEN), whatever the number of rules (was: a
+ * compare per byte per rule).
+ *
+ * A step needs the state the last one reached, so one walk waits on a
+ * table load per byte.  A long value is walked as UA_WALKS parts at
+ * once, each part but the first starting SL_MATCH_STR_MAX - 1 bytes
+ * early so that an occurrence across a boundary is whole in one part:
+ * the walks' loads overlap.
+ */
+#ifndef SL_SIP_UA_AUTOMATON_H
+#define SL_SIP_UA_AUTOMATON_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "sl_xdp_shared.h"
+#include "net/payload.h"
+#include "sip/scratch.h"
+
+#define UA_SPLIT_MIN	(UA_WALKS * 64)	/* shorter values: one walk */
+
+#define UA_ROW_SHIFT	9	/* a state's row: 256 entries of 2 bytes */
+#define UA_OFF_MASK	((SL_UA_STATES - 1) << UA_ROW_SHIFT)
+
+/* One byte of a walk (boff: the byte times 2): e, the entry that led to
+ * the walk's state, becomes the next one. */
+#define UA_STEP(d, u, e, boff)						\
+	do {								\
+		__u32 off_ = (((e) << UA_ROW_SHIFT) & UA_OFF_MASK) |	\
+			     ((boff) & 0x1fe);				\
+		(e) = *(const __u16 *)((const __u8 *)(d)->next + off_);	\
+		if ((e) & SL_UA_OUT)					\
+			(u)->hits |= (d)->out[(e) & (SL_UA_STATES - 1)]; \
+	} while (0)
+
+static long ua_step_cb(__u32 idx, void *data)
+{
+	struct loop_ctx *lc = data;
+	const struct sl_ua_dfa *d = lc->dfa;
+	struct sl_scratch *x = lc->scr;
+	struct ua_run *u = &x->ua;
+	__u32 n[UA_WALKS], e[UA_WALKS], j, more = 0;
+	__u64 w[UA_WALKS];
+	int k;
+
+#pragma unroll
+	for (j = 0; j < UA_WALKS; j++) {
+		__u32 p = u->pos[j];
+
+		n[j] = p < u->end[j] ? u->end[j] - p : 0;
+		more |= n[j];
+		w[j] = sw(x->buf, p) << 1;	/* byte k times 2 at bit 8k */
+		e[j] = u->entry[j];
+		u->pos[j] = p + BYTES_PER_STEP;
+	}
+	if (!more)
+		return 1;
+	/* the walks' bytes interleaved: their loads overlap */
+#pragma unroll
+	for (k = 0; k < BYTES_PER_STEP; k++) {
+#pragma unroll
+		for (j = 0; j < UA_WALKS; j++) {
+			if ((__u32)k < n[j])
+				UA_STEP(d, u, e[j], w[j] >> (8 * k));
+		}
+	}
+#pragma unroll
+	for (j = 0; j < UA_WALKS; j++)
+		u->entry[j] = e[j];
+	return 0;
+}
+
+/* The User-Agent value x->scan.hdr[HDR_UA] through the automaton d:
+ * the rules whose pattern occurs. */
+static __always_inline __u64 ua_automaton_run(struct sl_scratch *x,
+					      const struct sl_ua_dfa *d)
+{
+	struct loop_ctx lc = { .scr = x, .dfa = d };
+	__u32 s, e, part, j;
+
+	if (!d->n_states)
+		return 0;
+	s = x->scan.hdr[HDR_UA].s;
+	e = x->scan.hdr[HDR_UA].e;
+	part = e > s && e - s >= UA_SPLIT_MIN ? (e - s) / UA_WALKS : e - s;
+#pragma unroll
+	for (j = 0; j < UA_WALKS; j++) {
+		__u32 from = s + j * part;
+
+		x->ua.pos[j] = j ? from - (SL_MATCH_STR_MAX - 1) : from;
+		x->ua.end[j] = j + 1 == UA_WALKS ? e : from + part;
+		if (from >= e && j)
+			x->ua.end[j] = 0;
+		x->ua.entry[j] = 0;
+	}
+	x->ua.hits = 0;
+	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP / UA_WALKS +
+		 SL_MATCH_STR_MAX / BYTES_PER_STEP + 2, ua_step_cb, &lc, 0);
+	return x->ua.hits;
+}
+
+#endif /* SL_SIP_UA_AUTOMATON_H */
