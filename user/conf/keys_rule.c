@@ -140,26 +140,10 @@ static int rule_method(struct parse_ctx *c, const char *key, const char *val)
 static int rule_src(struct parse_ctx *c, const char *key, const char *val)
 {
 	struct sl_rule *r = cur_rule(c);
-	const char *p = val, *it;
-	struct sl_prefix pfx;
-	unsigned n = 0, i;
-	size_t len;
 
-	while (conf_next_item(&p, &it, &len)) {
-		if (!len)
-			return conf_fail(c, "%s: empty item in the list", key);
-		if (conf_parse_prefix(c, key, it, len, &pfx))
-			return -1;
-		for (i = 0; i < n; i++)
-			if (!memcmp(&r->prefixes[i], &pfx, sizeof(pfx)))
-				return conf_fail(c, "%s: %.*s is listed twice",
-					    key, (int)len, it);
-		if (n == SL_MAX_PREFIXES)
-			return conf_fail(c, "%s: more than %d prefixes", key,
-				    SL_MAX_PREFIXES);
-		r->prefixes[n++] = pfx;
-	}
-	r->n_prefixes = n;
+	if (conf_parse_prefix_list(c, key, val, r->prefixes, SL_MAX_PREFIXES,
+				   &r->n_prefixes))
+		return -1;
 	r->keys |= SL_KEY_SRC;
 	return 0;
 }
