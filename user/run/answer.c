@@ -81,6 +81,7 @@ void sl_answer_frame(const struct sl_engine_cfg *ecfg,
 	out->req = fi;
 	out->reply_payload_off = hdr;
 	out->reply_payload_len = res.len;
+	out->reply_dport = res.dst_port;
 	out->callid_off = res.callid_off;
 	out->callid_len = res.callid_len;
 }

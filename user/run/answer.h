@@ -31,6 +31,7 @@ struct sl_frame_answer {
 	struct frame_info req;	/* the request frame's addresses, ports, payload */
 	size_t reply_payload_off;	/* the reply's SIP message in tx_buf */
 	size_t reply_payload_len;
+	__u16 reply_dport;	/* where the reply goes (host order) */
 	__u32 callid_off;	/* the Call-ID in the request's payload */
 	__u32 callid_len;
 };

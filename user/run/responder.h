@@ -32,6 +32,8 @@ int responder_run(struct responder *r, volatile int *stop,
 int responder_reload(struct responder *r, char *err, size_t errlen);
 const char *responder_mode(struct responder *r);
 unsigned int responder_queues(struct responder *r);
+/* The HEP mirror's UDP socket (the sandbox lets it send on it only). */
+int responder_hep_fd(struct responder *r);
 void responder_close(struct responder *r);
 
 #endif /* SL_RESPONDER_H */
