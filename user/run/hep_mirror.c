@@ -18,7 +18,8 @@
 
 #define HEP_BATCH	64		/* datagrams per sendmmsg() */
 #define HEP_IDLE_MIN_NS	100000		/* first sleep when the rings are empty */
-#define HEP_IDLE_MAX_NS	5000000		/* longest: 5 ms at ~1 GB/s fits a ring */
+#define HEP_IDLE_MAX_NS	5000000		/* longest: 5 ms at ~400 MB/s fits a ring */
+#define HEP_OFF_NS	100000000	/* no [hep]: a look every 100 ms */
 
 /* A ring record: where the packet goes, then the HEP3 packet. */
 struct hep_rec {
@@ -34,6 +35,7 @@ struct hep_mirror {
 	struct sl_kam_stats *stats;
 	pthread_t thread;
 	bool started;
+	bool active;			/* a [hep] section is configured */
 	volatile int *stop;
 	__u64 *dropped_seen;		/* each ring's dropped, already published */
 	struct hep_ring ring[];
@@ -296,11 +298,19 @@ static void *run(void *p)
 		 * the rings can hold at line rate */
 		struct timespec ts = { 0, idle_ns };
 
+		if (!__atomic_load_n(&m->active, __ATOMIC_RELAXED))
+			ts.tv_nsec = HEP_OFF_NS;
 		nanosleep(&ts, NULL);
 		if (idle_ns < HEP_IDLE_MAX_NS)
 			idle_ns *= 2;
 	}
 	return NULL;
+}
+
+void hep_mirror_set_active(struct hep_mirror *m, bool on)
+{
+	if (m)
+		__atomic_store_n(&m->active, on, __ATOMIC_RELAXED);
 }
 
 int hep_mirror_start(struct hep_mirror *m, volatile int *stop)

@@ -67,6 +67,10 @@ void hep_mirror_answer(struct hep_mirror *m, unsigned int ring,
 		       const struct hep_target *t, const __u8 *frame,
 		       const __u8 *tx_buf, const struct sl_frame_answer *a);
 
+/* Whether [hep] is configured: without it the HEP thread looks at its
+ * rings every 100 ms, not every few ms (copies made by frames of the old
+ * bank just after a reload are still sent). */
+void hep_mirror_set_active(struct hep_mirror *m, bool on);
 /* One pass of the HEP thread over every ring: what it sent. */
 unsigned int hep_mirror_drain(struct hep_mirror *m);
 /* The HEP thread ("sl-xdp/hep"), until *stop. 0 or -errno. */

@@ -253,6 +253,7 @@ static int reload_locked(struct responder *r, char *err, size_t errlen)
 		return fail(err, errlen, "cannot write the configuration maps: %s",
 			    strerror(-ret));
 	__atomic_store_n(&r->cur_bank, idle, __ATOMIC_RELEASE);
+	hep_mirror_set_active(r->hep, s.hep.enabled);
 	return 0;
 }
 
@@ -357,6 +358,7 @@ int responder_open(const char *ifname, const char *pin_dir,
 		responder_close(r);
 		return -1;
 	}
+	hep_mirror_set_active(r->hep, s->hep.enabled);
 	*out = r;
 	return 0;
 }
