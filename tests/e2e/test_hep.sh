@@ -9,7 +9,7 @@
 # correlation id, payloads byte-exact, over IPv4 and IPv6 requests.
 # resp:hep_sent is what the collector received.  A reload applies a
 # changed [hep]: an IPv6 collector, sample = 50 (exactly the calls that
-# FNV-1a of the Call-ID selects, computed by the checker, each with its
+# the Call-ID's hash selects, computed by the checker, each with its
 # request and its reply; about half), no auth key, another capture id;
 # sample = 0 sends nothing (positive control: the next copies arrive); a
 # collector that is not there (ICMP port unreachable) neither stops

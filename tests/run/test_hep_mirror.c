@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * HEP3 copies of what the responder answers (user/run/hep_mirror.c):
- * which calls are sampled (FNV-1a of the Call-ID, pinned to known
- * values: the e2e test computes the same), and, through a real UDP
+ * which calls are sampled (the Call-ID's hash, pinned to values computed
+ * independently, in Python, as the e2e test's checker does), and, through a real UDP
  * socket on loopback, the request and reply copies of answered frames,
  * decoded chunk by chunk against the frames themselves; a full ring drops
  * pairs whole and counts them; a collector that is not there stops
@@ -31,12 +31,17 @@ static void test_sampling(void **state)
 	unsigned int in = 0;
 
 	(void)state;
-	/* FNV-1a("a") = 0xe40c292c = 3826002220, % 10000 = 2220 */
-	assert_false(hep_sampled("a", 1, 2220));
-	assert_true(hep_sampled("a", 1, 2221));
-	/* FNV-1a("foobar") = 0xbf9cf968 = 3214735720, % 10000 = 5720 */
-	assert_false(hep_sampled("foobar", 6, 5720));
-	assert_true(hep_sampled("foobar", 6, 5721));
+	/* tests/tools/hep_check.py's callid_hash() */
+	assert_true(hep_callid_hash("a", 1) == 0x1fb654d728fbe0b2ULL);
+	assert_true(hep_callid_hash("foobar", 6) == 0x9fd2d1733b04a124ULL);
+	assert_true(hep_callid_hash("", 0) == 0x9ca066f1a4ab2eeaULL);
+	/* more than one word, the last one partial */
+	assert_true(hep_callid_hash("a-1@198.18.0.2-longer-than-16", 29) ==
+		    0x4af887181e375193ULL);
+	assert_false(hep_sampled("a", 1, 2930));	/* % 10000 = 2930 */
+	assert_true(hep_sampled("a", 1, 2931));
+	assert_false(hep_sampled("foobar", 6, 2948));
+	assert_true(hep_sampled("foobar", 6, 2949));
 	assert_true(hep_sampled("", 0, SL_HEP_SAMPLE_ALL));
 	assert_false(hep_sampled("a", 1, 0));
 	for (int i = 0; i < 20000; i++) {

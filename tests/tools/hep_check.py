@@ -16,7 +16,7 @@
       ports of the request and of its reply, time, protocol type SIP,
       capture id, auth key ("-": none), Call-ID as correlation id,
       payload byte-exact; the calls copied are exactly those that the
-      sample (hundredths of a percent) selects by FNV-1a of the Call-ID
+      sample (hundredths of a percent) selects by the Call-ID's hash
       (computed here), each with its request and its reply.  Prints a
       JSON summary; exit 1 on any error.
   hep_check.py expect EXCHANGE SAMPLE
@@ -82,16 +82,26 @@ def client(lip, dip, dport, count, prefix, out):
     return 0 if answered == len(calls) else 1
 
 
-def fnv1a(data):
-    h = 2166136261
-    for b in data:
-        h = ((h ^ b) * 16777619) & 0xffffffff
-    return h
+M64 = (1 << 64) - 1
+
+
+def callid_hash(data):
+    """user/run/hep_mirror.h's hep_callid_hash(), written from its comment"""
+    h = 0x9e3779b97f4a7c15 ^ len(data)
+    for i in range(0, len(data), 8):
+        w = int.from_bytes(data[i:i + 8].ljust(8, b"\0"), "little")
+        h = ((h ^ w) * 0xff51afd7ed558ccd) & M64
+        h ^= h >> 32
+    h ^= h >> 33
+    h = (h * 0xff51afd7ed558ccd) & M64
+    h ^= h >> 33
+    h = (h * 0xc4ceb9fe1a85ec53) & M64
+    return h ^ (h >> 33)
 
 
 def sampled(callid, sample):
     return sample >= 10000 or (sample > 0 and
-                               fnv1a(callid.encode()) % 10000 < sample)
+                               callid_hash(callid.encode()) % 10000 < sample)
 
 
 def chunks(pkt):
