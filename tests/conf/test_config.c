@@ -1416,10 +1416,17 @@ static void test_hep(void **state)
 		{ "[hep]\ndest = 198.18.0.9\nsample = 0\n", AF_INET, "c6120009", 9060, 1, 0, "" },
 		{ "[hep]\ndest = 198.18.0.9\nsample = 100.00\n", AF_INET, "c6120009", 9060, 1, 10000, "" },
 	};
-	char err[256];
+	char err[256], text[256];
 
 	(void)state;
 	RUN_ERR_CASES(cases);
+	/* auth_key: at most 64 bytes (HEP3_AUTH_KEY_MAX), never cut short */
+	snprintf(text, sizeof(text), "[hep]\ndest = 198.18.0.9\nauth_key = %s\n", rep('k', 65));
+	assert_int_equal(sl_settings_load_string(text, "t.conf", &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "t.conf:3: auth_key"));
+	snprintf(text, sizeof(text), "[hep]\ndest = 198.18.0.9\nauth_key = %s\n", rep('k', 64));
+	assert_int_equal(sl_settings_load_string(text, "t.conf", &s, err, sizeof(err)), 0);
+	assert_int_equal(strlen(s.hep.auth_key), 64);
 	assert_int_equal(sl_settings_load_string("[sl]\n", "t.conf", &s, err, sizeof(err)), 0);
 	assert_false(s.hep.enabled);
 	assert_int_equal(s.hep.capture_id, 1);

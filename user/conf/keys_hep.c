@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The [hep] keys: HEP3 copies of what the responder answers (and of what
- * the data plane absorbs or drops) for Homer, as Kamailio's siptrace sends
- * them.
+ * The [hep] keys: HEP3 copies of the requests the responder answers and
+ * of their replies, for Homer, as Kamailio's siptrace sends them
+ * (user/run/hep_mirror.c).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
