@@ -2,7 +2,8 @@
 /*
  * The responder: AF_XDP sockets on every queue of the interface, each
  * redirected request answered by the SIP engine, counters and reply-window
- * entries written straight into mmap-ed BPF maps.
+ * entries written straight into mmap-ed BPF maps; HEP3 copies of what is
+ * answered handed to the HEP thread ([hep], run/hep_mirror.h).
  */
 #ifndef SL_RESPONDER_H
 #define SL_RESPONDER_H
