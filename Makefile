@@ -244,6 +244,14 @@ $(BUILD)/tests/bench_engine: tests/sip/bench_engine.c $(CORE_OBJS)
 bench-engine: $(BUILD)/tests/bench_engine
 	$(BUILD)/tests/bench_engine
 
+$(BUILD)/tests/bench_hep: tests/run/bench_hep.c tests/bpf/frame.c $(CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TEST_INC) $^ -o $@ $(LIBS)
+
+.PHONY: bench-hep
+bench-hep: $(BUILD)/tests/bench_hep
+	$(BUILD)/tests/bench_hep
+
 # AF_XDP echo driver of tests/e2e/test_xsk_echo.sh
 XSK_SRCS := user/dp/xsk_io.c user/dp/xsk_loop.c user/dp/frame_io.c user/dp/iface.c
 $(BUILD)/xsk_echo: tests/tools/xsk_echo.c $(XSK_SRCS) $(USER_HDRS) | $(BUILD)

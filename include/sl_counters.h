@@ -116,7 +116,9 @@
 	X(rx_bad_desc, "Frames dropped: their RX descriptor pointed outside their UMEM frame (0 unless there is a bug).") \
 	X(tx_kicks, "sendto() calls that asked the kernel to transmit.") \
 	X(sleeps, "Times a queue thread found nothing to do and slept in poll().") \
-	X(busy_ns, "CPU time of the queue threads (user and system), in nanoseconds.")
+	X(busy_ns, "CPU time of the queue threads (user and system), in nanoseconds.") \
+	X(hep_sent, "HEP3 copies (requests and replies) sent to the [hep] collector.") \
+	X(hep_dropped, "HEP3 copies not sent: the queue's HEP ring was full, or the socket refused them.")
 
 #define SL_COUNTER_FIELD(name, help) __u64 name;
 #define SL_KAM_FIELD_BUCKET(f) __u64 f;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "conf/config.h"
@@ -1376,6 +1377,73 @@ static void test_metrics(void **state)
 	assert_string_equal(s.metrics_listen, "[2001:2::1]:9494");
 }
 
+/* [hep]: where HEP3 copies go; off without the section, dest required */
+static void test_hep(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[hep]\ncapture_id = 2\n", 1, "[hep] has no 'dest'" },
+		{ "[hep]\ndest = homer:9060\n", 2, "is a host name" },
+		{ "[hep]\ndest = 198.18.0.9:0\n", 2, "is not a port number" },
+		{ "[hep]\ndest = 198.18.0.9\ndest = 198.18.0.8\n", 3, "'dest' is already set at line 2" },
+		{ "[hep]\ndest = 198.18.0.9\n[hep]\n", 3, "second [hep] section (the first is at line 1)" },
+		{ "[hep]\ndest = 198.18.0.9\ncapture_id = -1\n", 3, "capture_id: '-1' is not a number" },
+		{ "[hep]\ndest = 198.18.0.9\ncapture_id = 4294967296\n", 3, "capture_id: '4294967296' is not a number" },
+		{ "[hep]\ndest = 198.18.0.9\nauth_key = k\xc3\xa9y\n", 3, "byte 0xc3 is not printable ASCII" },
+		{ "[hep]\ndest = 198.18.0.9\nsample = 100.01\n", 3, "sample: '100.01' is not a percentage" },
+		{ "[hep]\ndest = 198.18.0.9\nsample = 101\n", 3, "is not a percentage" },
+		{ "[hep]\ndest = 198.18.0.9\nsample = 0.001\n", 3, "is not a percentage" },
+		{ "[hep]\ndest = 198.18.0.9\nsample = 5.\n", 3, "is not a percentage" },
+		{ "[hep]\ndest = 198.18.0.9\nsample = .5\n", 3, "is not a percentage" },
+		{ "[hep]\ndest = 198.18.0.9\nsample = 50%\n", 3, "is not a percentage" },
+		{ "[hep]\ndest = 198.18.0.9\nhost = homer\n", 3, "unknown key 'host' in [hep]" },
+		{ "[sl]\ncapture_id = 1\n", 2, "'capture_id' belongs in [hep], not in [sl]" },
+	};
+	static struct sl_settings s;
+	static const struct {
+		const char *text;
+		int family;
+		const char *addr_hex;
+		unsigned port, capture_id, sample;
+		const char *auth_key;
+	} ok[] = {
+		{ "[hep]\ndest = 198.18.0.9\n", AF_INET, "c6120009", 9060, 1, 10000, "" },
+		{ "[hep]\ndest = 198.18.0.9:9999\ncapture_id = 4294967295\nauth_key = s3cr3t!\nsample = 50\n",
+		  AF_INET, "c6120009", 9999, 4294967295u, 5000, "s3cr3t!" },
+		{ "[hep]\ndest = [2001:2::9]:19060\nsample = 0.01\n", AF_INET6,
+		  "20010002000000000000000000000009", 19060, 1, 1, "" },
+		{ "[hep]\ndest = 2001:2::9\nsample = 12.5\n", AF_INET6,
+		  "20010002000000000000000000000009", 9060, 1, 1250, "" },
+		{ "[hep]\ndest = 198.18.0.9\nsample = 0\n", AF_INET, "c6120009", 9060, 1, 0, "" },
+		{ "[hep]\ndest = 198.18.0.9\nsample = 100.00\n", AF_INET, "c6120009", 9060, 1, 10000, "" },
+	};
+	char err[256], text[256];
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+	/* auth_key: at most 64 bytes (HEP3_AUTH_KEY_MAX), never cut short */
+	snprintf(text, sizeof(text), "[hep]\ndest = 198.18.0.9\nauth_key = %s\n", rep('k', 65));
+	assert_int_equal(sl_settings_load_string(text, "t.conf", &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "t.conf:3: auth_key"));
+	snprintf(text, sizeof(text), "[hep]\ndest = 198.18.0.9\nauth_key = %s\n", rep('k', 64));
+	assert_int_equal(sl_settings_load_string(text, "t.conf", &s, err, sizeof(err)), 0);
+	assert_int_equal(strlen(s.hep.auth_key), 64);
+	assert_int_equal(sl_settings_load_string("[sl]\n", "t.conf", &s, err, sizeof(err)), 0);
+	assert_false(s.hep.enabled);
+	assert_int_equal(s.hep.capture_id, 1);
+	assert_int_equal(s.hep.sample, SL_HEP_SAMPLE_ALL);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (sl_settings_load_string(ok[i].text, "t.conf", &s, err, sizeof(err)))
+			fail_msg("%s: %s", ok[i].text, err);
+		assert_true(s.hep.enabled);
+		assert_int_equal(s.hep.family, ok[i].family);
+		assert_bytes(s.hep.addr, ok[i].addr_hex, ok[i].family == AF_INET ? 4 : 16);
+		assert_int_equal(s.hep.port, ok[i].port);
+		assert_int_equal(s.hep.capture_id, ok[i].capture_id);
+		assert_int_equal(s.hep.sample, ok[i].sample);
+		assert_string_equal(s.hep.auth_key, ok[i].auth_key);
+	}
+}
+
 static void test_forward_errors(void **state)
 {
 	static const struct err_case cases[] = {
@@ -1743,7 +1811,7 @@ static void test_rewrite_errors(void **state)
 static void test_section_errors(void **state)
 {
 	static const struct err_case cases[] = {
-		{ "[sl]\n[kamailio]\n", 2, "unknown section [kamailio] (expected [sl], [rule NAME], [forward], [rewrite NAME] or [metrics])" },
+		{ "[sl]\n[kamailio]\n", 2, "unknown section [kamailio] (expected [sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [hep])" },
 		{ "[SL]\n", 1, "unknown section [SL]" },
 		{ "[rules x]\n", 1, "unknown section [rules x]" },
 		{ "[]\n", 1, "unknown section []" },
@@ -1779,7 +1847,7 @@ static void test_syntax_errors(void **state)
 		{ "[sl]\nports 5060\n", 2, "expected 'key = value', a [section] or a comment, not 'ports 5060'" },
 		{ "[sl]\nports ;= 5060\n", 2, "expected 'key = value'" },
 		{ "[sl]\n= 5060\n", 2, "missing key name before '='" },
-		{ "bogus = 1\n", 1, "'bogus' is outside any section (put it under [sl], [rule NAME], [forward], [rewrite NAME] or [metrics])" },
+		{ "bogus = 1\n", 1, "'bogus' is outside any section (put it under [sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [hep])" },
 		{ "reply = 404\n", 1, "'reply' is outside any section (put it under [rule NAME] or [rewrite NAME])" },
 		{ "[sl]\nport = 5060\n", 2, "'port' belongs in a [rule NAME] section, not in [sl]" },
 		{ "[sl]\nserver = x\n", 2, "unknown key 'server' in [sl]" },
@@ -2096,6 +2164,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_forward_via),
 		cmocka_unit_test(test_forward_errors),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_hep),
 		cmocka_unit_test(test_forward_limits),
 		cmocka_unit_test(test_rewrite_forms),
 		cmocka_unit_test(test_rewrite_order),

@@ -4,8 +4,10 @@
 # The responder under AddressSanitizer, UndefinedBehaviorSanitizer and
 # LeakSanitizer (build/asan/sl-ctl, make asan-ctl), on real packets:
 # attach --foreground in the server namespace as systemd runs it, sipp
-# scenarios (OPTIONS, INVITE -> 486 -> ACK, REGISTER) and an sl-bench mix,
-# one reload, stats, then detach (SIGTERM to the responder, as 'systemctl
+# scenarios (OPTIONS, INVITE -> 486 -> ACK, REGISTER) and an sl-bench mix
+# with HEP3 mirroring on (copies encoded into the rings and sent to a
+# collector that is not there), one reload (an IPv6 collector, 50 %),
+# stats, then detach (SIGTERM to the responder, as 'systemctl
 # stop' does). The service must have worked, the responder must exit 0 and
 # no sanitizer may have reported anything: a leak at exit is a report.
 # Every sl-ctl command here is the sanitized one (detach only stops a
@@ -18,7 +20,7 @@ BENCH="$SL_ROOT/build/sl-bench"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 SIPP_DIR="$SL_ROOT/tests/e2e/sipp"
 . "$SL_ROOT/tests/lib/sl.sh"
-tap_plan 15
+tap_plan 16
 
 sl_need "$ASAN_CTL" "$BENCH"
 sl_setup "$ASAN_CTL"
@@ -34,6 +36,8 @@ for c in a:OK b:Reloaded; do
 	sl_conf "$work/${c%:*}.conf" "${c#*:}" "server_header = Server: sl-xdp-test"
 	printf '\n[rule register]\nmethod = REGISTER\nreply = 403 Forbidden\n' >> "$work/${c%:*}.conf"
 done
+printf '\n[hep]\ndest = 198.18.0.1:9060\nauth_key = k\n' >> "$work/a.conf"
+printf '\n[hep]\ndest = [2001:2::1]\nsample = 50\n' >> "$work/b.conf"
 
 nsenter --net="/run/netns/$NS_S" -- "$ASAN_CTL" attach "$IF_S" -c "$work/a.conf" \
 	--foreground > "$work/fg.out" 2> "$work/fg.err" &
@@ -80,6 +84,8 @@ actl stats "$IF_S" --json > "$work/stats.json" 2> "$work/stats.err"
 sj() { sl_json "$work/stats.json" "$1"; }
 check "stats: sl:sent_replies ($(sj 'd["sl"]["sent_replies"]')) >= replies sipp, sl-bench and ping got" \
 	test "$(sj "int(d['sl']['sent_replies'] >= 3 + $(bj 'd["final_replies"]') + 50)")" = 1
+check "stats: HEP3 copies sent ($(sj 'd["resp"]["hep_sent"]')), none dropped" \
+	test "$(sj "int(d['resp']['hep_sent'] > 2 * 3 and d['resp']['hep_dropped'] == 0)")" = 1
 check "stats: ACKs absorbed ($(sj 'd["dp"]["acks_absorbed"]')), no failures" \
 	test "$(sj "int(d['dp']['acks_absorbed'] > 0 and d['sl']['failures'] == 0)")" = 1
 

@@ -45,7 +45,7 @@ check "attach: sockets_per_queue = 4, cpus = $cpu0,$cpu1, spin_us = 20, busy_pol
 pid=$(head -n1 "/run/sl-xdp/$IF_S.pid")
 kills0=$(seccomp_kills "$pid")
 
-names=$(cat /proc/"$pid"/task/*/comm | grep '^sl-xdp/' | sort | tr '\n' ' ')
+names=$(cat /proc/"$pid"/task/*/comm | grep '^sl-xdp/q' | sort | tr '\n' ' ')
 check "four queue threads named sl-xdp/q0.0 .. sl-xdp/q0.3 ($names)" \
 	test "$names" = "sl-xdp/q0.0 sl-xdp/q0.1 sl-xdp/q0.2 sl-xdp/q0.3 "
 pins=""

@@ -184,6 +184,20 @@ struct sl_responder_settings {
 	__u16 cpus[SL_MAX_CPU_LIST];
 };
 
+/* [hep]: HEP3 copies to Homer (sl-ctl(8), user/run/hep_mirror.c). */
+#define SL_HEP_DEFAULT_PORT	9060
+#define SL_HEP_SAMPLE_ALL	10000	/* sample is in hundredths of a percent */
+struct sl_hep_settings {
+	bool enabled;		/* a [hep] section exists (then dest is required) */
+	int family;		/* AF_INET or AF_INET6 */
+	__u8 addr[16];		/* network order */
+	__u16 port;		/* host order */
+	char dest[64];		/* as written, for messages */
+	__u32 capture_id;	/* default 1, as Kamailio's hep_capture_id */
+	char auth_key[65];	/* "" = no auth key chunk */
+	__u32 sample;		/* 0..SL_HEP_SAMPLE_ALL hundredths of a percent */
+};
+
 struct sl_rule_reply {          /* userspace-only part of a rule, same index as dp rule */
 	char name[64];
 	unsigned line;          /* line of the [rule NAME] section header */
@@ -219,6 +233,7 @@ struct sl_settings {
 	struct sl_addr_list addresses; /* [sl] addresses: more local addresses (VIPs), default none */
 	__u32 fwd_rate_limit;   /* [forward] rate_limit: forwards/s per destination (IPv6: /64), default SL_FWD_RATE_DEFAULT, 0 = unlimited */
 	__u32 fwd_burst;        /* [forward] burst, default SL_FWD_BURST_DEFAULT */
+	struct sl_hep_settings hep;
 };
 
 /* Defaults of DESIGN.md section 5: port 5060, no rules, default_action

@@ -21,6 +21,7 @@ enum sect {
 	SECT_FORWARD,
 	SECT_REWRITE,
 	SECT_METRICS,
+	SECT_HEP,
 	SECT_N,
 };
 
@@ -70,6 +71,14 @@ enum fwd_key_idx {
 	F_N,
 };
 
+enum hep_key_idx {
+	H_DEST,
+	H_CAPTURE_ID,
+	H_AUTH_KEY,
+	H_SAMPLE,
+	H_N,
+};
+
 enum metrics_key_idx {
 	M_LISTEN,
 	M_N,
@@ -96,13 +105,15 @@ struct parse_ctx {
 	int rewrite;			/* index of the current [rewrite] */
 	unsigned sl_line;		/* line of [sl], 0 = not seen */
 	unsigned fwd_line;		/* line of [forward], 0 = not seen */
-	unsigned metrics_line;		/* line of [metrics], 0 = not seen */
+	unsigned sect_line[SECT_N];	/* line of a [metrics], [hep] ...
+					 * section (once each), 0 = not seen */
 	bool tag_addr_has_port;
 	/* Line where each key was first given, 0 = not given. */
 	unsigned sl_seen[K_SL_N];
 	unsigned rule_seen[SL_MAX_RULES][R_N];
 	unsigned fwd_seen[F_N];
 	unsigned metrics_seen[M_N];
+	unsigned hep_seen[H_N];
 	unsigned rewrite_seen[SL_MAX_REWRITES][W_N];
 	/* method lines of each rule so far (keys_rule.c) */
 	__u64 method_bits[SL_MAX_RULES];	/* bit per method number */
@@ -140,6 +151,7 @@ extern const struct key_def conf_rule_keys[R_N];
 extern const struct key_def conf_fwd_keys[F_N];
 extern const struct key_def conf_rewrite_keys[W_N];
 extern const struct key_def conf_metrics_keys[M_N];
+extern const struct key_def conf_hep_keys[H_N];
 
 /* ---- errors: "FILE:LINE: what", the first one only ---- */
 __attribute__((format(printf, 3, 0)))

@@ -49,6 +49,8 @@ void sl_settings_defaults(struct sl_settings *s)
 	s->burst = SL_BURST_DEFAULT;
 	s->fwd_rate_limit = SL_FWD_RATE_DEFAULT;
 	s->fwd_burst = SL_FWD_BURST_DEFAULT;
+	s->hep.capture_id = 1;
+	s->hep.sample = SL_HEP_SAMPLE_ALL;
 }
 
 /* What handle_key() needs to know about each kind of section. */
@@ -62,6 +64,7 @@ static const struct {
 	[SECT_RULE]	= { "a [rule NAME] section", "[rule NAME]", conf_rule_keys, R_N },
 	[SECT_FORWARD]	= { "[forward]", "[forward]", conf_fwd_keys, F_N },
 	[SECT_METRICS]	= { "[metrics]", "[metrics]", conf_metrics_keys, M_N },
+	[SECT_HEP]	= { "[hep]", "[hep]", conf_hep_keys, H_N },
 	[SECT_REWRITE]	= { "a [rewrite NAME] section", "[rewrite NAME]",
 			    conf_rewrite_keys, W_N },
 };
@@ -113,6 +116,8 @@ static unsigned *section_seen(struct parse_ctx *c)
 		return c->fwd_seen;
 	case SECT_METRICS:
 		return c->metrics_seen;
+	case SECT_HEP:
+		return c->hep_seen;
 	default:
 		return c->rewrite_seen[c->rewrite];
 	}
@@ -132,7 +137,7 @@ static int handle_key(struct parse_ctx *c, const char *name, const char *val)
 		sections_with_key(name, SECT_NONE, true, where, sizeof(where));
 		return conf_fail(c, "'%s' is outside any section (put it under %s)",
 			    name, where[0] ? where :
-			    "[sl], [rule NAME], [forward], [rewrite NAME] or [metrics]");
+			    "[sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [hep]");
 	}
 	k = find_key(keys, sects[c->sect].n, name);
 	if (k < 0) {
@@ -256,6 +261,7 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 {
 	const char *close = memchr(p, ']', len), *in, *rest, *nm;
 	size_t in_len, word, nm_len;
+	int sect;
 
 	if (!close)
 		return conf_fail(c, "section header without closing ']'");
@@ -294,19 +300,27 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 		c->sect = SECT_FORWARD;
 		return 0;
 	}
-	if (same_name("metrics", in, in_len)) {
-		if (c->metrics_line)
-			return conf_fail(c, "second [metrics] section (the first is at line %u)",
-				    c->metrics_line);
-		c->metrics_line = c->lineno;
-		c->sect = SECT_METRICS;
+	for (sect = SECT_METRICS; sect <= SECT_HEP; sect++) {
+		/* "[metrics]" -> "metrics" */
+		const char *word_of = sects[sect].under + 1;
+
+		if (strlen(word_of) - 1 != in_len ||
+		    memcmp(word_of, in, in_len))
+			continue;
+		if (c->sect_line[sect])
+			return conf_fail(c, "second %s section (the first is at line %u)",
+					 sects[sect].under, c->sect_line[sect]);
+		c->sect_line[sect] = c->lineno;
+		c->sect = sect;
+		if (sect == SECT_HEP)
+			c->s->hep.enabled = true;
 		return 0;
 	}
 	if (same_name("rule", in, word))
 		return new_rule(c, nm, nm_len);
 	if (same_name("rewrite", in, word))
 		return new_rewrite(c, nm, nm_len);
-	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward], [rewrite NAME] or [metrics])",
+	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [hep])",
 		    (int)in_len, in);
 }
 
@@ -414,6 +428,9 @@ static int finish(struct parse_ctx *c)
 	}
 	if (conf_sl_responder_finish(c))
 		return -1;
+	if (c->sect_line[SECT_HEP] && !c->hep_seen[H_DEST])
+		return conf_fail_at(c, c->sect_line[SECT_HEP],
+				    "[hep] has no 'dest' (the Homer collector: IP:PORT, port 9060 by default)");
 	if (c->fwd_line && !c->fwd_seen[F_VIA])
 		return conf_fail_at(c, c->fwd_line,
 			       "[forward] has no 'via' (our sent-by: the replies whose top Via is this address are forwarded)");

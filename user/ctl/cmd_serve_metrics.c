@@ -274,7 +274,7 @@ static int cmd_serve_metrics(int argc, char **argv)
 			strerror(errno));
 		return CTL_EXIT_ERR;
 	}
-	if (sl_sandbox_enter(SL_SANDBOX_METRICS, &kept_bpf, err, sizeof(err))) {
+	if (sl_sandbox_enter(SL_SANDBOX_METRICS, -1, &kept_bpf, err, sizeof(err))) {
 		fprintf(stderr, "sl-ctl: %s\n", err);
 		MHD_stop_daemon(d);
 		return CTL_EXIT_ERR;

@@ -78,4 +78,10 @@ void sl_answer_frame(const struct sl_engine_cfg *ecfg,
 	 * by xsk_io and folded into failures when reporting */
 	sl_stats_count(st, res.code, res.is_error_reply);
 	out->len = flen;
+	out->req = fi;
+	out->reply_payload_off = hdr;
+	out->reply_payload_len = res.len;
+	out->reply_dport = res.dst_port;
+	out->callid_off = res.callid_off;
+	out->callid_len = res.callid_len;
 }

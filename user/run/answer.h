@@ -19,6 +19,7 @@
 #include <linux/types.h>
 
 #include "sl_xdp_shared.h"
+#include "dp/frame_io.h"
 #include "sip/sl_engine.h"
 
 struct sl_frame_answer {
@@ -26,6 +27,13 @@ struct sl_frame_answer {
 	bool record_window;	/* the caller records this reply-window entry */
 	__u32 window_suffix;
 	__u32 window_key_tag;
+	/* what a copy for Homer needs, when a reply was built (len > 0) */
+	struct frame_info req;	/* the request frame's addresses, ports, payload */
+	size_t reply_payload_off;	/* the reply's SIP message in tx_buf */
+	size_t reply_payload_len;
+	__u16 reply_dport;	/* where the reply goes (host order) */
+	__u32 callid_off;	/* the Call-ID in the request's payload */
+	__u32 callid_len;
 };
 
 void sl_answer_frame(const struct sl_engine_cfg *ecfg,

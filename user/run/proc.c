@@ -95,7 +95,8 @@ static int serve(const char *ifname, const char *pin_dir,
 	}
 	/* everything that needed privileges is done: sockets bound, maps
 	 * open and mapped, run files written */
-	if (sl_sandbox_enter(SL_SANDBOX_RESPONDER, &kept_bpf, err, errlen)) {
+	if (sl_sandbox_enter(SL_SANDBOX_RESPONDER, responder_hep_fd(r),
+			     &kept_bpf, err, errlen)) {
 		sl_run_remove(ifname);
 		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
 			ret = -1;

@@ -14,6 +14,7 @@
 #include "dp/xsk_io.h"
 #include "run/answer.h"
 #include "run/frame_rule.h"
+#include "run/hep_mirror.h"
 #include "run/prepare.h"
 #include "run/responder.h"
 #include "run/run_dir.h"
@@ -27,6 +28,7 @@ struct bank_cfg {
 	struct sl_config cfg;	/* as compiled: a frame without metadata */
 	struct sl_engine_cfg ecfg;
 	struct sl_reply_spec spec[SL_MAX_RULES + 1];
+	struct hep_target hep;	/* [hep]: where copies go, which calls */
 };
 
 struct responder {
@@ -45,6 +47,7 @@ struct responder {
 	struct xsk_io_stats published[SL_MAX_SOCKETS];
 	int cpu[SL_MAX_SOCKETS];	/* each socket's thread's CPU, -1 */
 	__u32 mtu;			/* largest IP packet out; 0 = unknown */
+	struct hep_mirror *hep;		/* HEP3 copies ([hep]) */
 };
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -137,6 +140,8 @@ static size_t handle_frame(void *user, unsigned int sock, const __u8 *frame,
 	/* before the reply goes to the TX ring: its ACK may come at once */
 	if (a.record_window)
 		window_record(r, a.window_suffix, a.window_key_tag);
+	if (a.len)
+		hep_mirror_answer(r->hep, sock, &b->hep, frame, tx_buf, &a);
 	return a.len;
 }
 
@@ -213,6 +218,7 @@ static void bank_set(struct bank_cfg *b, const struct sl_settings *s,
 	b->ecfg.server_len = strlen(b->s.server_header);
 	for (unsigned int i = 0; i <= SL_MAX_RULES; i++)
 		reply_spec_make(&b->s, i, &b->spec[i]);
+	hep_target_make(&b->s.hep, &b->hep);
 }
 
 static int reload_locked(struct responder *r, char *err, size_t errlen)
@@ -247,6 +253,7 @@ static int reload_locked(struct responder *r, char *err, size_t errlen)
 		return fail(err, errlen, "cannot write the configuration maps: %s",
 			    strerror(-ret));
 	__atomic_store_n(&r->cur_bank, idle, __ATOMIC_RELEASE);
+	hep_mirror_set_active(r->hep, s.hep.enabled);
 	return 0;
 }
 
@@ -344,6 +351,14 @@ int responder_open(const char *ifname, const char *pin_dir,
 		responder_close(r);
 		return -1;
 	}
+	/* always, [hep] or not: a reload may add it (the socket cannot be
+	 * made in the sandbox) */
+	if (hep_mirror_open(xsk_io_sockets(r->xio), r->stats, &r->hep, err,
+			    errlen)) {
+		responder_close(r);
+		return -1;
+	}
+	hep_mirror_set_active(r->hep, s->hep.enabled);
 	*out = r;
 	return 0;
 }
@@ -418,10 +433,16 @@ int responder_run(struct responder *r, volatile int *stop,
 	pthread_t t;
 	int ret;
 
+	ret = hep_mirror_start(r->hep, stop);
+	if (ret)
+		return ret;
 	/* pthread_create returns the error, errno is not set */
 	ret = pthread_create(&t, NULL, run_queues, &a);
-	if (ret)
+	if (ret) {
+		*stop = 1;
+		hep_mirror_join(r->hep);
 		return -ret;
+	}
 	while (!*stop) {
 		if (*reload) {
 			*reload = 0;
@@ -434,6 +455,7 @@ int responder_run(struct responder *r, volatile int *stop,
 		nanosleep(&tick, NULL);	/* EINTR on SIGTERM: fine */
 	}
 	pthread_join(t, NULL);
+	hep_mirror_join(r->hep);
 	publish_io_stats(r);
 	return a.ret;
 }
@@ -448,12 +470,18 @@ unsigned int responder_queues(struct responder *r)
 	return xsk_io_queues(r->xio);
 }
 
+int responder_hep_fd(struct responder *r)
+{
+	return hep_mirror_fd(r->hep);
+}
+
 void responder_close(struct responder *r)
 {
 	if (!r)
 		return;
 	if (r->xio)
 		xsk_io_close(r->xio);
+	hep_mirror_close(r->hep);
 	if (r->window)
 		munmap(r->window, r->window_len);
 	if (r->stats)

@@ -2,7 +2,8 @@
 /*
  * The responder: AF_XDP sockets on every queue of the interface, each
  * redirected request answered by the SIP engine, counters and reply-window
- * entries written straight into mmap-ed BPF maps.
+ * entries written straight into mmap-ed BPF maps; HEP3 copies of what is
+ * answered handed to the HEP thread ([hep], run/hep_mirror.h).
  */
 #ifndef SL_RESPONDER_H
 #define SL_RESPONDER_H
@@ -32,6 +33,8 @@ int responder_run(struct responder *r, volatile int *stop,
 int responder_reload(struct responder *r, char *err, size_t errlen);
 const char *responder_mode(struct responder *r);
 unsigned int responder_queues(struct responder *r);
+/* The HEP mirror's UDP socket (the sandbox lets it send on it only). */
+int responder_hep_fd(struct responder *r);
 void responder_close(struct responder *r);
 
 #endif /* SL_RESPONDER_H */

@@ -37,6 +37,8 @@
  *    PR_SET_NAME only: "sl-xdp/q0" in ps and top) and pins itself to its
  *    CPU (sched_setaffinity with pid 0 only: itself, never another
  *    process of the same user);
+ *    the HEP thread (user/run/hep_mirror.c): sendmmsg on its own UDP
+ *    socket only (the fd is in the filter), nanosleep, prctl PR_SET_NAME;
  *    the main loop every 100 ms: each socket's XDP_STATISTICS
  *    (getsockopt) and each queue thread's CPU time (clock_gettime on its
  *    CPU clock), the MTU (socket AF_INET + ioctl
@@ -165,8 +167,8 @@ static int allow_if_arg0(scmp_filter_ctx ctx, int syscall, enum scmp_compare op,
 }
 
 __attribute__((unused))	/* not called in sanitizer builds */
-static int install_filter(enum sl_sandbox_profile profile, char *err,
-			  size_t errlen)
+static int install_filter(enum sl_sandbox_profile profile, int hep_fd,
+			  char *err, size_t errlen)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int ret = ctx ? 0 : -ENOMEM;
@@ -191,6 +193,10 @@ static int install_filter(enum sl_sandbox_profile profile, char *err,
 	if (!ret && profile == SL_SANDBOX_RESPONDER)
 		ret = allow_if_arg0(ctx, SCMP_SYS(prctl), SCMP_CMP_EQ,
 				    PR_SET_NAME, 0);
+	/* the HEP thread: its socket, no other */
+	if (!ret && profile == SL_SANDBOX_RESPONDER && hep_fd >= 0)
+		ret = allow_if_arg0(ctx, SCMP_SYS(sendmmsg), SCMP_CMP_EQ,
+				    hep_fd, 0);
 	if (!ret && profile == SL_SANDBOX_RESPONDER)
 		ret = allow_if_arg0(ctx, SCMP_SYS(sched_setaffinity),
 				    SCMP_CMP_EQ, 0, 0);
@@ -210,8 +216,8 @@ static int install_filter(enum sl_sandbox_profile profile, char *err,
 	return ret ? fail(err, errlen, "seccomp", -ret) : 0;
 }
 
-int sl_sandbox_enter(enum sl_sandbox_profile profile, bool *kept_bpf,
-		     char *err, size_t errlen)
+int sl_sandbox_enter(enum sl_sandbox_profile profile, int hep_fd,
+		     bool *kept_bpf, char *err, size_t errlen)
 {
 	int ret;
 
@@ -226,8 +232,9 @@ int sl_sandbox_enter(enum sl_sandbox_profile profile, bool *kept_bpf,
 	 * calls the responder itself never makes: no filter in those builds
 	 * (capabilities and no_new_privs still apply) */
 	(void)profile;
+	(void)hep_fd;
 	return 0;
 #else
-	return install_filter(profile, err, errlen);
+	return install_filter(profile, hep_fd, err, errlen);
 #endif
 }

@@ -27,9 +27,10 @@ enum sl_sandbox_profile {
  * process without CAP_BPF (before 6.5 with
  * kernel.unprivileged_bpf_disabled set), the one capability kept is
  * CAP_BPF, found out by a child that drops everything and tries a map of
- * its own; *kept_bpf tells which.  0, or -1 with err set.
+ * its own; *kept_bpf tells which.  hep_fd: the responder's HEP socket,
+ * the only fd it may sendmmsg() on (-1: none).  0, or -1 with err set.
  */
-int sl_sandbox_enter(enum sl_sandbox_profile profile, bool *kept_bpf,
-		     char *err, size_t errlen);
+int sl_sandbox_enter(enum sl_sandbox_profile profile, int hep_fd,
+		     bool *kept_bpf, char *err, size_t errlen);
 
 #endif /* SL_RUN_SANDBOX_H */

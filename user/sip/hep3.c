@@ -18,14 +18,18 @@ static void put_chunk(struct hep3_out *o, __u16 type, const void *val,
 		o->full = 1;
 		return;
 	}
-	o->p[o->len++] = 0;		/* vendor 0: generic */
-	o->p[o->len++] = 0;
-	o->p[o->len++] = type >> 8;
-	o->p[o->len++] = type & 0xff;
-	o->p[o->len++] = n >> 8;
-	o->p[o->len++] = n & 0xff;
-	memcpy(o->p + o->len, val, len);
-	o->len += len;
+	if (o->p) {
+		__u8 *c = o->p + o->len;
+
+		c[0] = 0;		/* vendor 0: generic */
+		c[1] = 0;
+		c[2] = type >> 8;
+		c[3] = type & 0xff;
+		c[4] = n >> 8;
+		c[5] = n & 0xff;
+		memcpy(c + HEP3_CHUNK_HDR_LEN, val, len);
+	}
+	o->len += n;
 }
 
 static void put_u8(struct hep3_out *o, __u16 type, __u8 v)
@@ -75,8 +79,10 @@ size_t sl_hep3_encode(const struct sl_hep3_event *ev, __u8 *out, size_t cap)
 	put_chunk(&o, HEP3_PAYLOAD, ev->payload, ev->payload_len);
 	if (o.full)
 		return 0;
-	memcpy(out, "HEP3", 4);
-	out[4] = o.len >> 8;
-	out[5] = o.len & 0xff;
+	if (out) {
+		memcpy(out, "HEP3", 4);
+		out[4] = o.len >> 8;
+		out[5] = o.len & 0xff;
+	}
 	return o.len;
 }

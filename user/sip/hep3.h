@@ -54,7 +54,8 @@ struct sl_hep3_event {
 
 /* The packet for ev in out: its length, or 0 if it needs more than cap
  * (or than HEP3_MAX_LEN) bytes or ev is not valid (family, auth key
- * longer than HEP3_AUTH_KEY_MAX). */
+ * longer than HEP3_AUTH_KEY_MAX).  out = NULL: only the length (the
+ * room to reserve), nothing written. */
 size_t sl_hep3_encode(const struct sl_hep3_event *ev, __u8 *out, size_t cap);
 
 #endif /* SL_SIP_HEP3_H */

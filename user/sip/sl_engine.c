@@ -64,6 +64,10 @@ int sl_engine_answer(const struct sl_engine_cfg *cfg,
 
 	sl_reply_decide(cfg, spec, req, req_len, src, &m, &d);
 	result_from(&d, res);
+	if (m.callid.off != SIP_NONE && m.callid.off + m.callid.len <= req_len) {
+		res->callid_off = m.callid.off;
+		res->callid_len = m.callid.len;
+	}
 	if (d.outcome != SL_OUT_REPLY)
 		return 0;
 

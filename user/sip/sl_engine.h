@@ -136,6 +136,8 @@ struct sl_result {
 	const char *reason;	/* reason phrase sent (static or spec's) */
 	size_t reason_len;
 	bool added_tag;		/* our to-tag is in the reply */
+	__u32 callid_off;	/* the request's Call-ID value (HEP's correlation */
+	__u32 callid_len;	/* id); callid_len 0: none */
 };
 
 /*
