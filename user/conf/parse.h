@@ -21,6 +21,7 @@ enum sect {
 	SECT_FORWARD,
 	SECT_REWRITE,
 	SECT_METRICS,
+	SECT_BAN,
 	SECT_N,
 };
 
@@ -75,6 +76,14 @@ enum metrics_key_idx {
 	M_N,
 };
 
+enum ban_key_idx {
+	B_RATE,
+	B_BURST,
+	B_TIME,
+	B_TRUSTED,
+	B_N,
+};
+
 enum rewrite_key_idx {
 	W_CODE,
 	W_REPLY,
@@ -97,12 +106,14 @@ struct parse_ctx {
 	unsigned sl_line;		/* line of [sl], 0 = not seen */
 	unsigned fwd_line;		/* line of [forward], 0 = not seen */
 	unsigned metrics_line;		/* line of [metrics], 0 = not seen */
+	unsigned ban_line;		/* line of [ban], 0 = not seen */
 	bool tag_addr_has_port;
 	/* Line where each key was first given, 0 = not given. */
 	unsigned sl_seen[K_SL_N];
 	unsigned rule_seen[SL_MAX_RULES][R_N];
 	unsigned fwd_seen[F_N];
 	unsigned metrics_seen[M_N];
+	unsigned ban_seen[B_N];
 	unsigned rewrite_seen[SL_MAX_REWRITES][W_N];
 	/* method lines of each rule so far (keys_rule.c) */
 	__u64 method_bits[SL_MAX_RULES];	/* bit per method number */
@@ -140,6 +151,7 @@ extern const struct key_def conf_rule_keys[R_N];
 extern const struct key_def conf_fwd_keys[F_N];
 extern const struct key_def conf_rewrite_keys[W_N];
 extern const struct key_def conf_metrics_keys[M_N];
+extern const struct key_def conf_ban_keys[B_N];
 
 /* ---- errors: "FILE:LINE: what", the first one only ---- */
 __attribute__((format(printf, 3, 0)))

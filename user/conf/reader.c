@@ -49,6 +49,8 @@ void sl_settings_defaults(struct sl_settings *s)
 	s->burst = SL_BURST_DEFAULT;
 	s->fwd_rate_limit = SL_FWD_RATE_DEFAULT;
 	s->fwd_burst = SL_FWD_BURST_DEFAULT;
+	s->ban_rate = SL_BAN_RATE_DEFAULT;
+	s->ban_burst = SL_BAN_BURST_DEFAULT;
 }
 
 /* What handle_key() needs to know about each kind of section. */
@@ -62,6 +64,7 @@ static const struct {
 	[SECT_RULE]	= { "a [rule NAME] section", "[rule NAME]", conf_rule_keys, R_N },
 	[SECT_FORWARD]	= { "[forward]", "[forward]", conf_fwd_keys, F_N },
 	[SECT_METRICS]	= { "[metrics]", "[metrics]", conf_metrics_keys, M_N },
+	[SECT_BAN]	= { "[ban]", "[ban]", conf_ban_keys, B_N },
 	[SECT_REWRITE]	= { "a [rewrite NAME] section", "[rewrite NAME]",
 			    conf_rewrite_keys, W_N },
 };
@@ -113,6 +116,8 @@ static unsigned *section_seen(struct parse_ctx *c)
 		return c->fwd_seen;
 	case SECT_METRICS:
 		return c->metrics_seen;
+	case SECT_BAN:
+		return c->ban_seen;
 	default:
 		return c->rewrite_seen[c->rewrite];
 	}
@@ -132,7 +137,7 @@ static int handle_key(struct parse_ctx *c, const char *name, const char *val)
 		sections_with_key(name, SECT_NONE, true, where, sizeof(where));
 		return conf_fail(c, "'%s' is outside any section (put it under %s)",
 			    name, where[0] ? where :
-			    "[sl], [rule NAME], [forward], [rewrite NAME] or [metrics]");
+			    "[sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [ban]");
 	}
 	k = find_key(keys, sects[c->sect].n, name);
 	if (k < 0) {
@@ -302,11 +307,21 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 		c->sect = SECT_METRICS;
 		return 0;
 	}
+	if (same_name("ban", in, in_len)) {
+		if (c->ban_line)
+			return conf_fail(c, "second [ban] section (the first is at line %u)",
+				    c->ban_line);
+		c->ban_line = c->lineno;
+		c->s->dp.ban.enabled = 1;
+		c->s->dp.ban.time_ns = SL_BAN_TIME_DEFAULT_NS;
+		c->sect = SECT_BAN;
+		return 0;
+	}
 	if (same_name("rule", in, word))
 		return new_rule(c, nm, nm_len);
 	if (same_name("rewrite", in, word))
 		return new_rewrite(c, nm, nm_len);
-	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward], [rewrite NAME] or [metrics])",
+	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [ban])",
 		    (int)in_len, in);
 }
 

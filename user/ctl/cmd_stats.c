@@ -81,26 +81,6 @@ static int read_snapshot(const struct sl_maps *m, const char *ifname,
 	return 0;
 }
 
-/* s as the inside of a JSON string or a Prometheus label value: both
- * escape backslash and double quote; JSON also control characters,
- * Prometheus newlines.  An interface name is no path or quote today, but
- * a name is text that reached us from outside. */
-static void print_escaped(FILE *out, const char *s, bool json)
-{
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '\\' || ch == '"')
-			fprintf(out, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", out);
-		else if (json && ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-}
-
 /* A Prometheus metric name: sl_xdp_GROUP_NAME, lower case (Kamailio's
  * received_ACKs becomes received_acks), then the suffix. */
 static void print_metric_name(FILE *out, const char *group, const char *name,
@@ -142,7 +122,7 @@ static void print_counter(FILE *out, enum ctl_stats_format fmt, const char *ifna
 	} else if (fmt == CTL_FMT_PROM) {
 		print_prom_family(out, group, name, help);
 		print_metric_name(out, group, name, "_total{interface=\"");
-		print_escaped(out, ifname, false);
+		ctl_print_escaped(out, ifname, false);
 		fprintf(out, "\"} %llu\n", (unsigned long long)v);
 	} else {
 		fprintf(out, "%s:%s = %llu\n", group, name, (unsigned long long)v);
@@ -225,7 +205,7 @@ static void print_queues(FILE *out, enum ctl_stats_format fmt,
 			for (unsigned int i = 0; i < s->n_slots; i++) {
 				print_metric_name(out, "queue", queue_counters[c].name,
 						  "_total{interface=\"");
-				print_escaped(out, ifname, false);
+				ctl_print_escaped(out, ifname, false);
 				fprintf(out, "\",queue=\"%u\",socket=\"%u\"} %llu\n",
 					i / s->per_queue, i % s->per_queue,
 					(unsigned long long)queue_value(&queue_counters[c],
@@ -268,13 +248,13 @@ static void print_hits(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 			continue;
 		if (fmt == CTL_FMT_JSON) {
 			fprintf(out, "%s{\"index\":%d,\"name\":\"", sep, i);
-			print_escaped(out, names[i], true);
+			ctl_print_escaped(out, names[i], true);
 			fprintf(out, "\",\"hits\":%llu}", (unsigned long long)hits[i]);
 		} else if (fmt == CTL_FMT_PROM) {
 			fprintf(out, "sl_xdp_%s_hits_total{interface=\"", kind);
-			print_escaped(out, ifname, false);
+			ctl_print_escaped(out, ifname, false);
 			fprintf(out, "\",%s=\"", kind);
-			print_escaped(out, names[i], false);
+			ctl_print_escaped(out, names[i], false);
 			fprintf(out, "\",index=\"%d\"} %llu\n", i,
 			       (unsigned long long)hits[i]);
 		} else {
@@ -290,7 +270,7 @@ static void print_stats(FILE *out, enum ctl_stats_format fmt, const char *ifname
 {
 	if (fmt == CTL_FMT_JSON) {
 		fputs("{\"interface\":\"", out);
-		print_escaped(out, ifname, true);
+		ctl_print_escaped(out, ifname, true);
 		fputs("\",", out);
 	}
 	print_counters(out, fmt, ifname, s);
