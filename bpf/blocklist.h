@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The live blocklist (include/sl_block.h): one LPM lookup per datagram
- * in the trie of its family; a match that has not expired drops it.  The
- * cost of a miss is that lookup, whatever the number of entries (a trie
- * walk, at most 32 or 128 levels deep).
+ * The live blocklist (include/sl_block.h): a bit of the pre-filter, then,
+ * if it is set, one LPM lookup in the trie of the datagram's family; a
+ * match that has not expired drops it.  A miss costs one or two array
+ * loads, and a trie walk (at most 32 or 128 levels) only when another
+ * entry shares the source's IPv4 /24 or IPv6 /48 hash bit.
  */
 #ifndef SL_BLOCKLIST_H
 #define SL_BLOCKLIST_H
@@ -14,9 +15,37 @@
 #include "net/packet.h"
 #include "maps.h"
 
+/* The pre-filter word and bit of the source; NULL: no such word. */
+static __always_inline __u64 *block_bit(const struct pkt *p, __u64 *bit)
+{
+	__u32 i, k;
+
+	if (p->family == 4) {
+		i = bpf_ntohl((__u32)p->src[0]) >> 8;	/* the /24 */
+		k = i >> 6;
+	} else {
+		i = sl_block_bit6(p->src[0]);
+		k = SL_BLOCK_WORDS4 + (i >> 6);
+	}
+	*bit = 1ULL << (i & 63);
+	return bpf_map_lookup_elem(&sl_block_bits, &k);
+}
+
 /* The entry whose prefix holds the source, or NULL. */
 static __always_inline struct sl_block_entry *block_find(const struct pkt *p)
 {
+	__u32 short6 = SL_BLOCK_V6_SHORT;
+	__u64 *w, bit;
+
+	w = block_bit(p, &bit);
+	if (w && !(*w & bit)) {
+		/* IPv6: unless an entry is shorter than /48 */
+		if (p->family == 4)
+			return NULL;
+		w = bpf_map_lookup_elem(&sl_block_bits, &short6);
+		if (w && !*w)
+			return NULL;
+	}
 	if (p->family == 4) {
 		struct sl_block_key4 k = { .prefixlen = 32 };
 
@@ -55,6 +84,12 @@ static __always_inline long block_ban(const struct pkt *p, __u64 now,
 		.added_ns = now,
 		.reason = SL_BLOCK_BAN,
 	};
+	__u64 *w, bit;
+
+	/* the pre-filter first: an entry without its bit would not match */
+	w = block_bit(p, &bit);
+	if (w)
+		__sync_fetch_and_or(w, bit);
 
 	if (p->family == 4) {
 		struct sl_block_key4 k = { .prefixlen = 32 };

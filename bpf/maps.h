@@ -187,6 +187,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_block6 SEC(".maps");
 
+/* The blocklist's pre-filter (include/sl_block.h), mmap-ed by sl-ctl. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_BLOCK_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_block_bits SEC(".maps");
+
 /* Comments of blocklist entries, by prefix; the XDP program does not
  * touch it. */
 struct {

@@ -25,6 +25,7 @@
 
 static __u8 frame[FRAME_MAX];
 static struct fx_result res;
+static struct sl_block blk;	/* the fixture's maps, pre-filter mapped */
 
 static size_t options_frame(const struct frame_spec *fs, int n)
 {
@@ -70,7 +71,7 @@ static void block(const char *text, __u64 expires)
 	struct sl_block_pfx p;
 
 	pfx(text, &p);
-	assert_int_equal(sl_block_put(&fx.maps, &p, &e, "test"), 0);
+	assert_int_equal(sl_block_put(&blk, &p, &e, "test"), 0);
 }
 
 static __u64 hits(const char *text)
@@ -92,7 +93,9 @@ static void setup(const char *extra)
 	assert_int_equal(fx_config(FX_SL "%s[rule options]\nmethod = OPTIONS\n"
 				   "reply = 200 OK\n", extra), 0);
 	assert_int_equal(fx_reset(), 0);
-	assert_int_equal(sl_block_flush(&fx.maps, &n), 0);
+	if (!blk.bits)
+		assert_int_equal(sl_block_open(&blk, &fx.maps), 0);
+	assert_int_equal(sl_block_flush(&blk, &n), 0);
 }
 
 static void test_blocked_v4_v6_and_miss(void **state)
@@ -115,6 +118,36 @@ static void test_blocked_v4_v6_and_miss(void **state)
 	assert_int_equal(c.redirect_fallback, 2);	/* the misses, answered */
 	assert_int_equal(hits("198.18.0.0/28"), 2);
 	assert_int_equal(hits("2001:2:0:5::/64"), 1);
+}
+
+/* Prefixes shorter than the pre-filter's /24 (IPv4) and /48 (IPv6) set
+ * all their bits; an entry removed leaves its bit, which costs a lookup
+ * but drops nothing. */
+static void test_short_prefixes_and_stale_bits(void **state)
+{
+	struct sl_block_pfx p;
+	struct sl_dp_counters c;
+
+	(void)state;
+	setup("");
+	block("198.18.0.0/15", 0);
+	block("2001:2::/32", 0);
+	assert_int_equal(send_from(4, 0xc6130405, NULL, 1), XDP_DROP);	/* 198.19.4.5 */
+	assert_int_equal(send_from(4, 0xc612ff01, NULL, 2), XDP_DROP);
+	assert_int_equal(send_from(6, 0, "2001:2:ffff:1::5", 3), XDP_DROP);
+	pfx("198.18.0.0/15", &p);
+	assert_int_equal(sl_block_del(&fx.maps, &p), 0);
+	pfx("2001:2::/32", &p);
+	assert_int_equal(sl_block_del(&fx.maps, &p), 0);
+	assert_true(blk.bits[(0xc61304u >> 6)] != 0);	/* stays set */
+	assert_int_equal(send_from(4, 0xc6130405, NULL, 4), XDP_PASS);
+	assert_int_equal(send_from(6, 0, "2001:2:ffff:1::5", 5), XDP_PASS);
+	assert_int_equal(fx_counters(&c), 0);
+	assert_int_equal(c.blocked, 3);
+	/* flush clears the pre-filter */
+	setup("");
+	assert_int_equal(blk.bits[(0xc61304u >> 6)], 0);
+	assert_int_equal(blk.bits[SL_BLOCK_V6_SHORT], 0);
 }
 
 /* The longest prefix wins; an entry that expired no longer matches. */
@@ -263,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocked_v4_v6_and_miss),
 		cmocka_unit_test(test_expiry),
+		cmocka_unit_test(test_short_prefixes_and_stale_bits),
 		cmocka_unit_test(test_fragments_and_src_only),
 		cmocka_unit_test(test_ban),
 		cmocka_unit_test(test_trusted),

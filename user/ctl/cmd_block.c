@@ -143,7 +143,7 @@ fail:
 	return -1;
 }
 
-static int block_import(const struct sl_maps *m, const char *path,
+static int block_import(const struct sl_block *b, const char *path,
 			const struct sl_block_entry *e, const char *note)
 {
 	struct sl_block_pfx *v = NULL;
@@ -153,7 +153,7 @@ static int block_import(const struct sl_maps *m, const char *path,
 
 	if (read_list(path, &v, &n))
 		return CTL_EXIT_ERR;
-	ret = sl_block_put_all(m, v, n, e, note, &failed);
+	ret = sl_block_put_all(b, v, n, e, note, &failed);
 	if (ret) {
 		sl_block_format(&v[failed], pfx, sizeof(pfx));
 		fprintf(stderr, "sl-ctl: %s: cannot add %s (%s%s): nothing imported\n",
@@ -188,6 +188,7 @@ static int cmd_block(int argc, char **argv)
 	bool json = false, want_arg;
 	struct sl_block_pfx p;
 	struct sl_maps m;
+	struct sl_block b;
 	char err[160], pfx[64];
 	int opt, ret;
 
@@ -242,6 +243,13 @@ static int cmd_block(int argc, char **argv)
 	}
 	if (ctl_open_iface(ifname, &m))
 		return CTL_EXIT_ERR;
+	ret = sl_block_open(&b, &m);
+	if (ret) {
+		fprintf(stderr, "sl-ctl: cannot map the blocklist's pre-filter of %s: %s\n",
+			ifname, strerror(-ret));
+		sl_maps_close(&m);
+		return CTL_EXIT_ERR;
+	}
 	e.added_ns = sl_block_now();
 	e.expires_ns = ttl ? e.added_ns + ttl : 0;
 	ret = 0;
@@ -249,11 +257,11 @@ static int cmd_block(int argc, char **argv)
 		ret = block_list(&m, json);
 	} else if (!strcmp(sub, "import")) {
 		e.reason = SL_BLOCK_IMPORT;
-		ret = block_import(&m, argv[optind + 2], &e, comment);
+		ret = block_import(&b, argv[optind + 2], &e, comment);
 	} else if (!strcmp(sub, "flush")) {
 		unsigned long n;
 
-		if (sl_block_flush(&m, &n)) {
+		if (sl_block_flush(&b, &n)) {
 			fprintf(stderr, "sl-ctl: cannot flush the blocklist: %s\n",
 				strerror(errno));
 			ret = CTL_EXIT_ERR;
@@ -263,7 +271,7 @@ static int cmd_block(int argc, char **argv)
 	} else {
 		sl_block_format(&p, pfx, sizeof(pfx));
 		if (!strcmp(sub, "add"))
-			ret = sl_block_put(&m, &p, &e, comment);
+			ret = sl_block_put(&b, &p, &e, comment);
 		else
 			ret = sl_block_del(&m, &p);
 		if (ret == -ENOENT)
@@ -275,6 +283,7 @@ static int cmd_block(int argc, char **argv)
 				ret == -E2BIG ? " (the blocklist or its comments are full)" : "");
 		ret = ret ? CTL_EXIT_ERR : 0;
 	}
+	sl_block_close(&b);
 	sl_maps_close(&m);
 	return ret;
 }

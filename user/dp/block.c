@@ -5,9 +5,57 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 
 #include "dp/block.h"
+
+int sl_block_open(struct sl_block *b, const struct sl_maps *m)
+{
+	__u32 words;
+
+	b->m = m;
+	b->bits = sl_maps_mmap(m, SL_M_BLOCK_BITS, &words, &b->len);
+	if (!b->bits)
+		return -errno ? -errno : -EINVAL;
+	if (words != SL_BLOCK_WORDS) {
+		sl_block_close(b);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+void sl_block_close(struct sl_block *b)
+{
+	if (b->bits)
+		munmap(b->bits, b->len);
+	b->bits = NULL;
+}
+
+static void set_bit(__u64 *bits, __u32 i)
+{
+	__atomic_fetch_or(&bits[i >> 6], 1ULL << (i & 63), __ATOMIC_SEQ_CST);
+}
+
+/* The pre-filter bits of a prefix (include/sl_block.h). */
+static void set_bits(const struct sl_block *b, const struct sl_block_pfx *p)
+{
+	if (p->family == 4) {
+		__u32 a = (__u32)p->addr[0] << 24 | (__u32)p->addr[1] << 16 |
+			  (__u32)p->addr[2] << 8 | p->addr[3];
+		__u32 first = a >> 8, n = p->plen >= 24 ? 1 : 1u << (24 - p->plen);
+
+		for (__u32 i = 0; i < n; i++)
+			set_bit(b->bits, first + i);
+	} else if (p->plen < 48) {
+		__atomic_store_n(&b->bits[SL_BLOCK_V6_SHORT], 1, __ATOMIC_SEQ_CST);
+	} else {
+		__u64 first8;
+
+		memcpy(&first8, p->addr, 8);
+		set_bit(b->bits, SL_BLOCK_WORDS4 * 64 + sl_block_bit6(first8));
+	}
+}
 
 __u64 sl_block_now(void)
 {
@@ -106,14 +154,16 @@ int sl_block_get(const struct sl_maps *m, const struct sl_block_pfx *p,
 	return bpf_map_lookup_elem(fd, &k, e) ? -errno : 0;
 }
 
-int sl_block_put(const struct sl_maps *m, const struct sl_block_pfx *p,
+int sl_block_put(const struct sl_block *b, const struct sl_block_pfx *p,
 		 const struct sl_block_entry *e, const char *note)
 {
+	const struct sl_maps *m = b->m;
 	struct sl_block_note_key nk;
 	struct sl_block_note n = { 0 };
 	struct sl_block_key6 k;
 	int fd = trie_of(m, p, &k);
 
+	set_bits(b, p);
 	note_key(p, &nk);
 	if (note && *note) {
 		snprintf(n.text, sizeof(n.text), "%s", note);
@@ -191,8 +241,14 @@ int sl_block_walk(const struct sl_maps *m, sl_block_fn fn, void *arg)
 	return 0;
 }
 
-int sl_block_flush(const struct sl_maps *m, unsigned long *n)
+int sl_block_flush(const struct sl_block *b, unsigned long *n)
 {
+	const struct sl_maps *m = b->m;
+
+	/* the bits first: a ban written while the tries are emptied keeps
+	 * the bit it sets after this */
+	for (__u32 i = 0; i < SL_BLOCK_WORDS; i++)
+		__atomic_store_n(&b->bits[i], 0, __ATOMIC_SEQ_CST);
 	*n = 0;
 	for (int f = 0; f < 2; f++) {
 		int fd = m->fd[f ? SL_M_BLOCK6 : SL_M_BLOCK4];
@@ -224,10 +280,11 @@ struct prior {
 	int had;
 };
 
-int sl_block_put_all(const struct sl_maps *m, const struct sl_block_pfx *list,
+int sl_block_put_all(const struct sl_block *b, const struct sl_block_pfx *list,
 		     size_t n, const struct sl_block_entry *e, const char *note,
 		     size_t *failed)
 {
+	const struct sl_maps *m = b->m;
 	struct prior *old = calloc(n ? n : 1, sizeof(*old));
 	size_t i;
 	int ret = 0;
@@ -240,7 +297,7 @@ int sl_block_put_all(const struct sl_maps *m, const struct sl_block_pfx *list,
 		old[i].had = !sl_block_get(m, &list[i], &old[i].e);
 		note_key(&list[i], &nk);
 		bpf_map_lookup_elem(m->fd[SL_M_BLOCK_NOTE], &nk, &old[i].n);
-		ret = sl_block_put(m, &list[i], e, note);
+		ret = sl_block_put(b, &list[i], e, note);
 		if (ret)
 			break;
 	}
@@ -249,7 +306,7 @@ int sl_block_put_all(const struct sl_maps *m, const struct sl_block_pfx *list,
 		/* back to what was there, the failed one included */
 		for (size_t j = 0; j <= i && j < n; j++) {
 			if (old[j].had)
-				sl_block_put(m, &list[j], &old[j].e, old[j].n.text);
+				sl_block_put(b, &list[j], &old[j].e, old[j].n.text);
 			else
 				sl_block_del(m, &list[j]);
 		}

@@ -75,6 +75,7 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_BLOCK6] = bpf_map__fd(skel->maps.sl_block6);
 	m->fd[SL_M_BLOCK_NOTE] = bpf_map__fd(skel->maps.sl_block_note);
 	m->fd[SL_M_SRC] = bpf_map__fd(skel->maps.sl_src);
+	m->fd[SL_M_BLOCK_BITS] = bpf_map__fd(skel->maps.sl_block_bits);
 }
 
 /* the program's maps: the pinned ones, scratch, rate limits, .rodata */
