@@ -15,6 +15,7 @@
 #include <bpf/bpf_helpers.h>
 #include "sl_xdp_shared.h"
 #include "net/packet.h"
+#include "net/prefix.h"
 #include "maps.h"
 #include "ratelimit.h"
 #include "blocklist.h"
@@ -23,19 +24,7 @@
 static __always_inline int ban_trusted(const struct sl_ban_config *b,
 				       const struct pkt *p)
 {
-	int i, hit = 0;
-
-#pragma unroll
-	for (i = 0; i < SL_BAN_TRUSTED; i++) {
-		const struct sl_prefix *pf = &b->trusted[i];
-		const __u64 *a = (const __u64 *)pf->addr;
-		const __u64 *m = (const __u64 *)pf->mask;
-
-		if (i < b->n_trusted && pf->family == p->family &&
-		    (p->src[0] & m[0]) == a[0] && (p->src[1] & m[1]) == a[1])
-			hit = 1;
-	}
-	return hit;
+	return src_in_prefixes(b->trusted, b->n_trusted, SL_BAN_TRUSTED, p);
 }
 
 /* Counts the datagram for its source; 1 if the source is over the ban
