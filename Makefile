@@ -12,7 +12,7 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
 	      -Wno-unused-parameter -Iinclude -I. -Ibpf
-LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lseccomp -lmicrohttpd -lpthread
+LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lseccomp -lmicrohttpd -ljson-c -lpthread
 TEST_LIBS := $(LIBS) -lcmocka
 
 # The version lives in one place: VERSION (one line).  sl-ctl --version
@@ -50,7 +50,7 @@ BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPFT_SRCS))
 TEST_HELPERS := tests/bpf/frame.c tests/bpf/fixture_env.c
 
 DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
-	     libinih-dev libcmocka-dev libmd-dev libseccomp-dev libmicrohttpd-dev pkg-config make gcc \
+	     libinih-dev libcmocka-dev libmd-dev libseccomp-dev libmicrohttpd-dev libjson-c-dev pkg-config make gcc \
 	     iproute2 ethtool tshark python3-scapy python3-prometheus-client sip-tester kamailio \
 	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq \
 	     debhelper lintian debootstrap

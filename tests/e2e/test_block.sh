@@ -4,15 +4,15 @@
 # The live blocklist and automatic bans (issue 16 items 1-2), with real
 # traffic between two namespaces: sl-ctl block add / del / list / flush,
 # an entry with --ttl that stops matching and is swept by the responder,
-# import of a plain list (all or nothing: a bad line refuses the whole
-# file with its line number), the list kept over a reload, a flood that
+# import of a plain list and of an APIBAN answer (all or nothing: a bad
+# line refuses the whole file with its line number), the list kept over a reload, a flood that
 # gets its source banned for [ban] time and the ban lifted after it, a
 # trusted source never banned, and sl-ctl top.
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/sl.sh"
-tap_plan 32
+tap_plan 41
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 
@@ -92,9 +92,65 @@ check "a bad line refuses the whole file with its line number (exit 1)" \
 	bash -c "[ $rc = 1 ] && grep -q 'bad.txt:3: .*not-an-address.*nothing imported' '$work/out'"
 check "... and nothing of it was added" test "$(listed 'len(d)')" = 4
 
+# --- import: an APIBAN answer
+printf '{"ipaddress":["198.18.6.1","198.18.6.2","2001:2:0:3::5"],"ID":"1234567"}\n' > "$work/apiban.json"
+blk import "$work/apiban.json" --ttl 1h > "$work/out" 2>&1; rc=$?
+check "import of an APIBAN answer: its ID printed for the next query" \
+	bash -c "[ $rc = 0 ] && grep -qx 'apiban ID: 1234567' '$work/out' && grep -q 'imported 3 prefix' '$work/out'"
+check "its addresses are listed as hosts, with the ttl" \
+	test "$(listed 'sorted((e["prefix"], e["expires_in_s"] > 3500) for e in d if e["prefix"].startswith(("198.18.6.", "2001:2:0:3:")))')" = \
+	"[('198.18.6.1/32', True), ('198.18.6.2/32', True), ('2001:2:0:3::5/128', True)]"
+printf '{"ipaddress":["no new bans"], "ID":"none"}' > "$work/none.json"
+check "APIBAN's 'no new bans' imports nothing, and is no error" \
+	bash -c "nsenter --net=/run/netns/$NS_S $SLCTL block $IF_S import '$work/none.json' | grep -q 'imported 0 prefix'"
+printf '{"ipaddress":["198.18.7.1","198.18.7.300"],"ID":"9"}' > "$work/badban.json"
+blk import "$work/badban.json" > "$work/out" 2>&1; rc=$?
+check "an APIBAN answer with a bad address is refused whole, the entry named (exit 1)" \
+	bash -c "[ $rc = 1 ] && grep -q 'badban.json: ipaddress\[1\]: .*198.18.7.300.*nothing imported' '$work/out' && ! grep -q 'apiban ID' '$work/out'"
+printf '{"ipaddress":["198.18.7.1"' > "$work/cut.json"
+blk import "$work/cut.json" > "$work/out" 2>&1; rc=$?
+check "a cut-off JSON answer is refused (exit 1)" \
+	bash -c "[ $rc = 1 ] && grep -q 'cut.json: not an APIBAN answer' '$work/out'"
+check "... and neither added anything" test "$(listed 'len(d)')" = 7
+
+# --- the APIBAN feeder example (packaging/apiban), with curl stubbed:
+# it asks from the last ID, follows the IDs until "none", keeps the last
+mkdir -p "$work/bin" "$work/state"
+echo testkey > "$work/key"
+cat > "$work/bin/curl" <<STUB
+#!/bin/sh
+# the stub of the feeder's curl: answers from files by the ID asked for
+for a; do url=\$a; done
+echo "\$url" >> "$work/urls"
+case "\$url" in
+*/testkey/banned/100) body='{"ipaddress":["198.18.8.1"],"ID":"200"}' ;;
+*/testkey/banned/200) body='{"ipaddress":["198.18.8.2"],"ID":"300"}' ;;
+*) body='{"ipaddress":["no new bans"],"ID":"none"}' ;;
+esac
+while [ \$# -gt 0 ]; do [ "\$1" = -o ] && out=\$2; shift; done
+printf '%s' "\$body" > "\$out"
+STUB
+chmod +x "$work/bin/curl"
+ln -s "$SLCTL" "$work/bin/sl-ctl"
+feeder() {
+	nsenter --net="/run/netns/$NS_S" -- env PATH="$work/bin:$PATH" \
+		SL_XDP_APIBAN_KEY="$work/key" SL_XDP_APIBAN_STATE="$work/state" \
+		sh "$SL_ROOT/packaging/apiban/sl-xdp-apiban" "$IF_S"
+}
+feeder > "$work/feeder.out" 2>&1; rc=$?
+check "the feeder imports each page and keeps the last ID" \
+	bash -c "[ $rc = 0 ] && [ \"\$(cat '$work/state/apiban.$IF_S.id')\" = 300 ]"
+check "... both pages' addresses are blocked" \
+	test "$(listed 'sorted(e["prefix"] for e in d if e["prefix"].startswith("198.18.8."))')" = \
+	"['198.18.8.1/32', '198.18.8.2/32']"
+feeder > /dev/null 2>&1
+check "the next run asks from the kept ID" test "$(tail -1 "$work/urls" | sed 's|.*/banned/||')" = 300
+blk del 198.18.8.1 > /dev/null
+blk del 198.18.8.2 > /dev/null
+
 # --- reload keeps the list
 check "reload" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/a.conf"
-check "the list survives the reload" test "$(listed 'len(d)')" = 4
+check "the list survives the reload" test "$(listed 'len(d)')" = 7
 blk flush > /dev/null
 
 # --- a flood: banned for [ban] time, then lifted

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl/block_feed.h"
 #include "ctl/ctl.h"
 #include "dp/block.h"
 
@@ -79,70 +80,6 @@ static int block_list(const struct sl_maps *m, bool json)
 	return 0;
 }
 
-/* The prefixes of a file, one a line, '#' comments (import_json.c reads
- * the APIBAN form).  0, or -1 with "FILE:LINE: why" on stderr. */
-static int read_list(const char *path, struct sl_block_pfx **out, size_t *n)
-{
-	FILE *f = fopen(path, "r");
-	struct sl_block_pfx *v = NULL;
-	size_t cap = 0, line_no = 0;
-	char *line = NULL;
-	size_t line_cap = 0;
-	ssize_t len;
-
-	*n = 0;
-	if (!f) {
-		fprintf(stderr, "sl-ctl: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((len = getline(&line, &line_cap, f)) >= 0) {
-		char *s = line, *hash = strchr(line, '#'), err[160];
-		size_t l;
-
-		line_no++;
-		if (hash)
-			*hash = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
-		l = strlen(s);
-		while (l && (s[l - 1] == ' ' || s[l - 1] == '\t' ||
-			     s[l - 1] == '\n' || s[l - 1] == '\r'))
-			l--;
-		if (!l)
-			continue;
-		if (*n == cap) {
-			struct sl_block_pfx *nv;
-
-			cap = cap ? cap * 2 : 1024;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				fprintf(stderr, "sl-ctl: %s: out of memory\n", path);
-				goto fail;
-			}
-			v = nv;
-		}
-		if (sl_block_parse(s, l, &v[*n], err, sizeof(err))) {
-			fprintf(stderr, "sl-ctl: %s:%zu: %s: nothing imported\n",
-				path, line_no, err);
-			goto fail;
-		}
-		(*n)++;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "sl-ctl: %s: %s\n", path, strerror(errno));
-		goto fail;
-	}
-	free(line);
-	fclose(f);
-	*out = v;
-	return 0;
-fail:
-	free(line);
-	free(v);
-	fclose(f);
-	return -1;
-}
-
 static int block_import(const struct sl_block *b, const char *path,
 			const struct sl_block_entry *e, const char *note)
 {
@@ -151,7 +88,7 @@ static int block_import(const struct sl_block *b, const char *path,
 	char pfx[64];
 	int ret;
 
-	if (read_list(path, &v, &n))
+	if (ctl_block_read_feed(path, &v, &n))
 		return CTL_EXIT_ERR;
 	ret = sl_block_put_all(b, v, n, e, note, &failed);
 	if (ret) {
