@@ -208,6 +208,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_block_note SEC(".maps");
 
+/* The backend's state, kept by the responder's probe (include/sl_backend.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_backend_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_backend SEC(".maps");
+
 /* Per-source ban state and minute counts ([ban], `sl-ctl top`). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

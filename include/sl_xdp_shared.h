@@ -290,6 +290,9 @@ struct sl_config {
 	__u64 method_free;
 	__u64 ua_free;
 	__u64 strict;
+	/* rules with when = backend-up / backend-down (include/sl_backend.h) */
+	__u64 when_up;
+	__u64 when_down;
 };
 
 /* Key of a per-address rate-limit state (LRU hashes sl_rate, by
@@ -387,6 +390,7 @@ static inline unsigned int sl_window_way(const struct sl_window_entry *b,
 #include "sl_counters.h"
 #include "sl_edge.h"
 #include "sl_block.h"
+#include "sl_backend.h"
 
 /* Metadata in front of a redirected frame (bpf_xdp_adjust_meta): tells
  * the responder which rule matched. */

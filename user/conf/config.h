@@ -123,6 +123,19 @@
  *  - time: 1 s .. 30 days (default SL_BAN_TIME_DEFAULT_NS).
  *  - trusted: up to SL_BAN_TRUSTED prefixes (as a rule's src),
  *    pre-masked: never banned, nor limited by [sl] rate_limit.
+ *
+ * The health gate, in s->backend, and the rules' `when`:
+ *
+ *      [backend]
+ *      probe = udp:127.0.0.1:5060   ; required: udp:IPv4:PORT or udp:[IPv6]:PORT
+ *      interval = 1s                ; 100ms .. 60s
+ *      down_after = 3               ; missed answers in a row: down (1..100)
+ *      up_after = 2                 ; answers in a row: up again (1..100)
+ *      [rule ...]
+ *      when = backend-up            ; or backend-down
+ *
+ *  - A rule's `when` sets its bit in dp.when_up or dp.when_down; it needs
+ *    a [backend] section (an error at the `when` line otherwise).
  */
 #ifndef SL_CONFIG_H
 #define SL_CONFIG_H
@@ -153,6 +166,13 @@
 #define SL_BAN_TIME_DEFAULT_NS	300000000000ULL	/* 5 min, as ipban */
 #define SL_BAN_TIME_MIN_NS	1000000000ULL
 #define SL_BAN_TIME_MAX_NS	(30ULL * 86400000000000ULL)
+/* The health gate: a probe a second, down after 3 missed, up after 2. */
+#define SL_BACKEND_INTERVAL_DEFAULT_NS	1000000000ULL
+#define SL_BACKEND_INTERVAL_MIN_NS	100000000ULL	/* 100 ms */
+#define SL_BACKEND_INTERVAL_MAX_NS	60000000000ULL
+#define SL_BACKEND_DOWN_AFTER_DEFAULT	3u
+#define SL_BACKEND_UP_AFTER_DEFAULT	2u
+#define SL_BACKEND_AFTER_MAX		100u
 #define SL_FWD_BURST_DEFAULT	4000u
 
 /* Limits of the responder's [sl] keys (keys_responder.c). */
@@ -209,6 +229,18 @@ struct sl_responder_settings {
 	__u16 cpus[SL_MAX_CPU_LIST];
 };
 
+/* [backend]: the health gate's probe (include/sl_backend.h). */
+struct sl_backend_settings {
+	bool probe_set;
+	int family;             /* AF_INET or AF_INET6 */
+	__u8 addr[16];          /* network order */
+	__u16 port;
+	char probe[80];         /* as written */
+	__u64 interval_ns;      /* default SL_BACKEND_INTERVAL_DEFAULT_NS */
+	__u32 down_after;       /* missed answers in a row: down */
+	__u32 up_after;         /* answers in a row: up again */
+};
+
 struct sl_rule_reply {          /* userspace-only part of a rule, same index as dp rule */
 	char name[64];
 	unsigned line;          /* line of the [rule NAME] section header */
@@ -246,6 +278,7 @@ struct sl_settings {
 	__u32 fwd_burst;        /* [forward] burst, default SL_FWD_BURST_DEFAULT */
 	__u32 ban_rate;         /* [ban] rate: datagrams/s per source (IPv6: /64), default SL_BAN_RATE_DEFAULT, 0 = no bans */
 	__u32 ban_burst;        /* [ban] burst, default SL_BAN_BURST_DEFAULT */
+	struct sl_backend_settings backend; /* [backend]; probe_set false = none */
 };
 
 /* Defaults of DESIGN.md section 5: port 5060, no rules, default_action

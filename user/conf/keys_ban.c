@@ -19,15 +19,9 @@ static int ban_burst(struct parse_ctx *c, const char *key, const char *val)
 /* time = 300s, 5m, 1h: 1 s to 30 days */
 static int ban_time(struct parse_ctx *c, const char *key, const char *val)
 {
-	__u64 ns;
-
-	if (!sl_parse_duration(val, &ns))
-		return conf_fail(c, "%s: '%s' is not a duration (e.g. 300s, 5m, 1h)",
-				 key, val);
-	if (ns < SL_BAN_TIME_MIN_NS || ns > SL_BAN_TIME_MAX_NS)
-		return conf_fail(c, "%s: %s is out of range (1s to 30d)", key, val);
-	c->s->dp.ban.time_ns = ns;
-	return 0;
+	return conf_parse_duration(c, key, val, SL_BAN_TIME_MIN_NS,
+				   SL_BAN_TIME_MAX_NS, "1s to 30d",
+				   &c->s->dp.ban.time_ns);
 }
 
 /* trusted = PREFIXES: never banned, nor limited by [sl] rate_limit */

@@ -65,6 +65,7 @@ static const struct {
 	[SECT_FORWARD]	= { "[forward]", "[forward]", conf_fwd_keys, F_N },
 	[SECT_METRICS]	= { "[metrics]", "[metrics]", conf_metrics_keys, M_N },
 	[SECT_BAN]	= { "[ban]", "[ban]", conf_ban_keys, B_N },
+	[SECT_BACKEND]	= { "[backend]", "[backend]", conf_backend_keys, BE_N },
 	[SECT_REWRITE]	= { "a [rewrite NAME] section", "[rewrite NAME]",
 			    conf_rewrite_keys, W_N },
 };
@@ -118,6 +119,8 @@ static unsigned *section_seen(struct parse_ctx *c)
 		return c->metrics_seen;
 	case SECT_BAN:
 		return c->ban_seen;
+	case SECT_BACKEND:
+		return c->backend_seen;
 	default:
 		return c->rewrite_seen[c->rewrite];
 	}
@@ -137,7 +140,7 @@ static int handle_key(struct parse_ctx *c, const char *name, const char *val)
 		sections_with_key(name, SECT_NONE, true, where, sizeof(where));
 		return conf_fail(c, "'%s' is outside any section (put it under %s)",
 			    name, where[0] ? where :
-			    "[sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [ban]");
+			    "[sl], [rule NAME], [forward], [rewrite NAME], [metrics], [ban] or [backend]");
 	}
 	k = find_key(keys, sects[c->sect].n, name);
 	if (k < 0) {
@@ -317,11 +320,22 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 		c->sect = SECT_BAN;
 		return 0;
 	}
+	if (same_name("backend", in, in_len)) {
+		if (c->backend_line)
+			return conf_fail(c, "second [backend] section (the first is at line %u)",
+				    c->backend_line);
+		c->backend_line = c->lineno;
+		c->s->backend.interval_ns = SL_BACKEND_INTERVAL_DEFAULT_NS;
+		c->s->backend.down_after = SL_BACKEND_DOWN_AFTER_DEFAULT;
+		c->s->backend.up_after = SL_BACKEND_UP_AFTER_DEFAULT;
+		c->sect = SECT_BACKEND;
+		return 0;
+	}
 	if (same_name("rule", in, word))
 		return new_rule(c, nm, nm_len);
 	if (same_name("rewrite", in, word))
 		return new_rewrite(c, nm, nm_len);
-	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [ban])",
+	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward], [rewrite NAME], [metrics], [ban] or [backend])",
 		    (int)in_len, in);
 }
 
@@ -429,6 +443,14 @@ static int finish(struct parse_ctx *c)
 	}
 	if (conf_sl_responder_finish(c))
 		return -1;
+	if (c->backend_line && !c->backend_seen[BE_PROBE])
+		return conf_fail_at(c, c->backend_line,
+			       "[backend] has no 'probe' (the SIP server to send OPTIONS to, e.g. probe = udp:127.0.0.1:5060)");
+	for (i = 0; i < s->dp.n_rules && !c->backend_line; i++)
+		if (c->rule_seen[i][R_WHEN])
+			return conf_fail_at(c, c->rule_seen[i][R_WHEN],
+				       "when: rule '%s' needs a [backend] section with a probe (without one the backend's state is not known)",
+				       s->replies[i].name);
 	if (c->fwd_line && !c->fwd_seen[F_VIA])
 		return conf_fail_at(c, c->fwd_line,
 			       "[forward] has no 'via' (our sent-by: the replies whose top Via is this address are forwarded)");

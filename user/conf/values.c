@@ -468,6 +468,20 @@ int conf_parse_bool(struct parse_ctx *c, const char *key, const char *val,
 	return 0;
 }
 
+int conf_parse_duration(struct parse_ctx *c, const char *key, const char *val,
+			__u64 min, __u64 max, const char *range, __u64 *out)
+{
+	__u64 ns;
+
+	if (!sl_parse_duration(val, &ns))
+		return conf_fail(c, "%s: '%s' is not a duration (e.g. 300s, 500ms, 5m)",
+				 key, val);
+	if (ns < min || ns > max)
+		return conf_fail(c, "%s: %s is out of range (%s)", key, val, range);
+	*out = ns;
+	return 0;
+}
+
 bool sl_parse_duration(const char *text, __u64 *ns)
 {
 	static const struct { const char *unit; __u64 ns; } units[] = {
