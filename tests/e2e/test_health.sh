@@ -11,7 +11,7 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/sl.sh"
-tap_plan 10
+tap_plan 11
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 
@@ -76,11 +76,14 @@ rm "$work/answer"
 check "the server stops answering: down within 5 s (2 missed probes)" status_has "backend: down, 1 change(s)"
 check "while it is down, OPTIONS get the backend-down rule's 503" \
 	test "$(shapes 5)" = "{'SIP/2.0 503 Service Unavailable': 5}"
-check "stats: the backend-down rule's hits" \
-	bash -c "nsenter --net=/run/netns/$NS_S $SLCTL stats $IF_S | grep -q 'rule:options-down:hits = 5'"
+check "stats: the backend-down rule's hits, the state and its change" \
+	bash -c "nsenter --net=/run/netns/$NS_S $SLCTL stats $IF_S > '$work/stats' && grep -q 'rule:options-down:hits = 5' '$work/stats' && grep -qx 'backend:down = 1' '$work/stats' && grep -qx 'backend:changes = 1' '$work/stats'"
 touch "$work/answer"
 check "the server answers again: up within 5 s (2 answered probes)" status_has "backend: up, 2 change(s)"
 check "and OPTIONS get 200 again" test "$(shapes 5)" = "{'SIP/2.0 200 OK': 5}"
+nsenter_s "$SLCTL" stats "$IF_S" --json > "$work/stats.json"
+check "stats --json: the backend object, up, 2 changes" \
+	test "$(sl_json "$work/stats.json" '(d["backend"]["down"], d["backend"]["changes"], d["backend"]["answers"] > 0)')" = "(0, 2, True)"
 
 check "detach" nsenter_s "$SLCTL" detach "$IF_S"
 check "nothing left" sl_nothing_left

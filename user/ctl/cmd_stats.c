@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
+
 #include "ctl/ctl.h"
 #include "dp/bank.h"
 #include "run/run_dir.h"
@@ -28,6 +30,7 @@ struct stats_snapshot {
 	struct sl_kam_stats slot[SL_STATS_SLOTS];
 	unsigned int n_slots;
 	unsigned int per_queue;
+	struct sl_backend_state backend;	/* the health gate; probing: shown */
 };
 
 /* A reply lost to a full TX ring, an exhausted UMEM or the MTU is a send
@@ -55,6 +58,12 @@ static int read_snapshot(const struct sl_maps *m, const char *ifname,
 	char mode[32];
 
 	memset(s, 0, sizeof(*s));
+	{
+		__u32 zero = 0;
+
+		if (bpf_map_lookup_elem(m->fd[SL_M_BACKEND], &zero, &s->backend))
+			memset(&s->backend, 0, sizeof(s->backend));
+	}
 	if (sl_maps_read_counters(m, &s->dp) ||
 	    sl_maps_read_rule_hits(m, s->rule_hits) ||
 	    sl_maps_read_fwd_hits(m, s->rewrite_hits) ||
@@ -265,6 +274,33 @@ static void print_hits(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 	}
 }
 
+/* The health gate's state, while a responder probes ([backend]): text
+ * "backend:NAME = N" lines and a JSON "backend" object (Prometheus: not
+ * yet). */
+static void print_backend(FILE *out, enum ctl_stats_format fmt,
+			  const struct sl_backend_state *b)
+{
+	const struct { const char *name; __u64 v; } f[] = {
+		{ "down", b->down }, { "changes", b->changes },
+		{ "probes", b->probes }, { "answers", b->answers },
+	};
+
+	if (!b->probing || fmt == CTL_FMT_PROM)
+		return;
+	if (fmt == CTL_FMT_JSON)
+		fputs(",\"backend\":{", out);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (fmt == CTL_FMT_JSON)
+			fprintf(out, "%s\"%s\":%llu", i ? "," : "", f[i].name,
+				(unsigned long long)f[i].v);
+		else
+			fprintf(out, "backend:%s = %llu\n", f[i].name,
+				(unsigned long long)f[i].v);
+	}
+	if (fmt == CTL_FMT_JSON)
+		fputs("}", out);
+}
+
 static void print_stats(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 			const struct stats_snapshot *s)
 {
@@ -274,6 +310,7 @@ static void print_stats(FILE *out, enum ctl_stats_format fmt, const char *ifname
 		fputs("\",", out);
 	}
 	print_counters(out, fmt, ifname, s);
+	print_backend(out, fmt, &s->backend);
 	if (fmt == CTL_FMT_JSON)
 		fprintf(out, ",\"rules\":[");
 	print_hits(out, fmt, ifname, "rule", s->names.rules, s->rule_hits,
