@@ -12,7 +12,7 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD)
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
 	      -Wno-unused-parameter -Iinclude -I. -Ibpf
-LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lseccomp -lmicrohttpd -lpthread
+LIBS      := -lbpf -lxdp -lelf -lz -linih -lmd -lseccomp -lmicrohttpd -ljson-c -lpthread
 TEST_LIBS := $(LIBS) -lcmocka
 
 # The version lives in one place: VERSION (one line).  sl-ctl --version
@@ -50,7 +50,7 @@ BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPFT_SRCS))
 TEST_HELPERS := tests/bpf/frame.c tests/bpf/fixture_env.c
 
 DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
-	     libinih-dev libcmocka-dev libmd-dev libseccomp-dev libmicrohttpd-dev pkg-config make gcc \
+	     libinih-dev libcmocka-dev libmd-dev libseccomp-dev libmicrohttpd-dev libjson-c-dev pkg-config make gcc \
 	     iproute2 ethtool tshark python3-scapy python3-prometheus-client sip-tester kamailio \
 	     libclang-rt-14-dev xdp-tools man-db groff-base util-linux jq \
 	     debhelper lintian debootstrap
@@ -58,7 +58,7 @@ DEPS_PKGS := clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 # XDP programs the tests load next to the product's (tests/bpf/*.bpf.c)
 TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 
-.PHONY: all deps test clean install bench-xdp check-layers
+.PHONY: all deps test clean install bench-xdp bench-block check-layers
 all: $(BPF_OBJS) $(SKELS) $(BUILD)/sl-ctl $(UNIT_BINS) $(BPFT_BINS) $(BUILD)/xsk_echo \
      $(BUILD)/unit_seccomp $(TEST_BPF_OBJS)
 
@@ -133,6 +133,10 @@ mutate-check:
 
 bench-xdp: all $(BUILD)/tests/bench_xdp
 	$(BUILD)/tests/bench_xdp
+
+# the request path with an empty and a full (1M entries) blocklist
+bench-block: all $(BUILD)/tests/bench_block
+	$(BUILD)/tests/bench_block
 
 clean:
 	rm -rf $(BUILD)
@@ -233,6 +237,10 @@ deb:
 	cp "$(DEB_DIR)"/*.deb "$(DEB_DIR)"/*.buildinfo "$(DEB_DIR)"/*.changes "$(DEB_OUT)"/
 
 $(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TEST_INC) $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
+
+$(BUILD)/tests/bench_block: tests/bpf/bench_block.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_INC) $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
 

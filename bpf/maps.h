@@ -167,6 +167,65 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_ua_dfa SEC(".maps");
 
+/* The live blocklist (include/sl_block.h): one trie per family, nodes
+ * allocated as entries come; written by sl-ctl and by bans. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SL_BLOCK_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct sl_block_key4);
+	__type(value, struct sl_block_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_block4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SL_BLOCK_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct sl_block_key6);
+	__type(value, struct sl_block_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_block6 SEC(".maps");
+
+/* The blocklist's pre-filter (include/sl_block.h), mmap-ed by sl-ctl. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_BLOCK_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_block_bits SEC(".maps");
+
+/* Comments of blocklist entries, by prefix; the XDP program does not
+ * touch it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SL_BLOCK_NOTES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct sl_block_note_key);
+	__type(value, struct sl_block_note);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_block_note SEC(".maps");
+
+/* The backend's state, kept by the responder's probe (include/sl_backend.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_backend_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_backend SEC(".maps");
+
+/* Per-source ban state and minute counts ([ban], `sl-ctl top`). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SL_RATE_SOURCES);
+	__type(key, struct sl_rate_key);
+	__type(value, struct sl_src_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_src SEC(".maps");
+
 /* The payload copy and parser state (sip/scratch.h); not pinned: nothing
  * outside the program reads it. */
 struct {

@@ -32,6 +32,23 @@ static __always_inline void rate_key_of(struct sl_rate_key *key, __u8 family,
 		key->addr[1] = 0;
 }
 
+/* 1 if a packet at now is within interval/burst (GCRA terms, ns) of the
+ * theoretical arrival time *tat, which it then advances; 0 if over. */
+static __always_inline int gcra_step(__u64 *tat, __u64 now, __u64 interval,
+				     __u64 burst)
+{
+	__u64 t = *tat;
+
+	if (!interval)
+		return 1;
+	if (t < now)
+		t = now;
+	if (t - now > burst)
+		return 0;
+	*tat = t + interval;
+	return 1;
+}
+
 /* 1 if a packet for key is within interval/burst (GCRA terms, ns) and
  * takes its place, 0 if over.  map: an LRU hash of sl_rate_key -> __u64. */
 static __always_inline int gcra_allows(void *map, const struct sl_rate_key *key,
@@ -44,11 +61,8 @@ static __always_inline int gcra_allows(void *map, const struct sl_rate_key *key,
 	now = bpf_ktime_get_ns();
 	state = bpf_map_lookup_elem(map, key);
 	tat = state ? *state : now;
-	if (tat < now)
-		tat = now;
-	if (tat - now > burst)
+	if (!gcra_step(&tat, now, interval, burst))
 		return 0;
-	tat += interval;
 	if (state)
 		*state = tat;
 	else
@@ -62,7 +76,7 @@ static __always_inline int rate_allows(const struct sl_config *cfg,
 {
 	struct sl_rate_key key;
 
-	if (!cfg->rate_interval_ns)
+	if (!cfg->rate_interval_ns || p->trusted)	/* [ban] trusted */
 		return 1;
 	rate_key_of(&key, p->family, p->src);
 	return gcra_allows(&sl_rate, &key, cfg->rate_interval_ns,

@@ -32,6 +32,7 @@
 #include "sl_xdp_shared.h"
 #include "net/payload.h"
 #include "net/csum.h"
+#include "net/prefix.h"
 #include "sip/scratch.h"
 #include "sip/lex.h"
 #include "sip/scan.h"
@@ -454,19 +455,7 @@ static __always_inline int fwd_build_headers(struct sl_scratch *x,
 static __always_inline int fwd_from_peer(const struct sl_fwd_config *f,
 					 const struct pkt *p)
 {
-	int i, hit = 0;
-
-#pragma unroll
-	for (i = 0; i < SL_FWD_PEERS; i++) {
-		const struct sl_prefix *pf = &f->peers[i];
-		const __u64 *a = (const __u64 *)pf->addr;
-		const __u64 *m = (const __u64 *)pf->mask;
-
-		if (i < f->n_peers && pf->family == p->family &&
-		    (p->src[0] & m[0]) == a[0] && (p->src[1] & m[1]) == a[1])
-			hit = 1;
-	}
-	return hit;
+	return src_in_prefixes(f->peers, f->n_peers, SL_FWD_PEERS, p);
 }
 
 /*

@@ -216,6 +216,16 @@ __noinline int sl_rules_eval(__u32 bank, __u32 n_rules)
 			    cfg->method_rules[ri->method_id & SL_METHOD_OTHER];
 		ri->cand &= method_ok & (cfg->ua_free | ua_ok);
 	}
+	/* when = backend-up|down: the rules the backend's state rules out;
+	 * a frame read only up to its source meets none of them */
+	if (cfg->when_up | cfg->when_down) {
+		struct sl_backend_state *be = bpf_map_lookup_elem(&sl_backend, &zero);
+
+		if (ri->src_only)
+			ri->cand &= ~(cfg->when_up | cfg->when_down);
+		else
+			ri->cand &= ~(be && be->down ? cfg->when_up : cfg->when_down);
+	}
 	bpf_loop(SL_MAX_RULES, rule_cb, &lc, 0);
 	if (ri->matched >= SL_MAX_RULES)
 		return -1;

@@ -10,8 +10,8 @@
  * This file only classifies, counts and dispatches.  Includes run one
  * way: net/ (frames, checksums) <- sip/ (the SIP bytes: scan, request
  * line, Via, To, to-tag) <- maps.h and the actions, one header each
- * (local_dst.h, ack_absorb.h, rules.h, ratelimit.h, reply_forward.h,
- * xsk_dispatch.h, window.h) <- this file.
+ * (local_dst.h, ack_absorb.h, rules.h, ratelimit.h, blocklist.h, ban.h,
+ * reply_forward.h, xsk_dispatch.h, window.h) <- this file.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -26,6 +26,7 @@
 #include "ack_absorb.h"
 #include "rules.h"
 #include "ratelimit.h"
+#include "ban.h"
 #include "reply_forward.h"
 #include "xsk_dispatch.h"
 #include "window.h"
@@ -228,6 +229,9 @@ int sl_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	scr->pkt = p;
 	pp = &scr->pkt;
+	/* the blocklist and bans, for every datagram to a served port */
+	if (sl_guard(bank))
+		return XDP_DROP;
 	kind = opaque(scr, kind);
 	if (kind == PKT_SRC_ONLY)
 		return rules_source_only(scr, cnt, cfg, bank);

@@ -228,6 +228,25 @@ struct sl_fwd_config {
 	struct sl_prefix peers[SL_FWD_PEERS];	/* pre-masked */
 };
 
+/*
+ * Automatic bans ([ban], include/sl_block.h): every datagram to a
+ * served port addressed to this host counts against its source's (IPv6:
+ * its /64's) GCRA terms; a source over them is put in the blocklist for
+ * time_ns.  Sources in trusted[] are never banned nor rate-limited
+ * (rate_limit of [sl] included).  enabled: a [ban] section exists (the
+ * sources are then counted for `sl-ctl top`, even with rate = 0).
+ */
+#define SL_BAN_TRUSTED		16	/* prefixes in [ban] trusted */
+struct sl_ban_config {
+	__u8 enabled;
+	__u8 n_trusted;
+	__u8 pad[6];
+	__u64 interval_ns;		/* 1 s / rate; 0 = no bans */
+	__u64 burst_ns;			/* (burst - 1) * interval_ns */
+	__u64 time_ns;			/* how long a ban lasts */
+	struct sl_prefix trusted[SL_BAN_TRUSTED];	/* pre-masked */
+};
+
 /* Settings of one bank.  A zeroed config (program loaded by iproute2,
  * nothing configured) serves port 5060, absorbs nothing, passes all. */
 struct sl_config {
@@ -257,6 +276,7 @@ struct sl_config {
 	__u64 rate_interval_ns;
 	__u64 rate_burst_ns;
 	struct sl_fwd_config fwd;	/* reply forwarding; zero = off */
+	struct sl_ban_config ban;	/* automatic bans; zero = off */
 	/* the method names of the rules, placed by sl_method_hash(seed) */
 	struct sl_method_slot methods[SL_METHOD_SLOTS];
 	/* What the rule loop takes once per packet (compiled by user/conf),
@@ -270,6 +290,9 @@ struct sl_config {
 	__u64 method_free;
 	__u64 ua_free;
 	__u64 strict;
+	/* rules with when = backend-up / backend-down (include/sl_backend.h) */
+	__u64 when_up;
+	__u64 when_down;
 };
 
 /* Key of a per-address rate-limit state (LRU hashes sl_rate, by
@@ -366,6 +389,8 @@ static inline unsigned int sl_window_way(const struct sl_window_entry *b,
 
 #include "sl_counters.h"
 #include "sl_edge.h"
+#include "sl_block.h"
+#include "sl_backend.h"
 
 /* Metadata in front of a redirected frame (bpf_xdp_adjust_meta): tells
  * the responder which rule matched. */

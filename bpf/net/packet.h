@@ -53,6 +53,7 @@ struct pkt {
 	__u8 family;
 	__u8 unanswerable;	/* read, but the responder cannot answer it */
 	__u8 more;		/* a first fragment: the datagram goes on */
+	__u8 trusted;		/* in [ban] trusted (set by sl_guard) */
 	__u16 dport;		/* host order */
 	__u64 src[2];
 	__u64 dst[2];		/* our address: reply forwarding sends from it */

@@ -1444,6 +1444,108 @@ static void test_hep(void **state)
 	}
 }
 
+/* [ban]: rate, burst, time, trusted; the image's GCRA terms; off
+ * (zero) without the section */
+static void test_ban(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[ban]\nrate = fast\n", 2, "rate" },
+		{ "[ban]\ntime = 0s\n", 2, "time: 0s is out of range (1s to 30d)" },
+		{ "[ban]\ntime = 31d\n", 2, "time: 31d is out of range (1s to 30d)" },
+		{ "[ban]\ntime = 5 minutes\n", 2, "time: '5 minutes' is not a duration" },
+		{ "[ban]\ntrusted = 198.18.0.1/24\n", 2, "host bits" },
+		{ "[ban]\ntrusted = 198.18.0.0/24, 198.18.0.0/24\n", 2, "198.18.0.0/24" },
+		{ "[ban]\n[ban]\n", 2, "second [ban] section (the first is at line 1)" },
+		{ "[ban]\nlisten = 127.0.0.1:9494\n", 2, "'listen' belongs in [metrics], not in [ban]" },
+		{ "[sl]\ntime = 300s\n", 2, "'time' belongs in [ban], not in [sl]" },
+		{ "[ban]\nrate = 1\nrate = 2\n", 3, "'rate' is already set at line 2" },
+	};
+	static struct sl_settings s;
+	static struct sl_bank_image img;
+	char err[256];
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+	assert_int_equal(sl_settings_load_string("[sl]\n", "t.conf", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.dp.ban.enabled, 0);
+	assert_int_equal(s.dp.ban.time_ns, 0);
+	/* the defaults: 100/s, burst 200, 5 minutes */
+	assert_int_equal(sl_settings_load_string("[ban]\n", "t.conf", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.dp.ban.enabled, 1);
+	assert_int_equal(s.ban_rate, 100);
+	assert_int_equal(s.ban_burst, 200);
+	assert_int_equal(s.dp.ban.time_ns, 300000000000ULL);
+	assert_int_equal(sl_image_compile(&s, "198.18.0.1", "lo", &img, err, sizeof(err)), 0);
+	assert_int_equal(img.cfg.ban.interval_ns, 10000000ULL);
+	assert_int_equal(img.cfg.ban.burst_ns, 199 * 10000000ULL);
+	assert_int_equal(sl_settings_load_string(
+		"[ban]\nrate = 50/s\nburst = 10\ntime = 2s\n"
+		"trusted = 198.18.0.0/24, 2001:2::/48\n", "t.conf", &s, err,
+		sizeof(err)), 0);
+	assert_int_equal(s.ban_rate, 50);
+	assert_int_equal(s.ban_burst, 10);
+	assert_int_equal(s.dp.ban.time_ns, 2000000000ULL);
+	assert_int_equal(s.dp.ban.n_trusted, 2);
+	assert_int_equal(s.dp.ban.trusted[0].family, 4);
+	assert_int_equal(s.dp.ban.trusted[0].plen, 24);
+	assert_int_equal(s.dp.ban.trusted[1].family, 6);
+	assert_int_equal(s.dp.ban.trusted[1].plen, 48);
+	assert_int_equal(sl_image_compile(&s, "198.18.0.1", "lo", &img, err, sizeof(err)), 0);
+	assert_int_equal(img.cfg.ban.interval_ns, 20000000ULL);
+	assert_int_equal(img.cfg.ban.burst_ns, 9 * 20000000ULL);
+	/* rate = 0: sources counted for top, never banned */
+	assert_int_equal(sl_settings_load_string("[ban]\nrate = 0\ntime = 1h\n", "t.conf",
+						 &s, err, sizeof(err)), 0);
+	assert_int_equal(s.dp.ban.time_ns, 3600000000000ULL);
+	assert_int_equal(sl_image_compile(&s, "198.18.0.1", "lo", &img, err, sizeof(err)), 0);
+	assert_int_equal(img.cfg.ban.enabled, 1);
+	assert_int_equal(img.cfg.ban.interval_ns, 0);
+}
+
+/* [backend] and the rules' when */
+static void test_backend(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "[backend]\ninterval = 1s\n", 1, "[backend] has no 'probe'" },
+		{ "[backend]\nprobe = 127.0.0.1:5060\n", 2, "is not udp:ADDR:PORT" },
+		{ "[backend]\nprobe = udp:127.0.0.1\n", 2, "has no port" },
+		{ "[backend]\nprobe = udp:localhost:5060\n", 2, "host name" },
+		{ "[backend]\nprobe = udp:127.0.0.1:5060\ninterval = 10ms\n", 3, "interval: 10ms is out of range (100ms to 60s)" },
+		{ "[backend]\nprobe = udp:127.0.0.1:5060\ndown_after = 0\n", 3, "down_after: 0 is out of range (1 to 100)" },
+		{ "[backend]\nprobe = udp:127.0.0.1:5060\nup_after = 101\n", 3, "up_after: 101 is out of range (1 to 100)" },
+		{ "[backend]\nprobe = udp:127.0.0.1:5060\n[backend]\n", 3, "second [backend] section (the first is at line 1)" },
+		{ "[rule r]\nmethod = OPTIONS\nwhen = backend-up\nreply = 200\n", 3, "when: rule 'r' needs a [backend] section" },
+		{ "[backend]\nprobe = udp:127.0.0.1:5060\n[rule r]\nwhen = up\n", 4, "when: 'up' is not backend-up or backend-down" },
+	};
+	static struct sl_settings s;
+	char err[256];
+
+	(void)state;
+	RUN_ERR_CASES(cases);
+	assert_int_equal(sl_settings_load_string("[sl]\n", "t.conf", &s, err, sizeof(err)), 0);
+	assert_false(s.backend.probe_set);
+	assert_int_equal(sl_settings_load_string(
+		"[backend]\nprobe = udp:[::1]:5070\n"
+		"[rule a]\nmethod = OPTIONS\nwhen = backend-up\nreply = 200\n"
+		"[rule b]\nmethod = OPTIONS\nwhen = backend-down\nreply = 503\n"
+		"[rule c]\nmethod = INVITE\nreply = 486\n", "t.conf", &s, err,
+		sizeof(err)), 0);
+	assert_true(s.backend.probe_set);
+	assert_int_equal(s.backend.port, 5070);
+	assert_int_equal(s.backend.addr[15], 1);
+	assert_int_equal(s.backend.interval_ns, 1000000000ULL);
+	assert_int_equal(s.backend.down_after, 3);
+	assert_int_equal(s.backend.up_after, 2);
+	assert_int_equal(s.dp.when_up, 1);
+	assert_int_equal(s.dp.when_down, 2);
+	assert_int_equal(sl_settings_load_string(
+		"[backend]\nprobe = udp:127.0.0.1:5060\ninterval = 250ms\n"
+		"down_after = 1\nup_after = 5\n", "t.conf", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.backend.interval_ns, 250000000ULL);
+	assert_int_equal(s.backend.down_after, 1);
+	assert_int_equal(s.backend.up_after, 5);
+}
+
 static void test_forward_errors(void **state)
 {
 	static const struct err_case cases[] = {
@@ -1811,7 +1913,7 @@ static void test_rewrite_errors(void **state)
 static void test_section_errors(void **state)
 {
 	static const struct err_case cases[] = {
-		{ "[sl]\n[kamailio]\n", 2, "unknown section [kamailio] (expected [sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [hep])" },
+		{ "[sl]\n[kamailio]\n", 2, "unknown section [kamailio] (expected [sl], [rule NAME], [forward], [rewrite NAME], [metrics], [hep], [ban] or [backend])" },
 		{ "[SL]\n", 1, "unknown section [SL]" },
 		{ "[rules x]\n", 1, "unknown section [rules x]" },
 		{ "[]\n", 1, "unknown section []" },
@@ -1847,7 +1949,7 @@ static void test_syntax_errors(void **state)
 		{ "[sl]\nports 5060\n", 2, "expected 'key = value', a [section] or a comment, not 'ports 5060'" },
 		{ "[sl]\nports ;= 5060\n", 2, "expected 'key = value'" },
 		{ "[sl]\n= 5060\n", 2, "missing key name before '='" },
-		{ "bogus = 1\n", 1, "'bogus' is outside any section (put it under [sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [hep])" },
+		{ "bogus = 1\n", 1, "'bogus' is outside any section (put it under [sl], [rule NAME], [forward], [rewrite NAME], [metrics], [hep], [ban] or [backend])" },
 		{ "reply = 404\n", 1, "'reply' is outside any section (put it under [rule NAME] or [rewrite NAME])" },
 		{ "[sl]\nport = 5060\n", 2, "'port' belongs in a [rule NAME] section, not in [sl]" },
 		{ "[sl]\nserver = x\n", 2, "unknown key 'server' in [sl]" },
@@ -2165,6 +2267,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_forward_errors),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_hep),
+		cmocka_unit_test(test_ban),
+		cmocka_unit_test(test_backend),
 		cmocka_unit_test(test_forward_limits),
 		cmocka_unit_test(test_rewrite_forms),
 		cmocka_unit_test(test_rewrite_order),

@@ -170,7 +170,7 @@ man_sections_ok()
 		 'EXIT STATUS' EXAMPLES 'SEE ALSO'; do
 		printf '%s\n' "$t" | grep -qx "$s" || { echo "no section $s"; return 1; }
 	done
-	for s in attach detach reload status stats; do
+	for s in attach detach reload status stats block top; do
 		printf '%s\n' "$t" | grep -qE "^ +$s " || { echo "command $s not described"; return 1; }
 	done
 }

@@ -105,6 +105,37 @@
  *    Every code (or the class) must be of the reply code's class (first
  *    digit), as sl_forward_reply cannot change the class: otherwise an
  *    error, at the line of whichever of code/reply comes second.
+ *
+ * Automatic bans (pike + an ipban table, include/sl_block.h), in
+ * s->dp.ban:
+ *
+ *      [ban]
+ *      rate = 100/s            ; datagrams per source (IPv6: /64)
+ *      burst = 200             ; at once
+ *      time = 300s             ; how long the ban lasts (ms, s, m, h, d)
+ *      trusted = 198.18.0.0/24, 2001:2::/64   ; never banned or limited
+ *
+ *  - [ban] at most once; its presence sets ban.enabled (sources are
+ *    counted for `sl-ctl top` even with rate = 0).
+ *  - rate = N[/s] (default SL_BAN_RATE_DEFAULT, 0 = no bans) and
+ *    burst = N (default SL_BAN_BURST_DEFAULT), in ban_rate/ban_burst;
+ *    the image holds the GCRA terms.
+ *  - time: 1 s .. 30 days (default SL_BAN_TIME_DEFAULT_NS).
+ *  - trusted: up to SL_BAN_TRUSTED prefixes (as a rule's src),
+ *    pre-masked: never banned, nor limited by [sl] rate_limit.
+ *
+ * The health gate, in s->backend, and the rules' `when`:
+ *
+ *      [backend]
+ *      probe = udp:127.0.0.1:5060   ; required: udp:IPv4:PORT or udp:[IPv6]:PORT
+ *      interval = 1s                ; 100ms .. 60s
+ *      down_after = 3               ; missed answers in a row: down (1..100)
+ *      up_after = 2                 ; answers in a row: up again (1..100)
+ *      [rule ...]
+ *      when = backend-up            ; or backend-down
+ *
+ *  - A rule's `when` sets its bit in dp.when_up or dp.when_down; it needs
+ *    a [backend] section (an error at the `when` line otherwise).
  */
 #ifndef SL_CONFIG_H
 #define SL_CONFIG_H
@@ -128,6 +159,20 @@
  * 2000 responses a second is a trunk of some 400 calls a second; one
  * that gets more from a spoofed peer is a victim. */
 #define SL_FWD_RATE_DEFAULT	2000u		/* forwards/s per destination */
+/* Bans: a scanner sends 100-150 requests a second; a busy PBX that is
+ * not trusted should stay below 100/s with a 2 s burst. */
+#define SL_BAN_RATE_DEFAULT	100u		/* datagrams/s per source */
+#define SL_BAN_BURST_DEFAULT	200u
+#define SL_BAN_TIME_DEFAULT_NS	300000000000ULL	/* 5 min, as ipban */
+#define SL_BAN_TIME_MIN_NS	1000000000ULL
+#define SL_BAN_TIME_MAX_NS	(30ULL * 86400000000000ULL)
+/* The health gate: a probe a second, down after 3 missed, up after 2. */
+#define SL_BACKEND_INTERVAL_DEFAULT_NS	1000000000ULL
+#define SL_BACKEND_INTERVAL_MIN_NS	100000000ULL	/* 100 ms */
+#define SL_BACKEND_INTERVAL_MAX_NS	60000000000ULL
+#define SL_BACKEND_DOWN_AFTER_DEFAULT	3u
+#define SL_BACKEND_UP_AFTER_DEFAULT	2u
+#define SL_BACKEND_AFTER_MAX		100u
 #define SL_FWD_BURST_DEFAULT	4000u
 
 /* Limits of the responder's [sl] keys (keys_responder.c). */
@@ -198,6 +243,18 @@ struct sl_hep_settings {
 	__u32 sample;		/* 0..SL_HEP_SAMPLE_ALL hundredths of a percent */
 };
 
+/* [backend]: the health gate's probe (include/sl_backend.h). */
+struct sl_backend_settings {
+	bool probe_set;
+	int family;             /* AF_INET or AF_INET6 */
+	__u8 addr[16];          /* network order */
+	__u16 port;
+	char probe[80];         /* as written */
+	__u64 interval_ns;      /* default SL_BACKEND_INTERVAL_DEFAULT_NS */
+	__u32 down_after;       /* missed answers in a row: down */
+	__u32 up_after;         /* answers in a row: up again */
+};
+
 struct sl_rule_reply {          /* userspace-only part of a rule, same index as dp rule */
 	char name[64];
 	unsigned line;          /* line of the [rule NAME] section header */
@@ -234,6 +291,9 @@ struct sl_settings {
 	__u32 fwd_rate_limit;   /* [forward] rate_limit: forwards/s per destination (IPv6: /64), default SL_FWD_RATE_DEFAULT, 0 = unlimited */
 	__u32 fwd_burst;        /* [forward] burst, default SL_FWD_BURST_DEFAULT */
 	struct sl_hep_settings hep;
+	__u32 ban_rate;         /* [ban] rate: datagrams/s per source (IPv6: /64), default SL_BAN_RATE_DEFAULT, 0 = no bans */
+	__u32 ban_burst;        /* [ban] burst, default SL_BAN_BURST_DEFAULT */
+	struct sl_backend_settings backend; /* [backend]; probe_set false = none */
 };
 
 /* Defaults of DESIGN.md section 5: port 5060, no rules, default_action
@@ -252,6 +312,10 @@ int sl_settings_load_file(const char *path, struct sl_settings *s, char *err, si
 int sl_settings_load_string(const char *text, const char *name, struct sl_settings *s, char *err, size_t errlen);
 
 const char *sl_action_name(__u8 action);   /* "pass" "drop" "reply" */
+
+/* A whole number of ms, s (or no unit), m, h or d: "300s", "5m", "500ms";
+ * false if text is not one or overflows. */
+bool sl_parse_duration(const char *text, __u64 *ns);
 
 /* The number the rules of s gave method name (case-sensitive), or
  * SL_METHOD_OTHER when no rule names it. */

@@ -75,6 +75,9 @@ int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
 		gcra_terms(s->fwd_rate_limit, s->fwd_burst,
 			   &img->cfg.fwd.rate_interval_ns,
 			   &img->cfg.fwd.rate_burst_ns);
+	if (img->cfg.ban.enabled)
+		gcra_terms(s->ban_rate, s->ban_burst, &img->cfg.ban.interval_ns,
+			   &img->cfg.ban.burst_ns);
 	for (unsigned int i = 0; i < s->dp.n_rules && i < SL_MAX_RULES; i++)
 		snprintf(img->names.rules[i], SL_NAME_MAX, "%s", s->replies[i].name);
 	for (unsigned int i = 0; i < s->dp.fwd.n_rewrites && i < SL_MAX_REWRITES; i++)

@@ -296,6 +296,21 @@ static int rule_header(struct parse_ctx *c, const char *key, const char *val)
 	return 0;
 }
 
+/* when = backend-up | backend-down (the health gate, [backend]) */
+static int rule_when(struct parse_ctx *c, const char *key, const char *val)
+{
+	__u64 bit = 1ULL << c->rule;
+
+	if (!strcmp(val, "backend-up"))
+		c->s->dp.when_up |= bit;
+	else if (!strcmp(val, "backend-down"))
+		c->s->dp.when_down |= bit;
+	else
+		return conf_fail(c, "%s: '%s' is not backend-up or backend-down",
+				 key, val);
+	return 0;
+}
+
 static int rule_action(struct parse_ctx *c, const char *key, const char *val)
 {
 	unsigned *seen = c->rule_seen[c->rule];
@@ -324,4 +339,5 @@ const struct key_def conf_rule_keys[R_N] = {
 	[R_REPLY]	= { "reply", rule_reply, false },
 	[R_HEADER]	= { "header", rule_header, false },
 	[R_ACTION]	= { "action", rule_action, false },
+	[R_WHEN]	= { "when", rule_when, false },
 };

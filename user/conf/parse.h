@@ -22,6 +22,8 @@ enum sect {
 	SECT_REWRITE,
 	SECT_METRICS,
 	SECT_HEP,
+	SECT_BAN,
+	SECT_BACKEND,
 	SECT_N,
 };
 
@@ -59,6 +61,7 @@ enum rule_key_idx {
 	R_REPLY,
 	R_HEADER,
 	R_ACTION,
+	R_WHEN,
 	R_N,
 };
 
@@ -84,6 +87,22 @@ enum metrics_key_idx {
 	M_N,
 };
 
+enum ban_key_idx {
+	B_RATE,
+	B_BURST,
+	B_TIME,
+	B_TRUSTED,
+	B_N,
+};
+
+enum backend_key_idx {
+	BE_PROBE,
+	BE_INTERVAL,
+	BE_DOWN_AFTER,
+	BE_UP_AFTER,
+	BE_N,
+};
+
 enum rewrite_key_idx {
 	W_CODE,
 	W_REPLY,
@@ -105,8 +124,9 @@ struct parse_ctx {
 	int rewrite;			/* index of the current [rewrite] */
 	unsigned sl_line;		/* line of [sl], 0 = not seen */
 	unsigned fwd_line;		/* line of [forward], 0 = not seen */
-	unsigned sect_line[SECT_N];	/* line of a [metrics], [hep] ...
-					 * section (once each), 0 = not seen */
+	unsigned sect_line[SECT_N];	/* line of a [metrics], [hep], [ban],
+					 * [backend] section (once each), 0 =
+					 * not seen */
 	bool tag_addr_has_port;
 	/* Line where each key was first given, 0 = not given. */
 	unsigned sl_seen[K_SL_N];
@@ -114,6 +134,8 @@ struct parse_ctx {
 	unsigned fwd_seen[F_N];
 	unsigned metrics_seen[M_N];
 	unsigned hep_seen[H_N];
+	unsigned ban_seen[B_N];
+	unsigned backend_seen[BE_N];
 	unsigned rewrite_seen[SL_MAX_REWRITES][W_N];
 	/* method lines of each rule so far (keys_rule.c) */
 	__u64 method_bits[SL_MAX_RULES];	/* bit per method number */
@@ -152,6 +174,8 @@ extern const struct key_def conf_fwd_keys[F_N];
 extern const struct key_def conf_rewrite_keys[W_N];
 extern const struct key_def conf_metrics_keys[M_N];
 extern const struct key_def conf_hep_keys[H_N];
+extern const struct key_def conf_ban_keys[B_N];
+extern const struct key_def conf_backend_keys[BE_N];
 
 /* ---- errors: "FILE:LINE: what", the first one only ---- */
 __attribute__((format(printf, 3, 0)))
@@ -213,6 +237,9 @@ int conf_parse_rate(struct parse_ctx *c, const char *key, const char *val,
 /* A number 0..2^32 - 1 (burst keys). */
 int conf_parse_u32(struct parse_ctx *c, const char *key, const char *val,
 		   __u32 *out);
+/* sl_parse_duration() within min..max ns (range: the same in words). */
+int conf_parse_duration(struct parse_ctx *c, const char *key, const char *val,
+			__u64 min, __u64 max, const char *range, __u64 *out);
 /* yes or no. */
 int conf_parse_bool(struct parse_ctx *c, const char *key, const char *val,
 		    __u8 *out);

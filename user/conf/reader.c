@@ -51,6 +51,8 @@ void sl_settings_defaults(struct sl_settings *s)
 	s->fwd_burst = SL_FWD_BURST_DEFAULT;
 	s->hep.capture_id = 1;
 	s->hep.sample = SL_HEP_SAMPLE_ALL;
+	s->ban_rate = SL_BAN_RATE_DEFAULT;
+	s->ban_burst = SL_BAN_BURST_DEFAULT;
 }
 
 /* What handle_key() needs to know about each kind of section. */
@@ -65,6 +67,8 @@ static const struct {
 	[SECT_FORWARD]	= { "[forward]", "[forward]", conf_fwd_keys, F_N },
 	[SECT_METRICS]	= { "[metrics]", "[metrics]", conf_metrics_keys, M_N },
 	[SECT_HEP]	= { "[hep]", "[hep]", conf_hep_keys, H_N },
+	[SECT_BAN]	= { "[ban]", "[ban]", conf_ban_keys, B_N },
+	[SECT_BACKEND]	= { "[backend]", "[backend]", conf_backend_keys, BE_N },
 	[SECT_REWRITE]	= { "a [rewrite NAME] section", "[rewrite NAME]",
 			    conf_rewrite_keys, W_N },
 };
@@ -118,6 +122,10 @@ static unsigned *section_seen(struct parse_ctx *c)
 		return c->metrics_seen;
 	case SECT_HEP:
 		return c->hep_seen;
+	case SECT_BAN:
+		return c->ban_seen;
+	case SECT_BACKEND:
+		return c->backend_seen;
 	default:
 		return c->rewrite_seen[c->rewrite];
 	}
@@ -137,7 +145,7 @@ static int handle_key(struct parse_ctx *c, const char *name, const char *val)
 		sections_with_key(name, SECT_NONE, true, where, sizeof(where));
 		return conf_fail(c, "'%s' is outside any section (put it under %s)",
 			    name, where[0] ? where :
-			    "[sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [hep]");
+			    "[sl], [rule NAME], [forward], [rewrite NAME], [metrics], [hep], [ban] or [backend]");
 	}
 	k = find_key(keys, sects[c->sect].n, name);
 	if (k < 0) {
@@ -300,7 +308,7 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 		c->sect = SECT_FORWARD;
 		return 0;
 	}
-	for (sect = SECT_METRICS; sect <= SECT_HEP; sect++) {
+	for (sect = SECT_METRICS; sect < SECT_N; sect++) {
 		/* "[metrics]" -> "metrics" */
 		const char *word_of = sects[sect].under + 1;
 
@@ -314,13 +322,22 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 		c->sect = sect;
 		if (sect == SECT_HEP)
 			c->s->hep.enabled = true;
+		if (sect == SECT_BAN) {
+			c->s->dp.ban.enabled = 1;
+			c->s->dp.ban.time_ns = SL_BAN_TIME_DEFAULT_NS;
+		}
+		if (sect == SECT_BACKEND) {
+			c->s->backend.interval_ns = SL_BACKEND_INTERVAL_DEFAULT_NS;
+			c->s->backend.down_after = SL_BACKEND_DOWN_AFTER_DEFAULT;
+			c->s->backend.up_after = SL_BACKEND_UP_AFTER_DEFAULT;
+		}
 		return 0;
 	}
 	if (same_name("rule", in, word))
 		return new_rule(c, nm, nm_len);
 	if (same_name("rewrite", in, word))
 		return new_rewrite(c, nm, nm_len);
-	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward], [rewrite NAME], [metrics] or [hep])",
+	return conf_fail(c, "unknown section [%.*s] (expected [sl], [rule NAME], [forward], [rewrite NAME], [metrics], [hep], [ban] or [backend])",
 		    (int)in_len, in);
 }
 
@@ -431,6 +448,14 @@ static int finish(struct parse_ctx *c)
 	if (c->sect_line[SECT_HEP] && !c->hep_seen[H_DEST])
 		return conf_fail_at(c, c->sect_line[SECT_HEP],
 				    "[hep] has no 'dest' (the Homer collector: IP:PORT, port 9060 by default)");
+	if (c->sect_line[SECT_BACKEND] && !c->backend_seen[BE_PROBE])
+		return conf_fail_at(c, c->sect_line[SECT_BACKEND],
+			       "[backend] has no 'probe' (the SIP server to send OPTIONS to, e.g. probe = udp:127.0.0.1:5060)");
+	for (i = 0; i < s->dp.n_rules && !c->sect_line[SECT_BACKEND]; i++)
+		if (c->rule_seen[i][R_WHEN])
+			return conf_fail_at(c, c->rule_seen[i][R_WHEN],
+				       "when: rule '%s' needs a [backend] section with a probe (without one the backend's state is not known)",
+				       s->replies[i].name);
 	if (c->fwd_line && !c->fwd_seen[F_VIA])
 		return conf_fail_at(c, c->fwd_line,
 			       "[forward] has no 'via' (our sent-by: the replies whose top Via is this address are forwarded)");

@@ -467,3 +467,42 @@ int conf_parse_bool(struct parse_ctx *c, const char *key, const char *val,
 		return conf_fail(c, "%s: '%s' is not yes or no", key, val);
 	return 0;
 }
+
+int conf_parse_duration(struct parse_ctx *c, const char *key, const char *val,
+			__u64 min, __u64 max, const char *range, __u64 *out)
+{
+	__u64 ns;
+
+	if (!sl_parse_duration(val, &ns))
+		return conf_fail(c, "%s: '%s' is not a duration (e.g. 300s, 500ms, 5m)",
+				 key, val);
+	if (ns < min || ns > max)
+		return conf_fail(c, "%s: %s is out of range (%s)", key, val, range);
+	*out = ns;
+	return 0;
+}
+
+bool sl_parse_duration(const char *text, __u64 *ns)
+{
+	static const struct { const char *unit; __u64 ns; } units[] = {
+		{ "", 1000000000ULL }, { "s", 1000000000ULL },
+		{ "ms", 1000000ULL }, { "m", 60000000000ULL },
+		{ "h", 3600000000000ULL }, { "d", 86400000000000ULL },
+	};
+	unsigned long long n = 0;
+	const char *p = text;
+
+	for (; conf_is_digit(*p); p++) {
+		if (n > 1000000000ULL)	/* years of seconds: out of range */
+			return false;
+		n = n * 10 + (*p - '0');
+	}
+	if (p == text)
+		return false;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(p, units[i].unit)) {
+			*ns = n * units[i].ns;
+			return *ns / units[i].ns == n;
+		}
+	return false;
+}

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
+
 #include "ctl/ctl.h"
 #include "dp/bank.h"
 #include "run/run_dir.h"
@@ -28,6 +30,7 @@ struct stats_snapshot {
 	struct sl_kam_stats slot[SL_STATS_SLOTS];
 	unsigned int n_slots;
 	unsigned int per_queue;
+	struct sl_backend_state backend;	/* the health gate; probing: shown */
 };
 
 /* A reply lost to a full TX ring, an exhausted UMEM or the MTU is a send
@@ -55,6 +58,12 @@ static int read_snapshot(const struct sl_maps *m, const char *ifname,
 	char mode[32];
 
 	memset(s, 0, sizeof(*s));
+	{
+		__u32 zero = 0;
+
+		if (bpf_map_lookup_elem(m->fd[SL_M_BACKEND], &zero, &s->backend))
+			memset(&s->backend, 0, sizeof(s->backend));
+	}
 	if (sl_maps_read_counters(m, &s->dp) ||
 	    sl_maps_read_rule_hits(m, s->rule_hits) ||
 	    sl_maps_read_fwd_hits(m, s->rewrite_hits) ||
@@ -79,26 +88,6 @@ static int read_snapshot(const struct sl_maps *m, const char *ifname,
 	for (unsigned int i = 0; i < s->n_slots; i++)
 		fold_failures(&s->slot[i]);
 	return 0;
-}
-
-/* s as the inside of a JSON string or a Prometheus label value: both
- * escape backslash and double quote; JSON also control characters,
- * Prometheus newlines.  An interface name is no path or quote today, but
- * a name is text that reached us from outside. */
-static void print_escaped(FILE *out, const char *s, bool json)
-{
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '\\' || ch == '"')
-			fprintf(out, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", out);
-		else if (json && ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
 }
 
 /* A Prometheus metric name: sl_xdp_GROUP_NAME, lower case (Kamailio's
@@ -142,7 +131,7 @@ static void print_counter(FILE *out, enum ctl_stats_format fmt, const char *ifna
 	} else if (fmt == CTL_FMT_PROM) {
 		print_prom_family(out, group, name, help);
 		print_metric_name(out, group, name, "_total{interface=\"");
-		print_escaped(out, ifname, false);
+		ctl_print_escaped(out, ifname, false);
 		fprintf(out, "\"} %llu\n", (unsigned long long)v);
 	} else {
 		fprintf(out, "%s:%s = %llu\n", group, name, (unsigned long long)v);
@@ -225,7 +214,7 @@ static void print_queues(FILE *out, enum ctl_stats_format fmt,
 			for (unsigned int i = 0; i < s->n_slots; i++) {
 				print_metric_name(out, "queue", queue_counters[c].name,
 						  "_total{interface=\"");
-				print_escaped(out, ifname, false);
+				ctl_print_escaped(out, ifname, false);
 				fprintf(out, "\",queue=\"%u\",socket=\"%u\"} %llu\n",
 					i / s->per_queue, i % s->per_queue,
 					(unsigned long long)queue_value(&queue_counters[c],
@@ -268,13 +257,13 @@ static void print_hits(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 			continue;
 		if (fmt == CTL_FMT_JSON) {
 			fprintf(out, "%s{\"index\":%d,\"name\":\"", sep, i);
-			print_escaped(out, names[i], true);
+			ctl_print_escaped(out, names[i], true);
 			fprintf(out, "\",\"hits\":%llu}", (unsigned long long)hits[i]);
 		} else if (fmt == CTL_FMT_PROM) {
 			fprintf(out, "sl_xdp_%s_hits_total{interface=\"", kind);
-			print_escaped(out, ifname, false);
+			ctl_print_escaped(out, ifname, false);
 			fprintf(out, "\",%s=\"", kind);
-			print_escaped(out, names[i], false);
+			ctl_print_escaped(out, names[i], false);
 			fprintf(out, "\",index=\"%d\"} %llu\n", i,
 			       (unsigned long long)hits[i]);
 		} else {
@@ -285,15 +274,43 @@ static void print_hits(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 	}
 }
 
+/* The health gate's state, while a responder probes ([backend]): text
+ * "backend:NAME = N" lines and a JSON "backend" object (Prometheus: not
+ * yet). */
+static void print_backend(FILE *out, enum ctl_stats_format fmt,
+			  const struct sl_backend_state *b)
+{
+	const struct { const char *name; __u64 v; } f[] = {
+		{ "down", b->down }, { "changes", b->changes },
+		{ "probes", b->probes }, { "answers", b->answers },
+	};
+
+	if (!b->probing || fmt == CTL_FMT_PROM)
+		return;
+	if (fmt == CTL_FMT_JSON)
+		fputs(",\"backend\":{", out);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (fmt == CTL_FMT_JSON)
+			fprintf(out, "%s\"%s\":%llu", i ? "," : "", f[i].name,
+				(unsigned long long)f[i].v);
+		else
+			fprintf(out, "backend:%s = %llu\n", f[i].name,
+				(unsigned long long)f[i].v);
+	}
+	if (fmt == CTL_FMT_JSON)
+		fputs("}", out);
+}
+
 static void print_stats(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 			const struct stats_snapshot *s)
 {
 	if (fmt == CTL_FMT_JSON) {
 		fputs("{\"interface\":\"", out);
-		print_escaped(out, ifname, true);
+		ctl_print_escaped(out, ifname, true);
 		fputs("\",", out);
 	}
 	print_counters(out, fmt, ifname, s);
+	print_backend(out, fmt, &s->backend);
 	if (fmt == CTL_FMT_JSON)
 		fprintf(out, ",\"rules\":[");
 	print_hits(out, fmt, ifname, "rule", s->names.rules, s->rule_hits,

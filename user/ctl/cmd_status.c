@@ -69,6 +69,28 @@ static void print_forwarding(const char *ifname, const struct sl_config *cfg)
 		printf("; no rate limit\n");
 }
 
+/* "backend: up|down, ..." from sl_backend (the health gate's probe). */
+static void print_backend(const struct sl_maps *m)
+{
+	struct sl_backend_state st;
+	struct timespec now;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->fd[SL_M_BACKEND], &zero, &st) || !st.probing) {
+		printf("  backend: not probed (no [backend] probe, or no responder)\n");
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	printf("  backend: %s, %llu change(s)", st.down ? "down" : "up",
+	       (unsigned long long)st.changes);
+	if (st.last_change_ns)
+		printf(", the last %llu s ago",
+		       (unsigned long long)(((__u64)now.tv_sec * 1000000000ULL +
+					     now.tv_nsec - st.last_change_ns) / 1000000000ULL));
+	printf(", %llu of %llu probes answered\n", (unsigned long long)st.answers,
+	       (unsigned long long)st.probes);
+}
+
 /* "sync: ..." from sl_sync: what the responder's netlink sync keeps. */
 static void print_sync(const struct sl_maps *m, bool forwarding)
 {
@@ -197,6 +219,7 @@ static void status_one(const char *ifname)
 		if (have_dp)
 			print_forwarding(ifname, &dp);
 		print_sync(&m, have_dp && dp.fwd.enabled);
+		print_backend(&m);
 		sl_maps_close(&m);
 	} else {
 		printf("  pins: %s unusable: %s\n", dir, err);

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl/ctl.h"
@@ -57,4 +58,40 @@ int ctl_detach(const char *ifname, char *err, size_t errlen)
 	responder_proc_stop(ifname);
 	sl_pin_dir(ifname, dir, sizeof(dir));
 	return sl_prog_detach(ifname, dir, err, errlen);
+}
+
+/* s as the inside of a JSON string or a Prometheus label value: both
+ * escape backslash and double quote; JSON also control characters,
+ * Prometheus newlines.  An interface name is no path or quote today, but
+ * a name is text that reached us from outside. */
+void ctl_print_escaped(FILE *out, const char *s, bool json)
+{
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '\\' || ch == '"')
+			fprintf(out, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", out);
+		else if (json && ch < 0x20)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+}
+
+void ctl_mono_to_utc(__u64 mono_ns, char *out, size_t len)
+{
+	struct timespec mono, real;
+	__u64 now_mono;
+	time_t t;
+	struct tm tm;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	now_mono = (__u64)mono.tv_sec * 1000000000ULL + mono.tv_nsec;
+	t = real.tv_sec - (time_t)((now_mono > mono_ns ? now_mono - mono_ns : 0) /
+				   1000000000ULL);
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -28,7 +28,8 @@ struct ctl_cmd {
 };
 
 extern const struct ctl_cmd ctl_cmd_attach, ctl_cmd_detach, ctl_cmd_reload,
-	ctl_cmd_status, ctl_cmd_stats, ctl_cmd_serve_metrics;
+	ctl_cmd_status, ctl_cmd_stats, ctl_cmd_serve_metrics, ctl_cmd_block,
+	ctl_cmd_top;
 
 /* sl-xdp's version (the file VERSION) */
 extern const char ctl_version[];
@@ -48,5 +49,11 @@ enum ctl_stats_format { CTL_FMT_TEXT, CTL_FMT_JSON, CTL_FMT_PROM };
  * read. */
 int ctl_stats_render(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 		     const struct sl_maps *m);
+
+/* s inside a JSON string (json) or a Prometheus label value: quotes and
+ * backslashes escaped, and newlines (JSON: every control character). */
+void ctl_print_escaped(FILE *out, const char *s, bool json);
+/* CLOCK_MONOTONIC ns (the data plane's clock) as UTC "YYYY-MM-DDTHH:MM:SSZ". */
+void ctl_mono_to_utc(__u64 mono_ns, char *out, size_t len);
 
 #endif /* SL_CTL_CTL_H */

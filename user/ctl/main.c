@@ -17,7 +17,7 @@ const char ctl_version[] = SL_XDP_VERSION;
 
 static const struct ctl_cmd *const commands[] = {
 	&ctl_cmd_attach, &ctl_cmd_detach, &ctl_cmd_reload, &ctl_cmd_status,
-	&ctl_cmd_stats, &ctl_cmd_serve_metrics,
+	&ctl_cmd_stats, &ctl_cmd_serve_metrics, &ctl_cmd_block, &ctl_cmd_top,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -71,6 +71,12 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_ROUTES] = bpf_map__fd(skel->maps.sl_routes);
 	m->fd[SL_M_NEIGH] = bpf_map__fd(skel->maps.sl_neigh);
 	m->fd[SL_M_UA_DFA] = bpf_map__fd(skel->maps.sl_ua_dfa);
+	m->fd[SL_M_BLOCK4] = bpf_map__fd(skel->maps.sl_block4);
+	m->fd[SL_M_BLOCK6] = bpf_map__fd(skel->maps.sl_block6);
+	m->fd[SL_M_BLOCK_NOTE] = bpf_map__fd(skel->maps.sl_block_note);
+	m->fd[SL_M_SRC] = bpf_map__fd(skel->maps.sl_src);
+	m->fd[SL_M_BLOCK_BITS] = bpf_map__fd(skel->maps.sl_block_bits);
+	m->fd[SL_M_BACKEND] = bpf_map__fd(skel->maps.sl_backend);
 }
 
 /* the program's maps: the pinned ones, scratch, rate limits, .rodata */

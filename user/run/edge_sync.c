@@ -10,6 +10,7 @@
 #include <linux/if_addr.h>
 #include <bpf/bpf.h>
 
+#include "dp/block.h"
 #include "dp/local_addrs.h"
 #include "dp/maps.h"
 #include "dp/nexthop.h"
@@ -17,6 +18,10 @@
 #include "run/edge_sync.h"
 
 #define TICK_MS		100
+/* the blocklist sweep: entries looked at per trie and tick, so that a
+ * full list (2 x SL_BLOCK_MAX) is gone through in under 30 s and a tick
+ * stays short */
+#define SWEEP_BUDGET	4096
 
 struct edge_sync {
 	struct sl_maps maps;
@@ -31,6 +36,7 @@ struct edge_sync {
 	int dirty_routes;
 	int dirty_all;
 	int local_not_stored;		/* sl_local was full */
+	struct sl_block_sweep sweep;	/* expired blocklist entries */
 	volatile int stop;
 	pthread_t thread;
 	int running;
@@ -159,6 +165,7 @@ static void *sync_thread(void *arg)
 		/* a table that could not be read is read again next tick */
 		resync(es);
 		publish(es);
+		sl_block_sweep_step(&es->maps, &es->sweep, mono_ns(), SWEEP_BUDGET);
 	}
 	return NULL;
 }

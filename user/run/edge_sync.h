@@ -9,7 +9,8 @@
  * table read again (at most once a tick), and every 100 ms it writes a
  * heartbeat into sl_sync (the data plane forwards nothing on tables
  * older than 3 s).  An event lost to a full socket buffer makes it read
- * every table again.
+ * every table again.  Each tick the thread also removes up to a bounded
+ * number of expired blocklist entries (user/dp/block.h).
  *
  * Everything that needs a privilege or a new file descriptor happens in
  * edge_sync_open(), before the sandbox: the maps are opened, both netlink

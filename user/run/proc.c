@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "run/backend_probe.h"
 #include "run/edge_sync.h"
 #include "run/proc.h"
 #include "run/responder.h"
@@ -51,6 +52,7 @@ static int serve(const char *ifname, const char *pin_dir,
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct edge_sync *es = NULL;
+	struct backend_probe *bp = NULL;
 	struct responder *r;
 	bool kept_bpf;
 	int ret;
@@ -93,6 +95,14 @@ static int serve(const char *ifname, const char *pin_dir,
 		responder_close(r);
 		return -1;
 	}
+	if (backend_probe_open(&s->backend, pin_dir, &bp, err, errlen)) {
+		sl_run_remove(ifname);
+		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
+			ret = -1;
+		edge_sync_close(es);
+		responder_close(r);
+		return -1;
+	}
 	/* everything that needed privileges is done: sockets bound, maps
 	 * open and mapped, run files written */
 	if (sl_sandbox_enter(SL_SANDBOX_RESPONDER, responder_hep_fd(r),
@@ -104,12 +114,15 @@ static int serve(const char *ifname, const char *pin_dir,
 		return -1;
 	}
 	ret = edge_sync_start(es);
+	if (!ret)
+		ret = backend_probe_start(bp);
 	if (ret) {
-		snprintf(err, errlen, "cannot start the netlink sync thread: %s",
+		snprintf(err, errlen, "cannot start the netlink sync or probe thread: %s",
 			 strerror(-ret));
 		sl_run_remove(ifname);
 		if (ready_fd >= 0 && write(ready_fd, err, strlen(err)) < 0)
 			ret = -1;
+		backend_probe_close(bp);
 		edge_sync_close(es);
 		responder_close(r);
 		return -1;
@@ -127,6 +140,7 @@ static int serve(const char *ifname, const char *pin_dir,
 				   "no capabilities");
 	}
 	ret = responder_run(r, &stop_flag, &reload_flag);
+	backend_probe_close(bp);
 	edge_sync_close(es);
 	responder_close(r);
 	sl_run_remove(ifname);

@@ -139,7 +139,11 @@ bool sl_rule_matches(const struct sl_config *cfg, const struct sl_rule *r,
 __u32 sl_rule_match(const struct sl_config *cfg, const struct sl_rule *rules,
 		    const struct sl_rule_view *v, __u8 *action)
 {
+	__u64 ruled_out = v->backend_down ? cfg->when_up : cfg->when_down;
+
 	for (__u32 i = 0; i < cfg->n_rules && i < SL_MAX_RULES; i++) {
+		if ((ruled_out >> i) & 1)
+			continue;
 		if (sl_rule_matches(cfg, &rules[i], v)) {
 			*action = rules[i].action;
 			return i;
@@ -161,8 +165,9 @@ __u32 sl_rule_match_source(const struct sl_config *cfg,
 	for (__u32 i = 0; i < cfg->n_rules && i < SL_MAX_RULES; i++) {
 		const struct sl_rule *r = &rules[i];
 
-		/* a rule without keys takes it too */
+		/* a rule without keys takes it too; one with when none */
 		if ((r->keys & ~(__u32)SL_KEY_SRC) ||
+		    (((cfg->when_up | cfg->when_down) >> i) & 1) ||
 		    ((r->keys & SL_KEY_SRC) && !src_matches(r, &v)))
 			continue;
 		*action = r->action;

@@ -80,6 +80,8 @@ struct sl_rule_view {
 	struct sl_view_span ua;		/* the User-Agent value */
 	struct sl_view_span from, to;	/* header values */
 	struct sl_view_span from_user, from_host, to_user;
+	/* not of the frame: the backend's state (when = backend-up|down) */
+	bool backend_down;
 };
 
 /*
