@@ -47,7 +47,8 @@
 	X(fwd_loop, "Responses to forward to this host, one of our Vias or their own sender, passed.") \
 	X(fwd_other_iface, "Responses to forward out of another interface (allow_redirect = no), passed.") \
 	X(fwd_rate_limited, "Responses dropped: their destination exceeded the [forward] rate_limit.") \
-	X(redirect_too_big, "Requests to answer passed to the stack: larger than an AF_XDP frame holds.")
+	X(redirect_too_big, "Requests to answer passed to the stack: larger than an AF_XDP frame holds.") \
+	X(hep_ring_full, "HEP3 reports of absorbed ACKs and rule drops lost: the ring buffer sl_hep_ring was full (the responder not draining it).")
 
 /*
  * Kamailio's sl counters, in the (alphabetical) order in which

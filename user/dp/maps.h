@@ -14,15 +14,16 @@
 #define SL_MAP_NAMES { "sl_active", "sl_config", "sl_rules", "sl_rule_hits", \
 		       "sl_fwd_hits", "sl_counters", "sl_window", "sl_xsks", \
 		       "sl_stats", "sl_names", "sl_local", "sl_sync", \
-		       "sl_routes", "sl_neigh", "sl_ua_dfa" }
-#define SL_N_MAPS 15
+		       "sl_routes", "sl_neigh", "sl_ua_dfa", "sl_hep_ring" }
+#define SL_N_MAPS 16
 
 struct sl_maps {
 	int fd[SL_N_MAPS];	/* in SL_MAP_NAMES order; -1 = not open */
 };
 enum { SL_M_ACTIVE, SL_M_CONFIG, SL_M_RULES, SL_M_RULE_HITS, SL_M_FWD_HITS,
        SL_M_COUNTERS, SL_M_WINDOW, SL_M_XSKS, SL_M_STATS, SL_M_NAMES,
-       SL_M_LOCAL, SL_M_SYNC, SL_M_ROUTES, SL_M_NEIGH, SL_M_UA_DFA };
+       SL_M_LOCAL, SL_M_SYNC, SL_M_ROUTES, SL_M_NEIGH, SL_M_UA_DFA,
+       SL_M_HEP_RING };
 
 extern const char *const sl_map_names[SL_N_MAPS];
 

@@ -71,6 +71,7 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_ROUTES] = bpf_map__fd(skel->maps.sl_routes);
 	m->fd[SL_M_NEIGH] = bpf_map__fd(skel->maps.sl_neigh);
 	m->fd[SL_M_UA_DFA] = bpf_map__fd(skel->maps.sl_ua_dfa);
+	m->fd[SL_M_HEP_RING] = bpf_map__fd(skel->maps.sl_hep_ring);
 }
 
 /* the program's maps: the pinned ones, scratch, rate limits, .rodata */
