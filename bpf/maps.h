@@ -225,6 +225,13 @@ struct {
 	__type(value, struct sl_src_state);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_src SEC(".maps");
+/* HEP3 reports of ACKs absorbed and requests dropped by a rule
+ * (hep_report.h), drained by the responder's HEP thread. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SL_HEP_RING_BYTES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_hep_ring SEC(".maps");
 
 /* The payload copy and parser state (sip/scratch.h); not pinned: nothing
  * outside the program reads it. */

@@ -30,6 +30,7 @@
 #include "reply_forward.h"
 #include "xsk_dispatch.h"
 #include "window.h"
+#include "hep_report.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -120,7 +121,7 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
 	 * picks one of a queue's sockets */
 	scr->scan.want_headers = (is_ack && cfg->has_signature) ||
 				 (cfg->rules_need & SL_NEED_HEADERS) ||
-				 cfg->xsk_per_queue > 1;
+				 cfg->xsk_per_queue > 1 || hep_wants_callid(cfg);
 	sip_scan_run(scr);
 
 	if (parse_request_line(scr, copy, partial)) {
@@ -136,6 +137,7 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
 
 		if (v == ACK_ABSORB) {
 			cnt->acks_absorbed++;
+			hep_report(ctx, cfg, bank, SL_HEP_ACK_ABSORBED, -1);
 			return XDP_DROP;
 		}
 		cnt->acks_passed++;
@@ -162,6 +164,7 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
 
 	if (action == SL_ACTION_DROP) {
 		cnt->dropped_by_rule++;
+		hep_report(ctx, cfg, bank, SL_HEP_DROPPED_BY_RULE, rule);
 		return XDP_DROP;
 	}
 	/* an ACK is never answered (Kamailio counts a failure): the stack

@@ -49,7 +49,8 @@
 	X(fwd_rate_limited, "Responses dropped: their destination exceeded the [forward] rate_limit.") \
 	X(redirect_too_big, "Requests to answer passed to the stack: larger than an AF_XDP frame holds.") \
 	X(blocked, "Datagrams to a served port dropped: their source is in the blocklist (sl-ctl block) or was banned by them.") \
-	X(banned, "Sources put in the blocklist by [ban]: over its rate.")
+	X(banned, "Sources put in the blocklist by [ban]: over its rate.") \
+	X(hep_ring_full, "HEP3 reports of absorbed ACKs and rule drops lost: the ring buffer sl_hep_ring was full (the responder not draining it).")
 
 /*
  * Kamailio's sl counters, in the (alphabetical) order in which

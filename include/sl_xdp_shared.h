@@ -267,7 +267,9 @@ struct sl_config {
 					 * this host (map sl_local); sl-ctl sets
 					 * it, a zeroed config checks nothing */
 	__u32 method_seed;		/* of sl_method_hash() for methods[] */
-	__u32 pad1;
+	__u32 hep_sample;		/* [hep] sample of the XDP program's
+					 * reports (sl_hep_report.h), in
+					 * hundredths of a percent; 0 = off */
 	__u8 signature[SL_SIG_LEN];	/* lower-case hex MD5 part; 8-aligned */
 	/* Per-source reply rate limit (GCRA): a request a rule would answer
 	 * is dropped when its source's (IPv6: its /64's) theoretical arrival
@@ -391,6 +393,7 @@ static inline unsigned int sl_window_way(const struct sl_window_entry *b,
 #include "sl_edge.h"
 #include "sl_block.h"
 #include "sl_backend.h"
+#include "sl_hep_report.h"
 
 /* Metadata in front of a redirected frame (bpf_xdp_adjust_meta): tells
  * the responder which rule matched. */

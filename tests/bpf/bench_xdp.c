@@ -28,6 +28,11 @@
 #include <bpf/libbpf.h>
 
 #include "fixture_env.h"
+#include "run/hep_mirror.h"
+
+/* runs of a row that reports to HEP stay within what sl_hep_ring holds
+ * (about 2700 records): each run measures reports made, not a full ring */
+#define HEP_REPEAT	2000
 #include "frame.h"
 #include "sip/totag.h"
 #include "xdp_pass.skel.h"
@@ -41,6 +46,8 @@ struct bench {
 	int versus;		/* row the target is relative to; -1: trivial */
 	const char *conf;	/* config text; NULL: the trivial program */
 	bool window;		/* needs the ACK's reply-window entry */
+	bool hep;		/* reports into sl_hep_ring: drained before
+				 * each run, repeat at most HEP_REPEAT */
 	int repeat;
 	int prog_fd;
 	__u32 verdict;		/* what the frame must get */
@@ -173,8 +180,29 @@ static const char *rules_conf(unsigned int n, const char *key_fmt)
 	return c;
 }
 
+static int hep_discard(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	(void)data;
+	(void)size;
+	return 0;
+}
+
+/* empties sl_hep_ring, as the responder's HEP thread does */
+static int hep_drain(void)
+{
+	static struct ring_buffer *rb;
+
+	if (!rb)
+		rb = ring_buffer__new(fx.maps.fd[SL_M_HEP_RING], hep_discard,
+				      NULL, NULL);
+	return rb && ring_buffer__consume(rb) >= 0 ? 0 : -1;
+}
+
 static int apply(const struct bench *b, const char **applied)
 {
+	if (b->hep && hep_drain())
+		return -1;
 	if (!b->conf || b->conf == *applied)
 		return 0;
 	if (fx_config("%s", b->conf) || fx_reset())
@@ -185,10 +213,15 @@ static int apply(const struct bench *b, const char **applied)
 
 int main(int argc, char **argv)
 {
-	static struct bench b[10];
+	static struct bench b[12];
 	static const char invite_conf[] = FX_SL "ack_window = 60s\n"
 		"[rule invite]\nmethod = INVITE\nreply = 486 Busy Here\n";
 	static const char no_rules_conf[] = FX_SL;
+	static const char hep_conf[] = FX_SL "ack_window = 60s\n"
+		"[rule invite]\nmethod = INVITE\nreply = 486 Busy Here\n"
+		"[hep]\ndest = 198.18.0.9\n";
+	static char hep_out_conf[sizeof(hep_conf) + 64];
+	__u32 hep_cut;
 	const char *applied = NULL, *ua_conf = ua_rules_conf();
 	struct xdp_pass *pass;
 	struct frame_spec v4 = {}, other = { .dport = 53 };
@@ -289,6 +322,26 @@ int main(int argc, char **argv)
 	b[n].len = frame_build(b[n].frame, FRAME_MAX, &v4, msg, b[n].payload);
 	n++;
 
+	/* the 350-byte ACK with [hep] on: reported (a ring record and the
+	 * payload copy), and sampled out (the Call-ID hash only), at the
+	 * largest sample that leaves its Call-ID out */
+	b[n] = b[n - 2];
+	b[n].name = "ACK ~350 B, absorbed, [hep] sample = 100 (reported)";
+	b[n].target = "-";
+	b[n].target_ratio = 0;
+	b[n].versus = n - 2;
+	b[n].conf = hep_conf;
+	b[n].hep = true;
+	n++;
+	hep_cut = (__u32)(hep_callid_hash(callid.s, callid.len) % SL_HEP_SAMPLE_ALL);
+	snprintf(hep_out_conf, sizeof(hep_out_conf), "%ssample = %u.%02u\n",
+		 hep_conf, hep_cut / 100, hep_cut % 100);
+	b[n] = b[n - 1];
+	b[n].name = "ACK ~350 B, absorbed, [hep] sampling it out";
+	b[n].conf = hep_out_conf;
+	b[n].hep = false;	/* no record: full-length runs */
+	n++;
+
 	b[n].name = "OPTIONS, 1400 B User-Agent, no rules";
 	b[n].target = "-";
 	b[n].versus = -1;
@@ -358,6 +411,8 @@ int main(int argc, char **argv)
 			if (b[i].repeat < 1000)
 				b[i].repeat = 1000;
 		}
+		if (b[i].hep && b[i].repeat > HEP_REPEAT)
+			b[i].repeat = HEP_REPEAT;
 	}
 
 	/* runs interleaved, so that a slow phase of the machine hits all */

@@ -17,7 +17,7 @@ netns_setup
 work=$(mktemp -d)
 netns_defer "rm -rf '$work'"
 netns_defer "nsenter_s '$SLCTL' detach '$IF_S' >/dev/null 2>&1"
-netns_defer "rm -f $GLOBALS/sl_active $GLOBALS/sl_config $GLOBALS/sl_rules $GLOBALS/sl_rule_hits $GLOBALS/sl_fwd_hits $GLOBALS/sl_counters $GLOBALS/sl_window $GLOBALS/sl_xsks $GLOBALS/sl_stats $GLOBALS/sl_names $GLOBALS/sl_local $GLOBALS/sl_sync $GLOBALS/sl_ua_dfa"
+netns_defer "rm -f $(sl_pinned_map_paths "$GLOBALS")"
 nsenter_c ip link set dev "$IF_C" xdp obj "$SL_ROOT/build/xdp_pass.bpf.o" sec xdp
 
 conf() {	# FILE CODE REASON [RETRY_AFTER]

@@ -156,7 +156,7 @@ check "no pid or config file of the dead responder left" \
 # iproute2 alone, unconfigured: passes everything and counts.  iproute2
 # pins by name under /sys/fs/bpf/xdp/globals: remove ours at the end.
 GLOBALS=/sys/fs/bpf/xdp/globals
-netns_defer "rm -f $GLOBALS/sl_active $GLOBALS/sl_config $GLOBALS/sl_rules $GLOBALS/sl_rule_hits $GLOBALS/sl_fwd_hits $GLOBALS/sl_counters $GLOBALS/sl_window $GLOBALS/sl_xsks $GLOBALS/sl_stats $GLOBALS/sl_names $GLOBALS/sl_local $GLOBALS/sl_sync $GLOBALS/sl_ua_dfa"
+netns_defer "rm -f $(sl_pinned_map_paths "$GLOBALS")"
 netns_defer "nsenter_s ip link set dev '$IF_S' xdp off >/dev/null 2>&1"
 # the listeners run under ip netns exec: end the python processes
 netns_kill_matching "$NS_S" "sip_udp.py listen 198.18.0.1 "

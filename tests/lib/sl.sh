@@ -25,6 +25,9 @@
 #                                   $IF_S by its pid file when detach
 #                                   cannot (its namespace went away under
 #                                   us: another run's cleanup)
+#   sl_pinned_map_paths DIR         DIR/NAME of every map bpf/maps.h pins
+#                                   by name (what iproute2 leaves in its
+#                                   globals directory)
 #   sl_nothing_left [PID]           exit 0 if nothing of sl-xdp is left on
 #                                   $IF_S: no XDP program, no pins, no pid
 #                                   file, PID (if given) not running; for
@@ -130,6 +133,13 @@ sl_stack_marker()
 	done
 	echo "the marker $tag never reached $file: the listener was not recording"
 	return 1
+}
+
+sl_pinned_map_paths()
+{
+	awk -v dir="$1" '/__uint\(pinning, LIBBPF_PIN_BY_NAME\)/ { p = 1 }
+		/^} [a-z_0-9]+ SEC\("\.maps"\)/ { if (p) printf "%s/%s ", dir, $2; p = 0 }' \
+		"$SL_ROOT/bpf/maps.h"
 }
 
 sl_counter_names()

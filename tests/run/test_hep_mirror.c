@@ -38,6 +38,19 @@ static void test_sampling(void **state)
 	/* more than one word, the last one partial */
 	assert_true(hep_callid_hash("a-1@198.18.0.2-longer-than-16", 29) ==
 		    0x4af887181e375193ULL);
+	{
+		/* the XDP program's bound: bytes past the first
+		 * SL_HEP_CALLID_HASH_MAX do not count, the length does */
+		char a[300], b[300];
+
+		memset(a, 'x', sizeof(a));
+		memcpy(b, a, sizeof(b));
+		b[SL_HEP_CALLID_HASH_MAX] = 'y';
+		assert_true(hep_callid_hash(a, sizeof(a)) == hep_callid_hash(b, sizeof(b)));
+		b[SL_HEP_CALLID_HASH_MAX - 1] = 'y';
+		assert_true(hep_callid_hash(a, sizeof(a)) != hep_callid_hash(b, sizeof(b)));
+		assert_true(hep_callid_hash(a, 299) != hep_callid_hash(a, 300));
+	}
 	assert_false(hep_sampled("a", 1, 2930));	/* % 10000 = 2930 */
 	assert_true(hep_sampled("a", 1, 2931));
 	assert_false(hep_sampled("foobar", 6, 2948));

@@ -5,11 +5,15 @@
   hep_check.py listen ADDR PORT OUT
       record every datagram on ADDR:PORT (UDP) as one JSON line in OUT:
       the packet in hex; OUT.ready once bound; runs until killed
-  hep_check.py client LOCAL_IP DST_IP DST_PORT COUNT PREFIX OUT
+  hep_check.py client LOCAL_IP DST_IP DST_PORT COUNT PREFIX OUT [xdp]
       send COUNT requests (OPTIONS and INVITE in turn, Call-ID
       PREFIX-N@LOCAL_IP) one after the other from one socket, each
       waiting up to 1 s for its reply; OUT: JSON with every request and
-      reply byte for byte, the local and server address and ports
+      reply byte for byte, the local and server address and ports.
+      xdp: what the XDP program reports instead: INVITE, its reply and
+      the ACK to it (absorbed), and REGISTER (dropped by a rule, no
+      reply awaited) in turn.  Exit 1 unless every request but REGISTER
+      was answered
   hep_check.py check EXCHANGE HEPFILE SAMPLE CAPTURE_ID AUTH_KEY
       decode every packet of HEPFILE chunk by chunk and compare it with
       EXCHANGE: HEP3 framing, IP family, protocol UDP, addresses and
@@ -17,10 +21,11 @@
       capture id, auth key ("-": none), Call-ID as correlation id,
       payload byte-exact; the calls copied are exactly those that the
       sample (hundredths of a percent) selects by the Call-ID's hash
-      (computed here), each with its request and its reply.  Prints a
+      (computed here), each with its request and its reply (an INVITE
+      of xdp also its ACK; a REGISTER only itself).  Prints a
       JSON summary; exit 1 on any error.
   hep_check.py expect EXCHANGE SAMPLE
-      print how many copies SAMPLE gives for EXCHANGE's calls (2 a call)
+      print how many copies SAMPLE gives for EXCHANGE's calls
 """
 import json
 import socket
@@ -57,7 +62,22 @@ def request(method, lip, lport, dip, dport, callid, n):
                n + 1, method)).encode()
 
 
-def client(lip, dip, dport, count, prefix, out):
+def ack_for(invite, reply):
+    """the ACK to a non-2xx reply: the INVITE's Via, Call-ID and From, the
+    reply's To (with its tag), CSeq method ACK"""
+    to = [ln for ln in reply.split(b"\r\n") if ln.lower().startswith(b"to:")][0]
+    lines = invite.split(b"\r\n")
+    out = [b"ACK" + lines[0][len(b"INVITE"):]]
+    for ln in lines[1:]:
+        if ln.lower().startswith(b"to:"):
+            ln = to
+        elif ln.lower().startswith(b"cseq:"):
+            ln = ln.replace(b"INVITE", b"ACK")
+        out.append(ln)
+    return b"\r\n".join(out)
+
+
+def client(lip, dip, dport, count, prefix, out, mode=""):
     fam = socket.AF_INET6 if ":" in lip else socket.AF_INET
     dport = int(dport)
     s = socket.socket(fam, socket.SOCK_DGRAM)
@@ -67,19 +87,41 @@ def client(lip, dip, dport, count, prefix, out):
     calls = []
     for n in range(int(count)):
         callid = "%s-%d@%s" % (prefix, n, lip)
-        req = request("OPTIONS" if n % 2 == 0 else "INVITE", lip, lport,
-                      dip, dport, callid, n)
+        if mode == "xdp":
+            method = "INVITE" if n % 2 == 0 else "REGISTER"
+        else:
+            method = "OPTIONS" if n % 2 == 0 else "INVITE"
+        req = request(method, lip, lport, dip, dport, callid, n)
         s.sendto(req, (dip, dport))
-        try:
-            rep = s.recv(65535)
-        except socket.timeout:
-            rep = b""
-        calls.append({"callid": callid, "req": req.hex(), "reply": rep.hex()})
+        call = {"callid": callid, "req": req.hex(), "reply": ""}
+        if method != "REGISTER":
+            try:
+                call["reply"] = s.recv(65535).hex()
+            except socket.timeout:
+                pass
+        if mode == "xdp" and method == "INVITE" and call["reply"]:
+            ack = ack_for(req, bytes.fromhex(call["reply"]))
+            s.sendto(ack, (dip, dport))
+            call["ack"] = ack.hex()
+        calls.append(call)
     json.dump({"local": lip, "lport": lport, "server": dip, "sport": dport,
                "calls": calls}, open(out, "w"))
     answered = sum(1 for c in calls if c["reply"])
+    want = sum(1 for c in calls if method_of(c) != "REGISTER")
     print(json.dumps({"sent": len(calls), "answered": answered}))
-    return 0 if answered == len(calls) else 1
+    return 0 if answered == want else 1
+
+
+def method_of(call):
+    return bytes.fromhex(call["req"]).split(b" ", 1)[0].decode()
+
+
+def want_kinds(call):
+    """the copies of a call: a REGISTER is dropped (itself only), an
+    INVITE with an ACK has three"""
+    if method_of(call) == "REGISTER":
+        return ["req"]
+    return sorted(["req", "reply"] + (["ack"] if "ack" in call else []))
 
 
 M64 = (1 << 64) - 1
@@ -88,6 +130,7 @@ M64 = (1 << 64) - 1
 def callid_hash(data):
     """user/run/hep_mirror.h's hep_callid_hash(), written from its comment"""
     h = 0x9e3779b97f4a7c15 ^ len(data)
+    data = data[:256]               # SL_HEP_CALLID_HASH_MAX
     for i in range(0, len(data), 8):
         w = int.from_bytes(data[i:i + 8].ljust(8, b"\0"), "little")
         h = ((h ^ w) * 0xff51afd7ed558ccd) & M64
@@ -151,13 +194,16 @@ def check(exchange, hepfile, sample, capture_id, auth_key):
         packets += 1
         call = calls[cid]
         req, rep = bytes.fromhex(call["req"]), bytes.fromhex(call["reply"])
+        ack = bytes.fromhex(call.get("ack", ""))
         payload = c.get(0x0f)
         if payload == req:
             kind, src, dst = "req", (local, ex["lport"]), (server, ex["sport"])
+        elif ack and payload == ack:
+            kind, src, dst = "ack", (local, ex["lport"]), (server, ex["sport"])
         elif payload == rep:
             kind, src, dst = "reply", (server, ex["sport"]), (local, ex["lport"])
         else:
-            errors.append("%s: payload is neither the request nor the reply" % cid)
+            errors.append("%s: payload is not the request, its reply or ACK" % cid)
             continue
         seen.setdefault(cid, []).append(kind)
         want = {
@@ -184,13 +230,17 @@ def check(exchange, hepfile, sample, capture_id, auth_key):
                 errors.append("%s %s: time %f, now %f" % (cid, kind, t, now))
     want_calls = [cid for cid in calls if sampled(cid, sample)]
     for cid in want_calls:
-        if sorted(seen.get(cid, [])) != ["reply", "req"]:
-            errors.append("%s: copies %s, want a request and a reply" %
-                          (cid, seen.get(cid, [])))
+        if sorted(seen.get(cid, [])) != want_kinds(calls[cid]):
+            errors.append("%s: copies %s, want %s" %
+                          (cid, seen.get(cid, []), want_kinds(calls[cid])))
     for cid in seen:
         if not sampled(cid, sample):
             errors.append("%s: copied, but not sampled" % cid)
+    kinds = [k for v in seen.values() for k in v]
     print(json.dumps({"packets": packets, "calls": len(seen),
+                      "acks": kinds.count("ack"),
+                      "registers": sum(1 for cid in seen
+                                       if want_kinds(calls[cid]) == ["req"]),
                       "expected_calls": len(want_calls),
                       "errors": errors[:10], "n_errors": len(errors)}))
     return 1 if errors else 0
@@ -201,10 +251,11 @@ def main():
     if cmd == "listen":
         return listen(*sys.argv[2:5])
     if cmd == "client":
-        return client(*sys.argv[2:8])
+        return client(*sys.argv[2:9])
     if cmd == "expect":
         calls = json.load(open(sys.argv[2]))["calls"]
-        print(2 * sum(1 for c in calls if sampled(c["callid"], int(sys.argv[3]))))
+        print(sum(len(want_kinds(c)) for c in calls
+                  if sampled(c["callid"], int(sys.argv[3]))))
         return 0
     if cmd == "check":
         return check(*sys.argv[2:7])

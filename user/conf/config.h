@@ -231,7 +231,6 @@ struct sl_responder_settings {
 
 /* [hep]: HEP3 copies to Homer (sl-ctl(8), user/run/hep_mirror.c). */
 #define SL_HEP_DEFAULT_PORT	9060
-#define SL_HEP_SAMPLE_ALL	10000	/* sample is in hundredths of a percent */
 struct sl_hep_settings {
 	bool enabled;		/* a [hep] section exists (then dest is required) */
 	int family;		/* AF_INET or AF_INET6 */

@@ -68,6 +68,8 @@ int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
 	sl_totag_signature(s->tag_seed, ip, port, (char *)img->cfg.signature);
 	img->cfg.has_signature = 1;
 	img->cfg.local_only = 1;
+	/* what the XDP program reports to HEP ([hep], bpf/hep_report.h) */
+	img->cfg.hep_sample = s->hep.enabled ? s->hep.sample : 0;
 	img->addresses = s->addresses;
 	gcra_terms(s->rate_limit, s->burst, &img->cfg.rate_interval_ns,
 		   &img->cfg.rate_burst_ns);

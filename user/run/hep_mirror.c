@@ -11,15 +11,34 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <bpf/libbpf.h>
 
 #include "run/hep_mirror.h"
 #include "run/hep_ring.h"
 #include "sip/hep3.h"
+#include "sip/sip_msg.h"
 
 #define HEP_BATCH	64		/* datagrams per sendmmsg() */
 #define HEP_IDLE_MIN_NS	100000		/* first sleep when the rings are empty */
 #define HEP_IDLE_MAX_NS	5000000		/* longest: 5 ms at ~400 MB/s fits a ring */
 #define HEP_OFF_NS	100000000	/* no [hep]: a look every 100 ms */
+/* a HEP3 packet of an XDP report: the chunks, the auth key, and a
+ * Call-ID and payload of at most SL_HEP_REPORT_PAYLOAD bytes each */
+#define HEP_DP_PKT_MAX	(2 * SL_HEP_REPORT_PAYLOAD + 256)
+
+/* The XDP program's reports (map sl_hep_ring), one batch encoded here
+ * before it is sent. */
+struct hep_dp {
+	struct ring_buffer *rb;
+	const struct hep_target *target[SL_RULE_BANKS];
+	__s64 real_minus_mono;		/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+	unsigned int n;			/* packets in the batch */
+	unsigned int failed;		/* reports not encoded */
+	struct sip_msg msg;		/* the Call-ID's parser */
+	struct sockaddr_in6 to[HEP_BATCH];
+	size_t len[HEP_BATCH];
+	__u8 pkt[HEP_BATCH][HEP_DP_PKT_MAX];
+};
 
 /* A ring record: where the packet goes, then the HEP3 packet. */
 struct hep_rec {
@@ -38,6 +57,7 @@ struct hep_mirror {
 	bool active;			/* a [hep] section is configured */
 	volatile int *stop;
 	__u64 *dropped_seen;		/* each ring's dropped, already published */
+	struct hep_dp *dp;		/* NULL: no XDP reports */
 	struct hep_ring ring[];
 };
 
@@ -81,6 +101,9 @@ __u64 hep_callid_hash(const char *callid, size_t len)
 	__u64 h = 0x9e3779b97f4a7c15ULL ^ len;
 	size_t i = 0;
 
+	/* the XDP program's bound (bpf/hep_report.h) */
+	if (len > SL_HEP_CALLID_HASH_MAX)
+		len = SL_HEP_CALLID_HASH_MAX;
 	for (; i + 8 <= len; i += 8) {
 		h = (h ^ le64(p + i)) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
@@ -228,6 +251,57 @@ void hep_mirror_answer(struct hep_mirror *m, unsigned int ring,
 	__atomic_store_n(&r->dropped, r->dropped + 2, __ATOMIC_RELAXED);
 }
 
+/* msg of one packet to *to (iov and to4: its storage); on an IPv4-only
+ * host, an IPv4-mapped destination unmapped (an IPv6 one then fails in
+ * send_batch() and is counted) */
+static void msg_fill(const struct hep_mirror *m, struct mmsghdr *msg,
+		     struct iovec *iov, struct sockaddr_in *to4,
+		     struct sockaddr_in6 *to, void *pkt, size_t len)
+{
+	memset(msg, 0, sizeof(*msg));
+	iov->iov_base = pkt;
+	iov->iov_len = len;
+	msg->msg_hdr.msg_iov = iov;
+	msg->msg_hdr.msg_iovlen = 1;
+	msg->msg_hdr.msg_name = to;
+	msg->msg_hdr.msg_namelen = sizeof(*to);
+	if (m->family == AF_INET && IN6_IS_ADDR_V4MAPPED(&to->sin6_addr)) {
+		memset(to4, 0, sizeof(*to4));
+		to4->sin_family = AF_INET;
+		to4->sin_port = to->sin6_port;
+		memcpy(&to4->sin_addr, &to->sin6_addr.s6_addr[12], 4);
+		msg->msg_hdr.msg_name = to4;
+		msg->msg_hdr.msg_namelen = sizeof(*to4);
+	}
+}
+
+/* Sends msg[0..n): how many were handled (sent, or refused and counted
+ * in *failed); fewer than n when the socket's buffer is full. */
+static unsigned int send_batch(struct hep_mirror *m, struct mmsghdr *msg,
+			       unsigned int n, unsigned int *sent,
+			       unsigned int *failed)
+{
+	unsigned int done = 0;
+
+	while (done < n) {
+		int k = sendmmsg(m->fd, msg + done, n - done, MSG_DONTWAIT);
+
+		if (k > 0) {
+			done += k;
+			*sent += k;
+		} else if (k < 0 && (errno == EAGAIN || errno == ENOBUFS ||
+				     errno == EINTR)) {
+			break;
+		} else {
+			/* this one cannot be sent (no route, an IPv6
+			 * destination on an IPv4-only host): skip it */
+			done++;
+			(*failed)++;
+		}
+	}
+	return done;
+}
+
 /* One batch of ring i: sent, and *failed those the kernel refused. */
 static unsigned int drain_ring(struct hep_mirror *m, unsigned int i,
 			       unsigned int *failed, bool *again)
@@ -237,60 +311,140 @@ static unsigned int drain_ring(struct hep_mirror *m, unsigned int i,
 	struct iovec iov[HEP_BATCH];
 	struct sockaddr_in to4[HEP_BATCH];
 	__u64 pos = hep_ring_tail(r), after[HEP_BATCH];
-	unsigned int n = 0, done = 0, sent = 0;
+	unsigned int n = 0, done, sent = 0;
 	struct hep_rec *rec;
 	size_t len;
 
-	memset(msg, 0, sizeof(msg));
 	while (n < HEP_BATCH && (rec = hep_ring_next(r, &pos, &len))) {
-		iov[n].iov_base = rec->pkt;
-		iov[n].iov_len = len - sizeof(*rec);
-		msg[n].msg_hdr.msg_iov = &iov[n];
-		msg[n].msg_hdr.msg_iovlen = 1;
-		msg[n].msg_hdr.msg_name = &rec->to;
-		msg[n].msg_hdr.msg_namelen = sizeof(rec->to);
-		if (m->family == AF_INET) {
-			/* an IPv4-only host: the mapped address, unmapped
-			 * (an IPv6 one fails below and is counted) */
-			memset(&to4[n], 0, sizeof(to4[n]));
-			to4[n].sin_family = AF_INET;
-			to4[n].sin_port = rec->to.sin6_port;
-			memcpy(&to4[n].sin_addr, &rec->to.sin6_addr.s6_addr[12], 4);
-			if (IN6_IS_ADDR_V4MAPPED(&rec->to.sin6_addr)) {
-				msg[n].msg_hdr.msg_name = &to4[n];
-				msg[n].msg_hdr.msg_namelen = sizeof(to4[n]);
-			}
-		}
+		msg_fill(m, &msg[n], &iov[n], &to4[n], &rec->to, rec->pkt,
+			 len - sizeof(*rec));
 		after[n++] = pos;
 	}
 	*again = n == HEP_BATCH;
-	while (done < n) {
-		int k = sendmmsg(m->fd, msg + done, n - done, MSG_DONTWAIT);
-
-		if (k > 0) {
-			done += k;
-			sent += k;
-		} else if (k < 0 && (errno == EAGAIN || errno == ENOBUFS ||
-				     errno == EINTR)) {
-			/* the socket's buffer is full: keep the rest for
-			 * the next pass (the rings absorb it, or drop) */
-			*again = false;
-			break;
-		} else {
-			/* this one cannot be sent (no route, an IPv6
-			 * destination on an IPv4-only host): skip it */
-			done++;
-			(*failed)++;
-		}
-	}
+	done = send_batch(m, msg, n, &sent, failed);
+	/* the socket's buffer is full: keep the rest for the next pass
+	 * (the rings absorb it, or drop) */
+	if (done < n)
+		*again = false;
 	if (done)
 		hep_ring_release(r, after[done - 1]);
 	return sent;
 }
 
+/* libbpf's callback for one XDP report: encoded into the batch; a
+ * negative return (the record is consumed all the same) ends the batch */
+static int dp_record(void *ctx, void *data, size_t size)
+{
+	struct hep_mirror *m = ctx;
+	struct hep_dp *dp = m->dp;
+	const struct sl_hep_report *rep = data;
+	const struct hep_target *t;
+	struct sl_hep3_event ev;
+	__s64 real_ns;
+	size_t n;
+
+	if (size < sizeof(*rep) || rep->payload_len > SL_HEP_REPORT_PAYLOAD ||
+	    rep->bank >= SL_RULE_BANKS) {
+		dp->failed++;
+		return 0;
+	}
+	t = dp->target[rep->bank];
+	/* a report of a bank whose [hep] a reload has removed */
+	if (!t || !t->enabled)
+		return 0;
+	real_ns = (__s64)rep->mono_ns + dp->real_minus_mono;
+	memset(&ev, 0, sizeof(ev));
+	ev.family = rep->family;
+	memcpy(ev.src, rep->src, sizeof(ev.src));
+	memcpy(ev.dst, rep->dst, sizeof(ev.dst));
+	ev.sport = rep->sport;
+	ev.dport = rep->dport;
+	ev.ts_sec = real_ns / 1000000000;
+	ev.ts_usec = real_ns % 1000000000 / 1000;
+	ev.capture_id = t->capture_id;
+	ev.auth_key = t->auth_key;
+	ev.payload = rep->payload;
+	ev.payload_len = rep->payload_len;
+	/* the correlation id, as for the responder's copies */
+	if (!sip_msg_parse(&dp->msg, (const char *)rep->payload,
+			   rep->payload_len) && dp->msg.callid.len) {
+		ev.correlation = (const char *)rep->payload + dp->msg.callid.off;
+		ev.correlation_len = dp->msg.callid.len;
+	}
+	n = sl_hep3_encode(&ev, dp->pkt[dp->n], HEP_DP_PKT_MAX);
+	if (!n) {
+		dp->failed++;
+		return 0;
+	}
+	dp->to[dp->n] = t->to;
+	dp->len[dp->n++] = n;
+	return dp->n == HEP_BATCH ? -E2BIG : 0;
+}
+
+/* Up to a few batches of the XDP program's reports: sent; *failed
+ * those dropped (not encoded, the socket refused or was full: the BPF
+ * ring cannot keep them for later). */
+static unsigned int drain_dp(struct hep_mirror *m, unsigned int *failed)
+{
+	struct hep_dp *dp = m->dp;
+	struct mmsghdr msg[HEP_BATCH];
+	struct iovec iov[HEP_BATCH];
+	struct sockaddr_in to4[HEP_BATCH];
+	struct timespec real, mono;
+	unsigned int sent = 0;
+	int ret = -E2BIG;
+
+	if (!dp)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &real);	/* vDSO: no system call */
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	dp->real_minus_mono = ((__s64)real.tv_sec - mono.tv_sec) * 1000000000 +
+			      real.tv_nsec - mono.tv_nsec;
+	for (int b = 0; ret == -E2BIG && b < 4; b++) {
+		unsigned int done;
+
+		dp->n = 0;
+		/* reads the shared pages only: no system call */
+		ret = ring_buffer__consume(dp->rb);
+		for (unsigned int k = 0; k < dp->n; k++)
+			msg_fill(m, &msg[k], &iov[k], &to4[k], &dp->to[k],
+				 dp->pkt[k], dp->len[k]);
+		done = send_batch(m, msg, dp->n, &sent, failed);
+		*failed += dp->n - done + dp->failed;
+		dp->failed = 0;
+	}
+	return sent;
+}
+
+int hep_mirror_attach_dp(struct hep_mirror *m, int ring_fd,
+			 const struct hep_target *const target[SL_RULE_BANKS],
+			 char *err, size_t errlen)
+{
+	struct hep_dp *dp = calloc(1, sizeof(*dp));
+
+	if (!dp)
+		return fail(err, errlen, "memory");
+	for (int i = 0; i < SL_RULE_BANKS; i++)
+		dp->target[i] = target[i];
+	dp->rb = ring_buffer__new(ring_fd, dp_record, m, NULL);
+	if (!dp->rb) {
+		free(dp);
+		return fail(err, errlen, "ring buffer sl_hep_ring");
+	}
+	m->dp = dp;
+	return 0;
+}
+
 unsigned int hep_mirror_drain(struct hep_mirror *m)
 {
-	unsigned int total = 0;
+	unsigned int total = 0, dp_failed = 0, dp_sent = drain_dp(m, &dp_failed);
+
+	/* the XDP program's reports count in the first slot */
+	if (m->stats && (dp_sent || dp_failed)) {
+		stat_add(&m->stats[0].hep_sent, dp_sent);
+		stat_add(&m->stats[0].hep_dropped, dp_failed);
+	}
+	total += dp_sent;
 
 	for (unsigned int i = 0; i < m->n_rings; i++) {
 		unsigned int failed = 0, sent = 0;
@@ -376,6 +530,10 @@ void hep_mirror_close(struct hep_mirror *m)
 		close(m->fd);
 	for (unsigned int i = 0; i < m->n_rings; i++)
 		hep_ring_free(&m->ring[i]);
+	if (m->dp) {
+		ring_buffer__free(m->dp->rb);
+		free(m->dp);
+	}
 	free(m->dropped_seen);
 	free(m);
 }

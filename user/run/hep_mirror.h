@@ -15,7 +15,14 @@
  * travels with each record, so a reload that changes any [hep] key,
  * adds or removes the section, applies to the next request answered.
  * Unconnected, an ICMP unreachable from a collector that is not there
- * raises no error.  Counters (resp:hep_sent, resp:hep_dropped) are
+ * raises no error.
+ *
+ * The XDP program reports what the responder never sees, ACKs absorbed
+ * and requests dropped by a rule, into the BPF ring buffer sl_hep_ring
+ * (bpf/hep_report.h, sampled there by the same Call-ID hash); the HEP
+ * thread reads it on each pass (libbpf's ring_buffer__consume(): the
+ * mapped pages only, no system call) and sends each report to the
+ * [hep] of the bank it came from, counted in the first slot.  Counters (resp:hep_sent, resp:hep_dropped) are
  * written by the HEP thread only, into the slot of the queue thread the
  * copy came from.
  */
@@ -46,8 +53,9 @@ struct hep_mirror;
 
 void hep_target_make(const struct sl_hep_settings *h, struct hep_target *t);
 
-/* The Call-ID's hash: its bytes read as little-endian 64-bit words (the
- * last one padded with zeros), h = 0x9e3779b97f4a7c15 ^ len, for each
+/* The Call-ID's hash: its first SL_HEP_CALLID_HASH_MAX bytes read as
+ * little-endian 64-bit words (the last one padded with zeros), len the
+ * whole length, h = 0x9e3779b97f4a7c15 ^ len, for each
  * word h = (h ^ w) * 0xff51afd7ed558ccd, h ^= h >> 32; then murmur3's
  * fmix64.  Written out so that other tools can compute it. */
 __u64 hep_callid_hash(const char *callid, size_t len);
@@ -59,6 +67,13 @@ bool hep_sampled(const char *callid, size_t len, __u32 sample);
  * stats[ring] (NULL: not counted).  0, or -1 with err set. */
 int hep_mirror_open(unsigned int n_rings, struct sl_kam_stats *stats,
 		    struct hep_mirror **out, char *err, size_t errlen);
+/* The XDP program's reports: ring_fd the map sl_hep_ring, target[b]
+ * bank b's [hep] (read by the HEP thread as the queue threads read
+ * theirs).  Before the thread starts and the sandbox (ring_buffer__new
+ * maps the ring, makes an epoll fd).  0, or -1 with err set. */
+int hep_mirror_attach_dp(struct hep_mirror *m, int ring_fd,
+			 const struct hep_target *const target[SL_RULE_BANKS],
+			 char *err, size_t errlen);
 /* The socket the HEP thread sends on (for the sandbox's allow-list). */
 int hep_mirror_fd(const struct hep_mirror *m);
 

@@ -358,6 +358,16 @@ int responder_open(const char *ifname, const char *pin_dir,
 		responder_close(r);
 		return -1;
 	}
+	{
+		const struct hep_target *t[SL_RULE_BANKS] = {
+			&r->bank[0].hep, &r->bank[1].hep };
+
+		if (hep_mirror_attach_dp(r->hep, r->maps.fd[SL_M_HEP_RING], t,
+					 err, errlen)) {
+			responder_close(r);
+			return -1;
+		}
+	}
 	hep_mirror_set_active(r->hep, s->hep.enabled);
 	*out = r;
 	return 0;

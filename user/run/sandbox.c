@@ -39,6 +39,8 @@
  *    process of the same user);
  *    the HEP thread (user/run/hep_mirror.c): sendmmsg on its own UDP
  *    socket only (the fd is in the filter), nanosleep, prctl PR_SET_NAME;
+ *    it reads the XDP program's ring buffer sl_hep_ring through pages
+ *    mapped before the sandbox (no system call: no epoll_wait);
  *    the main loop every 100 ms: each socket's XDP_STATISTICS
  *    (getsockopt) and each queue thread's CPU time (clock_gettime on its
  *    CPU clock), the MTU (socket AF_INET + ioctl
