@@ -277,7 +277,8 @@ $(BUILD)/sl-bench: $(wildcard bench/*.c) | $(BUILD)
 
 # make bench: one server core each, sl-xdp against Kamailio, an evenly
 # paced client on its own core (bench/capacity.sh; BENCH_ONLY=spin: spin_us,
-# BENCH_ONLY=explain: the old harness's Kamailio figure).  bench-flood,
+# BENCH_ONLY=explain: the old harness's Kamailio figure, BENCH_ONLY=hep: the
+# reply rate with HEP3 mirroring at 0, 1 and 100 %).  bench-flood,
 # bench-forward: the ACK flood and reply forwarding (bench/run.sh).
 .PHONY: bench bench-flood bench-forward
 BENCH_DEPS := $(BUILD)/sl-bench $(BUILD)/sl-ctl $(BUILD)/sl_xdp.bpf.o $(BUILD)/xdp_pass.bpf.o

@@ -24,6 +24,12 @@
 #
 #   BENCH_QUICK=1          smoke run: 1 repeat, short steps (~3 minutes)
 #   BENCH_ONLY=spin        sl-xdp only, spin_us = 0, 20, 50, 200
+#   BENCH_ONLY=hep         sl-xdp only: without [hep], then HEP3 copies
+#                          at sample = 0, 1 and 100 % (HEP_SAMPLES) to a
+#                          collector socket in the client's namespace that
+#                          never reads (its buffer full, the kernel drops
+#                          what arrives: the sending is what is measured);
+#                          the HEP thread is pinned to the server core too
 #   BENCH_ONLY=explain     why the old harness measured Kamailio at half its
 #                          rate: Kamailio children=2 unpinned, two client
 #                          threads unpinned, with the old spinning wait
@@ -49,8 +55,8 @@ OUT=${BENCH_OUT:-$SL_ROOT/bench/results}
 QUICK=${BENCH_QUICK:-0}
 ONLY=${BENCH_ONLY:-}
 case $ONLY in
-""|spin|explain) ;;
-*) echo "capacity: BENCH_ONLY=$ONLY: only 'spin' and 'explain' are known" >&2; exit 1 ;;
+""|spin|explain|hep) ;;
+*) echo "capacity: BENCH_ONLY=$ONLY: only 'spin', 'explain' and 'hep' are known" >&2; exit 1 ;;
 esac
 if [ "$QUICK" = 1 ]; then
 	REPS=1 STEP=1.5 BISECT=3
@@ -118,11 +124,13 @@ nsenter_c ip neigh replace 198.18.0.1 lladdr "$srv_mac" nud permanent dev "$IF_C
 } > "$OUT/machine.txt"
 
 SL_EXTRA=""		# more [sl] lines for sl-xdp (spin_us)
+SL_SECTIONS=""		# more sections for sl-xdp ([hep])
 server_up() {	# NAME
 	case $1 in
 	sl-xdp*)
 		bench_sl_conf "$work/sl.conf" "cpus = $SRV_CPU
 $SL_EXTRA"
+		[ -n "$SL_SECTIONS" ] && printf '\n%s\n' "$SL_SECTIONS" >> "$work/sl.conf"
 		nsenter_s "$SLCTL" attach "$IF_S" -c "$work/sl.conf" >>"$LOG" 2>&1 &&
 			bench_pin_ns "$SRV_CPU" ;;
 	kamailio-n*)
@@ -132,7 +140,11 @@ $SL_EXTRA"
 }
 server_down() {
 	case $1 in
-	sl-xdp*) nsenter_s "$SLCTL" detach "$IF_S" >>"$LOG" 2>&1; sleep 0.3 ;;
+	sl-xdp*)
+		# what HEP mirroring sent and dropped, for the report
+		nsenter_s "$SLCTL" stats "$IF_S" 2>/dev/null |
+			sed -n "s/^resp:hep_/$1 resp:hep_/p" >>"$OUT/hep.txt"
+		nsenter_s "$SLCTL" detach "$IF_S" >>"$LOG" 2>&1; sleep 0.3 ;;
 	kamailio-n*) bench_kam_stop ;;
 	esac
 }
@@ -274,6 +286,23 @@ spin)
 		SL_EXTRA="spin_us = $us"
 		run_server "sl-xdp-spin$us"
 	done ;;
+hep)
+	# HEP3 mirroring: what it takes from the server core's reply rate
+	FLOWS=${BENCH_FLOWS:-many}
+	# the collector: a socket that never reads (client namespace)
+	nsenter_c /usr/bin/python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.18.0.2", 9060))
+time.sleep(86400)' &
+	netns_track_pid $!
+	run_server "sl-xdp"
+	for pct in ${HEP_SAMPLES:-0 1 100}; do
+		SL_SECTIONS="[hep]
+dest = 198.18.0.2:9060
+sample = $pct"
+		run_server "sl-xdp-hep$pct"
+	done
+	SL_SECTIONS="" ;;
 explain)
 	# the old harness: Kamailio children=2 unpinned, sl-bench -T 2
 	# unpinned, paced with the old spinning wait, then with the new one
