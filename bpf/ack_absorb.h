@@ -29,16 +29,28 @@ enum ack_verdict {
 	ACK_PASS_EXPIRED,
 };
 
-static __always_inline int ack_check(struct sl_scratch *x,
-				     const struct sl_config *cfg)
+/*
+ * The verdict on an ACK whose payload was scanned into the scratch value
+ * (the configuration of bank).  A global function: its stack frame does
+ * not add to the rules' chain of calls, and it is verified once.
+ */
+__noinline int sl_ack_check(__u32 bank)
 {
-	struct sip_scan *sc = &x->scan;
-	struct span tag;
 	struct sl_window_entry *ent;
-	__u32 suffix, key_tag, slot;
+	const struct sl_config *cfg;
+	struct sl_scratch *x;
+	struct sip_scan *sc;
+	struct span tag;
+	__u32 suffix, key_tag, slot, zero = 0;
 	__u64 now;
 	int i;
 
+	bank &= 1;
+	x = bpf_map_lookup_elem(&sl_scratch, &zero);
+	cfg = bpf_map_lookup_elem(&sl_config, &bank);
+	if (!x || !cfg)
+		return ACK_PASS_NO_TAG;
+	sc = &x->scan;
 	if (!(sc->seen & (1u << HDR_VIA)) || !(sc->seen & (1u << HDR_TO)) ||
 	    !(sc->seen & (1u << HDR_CALLID)))
 		return ACK_PASS_NO_TAG;

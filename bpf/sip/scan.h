@@ -189,7 +189,7 @@ static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
 
 	if (sc->req_line_end == POS_NONE) {
 		sc->req_line_end = p;
-		if (!sc->want_headers)
+		if (!sc->want)
 			return 1;
 	} else {
 		if (end > 0 && sb(buf, end - 1) == '\r')
@@ -203,6 +203,9 @@ static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
 	if (is_ws(c))
 		return 0;	/* folded: the header goes on */
 	finish_header(buf, sc, end);
+	/* every header wanted is known: the rest is not read */
+	if ((sc->seen & sc->want) == sc->want)
+		return 1;
 	if (c == '\r' || c == '\n') {
 		sc->headers_ended = 1;
 		return 1;
@@ -250,8 +253,8 @@ static long scan_word_cb(__u32 idx, void *data)
 }
 
 /* Scan from the start of the payload: the request line always, the
- * headers if want_headers.  A header still open at the end of the data
- * is closed there. */
+ * headers until those in want are found.  A header still open at the
+ * end of the data is closed there. */
 static __always_inline void sip_scan_run(struct sl_scratch *x)
 {
 	struct loop_ctx lc = { .scr = x };
