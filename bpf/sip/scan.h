@@ -223,7 +223,8 @@ static long scan_word_cb(__u32 idx, void *data)
 	__u32 p;
 
 	/* one word or one LF per step keeps the step small for the
-	 * verifier; a word with several LFs takes several steps */
+	 * verifier; a word with several LFs takes several steps (two
+	 * lines per step: +250 k instructions processed, ~10 ns less) */
 	if (!m) {
 		__u32 off = sc->word_off;
 		int k;
@@ -254,12 +255,17 @@ static long scan_word_cb(__u32 idx, void *data)
 
 /* Scan from the start of the payload: the request line always, the
  * headers until those in want are found.  A header still open at the
- * end of the data is closed there. */
-static __always_inline void sip_scan_run(struct sl_scratch *x)
+ * end of the data is closed there.  A global function: the callback is
+ * verified for it alone, not for each caller (150 k instructions
+ * processed less), at the price of a call. */
+__noinline int sl_scan_run(struct sl_scratch *x)
 {
 	struct loop_ctx lc = { .scr = x };
-	struct sip_scan *sc = &x->scan;
+	struct sip_scan *sc;
 
+	if (!x)
+		return 0;
+	sc = &x->scan;
 	sc->req_line_end = POS_NONE;
 	sc->cur = HDR_NONE;
 	sc->seen = 0;
@@ -270,6 +276,12 @@ static __always_inline void sip_scan_run(struct sl_scratch *x)
 	bpf_loop(SCRATCH_WORDS + SL_SCRATCH_LEN, scan_word_cb, &lc, 0);
 	if (sc->cur != HDR_NONE)
 		finish_header(x->buf, sc, sc->len);
+	return 0;
+}
+
+static __always_inline void sip_scan_run(struct sl_scratch *x)
+{
+	sl_scan_run(x);
 }
 
 #endif /* SL_SIP_SCAN_H */
