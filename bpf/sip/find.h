@@ -26,6 +26,13 @@ static __always_inline __u64 find_mask(const struct find_byte *f, __u64 w)
 	return m;
 }
 
+/* The first byte flagged in m, the word at off, if before to. */
+static __always_inline __u32 find_hit(__u64 m, __u32 off, __u32 to)
+{
+	off += lowest_flag_byte(m);
+	return off < to ? off : POS_NONE;
+}
+
 /*
  * The search itself: a plain bounded loop, a word per turn (a bpf_loop
  * callback per step would cost a call and a return each, ~10 ns apiece
@@ -44,10 +51,8 @@ __noinline __u32 sl_find_run(struct sl_scratch *x, __u32 from, __u32 to)
 		if (off >= to)
 			return POS_NONE;
 		m = find_mask(&x->fb, sw(x->buf, off));
-		if (m) {
-			off += lowest_flag_byte(m);
-			return off < to ? off : POS_NONE;
-		}
+		if (m)
+			return find_hit(m, off, to);
 		off += 8;
 	}
 	return POS_NONE;
@@ -62,10 +67,8 @@ static __always_inline __u32 find_run(struct sl_scratch *x, __u32 from, __u32 to
 	if (from >= to)
 		return POS_NONE;
 	m = find_mask(&x->fb, sw(x->buf, from));
-	if (m) {
-		from += lowest_flag_byte(m);
-		return from < to ? from : POS_NONE;
-	}
+	if (m)
+		return find_hit(m, from, to);
 	if (to - from <= 8)
 		return POS_NONE;
 	return sl_find_run(x, from + 8, to);
