@@ -115,7 +115,10 @@ static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
 		type = HDR_VIA2;
 	if (type == HDR_VIA2 && (sc->seen & (1u << HDR_VIA2)))
 		type = HDR_VIA3;
-	if (type == HDR_NONE || (sc->seen & (1u << type)))
+	/* a header no one asked for is not collected (a request's scan;
+	 * reply forwarding wants every one) */
+	if (type == HDR_NONE || (sc->seen & (1u << type)) ||
+	    !(sc->want & HDR_BIT(type)))
 		return;
 	p = s + name_len;
 #pragma unroll
