@@ -45,10 +45,8 @@ __noinline int sl_ack_check(__u32 bank)
 	__u64 now;
 	int i;
 
-	bank &= 1;
 	x = bpf_map_lookup_elem(&sl_scratch, &zero);
-	cfg = bpf_map_lookup_elem(&sl_config, &bank);
-	if (!x || !cfg)
+	if (!x)
 		return ACK_PASS_NO_TAG;
 	sc = &x->scan;
 	if (!(sc->seen & (1u << HDR_VIA)) || !(sc->seen & (1u << HDR_TO)) ||
@@ -57,36 +55,17 @@ __noinline int sl_ack_check(__u32 bank)
 
 	if (to_parse_run(x, sc->hdr[HDR_TO]) || !span_present(x->to.tag))
 		return ACK_PASS_NO_TAG;
-	tag = x->to.tag;
-#if PROBE == 4
-	return ACK_ABSORB;
-#endif
 	if (via_parse_run(x, sc->hdr[HDR_VIA]))
 		return ACK_PASS_NO_TAG;
 
-#if PROBE == 5
-	return ACK_ABSORB;
-#endif
 	suffix = totag_suffix(x, sc->hdr[HDR_CALLID]);
-#if PROBE == 6
-	return ACK_ABSORB;
-#endif
-#if PROBE == 7
-	{
-		volatile __u32 acc = 0;
-		for (i = 0; i < 6; i++)
-			acc += sl_crc16_span(x, acc, 0, 0);
-	}
-	return ACK_ABSORB;
-#endif
-#if PROBE == 8
-	{
-		volatile __u32 acc = 0;
-		for (i = 0; i < 6; i++)
-			acc += sl_crc16_span(x, acc, 0, 4);
-	}
-	return ACK_ABSORB;
-#endif
+	/* looked up only now: one pointer less to keep across the parsers
+	 * (this frame is on the program's deepest chain of calls) */
+	bank &= 1;
+	cfg = bpf_map_lookup_elem(&sl_config, &bank);
+	if (!cfg)
+		return ACK_PASS_NO_TAG;
+	tag = x->to.tag;	/* the Via parser leaves x->to alone */
 
 	if (tag.e - tag.s == SL_TOTAG_LEN &&
 	    signature_matches(x->buf, tag.s, cfg)) {

@@ -136,13 +136,7 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
 
 	scr->scan.len = copy;
 	scr->scan.want = scan_want(cfg, is_ack);
-#if PROBE == 1
-	if (is_ack) return XDP_DROP;
-#endif
 	sip_scan_run(scr);
-#if PROBE == 2
-	if (is_ack) return XDP_DROP;
-#endif
 
 	if (parse_request_line(scr, copy, partial)) {
 		cnt->parse_failures++;
@@ -152,9 +146,6 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
 	if (p->unanswerable)
 		cnt->unanswerable++;
 
-#if PROBE == 3
-	if (is_ack) return XDP_DROP;
-#endif
 	if (is_ack) {
 		int v = cfg->has_signature ? sl_ack_check(bank) : ACK_PASS_NO_TAG;
 
