@@ -29,27 +29,43 @@ enum ack_verdict {
 	ACK_PASS_EXPIRED,
 };
 
-static __always_inline int ack_check(struct sl_scratch *x,
-				     const struct sl_config *cfg)
+/*
+ * The verdict on an ACK whose payload was scanned into the scratch value
+ * (the configuration of bank).  A global function: its stack frame does
+ * not add to the rules' chain of calls, and it is verified once.
+ */
+__noinline int sl_ack_check(__u32 bank)
 {
-	struct sip_scan *sc = &x->scan;
-	struct span tag;
 	struct sl_window_entry *ent;
-	__u32 suffix, key_tag, slot;
+	const struct sl_config *cfg;
+	struct sl_scratch *x;
+	struct sip_scan *sc;
+	struct span tag;
+	__u32 suffix, key_tag, slot, zero = 0;
 	__u64 now;
 	int i;
 
+	x = bpf_map_lookup_elem(&sl_scratch, &zero);
+	if (!x)
+		return ACK_PASS_NO_TAG;
+	sc = &x->scan;
 	if (!(sc->seen & (1u << HDR_VIA)) || !(sc->seen & (1u << HDR_TO)) ||
 	    !(sc->seen & (1u << HDR_CALLID)))
 		return ACK_PASS_NO_TAG;
 
 	if (to_parse_run(x, sc->hdr[HDR_TO]) || !span_present(x->to.tag))
 		return ACK_PASS_NO_TAG;
-	tag = x->to.tag;
 	if (via_parse_run(x, sc->hdr[HDR_VIA]))
 		return ACK_PASS_NO_TAG;
 
 	suffix = totag_suffix(x, sc->hdr[HDR_CALLID]);
+	/* looked up only now: one pointer less to keep across the parsers
+	 * (this frame is on the program's deepest chain of calls) */
+	bank &= 1;
+	cfg = bpf_map_lookup_elem(&sl_config, &bank);
+	if (!cfg)
+		return ACK_PASS_NO_TAG;
+	tag = x->to.tag;	/* the Via parser leaves x->to alone */
 
 	if (tag.e - tag.s == SL_TOTAG_LEN &&
 	    signature_matches(x->buf, tag.s, cfg)) {

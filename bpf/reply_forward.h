@@ -242,7 +242,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	if (!code)
 		return FWD_PASS;
 	sc->len = len;
-	sc->want_headers = 1;
+	sc->want = SCAN_ALL;
 	sip_scan_run(x);
 	lf = sc->req_line_end;
 	if (lf == POS_NONE || !(sc->seen & (1u << HDR_VIA)))

@@ -87,6 +87,27 @@ static __always_inline int redirect_to_responder(struct xdp_md *ctx,
 	return ret;
 }
 
+/* The headers a request's scan must find: the ACK filter's, the rules',
+ * and the Call-ID that picks one of a queue's sockets or samples the
+ * HEP reports (bpf/hep_report.h).  The scan stops
+ * once it has them all. */
+static __always_inline __u8 scan_want(const struct sl_config *cfg, int is_ack)
+{
+	__u8 want = 0;
+
+	if (is_ack && cfg->has_signature)
+		want |= HDR_BIT(HDR_VIA) | HDR_BIT(HDR_TO) | HDR_BIT(HDR_CALLID);
+	if (cfg->rules_need & SL_NEED_USER_AGENT)
+		want |= HDR_BIT(HDR_UA);
+	if (cfg->rules_need & SL_NEED_FROM)
+		want |= HDR_BIT(HDR_FROM);
+	if (cfg->rules_need & SL_NEED_TO)
+		want |= HDR_BIT(HDR_TO);
+	if (cfg->xsk_per_queue > 1 || hep_wants_callid(cfg))
+		want |= HDR_BIT(HDR_CALLID);
+	return want;
+}
+
 /*
  * A request (ACK included) whose payload is in the scratch buffer and
  * whose addresses are in scratch->pkt; partial: the message goes on past
@@ -117,11 +138,7 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
 	is_ack = copy >= 4 && (*(__u32 *)scr->buf) == W3('A', 'C', 'K') + (' ' << 24);
 
 	scr->scan.len = copy;
-	/* the headers: for the ACK filter, the rules, or the Call-ID that
-	 * picks one of a queue's sockets */
-	scr->scan.want_headers = (is_ack && cfg->has_signature) ||
-				 (cfg->rules_need & SL_NEED_HEADERS) ||
-				 cfg->xsk_per_queue > 1 || hep_wants_callid(cfg);
+	scr->scan.want = scan_want(cfg, is_ack);
 	sip_scan_run(scr);
 
 	if (parse_request_line(scr, copy, partial)) {
@@ -133,7 +150,7 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
 		cnt->unanswerable++;
 
 	if (is_ack) {
-		int v = cfg->has_signature ? ack_check(scr, cfg) : ACK_PASS_NO_TAG;
+		int v = cfg->has_signature ? sl_ack_check(bank) : ACK_PASS_NO_TAG;
 
 		if (v == ACK_ABSORB) {
 			cnt->acks_absorbed++;

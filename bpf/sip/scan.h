@@ -115,7 +115,10 @@ static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
 		type = HDR_VIA2;
 	if (type == HDR_VIA2 && (sc->seen & (1u << HDR_VIA2)))
 		type = HDR_VIA3;
-	if (type == HDR_NONE || (sc->seen & (1u << type)))
+	/* a header no one asked for is not collected (a request's scan;
+	 * reply forwarding wants every one) */
+	if (type == HDR_NONE || (sc->seen & (1u << type)) ||
+	    !(sc->want & HDR_BIT(type)))
 		return;
 	p = s + name_len;
 #pragma unroll
@@ -189,7 +192,7 @@ static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
 
 	if (sc->req_line_end == POS_NONE) {
 		sc->req_line_end = p;
-		if (!sc->want_headers)
+		if (!sc->want)
 			return 1;
 	} else {
 		if (end > 0 && sb(buf, end - 1) == '\r')
@@ -203,6 +206,9 @@ static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
 	if (is_ws(c))
 		return 0;	/* folded: the header goes on */
 	finish_header(buf, sc, end);
+	/* every header wanted is known: the rest is not read */
+	if ((sc->seen & sc->want) == sc->want)
+		return 1;
 	if (c == '\r' || c == '\n') {
 		sc->headers_ended = 1;
 		return 1;
@@ -220,7 +226,8 @@ static long scan_word_cb(__u32 idx, void *data)
 	__u32 p;
 
 	/* one word or one LF per step keeps the step small for the
-	 * verifier; a word with several LFs takes several steps */
+	 * verifier; a word with several LFs takes several steps (two
+	 * lines per step: +250 k instructions processed, ~10 ns less) */
 	if (!m) {
 		__u32 off = sc->word_off;
 		int k;
@@ -250,13 +257,18 @@ static long scan_word_cb(__u32 idx, void *data)
 }
 
 /* Scan from the start of the payload: the request line always, the
- * headers if want_headers.  A header still open at the end of the data
- * is closed there. */
-static __always_inline void sip_scan_run(struct sl_scratch *x)
+ * headers until those in want are found.  A header still open at the
+ * end of the data is closed there.  A global function: the callback is
+ * verified for it alone, not for each caller (150 k instructions
+ * processed less), at the price of a call. */
+__noinline int sl_scan_run(struct sl_scratch *x)
 {
 	struct loop_ctx lc = { .scr = x };
-	struct sip_scan *sc = &x->scan;
+	struct sip_scan *sc;
 
+	if (!x)
+		return 0;
+	sc = &x->scan;
 	sc->req_line_end = POS_NONE;
 	sc->cur = HDR_NONE;
 	sc->seen = 0;
@@ -267,6 +279,12 @@ static __always_inline void sip_scan_run(struct sl_scratch *x)
 	bpf_loop(SCRATCH_WORDS + SL_SCRATCH_LEN, scan_word_cb, &lc, 0);
 	if (sc->cur != HDR_NONE)
 		finish_header(x->buf, sc, sc->len);
+	return 0;
+}
+
+static __always_inline void sip_scan_run(struct sl_scratch *x)
+{
+	sl_scan_run(x);
 }
 
 #endif /* SL_SIP_SCAN_H */

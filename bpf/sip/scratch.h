@@ -6,7 +6,7 @@
  * by value, so every bpf_loop step starts from the same verifier state and
  * the loop bodies are verified a few times only (per-byte state machines
  * on the stack multiply verifier states).  The steps above the parsers
- * (to-tag CRC, User-Agent search, reply forwarding) keep their state in
+ * (User-Agent search, reply forwarding) keep their state in
  * the same value, so one lookup serves the whole packet: their types are
  * declared here too.
  */
@@ -32,6 +32,8 @@ enum hdr_type {
 	HDR_TYPES,
 };
 #define HDR_SLOTS	8	/* power of two: indexes are masked */
+#define HDR_BIT(t)	(1u << (t))
+#define SCAN_ALL	0xff	/* HDR_NONE's bit is never seen */
 
 
 struct span {
@@ -47,7 +49,9 @@ static __always_inline int span_present(struct span r)
 struct sip_scan {
 	__u32 len;
 	__u32 req_line_end;	/* index of the request line's LF */
-	__u8 want_headers;
+	__u8 want;		/* HDR_BIT()s: the scan stops once all of
+				 * these are seen (0: the request line only;
+				 * SCAN_ALL: the whole header) */
 	__u8 headers_ended;	/* saw the empty line */
 	__u8 cur;		/* header being collected */
 	__u8 seen;		/* bit per enum hdr_type */
@@ -62,9 +66,6 @@ struct sip_scan {
 #define FIND_MAX_BYTES	8
 
 struct find_byte {
-	__u32 from;
-	__u32 to;
-	__u32 found;
 	__u32 n;		/* patterns in use */
 	__u64 pattern[FIND_MAX_BYTES];	/* each byte value in every lane */
 };
@@ -149,12 +150,6 @@ struct to_parse {
 	__u8 tag_seen;
 };
 
-struct crc_run {
-	__u32 s;
-	__u32 e;
-	__u16 state;
-};
-
 /* The user_agent automaton walking the User-Agent value (ua_automaton.h),
  * in UA_WALKS parts at once: [pos, end) of each, and the table entry of
  * the state each has reached. */
@@ -221,7 +216,6 @@ struct sl_scratch {
 	struct find_byte fb;
 	struct via_parse via;
 	struct to_parse to;
-	struct crc_run crc;
 	struct ua_run ua;
 	struct quote_scan qs;
 	struct req_info ri;

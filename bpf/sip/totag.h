@@ -14,51 +14,73 @@
 #include "net/payload.h"
 #include "sip/scratch.h"
 
-/* CRC-16/X-25 of [crc.s, crc.e): a word per bpf_loop step, the last
- * 0..7 bytes one at a time. */
-static long crc_chunk_cb(__u32 idx, void *data)
+/*
+ * CRC-16/X-25 of [s, e) of the scratch buffer, continued from state: a
+ * word per turn of a plain bounded loop (no callback per word: on a
+ * kernel whose returns go through a thunk each one costs ~10 ns), the
+ * last 0..7 bytes one at a time.  A global function: verified once.
+ */
+__noinline __u32 sl_crc16_span(struct sl_scratch *x, __u32 state, __u32 s,
+			       __u32 e)
 {
-	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
-	struct crc_run *c = &x->crc;
-	__u32 i = c->s + idx * BYTES_PER_STEP, e = c->e;
-	__u16 state = c->state;
+	__u16 c = state;
+	__u32 i = s;
 	__u64 w;
 	int k;
 
-	if (i >= e)
-		return 1;
-	if (e - i >= 8) {
-		/* the CRC is a plain unknown value to the verifier: keep it in
-		 * a register, two slices of four bytes */
+	if (!x || e > SL_SCRATCH_LEN)
+		return state;
+	for (k = 0; k < SCRATCH_WORDS; k++) {
+		if (i >= e || e - i < 8)
+			break;
 		w = sw(x->buf, i);
-		state = sl_crc16_step4(state, w, w >> 8, w >> 16, w >> 24);
-		state = sl_crc16_step4(state, w >> 32, w >> 40, w >> 48, w >> 56);
-		c->state = state;
-		return 0;
+		c = sl_crc16_step4(c, w, w >> 8, w >> 16, w >> 24);
+		c = sl_crc16_step4(c, w >> 32, w >> 40, w >> 48, w >> 56);
+		i += 8;
 	}
 #pragma unroll
-	for (k = 0; k < BYTES_PER_STEP; k++) {
+	for (k = 0; k < 7; k++) {
 		if (i + k >= e)
 			break;
-		state = sl_crc16_step(state, sb(x->buf, i + k));
+		c = sl_crc16_step(c, sb(x->buf, i + k));
 	}
-	c->state = state;
-	return 1;
+	return c;
 }
 
-/* state, updated with the bytes of r. */
+#define CRC_INLINE_WORDS	4	/* a piece's words done in line */
+
+/* state, updated with the bytes of r: the first CRC_INLINE_WORDS words
+ * and a short tail in line (no call: the pieces of a to-tag are short),
+ * anything longer by sl_crc16_span(). */
 static __always_inline __u16 crc_update(struct sl_scratch *x, __u16 state,
 					struct span r)
 {
-	struct loop_ctx lc = { .scr = x };
+	__u32 n, words, i;
+	__u64 w;
+	int k;
 
 	if (r.e <= r.s)
 		return state;
-	x->crc.s = r.s;
-	x->crc.e = r.e;
-	x->crc.state = state;
-	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, crc_chunk_cb, &lc, 0);
-	return x->crc.state;
+	n = r.e - r.s;
+	if (n > 8 * CRC_INLINE_WORDS + 7)
+		return sl_crc16_span(x, state, r.s, r.e);
+	words = n / 8;
+#pragma unroll
+	for (k = 0; k < CRC_INLINE_WORDS; k++) {
+		if ((__u32)k < words) {
+			w = sw(x->buf, r.s + 8 * k);
+			state = sl_crc16_step4(state, w, w >> 8, w >> 16, w >> 24);
+			state = sl_crc16_step4(state, w >> 32, w >> 40, w >> 48,
+					       w >> 56);
+		}
+	}
+	i = r.s + 8 * words;
+#pragma unroll
+	for (k = 0; k < 7; k++) {
+		if ((__u32)k < n % 8)
+			state = sl_crc16_step(state, sb(x->buf, i + k));
+	}
+	return state;
 }
 
 /* CRC-A << 16 | CRC-B for this message's top Via and Call-ID. */
