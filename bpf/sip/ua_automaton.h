@@ -23,6 +23,9 @@
 #include "sip/scratch.h"
 
 #define UA_SPLIT_MIN	(UA_WALKS * 64)	/* shorter values: one walk */
+#ifndef UA_WIDE_STEP
+#define UA_WIDE_STEP	(4 * BYTES_PER_STEP)	/* a step when all walks have it */
+#endif
 
 #define UA_ROW_SHIFT	9	/* a state's row: 256 entries of 2 bytes */
 #define UA_OFF_MASK	((SL_UA_STATES - 1) << UA_ROW_SHIFT)
@@ -44,7 +47,7 @@ static long ua_step_cb(__u32 idx, void *data)
 	const struct sl_ua_dfa *d = lc->dfa;
 	struct sl_scratch *x = lc->scr;
 	struct ua_run *u = &x->ua;
-	__u32 n[UA_WALKS], e[UA_WALKS], j, more = 0;
+	__u32 n[UA_WALKS], e[UA_WALKS], j, more = 0, full = 1;
 	__u64 w[UA_WALKS];
 	int k;
 
@@ -54,12 +57,37 @@ static long ua_step_cb(__u32 idx, void *data)
 
 		n[j] = p < u->end[j] ? u->end[j] - p : 0;
 		more |= n[j];
+		full &= n[j] >= UA_WIDE_STEP;
 		w[j] = sw(x->buf, p) << 1;	/* byte k times 2 at bit 8k */
 		e[j] = u->entry[j];
-		u->pos[j] = p + BYTES_PER_STEP;
 	}
 	if (!more)
 		return 1;
+	if (full) {
+		/* every walk has UA_WIDE_STEP bytes left: no byte tests, and
+		 * a quarter of the callbacks (each costs a call and a
+		 * return) */
+		__u32 q;
+
+#pragma unroll
+		for (q = 0; q < UA_WIDE_STEP / BYTES_PER_STEP; q++) {
+#pragma unroll
+			for (j = 0; j < UA_WALKS; j++)
+				w[j] = sw(x->buf, u->pos[j] + q * BYTES_PER_STEP) << 1;
+#pragma unroll
+			for (k = 0; k < BYTES_PER_STEP; k++) {
+#pragma unroll
+				for (j = 0; j < UA_WALKS; j++)
+					UA_STEP(d, u, e[j], w[j] >> (8 * k));
+			}
+		}
+#pragma unroll
+		for (j = 0; j < UA_WALKS; j++) {
+			u->entry[j] = e[j];
+			u->pos[j] += UA_WIDE_STEP;
+		}
+		return 0;
+	}
 	/* the walks' bytes interleaved: their loads overlap */
 #pragma unroll
 	for (k = 0; k < BYTES_PER_STEP; k++) {
@@ -70,8 +98,10 @@ static long ua_step_cb(__u32 idx, void *data)
 		}
 	}
 #pragma unroll
-	for (j = 0; j < UA_WALKS; j++)
+	for (j = 0; j < UA_WALKS; j++) {
 		u->entry[j] = e[j];
+		u->pos[j] += BYTES_PER_STEP;
+	}
 	return 0;
 }
 
