@@ -24,6 +24,7 @@
 #include "maps.h"
 #include "net/payload.h"
 #include "sip/scratch.h"
+#include "sip/callid.h"
 
 /* sl_request scans the headers for the Call-ID when sampling needs it */
 static __always_inline int hep_wants_callid(const struct sl_config *cfg)
@@ -35,38 +36,17 @@ static __always_inline int hep_wants_callid(const struct sl_config *cfg)
  * when there is none. */
 static __always_inline __u64 hep_hash(const struct sl_scratch *x)
 {
-	const struct sip_scan *sc = &x->scan;
 	__u32 s = 0, e = 0, len;
 	__u64 h;
-	int k;
 
-	if (sc->seen & (1u << HDR_CALLID)) {
-		s = sc->hdr[HDR_CALLID].s;
-		e = sc->hdr[HDR_CALLID].e;
-		if (e <= s || e > sc->len)
-			e = s = 0;
-	}
+	if (!callid_span(x, &s, &e))
+		e = s = 0;
 	len = e - s;
-	h = 0x9e3779b97f4a7c15ULL ^ len;
 	if (len > SL_HEP_CALLID_HASH_MAX)
 		e = s + SL_HEP_CALLID_HASH_MAX;
-#pragma unroll
-	for (k = 0; k < SL_HEP_CALLID_HASH_MAX / 8; k++) {
-		__u32 off = s + k * 8;
-
-		if (off >= e)
-			break;
-		/* the last word padded with zeros */
-		h = (h ^ (sw(x->buf, off) & first_bytes(e - off))) *
-		    0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	h = callid_words_hash(x, s, e, SL_CALLID_HASH_SEED ^ len,
+			      SL_HEP_CALLID_HASH_MAX / 8);
+	return sl_callid_hash_final(h);
 }
 
 /*

@@ -25,6 +25,7 @@
 #include "net/payload.h"
 #include "sip/scratch.h"
 #include "sip/scan.h"
+#include "sip/callid.h"
 
 #define CALLID_HASH_WORDS	16	/* 128 bytes; Call-IDs differ earlier */
 
@@ -33,29 +34,12 @@
  * there is none (the responder drops such a request anyway). */
 static __always_inline __u32 callid_hash(const struct sl_scratch *x)
 {
-	const struct sip_scan *sc = &x->scan;
-	__u64 h = 0x9e3779b97f4a7c15ULL;
 	__u32 s, e;
-	int k;
 
-	if (!(sc->seen & (1u << HDR_CALLID)))
+	if (!callid_span(x, &s, &e))
 		return 0;
-	s = sc->hdr[HDR_CALLID].s;
-	e = sc->hdr[HDR_CALLID].e;
-	if (e <= s || e > sc->len)
-		return 0;
-#pragma unroll
-	for (k = 0; k < CALLID_HASH_WORDS; k++) {
-		__u32 off = s + k * 8;
-
-		if (off >= e)
-			break;
-		/* bytes past the value are another header's: masked off */
-		h = (h ^ (sw(x->buf, off) & first_bytes(e - off))) *
-		    0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	return (__u32)h;
+	return (__u32)callid_words_hash(x, s, e, SL_CALLID_HASH_SEED,
+					CALLID_HASH_WORDS);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <bpf/libbpf.h>
 
+#include "sl_callid_hash.h"
 #include "run/hep_mirror.h"
 #include "run/hep_ring.h"
 #include "sip/hep3.h"
@@ -98,30 +99,21 @@ static __u64 le64(const __u8 *b)
 __u64 hep_callid_hash(const char *callid, size_t len)
 {
 	const __u8 *p = (const __u8 *)callid;
-	__u64 h = 0x9e3779b97f4a7c15ULL ^ len;
+	__u64 h = SL_CALLID_HASH_SEED ^ len;
 	size_t i = 0;
 
 	/* the XDP program's bound (bpf/hep_report.h) */
 	if (len > SL_HEP_CALLID_HASH_MAX)
 		len = SL_HEP_CALLID_HASH_MAX;
-	for (; i + 8 <= len; i += 8) {
-		h = (h ^ le64(p + i)) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
+	for (; i + 8 <= len; i += 8)
+		h = sl_callid_hash_step(h, le64(p + i));
 	if (i < len) {		/* the last word, padded with zeros */
 		__u8 b[8] = { 0 };
 
 		memcpy(b, p + i, len - i);
-		h = (h ^ le64(b)) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
+		h = sl_callid_hash_step(h, le64(b));
 	}
-	/* murmur3's finaliser: every input bit reaches the low digits */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	return sl_callid_hash_final(h);
 }
 
 bool hep_sampled(const char *callid, size_t len, __u32 sample)

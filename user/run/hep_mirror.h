@@ -57,7 +57,8 @@ void hep_target_make(const struct sl_hep_settings *h, struct hep_target *t);
  * little-endian 64-bit words (the last one padded with zeros), len the
  * whole length, h = 0x9e3779b97f4a7c15 ^ len, for each
  * word h = (h ^ w) * 0xff51afd7ed558ccd, h ^= h >> 32; then murmur3's
- * fmix64.  Written out so that other tools can compute it. */
+ * fmix64 (include/sl_callid_hash.h).  Written out so that other tools
+ * can compute it. */
 __u64 hep_callid_hash(const char *callid, size_t len);
 /* Whether a call is copied at sample (0..SL_HEP_SAMPLE_ALL hundredths of
  * a percent): hep_callid_hash() modulo 10000 below sample. */
