@@ -236,11 +236,11 @@ deb:
 		dpkg-buildpackage -us -uc -b
 	cp "$(DEB_DIR)"/*.deb "$(DEB_DIR)"/*.buildinfo "$(DEB_DIR)"/*.changes "$(DEB_OUT)"/
 
-$(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
+$(BUILD)/tests/bench_xdp: tests/bpf/bench_xdp.c tests/bpf/bench_common.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_INC) $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
 
-$(BUILD)/tests/bench_block: tests/bpf/bench_block.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
+$(BUILD)/tests/bench_block: tests/bpf/bench_block.c tests/bpf/bench_common.c $(TEST_HELPERS) $(CORE_OBJS) $(SKELS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_INC) $(filter %.c,$^) $(CORE_OBJS) -o $@ $(TEST_LIBS)
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "bench_common.h"
 #include "fixture_env.h"
 #include "frame.h"
 #include "dp/block.h"
@@ -41,27 +42,19 @@ static size_t frame_len;
  * wall clock adds the set-up); the verdict must be want */
 static double run(const char *conf, int repeat, __u32 want)
 {
-	struct xdp_md ctx_in = { .data_end = (__u32)frame_len };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
-		    .data_size_in = (__u32)frame_len, .ctx_in = &ctx_in,
-		    .ctx_size_in = sizeof(ctx_in), .repeat = repeat);
+	__u32 verdict, ns;
+
 	if (fx_config("%s", conf) || fx_reset()) {
 		fprintf(stderr, "bench_block: cannot configure\n");
 		exit(1);
 	}
-	if (bpf_prog_test_run_opts(fx.prog_fd, &opts) || opts.retval != want) {
+	if (bench_run_once(fx.prog_fd, frame, frame_len, repeat, &verdict, &ns) ||
+	    verdict != want) {
 		fprintf(stderr, "bench_block: run failed or verdict %u, want %u\n",
-			opts.retval, want);
+			verdict, want);
 		exit(1);
 	}
-	return opts.duration;	/* the kernel's average, ns */
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
+	return ns;	/* the kernel's average */
 }
 
 struct row {
@@ -101,7 +94,7 @@ static void measure(struct row *rows, int n, int runs, int repeat)
 	sl_block_close(&b);
 	for (int i = 0; i < n; i++) {
 		rows[i].n = first + runs;
-		qsort(rows[i].ns, rows[i].n, sizeof(double), cmp_double);
+		qsort(rows[i].ns, rows[i].n, sizeof(double), bench_cmp_double);
 	}
 }
 
@@ -175,14 +168,7 @@ int main(int argc, char **argv)
 	if (fx_load())
 		return 1;
 	len = sip_fmt(msg, sizeof(msg), true,
-		"INVITE sip:bob@198.18.0.1 SIP/2.0\n"
-		"Via: SIP/2.0/UDP 198.18.0.2:5062;rport;branch=z9hG4bK-b-1\n"
-		"Max-Forwards: 70\n"
-		"From: \"Alice\" <sip:alice@198.18.0.2>;tag=a1b2c3\n"
-		"To: <sip:bob@198.18.0.1>\n"
-		"Call-ID: bench-1@198.18.0.2\nCSeq: 1 INVITE\n"
-		"Contact: <sip:alice@198.18.0.2:5062>\n"
-		"Content-Type: application/sdp\nContent-Length: 0\n\n");
+		BENCH_INVITE);
 	frame_len = frame_build(frame, sizeof(frame), &v4, msg, len);
 
 	measure(empty, 2, runs, repeat);

@@ -27,6 +27,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bench_common.h"
 #include "fixture_env.h"
 #include "run/hep_mirror.h"
 
@@ -60,32 +61,6 @@ struct bench {
 };
 
 static char msg[FRAME_MAX];
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int run_once(int prog_fd, const void *frame, size_t len, int repeat,
-		    __u32 *retval, __u32 *duration)
-{
-	struct xdp_md ctx_in = { .data_end = (__u32)len };
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = frame,
-		.data_size_in = (__u32)len,
-		.ctx_in = &ctx_in,
-		.ctx_size_in = sizeof(ctx_in),
-		.repeat = repeat,
-	);
-
-	if (bpf_prog_test_run_opts(prog_fd, &opts))
-		return -errno;
-	*retval = opts.retval;
-	*duration = opts.duration;
-	return 0;
-}
 
 /* The ACK of spec 7 (b) with its own tag, padded to about total bytes
  * by an X-Pad header before (to_last) or after the To header. */
@@ -287,14 +262,7 @@ int main(int argc, char **argv)
 	b[n].conf = invite_conf;
 	b[n].verdict = XDP_PASS;	/* redirect fallback: no socket */
 	b[n].payload = sip_fmt(msg, sizeof(msg), true,
-		"INVITE sip:bob@198.18.0.1 SIP/2.0\n"
-		"Via: SIP/2.0/UDP 198.18.0.2:5062;rport;branch=z9hG4bK-b-1\n"
-		"Max-Forwards: 70\n"
-		"From: \"Alice\" <sip:alice@198.18.0.2>;tag=a1b2c3\n"
-		"To: <sip:bob@198.18.0.1>\n"
-		"Call-ID: bench-1@198.18.0.2\nCSeq: 1 INVITE\n"
-		"Contact: <sip:alice@198.18.0.2:5062>\n"
-		"Content-Type: application/sdp\nContent-Length: 0\n\n");
+		BENCH_INVITE);
 	b[n].len = frame_build(b[n].frame, FRAME_MAX, &v4, msg, b[n].payload);
 	n++;
 
@@ -388,7 +356,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench: %s: cannot configure\n", b[i].name);
 			goto fail;
 		}
-		if (!b[i].len || run_once(b[i].prog_fd, b[i].frame, b[i].len,
+		if (!b[i].len || bench_run_once(b[i].prog_fd, b[i].frame, b[i].len,
 					  1, &retval, &dur)) {
 			fprintf(stderr, "bench: %s: cannot run\n", b[i].name);
 			goto fail;
@@ -399,7 +367,7 @@ int main(int argc, char **argv)
 				fx_verdict_name(b[i].verdict));
 			goto fail;
 		}
-		if (run_once(b[i].prog_fd, b[i].frame, b[i].len, 1000,
+		if (bench_run_once(b[i].prog_fd, b[i].frame, b[i].len, 1000,
 			     &retval, &dur))
 			goto fail;
 		/* at most ~0.2 s per run by the kernel's own average (the
@@ -428,7 +396,7 @@ int main(int argc, char **argv)
 				goto fail;
 			}
 			t0 = fx_now_ns();
-			if (run_once(b[i].prog_fd, b[i].frame, b[i].len,
+			if (bench_run_once(b[i].prog_fd, b[i].frame, b[i].len,
 				     b[i].repeat, &retval, &dur) ||
 			    retval != b[i].verdict) {
 				fprintf(stderr, "bench: %s: run failed\n",
@@ -442,8 +410,8 @@ int main(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		qsort(b[i].ns, runs, sizeof(double), cmp_double);
-		qsort(b[i].kns, runs, sizeof(double), cmp_double);
+		qsort(b[i].ns, runs, sizeof(double), bench_cmp_double);
+		qsort(b[i].kns, runs, sizeof(double), bench_cmp_double);
 		b[i].median = b[i].ns[runs / 2];
 		b[i].kmedian = b[i].kns[runs / 2];
 		b[i].min = b[i].ns[0];
