@@ -180,6 +180,24 @@ int hep_mirror_fd(const struct hep_mirror *m)
 }
 
 /* One copy into the ring; false if it has no room. */
+/* The chunks every copy and report has: addresses, ports, time, the
+ * target's capture id and auth key; the rest zero. */
+static void event_init(struct sl_hep3_event *ev, const struct hep_target *t,
+		       int family, const __u8 *src, const __u8 *dst,
+		       __u16 sport, __u16 dport, __s64 sec, long usec)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->family = family;
+	memcpy(ev->src, src, sizeof(ev->src));
+	memcpy(ev->dst, dst, sizeof(ev->dst));
+	ev->sport = sport;
+	ev->dport = dport;
+	ev->ts_sec = sec;
+	ev->ts_usec = usec;
+	ev->capture_id = t->capture_id;
+	ev->auth_key = t->auth_key;
+}
+
 static bool put(struct hep_ring *r, const struct hep_target *t,
 		const struct sl_hep3_event *ev)
 {
@@ -211,16 +229,8 @@ void hep_mirror_answer(struct hep_mirror *m, unsigned int ring,
 	if (!hep_sampled(callid, a->callid_len, t->sample))
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);	/* vDSO: no system call */
-	memset(&req, 0, sizeof(req));
-	req.family = fi->family;
-	memcpy(req.src, fi->src, sizeof(req.src));
-	memcpy(req.dst, fi->dst, sizeof(req.dst));
-	req.sport = fi->sport;
-	req.dport = fi->dport;
-	req.ts_sec = ts.tv_sec;
-	req.ts_usec = ts.tv_nsec / 1000;
-	req.capture_id = t->capture_id;
-	req.auth_key = t->auth_key;
+	event_init(&req, t, fi->family, fi->src, fi->dst, fi->sport, fi->dport,
+		   ts.tv_sec, ts.tv_nsec / 1000);
 	req.correlation = callid;
 	req.correlation_len = a->callid_len;
 	req.payload = frame + fi->payload_off;
@@ -345,16 +355,8 @@ static int dp_record(void *ctx, void *data, size_t size)
 	if (!t || !t->enabled)
 		return 0;
 	real_ns = (__s64)rep->mono_ns + dp->real_minus_mono;
-	memset(&ev, 0, sizeof(ev));
-	ev.family = rep->family;
-	memcpy(ev.src, rep->src, sizeof(ev.src));
-	memcpy(ev.dst, rep->dst, sizeof(ev.dst));
-	ev.sport = rep->sport;
-	ev.dport = rep->dport;
-	ev.ts_sec = real_ns / 1000000000;
-	ev.ts_usec = real_ns % 1000000000 / 1000;
-	ev.capture_id = t->capture_id;
-	ev.auth_key = t->auth_key;
+	event_init(&ev, t, rep->family, rep->src, rep->dst, rep->sport,
+		   rep->dport, real_ns / 1000000000, real_ns % 1000000000 / 1000);
 	ev.payload = rep->payload;
 	ev.payload_len = rep->payload_len;
 	/* the correlation id, as for the responder's copies */
