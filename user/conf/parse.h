@@ -122,11 +122,9 @@ struct parse_ctx {
 	enum sect sect;
 	int rule;			/* index of the current [rule] */
 	int rewrite;			/* index of the current [rewrite] */
-	unsigned sl_line;		/* line of [sl], 0 = not seen */
-	unsigned fwd_line;		/* line of [forward], 0 = not seen */
-	unsigned sect_line[SECT_N];	/* line of a [metrics], [hep], [ban],
-					 * [backend] section (once each), 0 =
-					 * not seen */
+	unsigned sect_line[SECT_N];	/* line of a section a file has once
+					 * ([sl], [forward], [metrics], [hep],
+					 * [ban], [backend]), 0 = not seen */
 	bool tag_addr_has_port;
 	/* Line where each key was first given, 0 = not given. */
 	unsigned sl_seen[K_SL_N];

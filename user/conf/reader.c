@@ -291,27 +291,13 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 	     nm++)
 		nm_len--;
 
-	if (same_name("sl", in, in_len)) {
-		if (c->sl_line)
-			return conf_fail(c, "second [sl] section (the first is at line %u)",
-				    c->sl_line);
-		c->sl_line = c->lineno;
-		c->sect = SECT_SL;
-		return 0;
-	}
-	if (same_name("forward", in, in_len)) {
-		if (c->fwd_line)
-			return conf_fail(c, "second [forward] section (the first is at line %u)",
-				    c->fwd_line);
-		c->fwd_line = c->lineno;
-		c->s->dp.fwd.enabled = 1;
-		c->sect = SECT_FORWARD;
-		return 0;
-	}
-	for (sect = SECT_METRICS; sect < SECT_N; sect++) {
+	/* the sections a file has once: [sl], [forward], [metrics] ... */
+	for (sect = SECT_SL; sect < SECT_N; sect++) {
 		/* "[metrics]" -> "metrics" */
 		const char *word_of = sects[sect].under + 1;
 
+		if (sect == SECT_RULE || sect == SECT_REWRITE)
+			continue;
 		if (strlen(word_of) - 1 != in_len ||
 		    memcmp(word_of, in, in_len))
 			continue;
@@ -320,6 +306,8 @@ static int handle_section(struct parse_ctx *c, const char *p, size_t len)
 					 sects[sect].under, c->sect_line[sect]);
 		c->sect_line[sect] = c->lineno;
 		c->sect = sect;
+		if (sect == SECT_FORWARD)
+			c->s->dp.fwd.enabled = 1;
 		if (sect == SECT_HEP)
 			c->s->hep.enabled = true;
 		if (sect == SECT_BAN) {
@@ -456,16 +444,16 @@ static int finish(struct parse_ctx *c)
 			return conf_fail_at(c, c->rule_seen[i][R_WHEN],
 				       "when: rule '%s' needs a [backend] section with a probe (without one the backend's state is not known)",
 				       s->replies[i].name);
-	if (c->fwd_line && !c->fwd_seen[F_VIA])
-		return conf_fail_at(c, c->fwd_line,
+	if (c->sect_line[SECT_FORWARD] && !c->fwd_seen[F_VIA])
+		return conf_fail_at(c, c->sect_line[SECT_FORWARD],
 			       "[forward] has no 'via' (our sent-by: the replies whose top Via is this address are forwarded)");
-	if (c->fwd_line && !c->fwd_seen[F_PEERS])
-		return conf_fail_at(c, c->fwd_line,
+	if (c->sect_line[SECT_FORWARD] && !c->fwd_seen[F_PEERS])
+		return conf_fail_at(c, c->sect_line[SECT_FORWARD],
 			       "[forward] has no 'peers' (the upstreams whose responses may be forwarded, e.g. peers = 198.51.100.0/24): without it anyone could make us relay");
 	for (i = 0; i < s->dp.fwd.n_rewrites; i++) {
 		const struct sl_rewrite_name *rn = &s->rewrite_names[i];
 
-		if (!c->fwd_line)
+		if (!c->sect_line[SECT_FORWARD])
 			return conf_fail_at(c, rn->line,
 				       "rewrite '%s' needs a [forward] section (without one no reply is forwarded)",
 				       rn->name);
