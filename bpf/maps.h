@@ -119,6 +119,18 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sl_local SEC(".maps");
 
+/* A new random value after every change of sl_local (its writers,
+ * user/dp/local_addrs.c): the XDP program's memo of the last frame found
+ * local (bpf/local_dst.h) holds while the value it was made under is
+ * still here.  0: never written. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} sl_local_gen SEC(".maps");
+
 /* What the netlink sync did last (struct sl_sync_state). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

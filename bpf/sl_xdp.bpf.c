@@ -232,9 +232,12 @@ int sl_xdp(struct xdp_md *ctx)
 		cnt->passed_not_sip++;
 		return XDP_PASS;
 	}
+	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
+	if (!scr)
+		return XDP_PASS;
 	/* not for us (broadcast, another host, transit): not ours to
 	 * answer, absorb, forward or drop by a rule */
-	if (cfg->local_only && !frame_is_local(ctx, &p, bank)) {
+	if (cfg->local_only && !frame_is_local(ctx, &p, bank, scr)) {
 		if (kind != PKT_SRC_ONLY)
 			cnt->sip_udp++;
 		cnt->passed_not_ours++;
@@ -244,9 +247,6 @@ int sl_xdp(struct xdp_md *ctx)
 	/* one verifier state from here on, whatever the frame's shape
 	 * (VLAN tags, extension headers): the addresses and offsets go
 	 * through the map value, which the verifier does not track */
-	scr = bpf_map_lookup_elem(&sl_scratch, &zero);
-	if (!scr)
-		return XDP_PASS;
 	scr->pkt = p;
 	pp = &scr->pkt;
 	/* the blocklist and bans, for every datagram to a served port */

@@ -209,6 +209,19 @@ struct req_info {
 	__u8 matched_action;	/* that rule's action */
 };
 
+/* The last frame this CPU found to be for this host (local_dst.h): its
+ * destination MAC and IP, the bank, and the sl_local_gen value the
+ * lookups were made under. */
+struct local_memo {
+	__u64 gen;
+	__u64 dst[2];
+	__u32 mac_hi;		/* MAC bytes 0..3 */
+	__u16 mac_lo;		/* bytes 4..5 */
+	__u8 family;
+	__u8 bank;
+	__u8 valid;
+};
+
 /* Per-CPU copy of the SIP payload, parsed there with masked indexes. */
 struct sl_scratch {
 	__u8 buf[SL_SCRATCH_LEN + SL_SCRATCH_PAD];
@@ -222,6 +235,7 @@ struct sl_scratch {
 	struct ip_parse ip;
 	struct fwd_out fwd;
 	struct pkt pkt;		/* the frame's addresses and offsets */
+	struct local_memo local;
 	__u32 opaque;		/* see opaque() */
 	/* csum_scratch() (reply_forward.h) reads start anywhere in buf and
 	 * are, as far as the verifier knows, up to 2 * CSUM_CHUNK - 4 bytes

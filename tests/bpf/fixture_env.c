@@ -191,7 +191,7 @@ int fx_local_put(int family, const void *addr)
 	sl_local_key(&k, family, addr, SL_LOCAL_IFACE);
 	if (bpf_map_update_elem(fx.maps.fd[SL_M_LOCAL], &k, &one, BPF_ANY))
 		return -errno;
-	return 0;
+	return sl_local_changed(&fx.maps);
 }
 
 int fx_local_del(int family, const void *addr)
@@ -201,7 +201,7 @@ int fx_local_del(int family, const void *addr)
 	sl_local_key(&k, family, addr, SL_LOCAL_IFACE);
 	if (bpf_map_delete_elem(fx.maps.fd[SL_M_LOCAL], &k))
 		return -errno;
-	return 0;
+	return sl_local_changed(&fx.maps);
 }
 
 int fx_group_setup(void **state)

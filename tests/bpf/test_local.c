@@ -140,6 +140,57 @@ static void test_mac_gone(void **state)
 	run_frame("our MAC back", &fs, OPTIONS, true);
 }
 
+/*
+ * The per-CPU memo of the last frame found local: it is used (a raw
+ * change of sl_local that does not tell sl_local_gen leaves it standing,
+ * which is why every writer must), and it ends with the change of
+ * sl_local_gen that sl_local_changed() makes, and with any other MAC,
+ * address or bank.  Pinned to one CPU: the memo is per CPU.
+ */
+static void test_memo(void **state)
+{
+	static const __u8 mac[6] = FRAME_MAC_DST;
+	struct frame_spec fs = {}, other_mac = { .dmac = OTHER_MAC };
+	struct frame_spec v6 = { .family = 6 }, vip = { .dst4 = 0xc612004du };
+	struct sl_local_key k;
+	cpu_set_t one, saved;
+
+	(void)state;
+	assert_int_equal(sched_getaffinity(0, sizeof(saved), &saved), 0);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	configure("");
+	run_frame("ours: fills the memo", &fs, OPTIONS, true);
+	run_frame("another MAC, the same address: not the memo's", &other_mac,
+		  OPTIONS, false);
+	run_frame("ours again", &fs, OPTIONS, true);
+	/* the MAC goes without a word to sl_local_gen: the memo stands */
+	sl_local_key(&k, 0, mac, SL_LOCAL_IFACE);
+	assert_int_equal(bpf_map_delete_elem(fx.maps.fd[SL_M_LOCAL], &k), 0);
+	run_frame("MAC removed unannounced: the memo still holds", &fs, OPTIONS,
+		  true);
+	run_frame("MAC removed: an IPv6 frame is looked up", &v6, OPTIONS, false);
+	run_frame("the IPv4 frame once more: memo made before the change", &fs,
+		  OPTIONS, true);
+	assert_int_equal(sl_local_changed(&fx.maps), 0);
+	run_frame("after sl_local_changed(): looked up, not ours", &fs, OPTIONS,
+		  false);
+	assert_int_equal(fx_local_put(0, mac), 0);
+	run_frame("MAC back", &fs, OPTIONS, true);
+	/* a bank's VIP is the memo's only in that bank: with both banks
+	 * empty, a reload to an empty bank changes nothing in sl_local (no
+	 * new sl_local_gen), and the VIP still stops being ours */
+	configure("");
+	configure("");
+	configure("addresses = 198.18.0.77\n");
+	run_frame("VIP in this bank", &vip, OPTIONS, true);
+	configure("");
+	run_frame("reloaded to a bank without it: not ours", &vip, OPTIONS,
+		  false);
+	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
+}
+
 /* An ACK for a reply we sent, sent to another host: not absorbed. */
 static void test_ack_to_another_host(void **state)
 {
@@ -341,6 +392,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_mac_gone),
+		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_ack_to_another_host),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_unconfigured),

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -28,25 +29,45 @@ static int has_key(const struct sl_local_key *keys, unsigned int n,
 	return 0;
 }
 
+int sl_local_changed(const struct sl_maps *m)
+{
+	__u64 gen = 0;
+	__u32 zero = 0;
+
+	while (!gen)
+		if (getrandom(&gen, sizeof(gen), 0) != sizeof(gen))
+			return -errno;
+	return bpf_map_update_elem(m->fd[SL_M_LOCAL_GEN], &zero, &gen,
+				   BPF_ANY) ? -errno : 0;
+}
+
 int sl_local_replace(const struct sl_maps *m, __u8 owner,
 		     const struct sl_local_key *keys, unsigned int n)
 {
 	struct sl_local_key *stale, k, next;
-	int fd = m->fd[SL_M_LOCAL], ret = 0, full = 0;
+	int fd = m->fd[SL_M_LOCAL], ret = 0, full = 0, changed = 0, err;
 	unsigned int n_stale = 0;
 	__u32 one = 1;
 	void *prev = NULL;
 
 	for (unsigned int i = 0; i < n; i++) {
-		if (!bpf_map_update_elem(fd, &keys[i], &one, BPF_ANY))
+		if (!bpf_map_update_elem(fd, &keys[i], &one, BPF_NOEXIST)) {
+			changed = 1;
 			continue;
-		if (errno != E2BIG)
-			return -errno;
+		}
+		if (errno == EEXIST)
+			continue;
+		if (errno != E2BIG) {
+			ret = -errno;
+			goto out;
+		}
 		full = 1;	/* the others still go in, the stale still go */
 	}
 	stale = calloc(SL_LOCAL_MAX, sizeof(*stale));
-	if (!stale)
-		return -ENOMEM;
+	if (!stale) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	/* collect, then delete: deleting while walking may skip keys */
 	while (n_stale < SL_LOCAL_MAX && !bpf_map_get_next_key(fd, prev, &next)) {
 		k = next;
@@ -54,10 +75,21 @@ int sl_local_replace(const struct sl_maps *m, __u8 owner,
 		if (k.owner == owner && !has_key(keys, n, &k))
 			stale[n_stale++] = k;
 	}
-	for (unsigned int i = 0; i < n_stale; i++)
-		if (bpf_map_delete_elem(fd, &stale[i]) && errno != ENOENT)
+	for (unsigned int i = 0; i < n_stale; i++) {
+		if (!bpf_map_delete_elem(fd, &stale[i]))
+			changed = 1;
+		else if (errno != ENOENT)
 			ret = -errno;
+	}
 	free(stale);
+out:
+	/* after the changes: a memo made before them must not outlive them
+	 * (also when only some were made) */
+	if (changed || ret) {
+		err = sl_local_changed(m);
+		if (!ret)
+			ret = err;
+	}
 	return ret ? ret : full ? -E2BIG : 0;
 }
 

@@ -15,6 +15,12 @@
 void sl_local_key(struct sl_local_key *k, int family, const void *addr,
 		  __u8 owner);
 
+/* After any change of sl_local: a new random value in sl_local_gen, so
+ * that the XDP program's memo of the last frame it found local
+ * (bpf/local_dst.h) no longer holds.  sl_local_replace() calls it; a
+ * writer of its own must too.  0 or -errno. */
+int sl_local_changed(const struct sl_maps *m);
+
 /* The entries of owner become keys[0..n) (all of the same owner): the new
  * ones are written first, then the owner's others deleted, so an address
  * kept is never missing.  0, or -errno; -E2BIG: the map (SL_LOCAL_MAX)

@@ -16,8 +16,8 @@
 		       "sl_stats", "sl_names", "sl_local", "sl_sync", \
 		       "sl_routes", "sl_neigh", "sl_ua_dfa", "sl_block4", \
 		       "sl_block6", "sl_block_note", "sl_src", "sl_block_bits", \
-		       "sl_backend", "sl_hep_ring" }
-#define SL_N_MAPS 22
+		       "sl_backend", "sl_hep_ring", "sl_local_gen" }
+#define SL_N_MAPS 23
 
 struct sl_maps {
 	int fd[SL_N_MAPS];	/* in SL_MAP_NAMES order; -1 = not open */
@@ -26,7 +26,7 @@ enum { SL_M_ACTIVE, SL_M_CONFIG, SL_M_RULES, SL_M_RULE_HITS, SL_M_FWD_HITS,
        SL_M_COUNTERS, SL_M_WINDOW, SL_M_XSKS, SL_M_STATS, SL_M_NAMES,
        SL_M_LOCAL, SL_M_SYNC, SL_M_ROUTES, SL_M_NEIGH, SL_M_UA_DFA,
        SL_M_BLOCK4, SL_M_BLOCK6, SL_M_BLOCK_NOTE, SL_M_SRC, SL_M_BLOCK_BITS,
-       SL_M_BACKEND, SL_M_HEP_RING };
+       SL_M_BACKEND, SL_M_HEP_RING, SL_M_LOCAL_GEN };
 
 extern const char *const sl_map_names[SL_N_MAPS];
 

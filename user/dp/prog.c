@@ -78,6 +78,7 @@ static void skel_maps(struct sl_xdp *skel, struct sl_maps *m)
 	m->fd[SL_M_BLOCK_BITS] = bpf_map__fd(skel->maps.sl_block_bits);
 	m->fd[SL_M_BACKEND] = bpf_map__fd(skel->maps.sl_backend);
 	m->fd[SL_M_HEP_RING] = bpf_map__fd(skel->maps.sl_hep_ring);
+	m->fd[SL_M_LOCAL_GEN] = bpf_map__fd(skel->maps.sl_local_gen);
 }
 
 /* the program's maps: the pinned ones, scratch, rate limits, .rodata */
