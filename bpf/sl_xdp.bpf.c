@@ -166,6 +166,7 @@ __noinline int sl_request(struct xdp_md *ctx, __u32 copy, __u32 bank,
 			cnt->acks_expired++;
 	}
 
+	request_uri_user(scr);
 	ri->family = p->family;
 	ri->dport = p->dport;
 	ri->src[0] = p->src[0];

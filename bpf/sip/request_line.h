@@ -7,7 +7,9 @@
  * LF still gives the method: a long Request-URI must not hide a REGISTER
  * from the rules; without even a method, it is a request of which
  * nothing is known.  What the rules match a request against is gathered in
- * x->ri (struct req_info, sip/scratch.h).
+ * x->ri (struct req_info, sip/scratch.h); the Request-URI's user part only
+ * when the rules are about to run (request_uri_user()), not for an ACK
+ * that is absorbed.
  */
 #ifndef SL_SIP_REQUEST_LINE_H
 #define SL_SIP_REQUEST_LINE_H
@@ -47,13 +49,13 @@ static __always_inline int parse_request_line(struct sl_scratch *x, __u32 len,
 {
 	const __u8 *buf = x->buf;
 	struct req_info *ri = &x->ri;
-	__u32 end = x->scan.req_line_end, msp, vsp = POS_NONE, rs, re, hs;
+	__u32 end = x->scan.req_line_end, msp, vsp = POS_NONE, rs, re;
 	int i;
 
 	ri->line_cut = 0;
 	ri->method_len = 0;
-	ri->ruri_user.s = 0;
-	ri->ruri_user.e = POS_NONE;
+	ri->ruri.s = 0;
+	ri->ruri.e = POS_NONE;
 	if (end == POS_NONE) {
 		if (!partial)
 			return -1;
@@ -109,8 +111,22 @@ static __always_inline int parse_request_line(struct sl_scratch *x, __u32 len,
 	re = opaque(x, re);
 	if (rs >= re)
 		return -1;
-	uri_user(x, rs, re, &ri->ruri_user, &hs);
+	ri->ruri.s = rs;
+	ri->ruri.e = re;
 	return 0;
+}
+
+/* The user part of the Request-URI parse_request_line() found (none:
+ * ri->ruri_user.e = POS_NONE), for the rules. */
+static __always_inline void request_uri_user(struct sl_scratch *x)
+{
+	struct req_info *ri = &x->ri;
+	__u32 hs;
+
+	ri->ruri_user.s = 0;
+	ri->ruri_user.e = POS_NONE;
+	if (ri->ruri.e != POS_NONE)
+		uri_user(x, ri->ruri.s, ri->ruri.e, &ri->ruri_user, &hs);
 }
 
 #endif /* SL_SIP_REQUEST_LINE_H */

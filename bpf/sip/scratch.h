@@ -189,6 +189,7 @@ enum unseen {
 struct req_info {
 	__u32 method_len;
 	__u64 method[SL_METHOD_MAX_LEN / 8];	/* zero padded */
+	struct span ruri;	/* the Request-URI; e == POS_NONE: none */
 	struct span ruri_user;	/* e == POS_NONE: none */
 	__u8 line_cut;		/* the request line runs past the window;
 				 * 2: its method too */
