@@ -11,7 +11,7 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/sl.sh"
-tap_plan 11
+tap_plan 12
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 
@@ -84,6 +84,12 @@ check "and OPTIONS get 200 again" test "$(shapes 5)" = "{'SIP/2.0 200 OK': 5}"
 nsenter_s "$SLCTL" stats "$IF_S" --json > "$work/stats.json"
 check "stats --json: the backend object, up, 2 changes" \
 	test "$(sl_json "$work/stats.json" '(d["backend"]["down"], d["backend"]["changes"], d["backend"]["answers"] > 0)')" = "(0, 2, True)"
+
+nsenter_s "$SLCTL" stats "$IF_S" --prometheus > "$work/stats.prom"
+check "stats --prometheus: backend_up 1 and its counters, through a Prometheus parser" \
+	/usr/bin/python3 "$SL_ROOT/tests/tools/prom_check.py" "$work/stats.prom" \
+	"sl_xdp_backend_up{interface=\"$IF_S\"}=1" \
+	"sl_xdp_backend_changes_total{interface=\"$IF_S\"}=2"
 
 check "detach" nsenter_s "$SLCTL" detach "$IF_S"
 check "nothing left" sl_nothing_left

@@ -274,19 +274,46 @@ static void print_hits(FILE *out, enum ctl_stats_format fmt, const char *ifname,
 	}
 }
 
+/* The health gate's state in Prometheus: a gauge sl_xdp_backend_up (1
+ * up, 0 down) and the counters changes, probes, answers. */
+static void print_backend_prom(FILE *out, const char *ifname,
+			       const struct sl_backend_state *b)
+{
+	const struct { const char *name; const char *help; __u64 v; } f[] = {
+		{ "changes", "Up/down changes of the [backend] health gate since the responder started.", b->changes },
+		{ "probes", "OPTIONS probes the responder sent to the [backend].", b->probes },
+		{ "answers", "Probes the [backend] answered in time.", b->answers },
+	};
+
+	fputs("# HELP sl_xdp_backend_up Whether the [backend] health gate sees the backend up (1) or down (0).\n"
+	      "# TYPE sl_xdp_backend_up gauge\nsl_xdp_backend_up{interface=\"", out);
+	ctl_print_escaped(out, ifname, false);
+	fprintf(out, "\"} %d\n", b->down ? 0 : 1);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		print_prom_family(out, "backend", f[i].name, f[i].help);
+		print_metric_name(out, "backend", f[i].name, "_total{interface=\"");
+		ctl_print_escaped(out, ifname, false);
+		fprintf(out, "\"} %llu\n", (unsigned long long)f[i].v);
+	}
+}
+
 /* The health gate's state, while a responder probes ([backend]): text
- * "backend:NAME = N" lines and a JSON "backend" object (Prometheus: not
- * yet). */
+ * "backend:NAME = N" lines, a JSON "backend" object, Prometheus
+ * families (print_backend_prom). */
 static void print_backend(FILE *out, enum ctl_stats_format fmt,
-			  const struct sl_backend_state *b)
+			  const char *ifname, const struct sl_backend_state *b)
 {
 	const struct { const char *name; __u64 v; } f[] = {
 		{ "down", b->down }, { "changes", b->changes },
 		{ "probes", b->probes }, { "answers", b->answers },
 	};
 
-	if (!b->probing || fmt == CTL_FMT_PROM)
+	if (!b->probing)
 		return;
+	if (fmt == CTL_FMT_PROM) {
+		print_backend_prom(out, ifname, b);
+		return;
+	}
 	if (fmt == CTL_FMT_JSON)
 		fputs(",\"backend\":{", out);
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -310,7 +337,7 @@ static void print_stats(FILE *out, enum ctl_stats_format fmt, const char *ifname
 		fputs("\",", out);
 	}
 	print_counters(out, fmt, ifname, s);
-	print_backend(out, fmt, &s->backend);
+	print_backend(out, fmt, ifname, &s->backend);
 	if (fmt == CTL_FMT_JSON)
 		fprintf(out, ",\"rules\":[");
 	print_hits(out, fmt, ifname, "rule", s->names.rules, s->rule_hits,
