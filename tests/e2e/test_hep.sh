@@ -22,7 +22,7 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/sl.sh"
-tap_plan 36
+tap_plan 38
 SLCTL="$SL_ROOT/build/sl-ctl"
 HEP="/usr/bin/python3 $SL_ROOT/tests/tools/hep_check.py"
 
@@ -90,10 +90,14 @@ check "IPv6 copies: every chunk (IPv6 family and addresses)" \
 	verify v6 "$work/hep4" 10000 2001 's3cr3t!'
 check "... 200 copies of 100 calls" test "$(field v6 packets) $(field v6 calls)" = "200 100"
 check "resp:hep_dropped = 0" test "$(resp hep_dropped)" = 0
+check "status: sample 100 %, the 600 copies sent, none dropped" \
+	bash -c "nsenter --net=/run/netns/$NS_S $SLCTL status $IF_S | grep -qx '  hep: sample 100.00 % of calls (active bank), 600 copies sent, 0 dropped (full rings)'"
 
 # --- reload: IPv6 collector, 50 %, no auth key, capture id 7
 conf "$work/b.conf" '[2001:2::1]:9061' 50 7
 check "reload to [2001:2::1]:9061, sample = 50" nsenter_s "$SLCTL" reload "$IF_S" -c "$work/b.conf"
+check "status: the reloaded sample, 50 %" \
+	bash -c "nsenter --net=/run/netns/$NS_S $SLCTL status $IF_S | grep -q '^  hep: sample 50.00 % of calls (active bank), 600 copies sent'"
 check "400 requests: all answered" client half 198.18.0.2 198.18.0.1 400
 n_half=$($HEP expect "$work/half.json" 5000)
 check "resp:hep_sent grew by what the IPv6 collector received; nothing more to the old one" \

@@ -18,6 +18,7 @@
 #include "dp/pins.h"
 #include "run/proc.h"
 #include "run/run_dir.h"
+#include "sip/kam_stats.h"
 
 static void print_addr(int family, const __u8 *addr, bool brackets)
 {
@@ -89,6 +90,26 @@ static void print_backend(const struct sl_maps *m)
 					     now.tv_nsec - st.last_change_ns) / 1000000000ULL));
 	printf(", %llu of %llu probes answered\n", (unsigned long long)st.answers,
 	       (unsigned long long)st.probes);
+}
+
+/* "hep: ..." from the active bank (its XDP report sample, set by [hep]
+ * sample) and the responder threads' resp:hep_sent / resp:hep_dropped;
+ * nothing when [hep] was never used. */
+static void print_hep(const struct sl_maps *m, const struct sl_config *dp)
+{
+	static struct sl_kam_stats slot[SL_STATS_SLOTS];
+	struct sl_kam_stats sum = {};
+
+	if (sl_maps_read_stats_slots(m, slot, SL_STATS_SLOTS))
+		return;
+	for (unsigned int i = 0; i < SL_STATS_SLOTS; i++)
+		sl_stats_add(&sum, &slot[i]);
+	if (!dp->hep_sample && !sum.hep_sent && !sum.hep_dropped)
+		return;
+	printf("  hep: sample %u.%02u %% of calls (active bank), %llu copies sent, %llu dropped (full rings)\n",
+	       dp->hep_sample / 100, dp->hep_sample % 100,
+	       (unsigned long long)sum.hep_sent,
+	       (unsigned long long)sum.hep_dropped);
 }
 
 /* "sync: ..." from sl_sync: what the responder's netlink sync keeps. */
@@ -220,6 +241,8 @@ static void status_one(const char *ifname)
 			print_forwarding(ifname, &dp);
 		print_sync(&m, have_dp && dp.fwd.enabled);
 		print_backend(&m);
+		if (have_dp)
+			print_hep(&m, &dp);
 		sl_maps_close(&m);
 	} else {
 		printf("  pins: %s unusable: %s\n", dir, err);
