@@ -16,8 +16,6 @@
 #include "sip/scratch.h"
 #include "sip/lex.h"
 
-#define SCAN_WORDS_PER_STEP	16
-
 static __always_inline int is_name_end(__u8 c)
 {
 	return c == ':' || c == ' ' || c == '\t';
@@ -168,44 +166,80 @@ static __always_inline __u32 skip_lws(const __u8 *buf, __u32 from, __u32 to)
 	return off < to ? off : to;
 }
 
-/* The header being collected ended at end (its last line's CR or LF). */
-static __always_inline void finish_header(const __u8 *buf, struct sip_scan *sc,
-					  __u32 end)
+/*
+ * The header being collected ended at end (its last line's CR or LF).
+ * Its value runs from cur_vstart; the leading LWS of a folded value is
+ * skipped once the scan is over (scan_fix_starts), not here: this runs
+ * in the word loop, which the verifier walks once per word.
+ */
+static __always_inline void finish_header(struct sip_scan *sc, __u32 end)
 {
 	__u8 t = sc->cur;
-	__u32 s;
 
 	if (t == HDR_NONE || t >= HDR_TYPES)
 		return;
-	s = end < sc->cur_vstart ? end : skip_lws(buf, sc->cur_vstart, end);
 	sc->seen |= 1u << t;
-	sc->hdr[t & (HDR_SLOTS - 1)].s = s;
+	sc->hdr[t & (HDR_SLOTS - 1)].s = sc->cur_vstart;
 	sc->hdr[t & (HDR_SLOTS - 1)].e = end;
 	sc->cur = HDR_NONE;
 }
 
-/* An LF at p.  Returns 1 to stop the scan. */
-static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
+/* Letters (bit c - 'a') that start a header name start_header() may
+ * collect, for the headers in want: any other line is skipped without
+ * a call. */
+static __always_inline __u32 scan_start_letters(__u8 want)
 {
-	__u32 end = p, s = p + 1;
+	__u32 l = 0;
+
+	if (want & (HDR_BIT(HDR_VIA) | HDR_BIT(HDR_VIA2) | HDR_BIT(HDR_VIA3)))
+		l |= 1u << ('v' - 'a');
+	if (want & HDR_BIT(HDR_TO))
+		l |= 1u << ('t' - 'a');
+	if (want & HDR_BIT(HDR_CALLID))
+		l |= 1u << ('i' - 'a') | 1u << ('c' - 'a');
+	if (want & HDR_BIT(HDR_UA))
+		l |= 1u << ('u' - 'a');
+	if (want & HDR_BIT(HDR_FROM))
+		l |= 1u << ('f' - 'a');
+	return l;
+}
+
+/* A header name at s (start_header): a global function, verified once
+ * and called only for a line whose first letter may start a header
+ * wanted, so that the word loop stays small for the verifier. */
+__noinline int sl_scan_start(struct sl_scratch *x, __u32 s)
+{
+	if (!x)
+		return 0;
+	start_header(x->buf, &x->scan, s);
+	return 0;
+}
+
+/* An LF at p (< len).  Returns 1 to stop the scan. */
+static __always_inline int on_lf(struct sl_scratch *x, __u32 p)
+{
+	struct sip_scan *sc = &x->scan;
+	const __u8 *buf = x->buf;
+	__u32 s = p + 1, end = p, idx;
 	__u8 c;
 
 	if (sc->req_line_end == POS_NONE) {
 		sc->req_line_end = p;
 		if (!sc->want)
 			return 1;
-	} else {
+	} else if (sc->cur != HDR_NONE) {
+		/* the request line is never collected: its end stays p */
 		if (end > 0 && sb(buf, end - 1) == '\r')
 			end--;
 	}
 	if (s >= sc->len) {
-		finish_header(buf, sc, end);
+		finish_header(sc, end);
 		return 1;
 	}
 	c = sb(buf, s);
 	if (is_ws(c))
 		return 0;	/* folded: the header goes on */
-	finish_header(buf, sc, end);
+	finish_header(sc, end);
 	/* every header wanted is known: the rest is not read */
 	if ((sc->seen & sc->want) == sc->want)
 		return 1;
@@ -213,58 +247,82 @@ static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
 		sc->headers_ended = 1;
 		return 1;
 	}
-	start_header(buf, sc, s);
+	/* cur is HDR_NONE here, as start_header() would leave it for a
+	 * name it does not classify */
+	idx = (__u32)(c | 0x20) - 'a';
+	if (idx < 26 && (sc->start_letters >> idx) & 1)
+		sl_scan_start(x, s);
 	return 0;
 }
 
-static long scan_word_cb(__u32 idx, void *data)
+/* The LFs flagged in m, the word at off, lowest first.  Returns 1 to
+ * stop the scan. */
+static __always_inline int on_word_lfs(struct sl_scratch *x, __u32 off,
+				       __u64 m)
 {
-	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
-	struct sip_scan *sc = &x->scan;
-	const __u8 *buf = x->buf;
-	__u64 m = sc->pending;
-	__u32 p;
+	int j;
 
-	/* one word or one LF per step keeps the step small for the
-	 * verifier; a word with several LFs takes several steps (two
-	 * lines per step: +250 k instructions processed, ~10 ns less) */
-	if (!m) {
-		__u32 off = sc->word_off;
-		int k;
-
-		/* up to SCAN_WORDS_PER_STEP words without a line end */
 #pragma unroll
-		for (k = 0; k < SCAN_WORDS_PER_STEP; k++) {
-			if (off >= sc->len)
-				return 1;
-			m = zero_bytes(sw(buf, off) ^ (ONES64 * '\n'));
-			if (m)
-				break;
-			off += 8;
-		}
-		if (!m) {
-			sc->word_off = off;	/* the next unread word */
-			return 0;
-		}
-		sc->word_off = off + 8;
-		sc->pending_off = off;
+	for (j = 0; j < 8; j++) {
+		__u32 p = off + lowest_flag_byte(m);
+
+		if (p >= x->scan.len || on_lf(x, p))
+			return 1;
+		m &= m - 1;
+		if (!m)
+			break;
 	}
-	p = sc->pending_off + lowest_flag_byte(m);
-	sc->pending = m & (m - 1);
-	if (p >= sc->len)
-		return 1;
-	return on_lf(buf, sc, p);
+	return 0;
+}
+
+/* A word with more than one LF (short lines, the empty line): its LFs
+ * after the first, out of the word loop. */
+__noinline int sl_scan_lfs(struct sl_scratch *x, __u32 off, __u64 m)
+{
+	if (!x || !m)
+		return 0;
+	return on_word_lfs(x, off, m);
+}
+
+/* After the scan: a header still open ends with the data, and each
+ * value found starts after its leading LWS.  A global function: not
+ * verified again for each way out of the word loop. */
+__noinline int sl_scan_end(struct sl_scratch *x)
+{
+	struct sip_scan *sc;
+	int t;
+
+	if (!x)
+		return 0;
+	sc = &x->scan;
+	if (sc->cur != HDR_NONE)
+		finish_header(sc, sc->len);
+	for (t = HDR_NONE + 1; t < HDR_TYPES; t++) {
+		struct span *h = &sc->hdr[t & (HDR_SLOTS - 1)];
+		__u32 s, e;
+
+		if (!(sc->seen & (1u << t)))
+			continue;
+		s = h->s;
+		e = h->e;
+		h->s = e < s ? e : skip_lws(x->buf, s, e);
+	}
+	return 0;
 }
 
 /* Scan from the start of the payload: the request line always, the
  * headers until those in want are found.  A header still open at the
- * end of the data is closed there.  A global function: the callback is
- * verified for it alone, not for each caller (150 k instructions
- * processed less), at the price of a call. */
+ * end of the data is closed there.  A plain bounded loop, a word per
+ * turn (a bpf_loop step costs a call and a return, ~10 ns each on a
+ * kernel whose returns go through a thunk); the line handling it does
+ * in line is small, and a call is made only for a header name wanted
+ * (sl_scan_start) or a word with several LFs (sl_scan_lfs).  A global
+ * function: verified once, whatever calls it. */
 __noinline int sl_scan_run(struct sl_scratch *x)
 {
-	struct loop_ctx lc = { .scr = x };
 	struct sip_scan *sc;
+	__u32 off = 0, len;
+	int k;
 
 	if (!x)
 		return 0;
@@ -273,12 +331,26 @@ __noinline int sl_scan_run(struct sl_scratch *x)
 	sc->cur = HDR_NONE;
 	sc->seen = 0;
 	sc->headers_ended = 0;
-	sc->word_off = 0;
-	sc->pending = 0;
-	/* a step per word plus a step per line end */
-	bpf_loop(SCRATCH_WORDS + SL_SCRATCH_LEN, scan_word_cb, &lc, 0);
-	if (sc->cur != HDR_NONE)
-		finish_header(x->buf, sc, sc->len);
+	sc->start_letters = scan_start_letters(sc->want);
+	len = sc->len;
+	for (k = 0; k < SCRATCH_WORDS; k++) {
+		__u64 m;
+		__u32 p;
+
+		if (off >= len)
+			break;
+		m = zero_bytes(sw(x->buf, off) ^ (ONES64 * '\n'));
+		if (m) {
+			p = off + lowest_flag_byte(m);
+			if (p >= len || on_lf(x, p))
+				break;
+			m &= m - 1;
+			if (m && sl_scan_lfs(x, off, m))
+				break;
+		}
+		off += 8;
+	}
+	sl_scan_end(x);
 	return 0;
 }
 
