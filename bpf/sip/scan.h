@@ -284,6 +284,35 @@ __noinline int sl_scan_lfs(struct sl_scratch *x, __u32 off, __u64 m)
 	return on_word_lfs(x, off, m);
 }
 
+#define SCAN_BLOCK_WORDS	4	/* words per turn of the word loop */
+
+/* The LFs of a block of words (w: each xor-ed with LF) at off, in
+ * order.  Returns 1 to stop the scan. */
+static __always_inline int scan_block(struct sl_scratch *x, __u32 off,
+				      __u32 len, const __u64 *w)
+{
+	int j;
+
+#pragma unroll
+	for (j = 0; j < SCAN_BLOCK_WORDS; j++) {
+		__u32 o = off + 8 * j, p;
+		__u64 m;
+
+		if (o >= len)
+			return 1;
+		m = zero_bytes(w[j]);
+		if (!m)
+			continue;
+		p = o + lowest_flag_byte(m);
+		if (p >= len || on_lf(x, p))
+			return 1;
+		m &= m - 1;
+		if (m && sl_scan_lfs(x, o, m))
+			return 1;
+	}
+	return 0;
+}
+
 /* After the scan: a header still open ends with the data, and each
  * value found starts after its leading LWS.  A global function: not
  * verified again for each way out of the word loop. */
@@ -333,22 +362,23 @@ __noinline int sl_scan_run(struct sl_scratch *x)
 	sc->headers_ended = 0;
 	sc->start_letters = scan_start_letters(sc->want);
 	len = sc->len;
-	for (k = 0; k < SCRATCH_WORDS; k++) {
-		__u64 m;
-		__u32 p;
+	for (k = 0; k < SCRATCH_WORDS / SCAN_BLOCK_WORDS; k++) {
+		__u64 w[SCAN_BLOCK_WORDS], all = ~0ULL;
+		int j;
 
 		if (off >= len)
 			break;
-		m = zero_bytes(sw(x->buf, off) ^ (ONES64 * '\n'));
-		if (m) {
-			p = off + lowest_flag_byte(m);
-			if (p >= len || on_lf(x, p))
-				break;
-			m &= m - 1;
-			if (m && sl_scan_lfs(x, off, m))
-				break;
+		/* a byte that is LF in any word of the block is zero in
+		 * the and of them all: one test for the block (more zero
+		 * bytes can show, never fewer) */
+#pragma unroll
+		for (j = 0; j < SCAN_BLOCK_WORDS; j++) {
+			w[j] = sw(x->buf, off + 8 * j) ^ (ONES64 * '\n');
+			all &= w[j];
 		}
-		off += 8;
+		if (has_zero_byte(all) && scan_block(x, off, len, w))
+			break;
+		off += 8 * SCAN_BLOCK_WORDS;
 	}
 	sl_scan_end(x);
 	return 0;
