@@ -100,14 +100,39 @@ static __always_inline __u8 classify_name(const __u8 *buf, struct sip_scan *sc,
 	return HDR_NONE;
 }
 
-/* Header name at s: find the value start after optional WS, ':' and WS. */
-static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
-					 __u32 s)
+/* How many bytes from p on, up to max and not past len, are SP or HT,
+ * a word at a time. */
+static __always_inline __u32 ws_run(const __u8 *buf, __u32 p, __u32 len,
+				    __u32 max)
 {
-	__u32 name_len = 0, p;
-	__u8 type = classify_name(buf, sc, s, &name_len);
-	int i;
+	__u64 w = sw(buf, p);
+	__u64 other = ~(zero_bytes(w ^ (ONES64 * ' ')) |
+			zero_bytes(w ^ (ONES64 * '\t'))) & HIGHS64;
+	__u32 n = other ? lowest_flag_byte(other) : 8;
 
+	if (p >= len)
+		return 0;
+	if (n > max)
+		n = max;
+	return n < len - p ? n : len - p;
+}
+
+/*
+ * Header name at s: find the value start after up to 4 SP/HT, ':' and up
+ * to 8 SP/HT.  classify_name()'s ways out are made one unknown value
+ * (opaque()) and the whitespace is counted a word at a time, so that the
+ * verifier follows few paths through it.
+ */
+static __always_inline void start_header(struct sl_scratch *x, __u32 s)
+{
+	struct sip_scan *sc = &x->scan;
+	const __u8 *buf = x->buf;
+	__u32 name_len = 0, p, v;
+	__u8 type = classify_name(buf, sc, s, &name_len);
+
+	v = opaque(x, type | name_len << 8);
+	type = v & 0xff;
+	name_len = (v >> 8) & 0xff;
 	sc->cur = HDR_NONE;
 	if (type == HDR_VIA && (sc->seen & (1u << HDR_VIA)))
 		type = HDR_VIA2;
@@ -115,23 +140,15 @@ static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
 		type = HDR_VIA3;
 	/* a header no one asked for is not collected (a request's scan;
 	 * reply forwarding wants every one) */
-	if (type == HDR_NONE || (sc->seen & (1u << type)) ||
-	    !(sc->want & HDR_BIT(type)))
+	if (type == HDR_NONE || type >= HDR_TYPES ||
+	    (sc->seen & (1u << type)) || !(sc->want & HDR_BIT(type)))
 		return;
 	p = s + name_len;
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		if (p < sc->len && is_ws(sb(buf, p)))
-			p++;
-	}
+	p += ws_run(buf, p, sc->len, 4);
 	if (p >= sc->len || sb(buf, p) != ':')
 		return;		/* not a header line: ignored */
 	p++;
-#pragma unroll
-	for (i = 0; i < 8; i++) {
-		if (p < sc->len && is_ws(sb(buf, p)))
-			p++;
-	}
+	p += ws_run(buf, p, sc->len, 8);
 	sc->cur = type;
 	sc->cur_vstart = p;
 	if (type == HDR_VIA)
@@ -166,27 +183,25 @@ static __always_inline __u32 skip_lws(const __u8 *buf, __u32 from, __u32 to)
 	return off < to ? off : to;
 }
 
-/*
- * The header being collected ended at end (its last line's CR or LF).
- * Its value runs from cur_vstart; the leading LWS of a folded value is
- * skipped once the scan is over (scan_fix_starts), not here: this runs
- * in the word loop, which the verifier walks once per word.
- */
-static __always_inline void finish_header(struct sip_scan *sc, __u32 end)
+/* The header being collected ended at end (its last line's CR or LF). */
+static __always_inline void finish_header(const __u8 *buf, struct sip_scan *sc,
+					  __u32 end)
 {
 	__u8 t = sc->cur;
+	__u32 s;
 
 	if (t == HDR_NONE || t >= HDR_TYPES)
 		return;
+	s = end < sc->cur_vstart ? end : skip_lws(buf, sc->cur_vstart, end);
 	sc->seen |= 1u << t;
-	sc->hdr[t & (HDR_SLOTS - 1)].s = sc->cur_vstart;
+	sc->hdr[t & (HDR_SLOTS - 1)].s = s;
 	sc->hdr[t & (HDR_SLOTS - 1)].e = end;
 	sc->cur = HDR_NONE;
 }
 
 /* Letters (bit c - 'a') that start a header name start_header() may
- * collect, for the headers in want: any other line is skipped without
- * a call. */
+ * collect, for the headers in want: a line that starts with any other
+ * byte is not looked at. */
 static __always_inline __u32 scan_start_letters(__u8 want)
 {
 	__u32 l = 0;
@@ -202,17 +217,6 @@ static __always_inline __u32 scan_start_letters(__u8 want)
 	if (want & HDR_BIT(HDR_FROM))
 		l |= 1u << ('f' - 'a');
 	return l;
-}
-
-/* A header name at s (start_header): a global function, verified once
- * and called only for a line whose first letter may start a header
- * wanted, so that the word loop stays small for the verifier. */
-__noinline int sl_scan_start(struct sl_scratch *x, __u32 s)
-{
-	if (!x)
-		return 0;
-	start_header(x->buf, &x->scan, s);
-	return 0;
 }
 
 /* An LF at p (< len).  Returns 1 to stop the scan. */
@@ -233,13 +237,13 @@ static __always_inline int on_lf(struct sl_scratch *x, __u32 p)
 			end--;
 	}
 	if (s >= sc->len) {
-		finish_header(sc, end);
+		finish_header(buf, sc, end);
 		return 1;
 	}
 	c = sb(buf, s);
 	if (is_ws(c))
 		return 0;	/* folded: the header goes on */
-	finish_header(sc, end);
+	finish_header(buf, sc, end);
 	/* every header wanted is known: the rest is not read */
 	if ((sc->seen & sc->want) == sc->want)
 		return 1;
@@ -251,106 +255,104 @@ static __always_inline int on_lf(struct sl_scratch *x, __u32 p)
 	 * name it does not classify */
 	idx = (__u32)(c | 0x20) - 'a';
 	if (idx < 26 && (sc->start_letters >> idx) & 1)
-		sl_scan_start(x, s);
+		start_header(x, s);
 	return 0;
 }
 
-/* The LFs flagged in m, the word at off, lowest first.  Returns 1 to
- * stop the scan. */
-static __always_inline int on_word_lfs(struct sl_scratch *x, __u32 off,
-				       __u64 m)
+#define SCAN_BLOCK_WORDS	4	/* words tested at once for an LF */
+#define SCAN_SEARCH_BLOCKS	4	/* blocks searched per turn */
+#define SCAN_SEARCH_BYTES	(SCAN_SEARCH_BLOCKS * SCAN_BLOCK_WORDS * 8)
+#define SCAN_INLINE_TURNS	16	/* turns before bpf_loop takes over */
+
+#define SCAN_MORE	0x40000000u	/* next_lf(): no LF yet, go on */
+
+/* The first LF in the SCAN_SEARCH_BYTES of the copy from pos: its
+ * position, or POS_NONE when there is none before len (the scan is
+ * over), or SCAN_MORE | pos + SCAN_SEARCH_BYTES when the search goes on
+ * there. */
+static __always_inline __u32 next_lf(const __u8 *buf, __u32 pos, __u32 len)
 {
-	int j;
+	int k, j;
 
 #pragma unroll
-	for (j = 0; j < 8; j++) {
-		__u32 p = off + lowest_flag_byte(m);
+	for (k = 0; k < SCAN_SEARCH_BLOCKS; k++) {
+		__u64 w[SCAN_BLOCK_WORDS], all = ~0ULL;
 
-		if (p >= x->scan.len || on_lf(x, p))
-			return 1;
-		m &= m - 1;
-		if (!m)
-			break;
-	}
-	return 0;
-}
-
-/* A word with more than one LF (short lines, the empty line): its LFs
- * after the first, out of the word loop. */
-__noinline int sl_scan_lfs(struct sl_scratch *x, __u32 off, __u64 m)
-{
-	if (!x || !m)
-		return 0;
-	return on_word_lfs(x, off, m);
-}
-
-#define SCAN_BLOCK_WORDS	4	/* words per turn of the word loop */
-
-/* The LFs of a block of words (w: each xor-ed with LF) at off, in
- * order.  Returns 1 to stop the scan. */
-static __always_inline int scan_block(struct sl_scratch *x, __u32 off,
-				      __u32 len, const __u64 *w)
-{
-	int j;
-
+		if (pos >= len)
+			return POS_NONE;
+		/* a byte that is LF in any word of the block is zero in
+		 * the and of them all: one test for the block (more zero
+		 * bytes can show, never fewer) */
 #pragma unroll
-	for (j = 0; j < SCAN_BLOCK_WORDS; j++) {
-		__u32 o = off + 8 * j, p;
-		__u64 m;
+		for (j = 0; j < SCAN_BLOCK_WORDS; j++) {
+			w[j] = sw(buf, pos + 8 * j) ^ (ONES64 * '\n');
+			all &= w[j];
+		}
+		if (has_zero_byte(all)) {
+#pragma unroll
+			for (j = 0; j < SCAN_BLOCK_WORDS; j++) {
+				__u64 m = zero_bytes(w[j]);
+				__u32 p;
 
-		if (o >= len)
-			return 1;
-		m = zero_bytes(w[j]);
-		if (!m)
-			continue;
-		p = o + lowest_flag_byte(m);
-		if (p >= len || on_lf(x, p))
-			return 1;
-		m &= m - 1;
-		if (m && sl_scan_lfs(x, o, m))
-			return 1;
+				if (m) {
+					p = pos + 8 * j + lowest_flag_byte(m);
+					return p < len ? p : POS_NONE;
+				}
+			}
+		}
+		pos += 8 * SCAN_BLOCK_WORDS;
 	}
-	return 0;
+	return SCAN_MORE | pos;
 }
 
-/* After the scan: a header still open ends with the data, and each
- * value found starts after its leading LWS.  A global function: not
- * verified again for each way out of the word loop. */
-__noinline int sl_scan_end(struct sl_scratch *x)
+/* One turn: the next LF handled, or SCAN_SEARCH_BYTES without one passed.
+ * Where to search from lives in the map value (sc->pos), so that every
+ * turn looks the same to the verifier; next_lf()'s many ways out are
+ * made one unknown value (opaque()) before the line is handled.
+ * Returns 1 to stop the scan. */
+static __always_inline int scan_turn(struct sl_scratch *x)
 {
-	struct sip_scan *sc;
-	int t;
+	struct sip_scan *sc = &x->scan;
+	__u32 p;
 
-	if (!x)
+	/* the scan's state is read from the map value each turn: values
+	 * the compiler carried over in registers from the last turn would
+	 * differ, to the verifier, from turn to turn */
+	asm volatile("" ::: "memory");
+	p = opaque(x, next_lf(x->buf, sc->pos, sc->len));
+
+	if (p == POS_NONE)
+		return 1;
+	if (p & SCAN_MORE) {
+		sc->pos = p & ~SCAN_MORE;
 		return 0;
-	sc = &x->scan;
-	if (sc->cur != HDR_NONE)
-		finish_header(sc, sc->len);
-	for (t = HDR_NONE + 1; t < HDR_TYPES; t++) {
-		struct span *h = &sc->hdr[t & (HDR_SLOTS - 1)];
-		__u32 s, e;
-
-		if (!(sc->seen & (1u << t)))
-			continue;
-		s = h->s;
-		e = h->e;
-		h->s = e < s ? e : skip_lws(x->buf, s, e);
 	}
+	if (on_lf(x, p))
+		return 1;
+	sc->pos = p + 1;
 	return 0;
 }
 
-/* Scan from the start of the payload: the request line always, the
+static long scan_turn_cb(__u32 idx, void *data)
+{
+	return scan_turn(((struct loop_ctx *)data)->scr);
+}
+
+/*
+ * Scan from the start of the payload: the request line always, the
  * headers until those in want are found.  A header still open at the
- * end of the data is closed there.  A plain bounded loop, a word per
- * turn (a bpf_loop step costs a call and a return, ~10 ns each on a
- * kernel whose returns go through a thunk); the line handling it does
- * in line is small, and a call is made only for a header name wanted
- * (sl_scan_start) or a word with several LFs (sl_scan_lfs).  A global
- * function: verified once, whatever calls it. */
+ * end of the data is closed there.  A turn per line (scan_turn()): the
+ * first SCAN_INLINE_TURNS in a plain loop, the rest, if any, in a
+ * bpf_loop (a step costs a call and a return, ~10 ns each on a kernel
+ * whose returns go through a thunk; a common message needs none).  The
+ * verifier walks a turn a few times only, not once per turn: its state
+ * is in the map value.  A global function: verified once, whatever
+ * calls it.
+ */
 __noinline int sl_scan_run(struct sl_scratch *x)
 {
+	struct loop_ctx lc = { .scr = x };
 	struct sip_scan *sc;
-	__u32 off = 0, len;
 	int k;
 
 	if (!x)
@@ -361,26 +363,17 @@ __noinline int sl_scan_run(struct sl_scratch *x)
 	sc->seen = 0;
 	sc->headers_ended = 0;
 	sc->start_letters = scan_start_letters(sc->want);
-	len = sc->len;
-	for (k = 0; k < SCRATCH_WORDS / SCAN_BLOCK_WORDS; k++) {
-		__u64 w[SCAN_BLOCK_WORDS], all = ~0ULL;
-		int j;
-
-		if (off >= len)
-			break;
-		/* a byte that is LF in any word of the block is zero in
-		 * the and of them all: one test for the block (more zero
-		 * bytes can show, never fewer) */
-#pragma unroll
-		for (j = 0; j < SCAN_BLOCK_WORDS; j++) {
-			w[j] = sw(x->buf, off + 8 * j) ^ (ONES64 * '\n');
-			all &= w[j];
-		}
-		if (has_zero_byte(all) && scan_block(x, off, len, w))
-			break;
-		off += 8 * SCAN_BLOCK_WORDS;
+	sc->pos = 0;
+	for (k = 0; k < SCAN_INLINE_TURNS; k++) {
+		if (scan_turn(x))
+			goto done;
 	}
-	sl_scan_end(x);
+	/* a turn per LF or per SCAN_SEARCH_BYTES: always enough */
+	bpf_loop(SL_SCRATCH_LEN + SL_SCRATCH_LEN / SCAN_SEARCH_BYTES,
+		 scan_turn_cb, &lc, 0);
+done:
+	if (sc->cur != HDR_NONE)
+		finish_header(x->buf, sc, sc->len);
 	return 0;
 }
 

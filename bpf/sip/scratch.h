@@ -58,6 +58,7 @@ struct sip_scan {
 	__u32 cur_vstart;
 	__u32 via_line_s;	/* where the first Via header's name starts */
 	__u32 start_letters;	/* scan_start_letters(want) */
+	__u32 pos;		/* where the search for the next LF goes on */
 	struct span hdr[HDR_SLOTS];	/* first of each type, value only */
 };
 
