@@ -37,6 +37,13 @@ static __always_inline __u64 zero_bytes(__u64 v)
 	return ~(((v & LOWS7_64) + LOWS7_64) | v | LOWS7_64);
 }
 
+/* Whether v has a zero byte: fewer operations than zero_bytes(), whose
+ * flags are exact, but a yes or no only. */
+static __always_inline int has_zero_byte(__u64 v)
+{
+	return ((v - ONES64) & ~v & HIGHS64) != 0;
+}
+
 /* Index (0..7) of the lowest byte flagged by zero_bytes(). */
 static __always_inline __u32 lowest_flag_byte(__u64 m)
 {

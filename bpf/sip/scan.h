@@ -16,8 +16,6 @@
 #include "sip/scratch.h"
 #include "sip/lex.h"
 
-#define SCAN_WORDS_PER_STEP	16
-
 static __always_inline int is_name_end(__u8 c)
 {
 	return c == ':' || c == ' ' || c == '\t';
@@ -102,14 +100,39 @@ static __always_inline __u8 classify_name(const __u8 *buf, struct sip_scan *sc,
 	return HDR_NONE;
 }
 
-/* Header name at s: find the value start after optional WS, ':' and WS. */
-static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
-					 __u32 s)
+/* How many bytes from p on, up to max and not past len, are SP or HT,
+ * a word at a time. */
+static __always_inline __u32 ws_run(const __u8 *buf, __u32 p, __u32 len,
+				    __u32 max)
 {
-	__u32 name_len = 0, p;
-	__u8 type = classify_name(buf, sc, s, &name_len);
-	int i;
+	__u64 w = sw(buf, p);
+	__u64 other = ~(zero_bytes(w ^ (ONES64 * ' ')) |
+			zero_bytes(w ^ (ONES64 * '\t'))) & HIGHS64;
+	__u32 n = other ? lowest_flag_byte(other) : 8;
 
+	if (p >= len)
+		return 0;
+	if (n > max)
+		n = max;
+	return n < len - p ? n : len - p;
+}
+
+/*
+ * Header name at s: find the value start after up to 4 SP/HT, ':' and up
+ * to 8 SP/HT.  classify_name()'s ways out are made one unknown value
+ * (opaque()) and the whitespace is counted a word at a time, so that the
+ * verifier follows few paths through it.
+ */
+static __always_inline void start_header(struct sl_scratch *x, __u32 s)
+{
+	struct sip_scan *sc = &x->scan;
+	const __u8 *buf = x->buf;
+	__u32 name_len = 0, p, v;
+	__u8 type = classify_name(buf, sc, s, &name_len);
+
+	v = opaque(x, type | name_len << 8);
+	type = v & 0xff;
+	name_len = (v >> 8) & 0xff;
 	sc->cur = HDR_NONE;
 	if (type == HDR_VIA && (sc->seen & (1u << HDR_VIA)))
 		type = HDR_VIA2;
@@ -117,23 +140,15 @@ static __always_inline void start_header(const __u8 *buf, struct sip_scan *sc,
 		type = HDR_VIA3;
 	/* a header no one asked for is not collected (a request's scan;
 	 * reply forwarding wants every one) */
-	if (type == HDR_NONE || (sc->seen & (1u << type)) ||
-	    !(sc->want & HDR_BIT(type)))
+	if (type == HDR_NONE || type >= HDR_TYPES ||
+	    (sc->seen & (1u << type)) || !(sc->want & HDR_BIT(type)))
 		return;
 	p = s + name_len;
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		if (p < sc->len && is_ws(sb(buf, p)))
-			p++;
-	}
+	p += ws_run(buf, p, sc->len, 4);
 	if (p >= sc->len || sb(buf, p) != ':')
 		return;		/* not a header line: ignored */
 	p++;
-#pragma unroll
-	for (i = 0; i < 8; i++) {
-		if (p < sc->len && is_ws(sb(buf, p)))
-			p++;
-	}
+	p += ws_run(buf, p, sc->len, 8);
 	sc->cur = type;
 	sc->cur_vstart = p;
 	if (type == HDR_VIA)
@@ -184,17 +199,40 @@ static __always_inline void finish_header(const __u8 *buf, struct sip_scan *sc,
 	sc->cur = HDR_NONE;
 }
 
-/* An LF at p.  Returns 1 to stop the scan. */
-static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
+/* Letters (bit c - 'a') that start a header name start_header() may
+ * collect, for the headers in want: a line that starts with any other
+ * byte is not looked at. */
+static __always_inline __u32 scan_start_letters(__u8 want)
 {
-	__u32 end = p, s = p + 1;
+	__u32 l = 0;
+
+	if (want & (HDR_BIT(HDR_VIA) | HDR_BIT(HDR_VIA2) | HDR_BIT(HDR_VIA3)))
+		l |= 1u << ('v' - 'a');
+	if (want & HDR_BIT(HDR_TO))
+		l |= 1u << ('t' - 'a');
+	if (want & HDR_BIT(HDR_CALLID))
+		l |= 1u << ('i' - 'a') | 1u << ('c' - 'a');
+	if (want & HDR_BIT(HDR_UA))
+		l |= 1u << ('u' - 'a');
+	if (want & HDR_BIT(HDR_FROM))
+		l |= 1u << ('f' - 'a');
+	return l;
+}
+
+/* An LF at p (< len).  Returns 1 to stop the scan. */
+static __always_inline int on_lf(struct sl_scratch *x, __u32 p)
+{
+	struct sip_scan *sc = &x->scan;
+	const __u8 *buf = x->buf;
+	__u32 s = p + 1, end = p, idx;
 	__u8 c;
 
 	if (sc->req_line_end == POS_NONE) {
 		sc->req_line_end = p;
 		if (!sc->want)
 			return 1;
-	} else {
+	} else if (sc->cur != HDR_NONE) {
+		/* the request line is never collected: its end stays p */
 		if (end > 0 && sb(buf, end - 1) == '\r')
 			end--;
 	}
@@ -213,58 +251,109 @@ static __always_inline int on_lf(const __u8 *buf, struct sip_scan *sc, __u32 p)
 		sc->headers_ended = 1;
 		return 1;
 	}
-	start_header(buf, sc, s);
+	/* cur is HDR_NONE here, as start_header() would leave it for a
+	 * name it does not classify */
+	idx = (__u32)(c | 0x20) - 'a';
+	if (idx < 26 && (sc->start_letters >> idx) & 1)
+		start_header(x, s);
 	return 0;
 }
 
-static long scan_word_cb(__u32 idx, void *data)
+#define SCAN_BLOCK_WORDS	4	/* words tested at once for an LF */
+#define SCAN_SEARCH_BLOCKS	4	/* blocks searched per turn */
+#define SCAN_SEARCH_BYTES	(SCAN_SEARCH_BLOCKS * SCAN_BLOCK_WORDS * 8)
+#define SCAN_INLINE_TURNS	16	/* turns before bpf_loop takes over */
+
+#define SCAN_MORE	0x40000000u	/* next_lf(): no LF yet, go on */
+
+/* The first LF in the SCAN_SEARCH_BYTES of the copy from pos: its
+ * position, or POS_NONE when there is none before len (the scan is
+ * over), or SCAN_MORE | pos + SCAN_SEARCH_BYTES when the search goes on
+ * there. */
+static __always_inline __u32 next_lf(const __u8 *buf, __u32 pos, __u32 len)
 {
-	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
-	struct sip_scan *sc = &x->scan;
-	const __u8 *buf = x->buf;
-	__u64 m = sc->pending;
-	__u32 p;
+	int k, j;
 
-	/* one word or one LF per step keeps the step small for the
-	 * verifier; a word with several LFs takes several steps (two
-	 * lines per step: +250 k instructions processed, ~10 ns less) */
-	if (!m) {
-		__u32 off = sc->word_off;
-		int k;
-
-		/* up to SCAN_WORDS_PER_STEP words without a line end */
 #pragma unroll
-		for (k = 0; k < SCAN_WORDS_PER_STEP; k++) {
-			if (off >= sc->len)
-				return 1;
-			m = zero_bytes(sw(buf, off) ^ (ONES64 * '\n'));
-			if (m)
-				break;
-			off += 8;
+	for (k = 0; k < SCAN_SEARCH_BLOCKS; k++) {
+		__u64 w[SCAN_BLOCK_WORDS], all = ~0ULL;
+
+		if (pos >= len)
+			return POS_NONE;
+		/* a byte that is LF in any word of the block is zero in
+		 * the and of them all: one test for the block (more zero
+		 * bytes can show, never fewer) */
+#pragma unroll
+		for (j = 0; j < SCAN_BLOCK_WORDS; j++) {
+			w[j] = sw(buf, pos + 8 * j) ^ (ONES64 * '\n');
+			all &= w[j];
 		}
-		if (!m) {
-			sc->word_off = off;	/* the next unread word */
-			return 0;
+		if (has_zero_byte(all)) {
+#pragma unroll
+			for (j = 0; j < SCAN_BLOCK_WORDS; j++) {
+				__u64 m = zero_bytes(w[j]);
+				__u32 p;
+
+				if (m) {
+					p = pos + 8 * j + lowest_flag_byte(m);
+					return p < len ? p : POS_NONE;
+				}
+			}
 		}
-		sc->word_off = off + 8;
-		sc->pending_off = off;
+		pos += 8 * SCAN_BLOCK_WORDS;
 	}
-	p = sc->pending_off + lowest_flag_byte(m);
-	sc->pending = m & (m - 1);
-	if (p >= sc->len)
-		return 1;
-	return on_lf(buf, sc, p);
+	return SCAN_MORE | pos;
 }
 
-/* Scan from the start of the payload: the request line always, the
+/* One turn: the next LF handled, or SCAN_SEARCH_BYTES without one passed.
+ * Where to search from lives in the map value (sc->pos), so that every
+ * turn looks the same to the verifier; next_lf()'s many ways out are
+ * made one unknown value (opaque()) before the line is handled.
+ * Returns 1 to stop the scan. */
+static __always_inline int scan_turn(struct sl_scratch *x)
+{
+	struct sip_scan *sc = &x->scan;
+	__u32 p;
+
+	/* the scan's state is read from the map value each turn: values
+	 * the compiler carried over in registers from the last turn would
+	 * differ, to the verifier, from turn to turn */
+	asm volatile("" ::: "memory");
+	p = opaque(x, next_lf(x->buf, sc->pos, sc->len));
+
+	if (p == POS_NONE)
+		return 1;
+	if (p & SCAN_MORE) {
+		sc->pos = p & ~SCAN_MORE;
+		return 0;
+	}
+	if (on_lf(x, p))
+		return 1;
+	sc->pos = p + 1;
+	return 0;
+}
+
+static long scan_turn_cb(__u32 idx, void *data)
+{
+	return scan_turn(((struct loop_ctx *)data)->scr);
+}
+
+/*
+ * Scan from the start of the payload: the request line always, the
  * headers until those in want are found.  A header still open at the
- * end of the data is closed there.  A global function: the callback is
- * verified for it alone, not for each caller (150 k instructions
- * processed less), at the price of a call. */
+ * end of the data is closed there.  A turn per line (scan_turn()): the
+ * first SCAN_INLINE_TURNS in a plain loop, the rest, if any, in a
+ * bpf_loop (a step costs a call and a return, ~10 ns each on a kernel
+ * whose returns go through a thunk; a common message needs none).  The
+ * verifier walks a turn a few times only, not once per turn: its state
+ * is in the map value.  A global function: verified once, whatever
+ * calls it.
+ */
 __noinline int sl_scan_run(struct sl_scratch *x)
 {
 	struct loop_ctx lc = { .scr = x };
 	struct sip_scan *sc;
+	int k;
 
 	if (!x)
 		return 0;
@@ -273,10 +362,16 @@ __noinline int sl_scan_run(struct sl_scratch *x)
 	sc->cur = HDR_NONE;
 	sc->seen = 0;
 	sc->headers_ended = 0;
-	sc->word_off = 0;
-	sc->pending = 0;
-	/* a step per word plus a step per line end */
-	bpf_loop(SCRATCH_WORDS + SL_SCRATCH_LEN, scan_word_cb, &lc, 0);
+	sc->start_letters = scan_start_letters(sc->want);
+	sc->pos = 0;
+	for (k = 0; k < SCAN_INLINE_TURNS; k++) {
+		if (scan_turn(x))
+			goto done;
+	}
+	/* a turn per LF or per SCAN_SEARCH_BYTES: always enough */
+	bpf_loop(SL_SCRATCH_LEN + SL_SCRATCH_LEN / SCAN_SEARCH_BYTES,
+		 scan_turn_cb, &lc, 0);
+done:
 	if (sc->cur != HDR_NONE)
 		finish_header(x->buf, sc, sc->len);
 	return 0;

@@ -57,9 +57,8 @@ struct sip_scan {
 	__u8 seen;		/* bit per enum hdr_type */
 	__u32 cur_vstart;
 	__u32 via_line_s;	/* where the first Via header's name starts */
-	__u32 word_off;		/* next word to load */
-	__u64 pending;		/* LF flags of the last word not yet handled */
-	__u32 pending_off;	/* offset of that word */
+	__u32 start_letters;	/* scan_start_letters(want) */
+	__u32 pos;		/* where the search for the next LF goes on */
 	struct span hdr[HDR_SLOTS];	/* first of each type, value only */
 };
 
