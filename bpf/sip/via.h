@@ -221,16 +221,12 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	p++;
 	if (is_lws(sb(buf, p)) || sb(buf, p) == '[')
 		return 0;	/* more LWS, or an IPv6 reference */
-	q = find_token_end_or(x, p, e, ':', 0);
-	if (q == POS_NONE)
-		q = e;
+	q = token_end_fast(x, p, e, ':', 0);
 	v->host.s = p;
 	v->host.e = q;
 	if (q < e && sb(buf, q) == ':') {
 		p = q + 1;
-		q = find_token_end(x, p, e);
-		if (q == POS_NONE)
-			q = e;
+		q = token_end_fast(x, p, e, 0, 0);
 		if (!port_parse(buf, p, q))
 			return 0;	/* the state machine decides */
 		v->port.s = p;

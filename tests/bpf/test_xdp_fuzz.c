@@ -887,15 +887,28 @@ static __u64 fnv(__u64 h, const void *p, size_t n)
 /* The frame, its verdict and the ACK counters into st.digest: with
  * SL_XDP_FUZZ_DIGEST set, summary() prints it, so that two builds of
  * the program can be compared frame by frame, not by totals alone. */
+static void escaped(const __u8 *p, size_t n);
+
 static void digest_frame(const __u8 *f, size_t len,
 			 const struct sl_dp_counters *d)
 {
+	const char *env = getenv("SL_XDP_FUZZ_DIGEST");
+	bool trace = env && !strcmp(env, "trace");
 	__u64 v[] = { res.verdict, d->acks_absorbed, d->acks_passed,
 		      d->acks_bad_tag, d->acks_no_entry, d->acks_expired,
 		      d->dropped_by_rule, d->redirect_fallback };
 
 	st.digest = fnv(st.digest, f, len);
 	st.digest = fnv(st.digest, v, sizeof(v));
+	if (trace) {	/* SL_XDP_FUZZ_DIGEST=trace: a line per frame */
+		printf("frame %lu: verdict %llu, ACK absorbed %llu passed %llu "
+		       "bad_tag %llu no_entry %llu expired %llu\n", st.runs,
+		       (unsigned long long)v[0], (unsigned long long)v[1],
+		       (unsigned long long)v[2], (unsigned long long)v[3],
+		       (unsigned long long)v[4], (unsigned long long)v[5]);
+		if (v[3] || v[1])
+			escaped(f, len);
+	}
 }
 
 static void hexdump(const __u8 *p, size_t n)
