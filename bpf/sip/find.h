@@ -101,10 +101,10 @@ static __always_inline __u32 find_any(struct sl_scratch *x, __u32 from,
 	return find_run(x, from, to);
 }
 
-/* Ends of a token in a header value: ';' ',' and LWS, plus up to two
- * more bytes a caller wants (0: none).  Constant at each call site. */
-static __always_inline __u32 find_token_end_or(struct sl_scratch *x, __u32 from,
-					       __u32 to, __u8 a, __u8 b)
+/* The patterns of the ends of a token in a header value: ';' ',' and
+ * LWS, plus up to two more bytes a caller wants (0: none). */
+static __always_inline void token_end_patterns(struct sl_scratch *x, __u8 a,
+					       __u8 b)
 {
 	__u32 n = 6;
 
@@ -119,6 +119,14 @@ static __always_inline __u32 find_token_end_or(struct sl_scratch *x, __u32 from,
 	if (b)
 		x->fb.pattern[n++] = ONES64 * b;
 	x->fb.n = n;
+}
+
+/* Ends of a token in a header value (token_end_patterns()).  Constant
+ * at each call site. */
+static __always_inline __u32 find_token_end_or(struct sl_scratch *x, __u32 from,
+					       __u32 to, __u8 a, __u8 b)
+{
+	token_end_patterns(x, a, b);
 	return find_run(x, from, to);
 }
 
@@ -165,38 +173,13 @@ static __always_inline __u64 delim_mask(__u64 w, __u8 a, __u8 b)
 	return m & HIGHS64;
 }
 
-/* The rest of a delim_mask() search past the words done in line, a
- * and b as bytes, without branches (';' for none).  A global function:
- * verified once. */
-__noinline __u32 sl_find_delim(struct sl_scratch *x, __u32 from, __u32 to,
-			       __u32 ab)
-{
-	__u64 a = ab & 0xff, b = (ab >> 8) & 0xff, m;
-	__u32 off = from;
-	int k;
-
-	if (!x)
-		return POS_NONE;
-	for (k = 0; k < SCRATCH_WORDS + 1; k++) {
-		if (off >= to)
-			return POS_NONE;
-		m = delim_mask(sw(x->buf, off), 0, 0) |
-		    ((first_eq(sw(x->buf, off), a, 0) |
-		      first_eq(sw(x->buf, off), b, 0)) & HIGHS64);
-		if (m)
-			return find_hit(m, off, to);
-		off += 8;
-	}
-	return POS_NONE;
-}
-
 #define DELIM_INLINE_WORDS	2	/* the words of a search done in line */
 
 /*
  * The end of the token at from in [from, to): the first ';' ',' SP HT
  * CR LF, a or b (0: none), to if none -- find_token_end_or() with fewer
- * instructions, and DELIM_INLINE_WORDS words in line before a call (a
- * call costs ~10 ns, and most tokens are short).
+ * instructions, and DELIM_INLINE_WORDS words in line before it calls
+ * sl_find_run() (a call costs ~10 ns, and most tokens are short).
  */
 static __always_inline __u32 token_end_fast(struct sl_scratch *x, __u32 from,
 					    __u32 to, __u8 a, __u8 b)
@@ -217,8 +200,10 @@ static __always_inline __u32 token_end_fast(struct sl_scratch *x, __u32 from,
 			}
 		}
 	}
-	if (!done && off < to)
-		q = sl_find_delim(x, off, to, (a ? a : ';') | (b ? b : ';') << 8);
+	if (!done && off < to) {	/* a long token: the general search */
+		token_end_patterns(x, a, b);
+		q = sl_find_run(x, off, to);
+	}
 	/* one unknown value, not one per way out (see opaque()) */
 	q = opaque(x, q);
 	return q == POS_NONE ? to : q;
