@@ -91,25 +91,19 @@ static __always_inline __u32 totag_suffix(struct sl_scratch *x,
 	return (__u32)sl_crc16_final(a) << 16 | sl_crc16_final(b);
 }
 
-static __always_inline __u8 hex_lower(__u32 v)
-{
-	v &= 15;
-	return v < 10 ? '0' + v : 'a' + v - 10;
-}
-
-/* Does the 8-char suffix at off spell crc (Kamailio's nibble order)? */
+/* Does the 8-char suffix at off spell crc (Kamailio's nibble order,
+ * sl_crc16_nib4())?  The eight hex digits built a word at a time, no
+ * branch: a nibble per byte, then '0' + n, plus 'a' - '0' - 10 for
+ * n >= 10. */
 static __always_inline int suffix_matches(const __u8 *buf, __u32 off, __u32 suffix)
 {
-	__u16 a = suffix >> 16, b = suffix & 0xffff;
-	__u64 want = 0;
-	int i;
+	__u64 n = (suffix >> 16) | (__u64)(suffix & 0xffff) << 32;
 
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		want |= (__u64)hex_lower(a >> (4 * i)) << (8 * i);
-		want |= (__u64)hex_lower(b >> (4 * i)) << (8 * (i + 4));
-	}
-	return sw(buf, off) == want;
+	n = (n | n << 8) & 0x00ff00ff00ff00ffULL;	/* a byte per byte */
+	n = (n | n << 4) & 0x0f0f0f0f0f0f0f0fULL;	/* a nibble per byte */
+	n += ONES64 * '0' +
+	     (((n + ONES64 * 6) & (ONES64 * 0x10)) >> 4) * ('a' - '0' - 10);
+	return sw(buf, off) == n;
 }
 
 /* The first 32 tag bytes equal the configured signature, then '.'. */
