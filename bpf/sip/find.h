@@ -204,8 +204,6 @@ static __always_inline __u32 token_end_fast(struct sl_scratch *x, __u32 from,
 		token_end_patterns(x, a, b);
 		q = sl_find_run(x, off, to);
 	}
-	/* one unknown value, not one per way out (see opaque()) */
-	q = opaque(x, q);
 	return q == POS_NONE ? to : q;
 }
 
