@@ -57,7 +57,8 @@
  * is printed in hex, its UDP payload as a C string.  SL_XDP_FUZZ_DIGEST=1
  * adds a digest of every frame and its verdict to each summary: with
  * fixed seeds, two builds of the program that decide alike print the
- * same log.
+ * same log; SL_XDP_FUZZ_DIGEST=trace also a line per frame (which one
+ * differs).
  */
 #define _GNU_SOURCE	/* memmem */
 #include <arpa/inet.h>
