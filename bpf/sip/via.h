@@ -202,19 +202,16 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	const __u8 *buf = x->buf;
 	struct via_parse *v = &x->via;
 	__u32 s = val.s, e = val.e, p, q;
-	int i;
+	__u64 m;
 
 	if (e - s < 12 || e > SL_SCRATCH_LEN)
 		return 0;
 	/* "sip/2.0/" with the letters folded */
 	if ((sw(buf, s) | 0x202020ULL) != W8('s', 'i', 'p', '/', '2', '.', '0', '/'))
 		return 0;
-	p = POS_NONE;
-#pragma unroll
-	for (i = 8; i < 16; i++) {	/* transport token, then one SP */
-		if (p == POS_NONE && s + i < e && sb(buf, s + i) == ' ')
-			p = s + i;
-	}
+	/* transport token, then one SP: the first SP of the next word */
+	m = first_eq(sw(buf, s + 8), ' ', 0) & HIGHS64;
+	p = m ? find_hit(m, s + 8, e) : POS_NONE;
 	p = opaque(x, p);
 	if (p == POS_NONE || p == s + 8 || p + 1 >= e)
 		return 0;
