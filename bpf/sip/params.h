@@ -59,22 +59,19 @@ static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 #pragma unroll
 	for (i = 0; i < PARAMS_FAST_MAX; i++) {
 		q = opaque(x, q);
+		e = opaque(x, e);
 		if (q >= e || sb(buf, q) == ',')
 			return 1;
 		if (sb(buf, q) != ';')
 			return 0;	/* LWS: leave it to the state machine */
 		p = q + 1;
-		q = find_token_end_or(x, p, e, '=', '"');
-		if (q == POS_NONE)
-			q = e;
+		q = token_end_fast(x, p, e, '=', '"');
 		if (q < e && sb(buf, q) == '"')
 			return 0;
 		if (q < e && sb(buf, q) == '=' &&
 		    param_name_is(buf, p, q, name, name_len)) {
 			p = q + 1;
-			q = find_token_end_or(x, p, e, '"', 0);
-			if (q == POS_NONE)
-				q = e;
+			q = token_end_fast(x, p, e, '"', 0);
 			if (q == p || (q < e && !param_value_end(sb(buf, q))))
 				return 0;	/* empty, quoted, LWS */
 			value->s = p;
@@ -84,9 +81,7 @@ static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 			continue;
 		}
 		if (q < e && sb(buf, q) == '=') {	/* skip a value */
-			q = find_token_end_or(x, q + 1, e, '"', 0);
-			if (q == POS_NONE)
-				q = e;
+			q = token_end_fast(x, q + 1, e, '"', 0);
 			if (q < e && sb(buf, q) == '"')
 				return 0;
 		}

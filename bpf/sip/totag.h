@@ -13,19 +13,19 @@
 #include "sl_crc16.h"
 #include "net/payload.h"
 #include "sip/scratch.h"
+#include "sip/params.h"
 
 /*
  * CRC-16/X-25 of [s, e) of the scratch buffer, continued from state: a
  * word per turn of a plain bounded loop (no callback per word: on a
  * kernel whose returns go through a thunk each one costs ~10 ns), the
- * last 0..7 bytes one at a time.  A global function: verified once.
+ * last 1..7 bytes in one step too.  A global function: verified once.
  */
 __noinline __u32 sl_crc16_span(struct sl_scratch *x, __u32 state, __u32 s,
 			       __u32 e)
 {
 	__u16 c = state;
 	__u32 i = s;
-	__u64 w;
 	int k;
 
 	if (!x || e > SL_SCRATCH_LEN)
@@ -33,30 +33,25 @@ __noinline __u32 sl_crc16_span(struct sl_scratch *x, __u32 state, __u32 s,
 	for (k = 0; k < SCRATCH_WORDS; k++) {
 		if (i >= e || e - i < 8)
 			break;
-		w = sw(x->buf, i);
-		c = sl_crc16_step4(c, w, w >> 8, w >> 16, w >> 24);
-		c = sl_crc16_step4(c, w >> 32, w >> 40, w >> 48, w >> 56);
+		c = sl_crc16_step8(c, sw(x->buf, i));
 		i += 8;
 	}
-#pragma unroll
-	for (k = 0; k < 7; k++) {
-		if (i + k >= e)
-			break;
-		c = sl_crc16_step(c, sb(x->buf, i + k));
-	}
+	i = opaque(x, i);
+	if (i < e && e - i < 8)
+		/* unknown(): the "& 7" in it stays, for the verifier */
+		c = sl_crc16_stepn(c, sw(x->buf, i), unknown(e - i));
 	return c;
 }
 
 #define CRC_INLINE_WORDS	4	/* a piece's words done in line */
 
 /* state, updated with the bytes of r: the first CRC_INLINE_WORDS words
- * and a short tail in line (no call: the pieces of a to-tag are short),
- * anything longer by sl_crc16_span(). */
+ * and the last 1..7 bytes in line (no call: the pieces of a to-tag are
+ * short), anything longer by sl_crc16_span(). */
 static __always_inline __u16 crc_update(struct sl_scratch *x, __u16 state,
 					struct span r)
 {
-	__u32 n, words, i;
-	__u64 w;
+	__u32 n, words;
 	int k;
 
 	if (r.e <= r.s)
@@ -67,19 +62,12 @@ static __always_inline __u16 crc_update(struct sl_scratch *x, __u16 state,
 	words = n / 8;
 #pragma unroll
 	for (k = 0; k < CRC_INLINE_WORDS; k++) {
-		if ((__u32)k < words) {
-			w = sw(x->buf, r.s + 8 * k);
-			state = sl_crc16_step4(state, w, w >> 8, w >> 16, w >> 24);
-			state = sl_crc16_step4(state, w >> 32, w >> 40, w >> 48,
-					       w >> 56);
-		}
+		if ((__u32)k < words)
+			state = sl_crc16_step8(state, sw(x->buf, r.s + 8 * k));
 	}
-	i = r.s + 8 * words;
-#pragma unroll
-	for (k = 0; k < 7; k++) {
-		if ((__u32)k < n % 8)
-			state = sl_crc16_step(state, sb(x->buf, i + k));
-	}
+	if (n % 8)
+		state = sl_crc16_stepn(state, sw(x->buf, r.s + 8 * words),
+				       unknown(n % 8));
 	return state;
 }
 
@@ -103,25 +91,19 @@ static __always_inline __u32 totag_suffix(struct sl_scratch *x,
 	return (__u32)sl_crc16_final(a) << 16 | sl_crc16_final(b);
 }
 
-static __always_inline __u8 hex_lower(__u32 v)
-{
-	v &= 15;
-	return v < 10 ? '0' + v : 'a' + v - 10;
-}
-
-/* Does the 8-char suffix at off spell crc (Kamailio's nibble order)? */
+/* Does the 8-char suffix at off spell crc (Kamailio's nibble order,
+ * sl_crc16_nib4())?  The eight hex digits built a word at a time, no
+ * branch: a nibble per byte, then '0' + n, plus 'a' - '0' - 10 for
+ * n >= 10. */
 static __always_inline int suffix_matches(const __u8 *buf, __u32 off, __u32 suffix)
 {
-	__u16 a = suffix >> 16, b = suffix & 0xffff;
-	__u64 want = 0;
-	int i;
+	__u64 n = (suffix >> 16) | (__u64)(suffix & 0xffff) << 32;
 
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		want |= (__u64)hex_lower(a >> (4 * i)) << (8 * i);
-		want |= (__u64)hex_lower(b >> (4 * i)) << (8 * (i + 4));
-	}
-	return sw(buf, off) == want;
+	n = (n | n << 8) & 0x00ff00ff00ff00ffULL;	/* a byte per byte */
+	n = (n | n << 4) & 0x0f0f0f0f0f0f0f0fULL;	/* a nibble per byte */
+	n += ONES64 * '0' +
+	     (((n + ONES64 * 6) & (ONES64 * 0x10)) >> 4) * ('a' - '0' - 10);
+	return sw(buf, off) == n;
 }
 
 /* The first 32 tag bytes equal the configured signature, then '.'. */
@@ -137,6 +119,51 @@ static __always_inline int signature_matches(const __u8 *buf, __u32 off,
 			return 0;
 	}
 	return sb(buf, off + SL_SIG_LEN) == '.';
+}
+
+/* 0x80 in every byte of w below n (n <= 0x80), exactly. */
+static __always_inline __u64 bytes_below(__u64 w, __u8 n)
+{
+	return ~(((w & LOWS7_64) + ONES64 * (0x80 - n)) | w) & HIGHS64;
+}
+
+/* No byte of the signature ends a token value (SP and below, ';', ',',
+ * '"'): true of the hex MD5 that sl-ctl writes, checked, not assumed. */
+static __always_inline int signature_is_token(const struct sl_config *cfg)
+{
+	const __u64 *sig = (const __u64 *)cfg->signature;
+	__u64 bad = 0, w;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < SL_SIG_LEN / 8; i++) {
+		w = sig[i];
+		bad |= bytes_below(w, 0x21) | zero_bytes(w ^ (ONES64 * ';')) |
+		       zero_bytes(w ^ (ONES64 * ',')) |
+		       zero_bytes(w ^ (ONES64 * '"'));
+	}
+	return !bad;
+}
+
+/*
+ * Is the tag value that starts at t, in a header value that ends at e,
+ * our tag for suffix: signature '.' suffix, then the value's end as
+ * params_fast() takes it (the end of the header value, or ';' ',' CR
+ * LF)?  None of the SL_TOTAG_LEN bytes ends a token, so the value read
+ * from t is exactly these bytes.
+ */
+static __always_inline int totag_ours_at(const __u8 *buf, __u32 t, __u32 e,
+					 const struct sl_config *cfg,
+					 __u32 suffix)
+{
+	if (t > e || e - t < SL_TOTAG_LEN ||
+	    !signature_matches(buf, t, cfg) ||
+	    !suffix_matches(buf, t + SL_SIG_LEN + 1, suffix))
+		return 0;
+	if (e - t > SL_TOTAG_LEN &&
+	    !param_value_end(sb(buf, t + SL_TOTAG_LEN)))
+		return 0;
+	return signature_is_token(cfg);
 }
 
 #endif /* SL_SIP_TOTAG_H */

@@ -202,35 +202,28 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	const __u8 *buf = x->buf;
 	struct via_parse *v = &x->via;
 	__u32 s = val.s, e = val.e, p, q;
-	int i;
+	__u64 m;
 
 	if (e - s < 12 || e > SL_SCRATCH_LEN)
 		return 0;
 	/* "sip/2.0/" with the letters folded */
 	if ((sw(buf, s) | 0x202020ULL) != W8('s', 'i', 'p', '/', '2', '.', '0', '/'))
 		return 0;
-	p = POS_NONE;
-#pragma unroll
-	for (i = 8; i < 16; i++) {	/* transport token, then one SP */
-		if (p == POS_NONE && s + i < e && sb(buf, s + i) == ' ')
-			p = s + i;
-	}
+	/* transport token, then one SP: the first SP of the next word */
+	m = first_eq(sw(buf, s + 8), ' ', 0) & HIGHS64;
+	p = m ? find_hit(m, s + 8, e) : POS_NONE;
 	p = opaque(x, p);
 	if (p == POS_NONE || p == s + 8 || p + 1 >= e)
 		return 0;
 	p++;
 	if (is_lws(sb(buf, p)) || sb(buf, p) == '[')
 		return 0;	/* more LWS, or an IPv6 reference */
-	q = find_token_end_or(x, p, e, ':', 0);
-	if (q == POS_NONE)
-		q = e;
+	q = token_end_fast(x, p, e, ':', 0);
 	v->host.s = p;
 	v->host.e = q;
 	if (q < e && sb(buf, q) == ':') {
 		p = q + 1;
-		q = find_token_end(x, p, e);
-		if (q == POS_NONE)
-			q = e;
+		q = token_end_fast(x, p, e, 0, 0);
 		if (!port_parse(buf, p, q))
 			return 0;	/* the state machine decides */
 		v->port.s = p;

@@ -550,6 +550,11 @@ struct ack_case {
 #define ACK_B		ACK_LINE ACK_VIA_B ACK_FROM ACK_TO ACK_CID_B ACK_END
 #define TAG_B		FX_SIG ".ef6c50a2"
 
+/* the 7(b) ACK with another To line, our tag in it (%1$s), a live entry */
+#define TO_CASE(name, to, v, c)					\
+	{ name, ACK_LINE ACK_VIA_B ACK_FROM to ACK_CID_B ACK_END,	\
+	  .tag = P_B, .entry = E_LIVE, .verdict = v, .cnt = c }
+
 static const struct ack_case ack_cases[] = {
 	/* the spec's own bytes: literal tag, entry keyed by our suffix */
 	{ "7(b) ACK, live entry", ACK_B, .tag = P_B, .tag_kind = TAG_LITERAL,
@@ -789,6 +794,44 @@ static const struct ack_case ack_cases[] = {
 	  "To: <sip:r486@127.0.0.1>;tag=%1$s;foo=bar\n" ACK_CID_B ACK_END,
 	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_DROP,
 	  .cnt = C_ABSORBED },
+	/* the To fast path (sip/to.h to_tag_start_fast()) must read the
+	 * tag the parser reads: the first one, to its first token end */
+	TO_CASE("two tag params, ours first",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s;tag=abc123\n",
+		XDP_DROP, C_ABSORBED),
+	TO_CASE("two tag params, ours second (the first is a foreign tag)",
+		"To: <sip:r486@127.0.0.1>;tag=abc123;tag=%1$s\n",
+		XDP_PASS, C_ACK_PASS(.acks_no_entry = 1)),
+	TO_CASE("another parameter before the tag",
+		"To: <sip:r486@127.0.0.1>;x=1;tag=%1$s\n",
+		XDP_DROP, C_ABSORBED),
+	TO_CASE("tag, then a blank and more parameters",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s ;foo=bar\n",
+		XDP_DROP, C_ABSORBED),
+	TO_CASE("tag, then a comma",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s,x\n",
+		XDP_DROP, C_ABSORBED),
+	TO_CASE("tag, then a quote (part of the tag value)",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s\"x\"\n",
+		XDP_PASS, C_ACK_PASS(.acks_no_entry = 1)),
+	TO_CASE("tag, then a control byte (part of the tag value)",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s\001\n",
+		XDP_PASS, C_ACK_PASS(.acks_no_entry = 1)),
+	TO_CASE("junk between '>' and the tag: no tag",
+		"To: <sip:r486@127.0.0.1>x;tag=%1$s\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("a second '>' before the tag: no tag",
+		"To: <sip:r486@127.0.0.1>>;tag=%1$s\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("token display name",
+		"To: Bob <sip:r486@127.0.0.1>;tag=%1$s\n",
+		XDP_DROP, C_ABSORBED),
+	TO_CASE("URI longer than the in-line search (80 bytes)",
+		"To: <sip:r486-0123456789012345678901234567890123456789012345678901234567@127.0.0.1>;tag=%1$s\n",
+		XDP_DROP, C_ABSORBED),
+	TO_CASE("tag name \"tags\": no tag",
+		"To: <sip:r486@127.0.0.1>;tags=%1$s\n",
+		XDP_PASS, C_ACK_PASS()),
 	{ "tag-looking text in the display name and the URI",
 	  ACK_LINE ACK_VIA_B ACK_FROM
 	  "To: \"x;tag=no\" <sip:r486@127.0.0.1;tag=no>;tag=%1$s\n"
@@ -1057,6 +1100,44 @@ static void test_ack_configured_seed(void **state)
 		   SL_META_DEFAULT_RULE);
 	reset_or_fail_keep_window();
 	run_ack_case(c, XDP_PASS, &foreign);	/* FX_SIG: the default seed's */
+}
+
+/* The CRC of every length of each to-tag piece: the word steps, the
+ * 1..7 bytes after them in one step (include/sl_crc16.h
+ * sl_crc16_stepn()) and the Call-IDs longer than the in-line words
+ * (sl_crc16_span()), against the userspace CRC. */
+static void test_ack_piece_lengths(void **state)
+{
+	static const char abc[] = "abcdefghijklmnopqrstuvwxyz0123456789"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				  "abcdefghijklmnopqrstuvwxyz";
+	static const char ports[][6] = { "5", "50", "506", "5062", "50620" };
+	char host[32], branch[64], callid[128], tmpl[512], name[64];
+	struct ack_case c = { .tag_kind = TAG_OURS, .entry = E_LIVE,
+			      .verdict = XDP_DROP, .cnt = C_ABSORBED };
+	unsigned int i;
+	int bad = 0;
+
+	(void)state;
+	CONFIG(ACK_CONFIG);
+	for (i = 0; i < 96; i++) {
+		snprintf(host, sizeof(host), "%.*s.ex", 1 + i % 19, abc + i % 7);
+		snprintf(branch, sizeof(branch), "z9hG4bK%.*s", i % 45, abc + i % 11);
+		snprintf(callid, sizeof(callid), "%.*s", 1 + i, abc + i % 3);
+		/* ACK_TO's %1$s stays for sip_fmt() */
+		snprintf(tmpl, sizeof(tmpl),
+			 "%s" "Via: SIP/2.0/UDP %s:%s;branch=%s\n" "%s%s"
+			 "Call-ID: %s\n" "%s", ACK_LINE, host, ports[i % 5],
+			 branch, ACK_FROM, ACK_TO, callid, ACK_END);
+		snprintf(name, sizeof(name), "host %zu, port %zu, branch %zu, Call-ID %zu",
+			 strlen(host), strlen(ports[i % 5]), strlen(branch),
+			 strlen(callid));
+		c.name = name;
+		c.tmpl = tmpl;
+		c.tag = (struct pieces){ host, ports[i % 5], branch, callid };
+		bad += check_ack_case(&c, c.verdict, &c.cnt);
+	}
+	table_done("ACK piece lengths", bad, i);
 }
 
 /* The window is per reply: absorbing one ACK leaves the entry (a
@@ -2172,6 +2253,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ack_unsigned_config, test_setup),
 		cmocka_unit_test_setup(test_ack_other_signature, test_setup),
 		cmocka_unit_test_setup(test_ack_configured_seed, test_setup),
+		cmocka_unit_test_setup(test_ack_piece_lengths, test_setup),
 		cmocka_unit_test_setup(test_ack_window_per_reply, test_setup),
 		cmocka_unit_test_setup(test_ack_then_rules, test_setup),
 		cmocka_unit_test_setup(test_ack_window_configured, test_setup),

@@ -54,7 +54,11 @@
  * are printed and a failure names the variable that replays it
  * (SL_XDP_FUZZ_SEED=0x... or SL_XDP_FUZZ_FRESH_SEED=0x...).  Counts:
  * SL_XDP_FUZZ_MUTATIONS, _HEADERS, _ACKS, _RULES.  Every failing frame
- * is printed in hex, its UDP payload as a C string.
+ * is printed in hex, its UDP payload as a C string.  SL_XDP_FUZZ_DIGEST=1
+ * adds a digest of every frame and its verdict to each summary: with
+ * fixed seeds, two builds of the program that decide alike print the
+ * same log; SL_XDP_FUZZ_DIGEST=trace also a line per frame (which one
+ * differs).
  */
 #define _GNU_SOURCE	/* memmem */
 #include <arpa/inet.h>
@@ -861,6 +865,7 @@ struct stats {
 	unsigned long unseen, unanswerable, crlf;
 	unsigned long lenient;	/* absorbed, headers rejected by sip_msg.c */
 	unsigned long missed;	/* well-formed, absorbable here, passed */
+	__u64 digest;		/* of every frame and what became of it */
 };
 
 static struct stats st;
@@ -869,6 +874,43 @@ static struct sl_dp_counters before;
 static struct fx_result res;
 static __u8 frame[FRAME_MAX];
 static char ctx_name[160];
+
+/* FNV-1a over n bytes into h */
+static __u64 fnv(__u64 h, const void *p, size_t n)
+{
+	const __u8 *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+/* The frame, its verdict and the ACK counters into st.digest: with
+ * SL_XDP_FUZZ_DIGEST set, summary() prints it, so that two builds of
+ * the program can be compared frame by frame, not by totals alone. */
+static void escaped(const __u8 *p, size_t n);
+
+static void digest_frame(const __u8 *f, size_t len,
+			 const struct sl_dp_counters *d)
+{
+	const char *env = getenv("SL_XDP_FUZZ_DIGEST");
+	bool trace = env && !strcmp(env, "trace");
+	__u64 v[] = { res.verdict, d->acks_absorbed, d->acks_passed,
+		      d->acks_bad_tag, d->acks_no_entry, d->acks_expired,
+		      d->dropped_by_rule, d->redirect_fallback };
+
+	st.digest = fnv(st.digest, f, len);
+	st.digest = fnv(st.digest, v, sizeof(v));
+	if (trace) {	/* SL_XDP_FUZZ_DIGEST=trace: a line per frame */
+		printf("frame %lu: verdict %llu, ACK absorbed %llu passed %llu "
+		       "bad_tag %llu no_entry %llu expired %llu\n", st.runs,
+		       (unsigned long long)v[0], (unsigned long long)v[1],
+		       (unsigned long long)v[2], (unsigned long long)v[3],
+		       (unsigned long long)v[4], (unsigned long long)v[5]);
+		if (v[3] || v[1])
+			escaped(f, len);
+	}
+}
 
 static void hexdump(const __u8 *p, size_t n)
 {
@@ -1006,6 +1048,7 @@ static void check_frame(const __u8 *f, size_t len)
 	fx_counters_sub(&after, &before, &d);
 	before = after;
 	hit = hit_rule();
+	digest_frame(f, len, &d);
 
 	/* verdict and frame */
 	EXPECT(res.verdict == XDP_PASS || res.verdict == XDP_DROP,
@@ -1367,12 +1410,16 @@ static void summary(const char *what, __u64 seed)
 		printf("%s: %lu absorbed ACKs with headers user/sip/sip_msg.c rejects, "
 		       "%lu well-formed absorbable ACKs passed\n", what,
 		       st.lenient, st.missed);
+	if (getenv("SL_XDP_FUZZ_DIGEST"))
+		printf("%s: digest 0x%016llx\n", what,
+		       (unsigned long long)st.digest);
 	fflush(stdout);
 }
 
 static void begin(enum phase ph, __u64 seed)
 {
 	memset(&st, 0, sizeof(st));
+	st.digest = 0xcbf29ce484222325ull;
 	n_failed = 0;
 	rng_state = seed;
 	if (fx_reset())

@@ -4,6 +4,7 @@
  * come from include/sl_crc16.h so that the XDP program, which checks
  * ACK tags, and the responder, which writes them, cannot disagree.
  */
+#include <endian.h>
 #include <md5.h>
 #include <string.h>
 
@@ -50,38 +51,26 @@ void sl_totag_signature(const char *seed, const char *ip, const char *port,
 	}
 }
 
-/*
- * Eight bytes per step: the byte-wise table CRC is one long dependency
- * chain (a table load per byte) and was a fifth of a reply's time.
- * crc8[k][i] is the state change of byte i followed by k zero bytes;
- * crc8[0..3] are the shared slices the XDP program uses, so the two
- * cannot disagree.
- */
-static __u16 crc8[8][256];
-
-__attribute__((constructor)) static void crc8_init(void)
-{
-	int i, k;
-
-	memcpy(crc8, sl_crc16_x25_slice, sizeof(sl_crc16_x25_slice));
-	for (k = 4; k < 8; k++)
-		for (i = 0; i < 256; i++)
-			crc8[k][i] = (__u16)((crc8[k - 1][i] >> 8) ^
-					     crc8[0][crc8[k - 1][i] & 0xff]);
-}
-
+/* Eight bytes per step (include/sl_crc16.h's slices, the XDP program's
+ * too, so the two cannot disagree): the byte-wise table CRC is one long
+ * dependency chain (a table load per byte) and was a fifth of a reply's
+ * time. */
 static __u16 crc_update(__u16 state, const void *buf, size_t len)
 {
 	const __u8 *p = buf;
+	__u64 w;
+	size_t j;
 
 	for (; len >= 8; len -= 8, p += 8) {
-		state ^= (__u16)(p[0] | p[1] << 8);
-		state = crc8[7][state & 0xff] ^ crc8[6][state >> 8] ^
-			crc8[5][p[2]] ^ crc8[4][p[3]] ^ crc8[3][p[4]] ^
-			crc8[2][p[5]] ^ crc8[1][p[6]] ^ crc8[0][p[7]];
+		memcpy(&w, p, 8);
+		state = sl_crc16_step8(state, le64toh(w));
 	}
-	while (len--)
-		state = sl_crc16_step(state, *p++);
+	if (len) {	/* the last 1..7 bytes in one step too */
+		w = 0;
+		for (j = 0; j < len; j++)
+			w |= (__u64)p[j] << (8 * j);
+		state = sl_crc16_stepn(state, w, (unsigned int)len);
+	}
 	return state;
 }
 
