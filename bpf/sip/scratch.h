@@ -157,7 +157,9 @@ struct ua_run {
 	__u32 pos[UA_WALKS];
 	__u32 end[UA_WALKS];
 	__u32 entry[UA_WALKS];
+	__u32 careful;		/* 8-byte steps to take before a wide one */
 	__u64 hits;		/* bit r: rule r's pattern occurs */
+	__u64 cp[UA_WALKS][4];	/* the bytes of a wide step, walk by walk */
 };
 
 /* A quoted string being read a byte at a time (uri.h). */

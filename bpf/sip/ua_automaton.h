@@ -30,14 +30,21 @@
 #define UA_ROW_SHIFT	9	/* a state's row: 256 entries of 2 bytes */
 #define UA_OFF_MASK	((SL_UA_STATES - 1) << UA_ROW_SHIFT)
 
-/* One byte of a walk (boff: the byte times 2): e, the entry that led to
- * the walk's state, becomes the next one. */
+/* The entry after one byte of a walk (boff: the byte times 2): e, the
+ * entry that led to the walk's state, becomes the next one. */
+#define UA_NEXT(d, e, boff)						\
+	do {								\
+		const __u8 *row_ = (const __u8 *)(d)->next +		\
+				   ((boff) & 0x1fe);			\
+		(e) = *(const __u16 *)(row_ +				\
+				       (((e) << UA_ROW_SHIFT) & UA_OFF_MASK)); \
+	} while (0)
+
+/* The same, and the out mask of the state entered when it has one. */
 #define UA_STEP(d, u, e, boff)						\
 	do {								\
-		__u32 off_ = (((e) << UA_ROW_SHIFT) & UA_OFF_MASK) |	\
-			     ((boff) & 0x1fe);				\
-		(e) = *(const __u16 *)((const __u8 *)(d)->next + off_);	\
-		if ((e) & SL_UA_OUT)					\
+		UA_NEXT(d, e, boff);					\
+		if (__builtin_expect((e) & SL_UA_OUT, 0))		\
 			(u)->hits |= (d)->out[(e) & (SL_UA_STATES - 1)]; \
 	} while (0)
 
@@ -47,7 +54,8 @@ static long ua_step_cb(__u32 idx, void *data)
 	const struct sl_ua_dfa *d = lc->dfa;
 	struct sl_scratch *x = lc->scr;
 	struct ua_run *u = &x->ua;
-	__u32 n[UA_WALKS], e[UA_WALKS], j, more = 0, full = 1;
+	__u32 n[UA_WALKS], j, more = 0, full = 1;
+	__u64 e[UA_WALKS];
 	__u64 w[UA_WALKS];
 	int k;
 
@@ -58,28 +66,45 @@ static long ua_step_cb(__u32 idx, void *data)
 		n[j] = p < u->end[j] ? u->end[j] - p : 0;
 		more |= n[j];
 		full &= n[j] >= UA_WIDE_STEP;
-		w[j] = sw(x->buf, p) << 1;	/* byte k times 2 at bit 8k */
+		w[j] = sw(x->buf, p);
 		e[j] = u->entry[j];
 	}
 	if (!more)
 		return 1;
-	if (full) {
+	if (full && !u->careful) {
 		/* every walk has UA_WIDE_STEP bytes left: no byte tests, and
 		 * a quarter of the callbacks (each costs a call and a
-		 * return) */
+		 * return).  The entries are or-ed, not tested one by one
+		 * (two instructions a byte less): when one of them leads to
+		 * a state with an out mask, the step is taken again as
+		 * UA_WIDE_STEP / BYTES_PER_STEP tested ones.  The walks'
+		 * bytes are copied side by side first: a byte is then one
+		 * load at a fixed offset, and no register holds a word
+		 * (BPF's ten would spill). */
+		volatile __u64 (*cp)[UA_WIDE_STEP / 8] = u->cp;
+		const volatile __u8 *cb = (const volatile __u8 *)u->cp;
+		__u64 acc = 0;
 		__u32 q;
 
 #pragma unroll
-		for (q = 0; q < UA_WIDE_STEP / BYTES_PER_STEP; q++) {
+		for (j = 0; j < UA_WALKS; j++) {
 #pragma unroll
-			for (j = 0; j < UA_WALKS; j++)
-				w[j] = sw(x->buf, u->pos[j] + q * BYTES_PER_STEP) << 1;
+			for (q = 0; q < UA_WIDE_STEP / 8; q++)
+				cp[j][q] = sw(x->buf, u->pos[j] + q * 8);
+		}
 #pragma unroll
-			for (k = 0; k < BYTES_PER_STEP; k++) {
+		for (k = 0; k < UA_WIDE_STEP; k++) {
 #pragma unroll
-				for (j = 0; j < UA_WALKS; j++)
-					UA_STEP(d, u, e[j], w[j] >> (8 * k));
+			for (j = 0; j < UA_WALKS; j++) {
+				__u32 b_ = cb[j * UA_WIDE_STEP + k];
+
+				UA_NEXT(d, e[j], b_ << 1);
+				acc |= e[j];
 			}
+		}
+		if (acc & SL_UA_OUT) {
+			u->careful = UA_WIDE_STEP / BYTES_PER_STEP;
+			return 0;
 		}
 #pragma unroll
 		for (j = 0; j < UA_WALKS; j++) {
@@ -88,13 +113,16 @@ static long ua_step_cb(__u32 idx, void *data)
 		}
 		return 0;
 	}
+	if (u->careful)
+		u->careful--;
 	/* the walks' bytes interleaved: their loads overlap */
 #pragma unroll
 	for (k = 0; k < BYTES_PER_STEP; k++) {
 #pragma unroll
 		for (j = 0; j < UA_WALKS; j++) {
 			if ((__u32)k < n[j])
-				UA_STEP(d, u, e[j], w[j] >> (8 * k));
+				UA_STEP(d, u, e[j], k ? w[j] >> (8 * k - 1) :
+						     w[j] << 1);
 		}
 	}
 #pragma unroll
@@ -129,7 +157,10 @@ static __always_inline __u64 ua_automaton_run(struct sl_scratch *x,
 		x->ua.entry[j] = 0;
 	}
 	x->ua.hits = 0;
+	x->ua.careful = 0;
+	/* at most one wide step in vain per UA_WIDE_STEP bytes */
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP / UA_WALKS +
+		 SL_SCRATCH_LEN / UA_WIDE_STEP / UA_WALKS +
 		 SL_MATCH_STR_MAX / BYTES_PER_STEP + 2, ua_step_cb, &lc, 0);
 	return x->ua.hits;
 }
