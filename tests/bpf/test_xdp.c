@@ -2043,6 +2043,40 @@ static void test_ua_every_position(void **state)
 	table_done("User-Agent pattern at every position", bad, (size_t)rows);
 }
 
+/* A byte over 0x7f is read whole at every position of a walk: a value
+ * of 0xc1 ('A' with the top bit set) does not match "a", a value with
+ * "\xc1" in it matches "\xc1" (one walk for a short value, four for a
+ * long one). */
+static void test_ua_high_bytes(void **state)
+{
+	static const struct sl_dp_counters drop = C_DROP, pass = C_PASS;
+	static const size_t lens[] = { 100, 1200 };
+	static char ua[1201], name[64];
+	int bad = 0, rows = 0;
+	size_t i, o;
+
+	(void)state;
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		CONFIG(FX_SL "[rule ua]\nuser_agent = a\naction = drop\n");
+		memset(ua, 0xc1, lens[i]);
+		ua[lens[i]] = '\0';
+		snprintf(name, sizeof(name), "%zu bytes of 0xc1, \"a\"", lens[i]);
+		reset_or_fail();
+		bad += check_run(name, ua_frame(ua), XDP_PASS, &pass, 0);
+		rows++;
+		CONFIG(FX_SL "[rule ua]\nuser_agent = \xc1\naction = drop\n");
+		for (o = 0; o < 16; o++, rows++) {
+			memset(ua, 'A', lens[i]);
+			ua[lens[i] - 1 - o] = (char)0xc1;
+			snprintf(name, sizeof(name),
+				 "%zu bytes, 0xc1 at %zu from the end", lens[i], o);
+			reset_or_fail();
+			bad += check_run(name, ua_frame(ua), XDP_DROP, &drop, 0);
+		}
+	}
+	table_done("User-Agent bytes over 0x7f", bad, (size_t)rows);
+}
+
 static void test_long_payloads(void **state)
 {
 	static const struct sl_dp_counters trunc_reply = {
@@ -2183,6 +2217,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reload_flips_bank, test_setup),
 		cmocka_unit_test_setup(test_rules_evasion, test_setup),
 		cmocka_unit_test_setup(test_ua_every_position, test_setup),
+		cmocka_unit_test_setup(test_ua_high_bytes, test_setup),
 		cmocka_unit_test_setup(test_long_payloads, test_setup),
 		cmocka_unit_test_setup(test_scratch_leftovers, test_setup),
 	};
