@@ -23,9 +23,6 @@
 #include "sip/scratch.h"
 
 #define UA_SPLIT_MIN	(UA_WALKS * 64)	/* shorter values: one walk */
-#ifndef UA_WIDE_STEP
-#define UA_WIDE_STEP	(4 * BYTES_PER_STEP)	/* a step when all walks have it */
-#endif
 
 #define UA_ROW_SHIFT	9	/* a state's row: 256 entries of 2 bytes */
 #define UA_OFF_MASK	((SL_UA_STATES - 1) << UA_ROW_SHIFT)
@@ -48,13 +45,59 @@
 			(u)->hits |= (d)->out[(e) & (SL_UA_STATES - 1)]; \
 	} while (0)
 
+/* W bytes of every walk (each has that many left) without byte tests:
+ * a call and a return (~10 ns here) for W * UA_WALKS steps.  The entries
+ * are or-ed, not tested one by one (two instructions a byte less): when
+ * one of them leads to a state with an out mask, nothing is kept and
+ * the bytes are taken again as W / BYTES_PER_STEP tested steps.  The
+ * walks' bytes are copied side by side first: a byte is then one load
+ * at a fixed offset, and no register holds a word (BPF's ten would
+ * spill). */
+static __always_inline long ua_wide(struct sl_scratch *x,
+				    const struct sl_ua_dfa *d, __u64 *e,
+				    const __u32 W)
+{
+	struct ua_run *u = &x->ua;
+	volatile __u64 *cp = u->cp;
+	const volatile __u8 *cb = (const volatile __u8 *)u->cp;
+	__u64 acc = 0;
+	__u32 j, q, k;
+
+#pragma unroll
+	for (j = 0; j < UA_WALKS; j++) {
+#pragma unroll
+		for (q = 0; q < W / 8; q++)
+			cp[j * (W / 8) + q] = sw(x->buf, u->pos[j] + q * 8);
+	}
+#pragma unroll
+	for (k = 0; k < W; k++) {
+#pragma unroll
+		for (j = 0; j < UA_WALKS; j++) {
+			__u32 b = cb[j * W + k];
+
+			UA_NEXT(d, e[j], b << 1);
+			acc |= e[j];
+		}
+	}
+	if (acc & SL_UA_OUT) {
+		u->careful = W / BYTES_PER_STEP;
+		return 0;
+	}
+#pragma unroll
+	for (j = 0; j < UA_WALKS; j++) {
+		u->entry[j] = e[j];
+		u->pos[j] += W;
+	}
+	return 0;
+}
+
 static long ua_step_cb(__u32 idx, void *data)
 {
 	struct loop_ctx *lc = data;
 	const struct sl_ua_dfa *d = lc->dfa;
 	struct sl_scratch *x = lc->scr;
 	struct ua_run *u = &x->ua;
-	__u32 n[UA_WALKS], j, more = 0, full = 1;
+	__u32 n[UA_WALKS], j, more = 0, least = ~0u;
 	__u64 e[UA_WALKS];
 	__u64 w[UA_WALKS];
 	int k;
@@ -65,53 +108,17 @@ static long ua_step_cb(__u32 idx, void *data)
 
 		n[j] = p < u->end[j] ? u->end[j] - p : 0;
 		more |= n[j];
-		full &= n[j] >= UA_WIDE_STEP;
+		least = n[j] < least ? n[j] : least;
 		w[j] = sw(x->buf, p);
 		e[j] = u->entry[j];
 	}
 	if (!more)
 		return 1;
-	if (full && !u->careful) {
-		/* every walk has UA_WIDE_STEP bytes left: no byte tests, and
-		 * a quarter of the callbacks (each costs a call and a
-		 * return).  The entries are or-ed, not tested one by one
-		 * (two instructions a byte less): when one of them leads to
-		 * a state with an out mask, the step is taken again as
-		 * UA_WIDE_STEP / BYTES_PER_STEP tested ones.  The walks'
-		 * bytes are copied side by side first: a byte is then one
-		 * load at a fixed offset, and no register holds a word
-		 * (BPF's ten would spill). */
-		volatile __u64 (*cp)[UA_WIDE_STEP / 8] = u->cp;
-		const volatile __u8 *cb = (const volatile __u8 *)u->cp;
-		__u64 acc = 0;
-		__u32 q;
-
-#pragma unroll
-		for (j = 0; j < UA_WALKS; j++) {
-#pragma unroll
-			for (q = 0; q < UA_WIDE_STEP / 8; q++)
-				cp[j][q] = sw(x->buf, u->pos[j] + q * 8);
-		}
-#pragma unroll
-		for (k = 0; k < UA_WIDE_STEP; k++) {
-#pragma unroll
-			for (j = 0; j < UA_WALKS; j++) {
-				__u32 b_ = cb[j * UA_WIDE_STEP + k];
-
-				UA_NEXT(d, e[j], b_ << 1);
-				acc |= e[j];
-			}
-		}
-		if (acc & SL_UA_OUT) {
-			u->careful = UA_WIDE_STEP / BYTES_PER_STEP;
-			return 0;
-		}
-#pragma unroll
-		for (j = 0; j < UA_WALKS; j++) {
-			u->entry[j] = e[j];
-			u->pos[j] += UA_WIDE_STEP;
-		}
-		return 0;
+	if (!u->careful) {
+		if (least >= UA_WIDE_MAX)
+			return ua_wide(x, d, e, UA_WIDE_MAX);
+		if (least >= UA_WIDE_MAX / 2)
+			return ua_wide(x, d, e, UA_WIDE_MAX / 2);
 	}
 	if (u->careful)
 		u->careful--;
@@ -158,9 +165,9 @@ static __always_inline __u64 ua_automaton_run(struct sl_scratch *x,
 	}
 	x->ua.hits = 0;
 	x->ua.careful = 0;
-	/* at most one wide step in vain per UA_WIDE_STEP bytes */
+	/* at most one wide step in vain per UA_WIDE_MAX / 2 bytes */
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP / UA_WALKS +
-		 SL_SCRATCH_LEN / UA_WIDE_STEP / UA_WALKS +
+		 SL_SCRATCH_LEN / (UA_WIDE_MAX / 2) / UA_WALKS +
 		 SL_MATCH_STR_MAX / BYTES_PER_STEP + 2, ua_step_cb, &lc, 0);
 	return x->ua.hits;
 }
