@@ -24,25 +24,25 @@
 
 #define UA_SPLIT_MIN	(UA_WALKS * 64)	/* shorter values: one walk */
 
-#define UA_ROW_SHIFT	9	/* a state's row: 256 entries of 2 bytes */
-#define UA_OFF_MASK	((SL_UA_STATES - 1) << UA_ROW_SHIFT)
-
-/* The entry after one byte of a walk (boff: the byte times 2): e, the
- * entry that led to the walk's state, becomes the next one. */
-#define UA_NEXT(d, e, boff)						\
+/* The entry after one byte b of a walk: e, the entry that led to the
+ * walk's state, becomes the next one (its row offset is e's low bits). */
+#define UA_NEXT(d, e, b)						\
 	do {								\
-		const __u8 *row_ = (const __u8 *)(d)->next +		\
-				   ((boff) & 0x1fe);			\
-		(e) = *(const __u16 *)(row_ +				\
-				       (((e) << UA_ROW_SHIFT) & UA_OFF_MASK)); \
+		const __u8 *col_ = (const __u8 *)(d)->next +		\
+				   (((b) & 0xff) << 2);			\
+		(e) = *(const __u32 *)(col_ + ((e) & SL_UA_ROW_MASK));	\
 	} while (0)
 
 /* The same, and the out mask of the state entered when it has one. */
-#define UA_STEP(d, u, e, boff)						\
+#define UA_STEP(d, u, e, b)						\
 	do {								\
-		UA_NEXT(d, e, boff);					\
-		if (__builtin_expect((e) & SL_UA_OUT, 0))		\
-			(u)->hits |= (d)->out[(e) & (SL_UA_STATES - 1)]; \
+		__u64 o_;						\
+									\
+		UA_NEXT(d, e, b);					\
+		o_ = (e) >> SL_UA_OUT_SHIFT;				\
+		barrier_var(o_);	/* no range learnt for e */	\
+		if (__builtin_expect(o_ != 0, 0))			\
+			(u)->hits |= (d)->out[o_ & (SL_UA_OUTS - 1)];	\
 	} while (0)
 
 /* W bytes of every walk (each has that many left) without byte tests:
@@ -75,11 +75,11 @@ static __always_inline long ua_wide(struct sl_scratch *x,
 		for (j = 0; j < UA_WALKS; j++) {
 			__u32 b = cb[j * W + k];
 
-			UA_NEXT(d, e[j], b << 1);
+			UA_NEXT(d, e[j], b);
 			acc |= e[j];
 		}
 	}
-	if (acc & SL_UA_OUT) {
+	if (acc >> SL_UA_OUT_SHIFT) {
 		u->careful = W / BYTES_PER_STEP;
 		return 0;
 	}
@@ -128,8 +128,7 @@ static long ua_step_cb(__u32 idx, void *data)
 #pragma unroll
 		for (j = 0; j < UA_WALKS; j++) {
 			if ((__u32)k < n[j])
-				UA_STEP(d, u, e[j], k ? w[j] >> (8 * k - 1) :
-						     w[j] << 1);
+				UA_STEP(d, u, e[j], w[j] >> (8 * k));
 		}
 	}
 #pragma unroll
