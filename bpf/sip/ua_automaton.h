@@ -28,9 +28,11 @@
  * walk's state, becomes the next one (its row offset is e's low bits). */
 #define UA_NEXT(d, e, b)						\
 	do {								\
-		const __u8 *col_ = (const __u8 *)(d)->next +		\
-				   (((b) & 0xff) << 2);			\
-		(e) = *(const __u32 *)(col_ + ((e) & SL_UA_ROW_MASK));	\
+		__u64 a_ = ((e) & SL_UA_ROW_MASK) +			\
+			   (unsigned long)(d)->next;			\
+									\
+		barrier_var(a_);	/* in e's register: no copy */	\
+		(e) = *(const __u32 *)(a_ + (((b) & 0xff) << 2));	\
 	} while (0)
 
 /* The same, and the out mask of the state entered when it has one. */
@@ -119,6 +121,10 @@ static long ua_step_cb(__u32 idx, void *data)
 			return ua_wide(x, d, e, UA_WIDE_MAX);
 		if (least >= UA_WIDE_MAX / 2)
 			return ua_wide(x, d, e, UA_WIDE_MAX / 2);
+		if (least >= UA_WIDE_MAX / 4)
+			return ua_wide(x, d, e, UA_WIDE_MAX / 4);
+		if (least >= UA_WIDE_MAX / 8)
+			return ua_wide(x, d, e, UA_WIDE_MAX / 8);
 	}
 	if (u->careful)
 		u->careful--;
@@ -145,20 +151,26 @@ static __always_inline __u64 ua_automaton_run(struct sl_scratch *x,
 					      const struct sl_ua_dfa *d)
 {
 	struct loop_ctx lc = { .scr = x, .dfa = d };
-	__u32 s, e, part, j;
+	__u32 s, e, n, step, j;
 
 	if (!d->n_states)
 		return 0;
 	s = x->scan.hdr[HDR_UA].s;
 	e = x->scan.hdr[HDR_UA].e;
-	part = e > s && e - s >= UA_SPLIT_MIN ? (e - s) / UA_WALKS : e - s;
+	n = e > s ? e - s : 0;
+	/* walks of one length (the overlap included): none waits on
+	 * another's tested tail; a short value is one walk */
+	step = n >= UA_SPLIT_MIN ?
+	       (n + (UA_WALKS - 1) * (SL_MATCH_STR_MAX - 1) + UA_WALKS - 1) /
+	       UA_WALKS - (SL_MATCH_STR_MAX - 1) : n;
 #pragma unroll
 	for (j = 0; j < UA_WALKS; j++) {
-		__u32 from = s + j * part;
+		__u32 from = s + j * step;
 
-		x->ua.pos[j] = j ? from - (SL_MATCH_STR_MAX - 1) : from;
-		x->ua.end[j] = j + 1 == UA_WALKS ? e : from + part;
-		if (from >= e && j)
+		x->ua.pos[j] = from;
+		x->ua.end[j] = j + 1 == UA_WALKS || n < UA_SPLIT_MIN ? e :
+			       from + step + (SL_MATCH_STR_MAX - 1);
+		if (n < UA_SPLIT_MIN && j)
 			x->ua.end[j] = 0;
 		x->ua.entry[j] = 0;
 	}

@@ -2077,6 +2077,35 @@ static void test_ua_high_bytes(void **state)
 	table_done("User-Agent bytes over 0x7f", bad, (size_t)rows);
 }
 
+/* The walks stop at the end of the value: a pattern in the next header
+ * is not seen, after a short value or a long one. */
+static void test_ua_value_end(void **state)
+{
+	static const struct sl_dp_counters pass = C_PASS;
+	static const size_t lens[] = { 1, 16, 255, 256, 300, 1200 };
+	static char ua[1201], name[64];
+	size_t i, plen, len;
+	int bad = 0;
+
+	(void)state;
+	CONFIG(FX_SL "[rule ua]\nuser_agent = friendly-scanner\naction = drop\n");
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		memset(ua, 'x', lens[i]);
+		ua[lens[i]] = '\0';
+		snprintf(name, sizeof(name), "%zu-byte value, pattern after it",
+			 lens[i]);
+		plen = sip_fmt(msg, sizeof(msg), true,
+			       "OPTIONS sip:bob@198.18.0.1 SIP/2.0\n" VIA_LOCAL
+			       FROM_LOCAL TO_LOCAL CID_LOCAL
+			       "CSeq: 1 OPTIONS\nUser-Agent: %s\n"
+			       "X: friendly-scanner\n\n", ua);
+		len = build(&(struct frame_spec){}, msg, plen);
+		reset_or_fail();
+		bad += check_run(name, len, XDP_PASS, &pass, 0);
+	}
+	table_done("User-Agent walks end with the value", bad, i);
+}
+
 static void test_long_payloads(void **state)
 {
 	static const struct sl_dp_counters trunc_reply = {
@@ -2218,6 +2247,7 @@ int main(void)
 		cmocka_unit_test_setup(test_rules_evasion, test_setup),
 		cmocka_unit_test_setup(test_ua_every_position, test_setup),
 		cmocka_unit_test_setup(test_ua_high_bytes, test_setup),
+		cmocka_unit_test_setup(test_ua_value_end, test_setup),
 		cmocka_unit_test_setup(test_long_payloads, test_setup),
 		cmocka_unit_test_setup(test_scratch_leftovers, test_setup),
 	};
