@@ -8,10 +8,10 @@
  * compare per byte per rule).
  *
  * A step needs the state the last one reached, so one walk waits on a
- * table load per byte.  A long value is walked as UA_WALKS parts at
- * once, each part but the first starting SL_MATCH_STR_MAX - 1 bytes
- * early so that an occurrence across a boundary is whole in one part:
- * the walks' loads overlap.
+ * table load per byte.  A long value is walked as UA_WALKS parts of one
+ * length at once, each part but the first starting SL_MATCH_STR_MAX - 1
+ * bytes before the last one ends so that an occurrence across a
+ * boundary is whole in one part: the walks' loads overlap.
  */
 #ifndef SL_SIP_UA_AUTOMATON_H
 #define SL_SIP_UA_AUTOMATON_H
@@ -176,7 +176,9 @@ static __always_inline __u64 ua_automaton_run(struct sl_scratch *x,
 	}
 	x->ua.hits = 0;
 	x->ua.careful = 0;
-	/* at most one wide step in vain per UA_WIDE_MAX / 2 bytes */
+	/* a wide step in vain is followed by tested steps over its bytes:
+	 * at most one per UA_WIDE_MAX bytes of a walk and one per smaller
+	 * size (79 calls for a 2048-byte value, 86 allowed) */
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP / UA_WALKS +
 		 SL_SCRATCH_LEN / (UA_WIDE_MAX / 2) / UA_WALKS +
 		 SL_MATCH_STR_MAX / BYTES_PER_STEP + 2, ua_step_cb, &lc, 0);
