@@ -160,16 +160,25 @@ enum sl_rules_need {
  * per byte of the value, whatever the number of rules.
  *
  * A state's row has an entry for each byte value (upper and lower case
- * letters alike): the next state, with SL_UA_OUT set when that state
- * has an out mask.  A step is a shift, an OR with the byte and a load.
+ * letters alike): the byte offset of the next state's row, and in the
+ * bits above SL_UA_OUT_SHIFT the index in out[] of that state's out mask
+ * (0: none).  A step is an AND, two ADDs and a load.  Rows: the states
+ * with an edge of their own; a state without one (a pattern's last
+ * byte, nothing longer) uses the row of its failure state, which it
+ * equals.  So 64 patterns of 32 bytes fit (2049 states, at least one
+ * of them without an edge).  Out masks: one per pattern at most (the
+ * longest pattern that ends a state's string decides its mask).
  */
-#define SL_UA_STATES		4096	/* > SL_MAX_RULES * SL_MATCH_STR_MAX */
-#define SL_UA_OUT		0x8000	/* entry flag: out[state] != 0 */
+#define SL_UA_ROWS		2048	/* >= SL_MAX_RULES * SL_MATCH_STR_MAX */
+#define SL_UA_ROW_SHIFT		10	/* a row: 256 entries of 4 bytes */
+#define SL_UA_ROW_MASK		((SL_UA_ROWS - 1) << SL_UA_ROW_SHIFT)
+#define SL_UA_OUT_SHIFT		21	/* above the row offset */
+#define SL_UA_OUTS		128	/* > SL_MAX_RULES */
 struct sl_ua_dfa {
 	__u32 n_states;			/* 0: no user_agent rule */
 	__u32 pad;
-	__u64 out[SL_UA_STATES];
-	__u16 next[SL_UA_STATES * 256];	/* [state << 8 | byte] */
+	__u64 out[SL_UA_OUTS];		/* [0] = 0 */
+	__u32 next[SL_UA_ROWS * 256];	/* [row << 8 | byte] */
 };
 
 /*

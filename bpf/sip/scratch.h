@@ -153,11 +153,14 @@ struct to_parse {
  * in UA_WALKS parts at once: [pos, end) of each, and the table entry of
  * the state each has reached. */
 #define UA_WALKS	4
+#define UA_WIDE_MAX	64	/* the longest step without byte tests */
 struct ua_run {
 	__u32 pos[UA_WALKS];
 	__u32 end[UA_WALKS];
 	__u32 entry[UA_WALKS];
+	__u32 careful;		/* 8-byte steps to take before a wide one */
 	__u64 hits;		/* bit r: rule r's pattern occurs */
+	__u64 cp[UA_WALKS * UA_WIDE_MAX / 8];	/* a wide step's bytes */
 };
 
 /* A quoted string being read a byte at a time (uri.h). */

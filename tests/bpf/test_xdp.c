@@ -2124,6 +2124,69 @@ static void test_ua_every_position(void **state)
 	table_done("User-Agent pattern at every position", bad, (size_t)rows);
 }
 
+/* A byte over 0x7f is read whole at every position of a walk: a value
+ * of 0xc1 ('A' with the top bit set) does not match "a", a value with
+ * "\xc1" in it matches "\xc1" (one walk for a short value, four for a
+ * long one). */
+static void test_ua_high_bytes(void **state)
+{
+	static const struct sl_dp_counters drop = C_DROP, pass = C_PASS;
+	static const size_t lens[] = { 100, 1200 };
+	static char ua[1201], name[64];
+	int bad = 0, rows = 0;
+	size_t i, o;
+
+	(void)state;
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		CONFIG(FX_SL "[rule ua]\nuser_agent = a\naction = drop\n");
+		memset(ua, 0xc1, lens[i]);
+		ua[lens[i]] = '\0';
+		snprintf(name, sizeof(name), "%zu bytes of 0xc1, \"a\"", lens[i]);
+		reset_or_fail();
+		bad += check_run(name, ua_frame(ua), XDP_PASS, &pass, 0);
+		rows++;
+		CONFIG(FX_SL "[rule ua]\nuser_agent = \xc1\naction = drop\n");
+		for (o = 0; o < 16; o++, rows++) {
+			memset(ua, 'A', lens[i]);
+			ua[lens[i] - 1 - o] = (char)0xc1;
+			snprintf(name, sizeof(name),
+				 "%zu bytes, 0xc1 at %zu from the end", lens[i], o);
+			reset_or_fail();
+			bad += check_run(name, ua_frame(ua), XDP_DROP, &drop, 0);
+		}
+	}
+	table_done("User-Agent bytes over 0x7f", bad, (size_t)rows);
+}
+
+/* The walks stop at the end of the value: a pattern in the next header
+ * is not seen, after a short value or a long one. */
+static void test_ua_value_end(void **state)
+{
+	static const struct sl_dp_counters pass = C_PASS;
+	static const size_t lens[] = { 1, 16, 255, 256, 300, 1200 };
+	static char ua[1201], name[64];
+	size_t i, plen, len;
+	int bad = 0;
+
+	(void)state;
+	CONFIG(FX_SL "[rule ua]\nuser_agent = friendly-scanner\naction = drop\n");
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		memset(ua, 'x', lens[i]);
+		ua[lens[i]] = '\0';
+		snprintf(name, sizeof(name), "%zu-byte value, pattern after it",
+			 lens[i]);
+		plen = sip_fmt(msg, sizeof(msg), true,
+			       "OPTIONS sip:bob@198.18.0.1 SIP/2.0\n" VIA_LOCAL
+			       FROM_LOCAL TO_LOCAL CID_LOCAL
+			       "CSeq: 1 OPTIONS\nUser-Agent: %s\n"
+			       "X: friendly-scanner\n\n", ua);
+		len = build(&(struct frame_spec){}, msg, plen);
+		reset_or_fail();
+		bad += check_run(name, len, XDP_PASS, &pass, 0);
+	}
+	table_done("User-Agent walks end with the value", bad, i);
+}
+
 static void test_long_payloads(void **state)
 {
 	static const struct sl_dp_counters trunc_reply = {
@@ -2265,6 +2328,8 @@ int main(void)
 		cmocka_unit_test_setup(test_reload_flips_bank, test_setup),
 		cmocka_unit_test_setup(test_rules_evasion, test_setup),
 		cmocka_unit_test_setup(test_ua_every_position, test_setup),
+		cmocka_unit_test_setup(test_ua_high_bytes, test_setup),
+		cmocka_unit_test_setup(test_ua_value_end, test_setup),
 		cmocka_unit_test_setup(test_long_payloads, test_setup),
 		cmocka_unit_test_setup(test_scratch_leftovers, test_setup),
 	};

@@ -22,6 +22,7 @@
 
 #include "conf/config.h"
 #include "conf/image.h"
+#include "conf/ua_automaton.h"
 #include "sip/reasons.h"
 
 static struct sl_settings st;
@@ -1020,6 +1021,65 @@ static void test_ruri_user_prefix(void **state)
 		 rep('9', SL_MATCH_STR_MAX + 1));
 	expect_err(text, 2, "too long (33 bytes, at most 32)");
 	RUN_ERR_CASES(cases);
+}
+
+/* 64 patterns of 32 bytes with no common prefix (2049 states, the most
+ * the trie can have) fit the table's 2048 rows; each is found, as the
+ * rule it belongs to, in either case, and one byte short of it nowhere;
+ * "a" inside "xAx" is found by a walk that entered other states first. */
+static void test_ua_automaton_full(void **state)
+{
+	static const char first[] = "0123456789abcdefghijklmnopqrstuvwxyz"
+				    "!#$%&()*+,-./:;<=>?@[]^_{|}~";
+	struct sl_rule *rules = calloc(SL_MAX_RULES, sizeof(*rules));
+	struct sl_ua_dfa *dfa = malloc(sizeof(*dfa));
+	__u8 v[2 * SL_MATCH_STR_MAX];
+	char err[128];
+	unsigned int r, i;
+
+	(void)state;
+	assert_non_null(rules);
+	assert_non_null(dfa);
+	assert_true(sizeof(first) - 1 >= SL_MAX_RULES);
+	for (r = 0; r < SL_MAX_RULES; r++) {
+		struct sl_match_str *p = &rules[r].user_agent;
+
+		rules[r].keys = SL_KEY_USER_AGENT;
+		p->len = SL_MATCH_STR_MAX;
+		p->bytes[0] = (__u8)first[r];
+		for (i = 1; i < SL_MATCH_STR_MAX; i++)
+			p->bytes[i] = (__u8)('a' + (r + i) % 26);
+	}
+	assert_int_equal(sl_ua_automaton_build(rules, SL_MAX_RULES, dfa, err,
+					       sizeof(err)), 0);
+	assert_int_equal(dfa->n_states, SL_MAX_RULES * SL_MATCH_STR_MAX + 1);
+	for (r = 0; r < SL_MAX_RULES; r++) {
+		const struct sl_match_str *p = &rules[r].user_agent;
+
+		memset(v, 'z', sizeof(v));
+		for (i = 0; i < SL_MATCH_STR_MAX; i++)
+			v[5 + i] = p->bytes[i] >= 'a' && p->bytes[i] <= 'z' ?
+				   p->bytes[i] - 'a' + 'A' : p->bytes[i];
+		assert_true(sl_ua_automaton_run(dfa, v, sizeof(v)) &
+			    1ULL << r);
+		v[5 + SL_MATCH_STR_MAX - 1] = '~';
+		assert_false(sl_ua_automaton_run(dfa, v, sizeof(v)) &
+			     1ULL << r);
+	}
+	memset(rules, 0, SL_MAX_RULES * sizeof(*rules));
+	rules[3].keys = SL_KEY_USER_AGENT;
+	rules[3].user_agent.len = 1;
+	rules[3].user_agent.bytes[0] = 'a';
+	rules[5].keys = SL_KEY_USER_AGENT;
+	rules[5].user_agent.len = 2;
+	memcpy(rules[5].user_agent.bytes, "xa", 2);
+	assert_int_equal(sl_ua_automaton_build(rules, 6, dfa, err,
+					       sizeof(err)), 0);
+	assert_int_equal(sl_ua_automaton_run(dfa, (const __u8 *)"xAx", 3),
+			 1ULL << 3 | 1ULL << 5);
+	assert_int_equal(sl_ua_automaton_run(dfa, (const __u8 *)"yyx", 3), 0);
+	free(dfa);
+	free(rules);
 }
 
 static void test_user_agent(void **state)
@@ -2257,6 +2317,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_port),
 		cmocka_unit_test(test_ruri_user_prefix),
 		cmocka_unit_test(test_user_agent),
+		cmocka_unit_test(test_ua_automaton_full),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_std_reasons),
 		cmocka_unit_test(test_header),

@@ -19,7 +19,7 @@ struct sl_bank_image {
 	struct sl_rule rules[SL_MAX_RULES];
 	struct sl_bank_names names;
 	struct sl_addr_list addresses;
-	struct sl_ua_dfa ua;		/* ~1 MiB: keep images off the stack */
+	struct sl_ua_dfa ua;		/* ~2 MiB: keep images off the stack */
 };
 
 /*

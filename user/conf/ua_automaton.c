@@ -6,6 +6,7 @@
 #include "conf/ua_automaton.h"
 
 #define SL_UA_CLASSES	128	/* byte classes while building, 0 included */
+#define SL_UA_STATES	(SL_MAX_RULES * SL_MATCH_STR_MAX + 1)
 
 static __u8 ascii_lower(__u8 c)
 {
@@ -19,13 +20,34 @@ struct build {
 	__u16 go[SL_UA_STATES][SL_UA_CLASSES];
 	__u16 fail[SL_UA_STATES];
 	__u16 queue[SL_UA_STATES];
+	__u16 row[SL_UA_STATES];
+	__u8 inner[SL_UA_STATES];	/* the state has an edge of its own */
+	__u8 outi[SL_UA_STATES];	/* index of its out mask in dfa->out */
+	__u64 out[SL_UA_STATES];
 	__u8 cls[256];
 };
+
+/* The index of mask in dfa->out, added when new (n: those in use). */
+static int out_index(struct sl_ua_dfa *dfa, unsigned int *n, __u64 mask)
+{
+	unsigned int i;
+
+	if (!mask)
+		return 0;
+	for (i = 1; i < *n; i++)
+		if (dfa->out[i] == mask)
+			return (int)i;
+	if (*n == SL_UA_OUTS)
+		return -1;
+	dfa->out[*n] = mask;
+	return (int)(*n)++;
+}
 
 int sl_ua_automaton_build(const struct sl_rule *rules, unsigned int n_rules,
 			  struct sl_ua_dfa *dfa, char *err, size_t errlen)
 {
 	unsigned int n_cls = 1, n_states = 1, r, i, c, head = 0, tail = 0;
+	unsigned int n_rows = 0, n_outs = 1;
 	struct build *b;
 
 	memset(dfa, 0, sizeof(*dfa));
@@ -73,9 +95,10 @@ int sl_ua_automaton_build(const struct sl_rule *rules, unsigned int n_rules,
 			c = b->cls[ascii_lower(p->bytes[i])];
 			if (!b->go[s][c])
 				b->go[s][c] = (__u16)n_states++;	/* < SL_UA_STATES */
+			b->inner[s] = 1;
 			s = b->go[s][c];
 		}
-		dfa->out[s] |= 1ULL << r;
+		b->out[s] |= 1ULL << r;
 	}
 	/* breadth first: failure links, out masks along them, and every
 	 * missing edge filled from the failure state's */
@@ -85,7 +108,7 @@ int sl_ua_automaton_build(const struct sl_rule *rules, unsigned int n_rules,
 	while (head < tail) {
 		unsigned int s = b->queue[head++];
 
-		dfa->out[s] |= dfa->out[b->fail[s]];
+		b->out[s] |= b->out[b->fail[s]];
 		for (c = 0; c < n_cls; c++) {
 			unsigned int t = b->go[s][c];
 
@@ -97,14 +120,34 @@ int sl_ua_automaton_build(const struct sl_rule *rules, unsigned int n_rules,
 			}
 		}
 	}
+	/* rows (breadth first, so a failure state's row is known first)
+	 * and out indices; the root has an edge (n_cls > 1) */
+	for (i = 0; i < n_states; i++) {
+		unsigned int s = i ? b->queue[i - 1] : 0;
+		int o = out_index(dfa, &n_outs, b->out[s]);
+
+		if (o < 0 || (b->inner[s] && n_rows == SL_UA_ROWS)) {
+			/* neither can happen: 64 patterns give at most 64
+			 * masks, and a state without an edge */
+			snprintf(err, errlen, "the user_agent automaton is too large");
+			free(b);
+			return -1;
+		}
+		b->outi[s] = (__u8)o;
+		b->row[s] = b->inner[s] ? (__u16)n_rows++ : b->row[b->fail[s]];
+	}
 	/* one entry per byte value: the data plane needs no class table */
-	for (i = 0; i < n_states; i++)
+	for (i = 0; i < n_states; i++) {
+		if (!b->inner[i])
+			continue;
 		for (c = 0; c < 256; c++) {
 			unsigned int t = b->go[i][b->cls[c]];
 
-			dfa->next[i << 8 | c] =
-				(__u16)(t | (dfa->out[t] ? SL_UA_OUT : 0));
+			dfa->next[(__u32)b->row[i] << 8 | c] =
+				(__u32)b->row[t] << SL_UA_ROW_SHIFT |
+				(__u32)b->outi[t] << SL_UA_OUT_SHIFT;
 		}
+	}
 	dfa->n_states = n_states;
 	free(b);
 	return 0;
@@ -114,16 +157,14 @@ __u64 sl_ua_automaton_run(const struct sl_ua_dfa *dfa, const __u8 *s,
 			  size_t len)
 {
 	__u64 hits = 0;
-	__u32 st = 0;
+	__u32 e = 0;
 
 	if (!dfa->n_states)
 		return 0;
 	for (size_t i = 0; i < len; i++) {
-		__u16 e = dfa->next[(st << 8 | s[i]) & (SL_UA_STATES * 256 - 1)];
-
-		st = e & (SL_UA_STATES - 1);
-		if (e & SL_UA_OUT)
-			hits |= dfa->out[st];
+		e = dfa->next[(e & SL_UA_ROW_MASK) >> SL_UA_ROW_SHIFT << 8 |
+			      s[i]];
+		hits |= dfa->out[(e >> SL_UA_OUT_SHIFT) & (SL_UA_OUTS - 1)];
 	}
 	return hits;
 }
