@@ -23,6 +23,10 @@
 #include "sip/scratch.h"
 
 #define UA_SPLIT_MIN	(UA_WALKS * 64)	/* shorter values: one walk */
+/* After a wide step in vain, tested steps over this many times its
+ * bytes: a value whose patterns end all the time (an attacker's) then
+ * wastes a wide step per UA_CAREFUL_RUN of them, not one per step. */
+#define UA_CAREFUL_RUN	16
 
 /* The entry after one byte b of a walk: e, the entry that led to the
  * walk's state, becomes the next one (its row offset is e's low bits). */
@@ -51,7 +55,8 @@
  * a call and a return (~10 ns here) for W * UA_WALKS steps.  The entries
  * are or-ed, not tested one by one (two instructions a byte less): when
  * one of them leads to a state with an out mask, nothing is kept and
- * the bytes are taken again as W / BYTES_PER_STEP tested steps.  The
+ * the bytes are taken again as tested steps, UA_CAREFUL_RUN times as
+ * many as the wide step had.  The
  * walks' bytes are copied side by side first: a byte is then one load
  * at a fixed offset, and no register holds a word (BPF's ten would
  * spill). */
@@ -82,7 +87,7 @@ static __always_inline long ua_wide(struct sl_scratch *x,
 		}
 	}
 	if (acc >> SL_UA_OUT_SHIFT) {
-		u->careful = W / BYTES_PER_STEP;
+		u->careful = UA_CAREFUL_RUN * (W / BYTES_PER_STEP);
 		return 0;
 	}
 #pragma unroll

@@ -136,6 +136,25 @@ static const char *ua_rules_conf(void)
 	return conf;
 }
 
+/* The same 64 rules but the first two, whose patterns ("x" and ".")
+ * end at every byte of the value: every step of the walk meets an out
+ * mask (the walk's worst case; the first rule drops the frame). */
+static const char *ua_hits_conf(void)
+{
+	static char conf[SL_MAX_RULES * 96 + 256];
+	size_t o = 0;
+	int i;
+
+	o += (size_t)snprintf(conf + o, sizeof(conf) - o, FX_SL
+			      "[rule ua00]\nuser_agent = x\naction = drop\n"
+			      "[rule ua01]\nuser_agent = .\naction = drop\n");
+	for (i = 2; i < SL_MAX_RULES; i++)
+		o += (size_t)snprintf(conf + o, sizeof(conf) - o,
+				      "[rule ua%02d]\nuser_agent = xxxxxx.xxxxx%04d\naction = drop\n",
+				      i, i);
+	return conf;
+}
+
 /* n rules keyed by key (a format with the rule's number), actions drop,
  * none of which matches the frames here. */
 static const char *rules_conf(unsigned int n, const char *key_fmt)
@@ -328,13 +347,23 @@ int main(int argc, char **argv)
 	b[n].conf = ua_conf;
 	n++;
 
-	/* the same with one rule: the automaton's cost does not grow with
-	 * the rules */
+	/* every byte of the value ends a pattern */
 	b[n] = b[n - 1];
+	b[n].name = "OPTIONS, 1400 B User-Agent, 64 user_agent rules, a pattern ends at every byte";
+	b[n].target = "-";
+	b[n].target_ratio = 0;
+	b[n].versus = n - 2;
+	b[n].conf = ua_hits_conf();
+	b[n].verdict = XDP_DROP;
+	n++;
+
+	/* the same with one rule: the automaton's cost does not grow with
+	 * the rules (against the "none matches" row) */
+	b[n] = b[n - 2];
 	b[n].name = "OPTIONS, 1400 B User-Agent, 1 user_agent rule, no match";
 	b[n].target = "= the 64-rule row";
 	b[n].target_ratio = 0;
-	b[n].versus = n - 1;
+	b[n].versus = n - 2;
 	b[n].conf = rules_conf(1, "user_agent = xxxxxx.xxxxx%04u");
 	n++;
 
@@ -455,8 +484,8 @@ int main(int argc, char **argv)
 			       b[b[i].versus].name);
 	printf("- 64 user_agent rules vs 64 to_user rules (the same table "
 	       "without the automaton): %.2fx (%.2fx)\n",
-	       b[n - 3].median / (b[n - 1].median > 0 ? b[n - 1].median : 1),
-	       b[n - 3].kmedian / (b[n - 1].kmedian > 0 ? b[n - 1].kmedian : 1));
+	       b[n - 4].median / (b[n - 1].median > 0 ? b[n - 1].median : 1),
+	       b[n - 4].kmedian / (b[n - 1].kmedian > 0 ? b[n - 1].kmedian : 1));
 	printf("\nA reply is an XDP_PASS here: no AF_XDP socket is bound, so "
 	       "bpf_redirect_map falls back.\n");
 
