@@ -18,7 +18,6 @@
 #include "dp/pins.h"
 #include "run/proc.h"
 #include "run/run_dir.h"
-#include "sip/kam_stats.h"
 
 static void print_addr(int family, const __u8 *addr, bool brackets)
 {
@@ -97,16 +96,13 @@ static void print_backend(const struct sl_maps *m)
  * nothing when [hep] was never used. */
 static void print_hep(const struct sl_maps *m, const struct sl_config *dp)
 {
-	static struct sl_kam_stats slot[SL_STATS_SLOTS];
-	struct sl_kam_stats sum = {};
+	struct sl_kam_stats sum;
 
-	if (sl_maps_read_stats_slots(m, slot, SL_STATS_SLOTS))
+	if (sl_maps_read_kam_stats(m, &sum))
 		return;
-	for (unsigned int i = 0; i < SL_STATS_SLOTS; i++)
-		sl_stats_add(&sum, &slot[i]);
 	if (!dp->hep_sample && !sum.hep_sent && !sum.hep_dropped)
 		return;
-	printf("  hep: sample %u.%02u %% of calls (active bank), %llu copies sent, %llu dropped (full rings)\n",
+	printf("  hep: sample %u.%02u %% of calls (active bank), %llu copies sent, %llu dropped (resp:hep_dropped: full rings, refused sends)\n",
 	       dp->hep_sample / 100, dp->hep_sample % 100,
 	       (unsigned long long)sum.hep_sent,
 	       (unsigned long long)sum.hep_dropped);
