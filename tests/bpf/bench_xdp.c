@@ -121,38 +121,28 @@ static size_t ua_msg(size_t ua_len)
 /* 64 drop rules, each with a User-Agent pattern of 16 bytes that starts
  * like the value ('x', '.') and never occurs in it: the naive search
  * compares at every position for every rule, an automaton walks the
- * value once. */
-static const char *ua_rules_conf(void)
+ * value once.  every_byte: the first two patterns are "x" and "." instead,
+ * which end at every byte of the value (the walk's worst case; the first
+ * rule drops the frame). */
+static const char *ua_rules_conf(bool every_byte)
 {
-	static char conf[SL_MAX_RULES * 96 + 256];
-	size_t o = 0;
-	int i;
+	static char conf[2][SL_MAX_RULES * 96 + 256];
+	char *c = conf[every_byte];
+	size_t o = 0, cap = sizeof(conf[0]);
+	int i = 0;
 
-	o += (size_t)snprintf(conf + o, sizeof(conf) - o, FX_SL);
-	for (i = 0; i < SL_MAX_RULES; i++)
-		o += (size_t)snprintf(conf + o, sizeof(conf) - o,
+	o += (size_t)snprintf(c + o, cap - o, FX_SL);
+	if (every_byte) {
+		o += (size_t)snprintf(c + o, cap - o,
+				      "[rule ua00]\nuser_agent = x\naction = drop\n"
+				      "[rule ua01]\nuser_agent = .\naction = drop\n");
+		i = 2;
+	}
+	for (; i < SL_MAX_RULES; i++)
+		o += (size_t)snprintf(c + o, cap - o,
 				      "[rule ua%02d]\nuser_agent = xxxxxx.xxxxx%04d\naction = drop\n",
 				      i, i);
-	return conf;
-}
-
-/* The same 64 rules but the first two, whose patterns ("x" and ".")
- * end at every byte of the value: every step of the walk meets an out
- * mask (the walk's worst case; the first rule drops the frame). */
-static const char *ua_hits_conf(void)
-{
-	static char conf[SL_MAX_RULES * 96 + 256];
-	size_t o = 0;
-	int i;
-
-	o += (size_t)snprintf(conf + o, sizeof(conf) - o, FX_SL
-			      "[rule ua00]\nuser_agent = x\naction = drop\n"
-			      "[rule ua01]\nuser_agent = .\naction = drop\n");
-	for (i = 2; i < SL_MAX_RULES; i++)
-		o += (size_t)snprintf(conf + o, sizeof(conf) - o,
-				      "[rule ua%02d]\nuser_agent = xxxxxx.xxxxx%04d\naction = drop\n",
-				      i, i);
-	return conf;
+	return c;
 }
 
 /* n rules keyed by key (a format with the rule's number), actions drop,
@@ -216,7 +206,7 @@ int main(int argc, char **argv)
 		"[hep]\ndest = 198.18.0.9\n";
 	static char hep_out_conf[sizeof(hep_conf) + 64];
 	__u32 hep_cut;
-	const char *applied = NULL, *ua_conf = ua_rules_conf();
+	const char *applied = NULL, *ua_conf = ua_rules_conf(false);
 	struct xdp_pass *pass;
 	struct frame_spec v4 = {}, other = { .dport = 53 };
 	char tag[SL_TOTAG_LEN + 1];
@@ -353,7 +343,7 @@ int main(int argc, char **argv)
 	b[n].target = "-";
 	b[n].target_ratio = 0;
 	b[n].versus = n - 2;
-	b[n].conf = ua_hits_conf();
+	b[n].conf = ua_rules_conf(true);
 	b[n].verdict = XDP_DROP;
 	n++;
 
