@@ -91,7 +91,7 @@ check "IPv6 copies: every chunk (IPv6 family and addresses)" \
 check "... 200 copies of 100 calls" test "$(field v6 packets) $(field v6 calls)" = "200 100"
 check "resp:hep_dropped = 0" test "$(resp hep_dropped)" = 0
 check "status: sample 100 %, the 600 copies sent, none dropped" \
-	bash -c "nsenter --net=/run/netns/$NS_S $SLCTL status $IF_S | grep -qx '  hep: sample 100.00 % of calls (active bank), 600 copies sent, 0 dropped (full rings)'"
+	bash -c "nsenter --net=/run/netns/$NS_S $SLCTL status $IF_S | grep -qx '  hep: sample 100.00 % of calls (active bank), 600 copies sent, 0 dropped (resp:hep_dropped: full rings, refused sends)'"
 
 # --- reload: IPv6 collector, 50 %, no auth key, capture id 7
 conf "$work/b.conf" '[2001:2::1]:9061' 50 7
