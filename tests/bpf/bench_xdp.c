@@ -17,6 +17,9 @@
  * operator writes it (fx_config()), applied before each of its runs.
  * The repeat count of a row is cut so that one run of it takes about
  * 0.2 s at most: a slow row does not make the whole table wait.
+ *
+ * A second table runs the 350-byte ACK cold, a call per frame over 1000
+ * distinct calls, as a flood of ACKs meets the program (cold_table()).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -62,34 +65,190 @@ struct bench {
 
 static char msg[FRAME_MAX];
 
-/* The ACK of spec 7 (b) with its own tag, padded to about total bytes
- * by an X-Pad header before (to_last) or after the To header. */
-static size_t ack_msg(size_t total, bool to_last, const char *tag)
+/* The ACK's Via (sent-by 10.0.0.5:5062) and Call-ID: the call's number
+ * in four hex digits, the same length for every call. */
+#define ACK_BRANCH(arg)	"z9hG4bK-inv-%" arg "04x"
+#define ACK_CALLID(arg)	"inv-callid-%" arg "04x@10.0.0.5"
+
+/* The ACK of spec 7 (b) of call number call with its own tag, padded to
+ * about total bytes by an X-Pad header before (to_last) or after the To
+ * header. */
+static size_t ack_msg(size_t total, bool to_last, const char *tag,
+		      unsigned int call)
 {
 	static char pad[FRAME_MAX];
 	const char *fmt = to_last ?
 		"ACK sip:r486@127.0.0.1:5070 SIP/2.0\n"
-		"Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+		"Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=" ACK_BRANCH("1$") "\n"
 		"From: \"Alice\" <sip:alice@example.com>;tag=a1b2c3\n"
-		"Call-ID: inv-callid-0001@10.0.0.5\n"
-		"CSeq: 101 ACK\nMax-Forwards: 70\nX-Pad: %1$s\n"
-		"To: <sip:r486@127.0.0.1>;tag=%2$s\n\n" :
+		"Call-ID: " ACK_CALLID("2$") "\n"
+		"CSeq: 101 ACK\nMax-Forwards: 70\nX-Pad: %3$s\n"
+		"To: <sip:r486@127.0.0.1>;tag=%4$s\n\n" :
 		"ACK sip:r486@127.0.0.1:5070 SIP/2.0\n"
-		"Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001\n"
+		"Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=" ACK_BRANCH("1$") "\n"
 		"From: \"Alice\" <sip:alice@example.com>;tag=a1b2c3\n"
-		"To: <sip:r486@127.0.0.1>;tag=%2$s\n"
-		"Call-ID: inv-callid-0001@10.0.0.5\n"
+		"To: <sip:r486@127.0.0.1>;tag=%4$s\n"
+		"Call-ID: " ACK_CALLID("2$") "\n"
 		"CSeq: 101 ACK\nMax-Forwards: 70\n"
-		"User-Agent: bench/1.0\nX-Pad: %1$s\n"
+		"User-Agent: bench/1.0\nX-Pad: %3$s\n"
 		"Content-Length: 0\n\n";
-	size_t n = sip_fmt(msg, sizeof(msg), true, fmt, "", tag);
+	size_t n = sip_fmt(msg, sizeof(msg), true, fmt, call, call, "", tag);
 
 	if (n && n < total && total - n < sizeof(pad)) {
 		memset(pad, 'p', total - n);
 		pad[total - n] = '\0';
-		n = sip_fmt(msg, sizeof(msg), true, fmt, pad, tag);
+		n = sip_fmt(msg, sizeof(msg), true, fmt, call, call, pad, tag);
 	}
 	return n;
+}
+
+/* Our tag for call number call of ack_msg() into tag (SL_TOTAG_LEN + 1
+ * bytes), its Call-ID into callid (48 bytes); returns the suffix, the
+ * window's key. */
+static __u32 ack_tag(unsigned int call, char *tag, char *callid)
+{
+	char branch[32];
+	struct sl_str host = { "10.0.0.5", 8 }, port = { "5062", 4 };
+	struct sl_str b = { branch, 0 }, c = { callid, 0 };
+	__u32 suffix;
+
+	b.len = (size_t)snprintf(branch, sizeof(branch), ACK_BRANCH(""), call);
+	c.len = (size_t)snprintf(callid, 48, ACK_CALLID(""), call);
+	suffix = sl_totag_suffix(host, port, b, c);
+	sl_totag_build(FX_SIG, suffix, tag);
+	tag[SL_TOTAG_LEN] = '\0';
+	return suffix;
+}
+
+/*
+ * Cold runs, the flood's case.  The table's rows repeat one frame inside
+ * one bpf_prog_test_run call, so the program's code, data and branch
+ * history stay warm.  In a flood each ACK follows the kernel's own work
+ * (the sender's syscall, the veth, the stack) and is another call.  Here
+ * each frame is a call of its own (repeat 1), COLD_CALLS distinct calls a
+ * run; the trivial program runs the same way, so that the kernel's
+ * timer, which a repeat of 1 no longer spreads, counts in both.
+ */
+#define COLD_CALLS	1000
+
+struct cold_row {
+	const char *name;
+	int prog_fd;
+	bool distinct;		/* every call its own frame, else frame 0 */
+	__u32 verdict;
+	double ns[MAX_RUNS];	/* the kernel's time per call, mean of a run */
+	double median, min, max;
+};
+
+static __u8 cold_frame[COLD_CALLS][FRAME_MAX];
+static size_t cold_len[COLD_CALLS];
+static __u32 cold_suffix[COLD_CALLS];
+
+/* ~350-byte ACKs of distinct calls, each with a window entry that its
+ * bucket (SL_WINDOW_WAYS of the fixture's FX_WINDOW_MASK + 1 slots) can
+ * hold at once; how many were built. */
+static int cold_build(void)
+{
+	static __u8 in_bucket[(FX_WINDOW_MASK + 1) / SL_WINDOW_WAYS];
+	struct frame_spec v4 = {};
+	char tag[SL_TOTAG_LEN + 1], callid[48];
+	unsigned int call;
+	int n = 0;
+
+	for (call = 0; call < 0x10000 && n < COLD_CALLS; call++) {
+		__u32 suffix = ack_tag(call, tag, callid);
+		__u32 bucket = sl_window_slot(suffix, 0, FX_WINDOW_MASK) /
+			       SL_WINDOW_WAYS;
+
+		if (in_bucket[bucket] >= SL_WINDOW_WAYS)
+			continue;
+		in_bucket[bucket]++;
+		cold_len[n] = frame_build(cold_frame[n], FRAME_MAX, &v4, msg,
+					  ack_msg(350, false, tag, call));
+		cold_suffix[n++] = suffix;
+	}
+	return n;
+}
+
+/* One run of row: every call once; -1 if a call failed or got another
+ * verdict (a benchmark of the wrong path is worthless). */
+static int cold_run(struct cold_row *row, int calls, int r)
+{
+	__u64 sum = 0, now = fx_now_ns();
+	__u32 retval, dur;
+	int i, k;
+
+	for (i = 0; row->verdict == XDP_DROP && i < calls; i++)
+		if (sl_maps_window_put(&fx.maps, FX_WINDOW_MASK,
+				       cold_suffix[i], 0, now))
+			return -1;
+	for (i = 0; i < calls; i++) {
+		k = row->distinct ? i : 0;
+		if (bench_run_once(row->prog_fd, cold_frame[k], cold_len[k], 1,
+				   &retval, &dur) || retval != row->verdict) {
+			fprintf(stderr, "bench: cold: %s: call %d failed\n",
+				row->name, i);
+			return -1;
+		}
+		sum += dur;
+	}
+	row->ns[r] = (double)sum / calls;
+	return 0;
+}
+
+/* The cold table, after the warm one; warm_trivial, warm_ack: the warm
+ * table's test_run ns of the trivial program and of the same ACK. */
+static int cold_table(int trivial_fd, int runs, double warm_trivial,
+		      double warm_ack)
+{
+	static struct cold_row c[3];
+	int calls = cold_build(), i, r;
+	double timer;
+
+	if (calls < COLD_CALLS) {
+		fprintf(stderr, "bench: cold: only %d calls fit the window\n", calls);
+		return -1;
+	}
+	c[0] = (struct cold_row){ .name = "cold: trivial XDP_PASS, a call per frame",
+				  .prog_fd = trivial_fd, .distinct = true,
+				  .verdict = XDP_PASS };
+	c[1] = (struct cold_row){ .name = "cold: ACK ~350 B, absorbed, the same call each time",
+				  .prog_fd = fx.prog_fd, .verdict = XDP_DROP };
+	c[2] = (struct cold_row){ .name = "cold: ACK ~350 B, absorbed, 1000 distinct calls",
+				  .prog_fd = fx.prog_fd, .distinct = true,
+				  .verdict = XDP_DROP };
+	for (r = 0; r < runs; r++)
+		for (i = 0; i < 3; i++)
+			if (cold_run(&c[i], calls, r))
+				return -1;
+	for (i = 0; i < 3; i++) {
+		qsort(c[i].ns, runs, sizeof(double), bench_cmp_double);
+		c[i].median = c[i].ns[runs / 2];
+		c[i].min = c[i].ns[0];
+		c[i].max = c[i].ns[runs - 1];
+	}
+	printf("\n## Cold runs: a bpf_prog_test_run call per frame (the flood's case)\n\n");
+	printf("Each frame is a call of its own (repeat 1), %d calls a run, %d runs "
+	       "interleaved; ns = the kernel's test_run time per call (its timer "
+	       "included, in every row alike), median of the runs' means.\n\n",
+	       calls, runs);
+	/* what a repeat of 1 adds to every call (the timer's reads): the
+	 * trivial program's rise from warm to cold */
+	timer = c[0].median - warm_trivial;
+	printf("| case | calls per run | test_run ns per call (median) | min | max | less the timer | ratio to trivial, less the timer |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|\n");
+	for (i = 0; i < 3; i++)
+		printf("| %s | %d | %.1f | %.1f | %.1f | %.0f | %.2fx |\n",
+		       c[i].name, calls, c[i].median, c[i].min, c[i].max,
+		       c[i].median - timer,
+		       (c[i].median - timer) / (c[0].median - timer > 0 ?
+						 c[0].median - timer : 1));
+	printf("\n- the timer: the trivial program's rise from warm to cold, "
+	       "%.0f ns; the absorbed ACK's own rise: %+.0f ns (warm %.0f ns)\n",
+	       timer, c[1].median - timer - warm_ack, warm_ack);
+	printf("- distinct calls against the same call, both cold: %+.0f ns\n",
+	       c[2].median - c[1].median);
+	return 0;
 }
 
 static void usage(const char *prog)
@@ -210,9 +369,7 @@ int main(int argc, char **argv)
 	struct xdp_pass *pass;
 	struct frame_spec v4 = {}, other = { .dport = 53 };
 	char tag[SL_TOTAG_LEN + 1];
-	struct sl_str host = { "10.0.0.5", 8 }, port = { "5062", 4 };
-	struct sl_str branch = { "z9hG4bK-inv-0001", 16 };
-	struct sl_str callid = { "inv-callid-0001@10.0.0.5", 24 };
+	char callid[48];
 	__u32 suffix, retval, dur;
 	int repeat = 1000000, runs = 5, opt, i, r, n = 0;
 	double base;
@@ -240,9 +397,7 @@ int main(int argc, char **argv)
 
 	/* the ACK rows: our tag for the ACK's Via and Call-ID, and its
 	 * reply-window entry written again before each of their runs */
-	suffix = sl_totag_suffix(host, port, branch, callid);
-	sl_totag_build(FX_SIG, suffix, tag);
-	tag[SL_TOTAG_LEN] = '\0';
+	suffix = ack_tag(1, tag, callid);
 
 	/* 0: the trivial program on the non-SIP frame */
 	b[n].name = "trivial XDP_PASS (xdp_pass.bpf.o)";
@@ -283,7 +438,7 @@ int main(int argc, char **argv)
 	b[n].conf = invite_conf;
 	b[n].window = true;
 	b[n].verdict = XDP_DROP;
-	b[n].payload = ack_msg(350, false, tag);
+	b[n].payload = ack_msg(350, false, tag, 1);
 	b[n].len = frame_build(b[n].frame, FRAME_MAX, &v4, msg, b[n].payload);
 	n++;
 
@@ -295,7 +450,7 @@ int main(int argc, char **argv)
 	b[n].conf = invite_conf;
 	b[n].window = true;
 	b[n].verdict = XDP_DROP;
-	b[n].payload = ack_msg(1400, true, tag);
+	b[n].payload = ack_msg(1400, true, tag, 1);
 	b[n].len = frame_build(b[n].frame, FRAME_MAX, &v4, msg, b[n].payload);
 	n++;
 
@@ -310,7 +465,7 @@ int main(int argc, char **argv)
 	b[n].conf = hep_conf;
 	b[n].hep = true;
 	n++;
-	hep_cut = (__u32)(hep_callid_hash(callid.s, callid.len) % SL_HEP_SAMPLE_ALL);
+	hep_cut = (__u32)(hep_callid_hash(callid, strlen(callid)) % SL_HEP_SAMPLE_ALL);
 	snprintf(hep_out_conf, sizeof(hep_out_conf), "%ssample = %u.%02u\n",
 		 hep_conf, hep_cut / 100, hep_cut % 100);
 	b[n] = b[n - 1];
@@ -478,6 +633,9 @@ int main(int argc, char **argv)
 	       b[n - 4].kmedian / (b[n - 1].kmedian > 0 ? b[n - 1].kmedian : 1));
 	printf("\nA reply is an XDP_PASS here: no AF_XDP socket is bound, so "
 	       "bpf_redirect_map falls back.\n");
+	/* b[3]: "ACK ~350 B, absorbed", the cold rows' frame */
+	if (cold_table(b[0].prog_fd, runs, b[0].kmedian, b[3].kmedian))
+		goto fail;
 
 	xdp_pass__destroy(pass);
 	fx_unload();
