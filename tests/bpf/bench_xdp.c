@@ -6,7 +6,7 @@
  * Not a test: it asserts nothing about speed, it checks only that each
  * frame gets the verdict it is meant to measure.
  *
- *   build/tests/bench_xdp [-n REPEAT] [-r RUNS]
+ *   build/tests/bench_xdp [-n REPEAT] [-r RUNS] [-w WINDOW_SLOTS]
  *
  * Prints a Markdown table (ns/packet, ratio to the trivial program, and
  * the targets: non-SIP <= 1.5x, typical absorbed ACK <= 5x, worst case
@@ -127,9 +127,12 @@ static __u32 ack_tag(unsigned int call, char *tag, char *callid)
  * (the sender's syscall, the veth, the stack) and is another call.  Here
  * each frame is a call of its own (repeat 1), COLD_CALLS distinct calls a
  * run; the trivial program runs the same way, so that the kernel's
- * timer, which a repeat of 1 no longer spreads, counts in both.
+ * timer, which a repeat of 1 no longer spreads, counts in both.  The
+ * window map has the product's default size (bench_xdp's fx_window_mask),
+ * so that distinct calls meet its entries where a flood meets them.
  */
-#define COLD_CALLS	1000
+#define COLD_CALLS	8192
+#define COLD_FRAME	512	/* bytes kept of a frame (~390 used) */
 
 struct cold_row {
 	const char *name;
@@ -140,16 +143,17 @@ struct cold_row {
 	double median, min, max;
 };
 
-static __u8 cold_frame[COLD_CALLS][FRAME_MAX];
+static __u8 cold_frame[COLD_CALLS][COLD_FRAME];
 static size_t cold_len[COLD_CALLS];
 static __u32 cold_suffix[COLD_CALLS];
 
 /* ~350-byte ACKs of distinct calls, each with a window entry that its
- * bucket (SL_WINDOW_WAYS of the fixture's FX_WINDOW_MASK + 1 slots) can
- * hold at once; how many were built. */
+ * bucket (SL_WINDOW_WAYS of the fx_window_mask + 1 slots) can hold at
+ * once; how many were built. */
 static int cold_build(void)
 {
-	static __u8 in_bucket[(FX_WINDOW_MASK + 1) / SL_WINDOW_WAYS];
+	static __u8 in_bucket[SL_WINDOW_SLOTS_DEFAULT / SL_WINDOW_WAYS];
+	static __u8 one[FRAME_MAX];
 	struct frame_spec v4 = {};
 	char tag[SL_TOTAG_LEN + 1], callid[48];
 	unsigned int call;
@@ -157,14 +161,20 @@ static int cold_build(void)
 
 	for (call = 0; call < 0x10000 && n < COLD_CALLS; call++) {
 		__u32 suffix = ack_tag(call, tag, callid);
-		__u32 bucket = sl_window_slot(suffix, 0, FX_WINDOW_MASK) /
+		__u32 bucket = sl_window_slot(suffix, 0, fx_window_mask) /
 			       SL_WINDOW_WAYS;
 
-		if (in_bucket[bucket] >= SL_WINDOW_WAYS)
+		if (bucket >= sizeof(in_bucket) ||
+		    in_bucket[bucket] >= SL_WINDOW_WAYS)
 			continue;
 		in_bucket[bucket]++;
-		cold_len[n] = frame_build(cold_frame[n], FRAME_MAX, &v4, msg,
+		/* frame_build() wants room for any frame: built in one of
+		 * FRAME_MAX bytes, then kept */
+		cold_len[n] = frame_build(one, FRAME_MAX, &v4, msg,
 					  ack_msg(350, false, tag, call));
+		if (!cold_len[n] || cold_len[n] > COLD_FRAME)
+			return -1;
+		memcpy(cold_frame[n], one, cold_len[n]);
 		cold_suffix[n++] = suffix;
 	}
 	return n;
@@ -179,7 +189,7 @@ static int cold_run(struct cold_row *row, int calls, int r)
 	int i, k;
 
 	for (i = 0; row->verdict == XDP_DROP && i < calls; i++)
-		if (sl_maps_window_put(&fx.maps, FX_WINDOW_MASK,
+		if (sl_maps_window_put(&fx.maps, fx_window_mask,
 				       cold_suffix[i], 0, now))
 			return -1;
 	for (i = 0; i < calls; i++) {
@@ -214,7 +224,7 @@ static int cold_table(int trivial_fd, int runs, double warm_trivial,
 				  .verdict = XDP_PASS };
 	c[1] = (struct cold_row){ .name = "cold: ACK ~350 B, absorbed, the same call each time",
 				  .prog_fd = fx.prog_fd, .verdict = XDP_DROP };
-	c[2] = (struct cold_row){ .name = "cold: ACK ~350 B, absorbed, 1000 distinct calls",
+	c[2] = (struct cold_row){ .name = "cold: ACK ~350 B, absorbed, 8192 distinct calls",
 				  .prog_fd = fx.prog_fd, .distinct = true,
 				  .verdict = XDP_DROP };
 	for (r = 0; r < runs; r++)
@@ -229,9 +239,10 @@ static int cold_table(int trivial_fd, int runs, double warm_trivial,
 	}
 	printf("\n## Cold runs: a bpf_prog_test_run call per frame (the flood's case)\n\n");
 	printf("Each frame is a call of its own (repeat 1), %d calls a run, %d runs "
-	       "interleaved; ns = the kernel's test_run time per call (its timer "
-	       "included, in every row alike), median of the runs' means.\n\n",
-	       calls, runs);
+	       "interleaved, a reply-window map of %u slots; ns = the kernel's "
+	       "test_run time per call (its timer included, in every row alike), "
+	       "median of the runs' means.\n\n",
+	       calls, runs, fx_window_mask + 1);
 	/* what a repeat of 1 adds to every call (the timer's reads): the
 	 * trivial program's rise from warm to cold */
 	timer = c[0].median - warm_trivial;
@@ -253,7 +264,10 @@ static int cold_table(int trivial_fd, int runs, double warm_trivial,
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-n REPEAT] [-r RUNS]\n", prog);
+	fprintf(stderr, "usage: %s [-n REPEAT] [-r RUNS] [-w WINDOW_SLOTS]\n"
+		"  -w: the reply-window map's size, a power of two from 16384 to %u (the\n"
+		"      default, as window_slots in the product)\n",
+		prog, SL_WINDOW_SLOTS_DEFAULT);
 	exit(2);
 }
 
@@ -372,19 +386,28 @@ int main(int argc, char **argv)
 	char callid[48];
 	__u32 suffix, retval, dur;
 	int repeat = 1000000, runs = 5, opt, i, r, n = 0;
+	unsigned long window_slots = SL_WINDOW_SLOTS_DEFAULT;
 	double base;
 
-	while ((opt = getopt(argc, argv, "n:r:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:r:w:h")) != -1) {
 		if (opt == 'n')
 			repeat = atoi(optarg);
 		else if (opt == 'r')
 			runs = atoi(optarg);
+		else if (opt == 'w')
+			window_slots = strtoul(optarg, NULL, 0);
 		else
 			usage(argv[0]);
 	}
-	if (repeat < 1 || runs < 1 || runs > MAX_RUNS)
+	/* the cold table's COLD_CALLS calls must fit the window's buckets */
+	if (repeat < 1 || runs < 1 || runs > MAX_RUNS ||
+	    window_slots < 16384 || window_slots > SL_WINDOW_SLOTS_DEFAULT ||
+	    (window_slots & (window_slots - 1)))
 		usage(argv[0]);
 
+	/* the product's window size by default: the cold table's distinct
+	 * calls meet their entries spread over it, as a flood does */
+	fx_window_mask = (__u32)window_slots - 1;
 	if (fx_load())
 		return 1;
 	pass = xdp_pass__open_and_load();
@@ -525,7 +548,7 @@ int main(int argc, char **argv)
 	 * then a short run to size each row's repeat count */
 	for (i = 0; i < n; i++) {
 		if (apply(&b[i], &applied) ||
-		    (b[i].window && fx_window_put(FX_WINDOW_MASK, suffix, 0,
+		    (b[i].window && fx_window_put(fx_window_mask, suffix, 0,
 						  fx_now_ns()))) {
 			fprintf(stderr, "bench: %s: cannot configure\n", b[i].name);
 			goto fail;
@@ -564,7 +587,7 @@ int main(int argc, char **argv)
 
 			if (apply(&b[i], &applied) ||
 			    (b[i].window &&
-			     fx_window_put(FX_WINDOW_MASK, suffix, 0, fx_now_ns()))) {
+			     fx_window_put(fx_window_mask, suffix, 0, fx_now_ns()))) {
 				fprintf(stderr, "bench: %s: cannot configure\n",
 					b[i].name);
 				goto fail;

@@ -20,6 +20,7 @@
 #include "sip/totag.h"
 
 struct fx_env fx = { .prog_fd = -1 };
+__u32 fx_window_mask = FX_WINDOW_MASK;
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -54,7 +55,7 @@ int fx_load(void)
 	}
 	/* as sl-ctl does from window_slots: the mask the maps get is the
 	 * map's size - 1, so size the store for the tests' mask */
-	err = bpf_map__set_max_entries(fx.skel->maps.sl_window, FX_WINDOW_MASK + 1);
+	err = bpf_map__set_max_entries(fx.skel->maps.sl_window, fx_window_mask + 1);
 	if (err)
 		goto fail;
 	err = sl_xdp__load(fx.skel);

@@ -41,6 +41,10 @@
 
 #define FX_WINDOW_MASK		1023u	/* window slots the tests use */
 
+/* The reply-window map's size - 1 that fx_load() gives it: FX_WINDOW_MASK
+ * unless set before (bench_xdp takes the product's default size). */
+extern __u32 fx_window_mask;
+
 /*
  * bpf_prog_test_run keeps at most PAGE_SIZE - XDP_PACKET_HEADROOM -
  * sizeof(skb_shared_info) = 4096 - 256 - 320 bytes of a frame linear
