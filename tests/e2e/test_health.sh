@@ -11,7 +11,7 @@ set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/sl.sh"
-tap_plan 12
+tap_plan 13
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 
@@ -70,6 +70,8 @@ status_has() {
 
 check "attach with a [backend] probe" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/a.conf"
 check "status: the backend is up, its probes answered" status_has "backend: up, 0 change(s), [1-9][0-9]* of"
+check "the probe runs in a thread named sl-xdp/probe" \
+	grep -qx 'sl-xdp/probe' /proc/"$(head -n1 "/run/sl-xdp/$IF_S.pid")"/task/*/comm
 check "while it is up, OPTIONS get the backend-up rule's 200" \
 	test "$(shapes 5)" = "{'SIP/2.0 200 OK': 5}"
 rm "$work/answer"

@@ -6,7 +6,8 @@
 # answered by 4 AF_XDP sockets and threads (each socket's sent_replies in
 # `stats --json` "queues"), while every retransmission of a request (same
 # Call-ID) reaches the same socket.  Also: the threads' names
-# (sl-xdp/q0.K) and CPUs (cpus =), spin_us and busy_poll accepted, the
+# (sl-xdp/q0.K) and CPUs (cpus =), the responder's other threads kept off
+# the queue threads' CPUs, spin_us and busy_poll accepted, the
 # sandbox letting the threads name and pin themselves (no seccomp kill),
 # a reload that changes sockets_per_queue refused, and the keys' errors.
 set -u
@@ -16,7 +17,7 @@ SLCTL="$SL_ROOT/build/sl-ctl"
 BENCH="$SL_ROOT/build/sl-bench"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 . "$SL_ROOT/tests/lib/sl.sh"
-tap_plan 34
+tap_plan 40
 
 sl_need "$BENCH"
 sl_setup "$SLCTL"
@@ -107,6 +108,36 @@ check "... and all four still answer: 1000 of $(j "$work/again.json" 'd["final_r
 	test "$(j "$work/again.json" 'd["final_replies"]')" = 1000
 check "detach" nsenter_s "$SLCTL" detach "$IF_S"
 check "nothing left: no XDP program, pins, pid file or responder" sl_nothing_left "$pid"
+
+# the other threads (main, sl-xdp/hep, sl-xdp/sync) keep off a CPU that a
+# queue thread is pinned to, when another is allowed
+cpus_of() {	# TASK_DIR: its allowed CPUs, one per line
+	awk '/^Cpus_allowed_list/ { print $2 }' "$1/status" | tr ',' '\n' |
+		awk -F- '{ for (c = $1; c <= ($2 == "" ? $1 : $2); c++) print c }'
+}
+sl_conf "$work/pin.conf" OK "cpus = $cpu1"
+check "attach: cpus = $cpu1" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/pin.conf"
+pid=$(head -n1 "/run/sl-xdp/$IF_S.pid")
+queue="" others="" names=""
+for t in /proc/"$pid"/task/*; do
+	case $(cat "$t/comm") in
+	sl-xdp/q*) queue="$queue$(cpus_of "$t" | tr '\n' ' ')" ;;
+	*) others="$others$(cat "$t/comm")=$(cpus_of "$t" | tr '\n' ',') "
+	   names="$names$(cat "$t/comm") " ;;
+	esac
+done
+check "the queue thread on CPU $cpu1 ($queue)" test "$queue" = "$cpu1 "
+if [ "$cpu0" != "$cpu1" ]; then
+	check "the other threads not on CPU $cpu1, each on some CPU ($others)" \
+		bash -c "! echo '$others' | tr ' ' '\n' | grep -Eq '(=|,)$cpu1,|=\$'"
+else
+	check "one CPU allowed: the other threads keep it ($others)" \
+		bash -c "echo '$others' | tr ' ' '\n' | grep -v '^\$' | grep -v -q -- '=$cpu0,\$' && exit 1 || exit 0"
+fi
+check "the HEP and address-sync threads are named ($names)" \
+	bash -c "echo '$names' | grep -q 'sl-xdp/hep' && echo '$names' | grep -q 'sl-xdp/sync'"
+check "detach" nsenter_s "$SLCTL" detach "$IF_S"
+check "nothing left" sl_nothing_left "$pid"
 
 # the keys' errors: FILE:LINE: what
 bad() {	# DESC LINE EXPECTED

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 
@@ -114,6 +115,8 @@ static void *probe_thread(void *arg)
 	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
 	char cid[64];
 	__u64 n = 0;
+
+	prctl(PR_SET_NAME, "sl-xdp/probe", 0, 0, 0);	/* ps -L, top -H */
 
 	while (!p->stop) {
 		__u64 due = mono_ns() + p->cfg.interval_ns;

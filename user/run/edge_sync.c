@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <linux/if_addr.h>
 #include <bpf/bpf.h>
 
@@ -153,6 +154,8 @@ static void *sync_thread(void *arg)
 {
 	struct edge_sync *es = arg;
 	struct pollfd pfd = { .fd = es->events.fd, .events = POLLIN };
+
+	prctl(PR_SET_NAME, "sl-xdp/sync", 0, 0, 0);	/* ps -L, top -H */
 
 	while (!es->stop) {
 		int ret;

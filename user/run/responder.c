@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#define _GNU_SOURCE	/* sched_getaffinity, CPU_COUNT */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +210,27 @@ static int plan_cpus(struct responder *r, const struct sl_responder_settings *rs
 	return 0;
 }
 
+/* The responder's other threads (this one, and the HEP thread, the
+ * backend probe and the address sync, all made after this) keep off the
+ * CPUs that queue threads are pinned to, when any CPU they may run on is
+ * left: a CPU given to a queue is its own.  Returns how many are left
+ * (0: nothing changed). */
+static int keep_off_queue_cpus(const struct responder *r, unsigned int n)
+{
+	cpu_set_t set;
+	int left;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (unsigned int i = 0; i < n && i < SL_MAX_SOCKETS; i++)
+		if (r->cpu[i] >= 0 && r->cpu[i] < CPU_SETSIZE)
+			CPU_CLR(r->cpu[i], &set);
+	left = CPU_COUNT(&set);
+	if (!left || sched_setaffinity(0, sizeof(set), &set))
+		return 0;
+	return left;
+}
+
 static void bank_set(struct bank_cfg *b, const struct sl_settings *s,
 		     const struct sl_bank_image *img)
 {
@@ -341,6 +364,7 @@ int responder_open(const char *ifname, const char *pin_dir,
 		return -1;
 	}
 	xo.cpus = r->cpu;
+	keep_off_queue_cpus(r, xo.n_queues * xo.sockets_per_queue);
 	if (xsk_io_open(&xo, &r->xio, err, errlen)) {
 		size_t n = strlen(err);
 

@@ -38,7 +38,8 @@
  *    CPU (sched_setaffinity with pid 0 only: itself, never another
  *    process of the same user);
  *    the HEP thread (user/run/hep_mirror.c): sendmmsg on its own UDP
- *    socket only (the fd is in the filter), nanosleep, prctl PR_SET_NAME;
+ *    socket only (the fd is in the filter), nanosleep, prctl PR_SET_NAME
+ *    (as the backend probe and the address sync threads name themselves);
  *    it reads the XDP program's ring buffer sl_hep_ring through pages
  *    mapped before the sandbox (no system call: no epoll_wait);
  *    the main loop every 100 ms: each socket's XDP_STATISTICS
