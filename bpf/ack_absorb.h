@@ -58,7 +58,8 @@ __noinline int sl_ack_check(__u32 bank)
 
 	if (via_parse_run(x, sc->hdr[HDR_VIA]))
 		return ACK_PASS_NO_TAG;
-	suffix = totag_suffix(x, sc->hdr[HDR_CALLID]);
+	suffix = totag_suffix(x, sc->hdr[HDR_CALLID].s,
+			      sc->hdr[HDR_CALLID].e);
 
 	/* looked up only now and again after the To parser: one pointer
 	 * less to keep across the parsers (this frame is on the program's
@@ -90,7 +91,8 @@ __noinline int sl_ack_check(__u32 bank)
 	} else {
 		/* a tag that was in the request: the re-INVITE entry */
 		key_tag = SL_WINDOW_FOREIGN_TAG |
-			  sl_crc16_final(crc_update(x, SL_CRC16_INIT, tag));
+			  sl_crc16_final(crc_update(x, SL_CRC16_INIT, tag.s,
+						     tag.e));
 	}
 
 window:

@@ -19,74 +19,73 @@
  * CRC-16/X-25 of [s, e) of the scratch buffer, continued from state: a
  * word per turn of a plain bounded loop (no callback per word: on a
  * kernel whose returns go through a thunk each one costs ~10 ns), the
- * last 1..7 bytes in one step too.  A global function: verified once.
+ * first 1..8 bytes from the word at s in one step (sl_crc16_head(): it
+ * drops the bytes after them).  A global function: verified once.
  */
 __noinline __u32 sl_crc16_span(struct sl_scratch *x, __u32 state, __u32 s,
 			       __u32 e)
 {
 	__u16 c = state;
-	__u32 i = s;
+	__u32 z, i;
 	int k;
 
-	if (!x || e > SL_SCRATCH_LEN)
+	if (!x || e > SL_SCRATCH_LEN || e <= s)
 		return state;
-	for (k = 0; k < SCRATCH_WORDS; k++) {
-		if (i >= e || e - i < 8)
+	z = (0 - (e - s)) & 7;
+	i = s - z;	/* the word after the head starts at i + 8 */
+	c = sl_crc16_head(c, sw(x->buf, s), z);
+	for (k = 1; k < SCRATCH_WORDS; k++) {
+		i += 8;
+		if (i >= e)
 			break;
 		c = sl_crc16_step8(c, sw(x->buf, i));
-		i += 8;
 	}
-	i = opaque(x, i);
-	if (i < e && e - i < 8)
-		/* unknown(): the "& 7" in it stays, for the verifier */
-		c = sl_crc16_stepn(c, sw(x->buf, i), unknown(e - i));
 	return c;
 }
 
-#define CRC_INLINE_WORDS	4	/* a piece's words done in line */
+#define CRC_INLINE_WORDS	5	/* a piece's words done in line */
 
-/* state, updated with the bytes of r: the first CRC_INLINE_WORDS words
- * and the last 1..7 bytes in line (no call: the pieces of a to-tag are
- * short), anything longer by sl_crc16_span(). */
+/* state, updated with the bytes [s, e): up to CRC_INLINE_WORDS words in
+ * line (no call: the pieces of a to-tag are short), anything longer by
+ * sl_crc16_span().  Positions, not a struct span: clang copies a struct
+ * argument a byte at a time (eight loads and shifts a span). */
 static __always_inline __u16 crc_update(struct sl_scratch *x, __u16 state,
-					struct span r)
+					__u32 s, __u32 e)
 {
-	__u32 n, words;
+	__u32 n, z, p;
 	int k;
 
-	if (r.e <= r.s)
+	if (e <= s)
 		return state;
-	n = r.e - r.s;
-	if (n > 8 * CRC_INLINE_WORDS + 7)
-		return sl_crc16_span(x, state, r.s, r.e);
-	words = n / 8;
+	n = e - s;
+	if (n > 8 * CRC_INLINE_WORDS)
+		return sl_crc16_span(x, state, s, e);
+	z = (0 - n) & 7;
+	p = s - z;	/* the word after the head starts at p + 8 */
+	state = sl_crc16_head(state, sw(x->buf, s), z);
 #pragma unroll
-	for (k = 0; k < CRC_INLINE_WORDS; k++) {
-		if ((__u32)k < words)
-			state = sl_crc16_step8(state, sw(x->buf, r.s + 8 * k));
+	for (k = 1; k < CRC_INLINE_WORDS; k++) {
+		if (8 * (__u32)k < n + z)
+			state = sl_crc16_step8(state, sw(x->buf, p + 8 * k));
 	}
-	if (n % 8)
-		state = sl_crc16_stepn(state, sw(x->buf, r.s + 8 * words),
-				       unknown(n % 8));
 	return state;
 }
 
 /* CRC-A << 16 | CRC-B for this message's top Via and Call-ID. */
 static __always_inline __u32 totag_suffix(struct sl_scratch *x,
-					  struct span callid)
+					  __u32 callid_s, __u32 callid_e)
 {
 	struct via_parse *v = &x->via;
+	__u32 hs = v->host.s, he = v->host.e, ps = v->port.s, pe = v->port.e;
 	__u16 a = SL_CRC16_INIT, b = SL_CRC16_INIT;
 
-	a = crc_update(x, a, v->host);
-	if (span_present(v->port)) {
-		a = crc_update(x, a, v->port);
-		if (span_present(v->branch))
-			a = crc_update(x, a, v->branch);
-		b = crc_update(x, b, v->port);
-		b = crc_update(x, b, v->host);
-		if (span_present(callid))
-			b = crc_update(x, b, callid);
+	a = crc_update(x, a, hs, he);
+	if (pe > ps) {
+		a = crc_update(x, a, ps, pe);
+		a = crc_update(x, a, v->branch.s, v->branch.e);
+		b = crc_update(x, b, ps, pe);
+		b = crc_update(x, b, hs, he);
+		b = crc_update(x, b, callid_s, callid_e);
 	}
 	return (__u32)sl_crc16_final(a) << 16 | sl_crc16_final(b);
 }

@@ -1102,10 +1102,10 @@ static void test_ack_configured_seed(void **state)
 	run_ack_case(c, XDP_PASS, &foreign);	/* FX_SIG: the default seed's */
 }
 
-/* The CRC of every length of each to-tag piece: the word steps, the
- * 1..7 bytes after them in one step (include/sl_crc16.h
- * sl_crc16_stepn()) and the Call-IDs longer than the in-line words
- * (sl_crc16_span()), against the userspace CRC. */
+/* The CRC of every length of each to-tag piece: the first 1..8 bytes
+ * in one step (include/sl_crc16.h sl_crc16_head()), the word steps and
+ * the Call-IDs longer than the in-line words (sl_crc16_span()), against
+ * the userspace CRC. */
 static void test_ack_piece_lengths(void **state)
 {
 	static const char abc[] = "abcdefghijklmnopqrstuvwxyz0123456789"
