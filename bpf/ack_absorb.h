@@ -58,8 +58,7 @@ __noinline int sl_ack_check(__u32 bank)
 
 	if (via_parse_run(x, sc->hdr[HDR_VIA]))
 		return ACK_PASS_NO_TAG;
-	suffix = totag_suffix(x, sc->hdr[HDR_CALLID].s,
-			      sc->hdr[HDR_CALLID].e);
+	suffix = totag_suffix(x);
 
 	/* looked up only now and again after the To parser: one pointer
 	 * less to keep across the parsers (this frame is on the program's

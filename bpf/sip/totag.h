@@ -71,22 +71,108 @@ static __always_inline __u16 crc_update(struct sl_scratch *x, __u16 state,
 	return state;
 }
 
-/* CRC-A << 16 | CRC-B for this message's top Via and Call-ID. */
-static __always_inline __u32 totag_suffix(struct sl_scratch *x,
-					  __u32 callid_s, __u32 callid_e)
+/* The bytes' part of a piece of up to 8 bytes (a port): the word at s
+ * shifted up by z bytes (sl_crc16_carry() adds the state's). */
+static __always_inline __u16 crc_short_data(struct sl_scratch *x, __u32 s,
+					    __u32 z)
+{
+	return sl_crc16_word(sw(x->buf, s) << (8 * (z & 7)));
+}
+
+/*
+ * Both states, a and b, updated with the bytes [s, e): each word's table
+ * loads done once for the two (linear: a step is the bytes' part xor the
+ * state's, sl_crc16_carry()), and the two dependency chains side by side.
+ */
+static __always_inline void crc_update2(struct sl_scratch *x, __u16 *a,
+					__u16 *b, __u32 s, __u32 e)
+{
+	__u32 n, z, p;
+	__u16 d;
+	int k;
+
+	if (e <= s)
+		return;
+	n = e - s;
+	if (n > 8 * CRC_INLINE_WORDS) {
+		*a = sl_crc16_span(x, *a, s, e);
+		*b = sl_crc16_span(x, *b, s, e);
+		return;
+	}
+	z = (0 - n) & 7;
+	p = s - z;	/* the word after the head starts at p + 8 */
+	d = crc_short_data(x, s, z);
+	*a = d ^ sl_crc16_carry(*a, z);
+	*b = d ^ sl_crc16_carry(*b, z);
+#pragma unroll
+	for (k = 1; k < CRC_INLINE_WORDS; k++) {
+		if (8 * (__u32)k < n + z) {
+			d = sl_crc16_word(sw(x->buf, p + 8 * k));
+			*a = d ^ sl_crc16_carry(*a, 0);
+			*b = d ^ sl_crc16_carry(*b, 0);
+		}
+	}
+}
+
+/* a updated with [s1, e1) and b with [s2, e2), a word of each in turn:
+ * the two dependency chains side by side. */
+static __always_inline void crc_update_pair(struct sl_scratch *x, __u16 *a,
+					    __u32 s1, __u32 e1, __u16 *b,
+					    __u32 s2, __u32 e2)
+{
+	__u32 n1, z1, n2, z2;
+	int k;
+
+	if (e1 <= s1 || e2 <= s2 || e1 - s1 > 8 * CRC_INLINE_WORDS ||
+	    e2 - s2 > 8 * CRC_INLINE_WORDS) {
+		*a = crc_update(x, *a, s1, e1);
+		*b = crc_update(x, *b, s2, e2);
+		return;
+	}
+	n1 = e1 - s1;
+	n2 = e2 - s2;
+	z1 = (0 - n1) & 7;
+	z2 = (0 - n2) & 7;
+	*a = sl_crc16_head(*a, sw(x->buf, s1), z1);
+	*b = sl_crc16_head(*b, sw(x->buf, s2), z2);
+#pragma unroll
+	for (k = 1; k < CRC_INLINE_WORDS; k++) {
+		if (8 * (__u32)k < n1 + z1)
+			*a = sl_crc16_step8(*a, sw(x->buf, s1 - z1 + 8 * k));
+		if (8 * (__u32)k < n2 + z2)
+			*b = sl_crc16_step8(*b, sw(x->buf, s2 - z2 + 8 * k));
+	}
+}
+
+/*
+ * CRC-A << 16 | CRC-B for this message's top Via and Call-ID: A over
+ * host, port, branch, B over port, host, Call-ID.  B's port first, so
+ * that the host's words serve both, a port of up to 8 bytes (the
+ * common one) read once, then branch and Call-ID side by side.
+ */
+static __always_inline __u32 totag_suffix(struct sl_scratch *x)
 {
 	struct via_parse *v = &x->via;
+	struct span *callid = &x->scan.hdr[HDR_CALLID];
 	__u32 hs = v->host.s, he = v->host.e, ps = v->port.s, pe = v->port.e;
-	__u16 a = SL_CRC16_INIT, b = SL_CRC16_INIT;
+	__u16 a = SL_CRC16_INIT, b = SL_CRC16_INIT, dp = 0;
+	__u32 zp = (0 - (pe - ps)) & 7;
 
-	a = crc_update(x, a, hs, he);
-	if (pe > ps) {
-		a = crc_update(x, a, ps, pe);
-		a = crc_update(x, a, v->branch.s, v->branch.e);
+	if (pe <= ps)	/* no port: the list ends after the host */
+		return (__u32)sl_crc16_final(crc_update(x, a, hs, he)) << 16 |
+		       sl_crc16_final(b);
+	if (pe - ps <= 8) {
+		dp = crc_short_data(x, ps, zp);
+		b = dp ^ sl_crc16_carry(b, zp);
+		crc_update2(x, &a, &b, hs, he);
+		a = dp ^ sl_crc16_carry(a, zp);
+	} else {
 		b = crc_update(x, b, ps, pe);
-		b = crc_update(x, b, hs, he);
-		b = crc_update(x, b, callid_s, callid_e);
+		crc_update2(x, &a, &b, hs, he);
+		a = crc_update(x, a, v->port.s, v->port.e);
 	}
+	crc_update_pair(x, &a, v->branch.s, v->branch.e, &b, callid->s,
+			callid->e);
 	return (__u32)sl_crc16_final(a) << 16 | sl_crc16_final(b);
 }
 

@@ -1103,8 +1103,9 @@ static void test_ack_configured_seed(void **state)
 }
 
 /* The CRC of every length of each to-tag piece: the first 1..8 bytes
- * in one step (include/sl_crc16.h sl_crc16_head()), the word steps and
- * the Call-IDs longer than the in-line words (sl_crc16_span()), against
+ * in one step (include/sl_crc16.h sl_crc16_head()), the word steps, the
+ * host's words for both CRCs at once (sip/totag.h crc_update2()) and
+ * the pieces longer than the in-line words (sl_crc16_span()), against
  * the userspace CRC. */
 static void test_ack_piece_lengths(void **state)
 {
@@ -1112,7 +1113,7 @@ static void test_ack_piece_lengths(void **state)
 				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 				  "abcdefghijklmnopqrstuvwxyz";
 	static const char ports[][6] = { "5", "50", "506", "5062", "50620" };
-	char host[32], branch[64], callid[128], tmpl[512], name[64];
+	char host[80], branch[64], callid[128], tmpl[512], name[64];
 	struct ack_case c = { .tag_kind = TAG_OURS, .entry = E_LIVE,
 			      .verdict = XDP_DROP, .cnt = C_ABSORBED };
 	unsigned int i;
@@ -1121,7 +1122,9 @@ static void test_ack_piece_lengths(void **state)
 	(void)state;
 	CONFIG(ACK_CONFIG);
 	for (i = 0; i < 96; i++) {
-		snprintf(host, sizeof(host), "%.*s.ex", 1 + i % 19, abc + i % 7);
+		/* hosts past the in-line words too (i % 4 == 3) */
+		snprintf(host, sizeof(host), "%.*s.ex",
+			 1 + i % 19 + (i % 4 == 3 ? 30 : 0), abc + i % 7);
 		snprintf(branch, sizeof(branch), "z9hG4bK%.*s", i % 45, abc + i % 11);
 		snprintf(callid, sizeof(callid), "%.*s", 1 + i, abc + i % 3);
 		/* ACK_TO's %1$s stays for sip_fmt() */
