@@ -206,49 +206,24 @@ static __always_inline int signature_matches(const __u8 *buf, __u32 off,
 	return sb(buf, off + SL_SIG_LEN) == '.';
 }
 
-/* 0x80 in every byte of w below n (n <= 0x80), exactly. */
-static __always_inline __u64 bytes_below(__u64 w, __u8 n)
-{
-	return ~(((w & LOWS7_64) + ONES64 * (0x80 - n)) | w) & HIGHS64;
-}
-
-/* No byte of the signature ends a token value (SP and below, ';', ',',
- * '"'): true of the hex MD5 that sl-ctl writes, checked, not assumed. */
-static __always_inline int signature_is_token(const struct sl_config *cfg)
-{
-	const __u64 *sig = (const __u64 *)cfg->signature;
-	__u64 bad = 0, w;
-	int i;
-
-#pragma unroll
-	for (i = 0; i < SL_SIG_LEN / 8; i++) {
-		w = sig[i];
-		bad |= bytes_below(w, 0x21) | zero_bytes(w ^ (ONES64 * ';')) |
-		       zero_bytes(w ^ (ONES64 * ',')) |
-		       zero_bytes(w ^ (ONES64 * '"'));
-	}
-	return !bad;
-}
-
 /*
  * Is the tag value that starts at t, in a header value that ends at e,
  * our tag for suffix: signature '.' suffix, then the value's end as
  * params_fast() takes it (the end of the header value, or ';' ',' CR
- * LF)?  None of the SL_TOTAG_LEN bytes ends a token, so the value read
- * from t is exactly these bytes.
+ * LF)?  None of the SL_TOTAG_LEN bytes ends a token (cfg->sig_token:
+ * the configuration's compiler checks the signature once, user/conf),
+ * so the value read from t is exactly these bytes.
  */
 static __always_inline int totag_ours_at(const __u8 *buf, __u32 t, __u32 e,
 					 const struct sl_config *cfg,
 					 __u32 suffix)
 {
-	if (t > e || e - t < SL_TOTAG_LEN ||
+	if (!cfg->sig_token || t > e || e - t < SL_TOTAG_LEN ||
 	    !signature_matches(buf, t, cfg) ||
 	    !suffix_matches(buf, t + SL_SIG_LEN + 1, suffix))
 		return 0;
-	if (e - t > SL_TOTAG_LEN &&
-	    !param_value_end(sb(buf, t + SL_TOTAG_LEN)))
-		return 0;
-	return signature_is_token(cfg);
+	return e - t == SL_TOTAG_LEN ||
+	       param_value_end(sb(buf, t + SL_TOTAG_LEN));
 }
 
 #endif /* SL_SIP_TOTAG_H */

@@ -236,6 +236,34 @@ static void test_signature_vectors(void **state)
 	assert_sig(SEED, "127.0.0.1", "5071", SIG_5071);
 }
 
+/* The configuration's sig_token: a byte that ends a token value (SP
+ * and below, ';', ',', '"') anywhere in the signature clears it. */
+static void test_sig_is_token(void **state)
+{
+	static const char ends[] = { ' ', '\t', '\0', '\r', '\n', ';', ',', '"' };
+	static const char fine[] = { '.', '=', '<', '>', 'A', '!', 0x7f,
+				     (char)0x80, (char)0xff };
+	static const int at[] = { 0, 17, SL_SIG_LEN - 1 };
+	char sig[SL_SIG_LEN];
+	size_t i, j;
+
+	(void)state;
+	sl_totag_signature(SEED, "127.0.0.1", "5070", sig);
+	assert_int_equal(sl_totag_sig_is_token(sig), 1);
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		for (j = 0; j < sizeof(ends); j++) {
+			memcpy(sig, SIG_5070, SL_SIG_LEN);
+			sig[at[i]] = ends[j];
+			assert_int_equal(sl_totag_sig_is_token(sig), 0);
+		}
+		for (j = 0; j < sizeof(fine); j++) {
+			memcpy(sig, SIG_5070, SL_SIG_LEN);
+			sig[at[i]] = fine[j];
+			assert_int_equal(sl_totag_sig_is_token(sig), 1);
+		}
+	}
+}
+
 static void test_signature_trimming(void **state)
 {
 	(void)state;
@@ -410,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_nib4),
 		cmocka_unit_test(test_signature_vectors),
 		cmocka_unit_test(test_signature_trimming),
+		cmocka_unit_test(test_sig_is_token),
 		cmocka_unit_test(test_tag_vectors),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_pieces_in_place),

@@ -51,6 +51,19 @@ void sl_totag_signature(const char *seed, const char *ip, const char *port,
 	}
 }
 
+int sl_totag_sig_is_token(const char sig[SL_SIG_LEN])
+{
+	int i;
+
+	for (i = 0; i < SL_SIG_LEN; i++) {
+		__u8 c = (__u8)sig[i];
+
+		if (c <= ' ' || c == ';' || c == ',' || c == '"')
+			return 0;
+	}
+	return 1;
+}
+
 /* Eight bytes per step (include/sl_crc16.h's slices, the XDP program's
  * too, so the two cannot disagree): the byte-wise table CRC is one long
  * dependency chain (a table load per byte) and was a fifth of a reply's
