@@ -56,7 +56,10 @@ __noinline int sl_ack_check(__u32 bank)
 	    !(sc->seen & (1u << HDR_CALLID)))
 		return ACK_PASS_NO_TAG;
 
-	if (via_parse_run(x, sc->hdr[HDR_VIA]))
+	/* a span built from its two fields: clang copies one taken
+	 * whole from the map value a byte at a time */
+	if (via_parse_run(x, (struct span){ sc->hdr[HDR_VIA].s,
+					    sc->hdr[HDR_VIA].e }))
 		return ACK_PASS_NO_TAG;
 	suffix = totag_suffix(x);
 
@@ -68,7 +71,8 @@ __noinline int sl_ack_check(__u32 bank)
 	if (!cfg)
 		return ACK_PASS_NO_TAG;
 	/* the common shape, our tag right after the URI: no parser */
-	t = to_tag_start_fast(x->buf, sc->hdr[HDR_TO]);
+	t = to_tag_start_fast(x->buf, (struct span){ sc->hdr[HDR_TO].s,
+						     sc->hdr[HDR_TO].e });
 	if (t != POS_NONE &&
 	    totag_ours_at(x->buf, t, sc->hdr[HDR_TO].e, cfg, suffix)) {
 		key_tag = 0;
