@@ -56,9 +56,12 @@ __noinline int sl_ack_check(__u32 bank)
 	    !(sc->seen & (1u << HDR_CALLID)))
 		return ACK_PASS_NO_TAG;
 
-	if (via_parse_run(x, sc->hdr[HDR_VIA]))
+	/* a span built from its two fields: clang copies one taken
+	 * whole from the map value a byte at a time */
+	if (via_parse_run(x, (struct span){ sc->hdr[HDR_VIA].s,
+					    sc->hdr[HDR_VIA].e }))
 		return ACK_PASS_NO_TAG;
-	suffix = totag_suffix(x, sc->hdr[HDR_CALLID]);
+	suffix = totag_suffix(x);
 
 	/* looked up only now and again after the To parser: one pointer
 	 * less to keep across the parsers (this frame is on the program's
@@ -68,7 +71,8 @@ __noinline int sl_ack_check(__u32 bank)
 	if (!cfg)
 		return ACK_PASS_NO_TAG;
 	/* the common shape, our tag right after the URI: no parser */
-	t = to_tag_start_fast(x->buf, sc->hdr[HDR_TO]);
+	t = to_tag_start_fast(x->buf, (struct span){ sc->hdr[HDR_TO].s,
+						     sc->hdr[HDR_TO].e });
 	if (t != POS_NONE &&
 	    totag_ours_at(x->buf, t, sc->hdr[HDR_TO].e, cfg, suffix)) {
 		key_tag = 0;
@@ -90,7 +94,8 @@ __noinline int sl_ack_check(__u32 bank)
 	} else {
 		/* a tag that was in the request: the re-INVITE entry */
 		key_tag = SL_WINDOW_FOREIGN_TAG |
-			  sl_crc16_final(crc_update(x, SL_CRC16_INIT, tag));
+			  sl_crc16_final(crc_update(x, SL_CRC16_INIT, tag.s,
+						     tag.e));
 	}
 
 window:

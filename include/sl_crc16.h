@@ -13,8 +13,8 @@
  * Slicing-by-8: SL_CRC16_SLICE(k)[i] is byte i followed by k zero bytes;
  * n bytes (n <= 8) cost one level of table loads instead of n dependent
  * ones (the byte-wise CRC is load-latency bound).  Row 0 of the array is
- * what a byte leaves over when one byte follows (SL_CRC16_SLICE(-1)[i]
- * = i), so that 1..7 bytes take one step too (sl_crc16_stepn()).
+ * what a byte leaves over when it is not followed by one (SLICE(-1)[i]
+ * = i): the state's high byte after a single byte (sl_crc16_carry()).
  */
 #define SL_CRC16_SLICE(k)	sl_crc16_x25_rows[(k) + 1]
 static const __u16 sl_crc16_x25_rows[9][256] = {
@@ -332,33 +332,70 @@ static inline __u16 sl_crc16_step(__u16 state, __u8 byte)
 	return (__u16)((state >> 8) ^ SL_CRC16_SLICE(0)[(state ^ byte) & 0xff]);
 }
 
-/* The 8 bytes of w, byte 0 in its low bits (a little-endian load). */
+/* The table, for the XDP program from a register that the compiler
+ * cannot see through: otherwise it keeps each row's address apart, and
+ * with its few registers spills them to the stack. */
+static inline const __u16 *sl_crc16_table(void)
+{
+	const __u16 *t = sl_crc16_x25_rows[0];
+
+#ifdef __bpf__
+	asm volatile("" : "+r"(t));
+#endif
+	return t;
+}
+
+/* Row r (SL_CRC16_SLICE(r - 1)), entry i, of table t. */
+#define SL_CRC16_AT(t, r, i)	((t)[(r) * 256 + (i)])
+
+/* The 8 bytes of w (byte 0 in its low bits, a little-endian load) from
+ * a zero state.  The CRC is linear: a state s goes in by w ^ s. */
+static inline __u16 sl_crc16_word(__u64 w)
+{
+	const __u16 *t = sl_crc16_table();
+
+	return SL_CRC16_AT(t, 8, w & 0xff) ^ SL_CRC16_AT(t, 7, (w >> 8) & 0xff) ^
+	       SL_CRC16_AT(t, 6, (w >> 16) & 0xff) ^
+	       SL_CRC16_AT(t, 5, (w >> 24) & 0xff) ^
+	       SL_CRC16_AT(t, 4, (w >> 32) & 0xff) ^
+	       SL_CRC16_AT(t, 3, (w >> 40) & 0xff) ^
+	       SL_CRC16_AT(t, 2, (w >> 48) & 0xff) ^ SL_CRC16_AT(t, 1, w >> 56);
+}
+
 static inline __u16 sl_crc16_step8(__u16 state, __u64 w)
 {
-	w ^= state;
-	return SL_CRC16_SLICE(7)[w & 0xff] ^ SL_CRC16_SLICE(6)[(w >> 8) & 0xff] ^
-	       SL_CRC16_SLICE(5)[(w >> 16) & 0xff] ^
-	       SL_CRC16_SLICE(4)[(w >> 24) & 0xff] ^
-	       SL_CRC16_SLICE(3)[(w >> 32) & 0xff] ^
-	       SL_CRC16_SLICE(2)[(w >> 40) & 0xff] ^
-	       SL_CRC16_SLICE(1)[(w >> 48) & 0xff] ^ SL_CRC16_SLICE(0)[w >> 56];
+	return sl_crc16_word(w ^ state);
+}
+
+/* What a state leaves over after 8 - z bytes (z = 0..7): the CRC being
+ * linear, a piece's bytes and the state before it go in apart, and the
+ * bytes' part serves two states (bpf/sip/totag.h crc_update2()). */
+static inline __u16 sl_crc16_carry(__u16 state, unsigned int z)
+{
+	const __u16 *t = sl_crc16_table();
+	unsigned int r = 7 - (z & 7);	/* 0..7: three bits, for the verifier */
+
+	return SL_CRC16_AT(t + 256, r, state & 0xff) ^
+	       SL_CRC16_AT(t, r, state >> 8);
 }
 
 /*
- * The first n (1..7) bytes of w in one step, without a branch: byte j
- * goes through the slice of the n - 1 - j bytes after it, the state's
- * high byte through row 0 when n is 1; the other bytes of the word are
- * zero, and every row maps 0 to 0.
+ * The first 8 - z bytes of w (z = 0..7), the rest of it ignored: a
+ * piece's first 1..8 bytes, read as the word that starts the piece.
+ * Zero bytes leave a zero state zero, so the word is shifted up by z
+ * bytes with the state in its first two: z zero bytes, then the state
+ * and the piece's bytes, in one sl_crc16_word() (the same rows whatever
+ * the count, no branch).  With one byte (z = 7) the state's high byte is
+ * shifted out of the word and passes through.  The same as
+ * sl_crc16_word(w << 8 * z) ^ sl_crc16_carry(state, z), with two table
+ * loads less.
  */
-static inline __u16 sl_crc16_stepn(__u16 state, __u64 w, unsigned int n)
+static inline __u16 sl_crc16_head(__u16 state, __u64 w, unsigned int z)
 {
-	__u16 c = 0;
-	int j;
+	unsigned int sh = 8 * (z & 7);
 
-	w = (w & ((1ULL << (8 * (n & 7))) - 1)) ^ state;
-	for (j = 0; j < 8; j++)
-		c ^= sl_crc16_x25_rows[(n - j) & 7][(w >> (8 * j)) & 0xff];
-	return c;
+	return sl_crc16_word((w ^ state) << sh) ^
+	       (__u16)(((__u64)state >> 8) >> (56 - sh));
 }
 
 static inline __u16 sl_crc16_final(__u16 state)

@@ -261,7 +261,11 @@ struct sl_ban_config {
 struct sl_config {
 	__u64 ack_window_ns;
 	__u32 window_mask;		/* reply-window slots - 1 */
-	__u32 pad0;
+	__u8 sig_token;			/* no byte of signature ends a token
+					 * value (user/conf sets it; 0: the
+					 * XDP program reads every To-tag
+					 * with the To parser) */
+	__u8 pad0[3];
 	__u16 ports[SL_MAX_PORTS];
 	__u8 n_ports;			/* 0 = SL_DEFAULT_PORT only */
 	__u8 default_action;		/* enum sl_action */

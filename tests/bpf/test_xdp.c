@@ -1070,6 +1070,48 @@ static void test_ack_other_signature(void **state)
 	run_ack_case(ack_case(ACK_LIVE), XDP_PASS, &pass);
 }
 
+/* A signature with a byte that ends a token value: a bank written by
+ * something else (sl_image_compile signs with hex MD5, whose every byte
+ * is a token's).  Its flag (sig_token, computed as the compiler does)
+ * is 0, so every To-tag goes through the To parser, which reads the tag
+ * up to the ';': a foreign tag, absorbed through a foreign entry for
+ * those 16 bytes and never through our entry, as before the flag. */
+static void test_ack_signature_not_token(void **state)
+{
+	static const struct sl_dp_counters no_entry =
+		C_ACK_PASS(.acks_no_entry = 1);
+	static const struct sl_dp_counters absorbed = C_ABSORBED;
+	static const char sig[] = "df673b98c9e0bd91;2cfc0d849035098";
+	static struct sl_bank_image img;
+	const struct ack_case *c = ack_case(ACK_LIVE);
+	__u32 suffix = suffix_of(&c->tag);
+	char tag[TAG_BUF];
+	size_t plen, len;
+
+	(void)state;
+	assert_int_equal(fx_compile(&img, ACK_CONFIG), 0);
+	assert_int_equal(img.cfg.sig_token, 1);
+	memcpy(img.cfg.signature, sig, SL_SIG_LEN);
+	img.cfg.sig_token = (__u8)sl_totag_sig_is_token(sig);
+	assert_int_equal(img.cfg.sig_token, 0);
+	assert_int_equal(fx_write(&img), 0);
+
+	sl_totag_build(sig, suffix, tag);
+	tag[SL_TOTAG_LEN] = '\0';
+	plen = sip_fmt(msg, sizeof(msg), true, c->tmpl, tag);
+	assert_true(plen > 0);
+	len = build(&(struct frame_spec){}, msg, plen);
+	assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix, 0, fx_now_ns()), 0);
+	expect_run("our entry only", len, XDP_PASS, &no_entry,
+		   SL_META_DEFAULT_RULE);
+	reset_or_fail_keep_window();
+	assert_int_equal(fx_window_put(FX_WINDOW_MASK, suffix,
+				       SL_WINDOW_FOREIGN_TAG |
+				       sl_crc16_x25(sig, 16), fx_now_ns()), 0);
+	expect_run("the foreign entry of the bytes before ';'", len, XDP_DROP,
+		   &absorbed, SL_META_DEFAULT_RULE);
+}
+
 /* tag_seed away from its default (KAMAILIO-stateless): the bank signs
  * with MD5(seed + address + port) of the file's seed (computed apart:
  * python3 hashlib), our tags under it are absorbed, tags under the
@@ -1102,17 +1144,18 @@ static void test_ack_configured_seed(void **state)
 	run_ack_case(c, XDP_PASS, &foreign);	/* FX_SIG: the default seed's */
 }
 
-/* The CRC of every length of each to-tag piece: the word steps, the
- * 1..7 bytes after them in one step (include/sl_crc16.h
- * sl_crc16_stepn()) and the Call-IDs longer than the in-line words
- * (sl_crc16_span()), against the userspace CRC. */
+/* The CRC of every length of each to-tag piece: the first 1..8 bytes
+ * in one step (include/sl_crc16.h sl_crc16_head()), the word steps, the
+ * host's words for both CRCs at once (sip/totag.h crc_update2()) and
+ * the pieces longer than the in-line words (sl_crc16_span()), against
+ * the userspace CRC. */
 static void test_ack_piece_lengths(void **state)
 {
 	static const char abc[] = "abcdefghijklmnopqrstuvwxyz0123456789"
 				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 				  "abcdefghijklmnopqrstuvwxyz";
 	static const char ports[][6] = { "5", "50", "506", "5062", "50620" };
-	char host[32], branch[64], callid[128], tmpl[512], name[64];
+	char host[80], branch[64], callid[128], tmpl[512], name[64];
 	struct ack_case c = { .tag_kind = TAG_OURS, .entry = E_LIVE,
 			      .verdict = XDP_DROP, .cnt = C_ABSORBED };
 	unsigned int i;
@@ -1121,7 +1164,9 @@ static void test_ack_piece_lengths(void **state)
 	(void)state;
 	CONFIG(ACK_CONFIG);
 	for (i = 0; i < 96; i++) {
-		snprintf(host, sizeof(host), "%.*s.ex", 1 + i % 19, abc + i % 7);
+		/* hosts past the in-line words too (i % 4 == 3) */
+		snprintf(host, sizeof(host), "%.*s.ex",
+			 1 + i % 19 + (i % 4 == 3 ? 30 : 0), abc + i % 7);
 		snprintf(branch, sizeof(branch), "z9hG4bK%.*s", i % 45, abc + i % 11);
 		snprintf(callid, sizeof(callid), "%.*s", 1 + i, abc + i % 3);
 		/* ACK_TO's %1$s stays for sip_fmt() */
@@ -2315,6 +2360,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ack_absorption, test_setup),
 		cmocka_unit_test_setup(test_ack_unsigned_config, test_setup),
 		cmocka_unit_test_setup(test_ack_other_signature, test_setup),
+		cmocka_unit_test_setup(test_ack_signature_not_token, test_setup),
 		cmocka_unit_test_setup(test_ack_configured_seed, test_setup),
 		cmocka_unit_test_setup(test_ack_piece_lengths, test_setup),
 		cmocka_unit_test_setup(test_ack_window_per_reply, test_setup),

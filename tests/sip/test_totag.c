@@ -13,6 +13,7 @@
 
 #include "sip/totag.h"
 #include "sl_crc16.h"	/* after totag.h: needs __u16 */
+#include "sl_xdp_shared.h"
 
 #define SIG_5070	"df673b98c9e0bd9172cfc0d849035098"
 #define SIG_5071	"7d69ce80ff1a41f18f7daaf2375681a9"
@@ -95,6 +96,121 @@ static void test_crc_sliced_vs_bitwise(void **state)
 		}
 }
 
+/* Byte-at-a-time CRC-16/X-25 state update, bit by bit: no table. */
+static __u16 crc_bitwise(__u16 c, const __u8 *p, size_t len)
+{
+	size_t i;
+	int b;
+
+	for (i = 0; i < len; i++) {
+		c ^= p[i];
+		for (b = 0; b < 8; b++)
+			c = c & 1 ? (c >> 1) ^ 0x8408 : c >> 1;
+	}
+	return c;
+}
+
+static __u64 xorshift64(__u64 *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* A little-endian word of the scratch buffer at a masked index, as the
+ * XDP program's sw() reads it (bpf/net/payload.h). */
+static __u64 scratch_word(const __u8 *buf, __u32 off)
+{
+	const __u8 *p = buf + (off & (SL_SCRATCH_LEN - 1));
+	__u64 w = 0;
+	int j;
+
+	for (j = 0; j < 8; j++)
+		w |= (__u64)p[j] << (8 * j);
+	return w;
+}
+
+/* [s, e) of the scratch buffer as bpf/sip/totag.h crc_update() and
+ * sl_crc16_span() take it: the first 1..8 bytes from the word at s
+ * (sl_crc16_head(); the bytes after them in the word are not the
+ * piece's, and may be past the payload), then whole words. */
+static __u16 crc_like_xdp(const __u8 *buf, __u16 state, __u32 s, __u32 e)
+{
+	__u32 z, i;
+
+	if (e <= s)
+		return state;
+	z = (0 - (e - s)) & 7;
+	state = sl_crc16_head(state, scratch_word(buf, s), z);
+	for (i = s + 8 - z; i < e; i += 8)
+		state = sl_crc16_step8(state, scratch_word(buf, i));
+	return state;
+}
+
+/* The same for two states at once as crc_update2() takes them: each
+ * word's bytes apart (sl_crc16_word()), each state's part added
+ * (sl_crc16_carry()). */
+static void crc2_like_xdp(const __u8 *buf, __u16 *a, __u16 *b, __u32 s,
+			  __u32 e)
+{
+	__u32 z, i;
+	__u16 d;
+
+	if (e <= s)
+		return;
+	z = (0 - (e - s)) & 7;
+	d = sl_crc16_word(scratch_word(buf, s) << (8 * z));
+	*a = d ^ sl_crc16_carry(*a, z);
+	*b = d ^ sl_crc16_carry(*b, z);
+	for (i = s + 8 - z; i < e; i += 8) {
+		d = sl_crc16_word(scratch_word(buf, i));
+		*a = d ^ sl_crc16_carry(*a, 0);
+		*b = d ^ sl_crc16_carry(*b, 0);
+	}
+}
+
+/* The XDP program's step functions (include/sl_crc16.h), one state and
+ * two, against a bit-wise and a byte-wise table CRC: random bytes, random lengths
+ * 0..1500 anywhere in the scratch buffer (its first and last bytes
+ * too), from random states. */
+static void test_crc_xdp_steps_vs_bytewise(void **state)
+{
+	static __u8 buf[SL_SCRATCH_LEN + SL_SCRATCH_PAD];
+	__u64 rnd = 0x9e3779b97f4a7c15ULL;
+	__u32 s, len, i;
+	__u16 st, st2, want, want2, bytewise, a, b;
+	int n;
+
+	(void)state;
+	for (n = 0; n < 20000; n++) {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = (__u8)xorshift64(&rnd);
+		len = (__u32)(xorshift64(&rnd) % 1501);
+		s = (__u32)(xorshift64(&rnd) % (SL_SCRATCH_LEN - len + 1));
+		if (n % 4 == 0)
+			s = n % 8 ? s % 9 : SL_SCRATCH_LEN - len - s % 9;
+		st = n % 3 ? (__u16)xorshift64(&rnd) : SL_CRC16_INIT;
+		want = crc_bitwise(st, buf + s, len);
+		bytewise = st;
+		for (i = 0; i < len; i++)
+			bytewise = sl_crc16_step(bytewise, buf[s + i]);
+		assert_int_equal(bytewise, want);
+		if (crc_like_xdp(buf, st, s, s + len) != want)
+			fail_msg("start %u, length %u, state 0x%04x: 0x%04x, not 0x%04x",
+				 s, len, st, crc_like_xdp(buf, st, s, s + len),
+				 want);
+		st2 = (__u16)xorshift64(&rnd);
+		want2 = crc_bitwise(st2, buf + s, len);
+		a = st;
+		b = st2;
+		crc2_like_xdp(buf, &a, &b, s, s + len);
+		if (a != want || b != want2)
+			fail_msg("two states, start %u, length %u: 0x%04x 0x%04x, not 0x%04x 0x%04x",
+				 s, len, a, b, want, want2);
+	}
+}
+
 static void test_nib4(void **state)
 {
 	char buf[4];
@@ -118,6 +234,34 @@ static void test_signature_vectors(void **state)
 	(void)state;
 	assert_sig(SEED, "127.0.0.1", "5070", SIG_5070);
 	assert_sig(SEED, "127.0.0.1", "5071", SIG_5071);
+}
+
+/* The configuration's sig_token: a byte that ends a token value (SP
+ * and below, ';', ',', '"') anywhere in the signature clears it. */
+static void test_sig_is_token(void **state)
+{
+	static const char ends[] = { ' ', '\t', '\0', '\r', '\n', ';', ',', '"' };
+	static const char fine[] = { '.', '=', '<', '>', 'A', '!', 0x7f,
+				     (char)0x80, (char)0xff };
+	static const int at[] = { 0, 17, SL_SIG_LEN - 1 };
+	char sig[SL_SIG_LEN];
+	size_t i, j;
+
+	(void)state;
+	sl_totag_signature(SEED, "127.0.0.1", "5070", sig);
+	assert_int_equal(sl_totag_sig_is_token(sig), 1);
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		for (j = 0; j < sizeof(ends); j++) {
+			memcpy(sig, SIG_5070, SL_SIG_LEN);
+			sig[at[i]] = ends[j];
+			assert_int_equal(sl_totag_sig_is_token(sig), 0);
+		}
+		for (j = 0; j < sizeof(fine); j++) {
+			memcpy(sig, SIG_5070, SL_SIG_LEN);
+			sig[at[i]] = fine[j];
+			assert_int_equal(sl_totag_sig_is_token(sig), 1);
+		}
+	}
 }
 
 static void test_signature_trimming(void **state)
@@ -290,9 +434,11 @@ int main(void)
 		cmocka_unit_test(test_crc_check_value),
 		cmocka_unit_test(test_crc_matches_suffix_halves),
 		cmocka_unit_test(test_crc_sliced_vs_bitwise),
+		cmocka_unit_test(test_crc_xdp_steps_vs_bytewise),
 		cmocka_unit_test(test_nib4),
 		cmocka_unit_test(test_signature_vectors),
 		cmocka_unit_test(test_signature_trimming),
+		cmocka_unit_test(test_sig_is_token),
 		cmocka_unit_test(test_tag_vectors),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_pieces_in_place),

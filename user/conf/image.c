@@ -67,6 +67,9 @@ int sl_image_compile(const struct sl_settings *s, const char *iface_ipv4,
 	}
 	sl_totag_signature(s->tag_seed, ip, port, (char *)img->cfg.signature);
 	img->cfg.has_signature = 1;
+	/* once per configuration, not per ACK (bpf/sip/totag.h) */
+	img->cfg.sig_token =
+		sl_totag_sig_is_token((const char *)img->cfg.signature);
 	img->cfg.local_only = 1;
 	/* what the XDP program reports to HEP ([hep], bpf/hep_report.h) */
 	img->cfg.hep_sample = s->hep.enabled ? s->hep.sample : 0;

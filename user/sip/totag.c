@@ -51,25 +51,39 @@ void sl_totag_signature(const char *seed, const char *ip, const char *port,
 	}
 }
 
+int sl_totag_sig_is_token(const char sig[SL_SIG_LEN])
+{
+	int i;
+
+	for (i = 0; i < SL_SIG_LEN; i++) {
+		__u8 c = (__u8)sig[i];
+
+		if (c <= ' ' || c == ';' || c == ',' || c == '"')
+			return 0;
+	}
+	return 1;
+}
+
 /* Eight bytes per step (include/sl_crc16.h's slices, the XDP program's
  * too, so the two cannot disagree): the byte-wise table CRC is one long
  * dependency chain (a table load per byte) and was a fifth of a reply's
- * time. */
+ * time.  The first 1..8 bytes in one step too, as the XDP program takes
+ * them (sl_crc16_head()). */
 static __u16 crc_update(__u16 state, const void *buf, size_t len)
 {
 	const __u8 *p = buf;
-	__u64 w;
+	unsigned int z = (unsigned int)(0 - len) & 7;
+	__u64 w = 0;
 	size_t j;
 
-	for (; len >= 8; len -= 8, p += 8) {
+	if (!len)
+		return state;
+	for (j = 0; j < 8 - z; j++)
+		w |= (__u64)p[j] << (8 * j);
+	state = sl_crc16_head(state, w, z);
+	for (p += 8 - z, len -= 8 - z; len; len -= 8, p += 8) {
 		memcpy(&w, p, 8);
 		state = sl_crc16_step8(state, le64toh(w));
-	}
-	if (len) {	/* the last 1..7 bytes in one step too */
-		w = 0;
-		for (j = 0; j < len; j++)
-			w |= (__u64)p[j] << (8 * j);
-		state = sl_crc16_stepn(state, w, (unsigned int)len);
 	}
 	return state;
 }

@@ -31,6 +31,12 @@ struct sl_str {
 void sl_totag_signature(const char *seed, const char *ip, const char *port,
 			char out[SL_SIG_LEN]);
 
+/* 1 when no byte of sig ends a token value (SP and below, ';', ',',
+ * '"'): the XDP program may then take a To-tag that starts with it
+ * without the To parser (struct sl_config sig_token).  True of every
+ * signature sl_totag_signature() writes (lower-case hex). */
+int sl_totag_sig_is_token(const char sig[SL_SIG_LEN]);
+
 /*
  * CRC-A << 16 | CRC-B (final CRC-16/X-25 values), where
  *   CRC-A is over [host, port, branch] and
