@@ -245,7 +245,9 @@ static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 	v->parse.e = val.e;
 	v->parse.end = POS_NONE;
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, via_chunk_cb, &lc, 0);
-	if (v->parse.state == PS_BAD || v->parse.state == PS_QUOTED)
+	/* PS_WS: ';' then the end, no name (Kamailio: F_PARAM) */
+	if (v->parse.state == PS_BAD || v->parse.state == PS_QUOTED ||
+	    v->parse.state == PS_WS)
 		return -1;
 	/* the value ended inside a token: close it */
 	via_end_token(x, val.e);
