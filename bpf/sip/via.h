@@ -192,6 +192,60 @@ static long via_chunk_cb(__u32 idx, void *data)
 				via_param_event);
 }
 
+/* The letters of ";branch=", ";rport;b" and "ranch=" (or-ing 0x20 folds
+ * upper case onto lower case; only letters land on letters). */
+#define FOLD_SEMI_BRANCH	0x0020202020202000ULL
+#define FOLD_SEMI_RPORT_B	0x2000202020202000ULL
+#define FOLD_RANCH		0x0000002020202020ULL
+
+/*
+ * Where the branch value starts when the parameters at q are the usual
+ * ";branch=" or ";rport;branch=" (names in any case): POS_NONE for
+ * another shape.  Read in place, a word each, instead of a search per
+ * name (params_fast()).
+ */
+static __always_inline __u32 via_branch_at(const __u8 *buf, __u32 q, __u32 e)
+{
+	__u64 w = sw(buf, q);
+
+	if (e - q > 8 && (w | FOLD_SEMI_BRANCH) ==
+	    W8(';', 'b', 'r', 'a', 'n', 'c', 'h', '='))
+		return q + 8;
+	if (e - q > 14 && (w | FOLD_SEMI_RPORT_B) ==
+	    W8(';', 'r', 'p', 'o', 'r', 't', ';', 'b') &&
+	    ((sw(buf, q + 8) | FOLD_RANCH) & first_bytes(6)) ==
+	    W6('r', 'a', 'n', 'c', 'h', '='))
+		return q + 14;
+	return POS_NONE;
+}
+
+/*
+ * The branch of the usual parameters at q (via_branch_at()): a token
+ * that ends the value, or is followed by ";rport" at the end.  Returns 1
+ * with v->branch set, as params_fast() would set it (one branch, no
+ * other parameter: no later one to win, no empty name), 0 for another
+ * shape, which params_fast() reads.
+ */
+static __always_inline int via_branch_fast(struct sl_scratch *x,
+					   struct via_parse *v, __u32 q,
+					   __u32 e)
+{
+	const __u8 *buf = x->buf;
+	__u32 b, t;
+
+	b = via_branch_at(buf, q, e);
+	if (b == POS_NONE)
+		return 0;
+	t = token_end_fast(x, b, e, '"', 0);
+	if (t == b || (t < e && (e - t != 6 ||
+	    ((sw(buf, t) | FOLD_SEMI_BRANCH) & first_bytes(6)) !=
+	    W6(';', 'r', 'p', 'o', 'r', 't'))))
+		return 0;
+	v->branch.s = b;
+	v->branch.e = t;
+	return 1;
+}
+
 /*
  * The common shape without a byte loop: "SIP/2.0/<transport> host[:port]"
  * then parameters with no LWS around separators (params_fast()).  Returns
@@ -229,6 +283,8 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 		v->port.s = p;
 		v->port.e = q;
 	}
+	if (via_branch_fast(x, v, q, e))
+		return 1;
 	/* a later branch param wins */
 	return params_fast(x, q, e, W_BRANCH, 6, 0, &v->branch);
 }
