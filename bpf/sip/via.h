@@ -247,6 +247,38 @@ static __always_inline int via_branch_fast(struct sl_scratch *x,
 }
 
 /*
+ * The end of the port that starts at p, in a value that ends at e: the
+ * byte after 1..5 digits worth 1..65535, when that byte is e or a token
+ * end (';' ',' SP HT CR LF), else POS_NONE -- what token_end_fast() and
+ * port_parse() accept, from one word with no byte loop.  Five digits
+ * compare as text: in big-endian order, as numbers.
+ */
+static __always_inline __u32 via_port_end(const __u8 *buf, __u32 p, __u32 e)
+{
+	__u64 w = sw(buf, p), d = w ^ (ONES64 * '0'), nd;
+	__u32 n = 8;
+	__u8 c;
+
+	/* 0x80 in each byte that is no digit (d > 9), exactly */
+	nd = (((d & LOWS7_64) + ONES64 * (0x80 - 10)) | d) & HIGHS64;
+	if (nd)
+		n = lowest_flag_byte(nd);
+	if (n > e - p)
+		n = e - p;
+	if (n == 0 || n > 5 ||
+	    (w & first_bytes(n)) == (ONES64 * '0' & first_bytes(n)) ||
+	    (n == 5 && __builtin_bswap64(w) >> 24 >
+		       W5('5', '3', '5', '5', '6')))
+		return POS_NONE;
+	if (p + n < e) {
+		c = sb(buf, p + n);
+		if (c != ';' && c != ',' && !is_lws(c))
+			return POS_NONE;
+	}
+	return p + n;
+}
+
+/*
  * The common shape without a byte loop: "SIP/2.0/<transport> host[:port]"
  * then parameters with no LWS around separators (params_fast()).  Returns
  * 1 with the result filled in, 0 when the value needs the state machine.
@@ -277,8 +309,8 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	v->host.e = q;
 	if (q < e && sb(buf, q) == ':') {
 		p = q + 1;
-		q = token_end_fast(x, p, e, 0, 0);
-		if (!port_parse(buf, p, q))
+		q = via_port_end(buf, p, e);
+		if (q == POS_NONE)
 			return 0;	/* the state machine decides */
 		v->port.s = p;
 		v->port.e = q;
@@ -315,7 +347,11 @@ static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 {
 	struct via_parse *v = &x->via;
 
-	__builtin_memset(v, 0, sizeof(*v));
+	/* what via_fast() may leave unset (via_parse_full() clears it all;
+	 * the ACK check reads host, port and branch only): two stores, not
+	 * the whole struct */
+	v->port.s = v->port.e = 0;
+	v->branch.s = v->branch.e = 0;
 	if (via_fast(x, val))
 		return v->host.e > v->host.s ? 0 : -1;
 	return via_parse_full(x, val);

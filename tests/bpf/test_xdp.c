@@ -789,6 +789,25 @@ static const struct ack_case ack_cases[] = {
 		   "z9hG4bK-0123456789012345678901234567890123",
 		   "inv-callid-0001@10.0.0.5" },
 	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	/* the port read from one word (sip/via.h via_port_end()) */
+	{ "Via port 65535",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:65535;rport;branch=z9hG4bK-inv-0001\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = { "10.0.0.5", "65535", "z9hG4bK-inv-0001",
+		   "inv-callid-0001@10.0.0.5" },
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	{ "Via port with a leading zero (05062: its text is in the tag)",
+	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:05062;branch=z9hG4bK-inv-0001\n"
+	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
+	  .tag = { "10.0.0.5", "05062", "z9hG4bK-inv-0001",
+		   "inv-callid-0001@10.0.0.5" },
+	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	VIA_CASE("Via port 5062, tag of port 05062",
+		 "Via: SIP/2.0/UDP 10.0.0.5:05062;branch=z9hG4bK-inv-0001\n",
+		 XDP_PASS, C_ACK_PASS(.acks_bad_tag = 1)),
+	VIA_CASE("Via port, then a blank",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062 ;rport;branch=z9hG4bK-inv-0001\n",
+		 XDP_DROP, C_ABSORBED),
 	{ "two Vias on one line, tag of the second",
 	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001, SIP/2.0/UDP 198.18.0.9:5060;branch=z9hG4bK-y\n"
 	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
