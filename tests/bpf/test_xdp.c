@@ -554,7 +554,12 @@ struct ack_case {
 #define TO_CASE(name, to, v, c)					\
 	{ name, ACK_LINE ACK_VIA_B ACK_FROM to ACK_CID_B ACK_END,	\
 	  .tag = P_B, .entry = E_LIVE, .verdict = v, .cnt = c }
-/* ... with another top Via line instead */
+/* ... with another top Via line instead: the tag of P_B's pieces, or
+ * (VIA_TAG_CASE) of the line's own host, port and branch */
+#define VIA_TAG_CASE(name, via, host, port, branch, v, c)		\
+	{ name, ACK_LINE via ACK_FROM ACK_TO ACK_CID_B ACK_END,		\
+	  .tag = { host, port, branch, "inv-callid-0001@10.0.0.5" },	\
+	  .entry = E_LIVE, .verdict = v, .cnt = c }
 #define VIA_CASE(name, via, v, c)					\
 	{ name, ACK_LINE via ACK_FROM ACK_TO ACK_CID_B ACK_END,		\
 	  .tag = P_B, .entry = E_LIVE, .verdict = v, .cnt = c }
@@ -782,26 +787,19 @@ static const struct ack_case ack_cases[] = {
 	VIA_CASE("Via: branch=, then a blank and rport",
 		 "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001 ;rport\n",
 		 XDP_DROP, C_ABSORBED),
-	{ "Via: branch of 43 bytes (past the in-line search)",
-	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-0123456789012345678901234567890123\n"
-	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
-	  .tag = { "10.0.0.5", "5062",
-		   "z9hG4bK-0123456789012345678901234567890123",
-		   "inv-callid-0001@10.0.0.5" },
-	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	VIA_TAG_CASE("Via: branch of 43 bytes (past the in-line search)",
+		     "Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-0123456789012345678901234567890123\n",
+		     "10.0.0.5", "5062", "z9hG4bK-0123456789012345678901234567890123",
+		     XDP_DROP, C_ABSORBED),
 	/* the port read from one word (sip/via.h via_port_end()) */
-	{ "Via port 65535",
-	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:65535;rport;branch=z9hG4bK-inv-0001\n"
-	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
-	  .tag = { "10.0.0.5", "65535", "z9hG4bK-inv-0001",
-		   "inv-callid-0001@10.0.0.5" },
-	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
-	{ "Via port with a leading zero (05062: its text is in the tag)",
-	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:05062;branch=z9hG4bK-inv-0001\n"
-	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
-	  .tag = { "10.0.0.5", "05062", "z9hG4bK-inv-0001",
-		   "inv-callid-0001@10.0.0.5" },
-	  .entry = E_LIVE, .verdict = XDP_DROP, .cnt = C_ABSORBED },
+	VIA_TAG_CASE("Via port 65535",
+		     "Via: SIP/2.0/UDP 10.0.0.5:65535;rport;branch=z9hG4bK-inv-0001\n",
+		     "10.0.0.5", "65535", "z9hG4bK-inv-0001",
+		     XDP_DROP, C_ABSORBED),
+	VIA_TAG_CASE("Via port with a leading zero (05062: its text is in the tag)",
+		     "Via: SIP/2.0/UDP 10.0.0.5:05062;branch=z9hG4bK-inv-0001\n",
+		     "10.0.0.5", "05062", "z9hG4bK-inv-0001",
+		     XDP_DROP, C_ABSORBED),
 	VIA_CASE("Via port 5062, tag of port 05062",
 		 "Via: SIP/2.0/UDP 10.0.0.5:05062;branch=z9hG4bK-inv-0001\n",
 		 XDP_PASS, C_ACK_PASS(.acks_bad_tag = 1)),
