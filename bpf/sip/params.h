@@ -44,9 +44,13 @@ static __always_inline int param_value_end(__u8 c)
  * The parameters of a header value that ends at e, from q (a ';'; at e or
  * a ',' there are none), looking for the one called name (see
  * param_name_is()): its value goes to *value, the first one found if
- * first_wins (the rest is not read), else the last.  Returns 1 when done,
- * 0 when the parameters need the byte-wise parser (LWS, a quoted or empty
- * value, more than PARAMS_FAST_MAX of them).
+ * first_wins (*value zeroed by the caller), else the last.  Every parameter is read either way: an
+ * empty name anywhere (";;", ";=", ";," or ';' at the end) makes the
+ * whole header one Kamailio does not parse (parse_to_param() in state
+ * S_PARA_NAME, parse_via() in F_PARAM), which the byte-wise parser
+ * reports.  Returns 1 when done, 0 when the parameters need the
+ * byte-wise parser (LWS, an empty name, a quoted or empty value, more
+ * than PARAMS_FAST_MAX of them).
  */
 static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 				       __u64 name, __u32 name_len,
@@ -66,18 +70,18 @@ static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 			return 0;	/* LWS: leave it to the state machine */
 		p = q + 1;
 		q = token_end_fast(x, p, e, '=', '"');
-		if (q < e && sb(buf, q) == '"')
-			return 0;
+		if (q == p || (q < e && sb(buf, q) == '"'))
+			return 0;	/* no name (or LWS before it), quote */
 		if (q < e && sb(buf, q) == '=' &&
 		    param_name_is(buf, p, q, name, name_len)) {
 			p = q + 1;
 			q = token_end_fast(x, p, e, '"', 0);
 			if (q == p || (q < e && !param_value_end(sb(buf, q))))
 				return 0;	/* empty, quoted, LWS */
-			value->s = p;
-			value->e = q;
-			if (first_wins)
-				return 1;
+			if (!first_wins || !value->e) {
+				value->s = p;
+				value->e = q;
+			}
 			continue;
 		}
 		if (q < e && sb(buf, q) == '=') {	/* skip a value */
@@ -95,7 +99,8 @@ static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
  * fit the one state byte; PS_DONE and PS_BAD end any of them.
  */
 enum param_state {
-	PS_WS = 16,		/* after ';': LWS, then the name */
+	PS_WS = 16,		/* after ';': LWS, then the name (the value
+				 * must not end here: no name) */
 	PS_NAME,
 	PS_AFTER_NAME,		/* LWS after the name */
 	PS_VALUE_WS,		/* after '=' */
@@ -157,6 +162,12 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 	case PS_WS:
 		if (is_lws(c))
 			break;
+		if (c == ';' || c == ',' || c == '=') {
+			/* no name: Kamailio's parsers fail the header
+			 * (params_fast()), whatever junk otherwise means */
+			vp->state = PS_BAD;
+			break;
+		}
 		vp->mark = i;
 		vp->state = PS_NAME;
 		break;

@@ -192,6 +192,92 @@ static long via_chunk_cb(__u32 idx, void *data)
 				via_param_event);
 }
 
+/* The letters of ";branch=", ";rport;b" and "ranch=" (or-ing 0x20 folds
+ * upper case onto lower case; only letters land on letters). */
+#define FOLD_SEMI_BRANCH	0x0020202020202000ULL
+#define FOLD_SEMI_RPORT_B	0x2000202020202000ULL
+#define FOLD_RANCH		0x0000002020202020ULL
+
+/*
+ * Where the branch value starts when the parameters at q are the usual
+ * ";branch=" or ";rport;branch=" (names in any case): POS_NONE for
+ * another shape.  Read in place, a word each, instead of a search per
+ * name (params_fast()).
+ */
+static __always_inline __u32 via_branch_at(const __u8 *buf, __u32 q, __u32 e)
+{
+	__u64 w = sw(buf, q);
+
+	if (e - q > 8 && (w | FOLD_SEMI_BRANCH) ==
+	    W8(';', 'b', 'r', 'a', 'n', 'c', 'h', '='))
+		return q + 8;
+	if (e - q > 14 && (w | FOLD_SEMI_RPORT_B) ==
+	    W8(';', 'r', 'p', 'o', 'r', 't', ';', 'b') &&
+	    ((sw(buf, q + 8) | FOLD_RANCH) & first_bytes(6)) ==
+	    W6('r', 'a', 'n', 'c', 'h', '='))
+		return q + 14;
+	return POS_NONE;
+}
+
+/*
+ * The branch of the usual parameters at q (via_branch_at()): a token
+ * that ends the value, or is followed by ";rport" at the end.  Returns 1
+ * with v->branch set, as params_fast() would set it (one branch, no
+ * other parameter: no later one to win, no empty name), 0 for another
+ * shape, which params_fast() reads.
+ */
+static __always_inline int via_branch_fast(struct sl_scratch *x,
+					   struct via_parse *v, __u32 q,
+					   __u32 e)
+{
+	const __u8 *buf = x->buf;
+	__u32 b, t;
+
+	b = via_branch_at(buf, q, e);
+	if (b == POS_NONE)
+		return 0;
+	t = token_end_fast(x, b, e, '"', 0);
+	if (t == b || (t < e && (e - t != 6 ||
+	    ((sw(buf, t) | FOLD_SEMI_BRANCH) & first_bytes(6)) !=
+	    W6(';', 'r', 'p', 'o', 'r', 't'))))
+		return 0;
+	v->branch.s = b;
+	v->branch.e = t;
+	return 1;
+}
+
+/*
+ * The end of the port that starts at p, in a value that ends at e: the
+ * byte after 1..5 digits worth 1..65535, when that byte is e or a token
+ * end (';' ',' SP HT CR LF), else POS_NONE -- what token_end_fast() and
+ * port_parse() accept, from one word with no byte loop.  Five digits
+ * compare as text: in big-endian order, as numbers.
+ */
+static __always_inline __u32 via_port_end(const __u8 *buf, __u32 p, __u32 e)
+{
+	__u64 w = sw(buf, p), d = w ^ (ONES64 * '0'), nd;
+	__u32 n = 8;
+	__u8 c;
+
+	/* 0x80 in each byte that is no digit (d > 9), exactly */
+	nd = (((d & LOWS7_64) + ONES64 * (0x80 - 10)) | d) & HIGHS64;
+	if (nd)
+		n = lowest_flag_byte(nd);
+	if (n > e - p)
+		n = e - p;
+	if (n == 0 || n > 5 ||
+	    (w & first_bytes(n)) == (ONES64 * '0' & first_bytes(n)) ||
+	    (n == 5 && __builtin_bswap64(w) >> 24 >
+		       W5('5', '3', '5', '5', '6')))
+		return POS_NONE;
+	if (p + n < e) {
+		c = sb(buf, p + n);
+		if (c != ';' && c != ',' && !is_lws(c))
+			return POS_NONE;
+	}
+	return p + n;
+}
+
 /*
  * The common shape without a byte loop: "SIP/2.0/<transport> host[:port]"
  * then parameters with no LWS around separators (params_fast()).  Returns
@@ -223,12 +309,14 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	v->host.e = q;
 	if (q < e && sb(buf, q) == ':') {
 		p = q + 1;
-		q = token_end_fast(x, p, e, 0, 0);
-		if (!port_parse(buf, p, q))
+		q = via_port_end(buf, p, e);
+		if (q == POS_NONE)
 			return 0;	/* the state machine decides */
 		v->port.s = p;
 		v->port.e = q;
 	}
+	if (via_branch_fast(x, v, q, e))
+		return 1;
 	/* a later branch param wins */
 	return params_fast(x, q, e, W_BRANCH, 6, 0, &v->branch);
 }
@@ -245,7 +333,9 @@ static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 	v->parse.e = val.e;
 	v->parse.end = POS_NONE;
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, via_chunk_cb, &lc, 0);
-	if (v->parse.state == PS_BAD || v->parse.state == PS_QUOTED)
+	/* PS_WS: ';' then the end, no name (Kamailio: F_PARAM) */
+	if (v->parse.state == PS_BAD || v->parse.state == PS_QUOTED ||
+	    v->parse.state == PS_WS)
 		return -1;
 	/* the value ended inside a token: close it */
 	via_end_token(x, val.e);
@@ -257,7 +347,11 @@ static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 {
 	struct via_parse *v = &x->via;
 
-	__builtin_memset(v, 0, sizeof(*v));
+	/* what via_fast() may leave unset (via_parse_full() clears it all;
+	 * the ACK check reads host, port and branch only): two stores, not
+	 * the whole struct */
+	v->port.s = v->port.e = 0;
+	v->branch.s = v->branch.e = 0;
 	if (via_fast(x, val))
 		return v->host.e > v->host.s ? 0 : -1;
 	return via_parse_full(x, val);

@@ -554,6 +554,15 @@ struct ack_case {
 #define TO_CASE(name, to, v, c)					\
 	{ name, ACK_LINE ACK_VIA_B ACK_FROM to ACK_CID_B ACK_END,	\
 	  .tag = P_B, .entry = E_LIVE, .verdict = v, .cnt = c }
+/* ... with another top Via line instead: the tag of P_B's pieces, or
+ * (VIA_TAG_CASE) of the line's own host, port and branch */
+#define VIA_TAG_CASE(name, via, host, port, branch, v, c)		\
+	{ name, ACK_LINE via ACK_FROM ACK_TO ACK_CID_B ACK_END,		\
+	  .tag = { host, port, branch, "inv-callid-0001@10.0.0.5" },	\
+	  .entry = E_LIVE, .verdict = v, .cnt = c }
+#define VIA_CASE(name, via, v, c)					\
+	{ name, ACK_LINE via ACK_FROM ACK_TO ACK_CID_B ACK_END,		\
+	  .tag = P_B, .entry = E_LIVE, .verdict = v, .cnt = c }
 
 static const struct ack_case ack_cases[] = {
 	/* the spec's own bytes: literal tag, entry keyed by our suffix */
@@ -728,6 +737,75 @@ static const struct ack_case ack_cases[] = {
 	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
 	  .tag = P_B, .entry = E_LIVE, .verdict = XDP_PASS,
 	  .cnt = C_ACK_PASS(.acks_bad_tag = 1) },
+	/* an empty Via parameter name: Kamailio's parse_via() fails in
+	 * state F_PARAM ("null param?" for ';') and drops the message; the
+	 * safe outcome here is to pass it */
+	VIA_CASE("Via: empty parameter name (;;rport)",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;;rport;branch=z9hG4bK-inv-0001\n",
+		 XDP_PASS, C_ACK_PASS()),
+	VIA_CASE("Via: empty parameter name before the branch (;;branch=)",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;rport;;branch=z9hG4bK-inv-0001\n",
+		 XDP_PASS, C_ACK_PASS()),
+	VIA_CASE("Via: empty parameter name, blank inside (; ;branch=)",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;rport; ;branch=z9hG4bK-inv-0001\n",
+		 XDP_PASS, C_ACK_PASS()),
+	VIA_CASE("Via: empty parameter name with a value (;=x)",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;=x;rport;branch=z9hG4bK-inv-0001\n",
+		 XDP_PASS, C_ACK_PASS()),
+	VIA_CASE("Via: ';' at the end (;branch=...;)",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001;\n",
+		 XDP_PASS, C_ACK_PASS()),
+	VIA_CASE("Via: ';' before the next Via (;branch=...;, SIP/2.0/UDP ...)",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-inv-0001;, SIP/2.0/UDP 198.18.0.9:5060;branch=z9hG4bK-y\n",
+		 XDP_PASS, C_ACK_PASS()),
+	{ "Via without port: empty parameter name (host;;branch=)",
+	  ACK_LINE "Via: SIP/2.0/UDP 127.0.0.1;;branch=z9hG4bK-noport-1\n"
+	  ACK_FROM ACK_TO "Call-ID: noport-1@127.0.0.1\n" ACK_END,
+	  .tag = { "127.0.0.1", NULL, "z9hG4bK-noport-1",
+		   "noport-1@127.0.0.1" },
+	  .entry = E_LIVE, .verdict = XDP_PASS, .cnt = C_ACK_PASS() },
+	VIA_CASE("Via: blanks after ';' (; rport; branch=) are no empty name",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062; rport; branch=z9hG4bK-inv-0001\n",
+		 XDP_DROP, C_ABSORBED),
+	/* the usual parameters read in place (sip/via.h via_branch_fast()),
+	 * and the shapes next to them that params_fast() reads */
+	VIA_CASE("Via: branch, then rport",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001;rport\n",
+		 XDP_DROP, C_ABSORBED),
+	VIA_CASE("Via: RPORT;BRANCH= in upper case",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;RPORT;BRANCH=z9hG4bK-inv-0001\n",
+		 XDP_DROP, C_ABSORBED),
+	VIA_CASE("Via: branch, then rport with a value",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001;rport=9\n",
+		 XDP_DROP, C_ABSORBED),
+	VIA_CASE("Via: branch, then rport and a second branch (the last counts)",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001;rport;branch=z9hG4bK-x\n",
+		 XDP_PASS, C_ACK_PASS(.acks_bad_tag = 1)),
+	VIA_CASE("Via: empty branch value",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=\n",
+		 XDP_PASS, C_ACK_PASS(.acks_bad_tag = 1)),
+	VIA_CASE("Via: branch=, then a blank and rport",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001 ;rport\n",
+		 XDP_DROP, C_ABSORBED),
+	VIA_TAG_CASE("Via: branch of 43 bytes (past the in-line search)",
+		     "Via: SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK-0123456789012345678901234567890123\n",
+		     "10.0.0.5", "5062", "z9hG4bK-0123456789012345678901234567890123",
+		     XDP_DROP, C_ABSORBED),
+	/* the port read from one word (sip/via.h via_port_end()) */
+	VIA_TAG_CASE("Via port 65535",
+		     "Via: SIP/2.0/UDP 10.0.0.5:65535;rport;branch=z9hG4bK-inv-0001\n",
+		     "10.0.0.5", "65535", "z9hG4bK-inv-0001",
+		     XDP_DROP, C_ABSORBED),
+	VIA_TAG_CASE("Via port with a leading zero (05062: its text is in the tag)",
+		     "Via: SIP/2.0/UDP 10.0.0.5:05062;branch=z9hG4bK-inv-0001\n",
+		     "10.0.0.5", "05062", "z9hG4bK-inv-0001",
+		     XDP_DROP, C_ABSORBED),
+	VIA_CASE("Via port 5062, tag of port 05062",
+		 "Via: SIP/2.0/UDP 10.0.0.5:05062;branch=z9hG4bK-inv-0001\n",
+		 XDP_PASS, C_ACK_PASS(.acks_bad_tag = 1)),
+	VIA_CASE("Via port, then a blank",
+		 "Via: SIP/2.0/UDP 10.0.0.5:5062 ;rport;branch=z9hG4bK-inv-0001\n",
+		 XDP_DROP, C_ABSORBED),
 	{ "two Vias on one line, tag of the second",
 	  ACK_LINE "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK-inv-0001, SIP/2.0/UDP 198.18.0.9:5060;branch=z9hG4bK-y\n"
 	  ACK_FROM ACK_TO ACK_CID_B ACK_END,
@@ -832,6 +910,52 @@ static const struct ack_case ack_cases[] = {
 	TO_CASE("tag name \"tags\": no tag",
 		"To: <sip:r486@127.0.0.1>;tags=%1$s\n",
 		XDP_PASS, C_ACK_PASS()),
+	/* an empty parameter name (';' then ';' ',' '=' or the end, LWS
+	 * between): Kamailio's parse_to_param() fails the To in state
+	 * S_PARA_NAME, so sl_filter_ACK() does not filter the ACK */
+	TO_CASE("empty parameter name before the tag (;;tag=)",
+		"To: <sip:r486@127.0.0.1>;;tag=%1$s\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("empty parameter name, blank inside (; ;tag=)",
+		"To: <sip:r486@127.0.0.1>; ;tag=%1$s\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("empty parameter name after another (;x=1;;tag=)",
+		"To: <sip:r486@127.0.0.1>;x=1;;tag=%1$s\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("empty parameter name with a value (;=x;tag=)",
+		"To: <sip:r486@127.0.0.1>;=x;tag=%1$s\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("empty parameter name after the tag (;tag=...;;)",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s;;\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("empty parameter name after the tag (;tag=...;;foo=bar)",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s;;foo=bar\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("empty parameter name after the tag (;tag=...;,x)",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s;,x\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("';' ends the To (;tag=...;)",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s;\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("';' and a blank end the To (;tag=...; )",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s; \n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("empty parameter name, display name and many params",
+		"To: \"B\" <sip:r486@127.0.0.1>;tag=%1$s;a;b;c;d;e;f;g;h;;\n",
+		XDP_PASS, C_ACK_PASS()),
+	TO_CASE("empty parameter name, addr-spec To (sip:...;;tag=)",
+		"To: sip:r486@127.0.0.1;;tag=%1$s\n",
+		XDP_PASS, C_ACK_PASS()),
+	/* a name after ';' and LWS is one (S_PARA_NAME eats LWS) */
+	TO_CASE("blank after ';' then a name (;tag=...; foo=bar)",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s; foo=bar\n",
+		XDP_DROP, C_ABSORBED),
+	TO_CASE("valueless parameter after the tag (;tag=...;foo)",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s;foo\n",
+		XDP_DROP, C_ABSORBED),
+	TO_CASE("nine parameters after the tag",
+		"To: <sip:r486@127.0.0.1>;tag=%1$s;a;b;c;d;e;f;g;h;i=1\n",
+		XDP_DROP, C_ABSORBED),
 	{ "tag-looking text in the display name and the URI",
 	  ACK_LINE ACK_VIA_B ACK_FROM
 	  "To: \"x;tag=no\" <sip:r486@127.0.0.1;tag=no>;tag=%1$s\n"
