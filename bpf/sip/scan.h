@@ -21,17 +21,21 @@ static __always_inline int is_name_end(__u8 c)
 	return c == ':' || c == ' ' || c == '\t';
 }
 
-/* Which header starts at s; sets *name_len.  Only ours matter. */
+/* Byte i (0..7) of the word w. */
+#define WB(w, i)	((__u8)((w) >> (8 * (i))))
+
+/* Which header starts at s, whose first word is w0; sets *name_len.
+ * Only ours matter.  The byte after a name of up to 7 bytes is read
+ * from w0, not loaded again. */
 static __always_inline __u8 classify_name(const __u8 *buf, struct sip_scan *sc,
-					  __u32 s, __u32 *name_len)
+					  __u32 s, __u64 w0, __u32 *name_len)
 {
-	__u64 w0, l0;
+	__u64 l0;
 	__u32 avail;
 
 	if (s >= sc->len)
 		return HDR_NONE;
 	avail = sc->len - s;
-	w0 = sw(buf, s);
 	/* Or-ing 0x20 into every byte lower-cases the letters; the only
 	 * other byte it can confuse is CR with '-', and a CR inside a
 	 * header name makes the line garbage either way.  The byte after
@@ -40,40 +44,40 @@ static __always_inline __u8 classify_name(const __u8 *buf, struct sip_scan *sc,
 
 	switch (l0 & 0xff) {
 	case 'v':
-		if (avail > 1 && is_name_end(sb(buf, s + 1))) {
+		if (avail > 1 && is_name_end(WB(w0, 1))) {
 			*name_len = 1;
 			return HDR_VIA;
 		}
 		if (avail > 3 && (l0 & 0xffffff) == W3('v', 'i', 'a') &&
-		    is_name_end(sb(buf, s + 3))) {
+		    is_name_end(WB(w0, 3))) {
 			*name_len = 3;
 			return HDR_VIA;
 		}
 		break;
 	case 't':
-		if (avail > 1 && is_name_end(sb(buf, s + 1))) {
+		if (avail > 1 && is_name_end(WB(w0, 1))) {
 			*name_len = 1;
 			return HDR_TO;
 		}
 		if (avail > 2 && (l0 & 0xffff) == W2('t', 'o') &&
-		    is_name_end(sb(buf, s + 2))) {
+		    is_name_end(WB(w0, 2))) {
 			*name_len = 2;
 			return HDR_TO;
 		}
 		break;
 	case 'f':
-		if (avail > 1 && is_name_end(sb(buf, s + 1))) {
+		if (avail > 1 && is_name_end(WB(w0, 1))) {
 			*name_len = 1;
 			return HDR_FROM;
 		}
 		if (avail > 4 && (l0 & 0xffffffffULL) == W4('f', 'r', 'o', 'm') &&
-		    is_name_end(sb(buf, s + 4))) {
+		    is_name_end(WB(w0, 4))) {
 			*name_len = 4;
 			return HDR_FROM;
 		}
 		break;
 	case 'i':
-		if (avail > 1 && is_name_end(sb(buf, s + 1))) {
+		if (avail > 1 && is_name_end(WB(w0, 1))) {
 			*name_len = 1;
 			return HDR_CALLID;
 		}
@@ -82,7 +86,7 @@ static __always_inline __u8 classify_name(const __u8 *buf, struct sip_scan *sc,
 		if (avail > 7 &&
 		    (l0 & 0xffffffffffffffULL) ==
 			    W7('c', 'a', 'l', 'l', '-', 'i', 'd') &&
-		    is_name_end(sb(buf, s + 7))) {
+		    is_name_end(WB(w0, 7))) {
 			*name_len = 7;
 			return HDR_CALLID;
 		}
@@ -123,12 +127,13 @@ static __always_inline __u32 ws_run(const __u8 *buf, __u32 p, __u32 len,
  * (opaque()) and the whitespace is counted a word at a time, so that the
  * verifier follows few paths through it.
  */
-static __always_inline void start_header(struct sl_scratch *x, __u32 s)
+static __always_inline void start_header(struct sl_scratch *x, __u32 s,
+					 __u64 w0)
 {
 	struct sip_scan *sc = &x->scan;
 	const __u8 *buf = x->buf;
 	__u32 name_len = 0, p, v;
-	__u8 type = classify_name(buf, sc, s, &name_len);
+	__u8 type = classify_name(buf, sc, s, w0, &name_len);
 	__u64 w;
 
 	v = opaque(x, type | name_len << 8);
@@ -238,6 +243,7 @@ static __always_inline int on_lf(struct sl_scratch *x, __u32 p)
 	struct sip_scan *sc = &x->scan;
 	const __u8 *buf = x->buf;
 	__u32 s = p + 1, end = p, idx;
+	__u64 w0;
 	__u8 c;
 
 	if (sc->req_line_end == POS_NONE) {
@@ -253,7 +259,10 @@ static __always_inline int on_lf(struct sl_scratch *x, __u32 p)
 		finish_header(buf, sc, end);
 		return 1;
 	}
-	c = sb(buf, s);
+	/* the line's first word: its first byte tells what it is, the
+	 * rest its name (classify_name()) */
+	w0 = sw(buf, s);
+	c = w0 & 0xff;
 	if (is_ws(c))
 		return 0;	/* folded: the header goes on */
 	finish_header(buf, sc, end);
@@ -268,7 +277,7 @@ static __always_inline int on_lf(struct sl_scratch *x, __u32 p)
 	 * name it does not classify */
 	idx = (__u32)(c | 0x20) - 'a';
 	if (idx < 26 && (sc->start_letters >> idx) & 1)
-		start_header(x, s);
+		start_header(x, s, w0);
 	return 0;
 }
 
