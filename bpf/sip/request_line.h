@@ -50,6 +50,7 @@ static __always_inline int parse_request_line(struct sl_scratch *x, __u32 len,
 	const __u8 *buf = x->buf;
 	struct req_info *ri = &x->ri;
 	__u32 end = x->scan.req_line_end, msp, vsp = POS_NONE, rs, re;
+	__u64 w;
 	int i;
 
 	ri->line_cut = 0;
@@ -75,20 +76,34 @@ static __always_inline int parse_request_line(struct sl_scratch *x, __u32 len,
 		end--;
 #pragma unroll
 	for (i = 0; i < 8; i++) {	/* tolerate trailing SP (trws.dat) */
-		if (end > 0 && is_ws(sb(buf, end - 1)))
-			end--;
+		if (end == 0 || !is_ws(sb(buf, end - 1)))
+			break;
+		end--;
 	}
-	msp = find_byte(x, 0, end, ' ');
+	/* the method's SP in the first word (any method up to 7 bytes):
+	 * what find_byte() finds, without its patterns in map memory */
+	w = zero_bytes(sw(buf, 0) ^ (ONES64 * ' '));
+	if (w && end > 0)
+		msp = find_hit(w, 0, end);
+	else
+		msp = find_byte(x, 0, end, ' ');
 	if (msp == POS_NONE || msp == 0)
 		return -1;
 	method_words(x, msp);
 
-	/* the version is the last token: look back at most 16 bytes */
+	/* the version is the last token: look back at most 16 bytes.
+	 * The common " SIP/2.0" is one word whose only SP is its first
+	 * byte: what the byte loop finds, from one word */
+	if (end >= 8 + msp &&
+	    zero_bytes(sw(buf, end - 8) ^ (ONES64 * ' ')) == 0x80) {
+		vsp = end - 8;
+	} else {
 #pragma unroll
-	for (i = 1; i <= 16; i++) {
-		if (vsp == POS_NONE && end >= (__u32)i + msp &&
-		    sb(buf, end - i) == ' ')
-			vsp = end - i;
+		for (i = 1; i <= 16; i++) {
+			if (vsp == POS_NONE && end >= (__u32)i + msp &&
+			    sb(buf, end - i) == ' ')
+				vsp = end - i;
+		}
 	}
 	vsp = opaque(x, vsp);
 	end = opaque(x, end);
@@ -102,10 +117,18 @@ static __always_inline int parse_request_line(struct sl_scratch *x, __u32 len,
 	re = vsp;
 #pragma unroll
 	for (i = 0; i < 4; i++) {	/* extra SP (lwsstart.dat) */
-		if (rs < re && sb(buf, rs) == ' ')
+		int moved = 0;
+
+		if (rs < re && sb(buf, rs) == ' ') {
 			rs++;
-		if (re > rs && sb(buf, re - 1) == ' ')
+			moved = 1;
+		}
+		if (re > rs && sb(buf, re - 1) == ' ') {
 			re--;
+			moved = 1;
+		}
+		if (!moved)
+			break;	/* neither moves again */
 	}
 	rs = opaque(x, rs);
 	re = opaque(x, re);

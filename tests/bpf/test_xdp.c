@@ -402,6 +402,64 @@ static void test_not_sip(void **state)
 	table_done("not SIP", bad, i);
 }
 
+/* Request lines of the shapes the request line parser reads in one word
+ * (the method's SP in the first word, " SIP/2.0" the last word) and
+ * those it reads the long way; request lines whose LF is past the scan's
+ * first 64-byte block.  OPTIONS is answered, SUBSCRIBE dropped, anything
+ * else passed. */
+#define RL_HDRS		VIA_LOCAL FROM_LOCAL TO_LOCAL CID_LOCAL \
+			"CSeq: 1 OPTIONS\nContent-Length: 0\n\n"
+#define RL_URI80	"sip:bob-with-a-long-user-part-to-pass-64-bytes-" \
+			"xxxxxxxxxxxxxxxxxxxx@198.18.0.1"
+
+static const struct l2l3_case request_line_cases[] = {
+	{ "plain", FK_SPEC, {}, "OPTIONS sip:bob@198.18.0.1 SIP/2.0\n" RL_HDRS,
+	  XDP_PASS, C_REPLY },
+	{ "line past 64 bytes", FK_SPEC, {},
+	  "OPTIONS " RL_URI80 " SIP/2.0\n" RL_HDRS, XDP_PASS, C_REPLY },
+	{ "trailing SP and HT", FK_SPEC, {},
+	  "OPTIONS sip:bob@198.18.0.1 SIP/2.0 \t \n" RL_HDRS, XDP_PASS,
+	  C_REPLY },
+	{ "extra SP around the URI", FK_SPEC, {},
+	  "OPTIONS   sip:bob@198.18.0.1   SIP/2.0\n" RL_HDRS, XDP_PASS,
+	  C_REPLY },
+	{ "lower-case version", FK_SPEC, {},
+	  "OPTIONS sip:bob@198.18.0.1 sip/2.0\n" RL_HDRS, XDP_PASS, C_REPLY },
+	{ "version token of 9 bytes", FK_SPEC, {},
+	  "OPTIONS sip:bob@198.18.0.1 SIP/2.0.1\n" RL_HDRS, XDP_PASS, C_REPLY },
+	{ "no SP before the version", FK_SPEC, {},
+	  "OPTIONS sip:bob@198.18.0.1SIP/2.0\n" RL_HDRS, XDP_PASS,
+	  C_PARSE_FAIL },
+	{ "a token after the version", FK_SPEC, {},
+	  "OPTIONS sip:bob@198.18.0.1 SIP/2.0 x\n" RL_HDRS, XDP_PASS,
+	  C_PARSE_FAIL },
+	{ "method of 9 bytes", FK_SPEC, {},
+	  "SUBSCRIBE sip:bob@198.18.0.1 SIP/2.0\n" RL_HDRS, XDP_DROP, C_DROP },
+	{ "method of 8 bytes", FK_SPEC, {},
+	  "OPTIONSX sip:bob@198.18.0.1 SIP/2.0\n" RL_HDRS, XDP_PASS, C_PASS },
+	{ "method of 9 bytes, line past 64 bytes", FK_SPEC, {},
+	  "SUBSCRIBE " RL_URI80 " SIP/2.0\n" RL_HDRS, XDP_DROP, C_DROP },
+};
+
+static void test_request_lines(void **state)
+{
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	CONFIG(FX_SL "[rule options]\nmethod = OPTIONS\naction = reply\n"
+	       "[rule subscribe]\nmethod = SUBSCRIBE\naction = drop\n");
+	for (i = 0; i < ARRAY_SIZE(request_line_cases); i++) {
+		const struct l2l3_case *c = &request_line_cases[i];
+
+		reset_or_fail();
+		bad += check_run(c->name, build(&c->fs, msg, text(c->msg)),
+				 c->verdict, &c->cnt,
+				 0);	/* the OPTIONS rule, when it answers */
+	}
+	table_done("request lines", bad, i);
+}
+
 /* ------------------------------------------------------------------ */
 /* 2. L2/L3 variants of an OPTIONS that a reply rule matches */
 
@@ -2479,6 +2537,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_not_sip, test_setup),
+		cmocka_unit_test_setup(test_request_lines, test_setup),
 		cmocka_unit_test_setup(test_l2l3_variants, test_setup),
 		cmocka_unit_test_setup(test_totag_vectors, test_setup),
 		cmocka_unit_test_setup(test_ack_absorption, test_setup),

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# The XDP header scan (bpf/sip/scan.h) of a base commit against the work
+# The XDP header scan (bpf/sip/scan.h) and request line parser
+# (bpf/sip/request_line.h) of a base commit against the work
 # tree's, both compiled as plain C, on random and header-shaped payloads:
 # a change meant to make the scan cheaper must not change what it finds.
 #

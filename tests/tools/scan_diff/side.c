@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* scan_diff: one side, bpf/sip/scan.h of one tree, compiled as plain C;
- * RUN_NAME is the only symbol it exports (scan_diff.sh). */
+/* scan_diff: one side, bpf/sip/scan.h and bpf/sip/request_line.h of one
+ * tree, compiled as plain C; RUN_NAME is the only symbol it exports
+ * (scan_diff.sh). */
 #include <string.h>
 #include "sip/scan.h"
+#include "sip/request_line.h"
 #include "result.h"
 
 static struct sl_scratch x;
 
 void RUN_NAME(const __u8 *buf, __u32 n, __u32 len, __u8 want,
-	      const __u32 *garbage, struct scan_result *r)
+	      __u32 partial, const __u32 *garbage, struct scan_result *r)
 {
 	int t;
 
@@ -33,4 +35,15 @@ void RUN_NAME(const __u8 *buf, __u32 n, __u32 len, __u8 want,
 		r->s[t] = x.scan.hdr[t].s;
 		r->e[t] = x.scan.hdr[t].e;
 	}
+	/* what an earlier packet left in the request's fields */
+	x.ri.method_len = garbage[18];
+	x.ri.ruri.s = garbage[19];
+	x.ri.ruri.e = garbage[20];
+	r->rl_ret = parse_request_line(&x, len, partial);
+	r->line_cut = x.ri.line_cut;
+	r->method_len = x.ri.method_len;
+	r->ruri_s = x.ri.ruri.s;
+	r->ruri_e = x.ri.ruri.e;
+	for (t = 0; t < 4; t++)
+		r->method[t] = x.ri.method[t];
 }
