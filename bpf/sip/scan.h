@@ -293,12 +293,13 @@ static __always_inline int on_lf(struct sl_scratch *x, __u32 p)
  * position, or POS_NONE when there is none before len (the scan is
  * over), or SCAN_MORE | pos + SCAN_SEARCH_BYTES when the search goes on
  * there. */
-static __always_inline __u32 next_lf(const __u8 *buf, __u32 pos, __u32 len)
+static __always_inline __u32 next_lf(const __u8 *buf, __u32 pos, __u32 len,
+				     const int blocks)
 {
 	int k, j;
 
 #pragma unroll
-	for (k = 0; k < SCAN_SEARCH_BLOCKS; k++) {
+	for (k = 0; k < blocks; k++) {
 		__u64 all = ~0ULL;
 		const __u8 *blk;
 
@@ -349,7 +350,7 @@ static __always_inline int scan_turn(struct sl_scratch *x)
 	 * the compiler carried over in registers from the last turn would
 	 * differ, to the verifier, from turn to turn */
 	asm volatile("" ::: "memory");
-	p = opaque(x, next_lf(x->buf, sc->pos, sc->len));
+	p = opaque(x, next_lf(x->buf, sc->pos, sc->len, SCAN_SEARCH_BLOCKS));
 
 	if (p == POS_NONE)
 		return 1;
@@ -407,8 +408,25 @@ done:
 	return 0;
 }
 
+/* The scan; a scan of the request line only (want 0: a request no rule
+ * reads the headers of) whose LF is in the first block is done here,
+ * without the call (~11 ns on a kernel whose returns go through a
+ * thunk): what sl_scan_run() leaves after such a line. */
 static __always_inline void sip_scan_run(struct sl_scratch *x)
 {
+	struct sip_scan *sc = &x->scan;
+	__u32 p;
+
+	if (!sc->want) {
+		p = next_lf(x->buf, 0, sc->len, 1);
+		if (!(p & SCAN_MORE) || p == POS_NONE) {
+			sc->req_line_end = p;
+			sc->cur = HDR_NONE;
+			sc->seen = 0;
+			sc->headers_ended = 0;
+			return;
+		}
+	}
 	sl_scan_run(x);
 }
 

@@ -404,9 +404,9 @@ static void test_not_sip(void **state)
 
 /* Request lines of the shapes the request line parser reads in one word
  * (the method's SP in the first word, " SIP/2.0" the last word) and
- * those it reads the long way; request lines whose LF is past the scan's
- * first 64-byte block.  OPTIONS is answered, SUBSCRIBE dropped, anything
- * else passed. */
+ * those it reads the long way; a request line only scan whose LF is past
+ * the first 64 bytes (sl_scan_run(), not the in-line search).  OPTIONS
+ * is answered, SUBSCRIBE dropped, anything else passed. */
 #define RL_HDRS		VIA_LOCAL FROM_LOCAL TO_LOCAL CID_LOCAL \
 			"CSeq: 1 OPTIONS\nContent-Length: 0\n\n"
 #define RL_URI80	"sip:bob-with-a-long-user-part-to-pass-64-bytes-" \

@@ -25,7 +25,7 @@ void RUN_NAME(const __u8 *buf, __u32 n, __u32 len, __u8 want,
 	x.scan.via_line_s = garbage[17];
 	x.scan.len = len;
 	x.scan.want = want;
-	sl_scan_run(&x);
+	sip_scan_run(&x);
 	r->req_line_end = x.scan.req_line_end;
 	r->via_line_s = x.scan.via_line_s;
 	r->headers_ended = x.scan.headers_ended;
