@@ -880,6 +880,12 @@ static void test_to_forms(void **state)
 		{ "<sip:b@x> junk", "sip:b@x", NULL, true, false },
 		{ "<sip:b@x>, <sip:c@x>", "sip:b@x", NULL, true, false },
 		{ "\"quoted\" ;tag=x", NULL, NULL, true, false },
+		/* an empty parameter name fails the header, as in Kamailio */
+		{ "<sip:b@x>;;tag=x", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>; ;tag=x", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;=v;tag=x", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;tag=x;", "sip:b@x", "x", true, false },
+		{ "sip:b@x;tag=x;;", "sip:b@x", "x", true, false },
 		{ "", NULL, NULL, true, false },
 	};
 	size_t i;

@@ -714,6 +714,12 @@ static void test_error_replies(void **state)
 		{ "INVITE sip:r@x SIP/2.0\r\nVia: " LOVIA "\r\nFrom: <sip:a@x;tag=1\r\n"
 		  "To: <sip:b@x>\r\nCall-ID: e\r\nCSeq: 1 INVITE\r\n\r\n",
 		  400, "SIP/2.0 400 Bad Request (Malformed From)" },
+		/* an empty parameter name: Kamailio's To/From parser fails */
+		{ REQ("INVITE", LOVIA, "<sip:r@x>;;tag=x", ""),
+		  400, "SIP/2.0 400 Bad Request (Malformed To)" },
+		{ "INVITE sip:r@x SIP/2.0\r\nVia: " LOVIA "\r\nFrom: <sip:a@x>;tag=1;\r\n"
+		  "To: <sip:b@x>\r\nCall-ID: e\r\nCSeq: 1 INVITE\r\n\r\n",
+		  400, "SIP/2.0 400 Bad Request (Malformed From)" },
 		{ "INVITE <sip:r@x> SIP/2.0\r\nVia: " LOVIA "\r\nFrom: <sip:a@x>;tag=1\r\n"
 		  "To: <sip:b@x>\r\nCall-ID: e\r\nCSeq: 1 INVITE\r\n\r\n",
 		  400, "SIP/2.0 400 Bad Request (Bad Request-URI)" },
@@ -766,9 +772,11 @@ static void test_error_replies(void **state)
 		}
 		assert_true(R.is_error_reply);
 		assert_int_equal(R.reason_len, strlen(tab[i].status) - strlen("SIP/2.0 400 "));
-		/* final replies: our tag, and an INVITE's window entry */
-		if (!strstr(tab[i].req, "To: \"Bob"))
-			assert_true(R.added_tag);
+		/* final replies: our tag, and an INVITE's window entry (a To
+		 * that cannot be read gets none) */
+		if (!strstr(tab[i].req, "To: \"Bob") &&
+		    !strstr(tab[i].req, ";;tag") && !R.added_tag)
+			fail_msg("case %zu (%s): no tag added", i, tab[i].status);
 		assert_true(R.record_window == R.added_tag);
 		assert_memory_equal(out + R.len - 23, "\r\nContent-Length: 0\r\n\r\n", 23);
 	}

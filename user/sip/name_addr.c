@@ -19,6 +19,12 @@ static void nameaddr_params(const char *b, __u32 p, __u32 e,
 			na->unterminated_quote = true;
 			return;
 		}
+		/* ";;", ";=x", a ';' at the end: Kamailio's parse_to_param()
+		 * fails the header (as via.c does a Via) */
+		if (pr.name_end == pr.name) {
+			na->malformed = true;
+			return;
+		}
 		if (param_is(b, &pr, "tag", 3) && !na->has_tag) {
 			na->has_tag = true;
 			na->tag = sip_span_present(pr.value) ? pr.value :
