@@ -43,18 +43,19 @@ static __always_inline int param_value_end(__u8 c)
 /*
  * The parameters of a header value that ends at e, from q (a ';'; at e or
  * a ',' there are none), looking for the one called name (see
- * param_name_is()): its value goes to *value, the first one found if
- * first_wins (*value zeroed by the caller), else the last.  Every parameter is read either way: an
- * empty name anywhere (";;", ";=", ";," or ';' at the end) makes the
- * whole header one Kamailio does not parse (parse_to_param() in state
- * S_PARA_NAME, parse_via() in F_PARAM), which the byte-wise parser
- * reports.  Returns 1 when done, 0 when the parameters need the
- * byte-wise parser (LWS, an empty name, a quoted or empty value, more
- * than PARAMS_FAST_MAX of them).
+ * param_name_is()): the value of the last one goes to *value, as
+ * Kamailio keeps the last (add_param() in parse_addr_spec.c, the Via's
+ * branch likewise).  Every parameter is read: an empty name anywhere
+ * (";;", ";=", ";," or ';' at the end) makes the whole header one
+ * Kamailio does not parse (parse_to_param() in state S_PARA_NAME,
+ * parse_via() in F_PARAM), which the byte-wise parser reports.  Returns 1
+ * when done, 0 when the parameters need the byte-wise parser (LWS, an
+ * empty name, a quoted or empty value, name without a value, more than
+ * PARAMS_FAST_MAX of them).
  */
 static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 				       __u64 name, __u32 name_len,
-				       int first_wins, struct span *value)
+				       struct span *value)
 {
 	const __u8 *buf = x->buf;
 	__u32 p;
@@ -72,16 +73,17 @@ static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 		q = token_end_fast(x, p, e, '=', '"');
 		if (q == p || (q < e && sb(buf, q) == '"'))
 			return 0;	/* no name (or LWS before it), quote */
-		if (q < e && sb(buf, q) == '=' &&
-		    param_name_is(buf, p, q, name, name_len)) {
+		if (param_name_is(buf, p, q, name, name_len)) {
+			/* without a value it empties the one before: the
+			 * byte-wise parser's case */
+			if (q >= e || sb(buf, q) != '=')
+				return 0;
 			p = q + 1;
 			q = token_end_fast(x, p, e, '"', 0);
 			if (q == p || (q < e && !param_value_end(sb(buf, q))))
 				return 0;	/* empty, quoted, LWS */
-			if (!first_wins || !value->e) {
-				value->s = p;
-				value->e = q;
-			}
+			value->s = p;
+			value->e = q;
 			continue;
 		}
 		if (q < e && sb(buf, q) == '=') {	/* skip a value */

@@ -146,7 +146,6 @@ struct fwd_out {
 struct to_parse {
 	struct value_parse parse;	/* param: 1 for "tag" */
 	struct span tag;	/* s == e: no tag (or an empty one) */
-	__u8 tag_seen;
 };
 
 /* The user_agent automaton walking the User-Agent value (ua_automaton.h),

@@ -25,8 +25,9 @@ enum to_state {
 
 #define W_TAG	W3('t', 'a', 'g')
 
-/* A parameter's name or value ended at i (param_step()): the first tag
- * wins. */
+/* A parameter's name or value ended at i (param_step()): the last tag
+ * wins, as in Kamailio (add_param() in parse_addr_spec.c copies every tag
+ * parameter's value), and a tag without a value empties it. */
 static __always_inline void to_param_event(struct sl_scratch *x, __u32 i,
 					   int ev)
 {
@@ -35,11 +36,14 @@ static __always_inline void to_param_event(struct sl_scratch *x, __u32 i,
 
 	if (ev == PARAM_NAME_END) {
 		vp->param = param_name_is(x->buf, vp->mark, i, W_TAG, 3);
+		if (vp->param) {
+			t->tag.s = 0;
+			t->tag.e = 0;
+		}
 	} else if (ev == PARAM_VALUE_END) {
-		if (vp->param && !t->tag_seen) {
+		if (vp->param) {
 			t->tag.s = vp->mark;
 			t->tag.e = i;
-			t->tag_seen = 1;
 		}
 		vp->param = 0;
 	}
@@ -121,7 +125,7 @@ static __always_inline int to_fast(struct sl_scratch *x, struct span val)
 	q = find_byte(x, p + 1, e, '>');
 	if (q == POS_NONE)
 		return 0;
-	return params_fast(x, q + 1, e, W_TAG, 3, 1, &t->tag);
+	return params_fast(x, q + 1, e, W_TAG, 3, &t->tag);
 }
 
 #define TO_URI_WORDS	8	/* '<' to '>' looked for in line: 64 bytes */

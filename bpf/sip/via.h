@@ -318,7 +318,7 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	if (via_branch_fast(x, v, q, e))
 		return 1;
 	/* a later branch param wins */
-	return params_fast(x, q, e, W_BRANCH, 6, 0, &v->branch);
+	return params_fast(x, q, e, W_BRANCH, 6, &v->branch);
 }
 
 /* The state machine alone: also the transport, received, rport and the

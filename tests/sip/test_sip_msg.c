@@ -862,7 +862,10 @@ static void test_to_forms(void **state)
 	} tab[] = {
 		{ "<sip:b@x>", "sip:b@x", NULL, false, false },
 		{ "\"Bob\" <sip:b@x>;tag=abc", "sip:b@x", "abc", false, false },
-		{ "Bob<sip:b@x>;foo=bar;tag=t1;tag=t2", "sip:b@x", "t1", false, false },
+		/* the last tag wins, as in Kamailio (add_param()) */
+		{ "Bob<sip:b@x>;foo=bar;tag=t1;tag=t2", "sip:b@x", "t2", false, false },
+		{ "<sip:b@x>;tag=t1;tag", "sip:b@x", "", false, false },
+		{ "<sip:b@x>;tag=;tag=t2", "sip:b@x", "t2", false, false },
 		{ "sip:b@x;tag=3xfe-9921883-z9f", "sip:b@x", "3xfe-9921883-z9f", false, false },
 		{ "sip:b@x ; tag = spaced ", "sip:b@x", "spaced", false, false },
 		{ "<sip:b@x>;tag=", "sip:b@x", "", false, false },

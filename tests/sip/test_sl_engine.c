@@ -306,6 +306,18 @@ static void test_tag_placement(void **state)
 	answer(REQ("OPTIONS", LOVIA, "<sip:r@x>;tag=abc", ""), 200, "OK", &lo40000);
 	assert_has("To: <sip:r@x>;tag=abc\r\n");
 	assert_false(R.added_tag);
+	/* the last tag parameter decides, as Kamailio's add_param() keeps
+	 * the last: an empty one after a tag gets ours, a tag after an
+	 * empty one does not */
+	answer(REQ("OPTIONS", LOVIA, "<sip:r@x>;tag=abc;tag=", ""), 200, "OK",
+	       &lo40000);
+	snprintf(want, sizeof(want), "To: <sip:r@x>;tag=abc;tag=;tag=%s.", SIG);
+	assert_memory_equal(strstr(out, "To: "), want, strlen(want));
+	assert_true(R.added_tag);
+	answer(REQ("OPTIONS", LOVIA, "<sip:r@x>;tag=;tag=abc", ""), 200, "OK",
+	       &lo40000);
+	assert_has("To: <sip:r@x>;tag=;tag=abc\r\n");
+	assert_false(R.added_tag);
 	/* trailing SP of the value stays before the tag (Kamailio) */
 	answer(REQ("OPTIONS", LOVIA, "<sip:r@x>  ", ""), 200, "OK", &lo40000);
 	snprintf(want, sizeof(want), "To: <sip:r@x>  ;tag=%s.", SIG);

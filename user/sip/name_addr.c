@@ -25,7 +25,9 @@ static void nameaddr_params(const char *b, __u32 p, __u32 e,
 			na->malformed = true;
 			return;
 		}
-		if (param_is(b, &pr, "tag", 3) && !na->has_tag) {
+		/* the last tag wins, as in Kamailio (add_param() in
+		 * parse_addr_spec.c) */
+		if (param_is(b, &pr, "tag", 3)) {
 			na->has_tag = true;
 			na->tag = sip_span_present(pr.value) ? pr.value :
 				  mkspan(pr.end, 0);
