@@ -13,7 +13,6 @@
 #include "sl_crc16.h"
 #include "net/payload.h"
 #include "sip/scratch.h"
-#include "sip/params.h"
 
 /*
  * CRC-16/X-25 of [s, e) of the scratch buffer, continued from state: a
@@ -207,23 +206,19 @@ static __always_inline int signature_matches(const __u8 *buf, __u32 off,
 }
 
 /*
- * Is the tag value that starts at t, in a header value that ends at e,
- * our tag for suffix: signature '.' suffix, then the value's end as
- * params_fast() takes it (the end of the header value, or ';' ',' CR
- * LF)?  None of the SL_TOTAG_LEN bytes ends a token (cfg->sig_token:
- * the configuration's compiler checks the signature once, user/conf),
- * so the value read from t is exactly these bytes.
+ * Is the tag value [t, e), which ends its header value (sip/to.h
+ * to_tag_start_fast() takes no other shape), our tag for suffix:
+ * signature '.' suffix?  None of the SL_TOTAG_LEN bytes ends a token
+ * (cfg->sig_token: the configuration's compiler checks the signature
+ * once, user/conf), so the To parser would read exactly these bytes.
  */
 static __always_inline int totag_ours_at(const __u8 *buf, __u32 t, __u32 e,
 					 const struct sl_config *cfg,
 					 __u32 suffix)
 {
-	if (!cfg->sig_token || t > e || e - t < SL_TOTAG_LEN ||
-	    !signature_matches(buf, t, cfg) ||
-	    !suffix_matches(buf, t + SL_SIG_LEN + 1, suffix))
-		return 0;
-	return e - t == SL_TOTAG_LEN ||
-	       param_value_end(sb(buf, t + SL_TOTAG_LEN));
+	return cfg->sig_token && t <= e && e - t == SL_TOTAG_LEN &&
+	       signature_matches(buf, t, cfg) &&
+	       suffix_matches(buf, t + SL_SIG_LEN + 1, suffix);
 }
 
 #endif /* SL_SIP_TOTAG_H */
