@@ -380,6 +380,15 @@ static long scan_turn_cb(__u32 idx, void *data)
  * is in the map value.  A global function: verified once, whatever
  * calls it.
  */
+/* A scan's result before any line: nothing found yet. */
+static __always_inline void scan_begin(struct sip_scan *sc)
+{
+	sc->req_line_end = POS_NONE;
+	sc->cur = HDR_NONE;
+	sc->seen = 0;
+	sc->headers_ended = 0;
+}
+
 __noinline int sl_scan_run(struct sl_scratch *x)
 {
 	struct loop_ctx lc = { .scr = x };
@@ -389,10 +398,7 @@ __noinline int sl_scan_run(struct sl_scratch *x)
 	if (!x)
 		return 0;
 	sc = &x->scan;
-	sc->req_line_end = POS_NONE;
-	sc->cur = HDR_NONE;
-	sc->seen = 0;
-	sc->headers_ended = 0;
+	scan_begin(sc);
 	sc->start_letters = scan_start_letters(sc->want);
 	sc->pos = 0;
 	for (k = 0; k < SCAN_INLINE_TURNS; k++) {
@@ -420,10 +426,8 @@ static __always_inline void sip_scan_run(struct sl_scratch *x)
 	if (!sc->want) {
 		p = next_lf(x->buf, 0, sc->len, 1);
 		if (!(p & SCAN_MORE) || p == POS_NONE) {
+			scan_begin(sc);
 			sc->req_line_end = p;
-			sc->cur = HDR_NONE;
-			sc->seen = 0;
-			sc->headers_ended = 0;
 			return;
 		}
 	}
