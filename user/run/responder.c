@@ -213,22 +213,18 @@ static int plan_cpus(struct responder *r, const struct sl_responder_settings *rs
 /* The responder's other threads (this one, and the HEP thread, the
  * backend probe and the address sync, all made after this) keep off the
  * CPUs that queue threads are pinned to, when any CPU they may run on is
- * left: a CPU given to a queue is its own.  Returns how many are left
- * (0: nothing changed). */
-static int keep_off_queue_cpus(const struct responder *r, unsigned int n)
+ * left: a CPU given to a queue is its own. */
+static void keep_off_queue_cpus(const struct responder *r, unsigned int n)
 {
 	cpu_set_t set;
-	int left;
 
 	if (sched_getaffinity(0, sizeof(set), &set))
-		return 0;
+		return;
 	for (unsigned int i = 0; i < n && i < SL_MAX_SOCKETS; i++)
 		if (r->cpu[i] >= 0 && r->cpu[i] < CPU_SETSIZE)
 			CPU_CLR(r->cpu[i], &set);
-	left = CPU_COUNT(&set);
-	if (!left || sched_setaffinity(0, sizeof(set), &set))
-		return 0;
-	return left;
+	if (CPU_COUNT(&set))
+		sched_setaffinity(0, sizeof(set), &set);
 }
 
 static void bank_set(struct bank_cfg *b, const struct sl_settings *s,
