@@ -6,12 +6,13 @@
 # probes, then stops answering, then answers again; `when = backend-up`
 # and `when = backend-down` rules answer the client's OPTIONS with 200
 # and 503 as the state flips both ways; status shows the state and how
-# often it changed.
+# often it changed.  With cpus = the last CPU it may use, the probe
+# thread keeps off the queue thread's CPU.
 set -u
 SL_ROOT=${SL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$SL_ROOT/tests/lib/netns.sh"
 . "$SL_ROOT/tests/lib/sl.sh"
-tap_plan 13
+tap_plan 14
 SLCTL="$SL_ROOT/build/sl-ctl"
 UDP="/usr/bin/python3 $SL_ROOT/tests/tools/sip_udp.py"
 
@@ -40,6 +41,12 @@ method = OPTIONS
 when = backend-down
 reply = 503 Service Unavailable
 CONF
+# the queue thread pinned to the last CPU this test may use (cpus_list:
+# one per line); the probe thread must keep off it if another is left
+cpus_list() { tr ',' '\n' | awk -F- '{ for (c = $1; c <= ($2 == "" ? $1 : $2); c++) print c }'; }
+allowed=$(taskset -pc $$ | sed 's/.*: //' | cpus_list)
+qcpu=$(echo "$allowed" | tail -n1)
+sed -i "s/^rate_limit = 0\$/rate_limit = 0\ncpus = $qcpu/" "$work/a.conf"
 # the SIP server: answers OPTIONS with 200 while $work/answer exists
 cat > "$work/server.py" <<'PY'
 import os, socket, sys
@@ -70,8 +77,17 @@ status_has() {
 
 check "attach with a [backend] probe" nsenter_s "$SLCTL" attach "$IF_S" -c "$work/a.conf"
 check "status: the backend is up, its probes answered" status_has "backend: up, 0 change(s), [1-9][0-9]* of"
-check "the probe runs in a thread named sl-xdp/probe" \
-	grep -qx 'sl-xdp/probe' /proc/"$(head -n1 "/run/sl-xdp/$IF_S.pid")"/task/*/comm
+pid=$(head -n1 "/run/sl-xdp/$IF_S.pid")
+probe_task=$(grep -lx 'sl-xdp/probe' /proc/"$pid"/task/*/comm | head -n1)
+check "the probe runs in a thread named sl-xdp/probe" test -n "$probe_task"
+probe_cpus=$(awk '/^Cpus_allowed_list/ { print $2 }' "${probe_task%comm}status" 2>/dev/null | cpus_list | tr '\n' ' ')
+if [ "$(echo "$allowed" | wc -l)" -gt 1 ]; then
+	check "the probe thread keeps off the queue's CPU $qcpu (it may use: $probe_cpus)" \
+		bash -c "[ -n '$probe_cpus' ] && ! echo ' $probe_cpus' | grep -q ' $qcpu '"
+else
+	check "one CPU allowed: the probe thread keeps it ($probe_cpus)" \
+		test "$probe_cpus" = "$qcpu "
+fi
 check "while it is up, OPTIONS get the backend-up rule's 200" \
 	test "$(shapes 5)" = "{'SIP/2.0 200 OK': 5}"
 rm "$work/answer"
