@@ -121,6 +121,8 @@ enum param_state {
 	PS_VALUE,
 	PS_QUOTED,		/* a quoted value */
 	PS_AFTER_VALUE,
+	PS_CR,			/* To: after CR/LF, state to go back to on
+				 * SP/HT in vp->escaped (to_param_step()) */
 	PS_DONE,		/* the header value ended: ',' (or junk, To) */
 	PS_BAD,
 };
@@ -159,6 +161,17 @@ static __always_inline int quoted_string_end(volatile struct value_parse *vp,
 	return 0;
 }
 
+/* The token that a header value ended inside of, as a param_step() event:
+ * the header closes it as it would at a delimiter. */
+static __always_inline int param_token_open(__u8 state)
+{
+	if (state == PS_NAME)
+		return PARAM_NAME_END;
+	if (state == PS_VALUE)
+		return PARAM_VALUE_END;
+	return PARAM_NONE;
+}
+
 /*
  * param_step() with the To's rules, those of Kamailio's parse_to_param()
  * (src/core/parser/parse_addr_spec.c, allow_comma_sep 0 from
@@ -176,6 +189,11 @@ static __always_inline int quoted_string_end(volatile struct value_parse *vp,
  *    anything but LWS or ';' (state S_EQUAL, E_PARA_VALUE: "spitting
  *    out");
  *  - CR or LF in a quoted value (no folding there).
+ * Elsewhere CR or LF (F_CR, F_LF) is LWS when SP or HT follows (a fold),
+ * else the header ends there (l. 538: the parameter so far stands, but
+ * ';' before it fails), the rest of the line being Kamailio's next header:
+ * what becomes of that is left as it was (the To ends, PS_DONE), but for
+ * '\\' and ',', which fail the To.
  * A quoted value is the bytes between its quotes, the first '"' closing
  * it (l. 260-265): its event is a PARAM_VALUE_END at the closing quote,
  * with vp->mark after the opening one.  ';' right after '=' ends an
@@ -186,7 +204,23 @@ static __always_inline int to_param_step(volatile struct value_parse *vp,
 {
 	if (c == '\\')
 		goto bad;
+	if ((c == '\r' || c == '\n') && st != PS_QUOTED) {
+		if (st == PS_CR)
+			return PARAM_NONE;	/* CR LF */
+		vp->escaped = st == PS_NAME ? PS_AFTER_NAME :
+			      st == PS_VALUE ? PS_AFTER_VALUE : st;
+		vp->state = PS_CR;
+		return param_token_open(st);
+	}
 	switch (st) {
+	case PS_CR:
+		if (is_lws(c))
+			vp->state = vp->escaped;
+		else if (c == ',' || vp->escaped == PS_WS)
+			goto bad;
+		else
+			vp->state = PS_DONE;
+		break;
 	case PS_WS:
 		if (is_lws(c))
 			break;
@@ -381,17 +415,6 @@ value_bytes_step(struct sl_scratch *x, volatile struct value_parse *vp,
 			       param_event))
 			return 1;
 	return 0;
-}
-
-/* The token that a header value ended inside of, as a param_step() event:
- * the header closes it as it would at a delimiter. */
-static __always_inline int param_token_open(__u8 state)
-{
-	if (state == PS_NAME)
-		return PARAM_NAME_END;
-	if (state == PS_VALUE)
-		return PARAM_VALUE_END;
-	return PARAM_NONE;
 }
 
 #endif /* SL_SIP_PARAMS_H */

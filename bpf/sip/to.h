@@ -246,6 +246,7 @@ static __always_inline int to_parse_run(struct sl_scratch *x, struct span val)
 	 * header"): inside a quote, before '>', after a display name */
 	if (t->parse.state == PS_BAD || t->parse.state == PS_WS ||
 	    t->parse.state == PS_QUOTED ||
+	    (t->parse.state == PS_CR && t->parse.escaped == PS_WS) ||
 	    (t->parse.state < PS_WS && t->parse.state != TS_TOKEN &&
 	     t->parse.state != TS_TOKEN_SP && t->parse.state != TS_AFTER_URI))
 		return -1;

@@ -916,6 +916,11 @@ static void test_to_forms(void **state)
 		{ "<sip:b@x>;lr x;tag=a", "sip:b@x", NULL, true, false },
 		{ "<sip:b@x>;x =1;tag=a", "sip:b@x", "a", false, false },
 		{ "<sip:b@x>;tag=a\r\n ;lr", "sip:b@x", "a", false, false },
+		/* a bare CR ends Kamailio's To (then its next header) */
+		{ "<sip:b@x>;tag=a\rx", "sip:b@x", "a", false, false },
+		{ "<sip:b@x>;tag\rx", "sip:b@x", "", false, false },
+		{ "<sip:b@x>;tag=a\r,x", "sip:b@x", "a", true, false },
+		{ "<sip:b@x>;tag=a;\rx", "sip:b@x", "a", true, false },
 		/* a name is any byte Kamailio does not stop at */
 		{ "<sip:b@x>;a@b[c]=1;tag=t", "sip:b@x", "t", false, false },
 		/* parse_addr_spec() */

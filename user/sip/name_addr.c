@@ -71,6 +71,8 @@ enum to_param_state {
 	TP_TOKEN,		/* PARA_VALUE_TOKEN */
 	TP_QUOTED,		/* PARA_VALUE_QUOTED */
 	TP_VALUE_END,		/* E_PARA_VALUE */
+	TP_CR,			/* F_CR, F_LF: a fold, or the end */
+	TP_END,			/* the header ended at a CR/LF */
 	TP_BAD,
 };
 
@@ -89,15 +91,37 @@ static void to_add_param(const char *b, __u32 name, __u32 name_end,
 static void to_params(const char *b, __u32 p, __u32 e,
 		      struct sip_nameaddr *na)
 {
-	enum to_param_state st = TP_NAME_START;
+	enum to_param_state st = TP_NAME_START, fold_to = TP_NAME_START;
 	__u32 name = p + 1, name_end = p + 1, v = 0;
 	bool tag = false;
 	char c;
 
-	for (p++; p < e && st != TP_BAD; p++) {
+	for (p++; p < e && st != TP_BAD && st != TP_END; p++) {
 		c = b[p];
 		if (c == '\\') {		/* l. 227-248: always an error */
 			st = TP_BAD;
+		} else if (st == TP_CR && (c == '\r' || c == '\n')) {
+			continue;
+		} else if (st == TP_CR) {
+			/* SP/HT: a fold; else the header ended at the CR/LF
+			 * (what Kamailio makes of the rest of the line is
+			 * left as it was: the To ends), but ',' fails it, as
+			 * does a ';' before the CR/LF (S_PARA_NAME) */
+			if (c == ' ' || c == '\t')
+				st = fold_to;
+			else if (c == ',' || fold_to == TP_NAME_START)
+				st = TP_BAD;
+			else
+				st = TP_END;
+		} else if ((c == '\r' || c == '\n') && st != TP_QUOTED) {
+			if (st == TP_NAME)
+				name_end = p;
+			else if (st == TP_TOKEN)
+				to_add_param(b, name, name_end, mkspan(v, p - v),
+					     na);
+			fold_to = st == TP_NAME ? TP_EQUAL :
+				  st == TP_TOKEN ? TP_VALUE_END : st;
+			st = TP_CR;
 		} else if (is_lws(c)) {
 			if (st == TP_NAME) {
 				name_end = p;
@@ -165,6 +189,8 @@ static void to_params(const char *b, __u32 p, __u32 e,
 			st = TP_BAD;	/* after the name's LWS, after a value */
 		}
 	}
+	if (st == TP_CR || st == TP_END)	/* what the CR/LF ended */
+		st = fold_to == TP_NAME_START ? TP_BAD : fold_to;
 	switch (st) {
 	case TP_NAME:
 		name_end = e;
