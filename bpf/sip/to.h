@@ -210,9 +210,11 @@ static __always_inline __u32 to_tag_start_fast(const __u8 *buf, struct span val)
 	for (k = 0; k < TO_URI_WORDS; k++) {
 		if (q == POS_NONE && off < e) {
 			w = sw(buf, off);
-			/* the first '>' or '<' (one test), '\\', or byte
-			 * below '#' (SP, '"', controls; '!' too, rare) */
-			m = (first_eq(w, '>', '>' ^ '<') | first_eq(w, '\\', 0) |
+			/* the first '>', or what else the test below flags:
+			 * '<' '\\' (and '^' '|' '~' 0x1c 0x1e, which the
+			 * parser reads) in one test, and bytes below '#'
+			 * (SP, '"', controls; '!' too, rare) */
+			m = (first_eq(w, '<', 0x62) |
 			     ((w - ONES64 * ('"' + 1)) & ~w)) & HIGHS64;
 			if (m)
 				q = off + lowest_flag_byte(m);
