@@ -51,11 +51,14 @@ static __always_inline int param_value_end(__u8 c)
  * parse_via() in F_PARAM), which the byte-wise parser reports.  Returns 1
  * when done, 0 when the parameters need the byte-wise parser (LWS, an
  * empty name, a quoted or empty value, name without a value, more than
- * PARAMS_FAST_MAX of them).
+ * PARAMS_FAST_MAX of them).  With to_rules (the To, see to_param_step()),
+ * a ',' is no end: the caller has made sure that there is none (nor a
+ * '\\'), and a '=' in a value goes to the byte-wise parser too.
  */
-static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
-				       __u64 name, __u32 name_len,
-				       struct span *value)
+static __always_inline int params_fast_rules(struct sl_scratch *x, __u32 q,
+					     __u32 e, __u64 name,
+					     __u32 name_len,
+					     struct span *value, int to_rules)
 {
 	const __u8 *buf = x->buf;
 	__u32 p;
@@ -65,7 +68,7 @@ static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 	for (i = 0; i < PARAMS_FAST_MAX; i++) {
 		q = opaque(x, q);
 		e = opaque(x, e);
-		if (q >= e || sb(buf, q) == ',')
+		if (q >= e || (!to_rules && sb(buf, q) == ','))
 			return 1;
 		if (sb(buf, q) != ';')
 			return 0;	/* LWS: leave it to the state machine */
@@ -79,20 +82,29 @@ static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 			if (q >= e || sb(buf, q) != '=')
 				return 0;
 			p = q + 1;
-			q = token_end_fast(x, p, e, '"', 0);
+			q = token_end_fast(x, p, e, '"', to_rules ? '=' : 0);
 			if (q == p || (q < e && !param_value_end(sb(buf, q))))
-				return 0;	/* empty, quoted, LWS */
+				return 0;	/* empty, quoted, LWS, '=' */
 			value->s = p;
 			value->e = q;
 			continue;
 		}
 		if (q < e && sb(buf, q) == '=') {	/* skip a value */
-			q = token_end_fast(x, q + 1, e, '"', 0);
-			if (q < e && sb(buf, q) == '"')
+			q = token_end_fast(x, q + 1, e, '"', to_rules ? '=' : 0);
+			if (q < e && (sb(buf, q) == '"' ||
+				      (to_rules && sb(buf, q) == '=')))
 				return 0;
 		}
 	}
 	return 0;
+}
+
+/* params_fast_rules() as the Via reads its parameters. */
+static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
+				       __u64 name, __u32 name_len,
+				       struct span *value)
+{
+	return params_fast_rules(x, q, e, name, name_len, value, 0);
 }
 
 /*
@@ -109,6 +121,8 @@ enum param_state {
 	PS_VALUE,
 	PS_QUOTED,		/* a quoted value */
 	PS_AFTER_VALUE,
+	PS_CR,			/* To: after CR/LF, state to go back to on
+				 * SP/HT in vp->escaped (to_param_step()) */
 	PS_DONE,		/* the header value ended: ',' (or junk, To) */
 	PS_BAD,
 };
@@ -147,19 +161,151 @@ static __always_inline int quoted_string_end(volatile struct value_parse *vp,
 	return 0;
 }
 
+/* The token that a header value ended inside of, as a param_step() event:
+ * the header closes it as it would at a delimiter. */
+static __always_inline int param_token_open(__u8 state)
+{
+	if (state == PS_NAME)
+		return PARAM_NAME_END;
+	if (state == PS_VALUE)
+		return PARAM_VALUE_END;
+	return PARAM_NONE;
+}
+
+/*
+ * param_step() with the To's rules, those of Kamailio's parse_to_param()
+ * (src/core/parser/parse_addr_spec.c, allow_comma_sep 0 from
+ * parse_to()), which fails the whole header (so sl_filter_ACK() does not
+ * filter) on:
+ *  - '\\' in any state, a quoted value too (l. 227-248: the escape case
+ *    falls through to the error);
+ *  - '"' anywhere but right after '=' (LWS between) or closing a quoted
+ *    value (l. 250-277);
+ *  - '=' in or after a value (l. 424-447);
+ *  - ',' anywhere but in or before the value of a tag parameter
+ *    (l. 450-502: there it is part of the value, or skipped before it,
+ *    as LWS is);
+ *  - after the name's LWS anything but '=' or ';', after a value
+ *    anything but LWS or ';' (state S_EQUAL, E_PARA_VALUE: "spitting
+ *    out");
+ *  - CR or LF in a quoted value (no folding there).
+ * Elsewhere CR or LF (F_CR, F_LF) is LWS when SP or HT follows (a fold),
+ * else the header ends there (l. 538: the parameter so far stands, but
+ * ';' before it fails), the rest of the line being Kamailio's next header:
+ * what becomes of that is left as it was (the To ends, PS_DONE), but for
+ * '\\' and ',', which fail the To.
+ * A quoted value is the bytes between its quotes, the first '"' closing
+ * it (l. 260-265): its event is a PARAM_VALUE_END at the closing quote,
+ * with vp->mark after the opening one.  ';' right after '=' ends an
+ * empty value.
+ */
+static __always_inline int to_param_step(volatile struct value_parse *vp,
+					 __u8 st, __u8 c, __u32 i)
+{
+	if (c == '\\')
+		goto bad;
+	if ((c == '\r' || c == '\n') && st != PS_QUOTED) {
+		if (st == PS_CR)
+			return PARAM_NONE;	/* CR LF */
+		vp->escaped = st == PS_NAME ? PS_AFTER_NAME :
+			      st == PS_VALUE ? PS_AFTER_VALUE : st;
+		vp->state = PS_CR;
+		return param_token_open(st);
+	}
+	switch (st) {
+	case PS_CR:
+		if (is_lws(c))
+			vp->state = vp->escaped;
+		else if (c == ',' || vp->escaped == PS_WS)
+			goto bad;
+		else
+			vp->state = PS_DONE;
+		break;
+	case PS_WS:
+		if (is_lws(c))
+			break;
+		if (c == ';' || c == ',' || c == '=' || c == '"')
+			goto bad;
+		vp->mark = i;
+		vp->state = PS_NAME;
+		break;
+	case PS_NAME:
+		if (c == '=' || c == ';' || is_lws(c)) {
+			vp->state = c == '=' ? PS_VALUE_WS :
+				    c == ';' ? PS_WS : PS_AFTER_NAME;
+			return PARAM_NAME_END;
+		}
+		if (c == ',' || c == '"')
+			goto bad;
+		break;
+	case PS_AFTER_NAME:
+		if (c == '=')
+			vp->state = PS_VALUE_WS;
+		else if (c == ';')
+			vp->state = PS_WS;
+		else if (!is_lws(c))
+			goto bad;
+		break;
+	case PS_VALUE_WS:
+		if (is_lws(c) || (c == ',' && vp->param))
+			break;
+		if (c == '"') {
+			vp->mark = i + 1;
+			vp->state = PS_QUOTED;
+		} else if (c == ';') {
+			vp->param = 0;
+			vp->state = PS_WS;
+		} else if (c == ',' || c == '=') {
+			goto bad;
+		} else {
+			vp->mark = i;
+			vp->state = PS_VALUE;
+		}
+		break;
+	case PS_VALUE:
+		if (c == ';' || is_lws(c)) {
+			vp->state = c == ';' ? PS_WS : PS_AFTER_VALUE;
+			return PARAM_VALUE_END;
+		}
+		if ((c == ',' && !vp->param) || c == '"' || c == '=')
+			goto bad;
+		break;
+	case PS_QUOTED:
+		if (c == '"') {
+			vp->state = PS_AFTER_VALUE;
+			return PARAM_VALUE_END;
+		}
+		if (c == '\r' || c == '\n')
+			goto bad;
+		break;
+	case PS_AFTER_VALUE:
+		if (c == ';')
+			vp->state = PS_WS;
+		else if (!is_lws(c))
+			goto bad;
+		break;
+	}
+	return PARAM_NONE;
+bad:
+	vp->state = PS_BAD;
+	return PARAM_NONE;
+}
+
 /*
  * One byte c, at i, in parameter state st (read from vp->state by the
  * caller).  vp is the header parser's state in the scratch value, read
  * and written through a volatile view (see via_step()).  A quoted value
- * is no token: vp->param goes back to 0.  With empty_value, a ';' or ','
- * right after '=' ends an empty value; without, it starts the value, as
- * the Via parser has always read it (userspace reads an empty value).
- * Returns an enum param_event.
+ * is no token: vp->param goes back to 0.  A ';' or ',' right after '='
+ * starts the value, as the Via parser has always read it (userspace reads
+ * an empty value).  With to_rules, the To's rules instead
+ * (to_param_step()).  Returns an enum param_event.
  */
 static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 				      __u8 c, __u32 i, __u8 junk,
-				      int empty_value)
+				      int to_rules)
 {
+	if (to_rules)
+		return to_param_step(vp, st, c, i);
 	switch (st) {
 	case PS_WS:
 		if (is_lws(c))
@@ -195,11 +341,6 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 			vp->state = PS_QUOTED;
 			break;
 		}
-		if (empty_value && (c == ';' || c == ',')) {
-			vp->param = 0;
-			vp->state = param_after(c, PS_AFTER_VALUE, junk);
-			break;
-		}
 		vp->mark = i;
 		vp->state = PS_VALUE;
 		break;
@@ -224,13 +365,13 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 /*
  * Byte i of a header value read a byte at a time: the header's own states
  * go to header_byte(), the parameter states to param_step() and what it
- * sees to param_event().  junk and empty_value: see param_after() and
+ * sees to param_event().  junk and to_rules: see param_after() and
  * param_step().  Returns 1 to stop: at the end of the value, at a ','
  * (vp->end), on an error (PS_BAD), or when header_byte() says so.
  */
 static __always_inline int
 value_byte(struct sl_scratch *x, volatile struct value_parse *vp, __u32 i,
-	   __u8 junk, int empty_value,
+	   __u8 junk, int to_rules,
 	   int (*header_byte)(struct sl_scratch *x, __u8 st, __u8 c, __u32 i),
 	   void (*param_event)(struct sl_scratch *x, __u32 i, int ev))
 {
@@ -243,7 +384,7 @@ value_byte(struct sl_scratch *x, volatile struct value_parse *vp, __u32 i,
 	if (st >= PS_DONE)
 		return 1;
 	if (st >= PS_WS)
-		param_event(x, i, param_step(vp, st, c, i, junk, empty_value));
+		param_event(x, i, param_step(vp, st, c, i, junk, to_rules));
 	else if (header_byte(x, st, c, i))
 		return 1;
 	if (vp->state == PS_DONE) {
@@ -261,7 +402,7 @@ value_byte(struct sl_scratch *x, volatile struct value_parse *vp, __u32 i,
  * unknown state for the verifier. */
 static __always_inline long
 value_bytes_step(struct sl_scratch *x, volatile struct value_parse *vp,
-		 __u32 idx, __u8 junk, int empty_value,
+		 __u32 idx, __u8 junk, int to_rules,
 		 int (*header_byte)(struct sl_scratch *x, __u8 st, __u8 c, __u32 i),
 		 void (*param_event)(struct sl_scratch *x, __u32 i, int ev))
 {
@@ -270,21 +411,10 @@ value_bytes_step(struct sl_scratch *x, volatile struct value_parse *vp,
 
 #pragma unroll
 	for (k = 0; k < BYTES_PER_STEP; k++)
-		if (value_byte(x, vp, i + k, junk, empty_value, header_byte,
+		if (value_byte(x, vp, i + k, junk, to_rules, header_byte,
 			       param_event))
 			return 1;
 	return 0;
-}
-
-/* The token that a header value ended inside of, as a param_step() event:
- * the header closes it as it would at a delimiter. */
-static __always_inline int param_token_open(__u8 state)
-{
-	if (state == PS_NAME)
-		return PARAM_NAME_END;
-	if (state == PS_VALUE)
-		return PARAM_VALUE_END;
-	return PARAM_NONE;
 }
 
 #endif /* SL_SIP_PARAMS_H */

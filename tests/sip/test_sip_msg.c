@@ -890,6 +890,55 @@ static void test_to_forms(void **state)
 		{ "<sip:b@x>;tag=x;", "sip:b@x", "x", true, false },
 		{ "sip:b@x;tag=x;;", "sip:b@x", "x", true, false },
 		{ "", NULL, NULL, true, false },
+		/* Kamailio's parse_to_param(): a ',' is part of a tag's
+		 * value (skipped before it), an error anywhere else */
+		{ "<sip:b@x>;tag=abc,x", "sip:b@x", "abc,x", false, false },
+		{ "<sip:b@x>;tag= ,,abc", "sip:b@x", "abc", false, false },
+		{ "<sip:b@x>;tag=abc,", "sip:b@x", "abc,", false, false },
+		{ "<sip:b@x>;x=1,2;tag=a", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;tag=a ,x", "sip:b@x", "a", true, false },
+		{ "<sip:b@x>;lr,tag=a", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;x=\"1,2\";tag=a", "sip:b@x", "a", false, false },
+		/* '\\' anywhere in the params, a quoted value too */
+		{ "<sip:b@x>;tag=a\\b", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;x=\"a\\\"b\";tag=a", "sip:b@x", NULL, true, false },
+		/* '"': a quoted value is what is inside; elsewhere an error */
+		{ "<sip:b@x>;tag=\"q,v;w\"", "sip:b@x", "q,v;w", false, false },
+		{ "<sip:b@x>;tag=\"\"", "sip:b@x", "", false, false },
+		{ "<sip:b@x>;tag=a\"b\"", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;ta\"g\"=a", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;x=\"a\"b;tag=a", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;x=\"a\r\n b\";tag=a", "sip:b@x", NULL, true, false },
+		/* '=' in a value, junk after a value or a name's LWS */
+		{ "<sip:b@x>;tag=a=b", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;tag==a", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;tag=a x", "sip:b@x", "a", true, false },
+		{ "<sip:b@x>;lr x;tag=a", "sip:b@x", NULL, true, false },
+		{ "<sip:b@x>;x =1;tag=a", "sip:b@x", "a", false, false },
+		{ "<sip:b@x>;tag=a\r\n ;lr", "sip:b@x", "a", false, false },
+		/* a bare CR ends Kamailio's To (then its next header) */
+		{ "<sip:b@x>;tag=a\rx", "sip:b@x", "a", false, false },
+		{ "<sip:b@x>;tag\rx", "sip:b@x", "", false, false },
+		{ "<sip:b@x>;tag=a\r,x", "sip:b@x", "a", true, false },
+		{ "<sip:b@x>;tag=a;\rx", "sip:b@x", "a", true, false },
+		/* a name is any byte Kamailio does not stop at */
+		{ "<sip:b@x>;a@b[c]=1;tag=t", "sip:b@x", "t", false, false },
+		/* parse_addr_spec() */
+		{ "Bob sip:b@x;tag=t", NULL, NULL, true, false },
+		{ "\"B\" sip:b@x", NULL, NULL, true, false },
+		{ "B\"o\" <sip:b@x>", NULL, NULL, true, false },
+		{ "B\\ob <sip:b@x>", NULL, NULL, true, false },
+		{ "B>b <sip:b@x>", NULL, NULL, true, false },
+		{ "<sip:b\\@x>", NULL, NULL, true, false },
+		{ "<sip:b<@x>", NULL, NULL, true, false },
+		{ "<sip:a b@x>", NULL, NULL, true, false },
+		{ "<>", NULL, NULL, true, false },
+		{ "<;x>", NULL, NULL, true, false },
+		{ "\"B\" x <sip:b@x>", NULL, NULL, true, false },
+		{ "\"B\r\n o\" <sip:b@x>", NULL, NULL, true, false },
+		{ "Bob  Smith <sip:b@x>;tag=t", "sip:b@x", "t", false, false },
+		{ "sip:b@x ;tag=t", "sip:b@x", "t", false, false },
+		{ "<sip:b@x;lr>;tag=t", "sip:b@x;lr", "t", false, false },
 	};
 	size_t i;
 

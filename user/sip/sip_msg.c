@@ -380,7 +380,7 @@ static void msg_finish(struct sip_msg *m)
 	}
 	if (m->first[SIP_HDR_TO] != SIP_NO_HDR) {
 		m->to.hdr = m->first[SIP_HDR_TO];
-		sip_parse_nameaddr(m, &m->hdrs[m->to.hdr], &m->to);
+		sip_parse_to(m, &m->hdrs[m->to.hdr], &m->to);
 		if (m->to.unterminated_quote)
 			m->errors |= SIP_E_TO_QUOTE;
 		else if (m->to.malformed)

@@ -17,8 +17,12 @@ void sip_parse_start_line(struct sip_msg *m, __u32 s, __u32 e);
 /* The first value of the top Via h into m->via. */
 void sip_parse_via(struct sip_msg *m, const struct sip_hdr *h);
 
-/* A To or From header h into na. */
+/* A From header h into na. */
 void sip_parse_nameaddr(struct sip_msg *m, const struct sip_hdr *h,
 			struct sip_nameaddr *na);
+
+/* The To header h into na, as Kamailio's parse_to() reads it. */
+void sip_parse_to(struct sip_msg *m, const struct sip_hdr *h,
+		  struct sip_nameaddr *na);
 
 #endif /* SL_SIP_PARTS_H */
