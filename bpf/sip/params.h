@@ -53,9 +53,9 @@ static __always_inline int param_value_end(__u8 c)
  * empty name, a quoted or empty value, name without a value, more than
  * PARAMS_FAST_MAX of them).
  */
-static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
-				       __u64 name, __u32 name_len,
-				       struct span *value)
+static __always_inline int params_fast_how(struct sl_scratch *x, __u32 q,
+					   __u32 e, __u64 name, __u32 name_len,
+					   struct span *value, int strict)
 {
 	const __u8 *buf = x->buf;
 	__u32 p;
@@ -65,8 +65,10 @@ static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 	for (i = 0; i < PARAMS_FAST_MAX; i++) {
 		q = opaque(x, q);
 		e = opaque(x, e);
-		if (q >= e || sb(buf, q) == ',')
+		if (q >= e)
 			return 1;
+		if (sb(buf, q) == ',')
+			return !strict;
 		if (sb(buf, q) != ';')
 			return 0;	/* LWS: leave it to the state machine */
 		p = q + 1;
@@ -87,12 +89,26 @@ static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
 			continue;
 		}
 		if (q < e && sb(buf, q) == '=') {	/* skip a value */
-			q = token_end_fast(x, q + 1, e, '"', 0);
+			p = q + 1;
+			q = token_end_fast(x, p, e, '"', 0);
 			if (q < e && sb(buf, q) == '"')
 				return 0;
+			if (strict && q == p)
+				return 0;	/* empty */
+		} else if (strict) {
+			return 0;	/* no value */
 		}
 	}
 	return 0;
+}
+
+/* strict (the Via): a parameter without a value or with an empty one,
+ * and a ',' (the values after it), are the byte-wise parser's too */
+static __always_inline int params_fast(struct sl_scratch *x, __u32 q, __u32 e,
+				       __u64 name, __u32 name_len,
+				       struct span *value)
+{
+	return params_fast_how(x, q, e, name, name_len, value, 0);
 }
 
 /*
@@ -152,8 +168,8 @@ static __always_inline int quoted_string_end(volatile struct value_parse *vp,
  * caller).  vp is the header parser's state in the scratch value, read
  * and written through a volatile view (see via_step()).  A quoted value
  * is no token: vp->param goes back to 0.  With empty_value, a ';' or ','
- * right after '=' ends an empty value; without, it starts the value, as
- * the Via parser has always read it (userspace reads an empty value).
+ * right after '=' ends an empty value (2: an event, mark == i); without,
+ * it starts the value.
  * Returns an enum param_event.
  */
 static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
@@ -196,9 +212,13 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 			break;
 		}
 		if (empty_value && (c == ';' || c == ',')) {
-			vp->param = 0;
 			vp->state = param_after(c, PS_AFTER_VALUE, junk);
-			break;
+			if (empty_value == 1) {
+				vp->param = 0;
+				break;
+			}
+			vp->mark = i;
+			return PARAM_VALUE_END;	/* [i, i) */
 		}
 		vp->mark = i;
 		vp->state = PS_VALUE;

@@ -32,9 +32,13 @@ enum via_state {
 
 enum via_param {
 	VP_OTHER = 0,
+	VP_RPORT,
+	/* from here on: a name Kamailio's parse_via_param() wants a value
+	 * for (FIN_BRANCH, FIN_RECEIVED, FIN_MADDR, FIN_TTL, FIN_I) */
 	VP_BRANCH,
 	VP_RECEIVED,
-	VP_RPORT,
+	VP_VALUED,		/* maddr, ttl, i: nothing kept */
+	VP_EQ = 0x80,		/* flag: after '=', the value not begun */
 };
 
 #define W_BRANCH	W6('b', 'r', 'a', 'n', 'c', 'h')
@@ -48,32 +52,80 @@ static __always_inline __u8 via_param_of(const __u8 *buf, __u32 s, __u32 e)
 		return VP_RECEIVED;
 	if (param_name_is(buf, s, e, W5('r', 'p', 'o', 'r', 't'), 5))
 		return VP_RPORT;
+	if (param_name_is(buf, s, e, W5('m', 'a', 'd', 'd', 'r'), 5) ||
+	    param_name_is(buf, s, e, W3('t', 't', 'l'), 3) ||
+	    param_name_is(buf, s, e, 'i', 1))
+		return VP_VALUED;
 	return VP_OTHER;
 }
 
-/* A parameter's name or value ended at i (param_step()). */
-static __always_inline void via_param_event(struct sl_scratch *x, __u32 i,
-					    int ev)
+/* The value [vp->mark, i) of the current parameter ended. */
+static __always_inline void via_param_value(struct sl_scratch *x, __u32 i)
 {
 	volatile struct via_parse *v = &x->via;
 	volatile struct value_parse *vp = &v->parse;
 
-	if (ev == PARAM_NAME_END) {
-		vp->param = via_param_of(x->buf, vp->mark, i);
-	} else if (ev == PARAM_VALUE_END) {
-		/* the last one of each wins, as in Kamailio's parse_via */
-		if (vp->param == VP_BRANCH) {
-			v->branch.s = vp->mark;
-			v->branch.e = i;
-		} else if (vp->param == VP_RECEIVED) {
-			v->received.s = vp->mark;
-			v->received.e = i;
-		} else if (vp->param == VP_RPORT) {
-			v->rport.s = vp->mark;
-			v->rport.e = i;
-		}
-		vp->param = VP_OTHER;
+	/* the last one of each wins, as in Kamailio's parse_via */
+	if (vp->param == VP_BRANCH) {
+		v->branch.s = vp->mark;
+		v->branch.e = i;
+	} else if (vp->param == VP_RECEIVED) {
+		v->received.s = vp->mark;
+		v->received.e = i;
+	} else if (vp->param == VP_RPORT) {
+		v->rport.s = vp->mark;
+		v->rport.e = i;
 	}
+	vp->param = VP_OTHER;
+}
+
+/*
+ * A parameter's name or value ended at i (param_step()).  Where a value
+ * is missing, Kamailio's parse_via_param() (src/core/parser/parse_via.c)
+ * fails the Via for branch, received, maddr, ttl and i when the name is
+ * followed by ';' or ',' (its FIN_BRANCH... cases), or by LWS and then
+ * ',' (L_VALUE) or the end (end_via: only GEN_PARAM and rport may lack a
+ * value); after '=' it fails the Via at ',' (F_VALUE) whatever the name,
+ * and at the end for those five.  "name LWS ;" and "name = ;" give a
+ * null value: a branch the to-tag CRC reads as empty (calc_crc_suffix()).
+ * The rest is via_value_missing()'s, after the loop: no test here runs
+ * on every byte.
+ */
+static __always_inline void via_param_event(struct sl_scratch *x, __u32 i, int ev)
+{
+	volatile struct via_parse *v;
+	volatile struct value_parse *vp;
+	__u8 p, st;
+
+	v = &x->via;
+	vp = &v->parse;
+	if (ev == PARAM_NAME_END) {
+		p = opaque(x, via_param_of(x->buf, vp->mark, i));
+		st = vp->state;
+		/* name, then ';' or ',' */
+		if (p >= VP_BRANCH && (st == PS_WS || st == PS_DONE))
+			vp->state = PS_BAD;
+		/* the one before had no value: "name LWS ;" */
+		if (vp->param >= VP_BRANCH) {
+			vp->mark = i;
+			via_param_value(x, i);
+		}
+		vp->param = p;
+	} else if (ev == PARAM_VALUE_END) {
+		/* an empty value (mark == i) before ',' */
+		if (vp->mark == i && vp->state == PS_DONE)
+			vp->state = PS_BAD;
+		via_param_value(x, i);
+	}
+}
+
+/* The value ended where Kamailio wants a parameter's value (see
+ * via_param_event()): no value before the end, or "name LWS ,". */
+static __always_inline int via_value_missing(const struct value_parse *vp)
+{
+	return vp->param >= VP_BRANCH &&
+	       (vp->state == PS_NAME || vp->state == PS_AFTER_NAME ||
+		vp->state == PS_VALUE_WS || vp->state == PS_DONE);
 }
 
 /* Ends the token of the current state at position i. */
@@ -187,8 +239,8 @@ static long via_chunk_cb(__u32 idx, void *data)
 {
 	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
 
-	/* junk after a token makes the Via bad; "name=;" starts a value */
-	return value_bytes_step(x, &x->via.parse, idx, PS_BAD, 0, via_byte,
+	/* junk after a token makes the Via bad; "name=;": an empty value */
+	return value_bytes_step(x, &x->via.parse, idx, PS_BAD, 2, via_byte,
 				via_param_event);
 }
 
@@ -318,7 +370,7 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	if (via_branch_fast(x, v, q, e))
 		return 1;
 	/* a later branch param wins */
-	return params_fast(x, q, e, W_BRANCH, 6, &v->branch);
+	return params_fast_how(x, q, e, W_BRANCH, 6, &v->branch, 1);
 }
 
 /* The state machine alone: also the transport, received, rport and the
@@ -339,6 +391,12 @@ static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 		return -1;
 	/* the value ended inside a token: close it */
 	via_end_token(x, val.e);
+	/* str2s() (src/core/ut.h) fails a 6th digit, leading zeros
+	 * included; 65536..99999 it wraps, no error (the CRC takes the
+	 * text) */
+	if (v->parse.state == PS_BAD || via_value_missing(&v->parse) ||
+	    v->port.e - v->port.s > 5)
+		return -1;
 	return v->host.e > v->host.s ? 0 : -1;
 }
 

@@ -55,6 +55,31 @@ static void via_param(struct sip_via *v, const char *b, __u32 semi,
 	}
 }
 
+/*
+ * Where a value is missing, Kamailio's parse_via_param()
+ * (src/core/parser/parse_via.c) fails the Via: for branch, received,
+ * maddr, ttl and i with no value before ',', the end, or a ';' right
+ * after the name (its FIN_BRANCH... states; "name LWS ;" is a null
+ * value); for any name with '=' and nothing before ',' (F_VALUE); for
+ * those five with '=' and nothing before the end (end_via).  pr->end is
+ * past the LWS after the param.
+ */
+static bool via_value_missing(const char *b, const struct sip_param *pr,
+			      __u32 e)
+{
+	bool wants = param_is(b, pr, "branch", 6) ||
+		     param_is(b, pr, "received", 8) ||
+		     param_is(b, pr, "maddr", 5) ||
+		     param_is(b, pr, "ttl", 3) || param_is(b, pr, "i", 1);
+	char next = pr->end < e ? b[pr->end] : 0;
+
+	if (!sip_span_present(pr->value))
+		return wants && (next != ';' || pr->end == pr->name_end);
+	if (pr->value.len)
+		return false;
+	return next == ',' || (wants && !next);
+}
+
 /* sent-protocol: name LWS? "/" LWS? version LWS? "/" LWS? transport;
  * returns where it ends, 0 if it does not parse. */
 static __u32 via_proto(struct sip_via *v, const char *b, __u32 p, __u32 e)
@@ -117,11 +142,15 @@ static __u32 via_sent_by(struct sip_via *v, const char *b, __u32 p, __u32 e)
 			port = port * 10 + (__u32)(b[p] - '0');
 			p++;
 		}
-		/* Kamailio drops a Via whose port is no 16-bit number */
-		if (p == t || port > 65535 || (p < e && is_digit(b[p])))
+		/* Kamailio's str2s() (src/core/ut.h) fails a 6th digit,
+		 * leading zeros included, and wraps 65536..99999 with no
+		 * error: such a Via parses (the to-tag takes the text), but
+		 * no reply can go there (port_wraps) */
+		if (p == t || p - t > 5)
 			return 0;
+		v->port_wraps = port > 65535;
 		v->port = mkspan(t, p - t);
-		v->port_num = port;
+		v->port_num = port & 0xffff;
 		p = skip_lws(b, p, e);
 	}
 	return p;
@@ -160,6 +189,10 @@ void sip_parse_via(struct sip_msg *m, const struct sip_hdr *h)
 		 * that does not end */
 		if (!param_parse(b, p, e, &pr) || pr.name_end == pr.name) {
 			p = pr.name_end;
+			goto bad;
+		}
+		if (via_value_missing(b, &pr, e)) {
+			p = pr.end;
 			goto bad;
 		}
 		via_param(v, b, semi, &pr);
