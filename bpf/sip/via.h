@@ -400,7 +400,46 @@ static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 	return v->host.e > v->host.s ? 0 : -1;
 }
 
-/* Returns 0 when a host was found (port and branch may be absent). */
+/* One Via value [s, e): x->via.  A global function: verified once. */
+__noinline int via_value_parse(struct sl_scratch *x, __u32 s, __u32 e)
+{
+	struct span val = { .s = s, .e = e };
+
+	if (!x)
+		return -1;
+	return via_parse_full(x, val);
+}
+
+#define VIA_LATER_MAX	16	/* values after the first one read */
+
+/*
+ * Kamailio's parse_via() reads every value of the first Via header line
+ * (at a ',' it goes on at parse_again) and fails the message on any one.
+ * The values after the first one, from the ',' at comma to e: each byte
+ * read once, a call each; more than VIA_LATER_MAX of them fail as well
+ * (the ACK passes, the safe side).  Leaves x->via with the last one's.
+ */
+static __always_inline int via_later_values(struct sl_scratch *x,
+					    __u32 comma, __u32 e)
+{
+	int k;
+
+	for (k = 0; k < VIA_LATER_MAX; k++) {
+		if (via_value_parse(x, comma + 1, e))
+			return -1;
+		comma = x->via.parse.end;
+		if (comma == POS_NONE)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * Returns 0 when a host was found (port and branch may be absent) and
+ * the rest of the line parses.  A line of several values (via_fast()
+ * leaves a ',' to the state machine) is read up to twice its length: the
+ * first value, the others, the first again for its spans.
+ */
 static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 {
 	struct via_parse *v = &x->via;
@@ -412,7 +451,13 @@ static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 	v->branch.s = v->branch.e = 0;
 	if (via_fast(x, val))
 		return v->host.e > v->host.s ? 0 : -1;
-	return via_parse_full(x, val);
+	if (via_value_parse(x, val.s, val.e))
+		return -1;
+	if (v->parse.end == POS_NONE)
+		return 0;
+	if (via_later_values(x, v->parse.end, val.e))
+		return -1;
+	return via_value_parse(x, val.s, val.e);
 }
 
 #endif /* SL_SIP_VIA_H */

@@ -875,7 +875,8 @@ static void test_via_port_digits(void **state)
 }
 
 /* Params Kamailio's parse_via_param() wants a value for (branch,
- * received, maddr, ttl, i), and an empty value before ','. */
+ * received, maddr, ttl, i), an empty value before ',', and the values
+ * after the first one. */
 static void test_via_param_values(void **state)
 {
 	static const struct {
@@ -910,6 +911,22 @@ static void test_via_param_values(void **state)
 		{ "SIP/2.0/UDP h;branch=z;i=", true, NULL },
 		{ "SIP/2.0/UDP h;branch=z;id", false, "z" },
 		{ "SIP/2.0/UDP h;branch=z;ttl=1;maddr=m;i=7", false, "z" },
+		/* parse_via() reads every value of the first Via line and
+		 * fails the message on any one; the first one's spans stay */
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;x", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;;x", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;=x", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b, SIP/2.0/UDP c;x;", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b, SIP/2.0/UDP c", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z,", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, ", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z,, SIP/2.0/UDP b", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z,\r\n SIP/2.0/UDP b;rport", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b:005060", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b:65536", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;branch", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;x=\"a,b\";branch=y", false, "z" },
 	};
 	size_t i;
 

@@ -157,31 +157,24 @@ static __u32 via_sent_by(struct sip_via *v, const char *b, __u32 p, __u32 e)
 }
 
 /*
- * LWS (folds included) is allowed around '/', ':', ';', '='.
- * usable: protocol, host and port (if any) parse; what comes after the
- * host only sets malformed.
+ * One value from p: sent-protocol, sent-by, params.  Returns where it
+ * ends (its ',', or e), or where its params stop parsing (then
+ * v->malformed); v->usable as in sip_parse_via().
  */
-void sip_parse_via(struct sip_msg *m, const struct sip_hdr *h)
+static __u32 via_value(struct sip_via *v, const char *b, __u32 p, __u32 e)
 {
-	const char *b = m->buf;
-	struct sip_via *v = &m->via;
-	__u32 p, e = h->body_end, semi;
 	struct sip_param pr;
+	__u32 semi;
 
-	v->value_end = e;
-	p = via_proto(v, b, h->body, e);
+	p = via_proto(v, b, p, e);
 	if (!p)
-		return;
+		return e;
 	p = via_sent_by(v, b, p, e);
 	if (!p)
-		return;
+		return e;
 	v->usable = true;
 
-	while (p < e) {
-		if (b[p] == ',') {
-			v->value_end = via_value_end(b, p, e, h->body);
-			return;
-		}
+	while (p < e && b[p] != ',') {
 		if (b[p] != ';')
 			goto bad;	/* junk, a comment */
 		semi = p;
@@ -200,9 +193,51 @@ void sip_parse_via(struct sip_msg *m, const struct sip_hdr *h)
 		if (p < e && b[p] != ';' && b[p] != ',')
 			goto bad;
 	}
-	v->value_end = e;
-	return;
+	return p;
 bad:
 	v->malformed = true;
+	return p;
+}
+
+/*
+ * Kamailio's parse_via() reads every value of the first Via header line
+ * (a ',' leads to parse_again; commas and LWS between values are eaten,
+ * F_VIA) and fails the message on any one: so does v here.  p is the ','
+ * after the first value.  Linear in the line's length.
+ */
+static void via_later_values(struct sip_via *v, const char *b, __u32 p,
+			     __u32 e)
+{
+	struct sip_via w;
+
+	while (p < e) {
+		while (p < e && (b[p] == ',' || is_lws(b[p])))
+			p++;
+		memset(&w, 0, sizeof(w));
+		p = via_value(&w, b, p, e);
+		if (!w.usable || w.malformed) {
+			v->malformed = true;	/* a ',' at the end too */
+			return;
+		}
+	}
+}
+
+/*
+ * LWS (folds included) is allowed around '/', ':', ';', '='.
+ * usable: protocol, host and port (if any) parse; what comes after the
+ * host, and the values after the first one, only set malformed.
+ */
+void sip_parse_via(struct sip_msg *m, const struct sip_hdr *h)
+{
+	const char *b = m->buf;
+	struct sip_via *v = &m->via;
+	__u32 p, e = h->body_end;
+
+	v->value_end = e;
+	p = via_value(v, b, h->body, e);
+	if (!v->usable)
+		return;
 	v->value_end = via_value_end(b, p, e, h->body);
+	if (!v->malformed && p < e)
+		via_later_values(v, b, p, e);
 }
