@@ -187,6 +187,11 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 	case VS_HOST_WS:
 		if (is_lws(c))
 			break;
+		if (c == ';' || c == ',') {
+			/* parse_via(), F_HOST: "no host found" */
+			vp->state = PS_BAD;
+			return 1;
+		}
 		vp->mark = i;
 		vp->state = c == '[' ? VS_HOST6 : VS_HOST;
 		break;

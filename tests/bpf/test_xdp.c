@@ -921,6 +921,14 @@ static const struct ack_case ack_cases[] = {
 		     "Via: SIP/2.0/UDP 10.0.0.5:05062;branch=z9hG4bK-inv-0001\n",
 		     "10.0.0.5", "05062", "z9hG4bK-inv-0001",
 		     XDP_DROP, C_ABSORBED),
+	/* ';' or ',' where the host starts: parse_via()'s F_HOST, "no
+	 * host found"; the tag of the host as if it were one */
+	VIA_TAG_CASE("Via: ';' where the host starts fails the Via",
+		     "Via: SIP/2.0/UDP ;10.0.0.5;branch=z9hG4bK-inv-0001\n",
+		     ";10.0.0.5", NULL, "z9hG4bK-inv-0001", XDP_PASS, C_ACK_PASS()),
+	VIA_TAG_CASE("Via: ',' where the host starts, after a blank, fails the Via",
+		     "Via: SIP/2.0/UDP  ,10.0.0.5:5062 ;branch=z9hG4bK-inv-0001\n",
+		     ",10.0.0.5", "5062", "z9hG4bK-inv-0001", XDP_PASS, C_ACK_PASS()),
 	/* Kamailio's str2s(): a 6th digit fails the Via, 65536..99999
 	 * wrap with no error (the tag takes the text) */
 	VIA_TAG_CASE("Via port 00000",
