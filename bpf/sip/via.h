@@ -31,14 +31,15 @@ enum via_state {
 };
 
 enum via_param {
-	VP_OTHER = 0,
+	VP_OTHER = 0,		/* hidden, alias; or no name pending */
 	VP_RPORT,
+	/* from here on: a name that "LWS ," after it fails (L_VALUE) */
+	VP_GENERIC,
 	/* from here on: a name Kamailio's parse_via_param() wants a value
 	 * for (FIN_BRANCH, FIN_RECEIVED, FIN_MADDR, FIN_TTL, FIN_I) */
 	VP_BRANCH,
 	VP_RECEIVED,
 	VP_VALUED,		/* maddr, ttl, i: nothing kept */
-	VP_EQ = 0x80,		/* flag: after '=', the value not begun */
 };
 
 #define W_BRANCH	W6('b', 'r', 'a', 'n', 'c', 'h')
@@ -56,7 +57,11 @@ static __always_inline __u8 via_param_of(const __u8 *buf, __u32 s, __u32 e)
 	    param_name_is(buf, s, e, W3('t', 't', 'l'), 3) ||
 	    param_name_is(buf, s, e, 'i', 1))
 		return VP_VALUED;
-	return VP_OTHER;
+	/* FIN_HIDDEN, FIN_ALIAS: LWS ends them (L_PARAM) */
+	if (param_name_is(buf, s, e, W6('h', 'i', 'd', 'd', 'e', 'n'), 6) ||
+	    param_name_is(buf, s, e, W5('a', 'l', 'i', 'a', 's'), 5))
+		return VP_OTHER;
+	return VP_GENERIC;
 }
 
 /* The value [vp->mark, i) of the current parameter ended. */
@@ -84,12 +89,14 @@ static __always_inline void via_param_value(struct sl_scratch *x, __u32 i)
  * is missing, Kamailio's parse_via_param() (src/core/parser/parse_via.c)
  * fails the Via for branch, received, maddr, ttl and i when the name is
  * followed by ';' or ',' (its FIN_BRANCH... cases), or by LWS and then
- * ',' (L_VALUE) or the end (end_via: only GEN_PARAM and rport may lack a
- * value); after '=' it fails the Via at ',' (F_VALUE) whatever the name,
- * and at the end for those five.  "name LWS ;" and "name = ;" give a
- * null value: a branch the to-tag CRC reads as empty (calc_crc_suffix()).
+ * the end (end_via: only GEN_PARAM and rport may lack a value); for any
+ * name but rport, hidden and alias when it is followed by LWS and then
+ * ',' (L_VALUE); after '=' at ',' (F_VALUE) whatever the name, and at
+ * the end for those five.  "name LWS ;" and "name = ;" give a null
+ * value: a branch the to-tag CRC reads as empty (calc_crc_suffix()).
  * The rest is via_value_missing()'s, after the loop: no test here runs
- * on every byte.
+ * on every byte.  p goes through opaque(): a constant per name would
+ * keep the verifier from pruning.
  */
 static __always_inline void via_param_event(struct sl_scratch *x, __u32 i, int ev)
 {
@@ -110,7 +117,8 @@ static __always_inline void via_param_event(struct sl_scratch *x, __u32 i, int e
 			vp->mark = i;
 			via_param_value(x, i);
 		}
-		vp->param = p;
+		/* "name," ended it (via_value_missing()) */
+		vp->param = st == PS_DONE ? VP_OTHER : p;
 	} else if (ev == PARAM_VALUE_END) {
 		/* an empty value (mark == i) before ',' */
 		if (vp->mark == i && vp->state == PS_DONE)
@@ -123,9 +131,11 @@ static __always_inline void via_param_event(struct sl_scratch *x, __u32 i, int e
  * via_param_event()): no value before the end, or "name LWS ,". */
 static __always_inline int via_value_missing(const struct value_parse *vp)
 {
+	if (vp->state == PS_DONE)
+		return vp->param >= VP_GENERIC;
 	return vp->param >= VP_BRANCH &&
 	       (vp->state == PS_NAME || vp->state == PS_AFTER_NAME ||
-		vp->state == PS_VALUE_WS || vp->state == PS_DONE);
+		vp->state == PS_VALUE_WS);
 }
 
 /* Ends the token of the current state at position i. */

@@ -911,6 +911,10 @@ static void test_via_param_values(void **state)
 		{ "SIP/2.0/UDP h;branch=z;i=", true, NULL },
 		{ "SIP/2.0/UDP h;branch=z;id", false, "z" },
 		{ "SIP/2.0/UDP h;branch=z;ttl=1;maddr=m;i=7", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;x ,SIP/2.0/UDP g", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;rport ,SIP/2.0/UDP g", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;hidden ,SIP/2.0/UDP g", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;Alias\r\n ,SIP/2.0/UDP g", false, "z" },
 		/* parse_via() reads every value of the first Via line and
 		 * fails the message on any one; the first one's spans stay */
 		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;x", false, "z" },

@@ -60,9 +60,10 @@ static void via_param(struct sip_via *v, const char *b, __u32 semi,
  * (src/core/parser/parse_via.c) fails the Via: for branch, received,
  * maddr, ttl and i with no value before ',', the end, or a ';' right
  * after the name (its FIN_BRANCH... states; "name LWS ;" is a null
- * value); for any name with '=' and nothing before ',' (F_VALUE); for
- * those five with '=' and nothing before the end (end_via).  pr->end is
- * past the LWS after the param.
+ * value); for any other name but rport, hidden and alias with LWS and
+ * then ',' (L_VALUE); for any name with '=' and nothing before ','
+ * (F_VALUE); for those five with '=' and nothing before the end
+ * (end_via).  pr->end is past the LWS after the param.
  */
 static bool via_value_missing(const char *b, const struct sip_param *pr,
 			      __u32 e)
@@ -73,8 +74,15 @@ static bool via_value_missing(const char *b, const struct sip_param *pr,
 		     param_is(b, pr, "ttl", 3) || param_is(b, pr, "i", 1);
 	char next = pr->end < e ? b[pr->end] : 0;
 
+	if (wants && !sip_span_present(pr->value))
+		return next != ';' || pr->end == pr->name_end;
+	/* L_VALUE then ',': any other name but rport, hidden and alias
+	 * (LWS ends FIN_HIDDEN, FIN_ALIAS) */
 	if (!sip_span_present(pr->value))
-		return wants && (next != ';' || pr->end == pr->name_end);
+		return next == ',' && pr->end > pr->name_end &&
+		       !param_is(b, pr, "rport", 5) &&
+		       !param_is(b, pr, "hidden", 6) &&
+		       !param_is(b, pr, "alias", 5);
 	if (pr->value.len)
 		return false;
 	return next == ',' || (wants && !next);
