@@ -178,16 +178,6 @@ static __always_inline __u32 fwd_build_line(struct sl_scratch *x,
 	return n;
 }
 
-/* One Via value [s, e): x->via.  A global function: verified once. */
-__noinline int fwd_via_value(struct sl_scratch *x, __u32 s, __u32 e)
-{
-	struct span val = { .s = s, .e = e };
-
-	if (!x)
-		return -1;
-	return via_parse_full(x, val);
-}
-
 /* Is fam/addr one of our sent-by addresses, whatever the port? */
 static __always_inline int fwd_addr_is_via(const struct sl_fwd_config *f,
 					   int fam, const __u64 a[2])
@@ -250,7 +240,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	via1 = sc->hdr[HDR_VIA];
 
 	/* the top Via must be ours */
-	if (fwd_via_value(x, via1.s, via1.e))
+	if (via_value_parse(x, via1.s, via1.e))
 		return FWD_PASS;
 	comma = v->parse.end;
 	port = v->port.e > v->port.s ? port_parse(x->buf, v->port.s, v->port.e)
@@ -280,7 +270,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 		pl->cut_s = sc->via_line_s;
 		pl->cut_e = e;
 	}
-	if (fwd_via_value(x, body2.s, body2.e))
+	if (via_value_parse(x, body2.s, body2.e))
 		return FWD_PASS;
 	if (v->transport.e - v->transport.s != 3 ||
 	    ((sw(x->buf, v->transport.s) | 0x202020) & 0xffffff) !=
@@ -321,7 +311,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 		via3 = (sc->seen & (1u << HDR_VIA3)) ? sc->hdr[HDR_VIA3] :
 						       (struct span){ 0, 0 };
 	}
-	if (via3.s < via3.e && !fwd_via_value(x, via3.s, via3.e)) {
+	if (via3.s < via3.e && !via_value_parse(x, via3.s, via3.e)) {
 		__u64 a3[2];
 		int fam3;
 

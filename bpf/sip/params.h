@@ -52,8 +52,11 @@ static __always_inline int param_value_end(__u8 c)
  * when done, 0 when the parameters need the byte-wise parser (LWS, an
  * empty name, a quoted or empty value, name without a value, more than
  * PARAMS_FAST_MAX of them).  With to_rules (the To, see to_param_step()),
- * a ',' is no end: the caller has made sure that there is none (nor a
- * '\\'), and a '=' in a value goes to the byte-wise parser too.
+ * the caller has made sure that there is no ',' (nor a '\\'), and a '='
+ * in a value goes to the byte-wise parser too.  Without (the Via, see
+ * param_step()), a parameter without a value or with an empty one, and a
+ * ',' (the values after it: via_later_values()), are the byte-wise
+ * parser's too.
  */
 static __always_inline int params_fast_rules(struct sl_scratch *x, __u32 q,
 					     __u32 e, __u64 name,
@@ -68,10 +71,10 @@ static __always_inline int params_fast_rules(struct sl_scratch *x, __u32 q,
 	for (i = 0; i < PARAMS_FAST_MAX; i++) {
 		q = opaque(x, q);
 		e = opaque(x, e);
-		if (q >= e || (!to_rules && sb(buf, q) == ','))
+		if (q >= e)
 			return 1;
 		if (sb(buf, q) != ';')
-			return 0;	/* LWS: leave it to the state machine */
+			return 0;	/* ',', LWS: the state machine's */
 		p = q + 1;
 		q = token_end_fast(x, p, e, '=', '"');
 		if (q == p || (q < e && sb(buf, q) == '"'))
@@ -90,10 +93,15 @@ static __always_inline int params_fast_rules(struct sl_scratch *x, __u32 q,
 			continue;
 		}
 		if (q < e && sb(buf, q) == '=') {	/* skip a value */
-			q = token_end_fast(x, q + 1, e, '"', to_rules ? '=' : 0);
+			p = q + 1;
+			q = token_end_fast(x, p, e, '"', to_rules ? '=' : 0);
 			if (q < e && (sb(buf, q) == '"' ||
 				      (to_rules && sb(buf, q) == '=')))
 				return 0;
+			if (!to_rules && q == p)
+				return 0;	/* Via: empty */
+		} else if (!to_rules) {
+			return 0;	/* Via: no value */
 		}
 	}
 	return 0;
@@ -296,8 +304,8 @@ bad:
  * caller).  vp is the header parser's state in the scratch value, read
  * and written through a volatile view (see via_step()).  A quoted value
  * is no token: vp->param goes back to 0.  A ';' or ',' right after '='
- * starts the value, as the Via parser has always read it (userspace reads
- * an empty value).  With to_rules, the To's rules instead
+ * ends an empty value (an event, mark == i: Kamailio's parse_via() reads
+ * a null value there).  With to_rules, the To's rules instead
  * (to_param_step()).  Returns an enum param_event.
  */
 static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
@@ -342,6 +350,10 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 			break;
 		}
 		vp->mark = i;
+		if (c == ';' || c == ',') {
+			vp->state = param_after(c, PS_AFTER_VALUE, junk);
+			return PARAM_VALUE_END;	/* [i, i) */
+		}
 		vp->state = PS_VALUE;
 		break;
 	case PS_VALUE:

@@ -31,10 +31,15 @@ enum via_state {
 };
 
 enum via_param {
-	VP_OTHER = 0,
+	VP_OTHER = 0,		/* hidden, alias; or no name pending */
+	VP_RPORT,
+	/* from here on: a name that "LWS ," after it fails (L_VALUE) */
+	VP_GENERIC,
+	/* from here on: a name Kamailio's parse_via_param() wants a value
+	 * for (FIN_BRANCH, FIN_RECEIVED, FIN_MADDR, FIN_TTL, FIN_I) */
 	VP_BRANCH,
 	VP_RECEIVED,
-	VP_RPORT,
+	VP_VALUED,		/* maddr, ttl, i: nothing kept */
 };
 
 #define W_BRANCH	W6('b', 'r', 'a', 'n', 'c', 'h')
@@ -48,32 +53,89 @@ static __always_inline __u8 via_param_of(const __u8 *buf, __u32 s, __u32 e)
 		return VP_RECEIVED;
 	if (param_name_is(buf, s, e, W5('r', 'p', 'o', 'r', 't'), 5))
 		return VP_RPORT;
-	return VP_OTHER;
+	if (param_name_is(buf, s, e, W5('m', 'a', 'd', 'd', 'r'), 5) ||
+	    param_name_is(buf, s, e, W3('t', 't', 'l'), 3) ||
+	    param_name_is(buf, s, e, 'i', 1))
+		return VP_VALUED;
+	/* FIN_HIDDEN, FIN_ALIAS: LWS ends them (L_PARAM) */
+	if (param_name_is(buf, s, e, W6('h', 'i', 'd', 'd', 'e', 'n'), 6) ||
+	    param_name_is(buf, s, e, W5('a', 'l', 'i', 'a', 's'), 5))
+		return VP_OTHER;
+	return VP_GENERIC;
 }
 
-/* A parameter's name or value ended at i (param_step()). */
-static __always_inline void via_param_event(struct sl_scratch *x, __u32 i,
-					    int ev)
+/* The value [vp->mark, i) of the current parameter ended. */
+static __always_inline void via_param_value(struct sl_scratch *x, __u32 i)
 {
 	volatile struct via_parse *v = &x->via;
 	volatile struct value_parse *vp = &v->parse;
 
-	if (ev == PARAM_NAME_END) {
-		vp->param = via_param_of(x->buf, vp->mark, i);
-	} else if (ev == PARAM_VALUE_END) {
-		/* the last one of each wins, as in Kamailio's parse_via */
-		if (vp->param == VP_BRANCH) {
-			v->branch.s = vp->mark;
-			v->branch.e = i;
-		} else if (vp->param == VP_RECEIVED) {
-			v->received.s = vp->mark;
-			v->received.e = i;
-		} else if (vp->param == VP_RPORT) {
-			v->rport.s = vp->mark;
-			v->rport.e = i;
-		}
-		vp->param = VP_OTHER;
+	/* the last one of each wins, as in Kamailio's parse_via */
+	if (vp->param == VP_BRANCH) {
+		v->branch.s = vp->mark;
+		v->branch.e = i;
+	} else if (vp->param == VP_RECEIVED) {
+		v->received.s = vp->mark;
+		v->received.e = i;
+	} else if (vp->param == VP_RPORT) {
+		v->rport.s = vp->mark;
+		v->rport.e = i;
 	}
+	vp->param = VP_OTHER;
+}
+
+/*
+ * A parameter's name or value ended at i (param_step()).  Where a value
+ * is missing, Kamailio's parse_via_param() (src/core/parser/parse_via.c)
+ * fails the Via for branch, received, maddr, ttl and i when the name is
+ * followed by ';' or ',' (its FIN_BRANCH... cases), or by LWS and then
+ * the end (end_via: only GEN_PARAM and rport may lack a value); for any
+ * name but rport, hidden and alias when it is followed by LWS and then
+ * ',' (L_VALUE); after '=' at ',' (F_VALUE) whatever the name, and at
+ * the end for those five.  "name LWS ;" and "name = ;" give a null
+ * value: a branch the to-tag CRC reads as empty (calc_crc_suffix()).
+ * The rest is via_value_missing()'s, after the loop: no test here runs
+ * on every byte.  p goes through opaque(): a constant per name would
+ * keep the verifier from pruning.
+ */
+static __always_inline void via_param_event(struct sl_scratch *x, __u32 i, int ev)
+{
+	volatile struct via_parse *v;
+	volatile struct value_parse *vp;
+	__u8 p, st;
+
+	v = &x->via;
+	vp = &v->parse;
+	if (ev == PARAM_NAME_END) {
+		p = opaque(x, via_param_of(x->buf, vp->mark, i));
+		st = vp->state;
+		/* name, then ';' or ',' */
+		if (p >= VP_BRANCH && (st == PS_WS || st == PS_DONE))
+			vp->state = PS_BAD;
+		/* the one before had no value: "name LWS ;" */
+		if (vp->param >= VP_BRANCH) {
+			vp->mark = i;
+			via_param_value(x, i);
+		}
+		/* "name," ended it (via_value_missing()) */
+		vp->param = st == PS_DONE ? VP_OTHER : p;
+	} else if (ev == PARAM_VALUE_END) {
+		/* an empty value (mark == i) before ',' */
+		if (vp->mark == i && vp->state == PS_DONE)
+			vp->state = PS_BAD;
+		via_param_value(x, i);
+	}
+}
+
+/* The value ended where Kamailio wants a parameter's value (see
+ * via_param_event()): no value before the end, or "name LWS ,". */
+static __always_inline int via_value_missing(const struct value_parse *vp)
+{
+	if (vp->state == PS_DONE)
+		return vp->param >= VP_GENERIC;
+	return vp->param >= VP_BRANCH &&
+	       (vp->state == PS_NAME || vp->state == PS_AFTER_NAME ||
+		vp->state == PS_VALUE_WS);
 }
 
 /* Ends the token of the current state at position i. */
@@ -135,6 +197,11 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 	case VS_HOST_WS:
 		if (is_lws(c))
 			break;
+		if (c == ';' || c == ',') {
+			/* parse_via(), F_HOST: "no host found" */
+			vp->state = PS_BAD;
+			return 1;
+		}
 		vp->mark = i;
 		vp->state = c == '[' ? VS_HOST6 : VS_HOST;
 		break;
@@ -187,7 +254,7 @@ static long via_chunk_cb(__u32 idx, void *data)
 {
 	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
 
-	/* junk after a token makes the Via bad; "name=;" starts a value */
+	/* junk after a token makes the Via bad; "name=;": an empty value */
 	return value_bytes_step(x, &x->via.parse, idx, PS_BAD, 0, via_byte,
 				via_param_event);
 }
@@ -339,10 +406,55 @@ static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 		return -1;
 	/* the value ended inside a token: close it */
 	via_end_token(x, val.e);
+	/* str2s() (src/core/ut.h) fails a 6th digit, leading zeros
+	 * included; 65536..99999 it wraps, no error (the CRC takes the
+	 * text) */
+	if (v->parse.state == PS_BAD || via_value_missing(&v->parse) ||
+	    v->port.e - v->port.s > 5)
+		return -1;
 	return v->host.e > v->host.s ? 0 : -1;
 }
 
-/* Returns 0 when a host was found (port and branch may be absent). */
+/* One Via value [s, e): x->via.  A global function: verified once. */
+__noinline int via_value_parse(struct sl_scratch *x, __u32 s, __u32 e)
+{
+	struct span val = { .s = s, .e = e };
+
+	if (!x)
+		return -1;
+	return via_parse_full(x, val);
+}
+
+#define VIA_LATER_MAX	16	/* values after the first one read */
+
+/*
+ * Kamailio's parse_via() reads every value of the first Via header line
+ * (at a ',' it goes on at parse_again) and fails the message on any one.
+ * The values after the first one, from the ',' at comma to e: each byte
+ * read once, a call each; more than VIA_LATER_MAX of them fail as well
+ * (the ACK passes, the safe side).  Leaves x->via with the last one's.
+ */
+static __always_inline int via_later_values(struct sl_scratch *x,
+					    __u32 comma, __u32 e)
+{
+	int k;
+
+	for (k = 0; k < VIA_LATER_MAX; k++) {
+		if (via_value_parse(x, comma + 1, e))
+			return -1;
+		comma = x->via.parse.end;
+		if (comma == POS_NONE)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * Returns 0 when a host was found (port and branch may be absent) and
+ * the rest of the line parses.  A line of several values (via_fast()
+ * leaves a ',' to the state machine) is read up to twice its length: the
+ * first value, the others, the first again for its spans.
+ */
 static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 {
 	struct via_parse *v = &x->via;
@@ -354,7 +466,13 @@ static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 	v->branch.s = v->branch.e = 0;
 	if (via_fast(x, val))
 		return v->host.e > v->host.s ? 0 : -1;
-	return via_parse_full(x, val);
+	if (via_value_parse(x, val.s, val.e))
+		return -1;
+	if (v->parse.end == POS_NONE)
+		return 0;
+	if (via_later_values(x, v->parse.end, val.e))
+		return -1;
+	return via_value_parse(x, val.s, val.e);
 }
 
 #endif /* SL_SIP_VIA_H */

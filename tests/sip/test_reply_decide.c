@@ -222,8 +222,8 @@ static const struct via_row via_rows[] = {
 	{ "SIP/2.0/UDP 127.0.0.1;received=1.2.3.4;branch=z9hG4bK-r;received=5.6.7.8 ;x",
 	  &lo40000, false, true, "127.0.0.1", NULL, ";branch=z9hG4bK-r",
 	  { ";received=1.2.3.4", ";received=5.6.7.8" } },
-	{ "SIP/2.0/UDP 127.0.0.1;received", &lo40000,
-	  false, true, "127.0.0.1", NULL, ";received", { ";received" } },
+	{ "SIP/2.0/UDP 127.0.0.1;received ;x", &lo40000,
+	  false, true, "127.0.0.1", NULL, ";x", { ";received " } },
 	/* a received dropped with the fold in front of it (issue 15.2),
 	 * a tab or LF-only one too; blanks without a fold stay; a param
 	 * without a value owns the LWS after it */

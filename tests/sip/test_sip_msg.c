@@ -808,8 +808,6 @@ static void test_via_ipv6_and_ports(void **state)
 	/* not usable: no way to answer */
 	parse_via_lit("SIP/2.0/UDP [::1;branch=z");
 	assert_false(M.via.usable);
-	parse_via_lit("SIP/2.0/UDP h:65536;branch=z");
-	assert_false(M.via.usable);
 	parse_via_lit("SIP/2.0/UDP h:0065535;branch=z");
 	assert_false(M.via.usable);
 	parse_via_lit("SIP/2.0/UDP h:;branch=z");
@@ -840,6 +838,111 @@ static void test_via_ipv6_and_ports(void **state)
 	parse_via_lit("SIP/2.0/UDP h:65535;branch=z");
 	assert_int_equal(M.via.port_num, 65535);
 	assert_int_equal(M.errors, 0);
+}
+
+/* Kamailio's str2s() (src/core/ut.h): at most 5 digits, leading zeros
+ * counted; 65536..99999 wrap with no error (the Via parses, no reply
+ * goes there). */
+static void test_via_port_digits(void **state)
+{
+	static const struct {
+		const char *via;
+		bool usable, wraps;
+		__u32 num;
+	} tab[] = {
+		{ "SIP/2.0/UDP h:05060;branch=z", true, false, 5060 },
+		{ "SIP/2.0/UDP h:005060;branch=z", false, false, 0 },
+		{ "SIP/2.0/UDP h:00000;branch=z", true, false, 0 },
+		{ "SIP/2.0/UDP h:000000;branch=z", false, false, 0 },
+		{ "SIP/2.0/UDP h:65535;branch=z", true, false, 65535 },
+		{ "SIP/2.0/UDP h:65536;branch=z", true, true, 0 },
+		{ "SIP/2.0/UDP h:99999;branch=z", true, true, 34463 },
+		{ "SIP/2.0/UDP h:100000;branch=z", false, false, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		parse_via_lit(tab[i].via);
+		assert_int_equal(M.via.usable, tab[i].usable);
+		if (!tab[i].usable)
+			continue;
+		assert_int_equal(M.via.port_wraps, tab[i].wraps);
+		assert_int_equal(M.via.port_num, tab[i].num);
+		assert_false(M.via.malformed);
+		assert_span(M.via.branch, "z");
+	}
+}
+
+/* Params Kamailio's parse_via_param() wants a value for (branch,
+ * received, maddr, ttl, i), an empty value before ',', and the values
+ * after the first one. */
+static void test_via_param_values(void **state)
+{
+	static const struct {
+		const char *via;
+		bool malformed;
+		const char *branch;	/* NULL: no check */
+	} tab[] = {
+		{ "SIP/2.0/UDP h;branch=z;x", false, "z" },
+		{ "SIP/2.0/UDP h;branch", true, NULL },
+		{ "SIP/2.0/UDP h;branch;x", true, NULL },
+		{ "SIP/2.0/UDP h;branch, SIP/2.0/UDP g", true, NULL },
+		{ "SIP/2.0/UDP h;branch=a;branch ;x", false, "" },
+		{ "SIP/2.0/UDP h;branch ", true, NULL },
+		{ "SIP/2.0/UDP h;branch ,SIP/2.0/UDP g", true, NULL },
+		{ "SIP/2.0/UDP h;branch=a;branch=;x", false, "" },
+		{ "SIP/2.0/UDP h;branch=a;branch= ;x", false, "" },
+		{ "SIP/2.0/UDP h;branch=", true, NULL },
+		{ "SIP/2.0/UDP h;branch=,SIP/2.0/UDP g", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;x=,SIP/2.0/UDP g", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;x=", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;x", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;x,SIP/2.0/UDP g", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;rport", false, "z" },
+		{ "SIP/2.0/UDP h;rport;branch=z", false, "z" },
+		{ "SIP/2.0/UDP h;rport=,SIP/2.0/UDP g", true, NULL },
+		{ "SIP/2.0/UDP h;received;branch=z", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;received", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;received ;x", false, "z" },
+		{ "SIP/2.0/UDP h;MADDR;branch=z", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;ttl", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;i", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;i=", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;id", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;ttl=1;maddr=m;i=7", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;x ,SIP/2.0/UDP g", true, NULL },
+		{ "SIP/2.0/UDP h;branch=z;rport ,SIP/2.0/UDP g", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;hidden ,SIP/2.0/UDP g", false, "z" },
+		{ "SIP/2.0/UDP h;branch=z;Alias\r\n ,SIP/2.0/UDP g", false, "z" },
+		/* parse_via() reads every value of the first Via line and
+		 * fails the message on any one; the first one's spans stay */
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;x", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;;x", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;=x", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b, SIP/2.0/UDP c;x;", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b, SIP/2.0/UDP c", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z,", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, ", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z,, SIP/2.0/UDP b", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z,\r\n SIP/2.0/UDP b;rport", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b:005060", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b:65536", false, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;branch", true, "z" },
+		{ "SIP/2.0/UDP a;branch=z, SIP/2.0/UDP b;x=\"a,b\";branch=y", false, "z" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		parse_via_lit(tab[i].via);
+		assert_true(M.via.usable);
+		if (M.via.malformed != tab[i].malformed)
+			fail_msg("%s: malformed %d", tab[i].via, M.via.malformed);
+		if (tab[i].branch)
+			assert_span(M.via.branch, tab[i].branch);
+	}
 }
 
 /* ---- To / From / CSeq / Content-Length -------------------------------- */
@@ -1179,6 +1282,8 @@ int main(void)
 		cmocka_unit_test(test_via_folds),
 		cmocka_unit_test(test_folded_fields),
 		cmocka_unit_test(test_via_ipv6_and_ports),
+		cmocka_unit_test(test_via_port_digits),
+		cmocka_unit_test(test_via_param_values),
 		cmocka_unit_test(test_to_forms),
 		cmocka_unit_test(test_cseq_forms),
 		cmocka_unit_test(test_content_length),

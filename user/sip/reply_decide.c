@@ -18,7 +18,7 @@
 /* Why a header the reply must echo is missing or unusable. */
 static enum sl_drop_why missing(const struct sip_msg *m)
 {
-	if (!m->via.usable)
+	if (!m->via.usable || m->via.port_wraps)
 		return SL_DROP_NO_VIA;
 	if (m->from.hdr == SIP_NO_HDR)
 		return SL_DROP_NO_FROM;

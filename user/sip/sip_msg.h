@@ -120,15 +120,17 @@ struct sip_hdr {
  */
 struct sip_via {
 	__u8 hdr;		/* index in hdrs[], SIP_NO_HDR: no Via */
-	bool usable;		/* sent-protocol, host and a sane port */
+	bool usable;		/* sent-protocol, host and a port Kamailio takes */
 	bool malformed;		/* something after the host does not parse */
 	bool has_rport;
+	bool port_wraps;	/* 65536..99999: Kamailio wraps it (str2s()),
+				 * the Via parses, no reply can go there */
 	__u8 n_received;	/* received params seen (first SIP_VIA_MAX_RECEIVED kept) */
 	struct sip_span proto;	/* sent-protocol as written: "SIP/2.0/UDP", may hold LWS */
 	struct sip_span transport;
 	struct sip_span host;	/* as written; IPv6 with its brackets */
 	struct sip_span port;	/* digits; absent: off == SIP_NONE */
-	__u32 port_num;		/* 0 when absent */
+	__u32 port_num;		/* 0 when absent; mod 65536 */
 	struct sip_span branch;	/* value of the first branch param */
 	struct sip_span branch_param;	/* ";branch=..." of that param */
 	struct sip_span rport_value;	/* digits (or whatever) after "rport=" */

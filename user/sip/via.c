@@ -55,6 +55,39 @@ static void via_param(struct sip_via *v, const char *b, __u32 semi,
 	}
 }
 
+/*
+ * Where a value is missing, Kamailio's parse_via_param()
+ * (src/core/parser/parse_via.c) fails the Via: for branch, received,
+ * maddr, ttl and i with no value before ',', the end, or a ';' right
+ * after the name (its FIN_BRANCH... states; "name LWS ;" is a null
+ * value); for any other name but rport, hidden and alias with LWS and
+ * then ',' (L_VALUE); for any name with '=' and nothing before ','
+ * (F_VALUE); for those five with '=' and nothing before the end
+ * (end_via).  pr->end is past the LWS after the param.
+ */
+static bool via_value_missing(const char *b, const struct sip_param *pr,
+			      __u32 e)
+{
+	bool wants = param_is(b, pr, "branch", 6) ||
+		     param_is(b, pr, "received", 8) ||
+		     param_is(b, pr, "maddr", 5) ||
+		     param_is(b, pr, "ttl", 3) || param_is(b, pr, "i", 1);
+	char next = pr->end < e ? b[pr->end] : 0;
+
+	if (wants && !sip_span_present(pr->value))
+		return next != ';' || pr->end == pr->name_end;
+	/* L_VALUE then ',': any other name but rport, hidden and alias
+	 * (LWS ends FIN_HIDDEN, FIN_ALIAS) */
+	if (!sip_span_present(pr->value))
+		return next == ',' && pr->end > pr->name_end &&
+		       !param_is(b, pr, "rport", 5) &&
+		       !param_is(b, pr, "hidden", 6) &&
+		       !param_is(b, pr, "alias", 5);
+	if (pr->value.len)
+		return false;
+	return next == ',' || (wants && !next);
+}
+
 /* sent-protocol: name LWS? "/" LWS? version LWS? "/" LWS? transport;
  * returns where it ends, 0 if it does not parse. */
 static __u32 via_proto(struct sip_via *v, const char *b, __u32 p, __u32 e)
@@ -117,42 +150,39 @@ static __u32 via_sent_by(struct sip_via *v, const char *b, __u32 p, __u32 e)
 			port = port * 10 + (__u32)(b[p] - '0');
 			p++;
 		}
-		/* Kamailio drops a Via whose port is no 16-bit number */
-		if (p == t || port > 65535 || (p < e && is_digit(b[p])))
+		/* Kamailio's str2s() (src/core/ut.h) fails a 6th digit,
+		 * leading zeros included, and wraps 65536..99999 with no
+		 * error: such a Via parses (the to-tag takes the text), but
+		 * no reply can go there (port_wraps) */
+		if (p == t || p - t > 5)
 			return 0;
+		v->port_wraps = port > 65535;
 		v->port = mkspan(t, p - t);
-		v->port_num = port;
+		v->port_num = port & 0xffff;
 		p = skip_lws(b, p, e);
 	}
 	return p;
 }
 
 /*
- * LWS (folds included) is allowed around '/', ':', ';', '='.
- * usable: protocol, host and port (if any) parse; what comes after the
- * host only sets malformed.
+ * One value from p: sent-protocol, sent-by, params.  Returns where it
+ * ends (its ',', or e), or where its params stop parsing (then
+ * v->malformed); v->usable as in sip_parse_via().
  */
-void sip_parse_via(struct sip_msg *m, const struct sip_hdr *h)
+static __u32 via_value(struct sip_via *v, const char *b, __u32 p, __u32 e)
 {
-	const char *b = m->buf;
-	struct sip_via *v = &m->via;
-	__u32 p, e = h->body_end, semi;
 	struct sip_param pr;
+	__u32 semi;
 
-	v->value_end = e;
-	p = via_proto(v, b, h->body, e);
+	p = via_proto(v, b, p, e);
 	if (!p)
-		return;
+		return e;
 	p = via_sent_by(v, b, p, e);
 	if (!p)
-		return;
+		return e;
 	v->usable = true;
 
-	while (p < e) {
-		if (b[p] == ',') {
-			v->value_end = via_value_end(b, p, e, h->body);
-			return;
-		}
+	while (p < e && b[p] != ',') {
 		if (b[p] != ';')
 			goto bad;	/* junk, a comment */
 		semi = p;
@@ -162,14 +192,60 @@ void sip_parse_via(struct sip_msg *m, const struct sip_hdr *h)
 			p = pr.name_end;
 			goto bad;
 		}
+		if (via_value_missing(b, &pr, e)) {
+			p = pr.end;
+			goto bad;
+		}
 		via_param(v, b, semi, &pr);
 		p = skip_lws(b, pr.end, e);
 		if (p < e && b[p] != ';' && b[p] != ',')
 			goto bad;
 	}
-	v->value_end = e;
-	return;
+	return p;
 bad:
 	v->malformed = true;
+	return p;
+}
+
+/*
+ * Kamailio's parse_via() reads every value of the first Via header line
+ * (a ',' leads to parse_again; commas and LWS between values are eaten,
+ * F_VIA) and fails the message on any one: so does v here.  p is the ','
+ * after the first value.  Linear in the line's length.
+ */
+static void via_later_values(struct sip_via *v, const char *b, __u32 p,
+			     __u32 e)
+{
+	struct sip_via w;
+
+	while (p < e) {
+		while (p < e && (b[p] == ',' || is_lws(b[p])))
+			p++;
+		memset(&w, 0, sizeof(w));
+		p = via_value(&w, b, p, e);
+		if (!w.usable || w.malformed) {
+			v->malformed = true;	/* a ',' at the end too */
+			return;
+		}
+	}
+}
+
+/*
+ * LWS (folds included) is allowed around '/', ':', ';', '='.
+ * usable: protocol, host and port (if any) parse; what comes after the
+ * host, and the values after the first one, only set malformed.
+ */
+void sip_parse_via(struct sip_msg *m, const struct sip_hdr *h)
+{
+	const char *b = m->buf;
+	struct sip_via *v = &m->via;
+	__u32 p, e = h->body_end;
+
+	v->value_end = e;
+	p = via_value(v, b, h->body, e);
+	if (!v->usable)
+		return;
 	v->value_end = via_value_end(b, p, e, h->body);
+	if (!v->malformed && p < e)
+		via_later_values(v, b, p, e);
 }
