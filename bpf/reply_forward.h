@@ -226,7 +226,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	struct via_parse *v = &x->via;
 	struct span via1, body2, via3;
 	__u32 code, port, comma, e, lf;
-	int fam;
+	int fam, later3;
 
 	code = fwd_status_code(x->buf, len);
 	if (!code)
@@ -240,7 +240,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	via1 = sc->hdr[HDR_VIA];
 
 	/* the top Via must be ours */
-	if (via_value_parse(x, via1.s, via1.e))
+	if (via_value_parse(x, via1.s, via1.e, 0))
 		return FWD_PASS;
 	comma = v->parse.end;
 	port = v->port.e > v->port.s ? port_parse(x->buf, v->port.s, v->port.e)
@@ -270,7 +270,8 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 		pl->cut_s = sc->via_line_s;
 		pl->cut_e = e;
 	}
-	if (via_value_parse(x, body2.s, body2.e))
+	/* after a comma: a later value of the line (',' eaten) */
+	if (via_value_parse(x, body2.s, body2.e, comma != POS_NONE))
 		return FWD_PASS;
 	if (v->transport.e - v->transport.s != 3 ||
 	    ((sw(x->buf, v->transport.s) | 0x202020) & 0xffffff) !=
@@ -301,7 +302,8 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	 * are each other's peers and an A, B, A, B... Via list): it is in
 	 * the destination's own header after a comma, else in the next Via
 	 * header line */
-	if (v->parse.end != POS_NONE) {
+	later3 = v->parse.end != POS_NONE;
+	if (later3) {
 		via3.s = skip_lws(x->buf, v->parse.end + 1, body2.e);
 		via3.e = body2.e;
 	} else if (comma != POS_NONE) {
@@ -311,7 +313,7 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 		via3 = (sc->seen & (1u << HDR_VIA3)) ? sc->hdr[HDR_VIA3] :
 						       (struct span){ 0, 0 };
 	}
-	if (via3.s < via3.e && !via_value_parse(x, via3.s, via3.e)) {
+	if (via3.s < via3.e && !via_value_parse(x, via3.s, via3.e, later3)) {
 		__u64 a3[2];
 		int fam3;
 

@@ -88,7 +88,9 @@ struct via_parse {
 	struct value_parse parse;	/* param: enum via_param; end: the
 					 * comma before the next value, or
 					 * POS_NONE */
-	__u8 slashes;
+	__u8 later;		/* not the first value of the line */
+	__u8 proto_n;		/* bytes of "SIP/2.0/" read (via_byte()) */
+	__u64 proto_w;		/* and those bytes, the first in the top */
 	struct span transport;	/* filled by the state machine only */
 	struct span host;
 	struct span port;	/* s == e: no port */

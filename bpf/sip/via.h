@@ -169,6 +169,9 @@ static __always_inline __u8 via_after(__u8 c, __u8 ws_state)
 	return param_after(c, ws_state, PS_BAD);
 }
 
+/* "sip/2.0/" as via_byte() gathers it, the first byte in the top */
+#define VIA_PROTO_BE	0x7369702f322e302fULL
+
 /* One byte c at i in one of the Via's own states st (value_byte()); 1 =
  * stop. */
 static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
@@ -176,11 +179,32 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 {
 	volatile struct via_parse *v = &x->via;
 	volatile struct value_parse *vp = &v->parse;
+	__u8 n;
 
 	switch (st) {
 	case VS_PROTO:
-		if (c == '/' && ++v->slashes == 2)
+		/* Kamailio's parse_via(): "SIP" (any case), '/', "2.0",
+		 * '/', with LWS only around the slashes (its F_SIP, L_VER,
+		 * F_VER and L_PROTO states); anything else fails the Via */
+		n = v->proto_n;
+		/* a later value of the line: "," and LWS before it are
+		 * eaten (parse_via()'s F_VIA state) */
+		if (is_lws(c) || (c == ',' && n == 0 && v->later)) {
+			if (n != 0 && n != 3 && n != 4 && n != 7)
+				goto bad;
+			break;
+		}
+		if (n >= 8)
+			goto bad;
+		/* or-ing 0x20 lands only 'S'/'s', 'I'/'i', 'P'/'p' on the
+		 * lower-case letters */
+		v->proto_w = v->proto_w << 8 | (n < 3 ? c | 0x20 : c);
+		v->proto_n = n + 1;
+		if (n == 7) {
+			if (v->proto_w != VIA_PROTO_BE)
+				goto bad;
 			vp->state = VS_TRANSPORT_WS;
+		}
 		break;
 	case VS_TRANSPORT_WS:
 		if (!is_lws(c)) {
@@ -197,11 +221,8 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 	case VS_HOST_WS:
 		if (is_lws(c))
 			break;
-		if (c == ';' || c == ',') {
-			/* parse_via(), F_HOST: "no host found" */
-			vp->state = PS_BAD;
-			return 1;
-		}
+		if (c == ';' || c == ',')
+			goto bad;	/* parse_via(), F_HOST: "no host found" */
 		vp->mark = i;
 		vp->state = c == '[' ? VS_HOST6 : VS_HOST;
 		break;
@@ -227,10 +248,8 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 	case VS_PORT_WS:
 		if (is_lws(c))
 			break;
-		if (c < '0' || c > '9') {
-			vp->state = PS_BAD;
-			return 1;
-		}
+		if (c < '0' || c > '9')
+			goto bad;
 		vp->mark = i;
 		vp->state = VS_PORT;
 		break;
@@ -248,6 +267,9 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 		return 1;
 	}
 	return 0;
+bad:
+	vp->state = PS_BAD;
+	return 1;
 }
 
 static long via_chunk_cb(__u32 idx, void *data)
@@ -389,8 +411,10 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 }
 
 /* The state machine alone: also the transport, received, rport and the
- * comma that ends the value.  Returns 0 when a host was found. */
-static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
+ * comma that ends the value; later: a value after the line's first (see
+ * via_byte()).  Returns 0 when a host was found. */
+static __always_inline int via_parse_full(struct sl_scratch *x, struct span val,
+					  int later)
 {
 	struct loop_ctx lc = { .scr = x };
 	struct via_parse *v = &x->via;
@@ -399,6 +423,7 @@ static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 	v->parse.s = val.s;
 	v->parse.e = val.e;
 	v->parse.end = POS_NONE;
+	v->later = later;
 	bpf_loop(SL_SCRATCH_LEN / BYTES_PER_STEP, via_chunk_cb, &lc, 0);
 	/* PS_WS: ';' then the end, no name (Kamailio: F_PARAM) */
 	if (v->parse.state == PS_BAD || v->parse.state == PS_QUOTED ||
@@ -415,14 +440,16 @@ static __always_inline int via_parse_full(struct sl_scratch *x, struct span val)
 	return v->host.e > v->host.s ? 0 : -1;
 }
 
-/* One Via value [s, e): x->via.  A global function: verified once. */
-__noinline int via_value_parse(struct sl_scratch *x, __u32 s, __u32 e)
+/* One Via value [s, e): x->via; later: not the line's first.  A global
+ * function: verified once. */
+__noinline int via_value_parse(struct sl_scratch *x, __u32 s, __u32 e,
+			       int later)
 {
 	struct span val = { .s = s, .e = e };
 
 	if (!x)
 		return -1;
-	return via_parse_full(x, val);
+	return via_parse_full(x, val, later);
 }
 
 #define VIA_LATER_MAX	16	/* values after the first one read */
@@ -440,7 +467,7 @@ static __always_inline int via_later_values(struct sl_scratch *x,
 	int k;
 
 	for (k = 0; k < VIA_LATER_MAX; k++) {
-		if (via_value_parse(x, comma + 1, e))
+		if (via_value_parse(x, comma + 1, e, 1))
 			return -1;
 		comma = x->via.parse.end;
 		if (comma == POS_NONE)
@@ -466,13 +493,13 @@ static __always_inline int via_parse_run(struct sl_scratch *x, struct span val)
 	v->branch.s = v->branch.e = 0;
 	if (via_fast(x, val))
 		return v->host.e > v->host.s ? 0 : -1;
-	if (via_value_parse(x, val.s, val.e))
+	if (via_value_parse(x, val.s, val.e, 0))
 		return -1;
 	if (v->parse.end == POS_NONE)
 		return 0;
 	if (via_later_values(x, v->parse.end, val.e))
 		return -1;
-	return via_value_parse(x, val.s, val.e);
+	return via_value_parse(x, val.s, val.e, 0);
 }
 
 #endif /* SL_SIP_VIA_H */

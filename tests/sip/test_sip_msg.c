@@ -874,6 +874,37 @@ static void test_via_port_digits(void **state)
 	}
 }
 
+/* "SIP/2.0": the only sent-protocol Kamailio's parse_via() takes (the
+ * ACK filter's model); any tokens parse (a request gets 505 for another
+ * version). */
+static void test_via_sip_2_0(void **state)
+{
+	static const struct {
+		const char *via;
+		bool sip_2_0;
+	} tab[] = {
+		{ "SIP/2.0/UDP h;branch=z", true },
+		{ "sip/2.0/udp h;branch=z", true },
+		{ "SIP / 2.0 /\tXYZ h;branch=z", true },
+		{ "SIP/7.0/UDP h;branch=z", false },
+		{ "SIP/2.00/UDP h;branch=z", false },
+		{ "SIPS/2.0/UDP h;branch=z", false },
+		{ "SXP/2.0/UDP h;branch=z", false },
+		{ "SIP/2.0/UDP h;branch=z, SIP/2.0/TCP b", true },
+		{ "SIP/2.0/UDP h;branch=z, , SIP / 2.0 / TCP b", true },
+		{ "SIP/2.0/UDP h;branch=z, SIP/2.1/TCP b", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		parse_via_lit(tab[i].via);
+		assert_true(M.via.usable);
+		assert_false(M.via.malformed);
+		assert_int_equal(M.via.sip_2_0, tab[i].sip_2_0);
+	}
+}
+
 /* Params Kamailio's parse_via_param() wants a value for (branch,
  * received, maddr, ttl, i), an empty value before ',', and the values
  * after the first one. */
@@ -1284,6 +1315,7 @@ int main(void)
 		cmocka_unit_test(test_via_ipv6_and_ports),
 		cmocka_unit_test(test_via_port_digits),
 		cmocka_unit_test(test_via_param_values),
+		cmocka_unit_test(test_via_sip_2_0),
 		cmocka_unit_test(test_to_forms),
 		cmocka_unit_test(test_cseq_forms),
 		cmocka_unit_test(test_content_length),

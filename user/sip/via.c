@@ -6,6 +6,8 @@
  * edits of a reply need.  Param spans follow Kamailio's parse_via (see
  * struct sip_via).
  */
+#include <string.h>
+#include <strings.h>
 #include "sip/sip_msg.h"
 #include "sip/sip_lex.h"
 #include "sip/sip_parts.h"
@@ -88,6 +90,27 @@ static bool via_value_missing(const char *b, const struct sip_param *pr,
 	return next == ',' || (wants && !next);
 }
 
+/* Whether the sent-protocol from ps to the transport at t is "SIP" (any
+ * case) "/" "2.0" "/", the only one Kamailio's parse_via() takes (the
+ * grammar allows any tokens, and a request with another version gets 505
+ * here, while Kamailio drops it); LWS only around the slashes, which
+ * via_proto() has checked. */
+static bool via_proto_is_sip_2_0(const char *b, __u32 ps, __u32 t)
+{
+	char w[8];
+	__u32 n = 0, p;
+
+	for (p = ps; p < t; p++) {
+		if (b[p] == ' ' || b[p] == '\t' || b[p] == '\r' || b[p] == '\n')
+			continue;
+		if (n == sizeof(w))
+			return false;
+		w[n++] = b[p];
+	}
+	return n == sizeof(w) && !strncasecmp(w, "SIP/", 4) &&
+	       !memcmp(w + 4, "2.0/", 4);
+}
+
 /* sent-protocol: name LWS? "/" LWS? version LWS? "/" LWS? transport;
  * returns where it ends, 0 if it does not parse. */
 static __u32 via_proto(struct sip_via *v, const char *b, __u32 p, __u32 e)
@@ -112,6 +135,7 @@ static __u32 via_proto(struct sip_via *v, const char *b, __u32 p, __u32 e)
 	}
 	v->proto = mkspan(ps, p - ps);
 	v->transport = mkspan(t, p - t);
+	v->sip_2_0 = via_proto_is_sip_2_0(b, ps, t);
 	return p;
 }
 
@@ -227,6 +251,7 @@ static void via_later_values(struct sip_via *v, const char *b, __u32 p,
 			v->malformed = true;	/* a ',' at the end too */
 			return;
 		}
+		v->sip_2_0 &= w.sip_2_0;
 	}
 }
 
