@@ -169,6 +169,18 @@ static __always_inline __u8 via_after(__u8 c, __u8 ws_state)
 	return param_after(c, ws_state, PS_BAD);
 }
 
+/* A byte Kamailio's parse_via() fails as the transport's first (its
+ * F_PROTO state takes S, U, T, W in any case, LWS, and any byte its
+ * other cases do not name): '/', '2', '.', '0' and the letters C, D, I,
+ * L, P. */
+static __always_inline int via_transport_bad_first(__u8 c)
+{
+	__u8 l = c | 0x20;
+
+	return c == '/' || c == '2' || c == '.' || c == '0' || l == 'c' ||
+	       l == 'd' || l == 'i' || l == 'l' || l == 'p';
+}
+
 /* "sip/2.0/" as via_byte() gathers it, the first byte in the top */
 #define VIA_PROTO_BE	0x7369702f322e302fULL
 
@@ -207,12 +219,17 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 		}
 		break;
 	case VS_TRANSPORT_WS:
-		if (!is_lws(c)) {
-			vp->mark = i;
-			vp->state = VS_TRANSPORT;
-		}
+		if (is_lws(c))
+			break;
+		/* parse_via()'s F_PROTO: these start no transport */
+		if (via_transport_bad_first(c))
+			goto bad;
+		vp->mark = i;
+		vp->state = VS_TRANSPORT;
 		break;
 	case VS_TRANSPORT:
+		if (c == '/')
+			goto bad;	/* any other byte: PROTO_OTHER */
 		if (is_lws(c)) {
 			via_end_token(x, i);
 			vp->state = VS_HOST_WS;
@@ -377,18 +394,22 @@ static __always_inline int via_fast(struct sl_scratch *x, struct span val)
 	const __u8 *buf = x->buf;
 	struct via_parse *v = &x->via;
 	__u32 s = val.s, e = val.e, p, q;
-	__u64 m;
+	__u64 m, t;
 
 	if (e - s < 12 || e > SL_SCRATCH_LEN)
 		return 0;
 	/* "sip/2.0/" with the letters folded */
 	if ((sw(buf, s) | 0x202020ULL) != W8('s', 'i', 'p', '/', '2', '.', '0', '/'))
 		return 0;
-	/* transport token, then one SP: the first SP of the next word */
-	m = first_eq(sw(buf, s + 8), ' ', 0) & HIGHS64;
+	/* transport token, then one SP: the first SP of the next word; a
+	 * '/' before it or a first byte parse_via() fails is the state
+	 * machine's (the lowest flag of the two masks is exact) */
+	t = sw(buf, s + 8);
+	m = (first_eq(t, ' ', 0) | first_eq(t, '/', 0)) & HIGHS64;
 	p = m ? find_hit(m, s + 8, e) : POS_NONE;
 	p = opaque(x, p);
-	if (p == POS_NONE || p == s + 8 || p + 1 >= e)
+	if (p == POS_NONE || p == s + 8 || p + 1 >= e || sb(buf, p) != ' ' ||
+	    via_transport_bad_first(t & 0xff))
 		return 0;
 	p++;
 	if (is_lws(sb(buf, p)) || sb(buf, p) == '[')

@@ -602,7 +602,7 @@ static bool ack_wellformed(const __u8 *p, size_t n)
 {
 	if (sip_msg_parse(&pm, (const char *)p, n) < 0)
 		return false;
-	return pm.via.usable && !pm.via.malformed && pm.via.sip_2_0 &&
+	return pm.via.usable && !pm.via.malformed && pm.via.proto_kamailio &&
 	       pm.to.hdr != SIP_NO_HDR && !pm.to.malformed &&
 	       !pm.to.unterminated_quote && pm.to.tag.len > 0 &&
 	       pm.count[SIP_HDR_TO] == 1 && pm.count[SIP_HDR_CALLID] == 1;

@@ -874,14 +874,14 @@ static void test_via_port_digits(void **state)
 	}
 }
 
-/* "SIP/2.0": the only sent-protocol Kamailio's parse_via() takes (the
- * ACK filter's model); any tokens parse (a request gets 505 for another
- * version). */
-static void test_via_sip_2_0(void **state)
+/* The sent-protocols Kamailio's parse_via() takes (the ACK filter's
+ * model): "SIP/2.0/" and a transport its F_PROTO state starts; any tokens
+ * parse (a request gets 505 for another version). */
+static void test_via_proto_kamailio(void **state)
 {
 	static const struct {
 		const char *via;
-		bool sip_2_0;
+		bool ok;
 	} tab[] = {
 		{ "SIP/2.0/UDP h;branch=z", true },
 		{ "sip/2.0/udp h;branch=z", true },
@@ -893,6 +893,11 @@ static void test_via_sip_2_0(void **state)
 		{ "SIP/2.0/UDP h;branch=z, SIP/2.0/TCP b", true },
 		{ "SIP/2.0/UDP h;branch=z, , SIP / 2.0 / TCP b", true },
 		{ "SIP/2.0/UDP h;branch=z, SIP/2.1/TCP b", false },
+		{ "SIP/2.0/DTLS h;branch=z", false },
+		{ "SIP/2.0/plain h;branch=z", false },
+		{ "SIP/2.0/2UDP h;branch=z", false },
+		{ "SIP/2.0/x-udp h;branch=z", true },
+		{ "SIP/2.0/UDP h;branch=z, SIP/2.0/ldp b", false },
 	};
 	size_t i;
 
@@ -901,7 +906,7 @@ static void test_via_sip_2_0(void **state)
 		parse_via_lit(tab[i].via);
 		assert_true(M.via.usable);
 		assert_false(M.via.malformed);
-		assert_int_equal(M.via.sip_2_0, tab[i].sip_2_0);
+		assert_int_equal(M.via.proto_kamailio, tab[i].ok);
 	}
 }
 
@@ -1315,7 +1320,7 @@ int main(void)
 		cmocka_unit_test(test_via_ipv6_and_ports),
 		cmocka_unit_test(test_via_port_digits),
 		cmocka_unit_test(test_via_param_values),
-		cmocka_unit_test(test_via_sip_2_0),
+		cmocka_unit_test(test_via_proto_kamailio),
 		cmocka_unit_test(test_to_forms),
 		cmocka_unit_test(test_cseq_forms),
 		cmocka_unit_test(test_content_length),

@@ -125,9 +125,10 @@ struct sip_via {
 	bool has_rport;
 	bool port_wraps;	/* 65536..99999: Kamailio wraps it (str2s()),
 				 * the Via parses, no reply can go there */
-	bool sip_2_0;		/* sent-protocol "SIP/2.0/..." (a request with
-				 * another gets 505; Kamailio's parse_via()
-				 * takes no other: the ACK filter's model) */
+	bool proto_kamailio;	/* a sent-protocol Kamailio's parse_via()
+				 * takes ("SIP/2.0/", a transport it starts:
+				 * via_proto_kamailio()), in every value of
+				 * the line: the ACK filter's model */
 	__u8 n_received;	/* received params seen (first SIP_VIA_MAX_RECEIVED kept) */
 	struct sip_span proto;	/* sent-protocol as written: "SIP/2.0/UDP", may hold LWS */
 	struct sip_span transport;

@@ -90,12 +90,14 @@ static bool via_value_missing(const char *b, const struct sip_param *pr,
 	return next == ',' || (wants && !next);
 }
 
-/* Whether the sent-protocol from ps to the transport at t is "SIP" (any
- * case) "/" "2.0" "/", the only one Kamailio's parse_via() takes (the
+/* Whether the sent-protocol from ps to the transport at t is one
+ * Kamailio's parse_via() takes: "SIP" (any case) "/" "2.0" "/" (the
  * grammar allows any tokens, and a request with another version gets 505
- * here, while Kamailio drops it); LWS only around the slashes, which
- * via_proto() has checked. */
-static bool via_proto_is_sip_2_0(const char *b, __u32 ps, __u32 t)
+ * here, while Kamailio drops it), LWS only around the slashes (which
+ * via_proto() has checked), and a transport that does not start with a
+ * byte its F_PROTO state fails: '2', '.', '0', C, D, I, L, P in any case
+ * ('/' is no token byte). */
+static bool via_proto_kamailio(const char *b, __u32 ps, __u32 t)
 {
 	char w[8];
 	__u32 n = 0, p;
@@ -108,7 +110,7 @@ static bool via_proto_is_sip_2_0(const char *b, __u32 ps, __u32 t)
 		w[n++] = b[p];
 	}
 	return n == sizeof(w) && !strncasecmp(w, "SIP/", 4) &&
-	       !memcmp(w + 4, "2.0/", 4);
+	       !memcmp(w + 4, "2.0/", 4) && !strchr("20.cdilpCDILP", b[t]);
 }
 
 /* sent-protocol: name LWS? "/" LWS? version LWS? "/" LWS? transport;
@@ -135,7 +137,7 @@ static __u32 via_proto(struct sip_via *v, const char *b, __u32 p, __u32 e)
 	}
 	v->proto = mkspan(ps, p - ps);
 	v->transport = mkspan(t, p - t);
-	v->sip_2_0 = via_proto_is_sip_2_0(b, ps, t);
+	v->proto_kamailio = via_proto_kamailio(b, ps, t);
 	return p;
 }
 
@@ -251,7 +253,7 @@ static void via_later_values(struct sip_via *v, const char *b, __u32 p,
 			v->malformed = true;	/* a ',' at the end too */
 			return;
 		}
-		v->sip_2_0 &= w.sip_2_0;
+		v->proto_kamailio &= w.proto_kamailio;
 	}
 }
 
