@@ -270,8 +270,10 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 		pl->cut_s = sc->via_line_s;
 		pl->cut_e = e;
 	}
-	/* after a comma: a later value of the line (',' eaten) */
-	if (via_value_parse(x, body2.s, body2.e, comma != POS_NONE))
+	/* not a later value (no ',' eaten before it): a second ',' there
+	 * would start the header left after the cut, which Kamailio's
+	 * parse_via() fails; such a reply is the stack's */
+	if (via_value_parse(x, body2.s, body2.e, 0))
 		return FWD_PASS;
 	if (v->transport.e - v->transport.s != 3 ||
 	    ((sw(x->buf, v->transport.s) | 0x202020) & 0xffffff) !=
@@ -302,6 +304,8 @@ static __always_inline int fwd_plan_reply(struct sl_scratch *x,
 	 * are each other's peers and an A, B, A, B... Via list): it is in
 	 * the destination's own header after a comma, else in the next Via
 	 * header line */
+	/* in the same header: a later value (',' and LWS eaten), so that
+	 * the check below runs on what Kamailio would read */
 	later3 = v->parse.end != POS_NONE;
 	if (later3) {
 		via3.s = skip_lws(x->buf, v->parse.end + 1, body2.e);

@@ -238,6 +238,12 @@ static const struct fwd_case cases[] = {
 	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa,  \n" TAIL,
 	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
 	  0, 0, 0, 0, NULL },
+	/* the rewrite would leave the second value starting with ',',
+	 * which Kamailio's parse_via() fails at the next hop: the stack's */
+	{ "two commas between the values", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\nVia: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa,, SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb\n" TAIL,
+	  false, 0, 0, XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
+	  0, 0, 0, 0, NULL },
 	{ "VLAN-tagged reply", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n" VIA_US VIA_UAC TAIL, false, 0, 1,
 	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 1, -1,
@@ -283,6 +289,11 @@ static const struct fwd_case cases[] = {
 	{ "A, B, A in one header line", 4,
 	  "SIP/2.0 480 Temporarily Unavailable\n"
 	  "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa, SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb,"
+	  " SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKc\n" TAIL, false, 0, 0,
+	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 0, 1, 0, 0, NULL },
+	{ "A, B, A in one header line, ',,' before the third", 4,
+	  "SIP/2.0 480 Temporarily Unavailable\n"
+	  "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKa, SIP/2.0/UDP 198.18.2.2:5099;branch=z9hG4bKb,,"
 	  " SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bKc\n" TAIL, false, 0, 0,
 	  XDP_PASS, NULL, NULL, 0, OUT_NONE, 0, 0, 0, 0, -1, 0, 1, 0, 0, NULL },
 	{ "A, B in one line, A in the next Via line", 4,
