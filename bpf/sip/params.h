@@ -41,8 +41,8 @@ static __always_inline int param_value_end(__u8 c)
 #define PARAMS_FAST_MAX	8	/* parameters read before giving up */
 
 /*
- * The parameters of a header value that ends at e, from q (a ';'; at e or
- * a ',' there are none), looking for the one called name (see
+ * The parameters of a header value that ends at e, from q (a ';'; at e
+ * there are none), looking for the one called name (see
  * param_name_is()): the value of the last one goes to *value, as
  * Kamailio keeps the last (add_param() in parse_addr_spec.c, the Via's
  * branch likewise).  Every parameter is read: an empty name anywhere
