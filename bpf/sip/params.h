@@ -131,7 +131,8 @@ enum param_state {
 	PS_AFTER_VALUE,
 	PS_CR,			/* To: after CR/LF, state to go back to on
 				 * SP/HT in vp->escaped (to_param_step()) */
-	PS_DONE,		/* the header value ended: ',' (or junk, To) */
+	PS_DONE,		/* the header value ended: ',' (To: a CR/LF
+				 * and no fold, to_param_step()) */
 	PS_BAD,
 };
 
@@ -143,9 +144,9 @@ enum param_event {
 };
 
 /* After a token, past any LWS: the byte c leads to the next parameter,
- * the end of the value (','), more LWS (ws_state), or junk, which the
- * header decides about (junk: PS_BAD or PS_DONE). */
-static __always_inline __u8 param_after(__u8 c, __u8 ws_state, __u8 junk)
+ * the end of the value (','), more LWS (ws_state), or junk, which fails
+ * the header (Kamailio's parse_via(); the To has to_param_step()). */
+static __always_inline __u8 param_after(__u8 c, __u8 ws_state)
 {
 	if (c == ';')
 		return PS_WS;
@@ -153,7 +154,7 @@ static __always_inline __u8 param_after(__u8 c, __u8 ws_state, __u8 junk)
 		return PS_DONE;
 	if (is_lws(c))
 		return ws_state;
-	return junk;
+	return PS_BAD;
 }
 
 /* Inside a quoted string: 1 at the closing quote. */
@@ -309,8 +310,7 @@ bad:
  * (to_param_step()).  Returns an enum param_event.
  */
 static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
-				      __u8 c, __u32 i, __u8 junk,
-				      int to_rules)
+				      __u8 c, __u32 i, int to_rules)
 {
 	if (to_rules)
 		return to_param_step(vp, st, c, i);
@@ -320,7 +320,7 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 			break;
 		if (c == ';' || c == ',' || c == '=') {
 			/* no name: Kamailio's parsers fail the header
-			 * (params_fast()), whatever junk otherwise means */
+			 * (params_fast()) */
 			vp->state = PS_BAD;
 			break;
 		}
@@ -330,7 +330,7 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 	case PS_NAME:
 		if (c == '=' || c == ';' || c == ',' || is_lws(c)) {
 			vp->state = c == '=' ? PS_VALUE_WS :
-					       param_after(c, PS_AFTER_NAME, junk);
+					       param_after(c, PS_AFTER_NAME);
 			return PARAM_NAME_END;
 		}
 		break;
@@ -338,7 +338,7 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 		if (c == '=')
 			vp->state = PS_VALUE_WS;
 		else if (!is_lws(c))
-			vp->state = param_after(c, PS_AFTER_NAME, junk);
+			vp->state = param_after(c, PS_AFTER_NAME);
 		break;
 	case PS_VALUE_WS:
 		if (is_lws(c))
@@ -351,14 +351,14 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 		}
 		vp->mark = i;
 		if (c == ';' || c == ',') {
-			vp->state = param_after(c, PS_AFTER_VALUE, junk);
+			vp->state = param_after(c, PS_AFTER_VALUE);
 			return PARAM_VALUE_END;	/* [i, i) */
 		}
 		vp->state = PS_VALUE;
 		break;
 	case PS_VALUE:
 		if (c == ';' || c == ',' || is_lws(c)) {
-			vp->state = param_after(c, PS_AFTER_VALUE, junk);
+			vp->state = param_after(c, PS_AFTER_VALUE);
 			return PARAM_VALUE_END;
 		}
 		break;
@@ -368,7 +368,7 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 		break;
 	case PS_AFTER_VALUE:
 		if (!is_lws(c))
-			vp->state = param_after(c, PS_AFTER_VALUE, junk);
+			vp->state = param_after(c, PS_AFTER_VALUE);
 		break;
 	}
 	return PARAM_NONE;
@@ -377,13 +377,13 @@ static __always_inline int param_step(volatile struct value_parse *vp, __u8 st,
 /*
  * Byte i of a header value read a byte at a time: the header's own states
  * go to header_byte(), the parameter states to param_step() and what it
- * sees to param_event().  junk and to_rules: see param_after() and
- * param_step().  Returns 1 to stop: at the end of the value, at a ','
- * (vp->end), on an error (PS_BAD), or when header_byte() says so.
+ * sees to param_event() (to_rules: see param_step()).  Returns 1 to
+ * stop: at the end of the value, at a ',' (vp->end), on an error
+ * (PS_BAD), or when header_byte() says so.
  */
 static __always_inline int
 value_byte(struct sl_scratch *x, volatile struct value_parse *vp, __u32 i,
-	   __u8 junk, int to_rules,
+	   int to_rules,
 	   int (*header_byte)(struct sl_scratch *x, __u8 st, __u8 c, __u32 i),
 	   void (*param_event)(struct sl_scratch *x, __u32 i, int ev))
 {
@@ -396,7 +396,7 @@ value_byte(struct sl_scratch *x, volatile struct value_parse *vp, __u32 i,
 	if (st >= PS_DONE)
 		return 1;
 	if (st >= PS_WS)
-		param_event(x, i, param_step(vp, st, c, i, junk, to_rules));
+		param_event(x, i, param_step(vp, st, c, i, to_rules));
 	else if (header_byte(x, st, c, i))
 		return 1;
 	if (vp->state == PS_DONE) {
@@ -414,7 +414,7 @@ value_byte(struct sl_scratch *x, volatile struct value_parse *vp, __u32 i,
  * unknown state for the verifier. */
 static __always_inline long
 value_bytes_step(struct sl_scratch *x, volatile struct value_parse *vp,
-		 __u32 idx, __u8 junk, int to_rules,
+		 __u32 idx, int to_rules,
 		 int (*header_byte)(struct sl_scratch *x, __u8 st, __u8 c, __u32 i),
 		 void (*param_event)(struct sl_scratch *x, __u32 i, int ev))
 {
@@ -423,7 +423,7 @@ value_bytes_step(struct sl_scratch *x, volatile struct value_parse *vp,
 
 #pragma unroll
 	for (k = 0; k < BYTES_PER_STEP; k++)
-		if (value_byte(x, vp, i + k, junk, to_rules, header_byte,
+		if (value_byte(x, vp, i + k, to_rules, header_byte,
 			       param_event))
 			return 1;
 	return 0;

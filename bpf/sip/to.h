@@ -138,7 +138,7 @@ static long to_chunk_cb(__u32 idx, void *data)
 	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
 
 	/* Kamailio's parse_to_param() rules (to_param_step()) */
-	return value_bytes_step(x, &x->to.parse, idx, PS_BAD, 1, to_byte,
+	return value_bytes_step(x, &x->to.parse, idx, 1, to_byte,
 				to_param_event);
 }
 

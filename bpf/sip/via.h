@@ -163,11 +163,6 @@ static __always_inline void via_end_token(struct sl_scratch *x, __u32 i)
 	}
 }
 
-/* After a token: what the delimiter c leads to. */
-static __always_inline __u8 via_after(__u8 c, __u8 ws_state)
-{
-	return param_after(c, ws_state, PS_BAD);
-}
 
 /* A byte Kamailio's parse_via() fails as the transport's first (its
  * F_PROTO state takes S, U, T, W in any case, LWS, and any byte its
@@ -246,7 +241,7 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 	case VS_HOST:
 		if (c == ':' || c == ';' || c == ',' || is_lws(c)) {
 			via_end_token(x, i);
-			vp->state = c == ':' ? VS_PORT_WS : via_after(c, VS_AFTER_HOST);
+			vp->state = c == ':' ? VS_PORT_WS : param_after(c, VS_AFTER_HOST);
 		}
 		break;
 	case VS_HOST6:
@@ -260,7 +255,7 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 		if (c == ':')
 			vp->state = VS_PORT_WS;
 		else if (!is_lws(c))
-			vp->state = via_after(c, VS_AFTER_HOST);
+			vp->state = param_after(c, VS_AFTER_HOST);
 		break;
 	case VS_PORT_WS:
 		if (is_lws(c))
@@ -274,11 +269,11 @@ static __always_inline int via_byte(struct sl_scratch *x, __u8 st, __u8 c,
 		if (c >= '0' && c <= '9')
 			break;
 		via_end_token(x, i);
-		vp->state = via_after(c, VS_AFTER_PORT);
+		vp->state = param_after(c, VS_AFTER_PORT);
 		break;
 	case VS_AFTER_PORT:
 		if (!is_lws(c))
-			vp->state = via_after(c, VS_AFTER_PORT);
+			vp->state = param_after(c, VS_AFTER_PORT);
 		break;
 	default:
 		return 1;
@@ -294,7 +289,7 @@ static long via_chunk_cb(__u32 idx, void *data)
 	struct sl_scratch *x = ((struct loop_ctx *)data)->scr;
 
 	/* junk after a token makes the Via bad; "name=;": an empty value */
-	return value_bytes_step(x, &x->via.parse, idx, PS_BAD, 0, via_byte,
+	return value_bytes_step(x, &x->via.parse, idx, 0, via_byte,
 				via_param_event);
 }
 
