@@ -82,13 +82,11 @@ static __always_inline __u32 find_byte(struct sl_scratch *x, __u32 from,
 	return find_run(x, from, to);
 }
 
-/* The first of up to four bytes (0: not used); constant at each call
- * site. */
-static __always_inline __u32 find_any(struct sl_scratch *x, __u32 from,
-				      __u32 to, __u8 a, __u8 b, __u8 c, __u8 d)
+/* Up to four bytes (0: not used) as the patterns from n on; returns
+ * the count after them.  Constant at each call site. */
+static __always_inline __u32 any_patterns(struct sl_scratch *x, __u32 n,
+					  __u8 a, __u8 b, __u8 c, __u8 d)
 {
-	__u32 n = 0;
-
 	if (a)
 		x->fb.pattern[n++] = ONES64 * a;
 	if (b)
@@ -97,7 +95,25 @@ static __always_inline __u32 find_any(struct sl_scratch *x, __u32 from,
 		x->fb.pattern[n++] = ONES64 * c;
 	if (d)
 		x->fb.pattern[n++] = ONES64 * d;
-	x->fb.n = n;
+	return n;
+}
+
+/* The first of up to four bytes (0: not used); constant at each call
+ * site. */
+static __always_inline __u32 find_any(struct sl_scratch *x, __u32 from,
+				      __u32 to, __u8 a, __u8 b, __u8 c, __u8 d)
+{
+	x->fb.n = any_patterns(x, 0, a, b, c, d);
+	return find_run(x, from, to);
+}
+
+/* The first of up to four bytes (0: not used) or LWS (SP, HT, CR, LF). */
+static __always_inline __u32 find_any_or_lws(struct sl_scratch *x, __u32 from,
+					     __u32 to, __u8 a, __u8 b, __u8 c,
+					     __u8 d)
+{
+	x->fb.n = any_patterns(x, any_patterns(x, 0, ' ', '\t', '\r', '\n'),
+			       a, b, c, d);
 	return find_run(x, from, to);
 }
 
@@ -106,19 +122,8 @@ static __always_inline __u32 find_any(struct sl_scratch *x, __u32 from,
 static __always_inline void token_end_patterns(struct sl_scratch *x, __u8 a,
 					       __u8 b)
 {
-	__u32 n = 6;
-
-	x->fb.pattern[0] = ONES64 * ';';
-	x->fb.pattern[1] = ONES64 * ',';
-	x->fb.pattern[2] = ONES64 * ' ';
-	x->fb.pattern[3] = ONES64 * '\t';
-	x->fb.pattern[4] = ONES64 * '\r';
-	x->fb.pattern[5] = ONES64 * '\n';
-	if (a)
-		x->fb.pattern[n++] = ONES64 * a;
-	if (b)
-		x->fb.pattern[n++] = ONES64 * b;
-	x->fb.n = n;
+	x->fb.n = any_patterns(x, any_patterns(x, 0, ';', ',', ' ', '\t'),
+			       '\r', '\n', a, b);
 }
 
 /* Ends of a token in a header value (token_end_patterns()).  Constant

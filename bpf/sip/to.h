@@ -163,16 +163,7 @@ static __always_inline int to_fast(struct sl_scratch *x, struct span val)
 	if (p == POS_NONE || sb(buf, p) != '<' ||
 	    find_byte(x, s, p, '\\') != POS_NONE)
 		return 0;
-	x->fb.n = 8;
-	x->fb.pattern[0] = ONES64 * '>';
-	x->fb.pattern[1] = ONES64 * '<';
-	x->fb.pattern[2] = ONES64 * '"';
-	x->fb.pattern[3] = ONES64 * '\\';
-	x->fb.pattern[4] = ONES64 * ' ';
-	x->fb.pattern[5] = ONES64 * '\t';
-	x->fb.pattern[6] = ONES64 * '\r';
-	x->fb.pattern[7] = ONES64 * '\n';
-	q = find_run(x, p + 1, e);
+	q = find_any_or_lws(x, p + 1, e, '>', '<', '"', '\\');
 	if (q == POS_NONE || sb(buf, q) != '>' || q == p + 1 ||
 	    sb(buf, p + 1) == ';')
 		return 0;
