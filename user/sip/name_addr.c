@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * To / From:  ( name-addr / addr-spec ) *( ";" param )
- * The display name is not checked beyond its quotes (Kamailio accepts
- * unquoted commas, RFC 4475 baddn): the reply only echoes it.
+ * Two readers: sip_parse_to() reads the To as Kamailio's parse_to() does,
+ * state for state (the ACK filter's model, and what a reply's tag
+ * depends on); sip_parse_nameaddr() reads the From, which Kamailio
+ * 5.6.3's core does not parse and a reply only echoes, so its display
+ * name is not checked beyond its quotes (RFC 4475 baddn: unquoted
+ * commas).
  */
 #include "sip/sip_msg.h"
 #include "sip/sip_lex.h"
