@@ -464,6 +464,11 @@ static void test_via_edits(void **state)
 		 * (parse_via.c L_VALUE), none at the end fails the Via */
 		{ "SIP/2.0/UDP 127.0.0.1;received ;x",
 		  "SIP/2.0/UDP 127.0.0.1;x;received=127.0.0.1", &lo40000, 5060 },
+		/* a transport Kamailio's parse_via() fails (F_PROTO): the
+		 * ACK filter passes such an ACK, a request is answered as
+		 * usual (README) */
+		{ "SIP/2.0/DTLS 127.0.0.1:5062;branch=z9hG4bK-d",
+		  "SIP/2.0/DTLS 127.0.0.1:5062;branch=z9hG4bK-d", &lo40000, 5062 },
 		/* maddr and others untouched, port 0 means 5060 */
 		{ "SIP/2.0/UDP 127.0.0.1:0;maddr=127.0.0.5;branch=z9hG4bK-m",
 		  "SIP/2.0/UDP 127.0.0.1:0;maddr=127.0.0.5;branch=z9hG4bK-m", &lo40000, 5060 },
